@@ -1,0 +1,87 @@
+// Options, by lifetime: Options for a whole store (given to Open), and small
+// per-call option structs. Every field says its default.
+#ifndef LINEAGEDB_OPTIONS_H_
+#define LINEAGEDB_OPTIONS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lineagedb {
+
+// Options for opening a store.
+struct Options {
+  // Create the store if the folder holds none.
+  // Default: true
+  bool create_if_missing = true;
+
+  // Fail with ALREADY_EXISTS if the folder already holds a store.
+  // Default: false
+  bool error_if_exists = false;
+
+  // Sync the write-ahead log before a write call returns. When false, an
+  // acknowledged write survives a process crash but may be lost with the
+  // machine (power loss, kernel panic); a write is never half applied.
+  // Default: false
+  bool sync_writes = false;
+
+  // Size of RocksDB's block cache, shared by all reads.
+  // Default: 256 MiB
+  uint64_t block_cache_bytes = 256ull << 20;
+
+  // Size of one memtable before it is flushed to disk.
+  // Default: 64 MiB
+  uint64_t write_buffer_bytes = 64ull << 20;
+
+  // Keep the in-memory adjacency index used by lineage queries. When false,
+  // lineage queries walk the edge keys in RocksDB instead.
+  // Default: true
+  bool use_graph_index = true;
+};
+
+// Options of PutType.
+struct PutTypeOptions {
+  // Allow the stored type to gain properties it did not declare.
+  // Default: false
+  bool can_add_fields = false;
+  // Allow the stored type to keep properties the given type omits.
+  // Default: false
+  bool can_omit_fields = false;
+};
+
+// Options of Put (nodes).
+struct PutNodesOptions {
+  // For an update: the fields to change, MLMD-style ("properties.NAME",
+  // "custom_properties.NAME", "properties", "custom_properties", "name",
+  // "uri", "external_id", "state", "last_known_state"). Empty = replace the
+  // whole node (properties omitted from the given node are removed).
+  // Default: empty
+  std::vector<std::string> update_mask;
+};
+
+// Sort key of a list call. Ties are always broken by id in the same
+// direction.
+enum class OrderBy : uint8_t {
+  kId = 0,
+  kCreateTime = 1,
+  kLastUpdateTime = 2,
+};
+
+// Paging of every list call.
+struct ListOptions {
+  // At most this many results per page; must be in [1, 10000].
+  // Default: 100
+  int max_result_size = 100;
+  // Default: kId
+  OrderBy order_by = OrderBy::kId;
+  // Default: true
+  bool ascending = true;
+  // The next_page_token of the previous page of the same query; empty for
+  // the first page. A token from another query is INVALID_ARGUMENT.
+  // Default: empty
+  std::string page_token;
+};
+
+}  // namespace lineagedb
+
+#endif  // LINEAGEDB_OPTIONS_H_

@@ -1,0 +1,223 @@
+// The only file that includes RocksDB.
+#include "storage/kv.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <filesystem>
+
+#include "util/str_cat.h"
+#include "codec/coding.h"
+#include "codec/keys.h"
+
+namespace lineagedb::storage {
+
+namespace {
+
+rocksdb::Slice ToSlice(std::string_view s) {
+  return rocksdb::Slice(s.data(), s.size());
+}
+std::string_view ToView(const rocksdb::Slice& s) {
+  return std::string_view(s.data(), s.size());
+}
+
+// RocksDB's status, mapped onto MLMD's codes.
+Status FromRocks(const rocksdb::Status& s, std::string_view context) {
+  if (s.ok()) return absl::OkStatus();
+  std::string msg = StrCat(context, ": ", s.ToString());
+  if (s.IsNotFound()) return absl::NotFoundError(msg);
+  if (s.IsCorruption()) return absl::DataLossError(msg);
+  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+    return absl::FailedPreconditionError(msg);
+  }
+  if (s.IsInvalidArgument()) return absl::InvalidArgumentError(msg);
+  return absl::InternalError(msg);
+}
+
+class RocksIterator final : public Iterator {
+ public:
+  RocksIterator(rocksdb::DB* db, const rocksdb::Snapshot* snap,
+                std::string lower, std::string upper)
+      : lower_(std::move(lower)), upper_(std::move(upper)) {
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snap;
+    lower_slice_ = rocksdb::Slice(lower_);
+    ro.iterate_lower_bound = &lower_slice_;
+    if (!upper_.empty()) {
+      upper_slice_ = rocksdb::Slice(upper_);
+      ro.iterate_upper_bound = &upper_slice_;
+    }
+    it_.reset(db->NewIterator(ro));
+  }
+  bool Valid() const override { return it_->Valid(); }
+  void SeekToFirst() override { it_->SeekToFirst(); }
+  void SeekToLast() override { it_->SeekToLast(); }
+  void Seek(std::string_view t) override { it_->Seek(ToSlice(t)); }
+  void SeekForPrev(std::string_view t) override {
+    it_->SeekForPrev(ToSlice(t));
+  }
+  void Next() override { it_->Next(); }
+  void Prev() override { it_->Prev(); }
+  std::string_view key() const override { return ToView(it_->key()); }
+  std::string_view value() const override { return ToView(it_->value()); }
+  Status status() const override {
+    return FromRocks(it_->status(), "iterator");
+  }
+
+ private:
+  std::string lower_, upper_;
+  rocksdb::Slice lower_slice_, upper_slice_;
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+
+class RocksReadView final : public ReadView {
+ public:
+  explicit RocksReadView(rocksdb::DB* db)
+      : db_(db), snap_(db->GetSnapshot()) {}
+  ~RocksReadView() override { db_->ReleaseSnapshot(snap_); }
+
+  Status Get(std::string_view key, std::string* value) const override {
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snap_;
+    rocksdb::Status s = db_->Get(ro, ToSlice(key), value);
+    if (s.IsNotFound()) {
+      return absl::NotFoundError(StrCat("no key ", codec::Hex(key)));
+    }
+    return FromRocks(s, "get");
+  }
+
+  Status MultiGet(const std::vector<std::string>& keys,
+                  std::vector<std::string>* values,
+                  std::vector<bool>* found) const override {
+    rocksdb::ReadOptions ro;
+    ro.snapshot = snap_;
+    std::vector<rocksdb::Slice> slices;
+    slices.reserve(keys.size());
+    for (const auto& k : keys) slices.emplace_back(k);
+    std::vector<rocksdb::PinnableSlice> pinned(keys.size());
+    std::vector<rocksdb::Status> statuses(keys.size());
+    db_->MultiGet(ro, db_->DefaultColumnFamily(), keys.size(), slices.data(),
+                  pinned.data(), statuses.data());
+    values->resize(keys.size());
+    found->assign(keys.size(), false);
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (statuses[i].IsNotFound()) continue;
+      if (!statuses[i].ok()) return FromRocks(statuses[i], "multiget");
+      (*values)[i].assign(pinned[i].data(), pinned[i].size());
+      (*found)[i] = true;
+    }
+    return absl::OkStatus();
+  }
+
+  std::unique_ptr<Iterator> NewIterator(std::string lower,
+                                        std::string upper) const override {
+    return std::make_unique<RocksIterator>(db_, snap_, std::move(lower),
+                                           std::move(upper));
+  }
+
+ private:
+  rocksdb::DB* db_;
+  const rocksdb::Snapshot* snap_;
+};
+
+class RocksKv final : public Kv {
+ public:
+  explicit RocksKv(std::unique_ptr<rocksdb::DB> db) : db_(std::move(db)) {}
+  ~RocksKv() override { db_->Close().PermitUncheckedError(); }
+
+  Status Write(WriteBatch* batch, bool sync) override {
+    rocksdb::WriteOptions wo;
+    wo.sync = sync;
+    auto* wb = static_cast<rocksdb::WriteBatch*>(BatchRep(batch));
+    return FromRocks(db_->Write(wo, wb), "write");
+  }
+
+  std::unique_ptr<ReadView> NewReadView() override {
+    return std::make_unique<RocksReadView>(db_.get());
+  }
+
+  uint64_t DiskBytes() override {
+    uint64_t sst = 0, wal = 0;
+    db_->GetIntProperty(rocksdb::DB::Properties::kLiveSstFilesSize, &sst);
+    std::error_code ec;
+    for (const auto& e :
+         std::filesystem::directory_iterator(db_->GetName(), ec)) {
+      if (e.path().extension() == ".log") wal += e.file_size(ec);
+    }
+    return sst + wal;
+  }
+
+  Status Flush() override {
+    return FromRocks(db_->Flush(rocksdb::FlushOptions()), "flush");
+  }
+
+ private:
+  std::unique_ptr<rocksdb::DB> db_;
+};
+
+}  // namespace
+
+struct WriteBatch::Rep {
+  rocksdb::WriteBatch batch;
+};
+
+WriteBatch::WriteBatch() : rep_(std::make_unique<Rep>()) {}
+WriteBatch::~WriteBatch() = default;
+void WriteBatch::Put(std::string_view key, std::string_view value) {
+  rep_->batch.Put(ToSlice(key), ToSlice(value)).PermitUncheckedError();
+}
+void WriteBatch::Delete(std::string_view key) {
+  rep_->batch.Delete(ToSlice(key)).PermitUncheckedError();
+}
+size_t WriteBatch::Count() const { return rep_->batch.Count(); }
+size_t WriteBatch::ByteSize() const { return rep_->batch.GetDataSize(); }
+void WriteBatch::Clear() { rep_->batch.Clear(); }
+
+void* Kv::BatchRep(WriteBatch* batch) { return &batch->rep_->batch; }
+
+std::unique_ptr<Iterator> ReadView::Scan(std::string_view prefix) const {
+  return NewIterator(std::string(prefix), codec::PrefixEnd(prefix));
+}
+
+StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
+                                       const std::string& path) {
+  rocksdb::Options ro;
+  ro.create_if_missing = options.create_if_missing;
+  ro.error_if_exists = options.error_if_exists;
+  ro.write_buffer_size = options.write_buffer_bytes;
+  ro.max_background_jobs = 2;
+  ro.compression = rocksdb::kLZ4Compression;
+  ro.bottommost_compression = rocksdb::kZSTD;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.cache_index_and_filter_blocks = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
+  table.format_version = 5;
+  ro.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  ro.level_compaction_dynamic_level_bytes = true;
+  ro.info_log_level = rocksdb::WARN_LEVEL;
+  ro.keep_log_file_num = 2;
+
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(ro, path, &raw);
+  if (!s.ok()) {
+    if (s.IsInvalidArgument() &&
+        s.ToString().find("does not exist") != std::string::npos) {
+      return absl::NotFoundError(
+          StrCat("no store at ", path, " (create_if_missing is off)"));
+    }
+    if (s.IsInvalidArgument() &&
+        s.ToString().find("exists") != std::string::npos) {
+      return absl::AlreadyExistsError(
+          StrCat("a store already exists at ", path));
+    }
+    return FromRocks(s, StrCat("open ", path));
+  }
+  return std::unique_ptr<Kv>(
+      std::make_unique<RocksKv>(std::unique_ptr<rocksdb::DB>(raw)));
+}
+
+}  // namespace lineagedb::storage

@@ -1,0 +1,99 @@
+// The ordered key-value layer under the store: RocksDB, hidden behind small
+// classes so that only kv.cc includes RocksDB's headers. All RocksDB errors
+// are converted to Status here.
+#ifndef LINEAGEDB_STORAGE_KV_H_
+#define LINEAGEDB_STORAGE_KV_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lineagedb/options.h"
+#include "lineagedb/status.h"
+
+namespace lineagedb::storage {
+
+// A set of puts and deletes applied atomically by Kv::Write.
+class WriteBatch {
+ public:
+  WriteBatch();
+  ~WriteBatch();
+  WriteBatch(const WriteBatch&) = delete;
+  WriteBatch& operator=(const WriteBatch&) = delete;
+
+  void Put(std::string_view key, std::string_view value);
+  void Delete(std::string_view key);
+  // Number of puts and deletes.
+  size_t Count() const;
+  // Bytes of keys and values held.
+  size_t ByteSize() const;
+  void Clear();
+
+ private:
+  friend class Kv;
+  struct Rep;
+  std::unique_ptr<Rep> rep_;
+};
+
+// A forward/backward cursor over keys in [lower, upper) of one snapshot.
+class Iterator {
+ public:
+  virtual ~Iterator() = default;
+  virtual bool Valid() const = 0;
+  virtual void SeekToFirst() = 0;
+  virtual void SeekToLast() = 0;
+  // First key >= target.
+  virtual void Seek(std::string_view target) = 0;
+  // Last key <= target.
+  virtual void SeekForPrev(std::string_view target) = 0;
+  virtual void Next() = 0;
+  virtual void Prev() = 0;
+  // Valid until the next move.
+  virtual std::string_view key() const = 0;
+  virtual std::string_view value() const = 0;
+  // OK unless the iteration stopped on an error.
+  virtual Status status() const = 0;
+};
+
+// A consistent read-only view: every read through it sees the store as of
+// its creation.
+class ReadView {
+ public:
+  virtual ~ReadView() = default;
+  // NOT_FOUND if absent (the message names the key).
+  virtual Status Get(std::string_view key, std::string* value) const = 0;
+  // One lookup per key; (*found)[i] tells whether keys[i] exists.
+  virtual Status MultiGet(const std::vector<std::string>& keys,
+                          std::vector<std::string>* values,
+                          std::vector<bool>* found) const = 0;
+  // Iterator over [lower, upper); an empty upper means no upper bound.
+  virtual std::unique_ptr<Iterator> NewIterator(std::string lower,
+                                                std::string upper) const = 0;
+  // Iterator over keys starting with `prefix`.
+  std::unique_ptr<Iterator> Scan(std::string_view prefix) const;
+};
+
+class Kv {
+ public:
+  static StatusOr<std::unique_ptr<Kv>> Open(const Options& options,
+                                            const std::string& path);
+  virtual ~Kv() = default;
+
+  // Applies `batch` atomically, synced to disk if `sync`.
+  virtual Status Write(WriteBatch* batch, bool sync) = 0;
+  // A view of the latest committed state.
+  virtual std::unique_ptr<ReadView> NewReadView() = 0;
+  // Bytes of the store's files on disk (SST and WAL), approximately.
+  virtual uint64_t DiskBytes() = 0;
+  // Flushes memtables to SST files.
+  virtual Status Flush() = 0;
+
+ protected:
+  static void* BatchRep(WriteBatch* batch);
+};
+
+}  // namespace lineagedb::storage
+
+#endif  // LINEAGEDB_STORAGE_KV_H_

@@ -1,0 +1,316 @@
+// List calls: ordered, filtered, paged scans over the node indexes.
+//
+// Order by id and by create time are the same order, because the store keeps
+// create time non-decreasing in id; they scan an index whose keys end in the
+// node id. Order by last update time scans the per-type update-time index,
+// merging the types of the kind when no type is given; with a uri or context
+// filter, the (small) candidate set is read and sorted instead.
+//
+// A page token is web-safe base64 of
+//   [u8 version=1][u64 query hash][i64 last time][u64 last id]
+// where the query hash covers kind, filters and order, so a token of
+// another query is refused.
+#include <xxhash.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "absl/strings/escaping.h"
+#include "util/str_cat.h"
+#include "codec/coding.h"
+#include "codec/keys.h"
+#include "store/store_impl.h"
+#include "util/status_macros.h"
+
+namespace lineagedb {
+
+using codec::NodeRow;
+
+namespace {
+
+constexpr int kMaxPageSize = 10000;
+constexpr uint8_t kTokenVersion = 1;
+
+struct Position {
+  int64_t time = 0;  // Last update time; 0 for id-like orders.
+  int64_t id = 0;
+};
+
+uint64_t QueryHash(NodeKind kind, const NodeQuery& q, const ListOptions& o) {
+  std::string s;
+  s.push_back(static_cast<char>(kind));
+  codec::PutString(&s, q.type_name);
+  codec::PutString(&s, q.type_version);
+  s.push_back(q.uri.has_value() ? 1 : 0);
+  codec::PutString(&s, q.uri.value_or(""));
+  codec::PutI64(&s, q.context_id);
+  s.push_back(static_cast<char>(o.order_by));
+  s.push_back(o.ascending ? 1 : 0);
+  return XXH64(s.data(), s.size(), 0);
+}
+
+std::string EncodeToken(uint64_t hash, const Position& p) {
+  std::string raw;
+  raw.push_back(static_cast<char>(kTokenVersion));
+  codec::PutU64(&raw, hash);
+  codec::PutI64(&raw, p.time);
+  codec::PutU64(&raw, static_cast<uint64_t>(p.id));
+  return absl::WebSafeBase64Escape(raw);
+}
+
+StatusOr<Position> DecodeToken(std::string_view token, uint64_t hash) {
+  std::string raw;
+  auto bad = [](std::string_view why) {
+    return absl::InvalidArgumentError(StrCat("bad page token: ", why));
+  };
+  if (!absl::WebSafeBase64Unescape(absl::string_view(token.data(), token.size()), &raw) || raw.size() != 25 ||
+      static_cast<uint8_t>(raw[0]) != kTokenVersion) {
+    return bad("not a lineagedb page token");
+  }
+  std::string_view in(raw);
+  in.remove_prefix(1);
+  uint64_t token_hash, id;
+  Position p;
+  codec::GetU64(&in, &token_hash);
+  codec::GetI64(&in, &p.time);
+  codec::GetU64(&in, &id);
+  if (token_hash != hash) {
+    return bad("it belongs to another query (filters or order differ)");
+  }
+  p.id = static_cast<int64_t>(id);
+  return p;
+}
+
+// Positions in query order from one index whose keys are
+// prefix [+ i64 time] + u64 id, starting strictly after `after`.
+class IndexStream {
+ public:
+  IndexStream(const storage::ReadView& view, std::string prefix, bool timed,
+              bool ascending, const std::optional<Position>& after)
+      : prefix_(std::move(prefix)), timed_(timed), ascending_(ascending) {
+    it_ = view.Scan(prefix_);
+    if (!after.has_value()) {
+      ascending_ ? it_->SeekToFirst() : it_->SeekToLast();
+      return;
+    }
+    std::string target = prefix_;
+    if (timed_) codec::PutI64(&target, after->time);
+    codec::PutU64(&target, static_cast<uint64_t>(after->id));
+    if (ascending_) {
+      it_->Seek(target);
+      if (it_->Valid() && it_->key() == target) it_->Next();
+    } else {
+      it_->SeekForPrev(target);
+      if (it_->Valid() && it_->key() == target) it_->Prev();
+    }
+  }
+
+  // The current position, or nullopt at the end.
+  std::optional<Position> Peek() const {
+    if (!it_->Valid()) return std::nullopt;
+    std::string_view rest = it_->key().substr(prefix_.size());
+    Position p;
+    uint64_t id = 0;
+    if (timed_) codec::GetI64(&rest, &p.time);
+    codec::GetU64(&rest, &id);
+    p.id = static_cast<int64_t>(id);
+    return p;
+  }
+  void Advance() { ascending_ ? it_->Next() : it_->Prev(); }
+  Status status() const { return it_->status(); }
+
+ private:
+  std::string prefix_;
+  bool timed_;
+  bool ascending_;
+  std::unique_ptr<storage::Iterator> it_;
+};
+
+// Merges IndexStreams by (time, id) in query order.
+class MergedStream {
+ public:
+  explicit MergedStream(bool ascending) : ascending_(ascending) {}
+  void Add(std::unique_ptr<IndexStream> s) { streams_.push_back(std::move(s)); }
+
+  bool Next(Position* out) {
+    IndexStream* best = nullptr;
+    Position best_pos;
+    for (auto& s : streams_) {
+      std::optional<Position> p = s->Peek();
+      if (!p.has_value()) continue;
+      bool before = std::tie(p->time, p->id) < std::tie(best_pos.time,
+                                                        best_pos.id);
+      if (best == nullptr || (ascending_ ? before : !before)) {
+        best = s.get();
+        best_pos = *p;
+      }
+    }
+    if (best == nullptr) return false;
+    best->Advance();
+    *out = best_pos;
+    return true;
+  }
+
+  Status status() const {
+    for (const auto& s : streams_) RETURN_IF_ERROR(s->status());
+    return absl::OkStatus();
+  }
+
+ private:
+  bool ascending_;
+  std::vector<std::unique_ptr<IndexStream>> streams_;
+};
+
+StatusOr<std::vector<NodeRow>> ReadRowsInOrder(
+    const storage::ReadView& view, NodeKind kind,
+    const std::vector<Position>& positions) {
+  std::vector<std::string> keys;
+  keys.reserve(positions.size());
+  for (const Position& p : positions) keys.push_back(codec::NodeKey(kind, p.id));
+  std::vector<std::string> values;
+  std::vector<bool> found;
+  RETURN_IF_ERROR(view.MultiGet(keys, &values, &found));
+  std::vector<NodeRow> rows;
+  rows.reserve(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (!found[i]) {
+      return absl::DataLossError(StrCat(
+          "an index names node key ", codec::Hex(keys[i]), " that is absent"));
+    }
+    rows.emplace_back();
+    RETURN_IF_ERROR(codec::DecodeNode(keys[i], values[i], &rows.back()));
+  }
+  return rows;
+}
+
+}  // namespace
+
+StatusOr<Page<NodeRow>> StoreImpl::ListNodes(NodeKind kind,
+                                             const NodeQuery& query,
+                                             const ListOptions& options) {
+  if (options.max_result_size < 1 || options.max_result_size > kMaxPageSize) {
+    return absl::InvalidArgumentError(
+        StrCat("max_result_size must be in [1, ", kMaxPageSize,
+                     "], not ", options.max_result_size));
+  }
+  if (query.uri.has_value() && kind != NodeKind::kArtifact) {
+    return absl::InvalidArgumentError("only artifacts can be listed by uri");
+  }
+  if (query.context_id != 0 && kind == NodeKind::kContext) {
+    return absl::InvalidArgumentError(
+        "contexts cannot be listed by context; use GetChildContexts");
+  }
+  const uint64_t hash = QueryHash(kind, query, options);
+  std::optional<Position> after;
+  if (!options.page_token.empty()) {
+    ASSIGN_OR_RETURN(after, DecodeToken(options.page_token, hash));
+  }
+  int64_t type_id = 0;
+  if (!query.type_name.empty()) {
+    type_id = CachedTypeId(kind, query.type_name, query.type_version);
+    if (type_id == 0) return Page<NodeRow>{};
+  }
+  const bool by_time = options.order_by == OrderBy::kLastUpdateTime;
+  const bool asc = options.ascending;
+  const size_t want = static_cast<size_t>(options.max_result_size) + 1;
+
+  // The id-ordered source that needs the fewest filters.
+  std::string id_prefix;
+  if (query.context_id != 0) {
+    id_prefix = codec::PairPrefix(kind == NodeKind::kArtifact
+                                      ? codec::Tag::kAttributionByContext
+                                      : codec::Tag::kAssociationByContext,
+                                  query.context_id);
+  } else if (query.uri.has_value()) {
+    id_prefix = codec::ArtifactByUriPrefix(*query.uri);
+  } else if (type_id != 0) {
+    id_prefix = codec::NodeByTypePrefix(kind, type_id);
+  } else {
+    id_prefix = codec::NodePrefix(kind);
+  }
+  auto keep = [&](const NodeRow& row) {
+    return (type_id == 0 || row.base.type_id == type_id) &&
+           (!query.uri.has_value() || row.uri == *query.uri);
+  };
+  auto view = kv_->NewReadView();
+  std::vector<NodeRow> out;
+
+  if (by_time && (query.context_id != 0 || query.uri.has_value())) {
+    // Small candidate sets: read them all, sort by (update time, id).
+    IndexStream ids(*view, id_prefix, /*timed=*/false, /*ascending=*/true,
+                    std::nullopt);
+    std::vector<Position> all;
+    for (auto p = ids.Peek(); p.has_value(); ids.Advance(), p = ids.Peek()) {
+      all.push_back(*p);
+    }
+    RETURN_IF_ERROR(ids.status());
+    ASSIGN_OR_RETURN(std::vector<NodeRow> rows,
+                     ReadRowsInOrder(*view, kind, all));
+    auto less = [asc](const NodeRow& a, const NodeRow& b) {
+      auto ka = std::tie(a.base.last_update_time_ms, a.base.id);
+      auto kb = std::tie(b.base.last_update_time_ms, b.base.id);
+      return asc ? ka < kb : kb < ka;
+    };
+    std::sort(rows.begin(), rows.end(), less);
+    for (NodeRow& row : rows) {
+      if (out.size() == want) break;
+      if (!keep(row)) continue;
+      if (after.has_value()) {
+        auto k = std::tie(row.base.last_update_time_ms, row.base.id);
+        auto a = std::tie(after->time, after->id);
+        if (asc ? !(a < k) : !(k < a)) continue;
+      }
+      out.push_back(std::move(row));
+    }
+  } else {
+    MergedStream stream(asc);
+    if (by_time) {
+      std::vector<int64_t> type_ids;
+      if (type_id != 0) {
+        type_ids.push_back(type_id);
+      } else {
+        ASSIGN_OR_RETURN(std::vector<Type> types, ListTypes(kind));
+        for (const Type& t : types) type_ids.push_back(t.id);
+      }
+      for (int64_t t : type_ids) {
+        stream.Add(std::make_unique<IndexStream>(
+            *view, codec::NodeByUpdateTimePrefix(kind, t), /*timed=*/true, asc,
+            after));
+      }
+    } else {
+      std::optional<Position> after_id = after;
+      if (after_id.has_value()) after_id->time = 0;
+      stream.Add(std::make_unique<IndexStream>(*view, id_prefix,
+                                               /*timed=*/false, asc, after_id));
+    }
+    std::vector<Position> chunk;
+    while (out.size() < want) {
+      chunk.clear();
+      Position p;
+      while (chunk.size() < want - out.size() && stream.Next(&p)) {
+        chunk.push_back(p);
+      }
+      if (chunk.empty()) break;
+      ASSIGN_OR_RETURN(std::vector<NodeRow> rows,
+                       ReadRowsInOrder(*view, kind, chunk));
+      for (NodeRow& row : rows) {
+        if (keep(row)) out.push_back(std::move(row));
+      }
+    }
+    RETURN_IF_ERROR(stream.status());
+  }
+
+  Page<NodeRow> page;
+  if (out.size() == want) {
+    out.pop_back();
+    const NodeRow& last = out.back();
+    page.next_page_token = EncodeToken(
+        hash, Position{by_time ? last.base.last_update_time_ms : 0,
+                       last.base.id});
+  }
+  FillTypeNames(&out);
+  page.items = std::move(out);
+  return page;
+}
+
+}  // namespace lineagedb

@@ -1,0 +1,392 @@
+// Nodes of all three kinds: validation, staging of records and their
+// secondary indexes, and point reads.
+#include <algorithm>
+
+#include "absl/strings/match.h"
+#include "util/str_cat.h"
+#include "codec/coding.h"
+#include "codec/keys.h"
+#include "store/json_check.h"
+#include "store/store_impl.h"
+#include "util/status_macros.h"
+
+namespace lineagedb {
+
+using codec::NodeRow;
+
+namespace {
+
+const char* KindNoun(NodeKind kind) {
+  switch (kind) {
+    case NodeKind::kArtifact:
+      return "artifact";
+    case NodeKind::kExecution:
+      return "execution";
+    case NodeKind::kContext:
+      return "context";
+  }
+  return "node";
+}
+
+Status CheckValue(const NodeRow& row, const std::string& name,
+                  const Value& value, bool custom) {
+  const char* which = custom ? "custom property" : "property";
+  if (value.kind() == PropertyKind::kUnknown) {
+    return absl::InvalidArgumentError(StrCat(
+        which, " '", name, "' of ", KindNoun(row.kind), " ", row.base.id,
+        " has no value"));
+  }
+  if (value.kind() == PropertyKind::kStruct &&
+      !store::IsJsonObject(value.struct_value().json)) {
+    return absl::InvalidArgumentError(StrCat(
+        which, " '", name, "' holds a struct that is not a JSON object"));
+  }
+  return absl::OkStatus();
+}
+
+Status CheckProperties(const NodeRow& row, const Type& type) {
+  for (const auto& [name, value] : row.base.properties) {
+    RETURN_IF_ERROR(CheckValue(row, name, value, /*custom=*/false));
+    auto it = type.properties.find(name);
+    if (it == type.properties.end()) {
+      return absl::InvalidArgumentError(
+          StrCat("type '", type.name, "' declares no property '", name,
+                       "' (use custom_properties for undeclared ones)"));
+    }
+    if (it->second != value.kind()) {
+      return absl::InvalidArgumentError(StrCat(
+          "property '", name, "' of type '", type.name, "' is of kind ",
+          static_cast<int>(it->second), ", not ",
+          static_cast<int>(value.kind())));
+    }
+  }
+  for (const auto& [name, value] : row.base.custom_properties) {
+    RETURN_IF_ERROR(CheckValue(row, name, value, /*custom=*/true));
+  }
+  return absl::OkStatus();
+}
+
+void SetOrErase(const PropertyMap& from, const std::string& name,
+                PropertyMap* to) {
+  auto it = from.find(name);
+  if (it == from.end()) {
+    to->erase(name);
+  } else {
+    (*to)[name] = it->second;
+  }
+}
+
+// Copies the fields named by `mask` from `given` into `merged` (which
+// starts as the stored row). An empty mask copies every mutable field.
+Status ApplyUpdate(const NodeRow& given, const std::vector<std::string>& mask,
+                   NodeRow* merged) {
+  const bool artifact = given.kind == NodeKind::kArtifact;
+  const bool execution = given.kind == NodeKind::kExecution;
+  if (mask.empty()) {
+    merged->base.properties = given.base.properties;
+    merged->base.custom_properties = given.base.custom_properties;
+    merged->base.external_id = given.base.external_id;
+    merged->uri = given.uri;
+    merged->state = given.state;
+    if (!given.base.name.empty()) merged->base.name = given.base.name;
+    return absl::OkStatus();
+  }
+  for (const std::string& path : mask) {
+    if (path == "properties") {
+      merged->base.properties = given.base.properties;
+    } else if (path == "custom_properties") {
+      merged->base.custom_properties = given.base.custom_properties;
+    } else if (absl::StartsWith(path, "properties.")) {
+      SetOrErase(given.base.properties, path.substr(11),
+                 &merged->base.properties);
+    } else if (absl::StartsWith(path, "custom_properties.")) {
+      SetOrErase(given.base.custom_properties, path.substr(18),
+                 &merged->base.custom_properties);
+    } else if (path == "name") {
+      merged->base.name = given.base.name;
+    } else if (path == "external_id") {
+      merged->base.external_id = given.base.external_id;
+    } else if (path == "uri" && artifact) {
+      merged->uri = given.uri;
+    } else if ((path == "state" && artifact) ||
+               (path == "last_known_state" && execution)) {
+      merged->state = given.state;
+    } else {
+      return absl::InvalidArgumentError(StrCat(
+          "update mask path '", path, "' is not a field of ",
+          KindNoun(given.kind), "s"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+StatusOr<NodeRow> StoreImpl::ReadNode(WriteContext& wc, NodeKind kind,
+                                      int64_t id) {
+  const std::string key = codec::NodeKey(kind, id);
+  std::string value;
+  Status s = wc.Get(key, &value);
+  if (absl::IsNotFound(s)) {
+    return absl::NotFoundError(
+        StrCat("no ", KindNoun(kind), " with id ", id));
+  }
+  RETURN_IF_ERROR(s);
+  NodeRow row;
+  RETURN_IF_ERROR(codec::DecodeNode(key, value, &row));
+  return row;
+}
+
+namespace {
+StatusOr<int64_t> FindId(WriteContext& wc, const std::string& key) {
+  std::string value;
+  Status s = wc.Get(key, &value);
+  if (absl::IsNotFound(s)) return 0;
+  RETURN_IF_ERROR(s);
+  int64_t id;
+  RETURN_IF_ERROR(codec::DecodeId(key, value, &id));
+  return id;
+}
+}  // namespace
+
+StatusOr<int64_t> StoreImpl::FindByTypeName(WriteContext& wc, NodeKind kind,
+                                            int64_t type_id,
+                                            std::string_view name) {
+  return FindId(wc, codec::NodeByTypeNameKey(kind, type_id, name));
+}
+
+StatusOr<int64_t> StoreImpl::FindByExternalId(WriteContext& wc, NodeKind kind,
+                                              std::string_view external_id) {
+  return FindId(wc, codec::NodeByExternalIdKey(kind, external_id));
+}
+
+void StoreImpl::StageIndexes(WriteContext& wc, const NodeRow& row, bool put) {
+  const NodeKind kind = row.kind;
+  const int64_t id = row.base.id;
+  auto stage = [&](const std::string& key, std::string_view value) {
+    if (put) {
+      wc.Put(key, value);
+    } else {
+      wc.Delete(key);
+    }
+  };
+  const std::string id_value = codec::EncodeId(id);
+  stage(codec::NodeByTypeKey(kind, row.base.type_id, id), "");
+  stage(codec::NodeByUpdateTimeKey(kind, row.base.type_id,
+                                   row.base.last_update_time_ms, id),
+        "");
+  if (!row.base.name.empty()) {
+    stage(codec::NodeByTypeNameKey(kind, row.base.type_id, row.base.name),
+          id_value);
+  }
+  if (!row.base.external_id.empty()) {
+    stage(codec::NodeByExternalIdKey(kind, row.base.external_id), id_value);
+  }
+  if (kind == NodeKind::kArtifact && !row.uri.empty()) {
+    stage(codec::ArtifactByUriKey(row.uri, id), "");
+  }
+}
+
+Status StoreImpl::StageNode(WriteContext& wc, NodeRow* row,
+                            const PutNodesOptions& options) {
+  if (row->base.id != 0) {
+    ASSIGN_OR_RETURN(NodeRow stored, ReadNode(wc, row->kind, row->base.id));
+    if (row->base.type_id != 0 && row->base.type_id != stored.base.type_id) {
+      return absl::InvalidArgumentError(StrCat(
+          KindNoun(row->kind), " ", row->base.id, " has type_id ",
+          stored.base.type_id, "; it cannot change to ", row->base.type_id));
+    }
+    std::shared_ptr<const Type> type =
+        CachedType(row->kind, stored.base.type_id);
+    if (type == nullptr) {
+      return absl::DataLossError(StrCat(
+          KindNoun(row->kind), " ", row->base.id, " has unknown type_id ",
+          stored.base.type_id));
+    }
+    return StageUpdate(wc, row, *type, options);
+  }
+  std::shared_ptr<const Type> type = CachedType(row->kind, row->base.type_id);
+  if (type == nullptr) {
+    return absl::InvalidArgumentError(
+        StrCat("no ", KindNoun(row->kind), " type with id ",
+                     row->base.type_id));
+  }
+  return StageInsert(wc, row, *type);
+}
+
+namespace {
+Status AlreadyNamed(NodeKind kind, const Type& type, const std::string& name,
+                    int64_t owner) {
+  return absl::AlreadyExistsError(
+      StrCat(KindNoun(kind), " '", name, "' of type '", type.name,
+                   "' already exists (id ", owner, ")"));
+}
+Status ExternalIdTaken(NodeKind kind, const std::string& ext, int64_t owner) {
+  return absl::AlreadyExistsError(StrCat(
+      KindNoun(kind), " external_id '", ext, "' belongs to ", owner));
+}
+}  // namespace
+
+Status StoreImpl::StageInsert(WriteContext& wc, NodeRow* row,
+                              const Type& type) {
+  if (row->kind == NodeKind::kContext && row->base.name.empty()) {
+    return absl::InvalidArgumentError(
+        StrCat("a context needs a name (type '", type.name, "')"));
+  }
+  RETURN_IF_ERROR(CheckProperties(*row, type));
+  if (!row->base.name.empty()) {
+    ASSIGN_OR_RETURN(int64_t owner, FindByTypeName(wc, row->kind, type.id,
+                                                   row->base.name));
+    if (owner != 0) return AlreadyNamed(row->kind, type, row->base.name, owner);
+  }
+  if (!row->base.external_id.empty()) {
+    ASSIGN_OR_RETURN(int64_t owner,
+                     FindByExternalId(wc, row->kind, row->base.external_id));
+    if (owner != 0) {
+      return ExternalIdTaken(row->kind, row->base.external_id, owner);
+    }
+  }
+  row->base.id = wc.NextNodeId(row->kind);
+  row->base.create_time_ms = wc.CreateTime(row->kind);
+  row->base.last_update_time_ms = row->base.create_time_ms;
+  row->create_seq = row->update_seq = wc.seq();
+  wc.Put(codec::NodeKey(row->kind, row->base.id), codec::EncodeNode(*row));
+  StageIndexes(wc, *row, /*put=*/true);
+  return absl::OkStatus();
+}
+
+Status StoreImpl::StageUpdate(WriteContext& wc, NodeRow* row,
+                              const Type& type,
+                              const PutNodesOptions& options) {
+  ASSIGN_OR_RETURN(NodeRow stored, ReadNode(wc, row->kind, row->base.id));
+  NodeRow merged = stored;
+  RETURN_IF_ERROR(ApplyUpdate(*row, options.update_mask, &merged));
+  if (!stored.base.name.empty() && merged.base.name != stored.base.name) {
+    return absl::InvalidArgumentError(StrCat(
+        KindNoun(row->kind), " ", row->base.id, " is named '",
+        stored.base.name, "'; a name cannot change once set"));
+  }
+  RETURN_IF_ERROR(CheckProperties(merged, type));
+  if (merged.base.name != stored.base.name) {
+    ASSIGN_OR_RETURN(int64_t owner, FindByTypeName(wc, row->kind, type.id,
+                                                   merged.base.name));
+    if (owner != 0) {
+      return AlreadyNamed(row->kind, type, merged.base.name, owner);
+    }
+  }
+  if (!merged.base.external_id.empty() &&
+      merged.base.external_id != stored.base.external_id) {
+    ASSIGN_OR_RETURN(int64_t owner,
+                     FindByExternalId(wc, row->kind, merged.base.external_id));
+    if (owner != 0) {
+      return ExternalIdTaken(row->kind, merged.base.external_id, owner);
+    }
+  }
+  merged.base.last_update_time_ms =
+      std::max(wc.now_ms(), stored.base.last_update_time_ms);
+  merged.update_seq = wc.seq();
+  StageIndexes(wc, stored, /*put=*/false);
+  StageIndexes(wc, merged, /*put=*/true);
+  wc.Put(codec::NodeKey(row->kind, row->base.id), codec::EncodeNode(merged));
+  *row = std::move(merged);
+  return absl::OkStatus();
+}
+
+StatusOr<std::vector<int64_t>> StoreImpl::PutNodes(
+    std::vector<NodeRow> rows, const PutNodesOptions& options) {
+  std::lock_guard lock(write_mu_);
+  WriteContext wc = BeginWrite();
+  std::vector<int64_t> ids;
+  ids.reserve(rows.size());
+  for (NodeRow& row : rows) {
+    RETURN_IF_ERROR(StageNode(wc, &row, options));
+    ids.push_back(row.base.id);
+  }
+  RETURN_IF_ERROR(Commit(wc));
+  return ids;
+}
+
+namespace {
+// Reads the nodes under `keys` through `view`, skipping absent ones.
+StatusOr<std::vector<NodeRow>> ReadRows(const storage::ReadView& view,
+                                        const std::vector<std::string>& keys) {
+  std::vector<std::string> values;
+  std::vector<bool> found;
+  RETURN_IF_ERROR(view.MultiGet(keys, &values, &found));
+  std::vector<NodeRow> rows;
+  rows.reserve(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (!found[i]) continue;
+    rows.emplace_back();
+    RETURN_IF_ERROR(codec::DecodeNode(keys[i], values[i], &rows.back()));
+  }
+  return rows;
+}
+}  // namespace
+
+StatusOr<std::vector<NodeRow>> StoreImpl::GetNodes(
+    NodeKind kind, const std::vector<int64_t>& ids) {
+  std::vector<std::string> keys;
+  keys.reserve(ids.size());
+  for (int64_t id : ids) keys.push_back(codec::NodeKey(kind, id));
+  auto view = kv_->NewReadView();
+  ASSIGN_OR_RETURN(std::vector<NodeRow> rows, ReadRows(*view, keys));
+  FillTypeNames(&rows);
+  return rows;
+}
+
+StatusOr<std::vector<NodeRow>> StoreImpl::GetNodesByExternalIds(
+    NodeKind kind, const std::vector<std::string>& external_ids) {
+  std::vector<std::string> index_keys;
+  for (const std::string& ext : external_ids) {
+    if (!ext.empty()) {
+      index_keys.push_back(codec::NodeByExternalIdKey(kind, ext));
+    }
+  }
+  auto view = kv_->NewReadView();
+  std::vector<std::string> values;
+  std::vector<bool> found;
+  RETURN_IF_ERROR(view->MultiGet(index_keys, &values, &found));
+  std::vector<std::string> keys;
+  for (size_t i = 0; i < index_keys.size(); ++i) {
+    if (!found[i]) continue;
+    int64_t id;
+    RETURN_IF_ERROR(codec::DecodeId(index_keys[i], values[i], &id));
+    keys.push_back(codec::NodeKey(kind, id));
+  }
+  ASSIGN_OR_RETURN(std::vector<NodeRow> rows, ReadRows(*view, keys));
+  FillTypeNames(&rows);
+  return rows;
+}
+
+StatusOr<NodeRow> StoreImpl::GetNodeByTypeAndName(NodeKind kind,
+                                                  std::string_view type_name,
+                                                  std::string_view node_name,
+                                                  std::string_view version) {
+  const int64_t type_id = CachedTypeId(kind, type_name, version);
+  auto not_found = [&] {
+    return absl::NotFoundError(StrCat("no ", KindNoun(kind), " '",
+                                            node_name, "' of type '",
+                                            type_name, "'"));
+  };
+  if (type_id == 0 || node_name.empty()) return not_found();
+  auto view = kv_->NewReadView();
+  const std::string index_key =
+      codec::NodeByTypeNameKey(kind, type_id, node_name);
+  std::string value;
+  Status s = view->Get(index_key, &value);
+  if (absl::IsNotFound(s)) return not_found();
+  RETURN_IF_ERROR(s);
+  int64_t id;
+  RETURN_IF_ERROR(codec::DecodeId(index_key, value, &id));
+  ASSIGN_OR_RETURN(std::vector<NodeRow> rows,
+                   ReadRows(*view, {codec::NodeKey(kind, id)}));
+  if (rows.empty()) {
+    return absl::DataLossError(StrCat(
+        "index ", codec::Hex(index_key), " names missing node ", id));
+  }
+  FillTypeNames(&rows);
+  return std::move(rows[0]);
+}
+
+}  // namespace lineagedb

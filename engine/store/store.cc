@@ -1,0 +1,152 @@
+// Store::Open and the public facade, forwarding to StoreImpl.
+#include <filesystem>
+
+#include "util/str_cat.h"
+#include "codec/keys.h"
+#include "store/node_rows.h"
+#include "store/store_impl.h"
+#include "util/status_macros.h"
+
+namespace lineagedb {
+
+using codec::NodeRow;
+
+StoreImpl::StoreImpl(Options options, std::unique_ptr<storage::Kv> kv)
+    : options_(std::move(options)), kv_(std::move(kv)) {}
+
+StatusOr<std::unique_ptr<StoreImpl>> StoreImpl::Open(const Options& options,
+                                                     const std::string& path) {
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::Kv> kv,
+                   storage::Kv::Open(options, path));
+  std::unique_ptr<StoreImpl> impl(new StoreImpl(options, std::move(kv)));
+  bool created = false;
+  RETURN_IF_ERROR(impl->LoadMeta(&created));
+  RETURN_IF_ERROR(impl->LoadTypes());
+  return impl;
+}
+
+Status StoreImpl::LoadMeta(bool* created) {
+  auto view = kv_->NewReadView();
+  const std::string version_key = codec::MetaKey(codec::MetaId::kFormatVersion);
+  const std::string counters_key = codec::MetaKey(codec::MetaId::kCounters);
+  std::string value;
+  Status s = view->Get(version_key, &value);
+  if (absl::IsNotFound(s)) {
+    // A new store: write the format version and the initial counters.
+    storage::WriteBatch batch;
+    batch.Put(version_key, codec::EncodeFormatVersion(codec::kFormatVersion));
+    batch.Put(counters_key, codec::EncodeCounters(counters_));
+    *created = true;
+    return kv_->Write(&batch, /*sync=*/true);
+  }
+  RETURN_IF_ERROR(s);
+  uint32_t version;
+  RETURN_IF_ERROR(codec::DecodeFormatVersion(version_key, value, &version));
+  if (version > codec::kFormatVersion) {
+    return absl::FailedPreconditionError(StrCat(
+        "the store has on-disk format version ", version,
+        ", newer than version ", codec::kFormatVersion,
+        " that this build of lineagedb reads"));
+  }
+  RETURN_IF_ERROR(view->Get(counters_key, &value));
+  return codec::DecodeCounters(counters_key, value, &counters_);
+}
+
+WriteContext StoreImpl::BeginWrite() {
+  return WriteContext(kv_.get(), counters_, store::NowMs());
+}
+
+Status StoreImpl::Commit(WriteContext& wc) {
+  RETURN_IF_ERROR(wc.Commit(options_.sync_writes));
+  counters_ = wc.counters();
+  return absl::OkStatus();
+}
+
+// ---- Facade ----
+
+Store::Store(std::unique_ptr<StoreImpl> impl) : impl_(std::move(impl)) {}
+Store::~Store() = default;
+
+StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options,
+                                             const std::string& path) {
+  ASSIGN_OR_RETURN(std::unique_ptr<StoreImpl> impl,
+                   StoreImpl::Open(options, path));
+  return std::unique_ptr<Store>(new Store(std::move(impl)));
+}
+
+StatusOr<int64_t> Store::PutType(const Type& type,
+                                 const PutTypeOptions& options) {
+  return impl_->PutType(type, options);
+}
+StatusOr<Type> Store::GetType(NodeKind kind, std::string_view name,
+                              std::string_view version) {
+  return impl_->GetType(kind, name, version);
+}
+StatusOr<std::vector<Type>> Store::GetTypesByIds(
+    NodeKind kind, const std::vector<int64_t>& ids) {
+  return impl_->GetTypesByIds(kind, ids);
+}
+StatusOr<std::vector<Type>> Store::GetTypesByExternalIds(
+    NodeKind kind, const std::vector<std::string>& external_ids) {
+  return impl_->GetTypesByExternalIds(kind, external_ids);
+}
+StatusOr<std::vector<Type>> Store::ListTypes(NodeKind kind) {
+  return impl_->ListTypes(kind);
+}
+
+template <typename N>
+StatusOr<std::vector<int64_t>> Store::Put(const std::vector<N>& nodes,
+                                          const PutNodesOptions& options) {
+  return impl_->PutNodes(store::ToRows(nodes), options);
+}
+
+template <typename N>
+StatusOr<std::vector<N>> Store::GetByIds(const std::vector<int64_t>& ids) {
+  ASSIGN_OR_RETURN(std::vector<NodeRow> rows, impl_->GetNodes(N::kKind, ids));
+  return store::FromRows<N>(std::move(rows));
+}
+
+template <typename N>
+StatusOr<std::vector<N>> Store::GetByExternalIds(
+    const std::vector<std::string>& external_ids) {
+  ASSIGN_OR_RETURN(std::vector<NodeRow> rows,
+                   impl_->GetNodesByExternalIds(N::kKind, external_ids));
+  return store::FromRows<N>(std::move(rows));
+}
+
+template <typename N>
+StatusOr<N> Store::GetByTypeAndName(std::string_view type_name,
+                                    std::string_view node_name,
+                                    std::string_view type_version) {
+  ASSIGN_OR_RETURN(NodeRow row, impl_->GetNodeByTypeAndName(
+                                    N::kKind, type_name, node_name,
+                                    type_version));
+  return store::FromRow<N>(std::move(row));
+}
+
+template <typename N>
+StatusOr<Page<N>> Store::List(const NodeQuery& query,
+                              const ListOptions& options) {
+  ASSIGN_OR_RETURN(Page<NodeRow> page,
+                   impl_->ListNodes(N::kKind, query, options));
+  return Page<N>{store::FromRows<N>(std::move(page.items)),
+                 std::move(page.next_page_token)};
+}
+
+#define LINEAGEDB_INSTANTIATE_NODE_METHODS(N)                               \
+  template StatusOr<std::vector<int64_t>> Store::Put<N>(                    \
+      const std::vector<N>&, const PutNodesOptions&);                       \
+  template StatusOr<std::vector<N>> Store::GetByIds<N>(                     \
+      const std::vector<int64_t>&);                                         \
+  template StatusOr<std::vector<N>> Store::GetByExternalIds<N>(             \
+      const std::vector<std::string>&);                                     \
+  template StatusOr<N> Store::GetByTypeAndName<N>(                          \
+      std::string_view, std::string_view, std::string_view);                \
+  template StatusOr<Page<N>> Store::List<N>(const NodeQuery&,               \
+                                            const ListOptions&);
+LINEAGEDB_INSTANTIATE_NODE_METHODS(Artifact)
+LINEAGEDB_INSTANTIATE_NODE_METHODS(Execution)
+LINEAGEDB_INSTANTIATE_NODE_METHODS(Context)
+#undef LINEAGEDB_INSTANTIATE_NODE_METHODS
+
+}  // namespace lineagedb

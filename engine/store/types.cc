@@ -1,0 +1,245 @@
+// Types: put with MLMD's evolution rules, reads from the in-memory cache.
+#include "util/str_cat.h"
+#include "codec/keys.h"
+#include "store/store_impl.h"
+#include "util/status_macros.h"
+
+namespace lineagedb {
+
+namespace {
+
+const char* KindName(NodeKind kind) {
+  switch (kind) {
+    case NodeKind::kArtifact:
+      return "artifact";
+    case NodeKind::kExecution:
+      return "execution";
+    case NodeKind::kContext:
+      return "context";
+  }
+  return "unknown";
+}
+
+bool BaseTypeFitsKind(BaseType base, NodeKind kind) {
+  int b = static_cast<int>(base);
+  if (base == BaseType::kUnset) return true;
+  if (kind == NodeKind::kArtifact) return b >= 1 && b <= 4;
+  if (kind == NodeKind::kExecution) return b >= 11 && b <= 15;
+  return false;
+}
+
+Status ValidateType(const Type& type) {
+  int kind = static_cast<int>(type.kind);
+  if (kind < 1 || kind > 3) {
+    return absl::InvalidArgumentError(StrCat("unknown node kind ", kind));
+  }
+  if (type.name.empty()) {
+    return absl::InvalidArgumentError("a type needs a name");
+  }
+  for (const auto& [name, pkind] : type.properties) {
+    int k = static_cast<int>(pkind);
+    if (name.empty()) {
+      return absl::InvalidArgumentError(
+          StrCat("type '", type.name, "' declares a property without name"));
+    }
+    if (k < 1 || k > 6) {
+      return absl::InvalidArgumentError(
+          StrCat("property '", name, "' of type '", type.name,
+                       "' has no valid kind (", k, ")"));
+    }
+  }
+  if (!BaseTypeFitsKind(type.base_type, type.kind)) {
+    return absl::InvalidArgumentError(StrCat(
+        "base type ", static_cast<int>(type.base_type), " is not one of ",
+        KindName(type.kind), " types"));
+  }
+  return absl::OkStatus();
+}
+
+// Applies MLMD's evolution rules of `given` to `stored`.
+Status Evolve(const Type& given, const PutTypeOptions& options,
+              Type* stored) {
+  for (const auto& [name, kind] : given.properties) {
+    auto it = stored->properties.find(name);
+    if (it == stored->properties.end()) {
+      if (!options.can_add_fields) {
+        return absl::AlreadyExistsError(StrCat(
+            "type '", given.name, "' exists without property '", name,
+            "'; set can_add_fields to add it"));
+      }
+      continue;
+    }
+    if (it->second != kind) {
+      return absl::AlreadyExistsError(StrCat(
+          "type '", given.name, "' has property '", name, "' of kind ",
+          static_cast<int>(it->second), "; it cannot change to kind ",
+          static_cast<int>(kind)));
+    }
+  }
+  for (const auto& [name, kind] : stored->properties) {
+    if (!given.properties.contains(name) && !options.can_omit_fields) {
+      return absl::AlreadyExistsError(StrCat(
+          "type '", given.name, "' has property '", name,
+          "' that the given type omits; set can_omit_fields to keep it"));
+    }
+  }
+  for (const auto& [name, kind] : given.properties) {
+    stored->properties.emplace(name, kind);
+  }
+  if (!given.description.empty()) stored->description = given.description;
+  if (given.base_type != BaseType::kUnset) stored->base_type = given.base_type;
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+Status StoreImpl::LoadTypes() {
+  auto view = kv_->NewReadView();
+  auto it = view->Scan(codec::TypePrefix());
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    Type t;
+    RETURN_IF_ERROR(codec::DecodeType(it->key(), it->value(), &t));
+    CacheType(std::move(t));
+  }
+  return it->status();
+}
+
+void StoreImpl::CacheType(Type type) {
+  std::unique_lock lock(types_mu_);
+  type_ids_by_name_[codec::TypeByNameKey(type.kind, type.name,
+                                         type.version)] = type.id;
+  int64_t id = type.id;
+  types_[id] = std::make_shared<const Type>(std::move(type));
+}
+
+std::shared_ptr<const Type> StoreImpl::CachedType(NodeKind kind,
+                                                  int64_t type_id) {
+  std::shared_lock lock(types_mu_);
+  auto it = types_.find(type_id);
+  if (it == types_.end() || it->second->kind != kind) return nullptr;
+  return it->second;
+}
+
+int64_t StoreImpl::CachedTypeId(NodeKind kind, std::string_view name,
+                                std::string_view version) {
+  std::shared_lock lock(types_mu_);
+  auto it = type_ids_by_name_.find(codec::TypeByNameKey(kind, name, version));
+  return it == type_ids_by_name_.end() ? 0 : it->second;
+}
+
+void StoreImpl::FillTypeNames(std::vector<codec::NodeRow>* rows) {
+  std::shared_lock lock(types_mu_);
+  for (auto& row : *rows) {
+    auto it = types_.find(row.base.type_id);
+    if (it != types_.end()) row.base.type = it->second->name;
+  }
+}
+
+StatusOr<int64_t> StoreImpl::PutType(const Type& type,
+                                     const PutTypeOptions& options) {
+  RETURN_IF_ERROR(ValidateType(type));
+  std::lock_guard lock(write_mu_);
+  WriteContext wc = BeginWrite();
+  Type stored;
+  const int64_t existing_id =
+      CachedTypeId(type.kind, type.name, type.version);
+  if (existing_id != 0) {
+    stored = *CachedType(type.kind, existing_id);
+    if (type.id != 0 && type.id != existing_id) {
+      return absl::InvalidArgumentError(StrCat(
+          "type '", type.name, "' has id ", existing_id, ", not ", type.id));
+    }
+    Type before = stored;
+    RETURN_IF_ERROR(Evolve(type, options, &stored));
+    if (!type.external_id.empty() &&
+        type.external_id != stored.external_id) {
+      if (!stored.external_id.empty()) {
+        return absl::AlreadyExistsError(StrCat(
+            "type '", type.name, "' has external_id '", stored.external_id,
+            "'; it cannot change to '", type.external_id, "'"));
+      }
+      stored.external_id = type.external_id;
+    }
+    if (stored == before) return existing_id;
+  } else {
+    if (type.id != 0) {
+      return absl::InvalidArgumentError(StrCat(
+          "no ", KindName(type.kind), " type '", type.name, "' with id ",
+          type.id));
+    }
+    stored = type;
+    stored.id = wc.NextTypeId();
+    wc.Put(codec::TypeByNameKey(type.kind, type.name, type.version),
+           codec::EncodeId(stored.id));
+  }
+  if (!stored.external_id.empty()) {
+    const std::string ext_key =
+        codec::TypeByExternalIdKey(type.kind, stored.external_id);
+    std::string value;
+    Status s = wc.Get(ext_key, &value);
+    if (s.ok()) {
+      int64_t owner;
+      RETURN_IF_ERROR(codec::DecodeId(ext_key, value, &owner));
+      if (owner != stored.id) {
+        return absl::AlreadyExistsError(StrCat(
+            KindName(type.kind), " type external_id '", stored.external_id,
+            "' belongs to type ", owner));
+      }
+    } else if (absl::IsNotFound(s)) {
+      wc.Put(ext_key, codec::EncodeId(stored.id));
+    } else {
+      return s;
+    }
+  }
+  wc.Put(codec::TypeKey(stored.id),
+         codec::EncodeType(stored, wc.now_ms(), wc.seq()));
+  RETURN_IF_ERROR(Commit(wc));
+  int64_t id = stored.id;
+  CacheType(std::move(stored));
+  return id;
+}
+
+StatusOr<Type> StoreImpl::GetType(NodeKind kind, std::string_view name,
+                                  std::string_view version) {
+  int64_t id = CachedTypeId(kind, name, version);
+  if (id != 0) return *CachedType(kind, id);
+  return absl::NotFoundError(StrCat(
+      "no ", KindName(kind), " type '", name, "'",
+      version.empty() ? "" : StrCat(" version '", version, "'")));
+}
+
+StatusOr<std::vector<Type>> StoreImpl::GetTypesByIds(
+    NodeKind kind, const std::vector<int64_t>& ids) {
+  std::vector<Type> out;
+  for (int64_t id : ids) {
+    if (auto t = CachedType(kind, id)) out.push_back(*t);
+  }
+  return out;
+}
+
+StatusOr<std::vector<Type>> StoreImpl::GetTypesByExternalIds(
+    NodeKind kind, const std::vector<std::string>& external_ids) {
+  std::vector<Type> out;
+  std::shared_lock lock(types_mu_);
+  for (const std::string& ext : external_ids) {
+    if (ext.empty()) continue;
+    for (const auto& [id, t] : types_) {
+      if (t->kind == kind && t->external_id == ext) {
+        out.push_back(*t);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+StatusOr<std::vector<Type>> StoreImpl::ListTypes(NodeKind kind) {
+  std::vector<Type> out;
+  std::shared_lock lock(types_mu_);
+  for (const auto& [id, t] : types_) {
+    if (t->kind == kind) out.push_back(*t);
+  }
+  return out;
+}
+
+}  // namespace lineagedb

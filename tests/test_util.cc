@@ -1,0 +1,41 @@
+#include "tests/test_util.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+
+namespace lineagedb::testing {
+
+TempDir::TempDir() {
+  static std::atomic<int> counter{0};
+  const char* base = std::getenv("TEST_TMPDIR");
+  std::filesystem::path root =
+      base != nullptr ? std::filesystem::path(base)
+                      : std::filesystem::temp_directory_path();
+  path_ = (root / ("lineagedb_test_" + std::to_string(::getpid()) + "_" +
+                   std::to_string(counter++)))
+              .string();
+  std::filesystem::remove_all(path_);
+  std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+void StoreTest::SetUp() {
+  auto store = Store::Open(options_, store_path());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  store_ = std::move(store).value();
+}
+
+void StoreTest::Reopen() {
+  store_.reset();
+  auto store = Store::Open(options_, store_path());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  store_ = std::move(store).value();
+}
+
+}  // namespace lineagedb::testing

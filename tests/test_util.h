@@ -1,0 +1,70 @@
+// Shared test helpers: status assertions and a fixture owning a fresh store
+// in a temporary folder.
+#ifndef LINEAGEDB_TESTS_TEST_UTIL_H_
+#define LINEAGEDB_TESTS_TEST_UTIL_H_
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "lineagedb/lineagedb.h"
+
+#define ASSERT_OK(expr)                              \
+  do {                                               \
+    const ::absl::Status ldb_s_ = (expr);            \
+    ASSERT_TRUE(ldb_s_.ok()) << ldb_s_.ToString();   \
+  } while (0)
+
+#define EXPECT_OK(expr)                              \
+  do {                                               \
+    const ::absl::Status ldb_s_ = (expr);            \
+    EXPECT_TRUE(ldb_s_.ok()) << ldb_s_.ToString();   \
+  } while (0)
+
+// `lhs = value of expr`, asserting that it is OK.
+#define ASSERT_OK_AND_ASSIGN(lhs, expr)                      \
+  ASSERT_OK_AND_ASSIGN_IMPL_(LDB_TEST_CONCAT_(sor_, __LINE__), lhs, expr)
+#define LDB_TEST_CONCAT_INNER_(a, b) a##b
+#define LDB_TEST_CONCAT_(a, b) LDB_TEST_CONCAT_INNER_(a, b)
+#define ASSERT_OK_AND_ASSIGN_IMPL_(var, lhs, expr)           \
+  auto var = (expr);                                         \
+  ASSERT_TRUE(var.ok()) << var.status().ToString();          \
+  lhs = std::move(var).value()
+
+#define EXPECT_CODE(expr, code_name)                                \
+  EXPECT_EQ(::absl::StatusCode::code_name, (expr).code())           \
+      << "expected " #code_name
+
+namespace lineagedb::testing {
+
+// A folder under the system temp dir, removed with its contents on
+// destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// A fixture with an open store in a fresh folder; Reopen() closes and opens
+// it again.
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void Reopen();
+  std::string store_path() const { return dir_.path() + "/store"; }
+
+  TempDir dir_;
+  Options options_;
+  std::unique_ptr<Store> store_;
+};
+
+}  // namespace lineagedb::testing
+
+#endif  // LINEAGEDB_TESTS_TEST_UTIL_H_
