@@ -12,33 +12,48 @@
 
 #include "lineagedb/lineagedb.h"
 
-#define ASSERT_OK(expr)                              \
-  do {                                               \
-    const ::absl::Status ldb_s_ = (expr);            \
-    ASSERT_TRUE(ldb_s_.ok()) << ldb_s_.ToString();   \
+#define ASSERT_OK(expr)                            \
+  do {                                             \
+    const ::absl::Status ldb_s_ = (expr);          \
+    ASSERT_TRUE(ldb_s_.ok()) << ldb_s_.ToString(); \
   } while (0)
 
-#define EXPECT_OK(expr)                              \
-  do {                                               \
-    const ::absl::Status ldb_s_ = (expr);            \
-    EXPECT_TRUE(ldb_s_.ok()) << ldb_s_.ToString();   \
+#define EXPECT_OK(expr)                            \
+  do {                                             \
+    const ::absl::Status ldb_s_ = (expr);          \
+    EXPECT_TRUE(ldb_s_.ok()) << ldb_s_.ToString(); \
   } while (0)
 
 // `lhs = value of expr`, asserting that it is OK.
-#define ASSERT_OK_AND_ASSIGN(lhs, expr)                      \
+#define ASSERT_OK_AND_ASSIGN(lhs, expr) \
   ASSERT_OK_AND_ASSIGN_IMPL_(LDB_TEST_CONCAT_(sor_, __LINE__), lhs, expr)
 #define LDB_TEST_CONCAT_INNER_(a, b) a##b
 #define LDB_TEST_CONCAT_(a, b) LDB_TEST_CONCAT_INNER_(a, b)
-#define ASSERT_OK_AND_ASSIGN_IMPL_(var, lhs, expr)           \
-  auto var = (expr);                                         \
-  ASSERT_TRUE(var.ok()) << var.status().ToString();          \
+#define ASSERT_OK_AND_ASSIGN_IMPL_(var, lhs, expr)  \
+  auto var = (expr);                                \
+  ASSERT_TRUE(var.ok()) << var.status().ToString(); \
   lhs = std::move(var).value()
 
-#define EXPECT_CODE(expr, code_name)                                \
-  EXPECT_EQ(::absl::StatusCode::code_name, (expr).code())           \
-      << "expected " #code_name
+// EXPECT_CODE / ASSERT_CODE_IS take a Status or a StatusOr.
+#define EXPECT_CODE(expr, code_name)                     \
+  EXPECT_EQ(::absl::StatusCode::code_name,               \
+            ::lineagedb::testing::StatusOf(expr).code()) \
+      << "expected " #code_name ", got "                 \
+      << ::lineagedb::testing::StatusOf(expr).ToString()
+
+#define ASSERT_CODE_IS(expr, code_name)                  \
+  ASSERT_EQ(::absl::StatusCode::code_name,               \
+            ::lineagedb::testing::StatusOf(expr).code()) \
+      << "expected " #code_name ", got "                 \
+      << ::lineagedb::testing::StatusOf(expr).ToString()
 
 namespace lineagedb::testing {
+
+inline const absl::Status& StatusOf(const absl::Status& s) { return s; }
+template <typename T>
+const absl::Status& StatusOf(const absl::StatusOr<T>& s) {
+  return s.status();
+}
 
 // A folder under the system temp dir, removed with its contents on
 // destruction.

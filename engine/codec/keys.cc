@@ -19,9 +19,7 @@ std::string Start(Tag tag, NodeKind kind) {
   return k;
 }
 
-void PutId(std::string* k, int64_t id) {
-  PutU64(k, static_cast<uint64_t>(id));
-}
+void PutId(std::string* k, int64_t id) { PutU64(k, static_cast<uint64_t>(id)); }
 
 bool GetId(std::string_view* in, int64_t* id) {
   uint64_t u;
@@ -112,8 +110,8 @@ std::string NodeByExternalIdKey(NodeKind kind, std::string_view external_id) {
   return k;
 }
 
-std::string NodeByUpdateTimeKey(NodeKind kind, int64_t type_id,
-                                int64_t time_ms, int64_t id) {
+std::string NodeByUpdateTimeKey(NodeKind kind, int64_t type_id, int64_t time_ms,
+                                int64_t id) {
   std::string k = NodeByUpdateTimePrefix(kind, type_id);
   PutI64(&k, time_ms);
   PutId(&k, id);
@@ -171,8 +169,8 @@ std::string PrefixEnd(std::string_view prefix) {
 }
 
 bool ParseNodeKey(std::string_view key, ParsedNodeKey* out) {
-  if (key.size() != 10 || static_cast<uint8_t>(key[0]) !=
-                              static_cast<uint8_t>(Tag::kNode)) {
+  if (key.size() != 10 ||
+      static_cast<uint8_t>(key[0]) != static_cast<uint8_t>(Tag::kNode)) {
     return false;
   }
   uint8_t kind = static_cast<uint8_t>(key[1]);

@@ -19,24 +19,26 @@
 namespace lineagedb::codec {
 
 enum class Tag : uint8_t {
-  kMeta = 0x01,               // [01][meta id u8]
-  kType = 0x10,               // [10][type id]                 -> TypeRecord
-  kTypeByName = 0x11,         // [11][kind][name][version]     -> type id
-  kTypeByExternalId = 0x12,   // [12][kind][external id]       -> type id
-  kNode = 0x20,               // [20][kind][id]                -> NodeRecord
-  kNodeByType = 0x21,         // [21][kind][type id][id]       -> ""
-  kNodeByTypeName = 0x22,     // [22][kind][type id][name]     -> id
-  kArtifactByUri = 0x23,      // [23][uri][id]                 -> ""
-  kNodeByExternalId = 0x24,   // [24][kind][external id]       -> id
-  kNodeByUpdateTime = 0x25,   // [25][kind][type id][time i64][id] -> ""
-  kEventByArtifact = 0x30,    // [30][artifact][dir][type][execution] -> EventRecord
-  kEventByExecution = 0x31,   // [31][execution][dir][type][artifact] -> EventRecord
-  kAttributionByContext = 0x32,   // [32][context][artifact]   -> EdgeRecord
-  kAttributionByArtifact = 0x33,  // [33][artifact][context]   -> EdgeRecord
-  kAssociationByContext = 0x34,   // [34][context][execution]  -> EdgeRecord
-  kAssociationByExecution = 0x35, // [35][execution][context]  -> EdgeRecord
-  kParentByChild = 0x36,          // [36][child][parent]       -> EdgeRecord
-  kChildByParent = 0x37,          // [37][parent][child]       -> EdgeRecord
+  kMeta = 0x01,              // [01][meta id u8]
+  kType = 0x10,              // [10][type id]                 -> TypeRecord
+  kTypeByName = 0x11,        // [11][kind][name][version]     -> type id
+  kTypeByExternalId = 0x12,  // [12][kind][external id]       -> type id
+  kNode = 0x20,              // [20][kind][id]                -> NodeRecord
+  kNodeByType = 0x21,        // [21][kind][type id][id]       -> ""
+  kNodeByTypeName = 0x22,    // [22][kind][type id][name]     -> id
+  kArtifactByUri = 0x23,     // [23][uri][id]                 -> ""
+  kNodeByExternalId = 0x24,  // [24][kind][external id]       -> id
+  kNodeByUpdateTime = 0x25,  // [25][kind][type id][time i64][id] -> ""
+  kEventByArtifact =
+      0x30,  // [30][artifact][dir][type][execution] -> EventRecord
+  kEventByExecution =
+      0x31,  // [31][execution][dir][type][artifact] -> EventRecord
+  kAttributionByContext = 0x32,    // [32][context][artifact]   -> EdgeRecord
+  kAttributionByArtifact = 0x33,   // [33][artifact][context]   -> EdgeRecord
+  kAssociationByContext = 0x34,    // [34][context][execution]  -> EdgeRecord
+  kAssociationByExecution = 0x35,  // [35][execution][context]  -> EdgeRecord
+  kParentByChild = 0x36,           // [36][child][parent]       -> EdgeRecord
+  kChildByParent = 0x37,           // [37][parent][child]       -> EdgeRecord
   // 0x40-0x4f are reserved for the execution fingerprint index.
 };
 
@@ -69,8 +71,8 @@ std::string NodeByTypeNameKey(NodeKind kind, int64_t type_id,
 std::string ArtifactByUriKey(std::string_view uri, int64_t id);
 std::string ArtifactByUriPrefix(std::string_view uri);
 std::string NodeByExternalIdKey(NodeKind kind, std::string_view external_id);
-std::string NodeByUpdateTimeKey(NodeKind kind, int64_t type_id,
-                                int64_t time_ms, int64_t id);
+std::string NodeByUpdateTimeKey(NodeKind kind, int64_t type_id, int64_t time_ms,
+                                int64_t id);
 std::string NodeByUpdateTimePrefix(NodeKind kind, int64_t type_id);
 
 // Events: `from` is the artifact for kEventByArtifact and the execution for

@@ -6,10 +6,10 @@
 #include <cstring>
 #include <vector>
 
-#include "util/str_cat.h"
 #include "codec/coding.h"
 #include "codec/keys.h"
 #include "schema/lineagedb_generated.h"
+#include "util/str_cat.h"
 
 namespace lineagedb::codec {
 
@@ -177,8 +177,7 @@ bool ValidKind(uint8_t k) { return k >= 1 && k <= 3; }
 
 }  // namespace
 
-std::string EncodeType(const Type& type, int64_t create_time_ms,
-                       uint64_t seq) {
+std::string EncodeType(const Type& type, int64_t create_time_ms, uint64_t seq) {
   flatbuffers::FlatBufferBuilder b(256);
   auto name = b.CreateString(type.name);
   auto version = b.CreateString(type.version);
@@ -255,8 +254,7 @@ std::string EncodeNode(const NodeRow& row) {
   return Frame(b);
 }
 
-Status DecodeNode(std::string_view key, std::string_view value,
-                  NodeRow* out) {
+Status DecodeNode(std::string_view key, std::string_view value, NodeRow* out) {
   ParsedNodeKey pk;
   if (!ParseNodeKey(key, &pk)) return Corrupt(key, "not a node key");
   std::string aligned;
@@ -278,8 +276,7 @@ Status DecodeNode(std::string_view key, std::string_view value,
   out->create_seq = r->create_seq();
   out->update_seq = r->update_seq();
   if (!ReadProperties(r->properties(), &out->base.properties) ||
-      !ReadProperties(r->custom_properties(),
-                      &out->base.custom_properties)) {
+      !ReadProperties(r->custom_properties(), &out->base.custom_properties)) {
     return Corrupt(key, "bad property");
   }
   return absl::OkStatus();

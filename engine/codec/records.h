@@ -40,14 +40,13 @@ struct NodeRow {
 // batch that changes them. Ids are never reused: a batch that uses an id
 // also persists the counter past it.
 struct Counters {
-  uint64_t seq = 0;            // Sequence of the last committed write call.
+  uint64_t seq = 0;  // Sequence of the last committed write call.
   int64_t next_type_id = 1;
-  int64_t next_node_id[3] = {1, 1, 1};      // Indexed by kind - 1.
-  int64_t last_create_ms[3] = {0, 0, 0};    // Indexed by kind - 1.
+  int64_t next_node_id[3] = {1, 1, 1};    // Indexed by kind - 1.
+  int64_t last_create_ms[3] = {0, 0, 0};  // Indexed by kind - 1.
 };
 
-std::string EncodeType(const Type& type, int64_t create_time_ms,
-                       uint64_t seq);
+std::string EncodeType(const Type& type, int64_t create_time_ms, uint64_t seq);
 // `type_id` comes from the key.
 Status DecodeType(std::string_view key, std::string_view value, Type* out);
 

@@ -8,9 +8,9 @@
 
 #include <filesystem>
 
-#include "util/str_cat.h"
 #include "codec/coding.h"
 #include "codec/keys.h"
+#include "util/str_cat.h"
 
 namespace lineagedb::storage {
 
@@ -74,8 +74,7 @@ class RocksIterator final : public Iterator {
 
 class RocksReadView final : public ReadView {
  public:
-  explicit RocksReadView(rocksdb::DB* db)
-      : db_(db), snap_(db->GetSnapshot()) {}
+  explicit RocksReadView(rocksdb::DB* db) : db_(db), snap_(db->GetSnapshot()) {}
   ~RocksReadView() override { db_->ReleaseSnapshot(snap_); }
 
   Status Get(std::string_view key, std::string* value) const override {

@@ -16,11 +16,11 @@
 #include <memory>
 
 #include "absl/strings/escaping.h"
-#include "util/str_cat.h"
 #include "codec/coding.h"
 #include "codec/keys.h"
 #include "store/store_impl.h"
 #include "util/status_macros.h"
+#include "util/str_cat.h"
 
 namespace lineagedb {
 
@@ -63,8 +63,9 @@ StatusOr<Position> DecodeToken(std::string_view token, uint64_t hash) {
   auto bad = [](std::string_view why) {
     return absl::InvalidArgumentError(StrCat("bad page token: ", why));
   };
-  if (!absl::WebSafeBase64Unescape(absl::string_view(token.data(), token.size()), &raw) || raw.size() != 25 ||
-      static_cast<uint8_t>(raw[0]) != kTokenVersion) {
+  if (!absl::WebSafeBase64Unescape(
+          absl::string_view(token.data(), token.size()), &raw) ||
+      raw.size() != 25 || static_cast<uint8_t>(raw[0]) != kTokenVersion) {
     return bad("not a lineagedb page token");
   }
   std::string_view in(raw);
@@ -138,8 +139,8 @@ class MergedStream {
     for (auto& s : streams_) {
       std::optional<Position> p = s->Peek();
       if (!p.has_value()) continue;
-      bool before = std::tie(p->time, p->id) < std::tie(best_pos.time,
-                                                        best_pos.id);
+      bool before =
+          std::tie(p->time, p->id) < std::tie(best_pos.time, best_pos.id);
       if (best == nullptr || (ascending_ ? before : !before)) {
         best = s.get();
         best_pos = *p;
@@ -166,7 +167,8 @@ StatusOr<std::vector<NodeRow>> ReadRowsInOrder(
     const std::vector<Position>& positions) {
   std::vector<std::string> keys;
   keys.reserve(positions.size());
-  for (const Position& p : positions) keys.push_back(codec::NodeKey(kind, p.id));
+  for (const Position& p : positions)
+    keys.push_back(codec::NodeKey(kind, p.id));
   std::vector<std::string> values;
   std::vector<bool> found;
   RETURN_IF_ERROR(view.MultiGet(keys, &values, &found));
@@ -189,9 +191,9 @@ StatusOr<Page<NodeRow>> StoreImpl::ListNodes(NodeKind kind,
                                              const NodeQuery& query,
                                              const ListOptions& options) {
   if (options.max_result_size < 1 || options.max_result_size > kMaxPageSize) {
-    return absl::InvalidArgumentError(
-        StrCat("max_result_size must be in [1, ", kMaxPageSize,
-                     "], not ", options.max_result_size));
+    return absl::InvalidArgumentError(StrCat("max_result_size must be in [1, ",
+                                             kMaxPageSize, "], not ",
+                                             options.max_result_size));
   }
   if (query.uri.has_value() && kind != NodeKind::kArtifact) {
     return absl::InvalidArgumentError("only artifacts can be listed by uri");
@@ -305,8 +307,8 @@ StatusOr<Page<NodeRow>> StoreImpl::ListNodes(NodeKind kind,
     out.pop_back();
     const NodeRow& last = out.back();
     page.next_page_token = EncodeToken(
-        hash, Position{by_time ? last.base.last_update_time_ms : 0,
-                       last.base.id});
+        hash,
+        Position{by_time ? last.base.last_update_time_ms : 0, last.base.id});
   }
   FillTypeNames(&out);
   page.items = std::move(out);

@@ -3,12 +3,12 @@
 #include <algorithm>
 
 #include "absl/strings/match.h"
-#include "util/str_cat.h"
 #include "codec/coding.h"
 #include "codec/keys.h"
 #include "store/json_check.h"
 #include "store/store_impl.h"
 #include "util/status_macros.h"
+#include "util/str_cat.h"
 
 namespace lineagedb {
 
@@ -32,9 +32,9 @@ Status CheckValue(const NodeRow& row, const std::string& name,
                   const Value& value, bool custom) {
   const char* which = custom ? "custom property" : "property";
   if (value.kind() == PropertyKind::kUnknown) {
-    return absl::InvalidArgumentError(StrCat(
-        which, " '", name, "' of ", KindNoun(row.kind), " ", row.base.id,
-        " has no value"));
+    return absl::InvalidArgumentError(StrCat(which, " '", name, "' of ",
+                                             KindNoun(row.kind), " ",
+                                             row.base.id, " has no value"));
   }
   if (value.kind() == PropertyKind::kStruct &&
       !store::IsJsonObject(value.struct_value().json)) {
@@ -51,13 +51,13 @@ Status CheckProperties(const NodeRow& row, const Type& type) {
     if (it == type.properties.end()) {
       return absl::InvalidArgumentError(
           StrCat("type '", type.name, "' declares no property '", name,
-                       "' (use custom_properties for undeclared ones)"));
+                 "' (use custom_properties for undeclared ones)"));
     }
     if (it->second != value.kind()) {
-      return absl::InvalidArgumentError(StrCat(
-          "property '", name, "' of type '", type.name, "' is of kind ",
-          static_cast<int>(it->second), ", not ",
-          static_cast<int>(value.kind())));
+      return absl::InvalidArgumentError(
+          StrCat("property '", name, "' of type '", type.name, "' is of kind ",
+                 static_cast<int>(it->second), ", not ",
+                 static_cast<int>(value.kind())));
     }
   }
   for (const auto& [name, value] : row.base.custom_properties) {
@@ -112,9 +112,9 @@ Status ApplyUpdate(const NodeRow& given, const std::vector<std::string>& mask,
                (path == "last_known_state" && execution)) {
       merged->state = given.state;
     } else {
-      return absl::InvalidArgumentError(StrCat(
-          "update mask path '", path, "' is not a field of ",
-          KindNoun(given.kind), "s"));
+      return absl::InvalidArgumentError(StrCat("update mask path '", path,
+                                               "' is not a field of ",
+                                               KindNoun(given.kind), "s"));
     }
   }
   return absl::OkStatus();
@@ -128,8 +128,7 @@ StatusOr<NodeRow> StoreImpl::ReadNode(WriteContext& wc, NodeKind kind,
   std::string value;
   Status s = wc.Get(key, &value);
   if (absl::IsNotFound(s)) {
-    return absl::NotFoundError(
-        StrCat("no ", KindNoun(kind), " with id ", id));
+    return absl::NotFoundError(StrCat("no ", KindNoun(kind), " with id ", id));
   }
   RETURN_IF_ERROR(s);
   NodeRow row;
@@ -199,17 +198,16 @@ Status StoreImpl::StageNode(WriteContext& wc, NodeRow* row,
     std::shared_ptr<const Type> type =
         CachedType(row->kind, stored.base.type_id);
     if (type == nullptr) {
-      return absl::DataLossError(StrCat(
-          KindNoun(row->kind), " ", row->base.id, " has unknown type_id ",
-          stored.base.type_id));
+      return absl::DataLossError(StrCat(KindNoun(row->kind), " ", row->base.id,
+                                        " has unknown type_id ",
+                                        stored.base.type_id));
     }
     return StageUpdate(wc, row, *type, options);
   }
   std::shared_ptr<const Type> type = CachedType(row->kind, row->base.type_id);
   if (type == nullptr) {
-    return absl::InvalidArgumentError(
-        StrCat("no ", KindNoun(row->kind), " type with id ",
-                     row->base.type_id));
+    return absl::InvalidArgumentError(StrCat(
+        "no ", KindNoun(row->kind), " type with id ", row->base.type_id));
   }
   return StageInsert(wc, row, *type);
 }
@@ -217,13 +215,13 @@ Status StoreImpl::StageNode(WriteContext& wc, NodeRow* row,
 namespace {
 Status AlreadyNamed(NodeKind kind, const Type& type, const std::string& name,
                     int64_t owner) {
-  return absl::AlreadyExistsError(
-      StrCat(KindNoun(kind), " '", name, "' of type '", type.name,
-                   "' already exists (id ", owner, ")"));
+  return absl::AlreadyExistsError(StrCat(KindNoun(kind), " '", name,
+                                         "' of type '", type.name,
+                                         "' already exists (id ", owner, ")"));
 }
 Status ExternalIdTaken(NodeKind kind, const std::string& ext, int64_t owner) {
-  return absl::AlreadyExistsError(StrCat(
-      KindNoun(kind), " external_id '", ext, "' belongs to ", owner));
+  return absl::AlreadyExistsError(
+      StrCat(KindNoun(kind), " external_id '", ext, "' belongs to ", owner));
 }
 }  // namespace
 
@@ -235,8 +233,8 @@ Status StoreImpl::StageInsert(WriteContext& wc, NodeRow* row,
   }
   RETURN_IF_ERROR(CheckProperties(*row, type));
   if (!row->base.name.empty()) {
-    ASSIGN_OR_RETURN(int64_t owner, FindByTypeName(wc, row->kind, type.id,
-                                                   row->base.name));
+    ASSIGN_OR_RETURN(int64_t owner,
+                     FindByTypeName(wc, row->kind, type.id, row->base.name));
     if (owner != 0) return AlreadyNamed(row->kind, type, row->base.name, owner);
   }
   if (!row->base.external_id.empty()) {
@@ -255,21 +253,20 @@ Status StoreImpl::StageInsert(WriteContext& wc, NodeRow* row,
   return absl::OkStatus();
 }
 
-Status StoreImpl::StageUpdate(WriteContext& wc, NodeRow* row,
-                              const Type& type,
+Status StoreImpl::StageUpdate(WriteContext& wc, NodeRow* row, const Type& type,
                               const PutNodesOptions& options) {
   ASSIGN_OR_RETURN(NodeRow stored, ReadNode(wc, row->kind, row->base.id));
   NodeRow merged = stored;
   RETURN_IF_ERROR(ApplyUpdate(*row, options.update_mask, &merged));
   if (!stored.base.name.empty() && merged.base.name != stored.base.name) {
-    return absl::InvalidArgumentError(StrCat(
-        KindNoun(row->kind), " ", row->base.id, " is named '",
-        stored.base.name, "'; a name cannot change once set"));
+    return absl::InvalidArgumentError(
+        StrCat(KindNoun(row->kind), " ", row->base.id, " is named '",
+               stored.base.name, "'; a name cannot change once set"));
   }
   RETURN_IF_ERROR(CheckProperties(merged, type));
   if (merged.base.name != stored.base.name) {
-    ASSIGN_OR_RETURN(int64_t owner, FindByTypeName(wc, row->kind, type.id,
-                                                   merged.base.name));
+    ASSIGN_OR_RETURN(int64_t owner,
+                     FindByTypeName(wc, row->kind, type.id, merged.base.name));
     if (owner != 0) {
       return AlreadyNamed(row->kind, type, merged.base.name, owner);
     }
@@ -365,9 +362,8 @@ StatusOr<NodeRow> StoreImpl::GetNodeByTypeAndName(NodeKind kind,
                                                   std::string_view version) {
   const int64_t type_id = CachedTypeId(kind, type_name, version);
   auto not_found = [&] {
-    return absl::NotFoundError(StrCat("no ", KindNoun(kind), " '",
-                                            node_name, "' of type '",
-                                            type_name, "'"));
+    return absl::NotFoundError(StrCat("no ", KindNoun(kind), " '", node_name,
+                                      "' of type '", type_name, "'"));
   };
   if (type_id == 0 || node_name.empty()) return not_found();
   auto view = kv_->NewReadView();
@@ -382,8 +378,8 @@ StatusOr<NodeRow> StoreImpl::GetNodeByTypeAndName(NodeKind kind,
   ASSIGN_OR_RETURN(std::vector<NodeRow> rows,
                    ReadRows(*view, {codec::NodeKey(kind, id)}));
   if (rows.empty()) {
-    return absl::DataLossError(StrCat(
-        "index ", codec::Hex(index_key), " names missing node ", id));
+    return absl::DataLossError(
+        StrCat("index ", codec::Hex(index_key), " names missing node ", id));
   }
   FillTypeNames(&rows);
   return std::move(rows[0]);

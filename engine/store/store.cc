@@ -1,11 +1,11 @@
 // Store::Open and the public facade, forwarding to StoreImpl.
 #include <filesystem>
 
-#include "util/str_cat.h"
 #include "codec/keys.h"
 #include "store/node_rows.h"
 #include "store/store_impl.h"
 #include "util/status_macros.h"
+#include "util/str_cat.h"
 
 namespace lineagedb {
 
@@ -43,10 +43,10 @@ Status StoreImpl::LoadMeta(bool* created) {
   uint32_t version;
   RETURN_IF_ERROR(codec::DecodeFormatVersion(version_key, value, &version));
   if (version > codec::kFormatVersion) {
-    return absl::FailedPreconditionError(StrCat(
-        "the store has on-disk format version ", version,
-        ", newer than version ", codec::kFormatVersion,
-        " that this build of lineagedb reads"));
+    return absl::FailedPreconditionError(
+        StrCat("the store has on-disk format version ", version,
+               ", newer than version ", codec::kFormatVersion,
+               " that this build of lineagedb reads"));
   }
   RETURN_IF_ERROR(view->Get(counters_key, &value));
   return codec::DecodeCounters(counters_key, value, &counters_);
@@ -118,9 +118,9 @@ template <typename N>
 StatusOr<N> Store::GetByTypeAndName(std::string_view type_name,
                                     std::string_view node_name,
                                     std::string_view type_version) {
-  ASSIGN_OR_RETURN(NodeRow row, impl_->GetNodeByTypeAndName(
-                                    N::kKind, type_name, node_name,
-                                    type_version));
+  ASSIGN_OR_RETURN(NodeRow row,
+                   impl_->GetNodeByTypeAndName(N::kKind, type_name, node_name,
+                                               type_version));
   return store::FromRow<N>(std::move(row));
 }
 
@@ -133,16 +133,16 @@ StatusOr<Page<N>> Store::List(const NodeQuery& query,
                  std::move(page.next_page_token)};
 }
 
-#define LINEAGEDB_INSTANTIATE_NODE_METHODS(N)                               \
-  template StatusOr<std::vector<int64_t>> Store::Put<N>(                    \
-      const std::vector<N>&, const PutNodesOptions&);                       \
-  template StatusOr<std::vector<N>> Store::GetByIds<N>(                     \
-      const std::vector<int64_t>&);                                         \
-  template StatusOr<std::vector<N>> Store::GetByExternalIds<N>(             \
-      const std::vector<std::string>&);                                     \
-  template StatusOr<N> Store::GetByTypeAndName<N>(                          \
-      std::string_view, std::string_view, std::string_view);                \
-  template StatusOr<Page<N>> Store::List<N>(const NodeQuery&,               \
+#define LINEAGEDB_INSTANTIATE_NODE_METHODS(N)                   \
+  template StatusOr<std::vector<int64_t>> Store::Put<N>(        \
+      const std::vector<N>&, const PutNodesOptions&);           \
+  template StatusOr<std::vector<N>> Store::GetByIds<N>(         \
+      const std::vector<int64_t>&);                             \
+  template StatusOr<std::vector<N>> Store::GetByExternalIds<N>( \
+      const std::vector<std::string>&);                         \
+  template StatusOr<N> Store::GetByTypeAndName<N>(              \
+      std::string_view, std::string_view, std::string_view);    \
+  template StatusOr<Page<N>> Store::List<N>(const NodeQuery&,   \
                                             const ListOptions&);
 LINEAGEDB_INSTANTIATE_NODE_METHODS(Artifact)
 LINEAGEDB_INSTANTIATE_NODE_METHODS(Execution)

@@ -99,8 +99,8 @@ class StoreImpl {
   const Options options_;
   std::unique_ptr<storage::Kv> kv_;
 
-  std::mutex write_mu_;        // Serializes write calls.
-  codec::Counters counters_;   // Committed counters; guarded by write_mu_.
+  std::mutex write_mu_;       // Serializes write calls.
+  codec::Counters counters_;  // Committed counters; guarded by write_mu_.
 
   mutable std::shared_mutex types_mu_;
   std::map<int64_t, std::shared_ptr<const Type>> types_;  // By id.

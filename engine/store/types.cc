@@ -1,8 +1,8 @@
 // Types: put with MLMD's evolution rules, reads from the in-memory cache.
-#include "util/str_cat.h"
 #include "codec/keys.h"
 #include "store/store_impl.h"
 #include "util/status_macros.h"
+#include "util/str_cat.h"
 
 namespace lineagedb {
 
@@ -45,35 +45,34 @@ Status ValidateType(const Type& type) {
     if (k < 1 || k > 6) {
       return absl::InvalidArgumentError(
           StrCat("property '", name, "' of type '", type.name,
-                       "' has no valid kind (", k, ")"));
+                 "' has no valid kind (", k, ")"));
     }
   }
   if (!BaseTypeFitsKind(type.base_type, type.kind)) {
-    return absl::InvalidArgumentError(StrCat(
-        "base type ", static_cast<int>(type.base_type), " is not one of ",
-        KindName(type.kind), " types"));
+    return absl::InvalidArgumentError(
+        StrCat("base type ", static_cast<int>(type.base_type),
+               " is not one of ", KindName(type.kind), " types"));
   }
   return absl::OkStatus();
 }
 
 // Applies MLMD's evolution rules of `given` to `stored`.
-Status Evolve(const Type& given, const PutTypeOptions& options,
-              Type* stored) {
+Status Evolve(const Type& given, const PutTypeOptions& options, Type* stored) {
   for (const auto& [name, kind] : given.properties) {
     auto it = stored->properties.find(name);
     if (it == stored->properties.end()) {
       if (!options.can_add_fields) {
-        return absl::AlreadyExistsError(StrCat(
-            "type '", given.name, "' exists without property '", name,
-            "'; set can_add_fields to add it"));
+        return absl::AlreadyExistsError(
+            StrCat("type '", given.name, "' exists without property '", name,
+                   "'; set can_add_fields to add it"));
       }
       continue;
     }
     if (it->second != kind) {
-      return absl::AlreadyExistsError(StrCat(
-          "type '", given.name, "' has property '", name, "' of kind ",
-          static_cast<int>(it->second), "; it cannot change to kind ",
-          static_cast<int>(kind)));
+      return absl::AlreadyExistsError(
+          StrCat("type '", given.name, "' has property '", name, "' of kind ",
+                 static_cast<int>(it->second), "; it cannot change to kind ",
+                 static_cast<int>(kind)));
     }
   }
   for (const auto& [name, kind] : stored->properties) {
@@ -106,8 +105,8 @@ Status StoreImpl::LoadTypes() {
 
 void StoreImpl::CacheType(Type type) {
   std::unique_lock lock(types_mu_);
-  type_ids_by_name_[codec::TypeByNameKey(type.kind, type.name,
-                                         type.version)] = type.id;
+  type_ids_by_name_[codec::TypeByNameKey(type.kind, type.name, type.version)] =
+      type.id;
   int64_t id = type.id;
   types_[id] = std::make_shared<const Type>(std::move(type));
 }
@@ -141,18 +140,16 @@ StatusOr<int64_t> StoreImpl::PutType(const Type& type,
   std::lock_guard lock(write_mu_);
   WriteContext wc = BeginWrite();
   Type stored;
-  const int64_t existing_id =
-      CachedTypeId(type.kind, type.name, type.version);
+  const int64_t existing_id = CachedTypeId(type.kind, type.name, type.version);
   if (existing_id != 0) {
     stored = *CachedType(type.kind, existing_id);
     if (type.id != 0 && type.id != existing_id) {
-      return absl::InvalidArgumentError(StrCat(
-          "type '", type.name, "' has id ", existing_id, ", not ", type.id));
+      return absl::InvalidArgumentError(StrCat("type '", type.name, "' has id ",
+                                               existing_id, ", not ", type.id));
     }
     Type before = stored;
     RETURN_IF_ERROR(Evolve(type, options, &stored));
-    if (!type.external_id.empty() &&
-        type.external_id != stored.external_id) {
+    if (!type.external_id.empty() && type.external_id != stored.external_id) {
       if (!stored.external_id.empty()) {
         return absl::AlreadyExistsError(StrCat(
             "type '", type.name, "' has external_id '", stored.external_id,
@@ -163,9 +160,9 @@ StatusOr<int64_t> StoreImpl::PutType(const Type& type,
     if (stored == before) return existing_id;
   } else {
     if (type.id != 0) {
-      return absl::InvalidArgumentError(StrCat(
-          "no ", KindName(type.kind), " type '", type.name, "' with id ",
-          type.id));
+      return absl::InvalidArgumentError(StrCat("no ", KindName(type.kind),
+                                               " type '", type.name,
+                                               "' with id ", type.id));
     }
     stored = type;
     stored.id = wc.NextTypeId();
@@ -181,9 +178,9 @@ StatusOr<int64_t> StoreImpl::PutType(const Type& type,
       int64_t owner;
       RETURN_IF_ERROR(codec::DecodeId(ext_key, value, &owner));
       if (owner != stored.id) {
-        return absl::AlreadyExistsError(StrCat(
-            KindName(type.kind), " type external_id '", stored.external_id,
-            "' belongs to type ", owner));
+        return absl::AlreadyExistsError(
+            StrCat(KindName(type.kind), " type external_id '",
+                   stored.external_id, "' belongs to type ", owner));
       }
     } else if (absl::IsNotFound(s)) {
       wc.Put(ext_key, codec::EncodeId(stored.id));
@@ -203,9 +200,9 @@ StatusOr<Type> StoreImpl::GetType(NodeKind kind, std::string_view name,
                                   std::string_view version) {
   int64_t id = CachedTypeId(kind, name, version);
   if (id != 0) return *CachedType(kind, id);
-  return absl::NotFoundError(StrCat(
-      "no ", KindName(kind), " type '", name, "'",
-      version.empty() ? "" : StrCat(" version '", version, "'")));
+  return absl::NotFoundError(
+      StrCat("no ", KindName(kind), " type '", name, "'",
+             version.empty() ? "" : StrCat(" version '", version, "'")));
 }
 
 StatusOr<std::vector<Type>> StoreImpl::GetTypesByIds(

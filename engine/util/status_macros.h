@@ -8,10 +8,10 @@
 #define LDB_CONCAT_(a, b) LDB_CONCAT_INNER_(a, b)
 
 // Returns the status of `expr` from the enclosing function if it is not OK.
-#define RETURN_IF_ERROR(expr)                        \
-  do {                                               \
-    ::absl::Status ldb_status_ = (expr);             \
-    if (!ldb_status_.ok()) return ldb_status_;       \
+#define RETURN_IF_ERROR(expr)                  \
+  do {                                         \
+    ::absl::Status ldb_status_ = (expr);       \
+    if (!ldb_status_.ok()) return ldb_status_; \
   } while (0)
 
 // `lhs = value of expr`, or returns its status from the enclosing function.

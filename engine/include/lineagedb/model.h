@@ -50,19 +50,17 @@ class Value {
                                StructValue, ProtoValue, bool>;
 
   Value() = default;
-  Value(int64_t v) : v_(v) {}                        // NOLINT: implicit
-  Value(int v) : v_(static_cast<int64_t>(v)) {}      // NOLINT: implicit
-  Value(double v) : v_(v) {}                         // NOLINT: implicit
-  Value(std::string v) : v_(std::move(v)) {}         // NOLINT: implicit
-  Value(const char* v) : v_(std::string(v)) {}       // NOLINT: implicit
-  Value(bool v) : v_(v) {}                           // NOLINT: implicit
-  Value(StructValue v) : v_(std::move(v)) {}         // NOLINT: implicit
-  Value(ProtoValue v) : v_(std::move(v)) {}          // NOLINT: implicit
+  Value(int64_t v) : v_(v) {}                    // NOLINT: implicit
+  Value(int v) : v_(static_cast<int64_t>(v)) {}  // NOLINT: implicit
+  Value(double v) : v_(v) {}                     // NOLINT: implicit
+  Value(std::string v) : v_(std::move(v)) {}     // NOLINT: implicit
+  Value(const char* v) : v_(std::string(v)) {}   // NOLINT: implicit
+  Value(bool v) : v_(v) {}                       // NOLINT: implicit
+  Value(StructValue v) : v_(std::move(v)) {}     // NOLINT: implicit
+  Value(ProtoValue v) : v_(std::move(v)) {}      // NOLINT: implicit
 
   // kUnknown for a default-constructed Value.
-  PropertyKind kind() const {
-    return static_cast<PropertyKind>(v_.index());
-  }
+  PropertyKind kind() const { return static_cast<PropertyKind>(v_.index()); }
   const Storage& storage() const { return v_; }
 
   // Accessors; calling one of the wrong kind is a programming error
@@ -143,8 +141,8 @@ struct NodeBase {
   int64_t type_id = 0;  // Required; immutable.
   std::string type;     // Type name; filled in by reads, ignored by writes.
   std::string name;     // Unique within the type; immutable once set.
-  std::string external_id;  // Optional; unique among nodes of the kind.
-  PropertyMap properties;   // Declared by the type, with its kinds.
+  std::string external_id;        // Optional; unique among nodes of the kind.
+  PropertyMap properties;         // Declared by the type, with its kinds.
   PropertyMap custom_properties;  // Free-form.
   int64_t create_time_ms = 0;
   int64_t last_update_time_ms = 0;

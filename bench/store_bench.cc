@@ -1,0 +1,111 @@
+// Micro-benchmarks of single store operations.
+//   build/bench/store_bench [--benchmark_repetitions=5]
+#include <benchmark/benchmark.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <random>
+#include <string>
+
+#include "lineagedb/lineagedb.h"
+
+namespace lineagedb {
+namespace {
+
+// A store in a fresh temporary folder, removed on destruction.
+class BenchStore {
+ public:
+  BenchStore() {
+    path_ = std::filesystem::temp_directory_path() /
+            ("lineagedb_bench_" + std::to_string(::getpid()) + "_" +
+             std::to_string(counter_++));
+    std::filesystem::remove_all(path_);
+    store_ = std::move(Store::Open(Options{}, path_.string())).value();
+    Type t{.kind = NodeKind::kArtifact,
+           .name = "Examples",
+           .properties = {{"span", PropertyKind::kInt},
+                          {"split", PropertyKind::kString},
+                          {"ratio", PropertyKind::kDouble}}};
+    type_id_ = store_->PutType(t).value();
+  }
+  ~BenchStore() {
+    store_.reset();
+    std::filesystem::remove_all(path_);
+  }
+  Store& store() { return *store_; }
+
+  std::vector<Artifact> MakeArtifacts(int n) {
+    std::vector<Artifact> out(n);
+    for (int i = 0; i < n; ++i) {
+      Artifact& a = out[i];
+      a.type_id = type_id_;
+      a.uri = "s3://bucket/examples/" + std::to_string(next_++);
+      a.properties = {{"span", int64_t{i}}, {"split", "train"}, {"ratio", 0.8}};
+    }
+    return out;
+  }
+
+ private:
+  static inline int counter_ = 0;
+  std::filesystem::path path_;
+  std::unique_ptr<Store> store_;
+  int64_t type_id_ = 0;
+  int64_t next_ = 0;
+};
+
+// One Put call of 1,000 artifacts with 3 properties each.
+void BM_Put1000Artifacts(benchmark::State& state) {
+  BenchStore bs;
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto batch = bs.MakeArtifacts(1000);
+    state.ResumeTiming();
+    auto ids = bs.store().Put(batch);
+    if (!ids.ok()) state.SkipWithError(ids.status().ToString().c_str());
+  }
+  state.SetItemsProcessed(state.iterations() * 1000);
+}
+BENCHMARK(BM_Put1000Artifacts)->Unit(benchmark::kMillisecond);
+
+// GetByIds of one random id in a store of range(0) artifacts.
+void BM_GetById(benchmark::State& state) {
+  BenchStore bs;
+  const int n = static_cast<int>(state.range(0));
+  for (int i = 0; i < n; i += 1000)
+    (void)bs.store().Put(bs.MakeArtifacts(1000));
+  std::mt19937_64 rng(42);
+  std::uniform_int_distribution<int64_t> pick(1, n);
+  for (auto _ : state) {
+    auto got = bs.store().GetByIds<Artifact>({pick(rng)});
+    if (!got.ok() || got->size() != 1) state.SkipWithError("get failed");
+    benchmark::DoNotOptimize(got);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_GetById)->Arg(10000)->Arg(100000)->Unit(benchmark::kMicrosecond);
+
+// One page of range(1) artifacts listed by type, in a store of range(0).
+void BM_ListByType(benchmark::State& state) {
+  BenchStore bs;
+  const int n = static_cast<int>(state.range(0));
+  for (int i = 0; i < n; i += 1000)
+    (void)bs.store().Put(bs.MakeArtifacts(1000));
+  ListOptions options{.max_result_size = static_cast<int>(state.range(1))};
+  for (auto _ : state) {
+    auto page =
+        bs.store().List<Artifact>(NodeQuery{.type_name = "Examples"}, options);
+    if (!page.ok()) state.SkipWithError(page.status().ToString().c_str());
+    benchmark::DoNotOptimize(page);
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(1));
+}
+BENCHMARK(BM_ListByType)
+    ->Args({10000, 100})
+    ->Args({100000, 100})
+    ->Args({100000, 1000})
+    ->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace lineagedb
+
+BENCHMARK_MAIN();

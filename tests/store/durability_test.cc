@@ -1,0 +1,147 @@
+// On-disk robustness: corrupt values, format versions, ids across crashes.
+#include <rocksdb/db.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "codec/coding.h"
+#include "codec/keys.h"
+#include "codec/records.h"
+#include "tests/test_util.h"
+
+namespace lineagedb {
+namespace {
+
+using ::lineagedb::testing::StoreTest;
+
+class DurabilityTest : public StoreTest {
+ protected:
+  int64_t MakeType() {
+    Type t;
+    t.kind = NodeKind::kArtifact;
+    t.name = "Dataset";
+    t.properties = {{"span", PropertyKind::kInt}};
+    auto id = store_->PutType(t);
+    EXPECT_TRUE(id.ok()) << id.status();
+    return id.value_or(0);
+  }
+
+  // Closes the store, runs `fn` on the raw RocksDB, reopens the store.
+  template <typename Fn>
+  void WithRawDb(Fn fn) {
+    store_.reset();
+    rocksdb::DB* raw = nullptr;
+    rocksdb::Options o;
+    ASSERT_TRUE(rocksdb::DB::Open(o, store_path(), &raw).ok());
+    fn(raw);
+    delete raw;
+  }
+};
+
+TEST_F(DurabilityTest, FlippedByteInRecordIsDataLossNamingTheKey) {
+  int64_t type_id = MakeType();
+  Artifact a;
+  a.type_id = type_id;
+  a.uri = "s3://data/1";
+  a.properties["span"] = int64_t{1};
+  ASSERT_OK_AND_ASSIGN(std::vector<int64_t> ids, store_->Put<Artifact>({a}));
+  const std::string key = codec::NodeKey(NodeKind::kArtifact, ids[0]);
+  WithRawDb([&](rocksdb::DB* db) {
+    std::string value;
+    ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), key, &value).ok());
+    value[value.size() / 2] ^= 0x01;
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), key, value).ok());
+  });
+  Reopen();
+  auto got = store_->GetByIds<Artifact>({ids[0]});
+  EXPECT_CODE(got.status(), kDataLoss);
+  EXPECT_THAT(std::string(got.status().message()),
+              ::testing::HasSubstr(codec::Hex(key)));
+  auto page = store_->List<Artifact>();
+  EXPECT_CODE(page.status(), kDataLoss);
+  // An update of the corrupt node fails and changes nothing.
+  a.id = ids[0];
+  EXPECT_CODE(store_->Put<Artifact>({a}).status(), kDataLoss);
+}
+
+TEST_F(DurabilityTest, CorruptTypeRecordFailsOpenWithDataLoss) {
+  int64_t type_id = MakeType();
+  WithRawDb([&](rocksdb::DB* db) {
+    ASSERT_TRUE(
+        db->Put(rocksdb::WriteOptions(), codec::TypeKey(type_id), "garbage")
+            .ok());
+  });
+  auto reopened = Store::Open(options_, store_path());
+  EXPECT_CODE(reopened.status(), kDataLoss);
+}
+
+TEST_F(DurabilityTest, NewerFormatIsFailedPreconditionNamingBothVersions) {
+  WithRawDb([&](rocksdb::DB* db) {
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(),
+                        codec::MetaKey(codec::MetaId::kFormatVersion),
+                        codec::EncodeFormatVersion(codec::kFormatVersion + 6))
+                    .ok());
+  });
+  auto reopened = Store::Open(options_, store_path());
+  ASSERT_CODE_IS(reopened.status(), kFailedPrecondition);
+  std::string msg(reopened.status().message());
+  EXPECT_THAT(msg,
+              ::testing::HasSubstr(std::to_string(codec::kFormatVersion + 6)));
+  EXPECT_THAT(msg, ::testing::HasSubstr("version " +
+                                        std::to_string(codec::kFormatVersion)));
+}
+
+TEST_F(DurabilityTest, SecondOpenOfALockedStoreIsFailedPrecondition) {
+  auto second = Store::Open(options_, store_path());
+  EXPECT_CODE(second.status(), kFailedPrecondition);
+}
+
+TEST_F(DurabilityTest, MissingStoreWithoutCreateIsNotFound) {
+  Options o;
+  o.create_if_missing = false;
+  EXPECT_CODE(Store::Open(o, dir_.path() + "/nowhere").status(), kNotFound);
+}
+
+TEST_F(DurabilityTest, IdsAreNeverReusedAfterACrash) {
+  int64_t type_id = MakeType();
+  store_.reset();
+  // A child process writes nodes and dies without closing the store.
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    auto s = Store::Open(options_, store_path());
+    if (!s.ok()) _exit(2);
+    Artifact a;
+    a.type_id = type_id;
+    std::vector<Artifact> batch(10, a);
+    auto ids = (*s)->Put<Artifact>(batch);
+    _exit(ids.ok() && ids->back() == 10 ? 0 : 3);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+  Reopen();
+  ASSERT_OK_AND_ASSIGN(std::vector<Artifact> before,
+                       store_->GetByIds<Artifact>({1, 5, 10}));
+  EXPECT_EQ(before.size(), 3u);
+  Artifact a;
+  a.type_id = type_id;
+  ASSERT_OK_AND_ASSIGN(std::vector<int64_t> ids, store_->Put<Artifact>({a}));
+  EXPECT_EQ(ids[0], 11);
+}
+
+TEST_F(DurabilityTest, IdsOfAFailedCallAreNotReusedWithinASession) {
+  int64_t type_id = MakeType();
+  Artifact good, bad;
+  good.type_id = type_id;
+  bad.type_id = type_id;
+  bad.properties["undeclared"] = int64_t{1};
+  EXPECT_CODE(store_->Put<Artifact>({good, bad}).status(), kInvalidArgument);
+  ASSERT_OK_AND_ASSIGN(auto page, store_->List<Artifact>());
+  EXPECT_TRUE(page.items.empty());
+  ASSERT_OK_AND_ASSIGN(std::vector<int64_t> ids, store_->Put<Artifact>({good}));
+  EXPECT_EQ(ids[0], 1);  // Nothing was committed, so no id was used.
+}
+
+}  // namespace
+}  // namespace lineagedb
