@@ -173,6 +173,13 @@ void WriteBatch::Delete(std::string_view key) {
 size_t WriteBatch::Count() const { return rep_->batch.Count(); }
 size_t WriteBatch::ByteSize() const { return rep_->batch.GetDataSize(); }
 void WriteBatch::Clear() { rep_->batch.Clear(); }
+void WriteBatch::SetSavePoint() { rep_->batch.SetSavePoint(); }
+void WriteBatch::PopSavePoint() {
+  rep_->batch.PopSavePoint().PermitUncheckedError();
+}
+void WriteBatch::RollbackToSavePoint() {
+  rep_->batch.RollbackToSavePoint().PermitUncheckedError();
+}
 
 void* Kv::BatchRep(WriteBatch* batch) { return &batch->rep_->batch; }
 

@@ -30,6 +30,12 @@ class WriteBatch {
   // Bytes of keys and values held.
   size_t ByteSize() const;
   void Clear();
+  // Marks the current state; RollbackToSavePoint() drops everything added
+  // since the latest mark (and the mark). Without a mark it does nothing.
+  void SetSavePoint();
+  void RollbackToSavePoint();
+  // Drops the latest mark, keeping what was added since.
+  void PopSavePoint();
 
  private:
   friend class Kv;

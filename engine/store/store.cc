@@ -52,12 +52,29 @@ Status StoreImpl::LoadMeta(bool* created) {
   return codec::DecodeCounters(counters_key, value, &counters_);
 }
 
+StatusOr<std::unique_lock<std::mutex>> StoreImpl::LockForWrite() {
+  if (bulk_owner_.load() == std::this_thread::get_id()) {
+    return absl::FailedPreconditionError(
+        "this thread owns an open BulkWriter; add through it or close it "
+        "before other write calls");
+  }
+  return std::unique_lock<std::mutex>(write_mu_);
+}
+
+void StoreImpl::SetBulkOwner(bool owner) {
+  bulk_owner_.store(owner ? std::this_thread::get_id() : std::thread::id());
+}
+
 WriteContext StoreImpl::BeginWrite() {
   return WriteContext(kv_.get(), counters_, store::NowMs());
 }
 
 Status StoreImpl::Commit(WriteContext& wc) {
-  RETURN_IF_ERROR(wc.Commit(options_.sync_writes));
+  return Commit(wc, options_.sync_writes);
+}
+
+Status StoreImpl::Commit(WriteContext& wc, bool sync) {
+  RETURN_IF_ERROR(wc.Commit(sync));
   counters_ = wc.counters();
   return absl::OkStatus();
 }
@@ -131,6 +148,75 @@ StatusOr<Page<N>> Store::List(const NodeQuery& query,
                    impl_->ListNodes(N::kKind, query, options));
   return Page<N>{store::FromRows<N>(std::move(page.items)),
                  std::move(page.next_page_token)};
+}
+
+Status Store::PutEvents(const std::vector<Event>& events) {
+  return impl_->PutEvents(events);
+}
+Status Store::PutAttributionsAndAssociations(
+    const std::vector<Attribution>& attributions,
+    const std::vector<Association>& associations) {
+  return impl_->PutAttributionsAndAssociations(attributions, associations);
+}
+Status Store::PutParentContexts(const std::vector<ParentContext>& edges) {
+  return impl_->PutParentContexts(edges);
+}
+StatusOr<std::vector<Event>> Store::GetEventsByArtifactIds(
+    const std::vector<int64_t>& artifact_ids) {
+  return impl_->GetEvents(codec::Tag::kEventByArtifact, artifact_ids);
+}
+StatusOr<std::vector<Event>> Store::GetEventsByExecutionIds(
+    const std::vector<int64_t>& execution_ids) {
+  return impl_->GetEvents(codec::Tag::kEventByExecution, execution_ids);
+}
+
+template <typename N>
+StatusOr<std::vector<Context>> Store::GetContextsOf(int64_t node_id) {
+  static_assert(N::kKind != NodeKind::kContext,
+                "contexts have parent and child contexts instead");
+  const codec::Tag tag = N::kKind == NodeKind::kArtifact
+                             ? codec::Tag::kAttributionByArtifact
+                             : codec::Tag::kAssociationByExecution;
+  ASSIGN_OR_RETURN(std::vector<NodeRow> rows,
+                   impl_->GetLinked(tag, node_id, NodeKind::kContext));
+  return store::FromRows<Context>(std::move(rows));
+}
+template StatusOr<std::vector<Context>> Store::GetContextsOf<Artifact>(int64_t);
+template StatusOr<std::vector<Context>> Store::GetContextsOf<Execution>(
+    int64_t);
+
+namespace {
+std::map<int64_t, std::vector<Context>> ToContextMap(
+    std::map<int64_t, std::vector<NodeRow>>&& rows) {
+  std::map<int64_t, std::vector<Context>> out;
+  for (auto& [id, list] : rows) {
+    out[id] = store::FromRows<Context>(std::move(list));
+  }
+  return out;
+}
+}  // namespace
+
+StatusOr<std::map<int64_t, std::vector<Context>>> Store::GetParentContexts(
+    const std::vector<int64_t>& context_ids) {
+  ASSIGN_OR_RETURN(auto rows, impl_->GetLinkedContexts(
+                                  codec::Tag::kParentByChild, context_ids));
+  return ToContextMap(std::move(rows));
+}
+StatusOr<std::map<int64_t, std::vector<Context>>> Store::GetChildContexts(
+    const std::vector<int64_t>& context_ids) {
+  ASSIGN_OR_RETURN(auto rows, impl_->GetLinkedContexts(
+                                  codec::Tag::kChildByParent, context_ids));
+  return ToContextMap(std::move(rows));
+}
+
+StatusOr<PutExecutionResult> Store::PutExecution(
+    const Execution& execution, const std::vector<ArtifactAndEvent>& pairs,
+    const std::vector<Context>& contexts, const PutExecutionOptions& options) {
+  return impl_->PutExecution(execution, pairs, contexts, options);
+}
+StatusOr<LineageSubgraphWriteResult> Store::PutLineageSubgraph(
+    const LineageSubgraphWrite& subgraph, const PutExecutionOptions& options) {
+  return impl_->PutLineageSubgraph(subgraph, options);
 }
 
 #define LINEAGEDB_INSTANTIATE_NODE_METHODS(N)                   \

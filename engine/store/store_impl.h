@@ -3,14 +3,17 @@
 #ifndef LINEAGEDB_STORE_STORE_IMPL_H_
 #define LINEAGEDB_STORE_STORE_IMPL_H_
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "codec/keys.h"
 #include "codec/records.h"
 #include "lineagedb/lineagedb.h"
 #include "storage/kv.h"
@@ -52,6 +55,36 @@ class StoreImpl {
                                            const NodeQuery& query,
                                            const ListOptions& options);
 
+  // ---- Edges (edges.cc) ----
+  Status PutEvents(const std::vector<Event>& events);
+  Status PutAttributionsAndAssociations(
+      const std::vector<Attribution>& attributions,
+      const std::vector<Association>& associations);
+  Status PutParentContexts(const std::vector<ParentContext>& edges);
+  // Events under EventPrefix(tag, id) for each id.
+  StatusOr<std::vector<Event>> GetEvents(codec::Tag tag,
+                                         const std::vector<int64_t>& ids);
+  // Nodes of `to_kind` linked from `from` by the pair family `tag`.
+  StatusOr<std::vector<codec::NodeRow>> GetLinked(codec::Tag tag, int64_t from,
+                                                  NodeKind to_kind);
+  // GetLinked for many contexts, keyed by context (empty ones absent).
+  StatusOr<std::map<int64_t, std::vector<codec::NodeRow>>> GetLinkedContexts(
+      codec::Tag tag, const std::vector<int64_t>& context_ids);
+
+  // ---- Atomic multi-node writes (put_execution.cc) ----
+  StatusOr<PutExecutionResult> PutExecution(
+      const Execution& execution, const std::vector<ArtifactAndEvent>& pairs,
+      const std::vector<Context>& contexts, const PutExecutionOptions& options);
+  StatusOr<LineageSubgraphWriteResult> PutLineageSubgraph(
+      const LineageSubgraphWrite& subgraph, const PutExecutionOptions& options);
+  // Stages PutExecution's writes in `wc`. Errors as Store::PutExecution; on
+  // error `wc` holds part of the call and must be dropped or rolled back.
+  Status StageExecution(WriteContext& wc, const Execution& execution,
+                        const std::vector<ArtifactAndEvent>& pairs,
+                        const std::vector<Context>& contexts,
+                        const PutExecutionOptions& options,
+                        PutExecutionResult* result);
+
   // ---- Building blocks shared by the write paths ----
 
   // Validates `row` and stages its insert (id 0) or update in `wc`; sets
@@ -67,11 +100,34 @@ class StoreImpl {
   // Id of the node of `kind` with `external_id` as of `wc`, or 0.
   StatusOr<int64_t> FindByExternalId(WriteContext& wc, NodeKind kind,
                                      std::string_view external_id);
+  // INVALID_ARGUMENT naming `role` unless node `id` of `kind` exists.
+  Status CheckNodeExists(WriteContext& wc, NodeKind kind, int64_t id,
+                         std::string_view role);
+  // Stages a new event (both directions). Errors as Store::PutEvents.
+  Status StageEvent(WriteContext& wc, Event event);
+  // Stages an attribution (node_kind artifact) or association (execution)
+  // unless it exists. Errors: INVALID_ARGUMENT (an unknown end).
+  Status StageLink(WriteContext& wc, int64_t context_id, NodeKind node_kind,
+                   int64_t node_id);
+  // Inserts or reuses `context` (id 0) per `reuse`, or updates it; sets its
+  // id.
+  Status StageContext(WriteContext& wc, codec::NodeRow* context, bool reuse);
+  // Inserts `artifact` (id 0), reusing one by external id if `reuse`, or
+  // updates it; sets its id.
+  Status StageArtifact(WriteContext& wc, codec::NodeRow* artifact, bool reuse);
 
-  // Starts a write call. Hold write_mu() for its whole life.
+  // Takes the write lock for a write call. FAILED_PRECONDITION if the
+  // calling thread owns a BulkWriter (it would wait for itself).
+  StatusOr<std::unique_lock<std::mutex>> LockForWrite();
+  // Marks / clears the calling thread as the owner of a BulkWriter, which
+  // holds the write lock while it lives.
+  void SetBulkOwner(bool owner);
+  // Starts a write. Hold the write lock for its whole life.
   WriteContext BeginWrite();
-  // Commits `wc` and publishes its counters.
+  // Commits `wc` (synced per Options::sync_writes, or per `sync`) and
+  // publishes its counters and edges.
   Status Commit(WriteContext& wc);
+  Status Commit(WriteContext& wc, bool sync);
   std::mutex& write_mu() { return write_mu_; }
 
   storage::Kv* kv() { return kv_.get(); }
@@ -99,7 +155,8 @@ class StoreImpl {
   const Options options_;
   std::unique_ptr<storage::Kv> kv_;
 
-  std::mutex write_mu_;       // Serializes write calls.
+  std::mutex write_mu_;  // Serializes write calls.
+  std::atomic<std::thread::id> bulk_owner_{};
   codec::Counters counters_;  // Committed counters; guarded by write_mu_.
 
   mutable std::shared_mutex types_mu_;

@@ -137,7 +137,7 @@ void StoreImpl::FillTypeNames(std::vector<codec::NodeRow>* rows) {
 StatusOr<int64_t> StoreImpl::PutType(const Type& type,
                                      const PutTypeOptions& options) {
   RETURN_IF_ERROR(ValidateType(type));
-  std::lock_guard lock(write_mu_);
+  ASSIGN_OR_RETURN(std::unique_lock<std::mutex> lock, LockForWrite());
   WriteContext wc = BeginWrite();
   Type stored;
   const int64_t existing_id = CachedTypeId(type.kind, type.name, type.version);

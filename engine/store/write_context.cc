@@ -11,6 +11,7 @@ namespace {
 absl::string_view AbslView(std::string_view s) {
   return absl::string_view(s.data(), s.size());
 }
+int KindIndex(NodeKind kind) { return static_cast<int>(kind) - 1; }
 }  // namespace
 
 int64_t NowMs() {
@@ -23,51 +24,125 @@ WriteContext::WriteContext(storage::Kv* kv, const codec::Counters& counters,
                            int64_t now_ms)
     : kv_(kv), view_(kv->NewReadView()), counters_(counters), now_ms_(now_ms) {
   ++counters_.seq;
+  std::copy(std::begin(counters_.next_node_id),
+            std::end(counters_.next_node_id), batch_first_id_);
+}
+
+std::optional<bool> WriteContext::GetPending(std::string_view key,
+                                             std::string* value) {
+  auto it = overlay_.find(AbslView(key));
+  if (it == overlay_.end()) return std::nullopt;
+  if (!it->second.has_value()) return false;
+  *value = *it->second;
+  return true;
 }
 
 Status WriteContext::Get(std::string_view key, std::string* value) {
-  if (auto it = overlay_.find(AbslView(key)); it != overlay_.end()) {
-    if (!it->second.has_value()) return absl::NotFoundError("deleted");
-    *value = *it->second;
-    return absl::OkStatus();
+  if (std::optional<bool> pending = GetPending(key, value)) {
+    return *pending ? absl::OkStatus() : absl::NotFoundError("deleted");
   }
   return view_->Get(key, value);
 }
 
-StatusOr<bool> WriteContext::Exists(std::string_view key) {
+StatusOr<bool> WriteContext::Exists(std::string_view key, bool only_pending) {
   std::string ignored;
-  Status s = Get(key, &ignored);
+  if (std::optional<bool> pending = GetPending(key, &ignored)) return *pending;
+  if (only_pending) return false;
+  Status s = view_->Get(key, &ignored);
   if (s.ok()) return true;
   if (absl::IsNotFound(s)) return false;
   return s;
 }
 
+void WriteContext::Remember(std::string_view key) {
+  if (!save_point_.has_value()) return;
+  auto& undo = save_point_->undo;
+  if (undo.contains(AbslView(key))) return;
+  auto it = overlay_.find(AbslView(key));
+  if (it == overlay_.end()) {
+    undo.emplace(AbslView(key), std::nullopt);
+  } else {
+    undo.emplace(AbslView(key), it->second);
+  }
+}
+
 void WriteContext::Put(std::string_view key, std::string_view value) {
+  Remember(key);
   batch_.Put(key, value);
   overlay_[AbslView(key)] = std::string(value);
 }
 
 void WriteContext::Delete(std::string_view key) {
+  Remember(key);
   batch_.Delete(key);
   overlay_[AbslView(key)] = std::nullopt;
 }
 
 int64_t WriteContext::NextNodeId(NodeKind kind) {
-  return counters_.next_node_id[static_cast<int>(kind) - 1]++;
+  return counters_.next_node_id[KindIndex(kind)]++;
 }
 
 int64_t WriteContext::NextTypeId() { return counters_.next_type_id++; }
 
+bool WriteContext::IsNew(NodeKind kind, int64_t id) const {
+  return id >= batch_first_id_[KindIndex(kind)] &&
+         id < counters_.next_node_id[KindIndex(kind)];
+}
+
+bool WriteContext::MayExist(NodeKind kind, int64_t id) const {
+  return id >= 1 && id < counters_.next_node_id[KindIndex(kind)];
+}
+
 int64_t WriteContext::CreateTime(NodeKind kind) {
-  int64_t& last = counters_.last_create_ms[static_cast<int>(kind) - 1];
+  int64_t& last = counters_.last_create_ms[KindIndex(kind)];
   last = std::max(last, now_ms_);
   return last;
+}
+
+void WriteContext::SetSavePoint() {
+  batch_.SetSavePoint();
+  save_point_.emplace();
+  save_point_->counters = counters_;
+  save_point_->staged_events = staged_events_.size();
+}
+
+void WriteContext::RollbackToSavePoint() {
+  if (!save_point_.has_value()) return;
+  batch_.RollbackToSavePoint();
+  for (auto& [key, previous] : save_point_->undo) {
+    if (previous.has_value()) {
+      overlay_[key] = std::move(*previous);
+    } else {
+      overlay_.erase(key);
+    }
+  }
+  counters_ = save_point_->counters;
+  staged_events_.resize(save_point_->staged_events);
+  save_point_.reset();
+}
+
+void WriteContext::ReleaseSavePoint() {
+  if (!save_point_.has_value()) return;
+  batch_.PopSavePoint();
+  save_point_.reset();
 }
 
 Status WriteContext::Commit(bool sync) {
   batch_.Put(codec::MetaKey(codec::MetaId::kCounters),
              codec::EncodeCounters(counters_));
   return kv_->Write(&batch_, sync);
+}
+
+void WriteContext::ContinueAfterCommit(int64_t now_ms) {
+  batch_.Clear();
+  overlay_.clear();
+  staged_events_.clear();
+  save_point_.reset();
+  view_ = kv_->NewReadView();
+  ++counters_.seq;
+  std::copy(std::begin(counters_.next_node_id),
+            std::end(counters_.next_node_id), batch_first_id_);
+  now_ms_ = now_ms;
 }
 
 }  // namespace lineagedb::store

@@ -1,6 +1,10 @@
-// A write call in progress: reads see the committed state plus this call's
-// own pending writes, and everything is committed in one WriteBatch together
-// with the store counters, or dropped.
+// A write in progress: reads see the committed state plus this write's own
+// pending puts and deletes, and everything is committed in one WriteBatch
+// together with the store counters, or dropped.
+//
+// A WriteContext serves one write call, or a BulkWriter's successive
+// batches (CommitAndContinue). Only the holder of the store's write lock may
+// use one.
 #ifndef LINEAGEDB_STORE_WRITE_CONTEXT_H_
 #define LINEAGEDB_STORE_WRITE_CONTEXT_H_
 
@@ -9,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "codec/records.h"
@@ -16,18 +21,29 @@
 
 namespace lineagedb::store {
 
+// An event added by a write, for the graph index.
+struct StagedEvent {
+  int64_t artifact_id;
+  int64_t execution_id;
+  EventType type;
+};
+
 class WriteContext {
  public:
-  // `counters` is the committed state; the context works on a copy of it.
-  // `now_ms` is the wall-clock time of the call.
+  // `counters` is the committed state; the context works on a copy.
+  // `now_ms` is the wall-clock time of the write.
   WriteContext(storage::Kv* kv, const codec::Counters& counters,
                int64_t now_ms);
 
-  // Committed value of `key` overlaid with this call's writes: OK with the
+  // Committed value of `key` overlaid with this write's changes: OK with the
   // value, NOT_FOUND, or an error.
   Status Get(std::string_view key, std::string* value);
-  // True if `key` exists (committed or pending) and is not deleted.
-  StatusOr<bool> Exists(std::string_view key);
+  // Like Get, but only this write's changes: true with the value if this
+  // write put `key`; nullopt if it did not touch it.
+  std::optional<bool> GetPending(std::string_view key, std::string* value);
+  // True if `key` exists, committed or pending. With `only_pending`, the
+  // committed state is not read (the caller knows the key cannot be there).
+  StatusOr<bool> Exists(std::string_view key, bool only_pending = false);
 
   void Put(std::string_view key, std::string_view value);
   void Delete(std::string_view key);
@@ -35,28 +51,61 @@ class WriteContext {
   // A fresh id of `kind` / a fresh type id.
   int64_t NextNodeId(NodeKind kind);
   int64_t NextTypeId();
+  // True if node `id` of `kind` was inserted by this write (so nothing
+  // committed can refer to it yet).
+  bool IsNew(NodeKind kind, int64_t id) const;
+  // False if no node `id` of `kind` was ever inserted (ids are never
+  // reused, so every id below the counter was once assigned).
+  bool MayExist(NodeKind kind, int64_t id) const;
   // Create time of a new node of `kind`: now, but never before the create
   // time of the kind's previous node, so create time is non-decreasing in id.
   int64_t CreateTime(NodeKind kind);
 
   int64_t now_ms() const { return now_ms_; }
-  // The store sequence of this call.
+  // The store sequence of this write.
   uint64_t seq() const { return counters_.seq; }
   const codec::Counters& counters() const { return counters_; }
-  storage::ReadView* view() { return view_.get(); }
-  // Pending puts and deletes.
+  // Pending puts and deletes, and their bytes.
   size_t pending() const { return batch_.Count(); }
+  size_t pending_bytes() const { return batch_.ByteSize(); }
+  void AddStagedEvent(const StagedEvent& e) { staged_events_.push_back(e); }
+  const std::vector<StagedEvent>& staged_events() const {
+    return staged_events_;
+  }
+
+  // Marks the current state; RollbackToSavePoint() returns to it (pending
+  // writes, counters and staged events). One level.
+  void SetSavePoint();
+  void RollbackToSavePoint();
+  // Keeps everything since the mark and drops the mark.
+  void ReleaseSavePoint();
 
   // Writes the batch and the counters atomically.
   Status Commit(bool sync);
+  // After a successful Commit: starts the next batch on a fresh view with
+  // the next store sequence.
+  void ContinueAfterCommit(int64_t now_ms);
 
  private:
+  struct SavePoint {
+    codec::Counters counters;
+    size_t staged_events = 0;
+    // Overlay entries changed since the mark, with their previous state
+    // (outer nullopt: absent from the overlay).
+    absl::flat_hash_map<std::string, std::optional<std::optional<std::string>>>
+        undo;
+  };
+  void Remember(std::string_view key);
+
   storage::Kv* kv_;
   std::unique_ptr<storage::ReadView> view_;
   storage::WriteBatch batch_;
-  // Pending writes of this call; nullopt = deleted.
+  // Pending changes; nullopt = deleted.
   absl::flat_hash_map<std::string, std::optional<std::string>> overlay_;
   codec::Counters counters_;
+  int64_t batch_first_id_[3];  // next_node_id at the start of the batch.
+  std::vector<StagedEvent> staged_events_;
+  std::optional<SavePoint> save_point_;
   int64_t now_ms_;
 };
 

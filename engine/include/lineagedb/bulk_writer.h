@@ -1,0 +1,78 @@
+// BulkWriter: high-volume ingestion of executions with their artifacts,
+// events and contexts, committed in large atomic batches.
+//
+// Durability contract:
+//  - Add() validates an execution with exactly PutExecution's rules against
+//    the store plus everything added before it, assigns its ids and returns
+//    them. Nothing is visible to readers yet.
+//  - A batch is committed as one atomic RocksDB write when it reaches
+//    BulkWriterOptions::batch_bytes, on Flush(), and on Close(). When Flush()
+//    or Close() returns OK, every execution added before it is durable
+//    against a process crash (and against power loss if sync is set).
+//  - A crash loses at most the executions added since the last commit,
+//    always whole batches: readers and a reopened store see each batch all
+//    or nothing, never part of an execution.
+//  - An Add() that fails changes nothing: the executions added before it
+//    stay in the batch, and its ids are not used.
+//  - An error while committing is returned by the Add(), Flush() or Close()
+//    that committed; the batch is then dropped and the writer refuses
+//    further calls with that error.
+// While a BulkWriter lives it is the store's only writer: write calls from
+// other threads wait until it is closed, and write calls from the thread
+// that owns it fail with FAILED_PRECONDITION. Readers are never blocked.
+#ifndef LINEAGEDB_BULK_WRITER_H_
+#define LINEAGEDB_BULK_WRITER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "lineagedb/lineagedb.h"
+
+namespace lineagedb {
+
+struct BulkWriterOptions {
+  // Commit when the pending batch holds this many bytes of keys and values.
+  // Default: 16 MiB
+  size_t batch_bytes = 16u << 20;
+  // Sync the write-ahead log on every commit.
+  // Default: false
+  bool sync = false;
+  // Options applied to every Add().
+  // Default: both reuse options off
+  PutExecutionOptions put_options;
+};
+
+struct BulkWriterStats {
+  uint64_t executions = 0;  // Added successfully.
+  uint64_t artifacts = 0;   // Artifacts inserted or updated.
+  uint64_t events = 0;
+  uint64_t commits = 0;
+  uint64_t keys = 0;  // Keys written by committed batches.
+};
+
+class BulkWriter {
+ public:
+  virtual ~BulkWriter() = default;  // Calls Close(), ignoring its status.
+
+  // Errors: as Store::PutExecution; FAILED_PRECONDITION after Close() or a
+  // failed commit.
+  virtual StatusOr<PutExecutionResult> Add(
+      const Execution& execution, const std::vector<ArtifactAndEvent>& pairs,
+      const std::vector<Context>& contexts) = 0;
+  // Commits the pending batch.
+  virtual Status Flush() = 0;
+  // Commits the pending batch and releases the store's write lock.
+  virtual Status Close() = 0;
+  virtual BulkWriterStats stats() const = 0;
+};
+
+// Starts a bulk writer on `store`, which must outlive it.
+// Errors: FAILED_PRECONDITION if the calling thread already owns one.
+StatusOr<std::unique_ptr<BulkWriter>> NewBulkWriter(
+    Store* store, const BulkWriterOptions& options = {});
+
+}  // namespace lineagedb
+
+#endif  // LINEAGEDB_BULK_WRITER_H_
