@@ -130,7 +130,19 @@ class RocksKv final : public Kv {
     rocksdb::WriteOptions wo;
     wo.sync = sync;
     auto* wb = static_cast<rocksdb::WriteBatch*>(BatchRep(batch));
+    if (observer_) observer_(ToView(rocksdb::Slice(wb->Data())));
     return FromRocks(db_->Write(wo, wb), "write");
+  }
+
+  void SetBatchObserver(BatchObserver observer) override {
+    observer_ = std::move(observer);
+  }
+
+  Status WriteSerialized(std::string serialized, bool sync) override {
+    rocksdb::WriteBatch wb(std::move(serialized));
+    rocksdb::WriteOptions wo;
+    wo.sync = sync;
+    return FromRocks(db_->Write(wo, &wb), "write");
   }
 
   std::unique_ptr<ReadView> NewReadView() override {
@@ -154,6 +166,7 @@ class RocksKv final : public Kv {
 
  private:
   std::unique_ptr<rocksdb::DB> db_;
+  BatchObserver observer_;
 };
 
 }  // namespace
@@ -173,14 +186,6 @@ void WriteBatch::Delete(std::string_view key) {
 size_t WriteBatch::Count() const { return rep_->batch.Count(); }
 size_t WriteBatch::ByteSize() const { return rep_->batch.GetDataSize(); }
 void WriteBatch::Clear() { rep_->batch.Clear(); }
-void WriteBatch::SetSavePoint() { rep_->batch.SetSavePoint(); }
-void WriteBatch::PopSavePoint() {
-  rep_->batch.PopSavePoint().PermitUncheckedError();
-}
-void WriteBatch::RollbackToSavePoint() {
-  rep_->batch.RollbackToSavePoint().PermitUncheckedError();
-}
-
 void* Kv::BatchRep(WriteBatch* batch) { return &batch->rep_->batch; }
 
 std::unique_ptr<Iterator> ReadView::Scan(std::string_view prefix) const {

@@ -5,6 +5,7 @@
 #define LINEAGEDB_STORAGE_KV_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -30,12 +31,6 @@ class WriteBatch {
   // Bytes of keys and values held.
   size_t ByteSize() const;
   void Clear();
-  // Marks the current state; RollbackToSavePoint() drops everything added
-  // since the latest mark (and the mark). Without a mark it does nothing.
-  void SetSavePoint();
-  void RollbackToSavePoint();
-  // Drops the latest mark, keeping what was added since.
-  void PopSavePoint();
 
  private:
   friend class Kv;
@@ -95,6 +90,14 @@ class Kv {
   virtual uint64_t DiskBytes() = 0;
   // Flushes memtables to SST files.
   virtual Status Flush() = 0;
+
+  // For benchmarks: `observer` gets the serialized form of every batch
+  // written from now on, before it is applied; WriteSerialized applies such
+  // a form as it is. This measures RocksDB alone on exactly the keys, sizes,
+  // order and batch boundaries that the store produced.
+  using BatchObserver = std::function<void(std::string_view serialized)>;
+  virtual void SetBatchObserver(BatchObserver observer) = 0;
+  virtual Status WriteSerialized(std::string serialized, bool sync) = 0;
 
  protected:
   static void* BatchRep(WriteBatch* batch);

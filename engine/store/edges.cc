@@ -17,8 +17,14 @@ using codec::Tag;
 Status StoreImpl::CheckNodeExists(WriteContext& wc, NodeKind kind, int64_t id,
                                   std::string_view role) {
   if (wc.MayExist(kind, id)) {
-    ASSIGN_OR_RETURN(bool exists, wc.Exists(codec::NodeKey(kind, id)));
-    if (exists) return absl::OkStatus();
+    if (wc.KnownCommitted(kind, id)) return absl::OkStatus();
+    const bool is_new = wc.IsNew(kind, id);
+    ASSIGN_OR_RETURN(bool exists, wc.Exists(codec::NodeKey(kind, id),
+                                            /*only_pending=*/is_new));
+    if (exists) {
+      if (!is_new) wc.AddKnownCommitted(kind, id);
+      return absl::OkStatus();
+    }
   }
   return absl::InvalidArgumentError(StrCat(role, " ", id, " does not exist"));
 }

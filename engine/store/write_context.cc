@@ -12,6 +12,26 @@ absl::string_view AbslView(std::string_view s) {
   return absl::string_view(s.data(), s.size());
 }
 int KindIndex(NodeKind kind) { return static_cast<int>(kind) - 1; }
+
+// Keys that no write path reads back through a WriteContext: secondary
+// indexes scanned only by reads, and the reverse direction of each edge
+// (writes check the forward key). They skip the overlay, which would
+// otherwise hold a copy of most of a bulk batch.
+bool WriteOnly(std::string_view key) {
+  using codec::Tag;
+  switch (static_cast<Tag>(key[0])) {
+    case Tag::kNodeByType:
+    case Tag::kNodeByUpdateTime:
+    case Tag::kArtifactByUri:
+    case Tag::kEventByExecution:
+    case Tag::kAttributionByArtifact:
+    case Tag::kAssociationByExecution:
+    case Tag::kChildByParent:
+      return true;
+    default:
+      return false;
+  }
+}
 }  // namespace
 
 int64_t NowMs() {
@@ -67,15 +87,27 @@ void WriteContext::Remember(std::string_view key) {
 }
 
 void WriteContext::Put(std::string_view key, std::string_view value) {
-  Remember(key);
   batch_.Put(key, value);
+  if (WriteOnly(key)) return;
+  Remember(key);
   overlay_[AbslView(key)] = std::string(value);
 }
 
 void WriteContext::Delete(std::string_view key) {
-  Remember(key);
   batch_.Delete(key);
+  if (WriteOnly(key)) return;
+  Remember(key);
   overlay_[AbslView(key)] = std::nullopt;
+}
+
+bool WriteContext::KnownCommitted(NodeKind kind, int64_t id) const {
+  return known_[KindIndex(kind)].contains(id);
+}
+
+void WriteContext::AddKnownCommitted(NodeKind kind, int64_t id) {
+  auto& known = known_[KindIndex(kind)];
+  if (known.size() >= kMaxKnown) known.clear();
+  known.insert(id);
 }
 
 int64_t WriteContext::NextNodeId(NodeKind kind) {
@@ -100,15 +132,15 @@ int64_t WriteContext::CreateTime(NodeKind kind) {
 }
 
 void WriteContext::SetSavePoint() {
-  batch_.SetSavePoint();
   save_point_.emplace();
+  save_point_->batch = batch_.mark();
   save_point_->counters = counters_;
   save_point_->staged_events = staged_events_.size();
 }
 
 void WriteContext::RollbackToSavePoint() {
   if (!save_point_.has_value()) return;
-  batch_.RollbackToSavePoint();
+  batch_.Truncate(save_point_->batch);
   for (auto& [key, previous] : save_point_->undo) {
     if (previous.has_value()) {
       overlay_[key] = std::move(*previous);
@@ -121,16 +153,14 @@ void WriteContext::RollbackToSavePoint() {
   save_point_.reset();
 }
 
-void WriteContext::ReleaseSavePoint() {
-  if (!save_point_.has_value()) return;
-  batch_.PopSavePoint();
-  save_point_.reset();
-}
+void WriteContext::ReleaseSavePoint() { save_point_.reset(); }
 
 Status WriteContext::Commit(bool sync) {
-  batch_.Put(codec::MetaKey(codec::MetaId::kCounters),
-             codec::EncodeCounters(counters_));
-  return kv_->Write(&batch_, sync);
+  storage::WriteBatch batch;
+  batch_.AppendSortedTo(&batch);
+  batch.Put(codec::MetaKey(codec::MetaId::kCounters),
+            codec::EncodeCounters(counters_));
+  return kv_->Write(&batch, sync);
 }
 
 void WriteContext::ContinueAfterCommit(int64_t now_ms) {

@@ -16,8 +16,10 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "codec/records.h"
 #include "storage/kv.h"
+#include "store/sorted_batch.h"
 
 namespace lineagedb::store {
 
@@ -45,6 +47,8 @@ class WriteContext {
   // committed state is not read (the caller knows the key cannot be there).
   StatusOr<bool> Exists(std::string_view key, bool only_pending = false);
 
+  // Keys of the write-only families (see write_context.cc) are not visible
+  // to Get, GetPending and Exists.
   void Put(std::string_view key, std::string_view value);
   void Delete(std::string_view key);
 
@@ -57,6 +61,10 @@ class WriteContext {
   // False if no node `id` of `kind` was ever inserted (ids are never
   // reused, so every id below the counter was once assigned).
   bool MayExist(NodeKind kind, int64_t id) const;
+  // A cache of nodes known to be committed, kept across batches (nodes are
+  // never deleted while a write holds the lock).
+  bool KnownCommitted(NodeKind kind, int64_t id) const;
+  void AddKnownCommitted(NodeKind kind, int64_t id);
   // Create time of a new node of `kind`: now, but never before the create
   // time of the kind's previous node, so create time is non-decreasing in id.
   int64_t CreateTime(NodeKind kind);
@@ -66,8 +74,8 @@ class WriteContext {
   uint64_t seq() const { return counters_.seq; }
   const codec::Counters& counters() const { return counters_; }
   // Pending puts and deletes, and their bytes.
-  size_t pending() const { return batch_.Count(); }
-  size_t pending_bytes() const { return batch_.ByteSize(); }
+  size_t pending() const { return batch_.count(); }
+  size_t pending_bytes() const { return batch_.bytes(); }
   void AddStagedEvent(const StagedEvent& e) { staged_events_.push_back(e); }
   const std::vector<StagedEvent>& staged_events() const {
     return staged_events_;
@@ -88,6 +96,7 @@ class WriteContext {
 
  private:
   struct SavePoint {
+    SortedBatch::Mark batch;
     codec::Counters counters;
     size_t staged_events = 0;
     // Overlay entries changed since the mark, with their previous state
@@ -99,13 +108,15 @@ class WriteContext {
 
   storage::Kv* kv_;
   std::unique_ptr<storage::ReadView> view_;
-  storage::WriteBatch batch_;
+  SortedBatch batch_;
   // Pending changes; nullopt = deleted.
   absl::flat_hash_map<std::string, std::optional<std::string>> overlay_;
   codec::Counters counters_;
   int64_t batch_first_id_[3];  // next_node_id at the start of the batch.
   std::vector<StagedEvent> staged_events_;
   std::optional<SavePoint> save_point_;
+  static constexpr size_t kMaxKnown = 1 << 20;
+  absl::flat_hash_set<int64_t> known_[3];
   int64_t now_ms_;
 };
 

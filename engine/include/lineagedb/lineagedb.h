@@ -180,8 +180,9 @@ class Store {
   // its own parent), ALREADY_EXISTS (the edge exists).
   Status PutParentContexts(const std::vector<ParentContext>& edges);
 
-  // Events touching the given nodes, ordered by (node id, direction, type,
-  // other end). Unknown ids give no events.
+  // Events touching the given nodes: for each id in the order given, its
+  // events ordered by (direction: inputs first, type, other end). Unknown
+  // ids give no events.
   StatusOr<std::vector<Event>> GetEventsByArtifactIds(
       const std::vector<int64_t>& artifact_ids);
   StatusOr<std::vector<Event>> GetEventsByExecutionIds(
@@ -201,7 +202,8 @@ class Store {
 
   // In one atomic write: upserts the pairs' artifacts and the execution,
   // inserts the events, upserts the contexts and links every context to the
-  // execution and to every artifact.
+  // execution and to every artifact given in a pair (as MLMD does, an
+  // artifact named only by an event's artifact_id is not attributed).
   // Errors: as Put, PutEvents and PutAttributionsAndAssociations; and
   // ALREADY_EXISTS for a new context whose (type, name) exists unless
   // reuse_context_if_already_exist.

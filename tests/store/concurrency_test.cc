@@ -1,0 +1,247 @@
+// Concurrency tests (lineagedb.h: write calls are atomic and serialized,
+// each read sees one consistent snapshot): readers racing a writer never see
+// an execution without all of its events and contexts. Kept small so that CI
+// can run them under ThreadSanitizer (--gtest_filter=ConcurrencyTest.*).
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "lineagedb/bulk_writer.h"
+#include "tests/test_util.h"
+
+namespace lineagedb {
+namespace {
+
+constexpr int kExecutions = 300;
+constexpr int kReaders = 4;
+
+Event Ev(EventType type, int64_t artifact_id = 0) {
+  Event e;
+  e.artifact_id = artifact_id;
+  e.type = type;
+  return e;
+}
+
+ArtifactAndEvent Pair(std::optional<Artifact> artifact,
+                      std::optional<Event> event) {
+  ArtifactAndEvent p;
+  p.artifact = std::move(artifact);
+  p.event = std::move(event);
+  return p;
+}
+
+class ConcurrencyTest : public testing::StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    if (HasFatalFailure()) return;
+    Type t;
+    t.kind = NodeKind::kArtifact;
+    t.name = "A";
+    ASSERT_OK_AND_ASSIGN(artifact_type_, store_->PutType(t));
+    t.kind = NodeKind::kExecution;
+    t.name = "E";
+    ASSERT_OK_AND_ASSIGN(execution_type_, store_->PutType(t));
+    t.kind = NodeKind::kContext;
+    t.name = "C";
+    ASSERT_OK_AND_ASSIGN(context_type_, store_->PutType(t));
+    std::vector<Artifact> seeds(2);
+    for (Artifact& a : seeds) a.type_id = artifact_type_;
+    ASSERT_OK_AND_ASSIGN(seeds_, store_->Put(seeds));
+    Context pipeline;
+    pipeline.type_id = context_type_;
+    pipeline.name = "pipeline";
+    ASSERT_OK_AND_ASSIGN(std::vector<int64_t> ids,
+                         store_->Put(std::vector<Context>{pipeline}));
+    pipeline_ = ids[0];
+  }
+
+  // Step i: reads the two outputs of step i-1 (the seeds for step 0), writes
+  // two new artifacts; in the shared context and a new context "run-i".
+  struct Step {
+    Execution execution;
+    std::vector<ArtifactAndEvent> pairs;
+    std::vector<Context> contexts;
+  };
+  Step MakeStep(int i, const std::vector<int64_t>& inputs) const {
+    Step s;
+    s.execution.type_id = execution_type_;
+    s.execution.name = "e" + std::to_string(i);
+    for (int64_t in : inputs) {
+      s.pairs.push_back(Pair(std::nullopt, Ev(EventType::kInput, in)));
+    }
+    for (int j = 0; j < 2; ++j) {
+      Artifact out;
+      out.type_id = artifact_type_;
+      out.uri = "out-" + std::to_string(i) + "-" + std::to_string(j);
+      s.pairs.push_back(Pair(out, Ev(EventType::kOutput)));
+    }
+    Context shared;
+    shared.id = pipeline_;
+    shared.type_id = context_type_;
+    shared.name = "pipeline";
+    Context run;
+    run.type_id = context_type_;
+    run.name = "run-" + std::to_string(i);
+    s.contexts = {shared, run};
+    return s;
+  }
+
+  // Reads until `done`, then once more; every execution seen must have its
+  // 4 events, its 2 output artifacts and its 2 contexts. Returns the number
+  // of passes.
+  int ReadUntil(const std::atomic<bool>& done) {
+    std::set<int64_t> checked;  // Executions whose contexts were checked.
+    int passes = 0;
+    bool last = false;
+    while (!last) {
+      last = done.load();
+      ++passes;
+      ListOptions options;
+      options.max_result_size = 10000;
+      auto page = store_->List<Execution>({}, options);
+      if (!page.ok()) {
+        ADD_FAILURE() << page.status().ToString();
+        return passes;
+      }
+      std::vector<int64_t> ids;
+      for (const Execution& e : page->items) ids.push_back(e.id);
+      auto events = store_->GetEventsByExecutionIds(ids);
+      if (!events.ok()) {
+        ADD_FAILURE() << events.status().ToString();
+        return passes;
+      }
+      std::map<int64_t, int> inputs, outputs;
+      std::vector<int64_t> output_artifacts;
+      for (const Event& ev : *events) {
+        if (IsInputEvent(ev.type)) {
+          ++inputs[ev.execution_id];
+        } else {
+          ++outputs[ev.execution_id];
+          output_artifacts.push_back(ev.artifact_id);
+        }
+      }
+      for (int64_t id : ids) {
+        EXPECT_EQ(inputs[id], 2) << "execution " << id;
+        EXPECT_EQ(outputs[id], 2) << "execution " << id;
+      }
+      auto artifacts = store_->GetByIds<Artifact>(output_artifacts);
+      EXPECT_TRUE(artifacts.ok() &&
+                  artifacts->size() == output_artifacts.size());
+      for (int64_t id : ids) {
+        if (!checked.insert(id).second) continue;
+        auto contexts = store_->GetContextsOf<Execution>(id);
+        EXPECT_TRUE(contexts.ok() && contexts->size() == 2u)
+            << "execution " << id;
+      }
+      if (HasFailure()) return passes;
+    }
+    EXPECT_EQ(checked.size(), static_cast<size_t>(kExecutions));
+    return passes;
+  }
+
+  // Runs `write` on one thread and kReaders readers until it returns.
+  void RaceReaders(const std::function<void()>& write) {
+    std::atomic<bool> done{false};
+    std::vector<int> passes(kReaders, 0);
+    std::vector<std::thread> readers;
+    for (int r = 0; r < kReaders; ++r) {
+      readers.emplace_back([&, r] { passes[r] = ReadUntil(done); });
+    }
+    std::thread writer([&] {
+      write();
+      done = true;
+    });
+    writer.join();
+    for (std::thread& t : readers) t.join();
+    for (int p : passes) EXPECT_GE(p, 1);
+  }
+
+  int64_t artifact_type_ = 0;
+  int64_t execution_type_ = 0;
+  int64_t context_type_ = 0;
+  std::vector<int64_t> seeds_;
+  int64_t pipeline_ = 0;
+};
+
+TEST_F(ConcurrencyTest, ReadersSeeWholePutExecutions) {
+  RaceReaders([this] {
+    std::vector<int64_t> inputs = seeds_;
+    for (int i = 0; i < kExecutions; ++i) {
+      Step s = MakeStep(i, inputs);
+      auto r = store_->PutExecution(s.execution, s.pairs, s.contexts);
+      if (!r.ok()) {
+        ADD_FAILURE() << r.status().ToString();
+        return;
+      }
+      inputs = {r->artifact_ids[2], r->artifact_ids[3]};
+    }
+  });
+  ASSERT_OK_AND_ASSIGN(std::vector<Event> events,
+                       store_->GetEventsByArtifactIds(seeds_));
+  EXPECT_EQ(events.size(), 2u);
+}
+
+TEST_F(ConcurrencyTest, ReadersSeeWholeBulkWriterBatches) {
+  RaceReaders([this] {
+    BulkWriterOptions options;
+    options.batch_bytes = 8192;
+    auto writer = NewBulkWriter(store_.get(), options);
+    if (!writer.ok()) {
+      ADD_FAILURE() << writer.status().ToString();
+      return;
+    }
+    std::vector<int64_t> inputs = seeds_;
+    for (int i = 0; i < kExecutions; ++i) {
+      Step s = MakeStep(i, inputs);
+      auto r = (*writer)->Add(s.execution, s.pairs, s.contexts);
+      if (!r.ok()) {
+        ADD_FAILURE() << r.status().ToString();
+        return;
+      }
+      inputs = {r->artifact_ids[2], r->artifact_ids[3]};
+    }
+    EXPECT_OK((*writer)->Close());
+    EXPECT_GT((*writer)->stats().commits, 2u);
+  });
+}
+
+TEST_F(ConcurrencyTest, ConcurrentWritersAreSerialized) {
+  constexpr int kWriters = 4;
+  constexpr int kEach = 50;
+  std::vector<std::vector<int64_t>> ids(kWriters);
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      for (int i = 0; i < kEach; ++i) {
+        Step s = MakeStep(w * 1000 + i, seeds_);
+        s.contexts.erase(s.contexts.begin());  // No shared context.
+        auto r = store_->PutExecution(s.execution, s.pairs, s.contexts);
+        if (!r.ok()) {
+          ADD_FAILURE() << r.status().ToString();
+          return;
+        }
+        ids[w].push_back(r->execution_id);
+      }
+    });
+  }
+  for (std::thread& t : writers) t.join();
+  std::set<int64_t> all;
+  for (const auto& v : ids) all.insert(v.begin(), v.end());
+  EXPECT_EQ(all.size(), static_cast<size_t>(kWriters * kEach));
+  // Dense: no id lost or shared.
+  EXPECT_EQ(*all.rbegin() - *all.begin() + 1, kWriters * kEach);
+  ASSERT_OK_AND_ASSIGN(std::vector<Event> events,
+                       store_->GetEventsByArtifactIds(seeds_));
+  EXPECT_EQ(events.size(), static_cast<size_t>(2 * kWriters * kEach));
+}
+
+}  // namespace
+}  // namespace lineagedb
