@@ -41,7 +41,9 @@ TEST(CodingTest, SignedTimesSortNegativesFirst) {
   for (size_t i = 0; i < values.size(); ++i) {
     std::string enc;
     PutI64(&enc, values[i]);
-    if (i > 0) EXPECT_LT(prev, enc) << values[i];
+    if (i > 0) {
+      EXPECT_LT(prev, enc) << values[i];
+    }
     std::string_view in(enc);
     int64_t out;
     ASSERT_TRUE(GetI64(&in, &out));
@@ -62,7 +64,9 @@ TEST(CodingTest, StringsWithEmbeddedZerosRoundTripAndSort) {
   for (size_t i = 0; i < values.size(); ++i) {
     std::string enc;
     PutString(&enc, values[i]);
-    if (i > 0) EXPECT_LT(prev, enc) << i;
+    if (i > 0) {
+      EXPECT_LT(prev, enc) << i;
+    }
     std::string_view in(enc);
     std::string out;
     ASSERT_TRUE(GetString(&in, &out));

@@ -153,7 +153,9 @@ TEST(KeysTest, EventKeysRoundTripAndGroupByDirection) {
       EXPECT_TRUE(StartsWith(k, EventPrefix(tag, 5, DirectionOf(type))));
       // Every input event of a node sorts before every output event.
       std::string input = EventKey(tag, 5, EventType::kInternalInput, 1000);
-      if (!IsInputEvent(type)) EXPECT_LT(input, k);
+      if (!IsInputEvent(type)) {
+        EXPECT_LT(input, k);
+      }
     }
   }
   ParsedEventKey p;
