@@ -36,6 +36,8 @@ Direction DirectionOf(EventType type) {
   return IsInputEvent(type) ? Direction::kInput : Direction::kOutput;
 }
 
+std::string TagPrefix(Tag tag) { return Start(tag); }
+
 std::string MetaKey(MetaId id) {
   std::string k = Start(Tag::kMeta);
   k.push_back(static_cast<char>(id));

@@ -53,6 +53,8 @@ enum class Direction : uint8_t { kInput = 0, kOutput = 1 };
 Direction DirectionOf(EventType type);
 
 std::string MetaKey(MetaId id);
+// Prefix of every key of the family `tag`.
+std::string TagPrefix(Tag tag);
 
 std::string TypeKey(int64_t type_id);
 std::string TypeByNameKey(NodeKind kind, std::string_view name,

@@ -2,6 +2,7 @@
 #include <filesystem>
 
 #include "codec/keys.h"
+#include "graph/kv_graph.h"
 #include "store/node_rows.h"
 #include "store/store_impl.h"
 #include "util/status_macros.h"
@@ -22,6 +23,10 @@ StatusOr<std::unique_ptr<StoreImpl>> StoreImpl::Open(const Options& options,
   bool created = false;
   RETURN_IF_ERROR(impl->LoadMeta(&created));
   RETURN_IF_ERROR(impl->LoadTypes());
+  if (options.use_graph_index) {
+    auto view = impl->kv_->NewReadView();
+    ASSIGN_OR_RETURN(impl->index_, graph::AdjacencyIndex::Build(*view));
+  }
   return impl;
 }
 
@@ -76,7 +81,40 @@ Status StoreImpl::Commit(WriteContext& wc) {
 Status StoreImpl::Commit(WriteContext& wc, bool sync) {
   RETURN_IF_ERROR(wc.Commit(sync));
   counters_ = wc.counters();
+  const auto& staged = wc.staged_events();
+  if (!staged.empty()) {
+    if (auto index = graph_index()) {
+      std::vector<graph::EdgeTriple> edges;
+      edges.reserve(staged.size());
+      for (const auto& e : staged) {
+        edges.push_back({e.artifact_id, e.execution_id, e.type});
+      }
+      // The write is committed either way; an index that cannot take it is
+      // dropped and lineage queries fall back to the edge keys.
+      if (!index->Add(edges).ok()) {
+        std::lock_guard lock(index_mu_);
+        index_.reset();
+      }
+    }
+    edges_version_.fetch_add(1);
+  }
   return absl::OkStatus();
+}
+
+std::shared_ptr<graph::AdjacencyIndex> StoreImpl::graph_index() {
+  std::lock_guard lock(index_mu_);
+  return index_;
+}
+
+StoreImpl::GraphHandle StoreImpl::AcquireGraph() {
+  GraphHandle h;
+  h.index = graph_index();
+  if (h.index != nullptr) {
+    h.lock = h.index->LockShared();
+  } else {
+    h.kv_graph = std::make_unique<graph::KvGraph>(kv_->NewReadView());
+  }
+  return h;
 }
 
 // ---- Facade ----

@@ -15,6 +15,8 @@
 
 #include "codec/keys.h"
 #include "codec/records.h"
+#include "graph/adjacency_index.h"
+#include "graph/graph.h"
 #include "lineagedb/lineagedb.h"
 #include "storage/kv.h"
 #include "store/write_context.h"
@@ -130,6 +132,24 @@ class StoreImpl {
   Status Commit(WriteContext& wc, bool sync);
   std::mutex& write_mu() { return write_mu_; }
 
+  // ---- Graph ----
+
+  // The topology for one traversal, unchanged while the handle lives: the
+  // adjacency index under its shared lock, or a KvGraph on one view.
+  struct GraphHandle {
+    std::shared_ptr<graph::AdjacencyIndex> index;
+    std::shared_lock<std::shared_mutex> lock;
+    std::unique_ptr<graph::Graph> kv_graph;
+    const graph::Graph& graph() const {
+      return kv_graph ? *kv_graph : static_cast<const graph::Graph&>(*index);
+    }
+  };
+  GraphHandle AcquireGraph();
+  // Incremented by every commit that adds events.
+  uint64_t edges_version() const { return edges_version_.load(); }
+  // The index, or null when it is off.
+  std::shared_ptr<graph::AdjacencyIndex> graph_index();
+
   storage::Kv* kv() { return kv_.get(); }
   const Options& options() const { return options_; }
 
@@ -158,6 +178,10 @@ class StoreImpl {
   std::mutex write_mu_;  // Serializes write calls.
   std::atomic<std::thread::id> bulk_owner_{};
   codec::Counters counters_;  // Committed counters; guarded by write_mu_.
+
+  mutable std::mutex index_mu_;  // Guards the index_ pointer.
+  std::shared_ptr<graph::AdjacencyIndex> index_;
+  std::atomic<uint64_t> edges_version_{0};
 
   mutable std::shared_mutex types_mu_;
   std::map<int64_t, std::shared_ptr<const Type>> types_;  // By id.

@@ -1,0 +1,195 @@
+#include "graph/adjacency_index.h"
+
+#include <algorithm>
+
+#include "codec/coding.h"
+#include "codec/keys.h"
+#include "util/status_macros.h"
+#include "util/str_cat.h"
+
+namespace lineagedb::graph {
+
+namespace {
+
+constexpr int64_t kMaxId = (int64_t{1} << 31) - 1;
+
+// Merge the delta when it holds this many edges or a quarter of the arrays.
+constexpr uint64_t kMinMergeEdges = 1 << 16;
+
+struct DirectedEdges {
+  VertexId down_from, down_to;  // The edge in the direction of data flow.
+};
+
+// Inputs flow from the artifact into the execution; outputs the other way.
+DirectedEdges Direct(const EdgeTriple& e) {
+  const VertexId a = MakeVertex(NodeKind::kArtifact, e.artifact_id);
+  const VertexId x = MakeVertex(NodeKind::kExecution, e.execution_id);
+  return IsInputEvent(e.type) ? DirectedEdges{a, x} : DirectedEdges{x, a};
+}
+
+Status CheckIds(const EdgeTriple& e) {
+  if (e.artifact_id < 1 || e.artifact_id > kMaxId || e.execution_id < 1 ||
+      e.execution_id > kMaxId) {
+    return absl::FailedPreconditionError(
+        StrCat("event (", e.artifact_id, ", ", e.execution_id,
+               ") has an id past the graph index's limit of ", kMaxId));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+AdjacencyIndex::Csr AdjacencyIndex::BuildCsr(std::vector<Entry>* entries,
+                                             uint32_t vertices) {
+  Csr csr;
+  csr.offsets.assign(static_cast<size_t>(vertices) + 1, 0);
+  for (const Entry& e : *entries) ++csr.offsets[e.from + 1];
+  for (size_t v = 0; v < vertices; ++v) csr.offsets[v + 1] += csr.offsets[v];
+  // Rows sorted by (target, type), packed as one 64-bit key each.
+  std::vector<uint64_t> packed(entries->size());
+  std::vector<uint32_t> fill(csr.offsets.begin(), csr.offsets.end() - 1);
+  for (const Entry& e : *entries) {
+    packed[fill[e.from]++] = (static_cast<uint64_t>(e.to) << 8) | e.type;
+  }
+  entries->clear();
+  entries->shrink_to_fit();
+  for (size_t v = 0; v < vertices; ++v) {
+    std::sort(packed.begin() + csr.offsets[v],
+              packed.begin() + csr.offsets[v + 1]);
+  }
+  csr.targets.resize(packed.size());
+  csr.types.resize(packed.size());
+  for (size_t i = 0; i < packed.size(); ++i) {
+    csr.targets[i] = static_cast<uint32_t>(packed[i] >> 8);
+    csr.types[i] = static_cast<uint8_t>(packed[i] & 0xff);
+  }
+  return csr;
+}
+
+StatusOr<std::unique_ptr<AdjacencyIndex>> AdjacencyIndex::Build(
+    const storage::ReadView& view) {
+  std::vector<Entry> entries[2];
+  uint64_t max_vertex = 0;
+  auto it = view.Scan(codec::TagPrefix(codec::Tag::kEventByArtifact));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    codec::ParsedEventKey k;
+    if (!codec::ParseEventKey(it->key(), &k)) {
+      return absl::DataLossError(
+          StrCat("bad event key ", codec::Hex(it->key())));
+    }
+    EdgeTriple e{k.from, k.to, k.type};
+    RETURN_IF_ERROR(CheckIds(e));
+    DirectedEdges d = Direct(e);
+    const uint8_t type = static_cast<uint8_t>(e.type);
+    entries[static_cast<int>(Dir::kDown)].push_back(
+        {static_cast<uint32_t>(d.down_from), static_cast<uint32_t>(d.down_to),
+         type});
+    entries[static_cast<int>(Dir::kUp)].push_back(
+        {static_cast<uint32_t>(d.down_to), static_cast<uint32_t>(d.down_from),
+         type});
+    max_vertex = std::max({max_vertex, d.down_from, d.down_to});
+  }
+  RETURN_IF_ERROR(it->status());
+  auto index = std::unique_ptr<AdjacencyIndex>(new AdjacencyIndex());
+  const uint32_t vertices = static_cast<uint32_t>(max_vertex + 1);
+  for (int d = 0; d < 2; ++d) {
+    index->csr_[d] = BuildCsr(&entries[d], vertices);
+  }
+  return index;
+}
+
+Status AdjacencyIndex::Add(const std::vector<EdgeTriple>& edges) {
+  for (const EdgeTriple& e : edges) RETURN_IF_ERROR(CheckIds(e));
+  std::unique_lock lock(mu_);
+  for (const EdgeTriple& e : edges) {
+    DirectedEdges d = Direct(e);
+    auto insert = [&](Dir dir, VertexId from, VertexId to) {
+      auto& row = delta_[static_cast<int>(dir)][static_cast<uint32_t>(from)];
+      Neighbor n{to, e.type};
+      auto pos = std::lower_bound(
+          row.begin(), row.end(), n, [](const Neighbor& a, const Neighbor& b) {
+            return std::tie(a.vertex, a.type) < std::tie(b.vertex, b.type);
+          });
+      row.insert(pos, n);
+    };
+    insert(Dir::kDown, d.down_from, d.down_to);
+    insert(Dir::kUp, d.down_to, d.down_from);
+    ++delta_edges_;
+  }
+  if (delta_edges_ >=
+      std::max<uint64_t>(kMinMergeEdges, csr_[0].targets.size() / 4)) {
+    MergeDelta();
+  }
+  return absl::OkStatus();
+}
+
+void AdjacencyIndex::MergeDelta() {
+  for (int d = 0; d < 2; ++d) {
+    Csr& csr = csr_[d];
+    std::vector<Entry> entries;
+    entries.reserve(csr.targets.size() + delta_edges_);
+    uint64_t max_vertex = csr.offsets.size() - 1;
+    for (uint32_t v = 0; v + 1 < csr.offsets.size(); ++v) {
+      for (uint32_t i = csr.offsets[v]; i < csr.offsets[v + 1]; ++i) {
+        entries.push_back({v, csr.targets[i], csr.types[i]});
+      }
+    }
+    for (const auto& [from, row] : delta_[d]) {
+      max_vertex = std::max<uint64_t>(max_vertex, from + 1);
+      for (const Neighbor& n : row) {
+        entries.push_back({from, static_cast<uint32_t>(n.vertex),
+                           static_cast<uint8_t>(n.type)});
+        max_vertex = std::max<uint64_t>(max_vertex, n.vertex + 1);
+      }
+    }
+    csr = BuildCsr(&entries, static_cast<uint32_t>(max_vertex));
+    delta_[d].clear();
+  }
+  delta_edges_ = 0;
+}
+
+Status AdjacencyIndex::Neighbors(VertexId v, Dir d,
+                                 std::vector<Neighbor>* out) const {
+  const Csr& csr = csr_[static_cast<int>(d)];
+  const size_t first = out->size();
+  if (v + 1 < csr.offsets.size()) {
+    for (uint32_t i = csr.offsets[v]; i < csr.offsets[v + 1]; ++i) {
+      out->push_back({csr.targets[i], static_cast<EventType>(csr.types[i])});
+    }
+  }
+  const auto& delta = delta_[static_cast<int>(d)];
+  if (!delta.empty() && v <= UINT32_MAX) {
+    auto it = delta.find(static_cast<uint32_t>(v));
+    if (it != delta.end()) {
+      const size_t middle = out->size();
+      out->insert(out->end(), it->second.begin(), it->second.end());
+      std::inplace_merge(out->begin() + first, out->begin() + middle,
+                         out->end(), [](const Neighbor& a, const Neighbor& b) {
+                           return std::tie(a.vertex, a.type) <
+                                  std::tie(b.vertex, b.type);
+                         });
+    }
+  }
+  return absl::OkStatus();
+}
+
+uint64_t AdjacencyIndex::edges() const {
+  std::shared_lock lock(mu_);
+  return csr_[0].targets.size() + delta_edges_;
+}
+
+uint64_t AdjacencyIndex::memory_bytes() const {
+  std::shared_lock lock(mu_);
+  uint64_t bytes = 0;
+  for (int d = 0; d < 2; ++d) {
+    bytes += csr_[d].offsets.capacity() * sizeof(uint32_t) +
+             csr_[d].targets.capacity() * sizeof(uint32_t) +
+             csr_[d].types.capacity();
+    for (const auto& [v, row] : delta_[d]) {
+      bytes += sizeof(v) + sizeof(row) + row.capacity() * sizeof(Neighbor);
+    }
+  }
+  return bytes;
+}
+
+}  // namespace lineagedb::graph

@@ -1,0 +1,79 @@
+// The in-memory adjacency index: for each direction, a compressed sparse row
+// array (offsets by vertex, then neighbours with their event type) built in
+// bulk, plus a small delta of edges committed since the build, merged into
+// the arrays when it grows past a quarter of them. Memory is about 5 bytes
+// per edge per direction plus 4 bytes per vertex slot per direction.
+//
+// Thread safety: Add() is called by the single writer after a commit; every
+// other method may run on any thread, under the lock of LockShared(), which
+// a traversal holds for its whole walk.
+#ifndef LINEAGEDB_GRAPH_ADJACENCY_INDEX_H_
+#define LINEAGEDB_GRAPH_ADJACENCY_INDEX_H_
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "graph/graph.h"
+#include "storage/kv.h"
+
+namespace lineagedb::graph {
+
+// An event as the index sees it.
+struct EdgeTriple {
+  int64_t artifact_id;
+  int64_t execution_id;
+  EventType type;
+};
+
+class AdjacencyIndex final : public Graph {
+ public:
+  // Builds the index from every event key of `view` (one ordered scan).
+  // Errors: DATA_LOSS (a bad event key), FAILED_PRECONDITION (an id of 2^31
+  // or more, which the 32-bit arrays cannot hold).
+  static StatusOr<std::unique_ptr<AdjacencyIndex>> Build(
+      const storage::ReadView& view);
+
+  // Adds committed events. Errors: FAILED_PRECONDITION (an id too large).
+  Status Add(const std::vector<EdgeTriple>& edges);
+
+  std::shared_lock<std::shared_mutex> LockShared() const {
+    return std::shared_lock<std::shared_mutex>(mu_);
+  }
+  Status Neighbors(VertexId v, Dir d,
+                   std::vector<Neighbor>* out) const override;
+
+  // Edges per direction (events), and bytes held.
+  uint64_t edges() const;
+  uint64_t memory_bytes() const;
+
+ private:
+  // One direction's compressed sparse rows.
+  struct Csr {
+    std::vector<uint32_t> offsets;  // Size vertices + 1.
+    std::vector<uint32_t> targets;  // Vertex indexes, sorted per row.
+    std::vector<uint8_t> types;     // EventType per target.
+  };
+  // Edge (from, to, type) of one direction, for building.
+  struct Entry {
+    uint32_t from;
+    uint32_t to;
+    uint8_t type;
+  };
+
+  static Csr BuildCsr(std::vector<Entry>* entries, uint32_t vertices);
+  void MergeDelta();
+
+  mutable std::shared_mutex mu_;
+  Csr csr_[2];  // By Dir.
+  // Edges added since the arrays were built, per vertex, sorted.
+  absl::flat_hash_map<uint32_t, std::vector<Neighbor>> delta_[2];
+  uint64_t delta_edges_ = 0;
+};
+
+}  // namespace lineagedb::graph
+
+#endif  // LINEAGEDB_GRAPH_ADJACENCY_INDEX_H_

@@ -1,0 +1,155 @@
+// Lineage queries over the events between artifacts and executions.
+//
+// One hop crosses one event: artifact -> execution or execution -> artifact.
+// UPSTREAM from an artifact follows its output events back to the executions
+// that produced it, and from an execution its input events back to the
+// artifacts it read; DOWNSTREAM is the reverse; BIDIRECTIONAL follows both
+// at every hop. Topology comes from an in-memory adjacency index (or from
+// RocksDB prefix scans when Options::use_graph_index is false); node records
+// are read only when a query asks for them.
+//
+// Each query sees every write committed before it started.
+#ifndef LINEAGEDB_LINEAGE_H_
+#define LINEAGEDB_LINEAGE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "lineagedb/lineagedb.h"
+
+namespace lineagedb {
+
+enum class Direction : uint8_t {
+  kUpstream = 1,
+  kDownstream = 2,
+  kBidirectional = 3,
+};
+
+// An artifact or an execution.
+struct NodeRef {
+  NodeKind kind = NodeKind::kArtifact;
+  int64_t id = 0;
+  friend bool operator==(const NodeRef&, const NodeRef&) = default;
+  friend auto operator<=>(const NodeRef&, const NodeRef&) = default;
+};
+
+// MLMD's GetLineageSubgraph, without its caps on hops and starting nodes.
+struct LineageQuery {
+  std::vector<int64_t> artifact_ids;   // Starting artifacts.
+  std::vector<int64_t> execution_ids;  // Starting executions.
+  // 0 returns only the starting nodes.
+  // Default: 20
+  int max_hops = 20;
+  // Default: kBidirectional
+  Direction direction = Direction::kBidirectional;
+  // The walk does not go past these nodes; whether they are returned is
+  // include_ending_nodes. Starting nodes are always returned.
+  std::vector<int64_t> ending_artifact_ids;
+  std::vector<int64_t> ending_execution_ids;
+  // Default: true
+  bool include_ending_nodes = true;
+  // At most this many nodes per result; past it the result is partial and
+  // carries a cursor. 0 = no limit.
+  // Default: 0
+  size_t max_nodes = 0;
+  // The cursor of the previous partial result of the same query; empty for
+  // the first call. Joining the pages gives the full result, each node and
+  // event once.
+  // Default: empty
+  std::string cursor;
+  // Read the artifacts, executions, their types and contexts; when false
+  // only ids and events are returned.
+  // Default: true
+  bool fetch_nodes = true;
+};
+
+struct LineageGraph {
+  // Always filled, in the order the walk reached them (by hop, then id).
+  std::vector<NodeRef> nodes;
+  // Every event whose ends are both returned (on this page or an earlier
+  // one of the same walk).
+  std::vector<Event> events;
+  // With fetch_nodes: the records of `nodes`, their types, and the contexts
+  // of the returned artifacts and executions.
+  std::vector<Artifact> artifacts;
+  std::vector<Execution> executions;
+  std::vector<Type> types;
+  std::vector<Context> contexts;
+  // True if max_nodes cut the result; then `cursor` resumes it.
+  bool partial = false;
+  std::string cursor;
+};
+
+// Errors: INVALID_ARGUMENT (no starting nodes; negative max_hops; a cursor of
+// another query), ABORTED (the lineage changed since the cursor's first
+// page; start again). Unknown starting ids are returned with no edges.
+StatusOr<LineageGraph> GetLineageSubgraph(Store* store,
+                                          const LineageQuery& query);
+
+// All nodes upstream (ancestry) or downstream (impact) of one node, with
+// their distance in hops.
+struct AncestryQuery {
+  NodeRef start;
+  // kUpstream or kDownstream.
+  // Default: kUpstream
+  Direction direction = Direction::kUpstream;
+  // Default: -1 (no limit)
+  int max_hops = -1;
+  // Only return artifacts of these type names / executions of these type
+  // names (the walk still passes through the others). Empty = all.
+  std::vector<std::string> artifact_types;
+  std::vector<std::string> execution_types;
+  // Only return artifacts / executions in these states. Empty = all.
+  std::vector<ArtifactState> artifact_states;
+  std::vector<ExecutionState> execution_states;
+  // Return only artifacts (skip executions), e.g. "datasets upstream".
+  // Default: false
+  bool artifacts_only = false;
+};
+
+struct AncestryEntry {
+  NodeRef node;
+  int distance = 0;  // Hops from the start.
+  friend bool operator==(const AncestryEntry&, const AncestryEntry&) = default;
+};
+
+// Ordered by (distance, kind, id); the start node is not included.
+// Errors: INVALID_ARGUMENT (kBidirectional).
+StatusOr<std::vector<AncestryEntry>> GetAncestry(Store* store,
+                                                 const AncestryQuery& query);
+
+// True if `from` is upstream of `to` (a path of events leads from `from` to
+// `to` in the direction of data flow). A node is not upstream of itself.
+StatusOr<bool> IsUpstream(Store* store, NodeRef from, NodeRef to);
+
+// One shortest chain of events from `from` down to `to`, explaining why `to`
+// depends on `from`.
+struct ProvenancePath {
+  std::vector<NodeRef> nodes;  // from, ..., to
+  std::vector<Event> events;   // events[i] links nodes[i] and nodes[i+1]
+};
+// Errors: NOT_FOUND (no such path).
+StatusOr<ProvenancePath> GetProvenancePath(Store* store, NodeRef from,
+                                           NodeRef to);
+
+// How the upstream lineage of two artifacts (e.g. two model versions)
+// differs.
+struct PropertyChange {
+  std::string execution_type;
+  std::string property;  // "properties.NAME" or "custom_properties.NAME".
+  std::string value_a, value_b;  // Rendered; empty when absent.
+};
+struct LineageDiff {
+  std::vector<NodeRef> only_a;  // Upstream of a only.
+  std::vector<NodeRef> only_b;  // Upstream of b only.
+  // For each execution type with exactly one execution upstream of each
+  // side that differ, the properties whose values differ.
+  std::vector<PropertyChange> changed;
+};
+StatusOr<LineageDiff> DiffLineage(Store* store, int64_t artifact_a,
+                                  int64_t artifact_b);
+
+}  // namespace lineagedb
+
+#endif  // LINEAGEDB_LINEAGE_H_

@@ -1,0 +1,285 @@
+// Ancestry and impact, reachability, provenance paths and lineage diffs.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "lineagedb/lineage.h"
+#include "query/lineage_internal.h"
+#include "query/walk.h"
+#include "store/node_rows.h"
+#include "store/store_impl.h"
+#include "util/status_macros.h"
+#include "util/str_cat.h"
+
+namespace lineagedb {
+
+namespace {
+
+using graph::Dir;
+using graph::VertexId;
+
+VertexId ToVertex(NodeRef n) { return graph::MakeVertex(n.kind, n.id); }
+NodeRef ToRef(VertexId v) { return {graph::KindOf(v), graph::IdOf(v)}; }
+
+Status CheckRef(NodeRef n) {
+  if (n.kind == NodeKind::kContext || n.id <= 0) {
+    return absl::InvalidArgumentError(
+        StrCat("lineage nodes are artifacts or executions with positive ids, "
+               "not kind ",
+               static_cast<int>(n.kind), " id ", n.id));
+  }
+  return absl::OkStatus();
+}
+
+// Ids of the types of `kind` named in `names` (any version).
+std::set<int64_t> TypeIds(StoreImpl* impl, NodeKind kind,
+                          const std::vector<std::string>& names) {
+  std::set<int64_t> ids;
+  auto types = impl->ListTypes(kind);
+  if (!types.ok()) return ids;
+  for (const Type& t : *types) {
+    if (std::find(names.begin(), names.end(), t.name) != names.end()) {
+      ids.insert(t.id);
+    }
+  }
+  return ids;
+}
+
+// Keeps the entries whose records pass the query's type and state filters.
+Status FilterByRecords(StoreImpl* impl, const AncestryQuery& q,
+                       std::vector<AncestryEntry>* entries) {
+  const bool filter_artifacts =
+      !q.artifact_types.empty() || !q.artifact_states.empty();
+  const bool filter_executions =
+      !q.execution_types.empty() || !q.execution_states.empty();
+  if (!filter_artifacts && !filter_executions) return absl::OkStatus();
+  const std::set<int64_t> artifact_types =
+      TypeIds(impl, NodeKind::kArtifact, q.artifact_types);
+  const std::set<int64_t> execution_types =
+      TypeIds(impl, NodeKind::kExecution, q.execution_types);
+  std::vector<int64_t> ids[2];
+  for (const AncestryEntry& e : *entries) {
+    ids[e.node.kind == NodeKind::kExecution].push_back(e.node.id);
+  }
+  std::set<NodeRef> keep;
+  for (int k = 0; k < 2; ++k) {
+    const NodeKind kind = k ? NodeKind::kExecution : NodeKind::kArtifact;
+    const bool filtered = k ? filter_executions : filter_artifacts;
+    const auto& types = k ? execution_types : artifact_types;
+    const bool by_type =
+        k ? !q.execution_types.empty() : !q.artifact_types.empty();
+    if (!filtered) {
+      for (int64_t id : ids[k]) keep.insert({kind, id});
+      continue;
+    }
+    ASSIGN_OR_RETURN(std::vector<codec::NodeRow> rows,
+                     impl->GetNodes(kind, ids[k]));
+    for (const auto& r : rows) {
+      if (by_type && !types.contains(r.base.type_id)) continue;
+      const bool state_ok =
+          k ? q.execution_states.empty() ||
+                  std::count(q.execution_states.begin(),
+                             q.execution_states.end(),
+                             static_cast<ExecutionState>(r.state))
+            : q.artifact_states.empty() ||
+                  std::count(q.artifact_states.begin(), q.artifact_states.end(),
+                             static_cast<ArtifactState>(r.state));
+      if (state_ok) keep.insert({kind, r.base.id});
+    }
+  }
+  std::erase_if(*entries,
+                [&](const AncestryEntry& e) { return !keep.contains(e.node); });
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+StatusOr<std::vector<AncestryEntry>> GetAncestry(Store* store,
+                                                 const AncestryQuery& q) {
+  RETURN_IF_ERROR(CheckRef(q.start));
+  if (q.direction == Direction::kBidirectional) {
+    return absl::InvalidArgumentError(
+        "ancestry is upstream or downstream, not both");
+  }
+  StoreImpl* impl = store->impl();
+  std::vector<AncestryEntry> out;
+  {
+    StoreImpl::GraphHandle handle = impl->AcquireGraph();
+    query::WalkOptions w;
+    w.starts = {ToVertex(q.start)};
+    w.up = q.direction == Direction::kUpstream;
+    w.down = !w.up;
+    w.max_hops = q.max_hops;
+    ASSIGN_OR_RETURN(query::WalkResult walk, query::Walk(handle.graph(), w));
+    out.reserve(walk.visits.size());
+    for (size_t i = 1; i < walk.visits.size(); ++i) {
+      const query::Visit& v = walk.visits[i];
+      if (q.artifacts_only && graph::IsExecution(v.vertex)) continue;
+      out.push_back({ToRef(v.vertex), v.hop});
+    }
+  }
+  RETURN_IF_ERROR(FilterByRecords(impl, q, &out));
+  std::sort(out.begin(), out.end(),
+            [](const AncestryEntry& a, const AncestryEntry& b) {
+              return std::tie(a.distance, a.node) <
+                     std::tie(b.distance, b.node);
+            });
+  return out;
+}
+
+StatusOr<bool> IsUpstream(Store* store, NodeRef from, NodeRef to) {
+  RETURN_IF_ERROR(CheckRef(from));
+  RETURN_IF_ERROR(CheckRef(to));
+  if (from == to) return false;
+  StoreImpl::GraphHandle handle = store->impl()->AcquireGraph();
+  const graph::Graph& g = handle.graph();
+  // Bidirectional search: down from `from`, up from `to`, always growing
+  // the smaller frontier; they meet iff a path exists.
+  absl::flat_hash_set<VertexId> seen[2] = {{ToVertex(from)}, {ToVertex(to)}};
+  std::vector<VertexId> frontier[2] = {{ToVertex(from)}, {ToVertex(to)}};
+  std::vector<graph::Neighbor> neighbors;
+  std::vector<VertexId> next;
+  while (!frontier[0].empty() && !frontier[1].empty()) {
+    const int side = frontier[0].size() <= frontier[1].size() ? 0 : 1;
+    const Dir dir = side == 0 ? Dir::kDown : Dir::kUp;
+    next.clear();
+    for (VertexId v : frontier[side]) {
+      neighbors.clear();
+      RETURN_IF_ERROR(g.Neighbors(v, dir, &neighbors));
+      for (const graph::Neighbor& n : neighbors) {
+        if (seen[1 - side].contains(n.vertex)) return true;
+        if (seen[side].insert(n.vertex).second) next.push_back(n.vertex);
+      }
+    }
+    frontier[side].swap(next);
+  }
+  return false;
+}
+
+StatusOr<ProvenancePath> GetProvenancePath(Store* store, NodeRef from,
+                                           NodeRef to) {
+  RETURN_IF_ERROR(CheckRef(from));
+  RETURN_IF_ERROR(CheckRef(to));
+  StoreImpl* impl = store->impl();
+  ProvenancePath path;
+  {
+    StoreImpl::GraphHandle handle = impl->AcquireGraph();
+    query::WalkOptions w;
+    w.starts = {ToVertex(from)};
+    w.up = false;
+    w.down = true;
+    w.target = ToVertex(to);
+    w.track_parents = true;
+    ASSIGN_OR_RETURN(query::WalkResult walk, query::Walk(handle.graph(), w));
+    auto it = walk.position.find(w.target);
+    if (from == to || it == walk.position.end()) {
+      return absl::NotFoundError(
+          StrCat("no lineage path leads from ", from.id, " to ", to.id));
+    }
+    std::vector<VertexId> chain;
+    for (VertexId v = w.target;; v = walk.visits[walk.position[v]].parent) {
+      chain.push_back(v);
+      if (v == w.starts[0]) break;
+    }
+    std::reverse(chain.begin(), chain.end());
+    std::vector<graph::Neighbor> neighbors;
+    for (size_t i = 0; i + 1 < chain.size(); ++i) {
+      neighbors.clear();
+      RETURN_IF_ERROR(
+          handle.graph().Neighbors(chain[i], Dir::kDown, &neighbors));
+      auto n = std::find_if(
+          neighbors.begin(), neighbors.end(),
+          [&](const graph::Neighbor& x) { return x.vertex == chain[i + 1]; });
+      path.events.push_back(query::MakeEvent(chain[i], n->vertex, n->type));
+    }
+    for (VertexId v : chain) path.nodes.push_back(ToRef(v));
+  }
+  RETURN_IF_ERROR(query::ReadEventDetails(impl, &path.events));
+  return path;
+}
+
+namespace {
+
+std::string Render(const Value& v) {
+  switch (v.kind()) {
+    case PropertyKind::kInt:
+      return StrCat(v.int_value());
+    case PropertyKind::kDouble:
+      return StrCat(v.double_value());
+    case PropertyKind::kString:
+      return v.string_value();
+    case PropertyKind::kBool:
+      return v.bool_value() ? "true" : "false";
+    case PropertyKind::kStruct:
+      return v.struct_value().json;
+    case PropertyKind::kProto:
+      return StrCat("<", v.proto_value().type_url, ">");
+    case PropertyKind::kUnknown:
+      break;
+  }
+  return "";
+}
+
+void DiffProperties(const std::string& type, const std::string& prefix,
+                    const PropertyMap& a, const PropertyMap& b,
+                    std::vector<PropertyChange>* out) {
+  std::set<std::string> names;
+  for (const auto& [k, v] : a) names.insert(k);
+  for (const auto& [k, v] : b) names.insert(k);
+  for (const std::string& name : names) {
+    auto ia = a.find(name);
+    auto ib = b.find(name);
+    std::string va = ia == a.end() ? "" : Render(ia->second);
+    std::string vb = ib == b.end() ? "" : Render(ib->second);
+    if (ia != a.end() && ib != b.end() && ia->second == ib->second) continue;
+    out->push_back({type, prefix + name, va, vb});
+  }
+}
+
+}  // namespace
+
+StatusOr<LineageDiff> DiffLineage(Store* store, int64_t artifact_a,
+                                  int64_t artifact_b) {
+  std::set<NodeRef> up[2];
+  const int64_t starts[2] = {artifact_a, artifact_b};
+  for (int s = 0; s < 2; ++s) {
+    AncestryQuery q;
+    q.start = {NodeKind::kArtifact, starts[s]};
+    ASSIGN_OR_RETURN(std::vector<AncestryEntry> entries, GetAncestry(store, q));
+    for (const AncestryEntry& e : entries) up[s].insert(e.node);
+  }
+  LineageDiff diff;
+  std::set_difference(up[0].begin(), up[0].end(), up[1].begin(), up[1].end(),
+                      std::back_inserter(diff.only_a));
+  std::set_difference(up[1].begin(), up[1].end(), up[0].begin(), up[0].end(),
+                      std::back_inserter(diff.only_b));
+  // Executions that differ, by type: compare the properties of types with
+  // exactly one such execution on each side.
+  std::map<int64_t, std::vector<Execution>> by_type[2];
+  const std::vector<NodeRef>* sides[2] = {&diff.only_a, &diff.only_b};
+  for (int s = 0; s < 2; ++s) {
+    std::vector<int64_t> ids;
+    for (const NodeRef& n : *sides[s]) {
+      if (n.kind == NodeKind::kExecution) ids.push_back(n.id);
+    }
+    ASSIGN_OR_RETURN(std::vector<Execution> execs,
+                     store->GetByIds<Execution>(ids));
+    for (Execution& e : execs) by_type[s][e.type_id].push_back(std::move(e));
+  }
+  for (const auto& [type_id, execs_a] : by_type[0]) {
+    auto it = by_type[1].find(type_id);
+    if (it == by_type[1].end() || execs_a.size() != 1 ||
+        it->second.size() != 1) {
+      continue;
+    }
+    const Execution& a = execs_a[0];
+    const Execution& b = it->second[0];
+    DiffProperties(a.type, "properties.", a.properties, b.properties,
+                   &diff.changed);
+    DiffProperties(a.type, "custom_properties.", a.custom_properties,
+                   b.custom_properties, &diff.changed);
+  }
+  return diff;
+}
+
+}  // namespace lineagedb

@@ -1,0 +1,164 @@
+// GetLineageSubgraph: MLMD's lineage subgraph as one breadth-first walk over
+// the graph, paged by a node budget.
+//
+// A cursor is web-safe base64 of
+//   [u8 version=1][u64 query hash][u64 edges version][u64 nodes returned]
+// Walks are deterministic, so page k is the walk's nodes after the first
+// `nodes returned`, as long as no event was added since the first page.
+#include "lineagedb/lineage.h"
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/escaping.h"
+#include "codec/coding.h"
+#include "query/lineage_internal.h"
+#include "query/walk.h"
+#include "store/node_rows.h"
+#include "store/store_impl.h"
+#include "util/status_macros.h"
+#include "util/str_cat.h"
+
+namespace lineagedb {
+
+namespace {
+
+using graph::VertexId;
+
+constexpr uint8_t kCursorVersion = 1;
+
+uint64_t QueryHash(const LineageQuery& q) {
+  std::string s;
+  auto ids = [&s](const std::vector<int64_t>& v) {
+    codec::PutU64(&s, v.size());
+    for (int64_t id : v) codec::PutI64(&s, id);
+  };
+  ids(q.artifact_ids);
+  ids(q.execution_ids);
+  ids(q.ending_artifact_ids);
+  ids(q.ending_execution_ids);
+  codec::PutI64(&s, q.max_hops);
+  s.push_back(static_cast<char>(q.direction));
+  s.push_back(q.include_ending_nodes ? 1 : 0);
+  s.push_back(q.fetch_nodes ? 1 : 0);
+  return XXH64(s.data(), s.size(), 0);
+}
+
+std::string EncodeCursor(uint64_t hash, uint64_t version, uint64_t skip) {
+  std::string raw(1, static_cast<char>(kCursorVersion));
+  codec::PutU64(&raw, hash);
+  codec::PutU64(&raw, version);
+  codec::PutU64(&raw, skip);
+  return absl::WebSafeBase64Escape(raw);
+}
+
+StatusOr<uint64_t> DecodeCursor(std::string_view cursor, uint64_t hash,
+                                uint64_t version) {
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(
+          absl::string_view(cursor.data(), cursor.size()), &raw) ||
+      raw.size() != 25 || static_cast<uint8_t>(raw[0]) != kCursorVersion) {
+    return absl::InvalidArgumentError("bad lineage cursor");
+  }
+  std::string_view in(raw);
+  in.remove_prefix(1);
+  uint64_t h, v, skip;
+  codec::GetU64(&in, &h);
+  codec::GetU64(&in, &v);
+  codec::GetU64(&in, &skip);
+  if (h != hash) {
+    return absl::InvalidArgumentError(
+        "the lineage cursor belongs to another query");
+  }
+  if (v != version) {
+    return absl::AbortedError(
+        "lineage changed since the cursor's first page; start again");
+  }
+  return skip;
+}
+
+std::vector<VertexId> Vertices(const std::vector<int64_t>& artifacts,
+                               const std::vector<int64_t>& executions) {
+  std::vector<VertexId> out;
+  for (int64_t id : artifacts) {
+    out.push_back(graph::MakeVertex(NodeKind::kArtifact, id));
+  }
+  for (int64_t id : executions) {
+    out.push_back(graph::MakeVertex(NodeKind::kExecution, id));
+  }
+  return out;
+}
+
+}  // namespace
+
+StatusOr<LineageGraph> GetLineageSubgraph(Store* store, const LineageQuery& q) {
+  if (q.artifact_ids.empty() && q.execution_ids.empty()) {
+    return absl::InvalidArgumentError(
+        "a lineage query needs starting artifacts or executions");
+  }
+  if (q.max_hops < 0) {
+    return absl::InvalidArgumentError(
+        StrCat("max_hops must not be negative, not ", q.max_hops));
+  }
+  for (int64_t id : q.artifact_ids) {
+    if (id <= 0) return absl::InvalidArgumentError(StrCat("bad id ", id));
+  }
+  for (int64_t id : q.execution_ids) {
+    if (id <= 0) return absl::InvalidArgumentError(StrCat("bad id ", id));
+  }
+  StoreImpl* impl = store->impl();
+  StoreImpl::GraphHandle handle = impl->AcquireGraph();
+  const uint64_t hash = QueryHash(q);
+  const uint64_t version = impl->edges_version();
+  uint64_t skip = 0;
+  if (!q.cursor.empty()) {
+    ASSIGN_OR_RETURN(skip, DecodeCursor(q.cursor, hash, version));
+  }
+
+  query::WalkOptions w;
+  w.starts = Vertices(q.artifact_ids, q.execution_ids);
+  w.up = q.direction != Direction::kDownstream;
+  w.down = q.direction != Direction::kUpstream;
+  w.max_hops = q.max_hops;
+  for (VertexId v : Vertices(q.ending_artifact_ids, q.ending_execution_ids)) {
+    w.ending.insert(v);
+  }
+  w.include_ending = q.include_ending_nodes;
+  if (q.max_nodes > 0) w.limit = skip + q.max_nodes + 1;
+  ASSIGN_OR_RETURN(query::WalkResult walk, query::Walk(handle.graph(), w));
+
+  LineageGraph out;
+  const size_t end =
+      q.max_nodes > 0 ? std::min<size_t>(walk.visits.size(), skip + q.max_nodes)
+                      : walk.visits.size();
+  if (end < walk.visits.size()) {
+    out.partial = true;
+    out.cursor = EncodeCursor(hash, version, end);
+  }
+  std::vector<graph::Neighbor> neighbors;
+  std::vector<Event> events;
+  for (size_t i = skip; i < end; ++i) {
+    const VertexId v = walk.visits[i].vertex;
+    out.nodes.push_back({graph::KindOf(v), graph::IdOf(v)});
+    // Each event once: from its end that comes later in the walk.
+    neighbors.clear();
+    RETURN_IF_ERROR(handle.graph().Neighbors(v, graph::Dir::kUp, &neighbors));
+    RETURN_IF_ERROR(handle.graph().Neighbors(v, graph::Dir::kDown, &neighbors));
+    for (const graph::Neighbor& n : neighbors) {
+      auto it = walk.position.find(n.vertex);
+      if (it == walk.position.end() || it->second >= i) continue;
+      events.push_back(query::MakeEvent(v, n.vertex, n.type));
+    }
+  }
+  handle = StoreImpl::GraphHandle();  // Release the index before reading.
+  if (q.fetch_nodes) {
+    RETURN_IF_ERROR(query::ReadEventDetails(impl, &events));
+    RETURN_IF_ERROR(query::FetchNodes(impl, out.nodes, &out));
+  }
+  out.events = std::move(events);
+  return out;
+}
+
+}  // namespace lineagedb

@@ -1,0 +1,28 @@
+// Helpers shared by the lineage queries.
+#ifndef LINEAGEDB_QUERY_LINEAGE_INTERNAL_H_
+#define LINEAGEDB_QUERY_LINEAGE_INTERNAL_H_
+
+#include <vector>
+
+#include "graph/graph.h"
+#include "lineagedb/lineage.h"
+#include "store/store_impl.h"
+
+namespace lineagedb::query {
+
+// The event between two vertices (one artifact, one execution) with only
+// its ends and type.
+Event MakeEvent(graph::VertexId a, graph::VertexId b, EventType type);
+
+// Fills in the path and time of each event from its record.
+// Errors: DATA_LOSS (an indexed event has no record).
+Status ReadEventDetails(StoreImpl* impl, std::vector<Event>* events);
+
+// Reads the artifacts and executions of `nodes` into `out`, with their types
+// and contexts.
+Status FetchNodes(StoreImpl* impl, const std::vector<NodeRef>& nodes,
+                  LineageGraph* out);
+
+}  // namespace lineagedb::query
+
+#endif  // LINEAGEDB_QUERY_LINEAGE_INTERNAL_H_
