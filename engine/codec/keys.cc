@@ -157,6 +157,38 @@ std::string PairPrefix(Tag tag, int64_t from) {
   return k;
 }
 
+std::string ContextExecutionByTypeKey(int64_t context_id, int64_t type_id,
+                                      int64_t execution_id) {
+  std::string k = ContextExecutionByTypePrefix(context_id, type_id);
+  PutId(&k, execution_id);
+  return k;
+}
+
+std::string ContextExecutionByTypePrefix(int64_t context_id) {
+  std::string k = Start(Tag::kContextExecutionByType);
+  PutId(&k, context_id);
+  return k;
+}
+
+std::string ContextExecutionByTypePrefix(int64_t context_id, int64_t type_id) {
+  std::string k = ContextExecutionByTypePrefix(context_id);
+  PutId(&k, type_id);
+  return k;
+}
+
+std::string ExecutionByFingerprintKey(std::string_view fingerprint,
+                                      int64_t execution_id) {
+  std::string k = ExecutionByFingerprintPrefix(fingerprint);
+  PutId(&k, execution_id);
+  return k;
+}
+
+std::string ExecutionByFingerprintPrefix(std::string_view fingerprint) {
+  std::string k = Start(Tag::kExecutionByFingerprint);
+  PutString(&k, fingerprint);
+  return k;
+}
+
 std::string PrefixEnd(std::string_view prefix) {
   std::string end(prefix);
   while (!end.empty()) {

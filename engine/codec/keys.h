@@ -39,7 +39,9 @@ enum class Tag : uint8_t {
   kAssociationByExecution = 0x35,  // [35][execution][context]  -> EdgeRecord
   kParentByChild = 0x36,           // [36][child][parent]       -> EdgeRecord
   kChildByParent = 0x37,           // [37][parent][child]       -> EdgeRecord
-  // 0x40-0x4f are reserved for the execution fingerprint index.
+  kContextExecutionByType = 0x38,  // [38][context][type id][execution] -> ""
+  kExecutionByFingerprint = 0x40,  // [40][fingerprint][execution]     -> ""
+  // 0x41-0x4f are reserved for further cache indexes.
 };
 
 // Ids of the [01] meta keys. FROZEN.
@@ -88,6 +90,16 @@ std::string EventPrefix(Tag tag, int64_t from, Direction dir);
 // Attribution, association and parent-context keys: [tag][from][to].
 std::string PairKey(Tag tag, int64_t from, int64_t to);
 std::string PairPrefix(Tag tag, int64_t from);
+
+// Executions of a context by type: [38][context][type id][execution].
+std::string ContextExecutionByTypeKey(int64_t context_id, int64_t type_id,
+                                      int64_t execution_id);
+std::string ContextExecutionByTypePrefix(int64_t context_id);
+std::string ContextExecutionByTypePrefix(int64_t context_id, int64_t type_id);
+// Executions by fingerprint: [40][fingerprint][execution].
+std::string ExecutionByFingerprintKey(std::string_view fingerprint,
+                                      int64_t execution_id);
+std::string ExecutionByFingerprintPrefix(std::string_view fingerprint);
 
 // Smallest key greater than every key starting with `prefix`; empty if
 // there is none (prefix all 0xff).

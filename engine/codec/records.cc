@@ -237,6 +237,8 @@ std::string EncodeNode(const NodeRow& row) {
   auto external_id = b.CreateString(row.base.external_id);
   auto props = BuildProperties(b, row.base.properties);
   auto custom = BuildProperties(b, row.base.custom_properties);
+  flatbuffers::Offset<flatbuffers::String> fingerprint;
+  if (!row.fingerprint.empty()) fingerprint = b.CreateString(row.fingerprint);
   fb::NodeRecordBuilder nb(b);
   nb.add_kind(static_cast<uint8_t>(row.kind));
   nb.add_type_id(static_cast<uint64_t>(row.base.type_id));
@@ -250,6 +252,7 @@ std::string EncodeNode(const NodeRow& row) {
   nb.add_last_update_time_ms(row.base.last_update_time_ms);
   nb.add_create_seq(row.create_seq);
   nb.add_update_seq(row.update_seq);
+  if (!row.fingerprint.empty()) nb.add_fingerprint(fingerprint);
   b.Finish(nb.Finish());
   return Frame(b);
 }
@@ -270,6 +273,7 @@ Status DecodeNode(std::string_view key, std::string_view value, NodeRow* out) {
   out->base.name = Str(r->name());
   out->base.external_id = Str(r->external_id());
   out->uri = Str(r->uri());
+  out->fingerprint = Str(r->fingerprint());
   out->state = r->state();
   out->base.create_time_ms = r->create_time_ms();
   out->base.last_update_time_ms = r->last_update_time_ms();

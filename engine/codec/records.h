@@ -30,8 +30,9 @@ inline constexpr uint32_t kFormatVersion = 1;
 struct NodeRow {
   NodeKind kind = NodeKind::kArtifact;
   NodeBase base;
-  std::string uri;    // Artifacts only.
-  uint8_t state = 0;  // ArtifactState or ExecutionState.
+  std::string uri;          // Artifacts only.
+  std::string fingerprint;  // Executions only.
+  uint8_t state = 0;        // ArtifactState or ExecutionState.
   uint64_t create_seq = 0;
   uint64_t update_seq = 0;
 };

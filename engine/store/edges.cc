@@ -81,6 +81,13 @@ Status StoreImpl::StageLink(WriteContext& wc, int64_t context_id,
                                  : Tag::kAssociationByExecution,
                         node_id, context_id),
          value);
+  if (!artifact) {
+    ASSIGN_OR_RETURN(NodeRow execution,
+                     ReadNode(wc, NodeKind::kExecution, node_id));
+    wc.Put(codec::ContextExecutionByTypeKey(context_id, execution.base.type_id,
+                                            node_id),
+           "");
+  }
   return absl::OkStatus();
 }
 

@@ -24,6 +24,7 @@ inline codec::NodeRow ToRow(const Execution& e) {
   r.kind = NodeKind::kExecution;
   r.base = e;
   r.state = static_cast<uint8_t>(e.last_known_state);
+  r.fingerprint = e.fingerprint;
   return r;
 }
 
@@ -51,6 +52,7 @@ inline Execution FromRow<Execution>(codec::NodeRow&& r) {
   Execution e;
   static_cast<NodeBase&>(e) = std::move(r.base);
   e.last_known_state = static_cast<ExecutionState>(r.state);
+  e.fingerprint = std::move(r.fingerprint);
   return e;
 }
 

@@ -89,6 +89,7 @@ Status ApplyUpdate(const NodeRow& given, const std::vector<std::string>& mask,
     merged->uri = given.uri;
     merged->state = given.state;
     if (!given.base.name.empty()) merged->base.name = given.base.name;
+    if (!given.fingerprint.empty()) merged->fingerprint = given.fingerprint;
     return absl::OkStatus();
   }
   for (const std::string& path : mask) {
@@ -108,6 +109,8 @@ Status ApplyUpdate(const NodeRow& given, const std::vector<std::string>& mask,
       merged->base.external_id = given.base.external_id;
     } else if (path == "uri" && artifact) {
       merged->uri = given.uri;
+    } else if (path == "fingerprint" && execution) {
+      merged->fingerprint = given.fingerprint;
     } else if ((path == "state" && artifact) ||
                (path == "last_known_state" && execution)) {
       merged->state = given.state;
@@ -183,6 +186,9 @@ void StoreImpl::StageIndexes(WriteContext& wc, const NodeRow& row, bool put) {
   }
   if (kind == NodeKind::kArtifact && !row.uri.empty()) {
     stage(codec::ArtifactByUriKey(row.uri, id), "");
+  }
+  if (kind == NodeKind::kExecution && !row.fingerprint.empty()) {
+    stage(codec::ExecutionByFingerprintKey(row.fingerprint, id), "");
   }
 }
 

@@ -27,6 +27,8 @@ bool WriteOnly(std::string_view key) {
     case Tag::kAttributionByArtifact:
     case Tag::kAssociationByExecution:
     case Tag::kChildByParent:
+    case Tag::kContextExecutionByType:
+    case Tag::kExecutionByFingerprint:
       return true;
     default:
       return false;

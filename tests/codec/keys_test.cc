@@ -59,6 +59,8 @@ TEST(KeysTest, TagNumbersAreFrozen) {
   EXPECT_EQ(int(Tag::kAssociationByExecution), 0x35);
   EXPECT_EQ(int(Tag::kParentByChild), 0x36);
   EXPECT_EQ(int(Tag::kChildByParent), 0x37);
+  EXPECT_EQ(int(Tag::kContextExecutionByType), 0x38);
+  EXPECT_EQ(int(Tag::kExecutionByFingerprint), 0x40);
   EXPECT_EQ(int(MetaId::kFormatVersion), 1);
   EXPECT_EQ(int(MetaId::kCounters), 2);
 }
@@ -181,6 +183,26 @@ TEST(KeysTest, PairKeysRoundTripForEveryEdgeFamily) {
   }
 }
 
+TEST(KeysTest, CacheIndexKeysKeepTheirOrder) {
+  // Executions of a context: by type, then id; the latest is the last key.
+  EXPECT_LT(ContextExecutionByTypeKey(5, 2, 900),
+            ContextExecutionByTypeKey(5, 3, 1));
+  EXPECT_LT(ContextExecutionByTypeKey(5, 3, 1),
+            ContextExecutionByTypeKey(5, 3, 2));
+  std::string k = ContextExecutionByTypeKey(5, 3, 2);
+  EXPECT_TRUE(StartsWith(k, ContextExecutionByTypePrefix(5, 3)));
+  EXPECT_TRUE(StartsWith(k, ContextExecutionByTypePrefix(5)));
+  int64_t id;
+  ASSERT_TRUE(ParseTrailingId(k, &id));
+  EXPECT_EQ(id, 2);
+  // A fingerprint's executions are one prefix, newest last.
+  std::string f = ExecutionByFingerprintKey("abc", 7);
+  EXPECT_TRUE(StartsWith(f, ExecutionByFingerprintPrefix("abc")));
+  EXPECT_FALSE(StartsWith(f, ExecutionByFingerprintPrefix("ab")));
+  EXPECT_LT(ExecutionByFingerprintKey("abc", 7),
+            ExecutionByFingerprintKey("abc", 8));
+}
+
 TEST(KeysTest, PrefixEndBoundsThePrefix) {
   EXPECT_EQ(PrefixEnd("ab"), "ac");
   EXPECT_EQ(PrefixEnd(std::string("a\xff", 2)), "b");
@@ -211,8 +233,10 @@ TEST(KeysTest, FamiliesDoNotCollide) {
       PairKey(Tag::kAssociationByExecution, 1, 1),
       PairKey(Tag::kParentByChild, 1, 1),
       PairKey(Tag::kChildByParent, 1, 1),
+      ContextExecutionByTypeKey(1, 1, 1),
+      ExecutionByFingerprintKey("1", 1),
   };
-  EXPECT_EQ(keys.size(), 19u);
+  EXPECT_EQ(keys.size(), 21u);
 }
 
 }  // namespace

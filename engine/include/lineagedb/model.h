@@ -160,6 +160,9 @@ struct Artifact : NodeBase {
 struct Execution : NodeBase {
   static constexpr NodeKind kKind = NodeKind::kExecution;
   ExecutionState last_known_state = ExecutionState::kUnknown;
+  // The step's cache key (caching.h), indexed for FindCachedExecution.
+  // Empty = none; an update with an empty fingerprint keeps the stored one.
+  std::string fingerprint;
   friend bool operator==(const Execution&, const Execution&) = default;
 };
 

@@ -1,0 +1,116 @@
+// Step-level output caching and stale-step detection, the two pipeline
+// features of DOMAIN.md section 2.
+//
+// Caching: before running a step, compute its fingerprint from its type,
+// inputs, named parameters and code version; FindCachedExecution() returns
+// the newest COMPLETE execution with that fingerprint whose outputs are all
+// still usable, in one index probe plus the reads of its outputs; the step
+// is then recorded as CACHED by RecordCacheHit(). Executions get a
+// fingerprint by setting Execution::fingerprint when they are written; the
+// index is maintained in the same atomic write.
+//
+// Stale steps: when a new artifact arrives (a new data span), GetStaleSteps()
+// lists the steps of a pipeline whose latest execution read an older
+// artifact of the same slot (the same producing step and output key),
+// directly or through other stale steps, in topological order.
+#ifndef LINEAGEDB_CACHING_H_
+#define LINEAGEDB_CACHING_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "lineagedb/lineagedb.h"
+
+namespace lineagedb {
+
+// One input of a step: its slot (the input path key, e.g. "examples") and
+// the artifact's identity, either its id or a content identity the caller
+// chooses (e.g. external id, or uri + digest) when equal content should hit
+// the cache across different artifacts.
+struct CacheKeyInput {
+  std::string slot;
+  int64_t artifact_id = 0;  // Used when content_identity is empty.
+  std::string content_identity;
+};
+
+struct CacheKey {
+  int64_t execution_type_id = 0;
+  // Order does not matter: inputs are sorted by (slot, identity).
+  std::vector<CacheKeyInput> inputs;
+  // The parameters that decide the outputs (e.g. hyperparameters).
+  PropertyMap parameters;
+  // Code or container version of the step; empty if not versioned.
+  std::string code_version;
+};
+
+// The fingerprint of `key`: 32 lowercase hex digits of XXH3-128 over the
+// canonical encoding documented in schema/FORMAT.md. Stable across runs and
+// versions of lineagedb. Errors: INVALID_ARGUMENT (no type; an input with
+// neither id nor identity, or without slot; a parameter without value).
+StatusOr<std::string> Fingerprint(const CacheKey& key);
+
+struct CachedExecution {
+  Execution execution;
+  // Output artifacts by output slot (the first key of the event path;
+  // "" when the path has no key), in path index order.
+  std::map<std::string, std::vector<Artifact>> outputs;
+};
+
+// The newest COMPLETE execution with `fingerprint` whose outputs are all
+// usable (none DELETED, ABANDONED or MARKED_FOR_DELETION).
+// Errors: NOT_FOUND (none).
+StatusOr<CachedExecution> FindCachedExecution(Store* store,
+                                              std::string_view fingerprint);
+
+struct CacheHit {
+  int64_t cached_execution_id = 0;  // The execution whose outputs are reused.
+  Execution execution;  // The new execution; stored with state CACHED.
+  // The new execution's inputs: INPUT events with artifact_id and path set.
+  std::vector<Event> inputs;
+  // Contexts of the new run (inserted, or reused by (type, name)).
+  std::vector<Context> contexts;
+};
+
+// In one atomic write: inserts the new execution in state CACHED with the
+// cached execution's fingerprint unless one is given, its input events,
+// OUTPUT events to each output of the cached execution (with the same
+// paths), and links the contexts to it and to the reused outputs.
+// Errors: NOT_FOUND (no cached execution), INVALID_ARGUMENT (as
+// PutExecution; an execution id set).
+StatusOr<PutExecutionResult> RecordCacheHit(Store* store, const CacheHit& hit);
+
+// A step of a pipeline: an execution type and its latest execution there.
+struct PipelineStep {
+  int64_t execution_type_id = 0;
+  std::string execution_type;
+  int64_t latest_execution_id = 0;
+};
+
+struct StaleSteps {
+  std::vector<PipelineStep> stale;  // In topological order.
+  std::vector<PipelineStep> valid;  // The pipeline's other steps.
+};
+
+// The steps of the pipeline context `pipeline_context_id` made stale by the
+// arrival of `new_artifact_id`. Errors: NOT_FOUND (unknown context or
+// artifact), FAILED_PRECONDITION (the artifact has no producing execution,
+// so it has no slot).
+StatusOr<StaleSteps> GetStaleSteps(Store* store, int64_t pipeline_context_id,
+                                   int64_t new_artifact_id);
+
+// An output slot of a pipeline and its newest artifact.
+struct SlotArtifact {
+  std::string producer_type;  // The producing step.
+  std::string output_key;
+  int64_t artifact_id = 0;
+};
+// The newest artifact of each output slot of the pipeline's latest
+// executions, ordered by (producer type, output key).
+StatusOr<std::vector<SlotArtifact>> GetNewestSlotArtifacts(
+    Store* store, int64_t pipeline_context_id);
+
+}  // namespace lineagedb
+
+#endif  // LINEAGEDB_CACHING_H_

@@ -1,0 +1,245 @@
+// Stale-step detection and the newest artifact of each output slot.
+//
+// A pipeline's steps are the execution types associated with its context
+// (the [38] index lists them and their executions newest last, so each
+// step's latest execution is one seek). A slot is (producing step, output
+// key). A step is stale when its latest execution read an older artifact of
+// the new artifact's slot, or read an output of a stale step.
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/topological_sort.hpp>
+#include <map>
+#include <set>
+
+#include "codec/coding.h"
+#include "codec/keys.h"
+#include "codec/records.h"
+#include "lineagedb/caching.h"
+#include "store/store_impl.h"
+#include "util/status_macros.h"
+#include "util/str_cat.h"
+
+namespace lineagedb {
+
+namespace {
+
+using codec::NodeRow;
+using codec::Tag;
+
+struct Slot {
+  int64_t producer_type = 0;
+  std::string key;
+  friend auto operator<=>(const Slot&, const Slot&) = default;
+};
+
+// Reads what the analysis needs from one view, with small caches.
+class PipelineReader {
+ public:
+  explicit PipelineReader(StoreImpl* impl)
+      : impl_(impl), view_(impl->kv()->NewReadView()) {}
+
+  StatusOr<NodeRow> Node(NodeKind kind, int64_t id) {
+    const std::string key = codec::NodeKey(kind, id);
+    std::string value;
+    Status s = view_->Get(key, &value);
+    if (absl::IsNotFound(s)) {
+      return absl::NotFoundError(
+          StrCat(kind == NodeKind::kContext ? "context " : "artifact ", id,
+                 " does not exist"));
+    }
+    RETURN_IF_ERROR(s);
+    NodeRow row;
+    RETURN_IF_ERROR(codec::DecodeNode(key, value, &row));
+    return row;
+  }
+
+  // The pipeline's steps: type id -> latest COMPLETE or CACHED execution
+  // (else the latest of any state).
+  StatusOr<std::map<int64_t, int64_t>> LatestExecutions(int64_t context) {
+    std::map<int64_t, int64_t> out;
+    const std::string prefix = codec::ContextExecutionByTypePrefix(context);
+    auto it = view_->Scan(prefix);
+    it->SeekToFirst();
+    while (it->Valid()) {
+      std::string_view rest = it->key().substr(prefix.size());
+      uint64_t type = 0;
+      codec::GetU64(&rest, &type);
+      const std::string type_prefix =
+          codec::ContextExecutionByTypePrefix(context, type);
+      auto in_type = view_->Scan(type_prefix);
+      int64_t chosen = 0;
+      for (in_type->SeekToLast(); in_type->Valid(); in_type->Prev()) {
+        int64_t id;
+        codec::ParseTrailingId(in_type->key(), &id);
+        if (chosen == 0) chosen = id;
+        ASSIGN_OR_RETURN(NodeRow row, Node(NodeKind::kExecution, id));
+        auto state = static_cast<ExecutionState>(row.state);
+        if (state == ExecutionState::kComplete ||
+            state == ExecutionState::kCached) {
+          chosen = id;
+          break;
+        }
+      }
+      RETURN_IF_ERROR(in_type->status());
+      out[static_cast<int64_t>(type)] = chosen;
+      it->Seek(codec::PrefixEnd(type_prefix));
+    }
+    RETURN_IF_ERROR(it->status());
+    return out;
+  }
+
+  // Events of `id` in one direction, from the artifact or execution side.
+  StatusOr<std::vector<Event>> Events(Tag tag, int64_t id,
+                                      codec::Direction dir) {
+    std::vector<Event> out;
+    auto it = view_->Scan(codec::EventPrefix(tag, id, dir));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      out.emplace_back();
+      RETURN_IF_ERROR(codec::DecodeEvent(it->key(), it->value(), &out.back()));
+    }
+    RETURN_IF_ERROR(it->status());
+    return out;
+  }
+
+  // The slot of artifact `id`, or nullopt if no execution produced it.
+  StatusOr<std::optional<Slot>> SlotOf(int64_t id) {
+    if (auto it = slots_.find(id); it != slots_.end()) return it->second;
+    ASSIGN_OR_RETURN(
+        std::vector<Event> producers,
+        Events(Tag::kEventByArtifact, id, codec::Direction::kOutput));
+    std::optional<Slot> slot;
+    if (!producers.empty()) {
+      const Event& e = producers.front();
+      ASSIGN_OR_RETURN(int64_t type, TypeOf(e.execution_id));
+      slot = Slot{type, ""};
+      for (const PathStep& s : e.path) {
+        if (const auto* key = std::get_if<std::string>(&s.step)) {
+          slot->key = *key;
+          break;
+        }
+      }
+    }
+    slots_[id] = slot;
+    return slot;
+  }
+
+  StatusOr<int64_t> TypeOf(int64_t execution_id) {
+    if (auto it = types_.find(execution_id); it != types_.end()) {
+      return it->second;
+    }
+    ASSIGN_OR_RETURN(NodeRow row, Node(NodeKind::kExecution, execution_id));
+    types_[execution_id] = row.base.type_id;
+    return row.base.type_id;
+  }
+
+  std::string TypeName(int64_t type_id) {
+    auto t = impl_->CachedType(NodeKind::kExecution, type_id);
+    return t ? t->name : "";
+  }
+
+ private:
+  StoreImpl* impl_;
+  std::unique_ptr<storage::ReadView> view_;
+  std::map<int64_t, std::optional<Slot>> slots_;
+  std::map<int64_t, int64_t> types_;
+};
+
+// Steps in topological order of `edges` (producer step -> consumer step),
+// by Boost.Graph; steps on a cycle keep their type id order.
+std::vector<int64_t> TopologicalSteps(
+    const std::map<int64_t, int64_t>& steps,
+    const std::set<std::pair<int64_t, int64_t>>& edges) {
+  std::vector<int64_t> ids;
+  std::map<int64_t, int> index;
+  for (const auto& [type, latest] : steps) {
+    index[type] = static_cast<int>(ids.size());
+    ids.push_back(type);
+  }
+  boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS> g(
+      ids.size());
+  for (const auto& [from, to] : edges) {
+    if (from != to) boost::add_edge(index[from], index[to], g);
+  }
+  std::vector<size_t> reversed;
+  try {
+    boost::topological_sort(g, std::back_inserter(reversed));
+  } catch (const boost::not_a_dag&) {
+    return ids;
+  }
+  std::vector<int64_t> out;
+  for (auto it = reversed.rbegin(); it != reversed.rend(); ++it) {
+    out.push_back(ids[*it]);
+  }
+  return out;
+}
+
+}  // namespace
+
+StatusOr<StaleSteps> GetStaleSteps(Store* store, int64_t pipeline_context_id,
+                                   int64_t new_artifact_id) {
+  PipelineReader r(store->impl());
+  RETURN_IF_ERROR(r.Node(NodeKind::kContext, pipeline_context_id).status());
+  RETURN_IF_ERROR(r.Node(NodeKind::kArtifact, new_artifact_id).status());
+  ASSIGN_OR_RETURN(std::optional<Slot> new_slot, r.SlotOf(new_artifact_id));
+  if (!new_slot.has_value()) {
+    return absl::FailedPreconditionError(
+        StrCat("artifact ", new_artifact_id, " has no producing execution"));
+  }
+  ASSIGN_OR_RETURN(auto steps, r.LatestExecutions(pipeline_context_id));
+  std::set<int64_t> direct;
+  std::set<std::pair<int64_t, int64_t>> edges;  // producer -> consumer step
+  for (const auto& [type, latest] : steps) {
+    ASSIGN_OR_RETURN(
+        std::vector<Event> inputs,
+        r.Events(Tag::kEventByExecution, latest, codec::Direction::kInput));
+    for (const Event& in : inputs) {
+      ASSIGN_OR_RETURN(std::optional<Slot> slot, r.SlotOf(in.artifact_id));
+      if (!slot.has_value()) continue;
+      if (steps.contains(slot->producer_type)) {
+        edges.emplace(slot->producer_type, type);
+      }
+      if (*slot == *new_slot && in.artifact_id < new_artifact_id) {
+        direct.insert(type);
+      }
+    }
+  }
+  // Staleness flows along the step edges to a fixpoint.
+  std::set<int64_t> stale = direct;
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const auto& [from, to] : edges) {
+      if (stale.contains(from) && stale.insert(to).second) grew = true;
+    }
+  }
+  StaleSteps out;
+  for (int64_t type : TopologicalSteps(steps, edges)) {
+    PipelineStep step{type, r.TypeName(type), steps.at(type)};
+    (stale.contains(type) ? out.stale : out.valid).push_back(std::move(step));
+  }
+  return out;
+}
+
+StatusOr<std::vector<SlotArtifact>> GetNewestSlotArtifacts(
+    Store* store, int64_t pipeline_context_id) {
+  PipelineReader r(store->impl());
+  RETURN_IF_ERROR(r.Node(NodeKind::kContext, pipeline_context_id).status());
+  ASSIGN_OR_RETURN(auto steps, r.LatestExecutions(pipeline_context_id));
+  std::map<std::pair<std::string, std::string>, int64_t> newest;
+  for (const auto& [type, latest] : steps) {
+    ASSIGN_OR_RETURN(
+        std::vector<Event> outputs,
+        r.Events(Tag::kEventByExecution, latest, codec::Direction::kOutput));
+    for (const Event& out : outputs) {
+      ASSIGN_OR_RETURN(std::optional<Slot> slot, r.SlotOf(out.artifact_id));
+      if (!slot.has_value()) continue;
+      auto& id = newest[{r.TypeName(slot->producer_type), slot->key}];
+      id = std::max(id, out.artifact_id);
+    }
+  }
+  std::vector<SlotArtifact> result;
+  for (const auto& [slot, id] : newest) {
+    result.push_back({slot.first, slot.second, id});
+  }
+  return result;
+}
+
+}  // namespace lineagedb

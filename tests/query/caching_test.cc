@@ -1,0 +1,312 @@
+// Step-level output caching and stale-step detection on a TFX-like pipeline:
+// ExampleGen -> SchemaGen -> Transform -> Trainer -> Pusher, plus VocabGen,
+// which reads a fixed vocabulary source and feeds Transform.
+#include "lineagedb/caching.h"
+
+#include <map>
+
+#include "tests/test_util.h"
+
+namespace lineagedb {
+namespace {
+
+using ::lineagedb::testing::StoreTest;
+
+class CachingTest : public StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    for (const char* name : {"Examples", "Schema", "Vocabulary", "Transformed",
+                             "Model", "Pushed", "Source"}) {
+      Type t{.kind = NodeKind::kArtifact, .name = name};
+      ASSERT_OK_AND_ASSIGN(artifact_types_[name], store_->PutType(t));
+    }
+    for (const char* name : {"ExampleGen", "SchemaGen", "VocabGen", "Transform",
+                             "Trainer", "Pusher"}) {
+      Type t{.kind = NodeKind::kExecution, .name = name};
+      ASSERT_OK_AND_ASSIGN(execution_types_[name], store_->PutType(t));
+    }
+    Type pipeline{.kind = NodeKind::kContext, .name = "pipeline"};
+    ASSERT_OK_AND_ASSIGN(pipeline_type_, store_->PutType(pipeline));
+    Type run{.kind = NodeKind::kContext, .name = "run"};
+    ASSERT_OK_AND_ASSIGN(run_type_, store_->PutType(run));
+    Artifact source;
+    source.type_id = artifact_types_["Source"];
+    source.uri = "gs://vocab/source";
+    ASSERT_OK_AND_ASSIGN(auto ids, store_->Put<Artifact>({source}));
+    vocab_source_ = ids[0];
+  }
+
+  struct StepResult {
+    bool hit = false;
+    int64_t execution_id = 0;
+    std::map<std::string, int64_t> outputs;  // Slot -> artifact.
+  };
+
+  // Runs one step the way an orchestrator with caching would.
+  StepResult RunStep(const std::string& step,
+                     const std::map<std::string, int64_t>& inputs,
+                     const PropertyMap& params,
+                     const std::map<std::string, std::string>& outputs) {
+    StepResult r;
+    CacheKey key;
+    key.execution_type_id = execution_types_[step];
+    for (const auto& [slot, id] : inputs) key.inputs.push_back({slot, id, ""});
+    key.parameters = params;
+    key.code_version = "v1";
+    auto fp = Fingerprint(key);
+    EXPECT_TRUE(fp.ok()) << fp.status();
+    std::vector<Context> contexts = Contexts();
+    std::vector<Event> input_events;
+    for (const auto& [slot, id] : inputs) {
+      Event e;
+      e.artifact_id = id;
+      e.type = EventType::kInput;
+      e.path = {PathStep{slot}, PathStep{int64_t{0}}};
+      input_events.push_back(e);
+    }
+    Execution exec;
+    exec.type_id = execution_types_[step];
+    exec.properties = {};
+    exec.custom_properties = params;
+    auto cached = FindCachedExecution(store_.get(), *fp);
+    if (cached.ok()) {
+      r.hit = true;
+      CacheHit hit{cached->execution.id, exec, input_events, contexts};
+      auto put = RecordCacheHit(store_.get(), hit);
+      EXPECT_TRUE(put.ok()) << put.status();
+      r.execution_id = put->execution_id;
+      for (const auto& [slot, artifacts] : cached->outputs) {
+        r.outputs[slot] = artifacts.at(0).id;
+      }
+      return r;
+    }
+    EXPECT_CODE(cached.status(), kNotFound);
+    exec.last_known_state = ExecutionState::kComplete;
+    exec.fingerprint = *fp;
+    std::vector<ArtifactAndEvent> pairs;
+    for (const Event& e : input_events) pairs.push_back({std::nullopt, e});
+    for (const auto& [slot, type] : outputs) {
+      Artifact a;
+      a.type_id = artifact_types_[type];
+      a.state = ArtifactState::kLive;
+      a.uri = "gs://out/" + step + "/" + slot + "/" + std::to_string(++seq_);
+      Event e;
+      e.type = EventType::kOutput;
+      e.path = {PathStep{slot}, PathStep{int64_t{0}}};
+      pairs.push_back({a, e});
+    }
+    auto put = store_->PutExecution(
+        exec, pairs, contexts,
+        PutExecutionOptions{.reuse_context_if_already_exist = true});
+    EXPECT_TRUE(put.ok()) << put.status();
+    r.execution_id = put->execution_id;
+    size_t i = inputs.size();
+    for (const auto& [slot, type] : outputs) {
+      r.outputs[slot] = put->artifact_ids[i++];
+    }
+    return r;
+  }
+
+  std::vector<Context> Contexts() {
+    Context pipeline, run;
+    pipeline.type_id = pipeline_type_;
+    pipeline.name = "taxi";
+    run.type_id = run_type_;
+    run.name = "run-" + std::to_string(run_);
+    return {pipeline, run};
+  }
+
+  // One pipeline run; returns each step's result.
+  std::map<std::string, StepResult> RunPipeline(int64_t span, double lr) {
+    ++run_;
+    std::map<std::string, StepResult> r;
+    r["ExampleGen"] =
+        RunStep("ExampleGen", {}, {{"span", span}}, {{"examples", "Examples"}});
+    const int64_t examples = r["ExampleGen"].outputs["examples"];
+    r["SchemaGen"] = RunStep("SchemaGen", {{"examples", examples}}, {},
+                             {{"schema", "Schema"}});
+    r["VocabGen"] = RunStep("VocabGen", {{"source", vocab_source_}}, {},
+                            {{"vocabulary", "Vocabulary"}});
+    r["Transform"] =
+        RunStep("Transform",
+                {{"examples", examples},
+                 {"schema", r["SchemaGen"].outputs["schema"]},
+                 {"vocabulary", r["VocabGen"].outputs["vocabulary"]}},
+                {}, {{"transformed", "Transformed"}});
+    r["Trainer"] =
+        RunStep("Trainer",
+                {{"examples", r["Transform"].outputs["transformed"]},
+                 {"schema", r["SchemaGen"].outputs["schema"]}},
+                {{"learning_rate", lr}, {"num_steps", int64_t{1000}}},
+                {{"model", "Model"}});
+    r["Pusher"] = RunStep("Pusher", {{"model", r["Trainer"].outputs["model"]}},
+                          {}, {{"pushed_model", "Pushed"}});
+    return r;
+  }
+
+  int64_t PipelineContextId() {
+    auto c = store_->GetByTypeAndName<Context>("pipeline", "taxi");
+    EXPECT_TRUE(c.ok()) << c.status();
+    return c.ok() ? c->id : 0;
+  }
+
+  std::map<std::string, int64_t> artifact_types_, execution_types_;
+  int64_t pipeline_type_ = 0, run_type_ = 0, vocab_source_ = 0;
+  int run_ = 0;
+  int seq_ = 0;
+};
+
+TEST_F(CachingTest, IdenticalRerunIsAllCacheHitsRecordedAsCached) {
+  auto first = RunPipeline(1, 0.01);
+  for (const auto& [step, r] : first) EXPECT_FALSE(r.hit) << step;
+  auto second = RunPipeline(1, 0.01);
+  for (const auto& [step, r] : second) {
+    EXPECT_TRUE(r.hit) << step;
+    EXPECT_EQ(r.outputs, first[step].outputs) << step;
+    ASSERT_OK_AND_ASSIGN(auto execs,
+                         store_->GetByIds<Execution>({r.execution_id}));
+    ASSERT_EQ(execs.size(), 1u);
+    EXPECT_EQ(execs[0].last_known_state, ExecutionState::kCached) << step;
+    // The CACHED execution's output events point at the old outputs.
+    ASSERT_OK_AND_ASSIGN(auto events,
+                         store_->GetEventsByExecutionIds({r.execution_id}));
+    std::map<std::string, int64_t> outputs;
+    for (const Event& e : events) {
+      if (e.type == EventType::kOutput) {
+        outputs[std::get<std::string>(e.path[0].step)] = e.artifact_id;
+      }
+    }
+    EXPECT_EQ(outputs, first[step].outputs) << step;
+    // ...and it belongs to the second run's context.
+    ASSERT_OK_AND_ASSIGN(auto contexts,
+                         store_->GetContextsOf<Execution>(r.execution_id));
+    ASSERT_EQ(contexts.size(), 2u);
+    EXPECT_EQ(contexts[1].name, "run-2");
+  }
+}
+
+TEST_F(CachingTest, ChangedHyperparameterMissesTrainerAndDownstreamOnly) {
+  auto first = RunPipeline(1, 0.01);
+  auto second = RunPipeline(1, 0.02);
+  for (const char* step :
+       {"ExampleGen", "SchemaGen", "VocabGen", "Transform"}) {
+    EXPECT_TRUE(second[step].hit) << step;
+  }
+  for (const char* step : {"Trainer", "Pusher"}) {
+    EXPECT_FALSE(second[step].hit) << step;
+    EXPECT_NE(second[step].outputs, first[step].outputs) << step;
+  }
+}
+
+TEST_F(CachingTest, NewSpanMakesExactlyTheStepsDownstreamOfExampleGenStale) {
+  RunPipeline(1, 0.01);
+  ++run_;
+  auto gen = RunStep("ExampleGen", {}, {{"span", int64_t{2}}},
+                     {{"examples", "Examples"}});
+  ASSERT_FALSE(gen.hit);
+  ASSERT_OK_AND_ASSIGN(StaleSteps stale,
+                       GetStaleSteps(store_.get(), PipelineContextId(),
+                                     gen.outputs["examples"]));
+  std::vector<std::string> stale_names, valid_names;
+  for (const auto& s : stale.stale) stale_names.push_back(s.execution_type);
+  for (const auto& s : stale.valid) valid_names.push_back(s.execution_type);
+  EXPECT_EQ(stale_names, (std::vector<std::string>{"SchemaGen", "Transform",
+                                                   "Trainer", "Pusher"}));
+  EXPECT_THAT(valid_names,
+              ::testing::UnorderedElementsAre("ExampleGen", "VocabGen"));
+}
+
+TEST_F(CachingTest, NewestSlotArtifactsFollowTheLatestRun) {
+  auto first = RunPipeline(1, 0.01);
+  auto second = RunPipeline(2, 0.01);
+  ASSERT_OK_AND_ASSIGN(
+      auto slots, GetNewestSlotArtifacts(store_.get(), PipelineContextId()));
+  std::map<std::string, int64_t> by_slot;
+  for (const auto& s : slots)
+    by_slot[s.producer_type + "." + s.output_key] = s.artifact_id;
+  EXPECT_EQ(by_slot["ExampleGen.examples"],
+            second["ExampleGen"].outputs["examples"]);
+  EXPECT_EQ(by_slot["Trainer.model"], second["Trainer"].outputs["model"]);
+  // VocabGen was a cache hit: its newest vocabulary is the first run's.
+  EXPECT_EQ(by_slot["VocabGen.vocabulary"],
+            first["VocabGen"].outputs["vocabulary"]);
+}
+
+TEST_F(CachingTest, DeletedOutputIsNeverACacheHit) {
+  auto first = RunPipeline(1, 0.01);
+  ASSERT_OK_AND_ASSIGN(auto models, store_->GetByIds<Artifact>(
+                                        {first["Trainer"].outputs["model"]}));
+  Artifact model = models.at(0);
+  model.state = ArtifactState::kDeleted;
+  ASSERT_OK(store_->Put<Artifact>({model}).status());
+  auto second = RunPipeline(1, 0.01);
+  EXPECT_TRUE(second["Transform"].hit);
+  EXPECT_FALSE(second["Trainer"].hit);
+  EXPECT_NE(second["Trainer"].outputs["model"], model.id);
+}
+
+TEST(FingerprintTest, IndependentOfInputOrderAndSensitiveToEveryPart) {
+  CacheKey a;
+  a.execution_type_id = 7;
+  a.inputs = {{"examples", 10, ""}, {"schema", 11, ""}};
+  a.parameters = {{"learning_rate", 0.01}, {"num_steps", int64_t{1000}}};
+  a.code_version = "trainer:1.2";
+  CacheKey b = a;
+  std::reverse(b.inputs.begin(), b.inputs.end());
+  ASSERT_OK_AND_ASSIGN(std::string fa, Fingerprint(a));
+  ASSERT_OK_AND_ASSIGN(std::string fb, Fingerprint(b));
+  EXPECT_EQ(fa, fb);
+  EXPECT_EQ(fa.size(), 32u);
+  auto changed = [&](auto mutate) {
+    CacheKey c = a;
+    mutate(c);
+    auto f = Fingerprint(c);
+    return f.ok() && *f != fa;
+  };
+  EXPECT_TRUE(
+      changed([](CacheKey& c) { c.parameters["learning_rate"] = 0.02; }));
+  EXPECT_TRUE(
+      changed([](CacheKey& c) { c.parameters["num_steps"] = int64_t{1001}; }));
+  EXPECT_TRUE(changed([](CacheKey& c) { c.parameters["extra"] = true; }));
+  EXPECT_TRUE(changed([](CacheKey& c) { c.inputs[0].artifact_id = 12; }));
+  EXPECT_TRUE(changed([](CacheKey& c) { c.inputs[0].slot = "other"; }));
+  EXPECT_TRUE(changed([](CacheKey& c) { c.execution_type_id = 8; }));
+  EXPECT_TRUE(changed([](CacheKey& c) { c.code_version = "trainer:1.3"; }));
+  // A parameter's kind is part of it: 1 and 1.0 differ.
+  EXPECT_TRUE(changed([](CacheKey& c) { c.parameters["num_steps"] = 1000.0; }));
+  // Content identities let different artifacts with equal content match.
+  CacheKey x = a, y = a;
+  x.inputs[0] = {"examples", 10, "sha256:abc"};
+  y.inputs[0] = {"examples", 99, "sha256:abc"};
+  EXPECT_EQ(Fingerprint(x).value(), Fingerprint(y).value());
+}
+
+// Fingerprints are stored: they must not change across versions.
+TEST(FingerprintTest, KnownFingerprintsArePinned) {
+  CacheKey a;
+  a.execution_type_id = 7;
+  a.inputs = {{"examples", 10, ""}, {"schema", 11, ""}};
+  a.parameters = {{"learning_rate", 0.01}, {"num_steps", int64_t{1000}}};
+  a.code_version = "trainer:1.2";
+  EXPECT_EQ(Fingerprint(a).value(), "7bc9558bcec69381314e8485afcf144f");
+  CacheKey empty;
+  empty.execution_type_id = 1;
+  EXPECT_EQ(Fingerprint(empty).value(), "fece465618bd94fc4baa917beb38785f");
+}
+
+TEST(FingerprintTest, BadKeysAreInvalidArgument) {
+  CacheKey k;
+  EXPECT_CODE(Fingerprint(k), kInvalidArgument);
+  k.execution_type_id = 1;
+  k.inputs = {{"", 1, ""}};
+  EXPECT_CODE(Fingerprint(k), kInvalidArgument);
+  k.inputs = {{"slot", 0, ""}};
+  EXPECT_CODE(Fingerprint(k), kInvalidArgument);
+  k.inputs = {};
+  k.parameters["p"] = Value();
+  EXPECT_CODE(Fingerprint(k), kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace lineagedb
