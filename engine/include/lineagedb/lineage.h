@@ -58,8 +58,10 @@ struct LineageQuery {
   // event once.
   // Default: empty
   std::string cursor;
-  // Read the artifacts, executions, their types and contexts; when false
-  // only ids and events are returned.
+  // Read the artifacts, executions, their types and contexts, and the
+  // events' paths and times. When false the result is topology only: node
+  // ids, and events with their ends and type (no path, time 0), answered
+  // from the index without touching RocksDB.
   // Default: true
   bool fetch_nodes = true;
 };
