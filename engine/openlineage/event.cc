@@ -1,0 +1,313 @@
+#include "openlineage/event.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "openlineage/facet_rules.h"
+#include "util/status_macros.h"
+#include "util/str_cat.h"
+
+namespace lineagedb::openlineage {
+
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::object;
+
+Status Invalid(std::string_view path, std::string_view what) {
+  return absl::InvalidArgumentError(StrCat(path, " ", what));
+}
+
+std::string Join(std::string_view path, std::string_view key) {
+  return path.empty() ? std::string(key) : StrCat(path, ".", key);
+}
+
+// The member `key` of `obj` if present.
+std::optional<element> Member(const object& obj, std::string_view key) {
+  element e;
+  if (obj.at_key(key).get(e) != simdjson::SUCCESS) return std::nullopt;
+  return e;
+}
+
+// A required (or, if !required, optional) string member; empty if absent.
+Status GetString(const object& obj, std::string_view key, std::string_view path,
+                 bool required, std::string* out) {
+  std::optional<element> e = Member(obj, key);
+  if (!e.has_value()) {
+    return required ? Invalid(Join(path, key), "is required")
+                    : absl::OkStatus();
+  }
+  if (!e->is_string()) return Invalid(Join(path, key), "must be a string");
+  *out = std::string(e->get_string().value());
+  return absl::OkStatus();
+}
+
+// A required object member (or an optional one: nullopt if absent).
+Status GetObject(const object& obj, std::string_view key, std::string_view path,
+                 bool required, std::optional<object>* out) {
+  std::optional<element> e = Member(obj, key);
+  if (!e.has_value()) {
+    return required ? Invalid(Join(path, key), "is required")
+                    : absl::OkStatus();
+  }
+  if (!e->is_object()) return Invalid(Join(path, key), "must be an object");
+  *out = e->get_object().value();
+  return absl::OkStatus();
+}
+
+// Reads and checks the facets object `key` of `obj`: every facet is an
+// object with string _producer and _schemaURL and follows its rules.
+Status GetFacets(const object& obj, std::string_view key, std::string_view path,
+                 FacetPlace place, std::vector<Facet>* out) {
+  std::optional<object> facets;
+  RETURN_IF_ERROR(GetObject(obj, key, path, /*required=*/false, &facets));
+  if (!facets.has_value()) return absl::OkStatus();
+  const std::string facets_path = Join(path, key);
+  for (auto field : *facets) {
+    const std::string_view name = field.key;
+    const std::string facet_path = Join(facets_path, name);
+    if (!field.value.is_object()) {
+      return Invalid(facet_path, "must be an object");
+    }
+    const object facet = field.value.get_object().value();
+    std::string ignored;
+    RETURN_IF_ERROR(GetString(facet, "_producer", facet_path, true, &ignored));
+    RETURN_IF_ERROR(GetString(facet, "_schemaURL", facet_path, true, &ignored));
+    bool deleted = false;
+    if (std::optional<element> d = Member(facet, "_deleted")) {
+      if (!d->is_bool()) {
+        return Invalid(Join(facet_path, "_deleted"), "must be a boolean");
+      }
+      deleted = d->get_bool().value();
+    }
+    RETURN_IF_ERROR(CheckFacetRules(place, name, field.value, facet_path));
+    out->push_back(
+        Facet{std::string(name), simdjson::minify(field.value), deleted});
+  }
+  return absl::OkStatus();
+}
+
+Status GetJob(const object& root, JobRef* job, std::vector<Facet>* facets) {
+  std::optional<object> obj;
+  RETURN_IF_ERROR(GetObject(root, "job", "", /*required=*/true, &obj));
+  RETURN_IF_ERROR(GetString(*obj, "namespace", "job", true, &job->ns));
+  RETURN_IF_ERROR(GetString(*obj, "name", "job", true, &job->name));
+  if (job->ns.empty()) return Invalid("job.namespace", "is empty");
+  if (job->name.empty()) return Invalid("job.name", "is empty");
+  return GetFacets(*obj, "facets", "job", FacetPlace::kJob, facets);
+}
+
+Status GetDataset(const object& obj, std::string_view path,
+                  std::string_view io_key, FacetPlace io_place,
+                  DatasetRef* ds) {
+  RETURN_IF_ERROR(GetString(obj, "namespace", path, true, &ds->ns));
+  RETURN_IF_ERROR(GetString(obj, "name", path, true, &ds->name));
+  if (ds->ns.empty()) return Invalid(Join(path, "namespace"), "is empty");
+  if (ds->name.empty()) return Invalid(Join(path, "name"), "is empty");
+  RETURN_IF_ERROR(
+      GetFacets(obj, "facets", path, FacetPlace::kDataset, &ds->facets));
+  if (!io_key.empty()) {
+    RETURN_IF_ERROR(GetFacets(obj, io_key, path, io_place, &ds->io_facets));
+  }
+  return absl::OkStatus();
+}
+
+Status GetDatasets(const object& root, std::string_view key,
+                   std::string_view io_key, FacetPlace io_place,
+                   std::vector<DatasetRef>* out) {
+  std::optional<element> list = Member(root, key);
+  if (!list.has_value() || list->is_null()) return absl::OkStatus();
+  if (!list->is_array()) return Invalid(key, "must be an array");
+  size_t i = 0;
+  const simdjson::dom::array items = list->get_array().value();
+  for (element item : items) {
+    const std::string path = StrCat(key, "[", i++, "]");
+    if (!item.is_object()) return Invalid(path, "must be an object");
+    DatasetRef ds;
+    RETURN_IF_ERROR(
+        GetDataset(item.get_object().value(), path, io_key, io_place, &ds));
+    out->push_back(std::move(ds));
+  }
+  return absl::OkStatus();
+}
+
+Status GetParent(const std::vector<Facet>& run_facets,
+                 std::optional<JobRef>* parent) {
+  for (const Facet& facet : run_facets) {
+    if (facet.name != "parent") continue;
+    // Checked by the facet rules: job.namespace and job.name are strings.
+    simdjson::dom::parser parser;
+    element e;
+    if (parser.parse(facet.json).get(e) != simdjson::SUCCESS) {
+      return absl::InternalError("cannot re-read the parent facet");
+    }
+    JobRef job;
+    job.ns = std::string(e["job"]["namespace"].get_string().value());
+    job.name = std::string(e["job"]["name"].get_string().value());
+    *parent = std::move(job);
+  }
+  return absl::OkStatus();
+}
+
+// datasetVersion of the dataset's version facet, if any.
+void SetVersion(DatasetRef* ds) {
+  for (const Facet& facet : ds->facets) {
+    if (facet.name != "version" || facet.deleted) continue;
+    simdjson::dom::parser parser;
+    element e;
+    std::string_view version;
+    if (parser.parse(facet.json).get(e) == simdjson::SUCCESS &&
+        e["datasetVersion"].get_string().get(version) == simdjson::SUCCESS) {
+      ds->version = std::string(version);
+    }
+  }
+}
+
+int DigitsAt(std::string_view s, size_t pos, size_t n) {
+  if (pos + n > s.size()) return -1;
+  int v = 0;
+  for (size_t i = pos; i < pos + n; ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return -1;
+    v = v * 10 + (s[i] - '0');
+  }
+  return v;
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+// days_from_civil).
+int64_t DaysFromCivil(int64_t y, int m, int d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+}  // namespace
+
+std::optional<int64_t> ParseDateTime(std::string_view s) {
+  const int year = DigitsAt(s, 0, 4), month = DigitsAt(s, 5, 2),
+            day = DigitsAt(s, 8, 2), hour = DigitsAt(s, 11, 2),
+            minute = DigitsAt(s, 14, 2), second = DigitsAt(s, 17, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 ||
+      hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60 ||
+      s[4] != '-' || s[7] != '-' || s[13] != ':' || s[16] != ':' ||
+      (s[10] != 'T' && s[10] != 't' && s[10] != ' ')) {
+    return std::nullopt;
+  }
+  size_t pos = 19;
+  int64_t ms = 0;
+  if (pos < s.size() && s[pos] == '.') {
+    ++pos;
+    int digits = 0;
+    while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) {
+      if (digits < 3) ms = ms * 10 + (s[pos] - '0');
+      ++digits;
+      ++pos;
+    }
+    if (digits == 0) return std::nullopt;
+    for (int i = digits; i < 3; ++i) ms *= 10;
+  }
+  int64_t offset_min = 0;
+  if (pos < s.size()) {
+    const char c = s[pos];
+    if ((c == 'Z' || c == 'z') && pos + 1 == s.size()) {
+      pos = s.size();
+    } else if (c == '+' || c == '-') {
+      const int oh = DigitsAt(s, pos + 1, 2);
+      const bool colon = pos + 3 < s.size() && s[pos + 3] == ':';
+      const int om = DigitsAt(s, pos + (colon ? 4 : 3), 2);
+      if (oh < 0 || om < 0 || pos + (colon ? 6 : 5) != s.size()) {
+        return std::nullopt;
+      }
+      offset_min = (c == '+' ? 1 : -1) * (oh * 60 + om);
+    } else {
+      return std::nullopt;
+    }
+  }
+  const int64_t days = DaysFromCivil(year, month, day);
+  const int64_t seconds =
+      days * 86400 + hour * 3600 + minute * 60 + second - offset_min * 60;
+  return seconds * 1000 + ms;
+}
+
+bool IsUuid(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (s[i] != '-') return false;
+    } else if (!std::isxdigit(static_cast<unsigned char>(s[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Status ParseEvent(const element& root_element, Event* event) {
+  if (!root_element.is_object()) {
+    return absl::InvalidArgumentError("the event is not a JSON object");
+  }
+  const object root = root_element.get_object().value();
+  std::string ignored;
+  RETURN_IF_ERROR(GetString(root, "eventTime", "", true, &event->event_time));
+  RETURN_IF_ERROR(GetString(root, "producer", "", true, &ignored));
+  RETURN_IF_ERROR(GetString(root, "schemaURL", "", true, &ignored));
+  std::optional<int64_t> ms = ParseDateTime(event->event_time);
+  if (!ms.has_value()) {
+    return Invalid("eventTime", StrCat("'", event->event_time,
+                                       "' is not an RFC 3339 date-time"));
+  }
+  event->time_ms = *ms;
+  const bool has_run = Member(root, "run").has_value();
+  const bool has_job = Member(root, "job").has_value();
+  if (has_run) {
+    event->kind = EventKind::kRun;
+    RETURN_IF_ERROR(
+        GetString(root, "eventType", "", false, &event->event_type));
+    static constexpr std::string_view kTypes[] = {
+        "START", "RUNNING", "COMPLETE", "ABORT", "FAIL", "OTHER"};
+    if (Member(root, "eventType").has_value() &&
+        std::find(std::begin(kTypes), std::end(kTypes), event->event_type) ==
+            std::end(kTypes)) {
+      return Invalid("eventType", StrCat("'", event->event_type,
+                                         "' is not one of START, RUNNING, "
+                                         "COMPLETE, ABORT, FAIL, OTHER"));
+    }
+    std::optional<object> run;
+    RETURN_IF_ERROR(GetObject(root, "run", "", true, &run));
+    RETURN_IF_ERROR(GetString(*run, "runId", "run", true, &event->run_id));
+    if (!IsUuid(event->run_id)) {
+      return Invalid("run.runId",
+                     StrCat("'", event->run_id, "' is not a UUID"));
+    }
+    RETURN_IF_ERROR(
+        GetFacets(*run, "facets", "run", FacetPlace::kRun, &event->run_facets));
+    RETURN_IF_ERROR(GetParent(event->run_facets, &event->parent_job));
+  } else if (has_job) {
+    event->kind = EventKind::kJob;
+  } else if (Member(root, "dataset").has_value()) {
+    event->kind = EventKind::kDataset;
+    std::optional<object> ds;
+    RETURN_IF_ERROR(GetObject(root, "dataset", "", true, &ds));
+    DatasetRef ref;
+    RETURN_IF_ERROR(GetDataset(*ds, "dataset", "", FacetPlace::kDataset, &ref));
+    SetVersion(&ref);
+    event->dataset = std::move(ref);
+    return absl::OkStatus();
+  } else {
+    return absl::InvalidArgumentError(
+        "the event has neither run, job nor dataset (not a RunEvent, "
+        "JobEvent or DatasetEvent)");
+  }
+  RETURN_IF_ERROR(GetJob(root, &event->job, &event->job_facets));
+  RETURN_IF_ERROR(GetDatasets(root, "inputs", "inputFacets",
+                              FacetPlace::kInputDataset, &event->inputs));
+  RETURN_IF_ERROR(GetDatasets(root, "outputs", "outputFacets",
+                              FacetPlace::kOutputDataset, &event->outputs));
+  for (DatasetRef& ds : event->inputs) SetVersion(&ds);
+  for (DatasetRef& ds : event->outputs) SetVersion(&ds);
+  return absl::OkStatus();
+}
+
+}  // namespace lineagedb::openlineage

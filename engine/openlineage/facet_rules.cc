@@ -1,0 +1,288 @@
+#include "openlineage/facet_rules.h"
+
+#include <string>
+#include <vector>
+
+#include "openlineage/event.h"
+#include "util/status_macros.h"
+#include "util/str_cat.h"
+
+namespace lineagedb::openlineage {
+
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+enum class JsonType {
+  kString,
+  kUuid,
+  kInteger,
+  kNumber,
+  kBool,
+  kObject,
+  kArray
+};
+
+// One field check. `path` is a dot-separated walk from the facet object; a
+// step ending in "[]" visits every item of an array, a step "*" every value
+// of an object. Absent intermediate steps are not checked (their own rule
+// says whether they are required).
+struct FieldRule {
+  const char* path;
+  JsonType type;
+  bool required;
+};
+
+struct FacetRule {
+  FacetPlace place;
+  const char* name;
+  std::vector<FieldRule> fields;
+  // At least one of these top-level fields must be present, if non-empty.
+  std::vector<const char*> one_of;
+};
+
+constexpr bool kReq = true;
+constexpr bool kOpt = false;
+
+const std::vector<FacetRule>& Rules() {
+  using enum FacetPlace;
+  using enum JsonType;
+  static const auto* rules = new std::vector<FacetRule>{
+      // Run facets.
+      {kRun,
+       "parent",
+       {{"run", kObject, kReq},
+        {"run.runId", kUuid, kReq},
+        {"job", kObject, kReq},
+        {"job.namespace", kString, kReq},
+        {"job.name", kString, kReq}},
+       {}},
+      {kRun,
+       "nominalTime",
+       {{"nominalStartTime", kString, kReq}, {"nominalEndTime", kString, kOpt}},
+       {}},
+      {kRun,
+       "errorMessage",
+       {{"message", kString, kReq},
+        {"programmingLanguage", kString, kReq},
+        {"stackTrace", kString, kOpt}},
+       {}},
+      {kRun,
+       "processing_engine",
+       {{"version", kString, kReq}, {"name", kString, kOpt}},
+       {}},
+      // Job facets.
+      {kJob, "documentation", {{"description", kString, kReq}}, {}},
+      {kJob, "sql", {{"query", kString, kReq}}, {}},
+      {kJob,
+       "sourceCodeLocation",
+       {{"type", kString, kReq}, {"url", kString, kReq}},
+       {}},
+      {kJob,
+       "sourceCode",
+       {{"language", kString, kReq}, {"sourceCode", kString, kReq}},
+       {}},
+      {kJob,
+       "jobType",
+       {{"processingType", kString, kReq}, {"integration", kString, kReq}},
+       {}},
+      {kJob,
+       "ownership",
+       {{"owners", kArray, kOpt}, {"owners[].name", kString, kReq}},
+       {}},
+      // Dataset facets.
+      {kDataset, "documentation", {{"description", kString, kReq}}, {}},
+      {kDataset,
+       "schema",
+       {{"fields", kArray, kOpt}, {"fields[].name", kString, kReq}},
+       {}},
+      {kDataset,
+       "dataSource",
+       {{"name", kString, kOpt}, {"uri", kString, kOpt}},
+       {}},
+      {kDataset,
+       "ownership",
+       {{"owners", kArray, kOpt}, {"owners[].name", kString, kReq}},
+       {}},
+      {kDataset,
+       "columnLineage",
+       {{"fields", kObject, kReq},
+        {"fields.*", kObject, kReq},
+        {"fields.*.inputFields", kArray, kReq},
+        {"fields.*.inputFields[].namespace", kString, kReq},
+        {"fields.*.inputFields[].name", kString, kReq},
+        {"fields.*.inputFields[].field", kString, kReq}},
+       {}},
+      {kDataset, "version", {{"datasetVersion", kString, kReq}}, {}},
+      {kDataset,
+       "lifecycleStateChange",
+       {{"lifecycleStateChange", kString, kReq}},
+       {}},
+      {kDataset,
+       "symlinks",
+       {{"identifiers", kArray, kReq},
+        {"identifiers[].namespace", kString, kReq},
+        {"identifiers[].name", kString, kReq},
+        {"identifiers[].type", kString, kReq}},
+       {}},
+      {kDataset,
+       "dataQualityAssertions",
+       {{"assertions", kArray, kReq},
+        {"assertions[].assertion", kString, kReq},
+        {"assertions[].success", kBool, kReq}},
+       {}},
+      // Input dataset facets. The 1-0-2 schema requires columnMetrics, but
+      // OpenLineage's own full example omits it; either metric will do.
+      {kInputDataset,
+       "dataQualityMetrics",
+       {{"rowCount", kInteger, kOpt},
+        {"bytes", kInteger, kOpt},
+        {"fileCount", kInteger, kOpt},
+        {"columnMetrics", kObject, kOpt}},
+       {"rowCount", "columnMetrics"}},
+      {kInputDataset,
+       "dataQualityAssertions",
+       {{"assertions", kArray, kReq},
+        {"assertions[].assertion", kString, kReq},
+        {"assertions[].success", kBool, kReq}},
+       {}},
+      // Output dataset facets.
+      {kOutputDataset,
+       "outputStatistics",
+       {{"rowCount", kInteger, kReq},
+        {"size", kInteger, kOpt},
+        {"fileCount", kInteger, kOpt}},
+       {}},
+  };
+  return *rules;
+}
+
+const char* TypeNoun(JsonType type) {
+  switch (type) {
+    case JsonType::kString:
+      return "a string";
+    case JsonType::kUuid:
+      return "a UUID string";
+    case JsonType::kInteger:
+      return "an integer";
+    case JsonType::kNumber:
+      return "a number";
+    case JsonType::kBool:
+      return "a boolean";
+    case JsonType::kObject:
+      return "an object";
+    case JsonType::kArray:
+      return "an array";
+  }
+  return "a value";
+}
+
+bool HasType(const element& e, JsonType type) {
+  switch (type) {
+    case JsonType::kString:
+      return e.is_string();
+    case JsonType::kUuid:
+      return e.is_string() && IsUuid(std::string_view(e.get_string().value()));
+    case JsonType::kInteger:
+      return e.is_int64() || e.is_uint64();
+    case JsonType::kNumber:
+      return e.is_number();
+    case JsonType::kBool:
+      return e.is_bool();
+    case JsonType::kObject:
+      return e.is_object();
+    case JsonType::kArray:
+      return e.is_array();
+  }
+  return false;
+}
+
+std::vector<std::string> SplitPath(std::string_view path) {
+  std::vector<std::string> steps;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t dot = path.find('.', start);
+    if (dot == std::string_view::npos) dot = path.size();
+    steps.emplace_back(path.substr(start, dot - start));
+    start = dot + 1;
+  }
+  return steps;
+}
+
+// Checks `rule` at step `i` of `steps`, `e` being the value reached so far
+// and `trail` its path for messages.
+Status CheckAt(const element& e, const std::vector<std::string>& steps,
+               size_t i, const FieldRule& rule, const std::string& trail) {
+  if (i == steps.size()) {
+    if (HasType(e, rule.type)) return absl::OkStatus();
+    return absl::InvalidArgumentError(
+        StrCat(trail, " must be ", TypeNoun(rule.type)));
+  }
+  const std::string& step = steps[i];
+  if (!e.is_object()) return absl::OkStatus();  // The parent's rule reports.
+  const simdjson::dom::object obj = e.get_object().value();
+  if (step == "*") {
+    for (auto field : obj) {
+      RETURN_IF_ERROR(CheckAt(field.value, steps, i + 1, rule,
+                              StrCat(trail, ".", field.key)));
+    }
+    return absl::OkStatus();
+  }
+  const bool each = step.size() > 2 && step.ends_with("[]");
+  const std::string key = each ? step.substr(0, step.size() - 2) : step;
+  element child;
+  if (obj.at_key(key).get(child) != simdjson::SUCCESS) {
+    // Only the last step's absence is this rule's concern.
+    if (i + 1 == steps.size() && rule.required) {
+      return absl::InvalidArgumentError(
+          StrCat(trail, ".", key, " is required"));
+    }
+    return absl::OkStatus();
+  }
+  const std::string child_trail = StrCat(trail, ".", key);
+  if (!each) return CheckAt(child, steps, i + 1, rule, child_trail);
+  if (!child.is_array()) return absl::OkStatus();
+  size_t n = 0;
+  const simdjson::dom::array items = child.get_array().value();
+  for (element item : items) {
+    RETURN_IF_ERROR(
+        CheckAt(item, steps, i + 1, rule, StrCat(child_trail, "[", n, "]")));
+    ++n;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+Status CheckFacetRules(FacetPlace place, std::string_view name,
+                       const simdjson::dom::element& facet,
+                       std::string_view path) {
+  if (!facet.is_object()) return absl::OkStatus();
+  for (const FacetRule& rule : Rules()) {
+    if (rule.place != place || name != rule.name) continue;
+    const element& root = facet;
+    const simdjson::dom::object obj = facet.get_object().value();
+    for (const FieldRule& field : rule.fields) {
+      RETURN_IF_ERROR(
+          CheckAt(root, SplitPath(field.path), 0, field, std::string(path)));
+    }
+    if (!rule.one_of.empty()) {
+      bool any = false;
+      std::string names;
+      for (const char* key : rule.one_of) {
+        element ignored;
+        any = any || obj.at_key(key).get(ignored) == simdjson::SUCCESS;
+        names += names.empty() ? key : StrCat(" or ", key);
+      }
+      if (!any) {
+        return absl::InvalidArgumentError(
+            StrCat(path, " needs ", names, " (facet '", name, "')"));
+      }
+    }
+    return absl::OkStatus();
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace lineagedb::openlineage

@@ -1,0 +1,27 @@
+// Checks of the standard OpenLineage facets beyond the base facet: the
+// required fields and field types of their published schemas
+// (spec/facets/*.json). Unknown (custom) facets pass.
+#ifndef LINEAGEDB_OPENLINEAGE_FACET_RULES_H_
+#define LINEAGEDB_OPENLINEAGE_FACET_RULES_H_
+
+#include <simdjson.h>
+
+#include <string_view>
+
+#include "lineagedb/status.h"
+
+namespace lineagedb::openlineage {
+
+// Where a facet sits in an event; facet names are looked up per place.
+enum class FacetPlace { kRun, kJob, kDataset, kInputDataset, kOutputDataset };
+
+// OK if `facet` (a JSON object; other values pass) satisfies the rules of facet
+// `name` at `place`. Errors: INVALID_ARGUMENT naming the field as `path` +
+// ".field".
+Status CheckFacetRules(FacetPlace place, std::string_view name,
+                       const simdjson::dom::element& facet,
+                       std::string_view path);
+
+}  // namespace lineagedb::openlineage
+
+#endif  // LINEAGEDB_OPENLINEAGE_FACET_RULES_H_

@@ -1,0 +1,172 @@
+#include "openlineage/mapping.h"
+
+#include <limits>
+
+#include "util/str_cat.h"
+
+namespace lineagedb::openlineage {
+
+Type RunExecutionType() {
+  Type t;
+  t.kind = NodeKind::kExecution;
+  t.name = std::string(kJobType);
+  t.description = "An OpenLineage run; its context names the job.";
+  t.base_type = BaseType::kProcess;
+  t.properties = {{kPropJobNamespace, PropertyKind::kString},
+                  {kPropJobName, PropertyKind::kString},
+                  {kPropEventTime, PropertyKind::kString}};
+  return t;
+}
+
+Type JobContextType() {
+  Type t;
+  t.kind = NodeKind::kContext;
+  t.name = std::string(kJobType);
+  t.description = "An OpenLineage job, named namespace/name.";
+  t.properties = {{kPropNamespace, PropertyKind::kString},
+                  {kPropName, PropertyKind::kString},
+                  {kPropEventTime, PropertyKind::kString}};
+  return t;
+}
+
+Type DatasetArtifactType() {
+  Type t;
+  t.kind = NodeKind::kArtifact;
+  t.name = std::string(kDatasetType);
+  t.description =
+      "An OpenLineage dataset (namespace:name) or dataset version "
+      "(namespace:name@version).";
+  t.base_type = BaseType::kDataset;
+  t.properties = {{kPropNamespace, PropertyKind::kString},
+                  {kPropName, PropertyKind::kString},
+                  {kPropVersion, PropertyKind::kString},
+                  {kPropEventTime, PropertyKind::kString}};
+  return t;
+}
+
+std::string JobContextName(const JobRef& job) {
+  return StrCat(job.ns, "/", job.name);
+}
+
+std::string DatasetName(const DatasetRef& ds) {
+  if (ds.version.empty()) return StrCat(ds.ns, ":", ds.name);
+  return StrCat(ds.ns, ":", ds.name, "@", ds.version);
+}
+
+std::string DatasetExternalId(std::string_view dataset_name) {
+  return StrCat("openlineage:", dataset_name);
+}
+
+std::string DatasetUri(const DatasetRef& ds) {
+  if (ds.ns.find("://") == std::string::npos) return "";
+  std::string_view ns = ds.ns;
+  std::string_view name = ds.name;
+  while (ns.ends_with('/')) ns.remove_suffix(1);
+  while (name.starts_with('/')) name.remove_prefix(1);
+  return StrCat(ns, "/", name);
+}
+
+Context NewJobContext(const JobRef& job, int64_t type_id) {
+  Context c;
+  c.type_id = type_id;
+  c.name = JobContextName(job);
+  c.properties[kPropNamespace] = job.ns;
+  c.properties[kPropName] = job.name;
+  return c;
+}
+
+Artifact NewDatasetArtifact(const DatasetRef& ds, int64_t type_id) {
+  Artifact a;
+  a.type_id = type_id;
+  a.name = DatasetName(ds);
+  a.external_id = DatasetExternalId(a.name);
+  a.uri = DatasetUri(ds);
+  a.state = ArtifactState::kLive;
+  a.properties[kPropNamespace] = ds.ns;
+  a.properties[kPropName] = ds.name;
+  if (!ds.version.empty()) a.properties[kPropVersion] = ds.version;
+  return a;
+}
+
+void MergeRunEvent(const Event& event, Execution* run) {
+  const bool newer = event.time_ms > NodeTime(*run);
+  run->properties.try_emplace(kPropJobNamespace, event.job.ns);
+  run->properties.try_emplace(kPropJobName, event.job.name);
+  MergeFacets(event.run_facets, kFacetPrefix, newer, run);
+  run->last_known_state =
+      MergeState(run->last_known_state, event.event_type, newer);
+  MergeTime(event, newer, run);
+}
+
+void MergeJobEvent(const Event& event, Context* job) {
+  const bool newer = event.time_ms > NodeTime(*job);
+  MergeFacets(event.job_facets, kFacetPrefix, newer, job);
+  MergeTime(event, newer, job);
+}
+
+void MergeDatasetEvent(const Event& event, const DatasetRef& ds,
+                       std::string_view io_prefix, Artifact* artifact) {
+  const bool newer = event.time_ms > NodeTime(*artifact);
+  MergeFacets(ds.facets, kFacetPrefix, newer, artifact);
+  MergeFacets(ds.io_facets, io_prefix, newer, artifact);
+  MergeTime(event, newer, artifact);
+}
+
+lineagedb::Event EdgeEvent(EventType type, int64_t index, int64_t time_ms) {
+  lineagedb::Event e;
+  e.type = type;
+  e.path = {PathStep{std::string(IsInputEvent(type) ? "inputs" : "outputs")},
+            PathStep{index}};
+  e.time_ms = time_ms;
+  return e;
+}
+
+int64_t NodeTime(const NodeBase& node) {
+  auto it = node.properties.find(kPropEventTime);
+  if (it == node.properties.end() ||
+      it->second.kind() != PropertyKind::kString) {
+    return std::numeric_limits<int64_t>::min();
+  }
+  return ParseDateTime(it->second.string_value())
+      .value_or(std::numeric_limits<int64_t>::min());
+}
+
+void MergeFacets(const std::vector<Facet>& facets, std::string_view prefix,
+                 bool newer, NodeBase* node) {
+  for (const Facet& facet : facets) {
+    std::string key = StrCat(prefix, facet.name);
+    if (facet.deleted) {
+      if (newer) node->custom_properties.erase(key);
+      continue;
+    }
+    if (newer || !node->custom_properties.contains(key)) {
+      node->custom_properties[std::move(key)] = StructValue{facet.json};
+    }
+  }
+}
+
+void MergeTime(const Event& event, bool newer, NodeBase* node) {
+  if (newer) node->properties[kPropEventTime] = event.event_time;
+}
+
+ExecutionState MergeState(ExecutionState state, std::string_view event_type,
+                          bool newer) {
+  const bool ended = state == ExecutionState::kComplete ||
+                     state == ExecutionState::kFailed ||
+                     state == ExecutionState::kCanceled;
+  ExecutionState end;
+  if (event_type == "START" || event_type == "RUNNING") {
+    return ended ? state : ExecutionState::kRunning;
+  } else if (event_type == "COMPLETE") {
+    end = ExecutionState::kComplete;
+  } else if (event_type == "FAIL") {
+    end = ExecutionState::kFailed;
+  } else if (event_type == "ABORT") {
+    end = ExecutionState::kCanceled;
+  } else {
+    return state;
+  }
+  return ended && !newer ? state : end;
+}
+
+}  // namespace lineagedb::openlineage

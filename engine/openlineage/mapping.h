@@ -1,0 +1,91 @@
+// The mapping of OpenLineage onto lineagedb's model (schema/OPENLINEAGE.md):
+// type and node names, URIs, and the additive merge of events into nodes.
+#ifndef LINEAGEDB_OPENLINEAGE_MAPPING_H_
+#define LINEAGEDB_OPENLINEAGE_MAPPING_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lineagedb/model.h"
+#include "openlineage/event.h"
+
+namespace lineagedb::openlineage {
+
+// Both the execution type (kind execution, base PROCESS) of every run and
+// the context type of every job.
+inline constexpr std::string_view kJobType = "openlineage.Job";
+// The artifact type (base DATASET) of every dataset and dataset version.
+inline constexpr std::string_view kDatasetType = "openlineage.Dataset";
+
+// Custom property key prefixes of facets.
+inline constexpr std::string_view kFacetPrefix = "facet.";
+inline constexpr std::string_view kInputFacetPrefix = "inputFacet.";
+inline constexpr std::string_view kOutputFacetPrefix = "outputFacet.";
+
+// Declared property names.
+inline constexpr char kPropNamespace[] = "namespace";
+inline constexpr char kPropName[] = "name";
+inline constexpr char kPropVersion[] = "version";
+inline constexpr char kPropEventTime[] = "event_time";
+inline constexpr char kPropJobNamespace[] = "job_namespace";
+inline constexpr char kPropJobName[] = "job_name";
+
+// The three types, as the ingester registers them.
+Type RunExecutionType();
+Type JobContextType();
+Type DatasetArtifactType();
+
+// "namespace/name".
+std::string JobContextName(const JobRef& job);
+// "namespace:name", or "namespace:name@version" for a dataset version.
+std::string DatasetName(const DatasetRef& ds);
+// "openlineage:" + DatasetName.
+std::string DatasetExternalId(std::string_view dataset_name);
+// namespace + "/" + name when the namespace has a scheme ("s3://bucket",
+// "postgres://host:5432"); empty otherwise.
+std::string DatasetUri(const DatasetRef& ds);
+
+// A job context / dataset artifact not yet stored, of the given type, with
+// its identity set (name, external_id, uri, declared properties).
+Context NewJobContext(const JobRef& job, int64_t type_id);
+Artifact NewDatasetArtifact(const DatasetRef& ds, int64_t type_id);
+
+// Merges a RunEvent into its run's execution: job properties (first event
+// wins), run facets, state and event_time.
+void MergeRunEvent(const Event& event, Execution* run);
+// Merges the job facets and event_time of `event` into the job context.
+void MergeJobEvent(const Event& event, Context* job);
+// Merges one dataset of `event` (facets, and inputFacets or outputFacets
+// under `io_prefix`) and the event_time into its artifact.
+void MergeDatasetEvent(const Event& event, const DatasetRef& ds,
+                       std::string_view io_prefix, Artifact* artifact);
+
+// The lineage event of the index-th input (kInput) or output (kOutput) of
+// an OpenLineage event: path ["inputs"|"outputs", index].
+lineagedb::Event EdgeEvent(EventType type, int64_t index, int64_t time_ms);
+
+// The time of the latest event merged into `node` (its event_time
+// property), or INT64_MIN if none.
+int64_t NodeTime(const NodeBase& node);
+
+// Merges `facets` into node->custom_properties under `prefix`: a facet
+// replaces one of the same name if `newer`, and fills in a missing one
+// otherwise; a deleted facet is removed if `newer`.
+void MergeFacets(const std::vector<Facet>& facets, std::string_view prefix,
+                 bool newer, NodeBase* node);
+
+// Sets event_time to the event's if `newer`.
+void MergeTime(const Event& event, bool newer, NodeBase* node);
+
+// The run state after an event of `event_type` (empty = OTHER): START and
+// RUNNING give RUNNING unless the run has ended; COMPLETE, FAIL and ABORT
+// give COMPLETE, FAILED and CANCELED, but replace another end state only if
+// `newer`; OTHER keeps the state.
+ExecutionState MergeState(ExecutionState state, std::string_view event_type,
+                          bool newer);
+
+}  // namespace lineagedb::openlineage
+
+#endif  // LINEAGEDB_OPENLINEAGE_MAPPING_H_

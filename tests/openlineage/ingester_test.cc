@@ -1,0 +1,497 @@
+// Tests of OpenLineage ingestion (openlineage.h, schema/OPENLINEAGE.md) on
+// real events from OpenLineage and Marquez (tests/data/openlineage/).
+#include <simdjson.h>
+
+// simdjson's classes change layout with SIMDJSON_THREADS_ENABLED, which its
+// CMake target defines; a file built without it breaks the engine's parser.
+#ifndef SIMDJSON_THREADS_ENABLED
+#error "link this test with simdjson::simdjson"
+#endif
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "lineagedb/openlineage.h"
+#include "store/store_impl.h"
+#include "tests/test_util.h"
+
+namespace lineagedb {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::SizeIs;
+
+const std::string kData = std::string(LINEAGEDB_TEST_DATA) + "/openlineage/";
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  EXPECT_TRUE(in.good()) << path;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// `json` parsed and minified again: equal texts mean equal JSON values.
+std::string Canonical(std::string_view json) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element e;
+  EXPECT_EQ(parser.parse(simdjson::padded_string(json)).get(e),
+            simdjson::SUCCESS)
+      << json;
+  return simdjson::minify(e);
+}
+
+// The value at a '/'-separated path of `json`, minified.
+std::string At(std::string_view json, std::string_view pointer) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element e;
+  EXPECT_EQ(parser.parse(simdjson::padded_string(json)).get(e),
+            simdjson::SUCCESS);
+  simdjson::dom::element v;
+  EXPECT_EQ(e.at_pointer(pointer).get(v), simdjson::SUCCESS) << pointer;
+  return simdjson::minify(v);
+}
+
+// The minified events of a JSON array document, one per line.
+std::string ToNdjson(const std::string& array_json) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element e;
+  EXPECT_EQ(parser.parse(simdjson::padded_string(array_json)).get(e),
+            simdjson::SUCCESS);
+  std::string out;
+  const simdjson::dom::array items = e.get_array().value();
+  for (simdjson::dom::element item : items) {
+    out += simdjson::minify(item);
+    out += "\n";
+  }
+  return out;
+}
+
+std::string FacetJson(const NodeBase& node, const std::string& key) {
+  auto it = node.custom_properties.find(key);
+  if (it == node.custom_properties.end()) return "<missing " + key + ">";
+  EXPECT_EQ(it->second.kind(), PropertyKind::kStruct) << key;
+  return it->second.struct_value().json;
+}
+
+class IngesterTest : public testing::StoreTest {
+ protected:
+  // Every key and value of the store, in key order.
+  std::vector<std::pair<std::string, std::string>> Dump() {
+    std::vector<std::pair<std::string, std::string>> out;
+    auto view = store_->impl()->kv()->NewReadView();
+    auto it = view->NewIterator("", "");
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      out.emplace_back(std::string(it->key()), std::string(it->value()));
+    }
+    EXPECT_OK(it->status());
+    return out;
+  }
+
+  // Ingests `document` in a fresh ingester and finishes; returns its summary.
+  OpenLineageSummary Ingest(const std::string& document,
+                            const std::string& source,
+                            OpenLineageOptions options = {}) {
+    auto ingester = NewOpenLineageIngester(store_.get(), options);
+    EXPECT_OK(ingester.status());
+    if (!ingester.ok()) return {};
+    EXPECT_OK((*ingester)->IngestDocument(document, source));
+    EXPECT_OK((*ingester)->Finish());
+    return (*ingester)->summary();
+  }
+
+  OpenLineageSummary IngestFile(const std::string& name) {
+    return Ingest(ReadFile(kData + name), name);
+  }
+
+  template <typename N>
+  std::vector<N> All(const std::string& type) {
+    NodeQuery query;
+    query.type_name = type;
+    ListOptions options;
+    options.max_result_size = 10000;
+    auto page = store_->List<N>(query, options);
+    EXPECT_OK(page.status());
+    return page.ok() ? page->items : std::vector<N>();
+  }
+
+  std::vector<Event> AllEvents() {
+    std::vector<int64_t> ids;
+    for (const Execution& e : All<Execution>("openlineage.Job")) {
+      ids.push_back(e.id);
+    }
+    auto events = store_->GetEventsByExecutionIds(ids);
+    EXPECT_OK(events.status());
+    return events.ok() ? *events : std::vector<Event>();
+  }
+};
+
+TEST_F(IngesterTest, MarquezFoodDeliveryGivesJobsDatasetsRunsAndEdges) {
+  OpenLineageSummary s = IngestFile("marquez_food_delivery.json");
+  EXPECT_EQ(s.events, 26);
+  EXPECT_EQ(s.runs, 13);
+  EXPECT_EQ(s.jobs, 13);
+  EXPECT_EQ(s.datasets, 13);
+  EXPECT_EQ(s.edges, 27);
+  EXPECT_EQ(s.rejected, 0);
+
+  EXPECT_THAT(All<Context>("openlineage.Job"), SizeIs(13));
+  EXPECT_THAT(All<Artifact>("openlineage.Dataset"), SizeIs(13));
+  std::vector<Execution> runs = All<Execution>("openlineage.Job");
+  ASSERT_THAT(runs, SizeIs(13));
+  for (const Execution& run : runs) {
+    EXPECT_EQ(run.last_known_state, ExecutionState::kComplete) << run.id;
+    EXPECT_THAT(run.external_id, SizeIs(36));
+    ASSERT_OK_AND_ASSIGN(std::vector<Context> contexts,
+                         store_->GetContextsOf<Execution>(run.id));
+    ASSERT_THAT(contexts, SizeIs(1));
+    EXPECT_EQ(contexts[0].type, "openlineage.Job");
+  }
+  std::vector<Event> events = AllEvents();
+  EXPECT_THAT(events, SizeIs(27));
+  int inputs = 0;
+  for (const Event& e : events) inputs += IsInputEvent(e.type);
+  EXPECT_EQ(inputs, 14);
+
+  ASSERT_OK_AND_ASSIGN(Context job,
+                       store_->GetByTypeAndName<Context>(
+                           "openlineage.Job", "food_delivery/etl_menus"));
+  EXPECT_THAT(FacetJson(job, "facet.sql"), HasSubstr("INSERT INTO menus"));
+}
+
+TEST_F(IngesterTest, ColumnLineageOfAnOutputIsStoredAndParseable) {
+  IngestFile("marquez_food_delivery.json");
+  ASSERT_OK_AND_ASSIGN(Artifact ds, store_->GetByTypeAndName<Artifact>(
+                                        "openlineage.Dataset",
+                                        "food_delivery:public.orders_7_days"));
+  const std::string lineage = FacetJson(ds, "facet.columnLineage");
+  EXPECT_EQ(At(lineage, "/fields/order_id/inputFields/0/name"),
+            "\"public.orders\"");
+  EXPECT_EQ(At(lineage, "/fields/order_id/inputFields/0/field"), "\"id\"");
+
+  // Equal to the facet as the source has it.
+  const std::string source = ReadFile(kData + "marquez_food_delivery.json");
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  ASSERT_EQ(parser.parse(simdjson::padded_string(source)).get(root),
+            simdjson::SUCCESS);
+  bool found = false;
+  const simdjson::dom::array events = root.get_array().value();
+  for (simdjson::dom::element event : events) {
+    simdjson::dom::array outputs;
+    if (event["outputs"].get(outputs) != simdjson::SUCCESS) continue;
+    for (simdjson::dom::element out : outputs) {
+      if (std::string_view(out["name"].get_string().value()) !=
+          "public.orders_7_days") {
+        continue;
+      }
+      EXPECT_EQ(Canonical(lineage),
+                simdjson::minify(out["facets"]["columnLineage"].value()));
+      found = true;
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST_F(IngesterTest, ReingestingChangesNothing) {
+  const std::string doc = ReadFile(kData + "marquez_food_delivery.json");
+  Ingest(doc, "first");
+  const auto before = Dump();
+  OpenLineageSummary again = Ingest(doc, "again");
+  EXPECT_EQ(again.events, 26);
+  EXPECT_EQ(again.edges, 0);
+  EXPECT_EQ(Dump(), before);
+
+  // And within one session.
+  ASSERT_OK_AND_ASSIGN(auto ingester, NewOpenLineageIngester(store_.get()));
+  ASSERT_OK(ingester->IngestDocument(doc, "a"));
+  ASSERT_OK(ingester->IngestDocument(doc, "b"));
+  ASSERT_OK(ingester->Finish());
+  EXPECT_EQ(ingester->summary().edges, 0);
+  EXPECT_EQ(Dump(), before);
+}
+
+TEST_F(IngesterTest, ReingestingInOneSessionFromScratchAddsNoEdgesTwice) {
+  const std::string doc = ReadFile(kData + "marquez_food_delivery.json");
+  ASSERT_OK_AND_ASSIGN(auto ingester, NewOpenLineageIngester(store_.get()));
+  ASSERT_OK(ingester->IngestDocument(doc, "a"));
+  ASSERT_OK(ingester->IngestDocument(doc, "b"));
+  ASSERT_OK(ingester->Finish());
+  EXPECT_EQ(ingester->summary().edges, 27);
+  EXPECT_THAT(AllEvents(), SizeIs(27));
+}
+
+TEST_F(IngesterTest, EveryInvalidFileIsRejectedAndStoresNothing) {
+  IngestFile("marquez_food_delivery.json");
+  const std::map<std::string, std::string> expected = {
+      {"event_invalid_dataset_facet.json",
+       "outputs[0].facets.ownership.owners[0].name is required"},
+      {"event_invalid_input_dataset_facet.json",
+       "inputs[0].inputFacets.dataQualityMetrics needs rowCount or "
+       "columnMetrics"},
+      {"event_invalid_job_facet.json",
+       "job.facets.ownership.owners[0].name is required"},
+      {"event_invalid_output_dataset_facet.json",
+       "outputs[0].outputFacets.outputStatistics.rowCount must be an "
+       "integer"},
+      {"event_invalid_run_facet.json",
+       "run.facets.parent.run.runId is required"},
+      {"event_no_run_id.json", "run.runId is required"},
+  };
+  int files = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(kData + "invalid")) {
+    const std::string name = entry.path().filename().string();
+    SCOPED_TRACE(name);
+    ++files;
+    const auto before = Dump();
+    OpenLineageSummary s = Ingest(ReadFile(entry.path()), name);
+    EXPECT_EQ(s.events, 0);
+    ASSERT_EQ(s.rejected, 1);
+    ASSERT_THAT(s.rejections, SizeIs(1));
+    EXPECT_EQ(s.rejections[0].source, name);
+    EXPECT_EQ(s.rejections[0].index, 1);
+    EXPECT_THAT(s.rejections[0].reason, HasSubstr(expected.at(name)));
+    EXPECT_EQ(Dump(), before);
+
+    OpenLineageOptions strict;
+    strict.strict = true;
+    ASSERT_OK_AND_ASSIGN(auto ingester,
+                         NewOpenLineageIngester(store_.get(), strict));
+    Status st = ingester->IngestDocument(ReadFile(entry.path()), name);
+    EXPECT_CODE(st, kInvalidArgument);
+    EXPECT_THAT(std::string(st.message()), HasSubstr(name + ":1: "));
+    ASSERT_OK(ingester->Finish());
+    EXPECT_EQ(Dump(), before);
+  }
+  EXPECT_EQ(files, 6);
+}
+
+TEST_F(IngesterTest, ValidatorExamplesAreAccepted) {
+  for (const char* name : {"event_full.json", "event_simple.json"}) {
+    OpenLineageSummary s = IngestFile(name);
+    EXPECT_EQ(s.events, 1) << name;
+    EXPECT_EQ(s.rejected, 0)
+        << (s.rejections.empty() ? "" : s.rejections[0].reason);
+  }
+}
+
+TEST_F(IngesterTest, FullExampleFacetsReadBackEqual) {
+  const std::string source = ReadFile(kData + "example_full_event.json");
+  OpenLineageSummary s = Ingest(source, "example_full_event.json");
+  ASSERT_EQ(s.rejected, 0) << s.rejections[0].reason;
+  ASSERT_OK_AND_ASSIGN(std::vector<Execution> runs,
+                       store_->GetByExternalIds<Execution>(
+                           {"ea041791-68bc-4ae1-bd89-4c8106a157e4"}));
+  ASSERT_THAT(runs, SizeIs(1));
+  EXPECT_EQ(runs[0].last_known_state, ExecutionState::kComplete);
+  EXPECT_EQ(runs[0].properties.at("event_time").string_value(),
+            "2020-12-28T19:51:01.641Z");
+  for (const char* facet : {"nominalTime", "parent", "tags"}) {
+    EXPECT_EQ(Canonical(FacetJson(runs[0], std::string("facet.") + facet)),
+              At(source, std::string("/run/facets/") + facet));
+  }
+  ASSERT_OK_AND_ASSIGN(Context job, store_->GetByTypeAndName<Context>(
+                                        "openlineage.Job",
+                                        "my-scheduler-namespace/myjob.mytask"));
+  EXPECT_EQ(Canonical(FacetJson(job, "facet.documentation")),
+            At(source, "/job/facets/documentation"));
+  // The parent is the job itself: no parent context.
+  ASSERT_OK_AND_ASSIGN(auto parents, store_->GetParentContexts({job.id}));
+  EXPECT_TRUE(parents.empty());
+
+  // One dataset, both input and output.
+  ASSERT_OK_AND_ASSIGN(Artifact ds,
+                       store_->GetByTypeAndName<Artifact>(
+                           "openlineage.Dataset",
+                           "my-datasource-namespace:instance.schema.table"));
+  EXPECT_EQ(Canonical(FacetJson(ds, "facet.schema")),
+            At(source, "/inputs/0/facets/schema"));
+  EXPECT_EQ(Canonical(FacetJson(ds, "inputFacet.dataQualityAssertions")),
+            At(source, "/inputs/0/inputFacets/dataQualityAssertions"));
+  EXPECT_EQ(Canonical(FacetJson(ds, "outputFacet.outputStatistics")),
+            At(source, "/outputs/0/outputFacets/outputStatistics"));
+  std::vector<Event> events = AllEvents();
+  ASSERT_THAT(events, SizeIs(2));
+  EXPECT_EQ(events[0].type, EventType::kInput);
+  EXPECT_EQ(events[0].path,
+            (std::vector<PathStep>{{std::string("inputs")}, {int64_t{0}}}));
+  EXPECT_EQ(events[1].type, EventType::kOutput);
+}
+
+TEST_F(IngesterTest, SerdeExamplesOfEachEventKind) {
+  const std::string run_doc = ReadFile(kData + "serde_example_run_event.json");
+  const std::string job_doc = ReadFile(kData + "serde_example_job_event.json");
+  const std::string dataset_doc =
+      ReadFile(kData + "serde_example_dataset_event.json");
+  EXPECT_EQ(Ingest(run_doc, "run").events, 1);
+  EXPECT_EQ(Ingest(job_doc, "job").events, 1);
+  EXPECT_EQ(Ingest(dataset_doc, "dataset").events, 1);
+
+  ASSERT_OK_AND_ASSIGN(std::vector<Execution> runs,
+                       store_->GetByExternalIds<Execution>(
+                           {"69f4acab-b87d-4fc0-b27b-8ea950370ff3"}));
+  ASSERT_THAT(runs, SizeIs(1));
+  EXPECT_EQ(runs[0].last_known_state, ExecutionState::kRunning);
+  EXPECT_EQ(Canonical(FacetJson(runs[0], "facet.nominalTime")),
+            At(run_doc, "/run/facets/nominalTime"));
+
+  ASSERT_OK_AND_ASSIGN(
+      Artifact a, store_->GetByTypeAndName<Artifact>("openlineage.Dataset",
+                                                     "openlineage:dataset_a"));
+  EXPECT_EQ(Canonical(FacetJson(a, "facet.schema")),
+            At(job_doc, "/inputs/0/facets/schema"));
+  ASSERT_OK_AND_ASSIGN(
+      Artifact b, store_->GetByTypeAndName<Artifact>("openlineage.Dataset",
+                                                     "openlineage:dataset_b"));
+  EXPECT_EQ(Canonical(FacetJson(b, "facet.schema")),
+            At(job_doc, "/outputs/0/facets/schema"));
+  ASSERT_OK_AND_ASSIGN(Artifact d,
+                       store_->GetByTypeAndName<Artifact>("openlineage.Dataset",
+                                                          "openlineage:name"));
+  EXPECT_EQ(Canonical(FacetJson(d, "facet.schema")),
+            At(dataset_doc, "/dataset/facets/schema"));
+  EXPECT_THAT(All<Context>("openlineage.Job"), SizeIs(1));
+  EXPECT_THAT(AllEvents(), SizeIs(0));  // A JobEvent has no run.
+
+  const auto before = Dump();
+  Ingest(run_doc, "run");
+  Ingest(job_doc, "job");
+  Ingest(dataset_doc, "dataset");
+  EXPECT_EQ(Dump(), before);
+}
+
+TEST_F(IngesterTest, NdjsonAndArrayDocumentsGiveTheSameGraph) {
+  const std::string array = ReadFile(kData + "marquez_food_delivery.json");
+  OpenLineageSummary s = Ingest(ToNdjson(array), "marquez.ndjson");
+  EXPECT_EQ(s.events, 26);
+  EXPECT_EQ(s.edges, 27);
+  EXPECT_EQ(s.rejected, 0);
+  const auto before = Dump();
+  EXPECT_EQ(Ingest(array, "marquez.json").edges, 0);
+  EXPECT_EQ(Dump(), before);
+}
+
+TEST_F(IngesterTest, NdjsonRejectionsNameTheLine) {
+  std::string doc = ToNdjson(ReadFile(kData + "marquez_food_delivery.json"));
+  // Line 3 becomes malformed, line 5 loses its runId.
+  std::vector<std::string> lines;
+  std::stringstream ss(doc);
+  for (std::string line; std::getline(ss, line);) lines.push_back(line);
+  lines[2] = "{\"eventType\": ";
+  const size_t pos = lines[4].find("\"runId\"");
+  ASSERT_NE(pos, std::string::npos);
+  lines[4].replace(pos, 7, "\"noRunId\"");
+  lines.insert(lines.begin() + 6, "");  // A blank line counts as a line.
+  std::string edited;
+  for (const std::string& line : lines) edited += line + "\n";
+  OpenLineageSummary s = Ingest(edited, "edited.ndjson");
+  EXPECT_EQ(s.events, 24);
+  ASSERT_THAT(s.rejections, SizeIs(2));
+  EXPECT_EQ(s.rejections[0].index, 3);
+  EXPECT_THAT(s.rejections[0].reason, HasSubstr("malformed JSON"));
+  EXPECT_EQ(s.rejections[1].index, 5);
+  EXPECT_THAT(s.rejections[1].reason, HasSubstr("run.runId is required"));
+}
+
+TEST_F(IngesterTest, StrictModeStoresNothingOfTheBatch) {
+  const std::string good = ReadFile(kData + "event_simple.json");
+  const std::string bad = ReadFile(kData + "invalid/event_no_run_id.json");
+  OpenLineageOptions strict;
+  strict.strict = true;
+  ASSERT_OK_AND_ASSIGN(auto ingester,
+                       NewOpenLineageIngester(store_.get(), strict));
+  const auto before = Dump();
+  Status s = ingester->IngestDocument("[" + good + "," + bad + "]", "batch");
+  EXPECT_CODE(s, kInvalidArgument);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("batch:2: run.runId"));
+  ASSERT_OK(ingester->Finish());
+  EXPECT_EQ(Dump(), before);
+  EXPECT_EQ(ingester->summary().events, 0);
+
+  // Not strict: the good event is stored, the bad one rejected.
+  OpenLineageSummary lenient = Ingest("[" + good + "," + bad + "]", "batch");
+  EXPECT_EQ(lenient.events, 1);
+  EXPECT_EQ(lenient.rejected, 1);
+  EXPECT_EQ(lenient.rejections[0].index, 2);
+  EXPECT_THAT(All<Execution>("openlineage.Job"), SizeIs(1));
+}
+
+std::string RunEvent(const std::string& type, const std::string& time,
+                     const std::string& run_id, const std::string& job,
+                     const std::string& extra_run_facets = "") {
+  return "{\"eventType\":\"" + type + "\",\"eventTime\":\"" + time +
+         "\",\"producer\":\"p\",\"schemaURL\":\"s\",\"run\":{\"runId\":\"" +
+         run_id + "\",\"facets\":{" + extra_run_facets +
+         "}},\"job\":{\"namespace\":\"ns\",\"name\":\"" + job +
+         "\"},\"inputs\":[{\"namespace\":\"s3://bucket\",\"name\":\"in/" +
+         type + "\"}]}";
+}
+
+TEST_F(IngesterTest, EventsOfOneRunMergeWithoutRegressing) {
+  const std::string id = "00000000-0000-4000-8000-000000000001";
+  Ingest(RunEvent("COMPLETE", "2025-01-01T10:00:05Z", id, "j"), "1");
+  Ingest(RunEvent("START", "2025-01-01T10:00:00Z", id, "j"), "2");
+  Ingest(RunEvent("RUNNING", "2025-01-01T10:00:01+00:00", id, "j"), "3");
+  ASSERT_OK_AND_ASSIGN(std::vector<Execution> runs,
+                       store_->GetByExternalIds<Execution>({id}));
+  ASSERT_THAT(runs, SizeIs(1));
+  EXPECT_EQ(runs[0].last_known_state, ExecutionState::kComplete);
+  EXPECT_EQ(runs[0].properties.at("event_time").string_value(),
+            "2025-01-01T10:00:05Z");
+  EXPECT_THAT(AllEvents(), SizeIs(3));  // Inputs accumulate.
+  ASSERT_OK_AND_ASSIGN(
+      Artifact in, store_->GetByTypeAndName<Artifact>("openlineage.Dataset",
+                                                      "s3://bucket:in/START"));
+  EXPECT_EQ(in.uri, "s3://bucket/in/START");
+
+  Ingest(RunEvent("FAIL", "2025-01-01T10:00:09Z", id, "j"), "4");
+  ASSERT_OK_AND_ASSIGN(runs, store_->GetByExternalIds<Execution>({id}));
+  EXPECT_EQ(runs[0].last_known_state, ExecutionState::kFailed);
+}
+
+TEST_F(IngesterTest, ParentRunFacetGivesAParentContext) {
+  const std::string parent =
+      "\"parent\":{\"_producer\":\"p\",\"_schemaURL\":\"s\",\"run\":{"
+      "\"runId\":\"00000000-0000-4000-8000-0000000000aa\"},\"job\":{"
+      "\"namespace\":\"airflow\",\"name\":\"dag\"}}";
+  const std::string doc =
+      RunEvent("START", "2025-01-01T10:00:00Z",
+               "00000000-0000-4000-8000-000000000002", "task", parent);
+  Ingest(doc, "child");
+  ASSERT_OK_AND_ASSIGN(Context child, store_->GetByTypeAndName<Context>(
+                                          "openlineage.Job", "ns/task"));
+  ASSERT_OK_AND_ASSIGN(auto parents, store_->GetParentContexts({child.id}));
+  ASSERT_THAT(parents[child.id], SizeIs(1));
+  EXPECT_EQ(parents[child.id][0].name, "airflow/dag");
+
+  const auto before = Dump();
+  Ingest(doc, "again");
+  EXPECT_EQ(Dump(), before);
+}
+
+TEST_F(IngesterTest, DatasetVersionsAreArtifactsOfTheirOwn) {
+  auto event = [](const std::string& version, const std::string& time) {
+    return "{\"eventTime\":\"" + time +
+           "\",\"producer\":\"p\",\"schemaURL\":\"s\",\"dataset\":{"
+           "\"namespace\":\"ns\",\"name\":\"t\",\"facets\":{\"version\":{"
+           "\"_producer\":\"p\",\"_schemaURL\":\"s\",\"datasetVersion\":\"" +
+           version + "\"}}}}";
+  };
+  Ingest(event("v1", "2025-01-01T00:00:00Z") + "\n" +
+             event("v2", "2025-01-02T00:00:00Z"),
+         "versions.ndjson");
+  ASSERT_OK_AND_ASSIGN(Artifact v1, store_->GetByTypeAndName<Artifact>(
+                                        "openlineage.Dataset", "ns:t@v1"));
+  EXPECT_EQ(v1.properties.at("version").string_value(), "v1");
+  EXPECT_OK(store_->GetByTypeAndName<Artifact>("openlineage.Dataset", "ns:t@v2")
+                .status());
+}
+
+}  // namespace
+}  // namespace lineagedb
