@@ -204,8 +204,10 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  table.cache_index_and_filter_blocks = true;
-  table.pin_l0_filter_and_index_blocks_in_cache = true;
+  // Index and filter blocks live with their open table, not in the block
+  // cache: a whole-file filter of a large SST can outgrow a cache shard, and
+  // then every Get would read it from disk again.
+  table.cache_index_and_filter_blocks = false;
   table.format_version = 5;
   ro.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   ro.level_compaction_dynamic_level_bytes = true;

@@ -1,0 +1,90 @@
+#include "bench/runner/cli.h"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <string>
+
+#include "bench/runner/report.h"
+#include "bench/runner/scenario.h"
+#include "bench/runner/workload.h"
+
+namespace lineagedb::bench {
+
+int RunBenchCommand(int argc, char** argv) {
+  CLI::App app{
+      "lineage-bench: ingest a generated lineage graph into lineagedb and an "
+      "MLMD-style SQLite store, then time the same lineage queries on both."};
+  std::string scenario_name;
+  RunConfig config;
+  bool list = false;
+  bool quiet = false;
+  app.add_option("--scenario", scenario_name,
+                 "Graph to run: tfx-10k, tfx-100k, tfx-1m, tfx-10m, dag-100k, "
+                 "dag-1m, or any <tfx|dag>-<count>[k|m]");
+  app.add_option("--out", config.out_dir,
+                 "Folder for results-<scenario>.{json,csv}, chart.svg and the "
+                 "stores (removed after the run unless --keep-data)")
+      ->capture_default_str();
+  app.add_option("--queries", config.queries,
+                 "Timed queries per query kind and system")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--warmup", config.warmup,
+                 "Untimed warm-up queries per query kind and system")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--seed", config.seed,
+                 "Seed of the generator and of the query sampling")
+      ->capture_default_str();
+  app.add_option("--budget", config.budget_s,
+                 "Seconds of timed queries per kind and system before the "
+                 "rest are skipped")
+      ->capture_default_str();
+  app.add_option("--sqlite-cache-mib", config.sqlite_cache_mib,
+                 "SQLite page cache (lineagedb's block cache is 256 MiB)")
+      ->capture_default_str();
+  app.add_flag("--skip-baselines", config.skip_baselines, "Run lineagedb only");
+  app.add_flag("--keep-data", config.keep_data,
+               "Keep the lineagedb and SQLite stores under --out");
+  app.add_flag("--quiet", quiet, "No progress lines on stderr");
+  app.add_flag("--list", list, "List the named scenarios and exit");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  if (list) {
+    for (const std::string& name : NamedScenarios()) std::cout << name << "\n";
+    return 0;
+  }
+  if (scenario_name.empty()) {
+    std::cerr << "--scenario is required (see --list)\n";
+    return 2;
+  }
+  StatusOr<Scenario> scenario = ParseScenario(scenario_name);
+  if (!scenario.ok()) {
+    std::cerr << scenario.status().message() << "\n";
+    return 2;
+  }
+  config.scenario = *scenario;
+  config.progress = !quiet;
+
+  StatusOr<BenchReport> report = RunScenario(config);
+  if (!report.ok()) {
+    std::cerr << "lineage_bench failed: " << report.status() << "\n";
+    return 1;
+  }
+  PrintReport(*report, std::cout);
+  if (Status s = WriteReportFiles(*report, config.out_dir); !s.ok()) {
+    std::cerr << "lineage_bench: " << s << "\n";
+    return 1;
+  }
+  std::cout << "\nWrote " << config.out_dir << "/results-" << scenario_name
+            << ".{json,csv} and " << config.out_dir << "/chart.svg\n";
+  for (const QueryResult& r : report->results) {
+    if (r.mismatches > 0) return 3;
+  }
+  return 0;
+}
+
+}  // namespace lineagedb::bench

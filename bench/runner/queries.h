@@ -1,0 +1,73 @@
+// The query kinds of lineage-bench, their sampled inputs, and how each
+// system answers them. Every answer is reduced to a size (nodes returned,
+// not counting the start node; 1/0 for lookups and reachability) so that
+// the systems can be checked against each other.
+#ifndef LINEAGEDB_BENCH_RUNNER_QUERIES_H_
+#define LINEAGEDB_BENCH_RUNNER_QUERIES_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "bench/baseline/mlmd_sqlite.h"
+#include "bench/gen/generator.h"
+#include "bench/runner/workload.h"
+#include "lineagedb/lineagedb.h"
+#include "lineagedb/status.h"
+
+namespace lineagedb::bench {
+
+enum class QueryKind {
+  kNeighbors1Hop,      // Both directions, one hop, from a random artifact.
+  kUpstreamModel,      // Full ancestry of a recent model.
+  kDownstreamDataset,  // Full impact of an old dataset.
+  kSubgraph5Hop,       // Both directions, five hops, from a random artifact.
+  kDatasetsOfModel,    // Dataset artifacts upstream of a recent model.
+  kLookupById,         // One artifact by id.
+  kLookupByTypeName,   // One artifact by (type, name).
+  kIsUpstream,         // Is dataset X upstream of model Y (half are).
+};
+
+// The systems compared: lineagedb; MLMD's breadth-first loop of queries on
+// SQLite; the same SQLite database answering with one query (a recursive
+// CTE, or a single join) per question.
+enum class System { kLineagedb, kMlmdBfs, kSqliteCte };
+
+const std::vector<QueryKind>& AllQueryKinds();
+const std::vector<System>& AllSystems();
+// Short stable names used in reports ("upstream_model", "mlmd-bfs").
+std::string QueryKindName(QueryKind kind);
+std::string QueryKindTitle(QueryKind kind);
+std::string SystemName(System system);
+// False where the system has no separate way to answer (the point lookups
+// are the same SQL for both SQLite systems; only mlmd-bfs runs them).
+bool Supports(System system, QueryKind kind);
+
+// One sampled query: artifact `a` (the start, or the possible ancestor of
+// IsUpstream), artifact `b` (IsUpstream's descendant), and for
+// kLookupByTypeName the type and name of `a`.
+struct QueryInput {
+  int64_t a = 0;
+  int64_t b = 0;
+  std::string type;
+  std::string name;
+};
+
+// `n` inputs of `kind`, a pure function of the catalog and `rng`, except
+// that kIsUpstream picks true ancestors from `store` (outside any timing).
+// Models are drawn from the newest 10% of models, datasets from the oldest
+// 10% of datasets, other starts from all artifacts.
+StatusOr<std::vector<QueryInput>> SampleInputs(QueryKind kind,
+                                               const GraphCatalog& catalog,
+                                               Store* store, gen::Rng& rng,
+                                               int n);
+
+// Runs one query on `system` and returns the answer's size. `db` is used by
+// the SQLite systems, `store` by lineagedb.
+StatusOr<int64_t> RunQuery(System system, QueryKind kind,
+                           const QueryInput& input, const GraphCatalog& catalog,
+                           Store* store, baseline::MlmdSqlite* db);
+
+}  // namespace lineagedb::bench
+
+#endif  // LINEAGEDB_BENCH_RUNNER_QUERIES_H_

@@ -1,0 +1,95 @@
+// Results of one lineage-bench run, and their renderings: console tables,
+// JSON, CSV and an SVG chart of latency against graph size.
+#ifndef LINEAGEDB_BENCH_RUNNER_REPORT_H_
+#define LINEAGEDB_BENCH_RUNNER_REPORT_H_
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "bench/runner/measure.h"
+#include "lineagedb/status.h"
+
+namespace lineagedb::bench {
+
+// Ingest of the graph into one store.
+struct IngestResult {
+  std::string system;  // "lineagedb" or "sqlite" (both SQLite systems).
+  double seconds = 0;
+  double executions_per_s = 0;
+  double events_per_s = 0;
+  double nodes_per_s = 0;
+  int64_t disk_bytes = 0;
+};
+
+// Latencies of one query kind on one system.
+struct QueryResult {
+  std::string kind;    // QueryKindName().
+  std::string title;   // QueryKindTitle().
+  std::string system;  // SystemName().
+  LatencySummary latency;
+  double mean_result_size = 0;  // Nodes per answer (1/0 for lookups).
+  int64_t mismatches = 0;       // Answers whose size differs from lineagedb's.
+  bool truncated = false;       // The time budget stopped the run early.
+};
+
+struct BenchReport {
+  std::string scenario;
+  std::string shape;
+  uint64_t seed = 0;
+  int queries = 0;  // Timed queries asked per kind and system.
+  // The generated graph.
+  int64_t nodes = 0;
+  int64_t executions = 0;
+  int64_t artifacts = 0;
+  int64_t contexts = 0;
+  int64_t events = 0;
+  std::vector<IngestResult> ingest;
+  // lineagedb's adjacency index after reopening the store.
+  double index_build_s = 0;  // Store::Open of the ingested store.
+  int64_t index_bytes = 0;
+  int64_t index_edges = 0;  // Per direction.
+  std::vector<QueryResult> results;
+  std::vector<std::string> mismatch_examples;  // At most a few.
+  // Wall time per phase, in order.
+  std::vector<std::pair<std::string, double>> phases;
+  int64_t peak_rss_bytes = 0;
+};
+
+// The p50 of (kind, system), or 0 if absent.
+double P50(const BenchReport& report, const std::string& kind,
+           const std::string& system);
+
+// Human-readable tables: the graph, ingest, storage, and one table per
+// query kind with p50/p95/p99 per system and the speed-up of lineagedb
+// (baseline p50 / lineagedb p50).
+void PrintReport(const BenchReport& report, std::ostream& out);
+
+std::string ReportJson(const BenchReport& report);
+// One row per (kind, system) with a header line; the SVG chart reads these.
+std::string ReportCsv(const BenchReport& report);
+
+// A row of a results CSV, as read back for the chart.
+struct CsvRow {
+  std::string scenario;
+  std::string shape;
+  int64_t nodes = 0;
+  std::string kind;
+  std::string system;
+  double p50_us = 0;
+};
+// Parses ReportCsv()'s text; malformed lines are skipped.
+std::vector<CsvRow> ParseCsv(const std::string& text);
+
+// An SVG chart: one panel per query kind, p50 latency against graph size
+// (both log scale), one line per (shape, system).
+std::string RenderSvg(const std::vector<CsvRow>& rows);
+
+// Writes results-<scenario>.json and .csv into `out_dir`, then chart.svg
+// from every results-*.csv found there. Errors: INTERNAL (a write failed).
+Status WriteReportFiles(const BenchReport& report, const std::string& out_dir);
+
+}  // namespace lineagedb::bench
+
+#endif  // LINEAGEDB_BENCH_RUNNER_REPORT_H_

@@ -1,0 +1,249 @@
+#include "bench/runner/scenario.h"
+
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "bench/baseline/mlmd_sqlite.h"
+#include "bench/gen/sinks.h"
+#include "bench/runner/measure.h"
+#include "bench/runner/queries.h"
+#include "lineagedb/bulk_writer.h"
+#include "lineagedb/lineagedb.h"
+#include "store/store_impl.h"
+#include "util/status_macros.h"
+
+namespace lineagedb::bench {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Everything one run holds on to between phases.
+struct RunState {
+  explicit RunState(const RunConfig& c) : config(c) {}
+  const RunConfig& config;
+  BenchReport report;
+  GraphCatalog catalog;
+  std::unique_ptr<Store> store;
+  std::unique_ptr<baseline::MlmdSqlite> db;
+  std::string store_path;
+  std::string sqlite_path;
+};
+
+gen::SinkOptions ProgressOptions(Progress* progress) {
+  gen::SinkOptions options;
+  options.progress_every = 1000;
+  options.progress = [progress](const gen::SinkCounts& c) {
+    if (!progress->Due()) return;
+    progress->Update(absl::StrCat(HumanCount(c.nodes()), " nodes, ",
+                                  HumanCount(c.executions), " executions, ",
+                                  HumanCount(c.events), " events"));
+  };
+  return options;
+}
+
+IngestResult MakeIngest(std::string system, const gen::SinkCounts& c,
+                        double seconds) {
+  IngestResult r;
+  r.system = std::move(system);
+  r.seconds = seconds;
+  r.executions_per_s = c.executions / seconds;
+  r.events_per_s = c.events / seconds;
+  r.nodes_per_s = c.nodes() / seconds;
+  return r;
+}
+
+Status IngestLineagedb(RunState& s) {
+  Progress progress("ingest lineagedb", 3.0, s.config.progress);
+  ASSIGN_OR_RETURN(auto inner,
+                   NewScenarioGenerator(s.config.scenario, s.config.seed));
+  NamingGenerator gen(std::move(inner), s.config.scenario.shape, &s.catalog);
+  Options options;  // WAL on, not synced per write (the default).
+  ASSIGN_OR_RETURN(s.store, Store::Open(options, s.store_path));
+  const Clock::time_point start = Clock::now();
+  RETURN_IF_ERROR(gen::PutTypes(gen.inner(), s.store.get()));
+  ASSIGN_OR_RETURN(gen::SinkCounts counts,
+                   gen::RunIntoBulkWriter(&gen, s.store.get(), {},
+                                          ProgressOptions(&progress)));
+  const double seconds = SecondsSince(start);
+  s.report.phases.emplace_back("ingest lineagedb", seconds);
+  s.report.nodes = counts.nodes();
+  s.report.executions = counts.executions;
+  s.report.artifacts = counts.artifacts;
+  s.report.contexts = counts.contexts;
+  s.report.events = counts.events;
+  IngestResult r = MakeIngest("lineagedb", counts, seconds);
+
+  const Clock::time_point flush_start = Clock::now();
+  RETURN_IF_ERROR(s.store->impl()->kv()->Flush());
+  r.disk_bytes = static_cast<int64_t>(s.store->impl()->kv()->DiskBytes());
+  s.report.phases.emplace_back("flush lineagedb", SecondsSince(flush_start));
+  s.report.ingest.push_back(r);
+  progress.Print(absl::StrCat("done: ", HumanCount(counts.nodes()),
+                              " nodes in ", seconds, " s"));
+
+  // Reopening rebuilds the adjacency index from the event keys.
+  s.store.reset();
+  const Clock::time_point open_start = Clock::now();
+  ASSIGN_OR_RETURN(s.store, Store::Open(options, s.store_path));
+  s.report.index_build_s = SecondsSince(open_start);
+  s.report.phases.emplace_back("reopen lineagedb (index build)",
+                               s.report.index_build_s);
+  if (auto index = s.store->impl()->graph_index()) {
+    s.report.index_bytes = static_cast<int64_t>(index->memory_bytes());
+    s.report.index_edges = static_cast<int64_t>(index->edges());
+  }
+  return absl::OkStatus();
+}
+
+Status IngestSqlite(RunState& s) {
+  Progress progress("ingest sqlite", 3.0, s.config.progress);
+  ASSIGN_OR_RETURN(auto inner,
+                   NewScenarioGenerator(s.config.scenario, s.config.seed));
+  NamingGenerator gen(std::move(inner), s.config.scenario.shape, nullptr);
+  baseline::MlmdSqliteOptions options;
+  options.cache_kib = s.config.sqlite_cache_mib * 1024;
+  ASSIGN_OR_RETURN(s.db, baseline::MlmdSqlite::Open(s.sqlite_path, options));
+  const Clock::time_point start = Clock::now();
+  RETURN_IF_ERROR(gen::PutTypes(gen.inner(), s.db.get()));
+  ASSIGN_OR_RETURN(
+      gen::SinkCounts counts,
+      gen::RunIntoMlmdSqlite(&gen, s.db.get(), ProgressOptions(&progress)));
+  const double seconds = SecondsSince(start);
+  s.report.phases.emplace_back("ingest sqlite", seconds);
+  if (counts.nodes() != s.report.nodes || counts.events != s.report.events) {
+    return absl::InternalError("the SQLite graph differs from lineagedb's");
+  }
+  IngestResult r = MakeIngest("sqlite", counts, seconds);
+  r.disk_bytes = PathBytes(s.sqlite_path) + PathBytes(s.sqlite_path + "-wal");
+  s.report.ingest.push_back(r);
+  progress.Print(absl::StrCat("done: ", HumanCount(counts.nodes()),
+                              " nodes in ", seconds, " s"));
+  return absl::OkStatus();
+}
+
+// Times `inputs` (after `warmup` untimed ones) on one system. `sizes` holds
+// lineagedb's answer sizes: filled when `system` is lineagedb, compared
+// against otherwise.
+StatusOr<QueryResult> TimeQueries(RunState& s, QueryKind kind, System system,
+                                  const std::vector<QueryInput>& warmup,
+                                  const std::vector<QueryInput>& inputs,
+                                  std::vector<int64_t>* sizes,
+                                  Progress* progress) {
+  QueryResult r;
+  r.kind = QueryKindName(kind);
+  r.title = QueryKindTitle(kind);
+  r.system = SystemName(system);
+  for (const QueryInput& in : warmup) {
+    RETURN_IF_ERROR(
+        RunQuery(system, kind, in, s.catalog, s.store.get(), s.db.get())
+            .status());
+  }
+  std::vector<int64_t> latencies;
+  latencies.reserve(inputs.size());
+  double total_size = 0;
+  const Clock::time_point start = Clock::now();
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const Clock::time_point t0 = Clock::now();
+    StatusOr<int64_t> size =
+        RunQuery(system, kind, inputs[i], s.catalog, s.store.get(), s.db.get());
+    const Clock::time_point t1 = Clock::now();
+    if (!size.ok()) {
+      return absl::Status(size.status().code(),
+                          absl::StrCat(r.kind, " on ", r.system, ": ",
+                                       size.status().message()));
+    }
+    latencies.push_back(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
+    total_size += static_cast<double>(*size);
+    if (system == System::kLineagedb) {
+      sizes->push_back(*size);
+    } else if (i < sizes->size() && (*sizes)[i] != *size) {
+      ++r.mismatches;
+      if (s.report.mismatch_examples.size() < 10) {
+        s.report.mismatch_examples.push_back(absl::StrCat(
+            r.kind, " a=", inputs[i].a, " b=", inputs[i].b, ": lineagedb ",
+            (*sizes)[i], ", ", r.system, " ", *size));
+      }
+    }
+    if (progress->Due()) {
+      progress->Update(absl::StrCat(r.kind, " / ", r.system, ": ", i + 1, "/",
+                                    inputs.size()));
+    }
+    if (SecondsSince(start) > s.config.budget_s && i + 1 < inputs.size()) {
+      r.truncated = true;
+      break;
+    }
+  }
+  r.mean_result_size = latencies.empty()
+                           ? 0
+                           : total_size / static_cast<double>(latencies.size());
+  r.latency = Summarize(std::move(latencies));
+  return r;
+}
+
+Status RunQueries(RunState& s) {
+  Progress progress("queries", 3.0, s.config.progress);
+  const Clock::time_point start = Clock::now();
+  int kind_index = 0;
+  for (QueryKind kind : AllQueryKinds()) {
+    // One stream per kind, so that adding a kind leaves the others' inputs
+    // unchanged.
+    gen::Rng rng(s.config.seed * 1000003 + static_cast<uint64_t>(++kind_index));
+    ASSIGN_OR_RETURN(std::vector<QueryInput> all,
+                     SampleInputs(kind, s.catalog, s.store.get(), rng,
+                                  s.config.warmup + s.config.queries));
+    const std::vector<QueryInput> warmup(all.begin(),
+                                         all.begin() + s.config.warmup);
+    const std::vector<QueryInput> timed(all.begin() + s.config.warmup,
+                                        all.end());
+    std::vector<int64_t> sizes;
+    for (System system : AllSystems()) {
+      if (system != System::kLineagedb &&
+          (s.config.skip_baselines || !Supports(system, kind))) {
+        continue;
+      }
+      ASSIGN_OR_RETURN(QueryResult r, TimeQueries(s, kind, system, warmup,
+                                                  timed, &sizes, &progress));
+      s.report.results.push_back(std::move(r));
+    }
+  }
+  s.report.phases.emplace_back("queries", SecondsSince(start));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+StatusOr<BenchReport> RunScenario(const RunConfig& config) {
+  if (config.queries < 1 || config.warmup < 0) {
+    return absl::InvalidArgumentError("queries must be >= 1, warmup >= 0");
+  }
+  RunState s(config);
+  s.report.scenario = config.scenario.name;
+  s.report.shape = ShapeName(config.scenario.shape);
+  s.report.seed = config.seed;
+  s.report.queries = config.queries;
+  const fs::path data = fs::path(config.out_dir) / config.scenario.name;
+  s.store_path = (data / "lineagedb").string();
+  s.sqlite_path = (data / "mlmd.sqlite").string();
+  std::error_code ec;
+  fs::remove_all(data, ec);
+  fs::create_directories(data, ec);
+  if (ec) {
+    return absl::InternalError(
+        absl::StrCat("cannot create ", data.string(), ": ", ec.message()));
+  }
+
+  RETURN_IF_ERROR(IngestLineagedb(s));
+  if (!config.skip_baselines) RETURN_IF_ERROR(IngestSqlite(s));
+  RETURN_IF_ERROR(RunQueries(s));
+  s.report.peak_rss_bytes = PeakRssBytes();
+
+  s.store.reset();
+  s.db.reset();
+  if (!config.keep_data) fs::remove_all(data, ec);
+  return std::move(s.report);
+}
+
+}  // namespace lineagedb::bench

@@ -1,0 +1,55 @@
+// One lineage-bench run: generate a scenario's graph, ingest it into
+// lineagedb and into the MLMD-style SQLite baseline, time every query kind
+// on every system, and collect the report.
+#ifndef LINEAGEDB_BENCH_RUNNER_SCENARIO_H_
+#define LINEAGEDB_BENCH_RUNNER_SCENARIO_H_
+
+#include <cstdint>
+#include <string>
+
+#include "bench/runner/report.h"
+#include "bench/runner/workload.h"
+#include "lineagedb/status.h"
+
+namespace lineagedb::bench {
+
+struct RunConfig {
+  Scenario scenario;
+  // Results and the stores go here (stores under <out_dir>/<scenario>/).
+  // Default: "bench-out"
+  std::string out_dir = "bench-out";
+  // Timed queries per kind and system.
+  // Default: 1000
+  int queries = 1000;
+  // Untimed warm-up queries per kind and system, on other inputs.
+  // Default: 50
+  int warmup = 50;
+  // Seeds the generator and the query sampling.
+  // Default: 1
+  uint64_t seed = 1;
+  // Run lineagedb only.
+  // Default: false
+  bool skip_baselines = false;
+  // Stop timing a (kind, system) after this many seconds; the report marks
+  // it truncated.
+  // Default: 60
+  double budget_s = 60;
+  // SQLite page cache, matched to lineagedb's 256 MiB block cache.
+  // Default: 256
+  int64_t sqlite_cache_mib = 256;
+  // Keep the stores after the run.
+  // Default: false
+  bool keep_data = false;
+  // Progress lines on stderr.
+  // Default: true
+  bool progress = true;
+};
+
+// Runs the whole benchmark and writes nothing but the stores; see
+// WriteReportFiles for the result files.
+// Errors: from the stores, the generator and the file system.
+StatusOr<BenchReport> RunScenario(const RunConfig& config);
+
+}  // namespace lineagedb::bench
+
+#endif  // LINEAGEDB_BENCH_RUNNER_SCENARIO_H_

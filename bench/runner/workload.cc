@@ -1,0 +1,114 @@
+#include "bench/runner/workload.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "absl/strings/str_cat.h"
+
+namespace lineagedb::bench {
+
+const std::vector<std::string>& NamedScenarios() {
+  static const auto* kNames = new std::vector<std::string>{
+      "tfx-10k", "tfx-100k", "tfx-1m", "tfx-10m", "dag-100k", "dag-1m"};
+  return *kNames;
+}
+
+std::string ShapeName(Shape shape) {
+  return shape == Shape::kTfx ? "tfx" : "dag";
+}
+
+StatusOr<Scenario> ParseScenario(std::string_view name) {
+  auto bad = [&] {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown scenario '", std::string(name),
+                     "': expected <tfx|dag>-<count>[k|m], e.g. tfx-1m"));
+  };
+  const size_t dash = name.find('-');
+  if (dash == std::string_view::npos) return bad();
+  Scenario s;
+  s.name = std::string(name);
+  const std::string_view shape = name.substr(0, dash);
+  if (shape == "tfx") {
+    s.shape = Shape::kTfx;
+  } else if (shape == "dag") {
+    s.shape = Shape::kDag;
+  } else {
+    return bad();
+  }
+  std::string_view size = name.substr(dash + 1);
+  int64_t scale = 1;
+  if (!size.empty() && (size.back() == 'k' || size.back() == 'K')) {
+    scale = 1000;
+    size.remove_suffix(1);
+  } else if (!size.empty() && (size.back() == 'm' || size.back() == 'M')) {
+    scale = 1000000;
+    size.remove_suffix(1);
+  }
+  int64_t count = 0;
+  auto [end, ec] =
+      std::from_chars(size.data(), size.data() + size.size(), count);
+  if (ec != std::errc() || end != size.data() + size.size() || count < 1) {
+    return bad();
+  }
+  s.target_nodes = count * scale;
+  if (s.target_nodes < 100) return bad();
+  return s;
+}
+
+std::string ArtifactName(int64_t id) { return absl::StrCat("artifact-", id); }
+
+StatusOr<std::unique_ptr<gen::Generator>> NewScenarioGenerator(
+    const Scenario& scenario, uint64_t seed) {
+  if (scenario.shape == Shape::kTfx) {
+    gen::TfxOptions options;
+    // About 10K nodes per pipeline, at least 10 pipelines (the generator's
+    // guidance: 10 pipelines for 10K nodes, 1,000 for 10M).
+    options.pipelines = std::max<int64_t>(10, scenario.target_nodes / 10000);
+    options.seed = seed;
+    options.runs_per_pipeline =
+        gen::TfxRunsForTargetNodes(options, scenario.target_nodes);
+    return gen::NewTfxGenerator(options);
+  }
+  gen::DagOptions options;
+  options.target_nodes = scenario.target_nodes;
+  options.seed = seed;
+  return gen::NewDagGenerator(options);
+}
+
+NamingGenerator::NamingGenerator(std::unique_ptr<gen::Generator> inner,
+                                 Shape shape, GraphCatalog* catalog)
+    : inner_(std::move(inner)), catalog_(catalog) {
+  InitTypeIds();  // Sized like Types(), so that BindTypeIds accepts the ids.
+  if (catalog_ != nullptr) {
+    *catalog_ = GraphCatalog{};
+    catalog_->dataset_type = shape == Shape::kTfx ? "Examples" : "Data";
+  }
+  model_type_ = shape == Shape::kTfx ? "Model" : "Data";
+}
+
+uint8_t NamingGenerator::TypeIndex(const std::string& type) {
+  auto& types = catalog_->artifact_types;
+  auto it = std::find(types.begin(), types.end(), type);
+  if (it != types.end()) return static_cast<uint8_t>(it - types.begin());
+  types.push_back(type);
+  return static_cast<uint8_t>(types.size() - 1);
+}
+
+bool NamingGenerator::Next(gen::GenStep* step) {
+  if (!inner_->Next(step)) return false;
+  for (size_t i = 0; i < step->pairs.size(); ++i) {
+    if (!step->pairs[i].artifact.has_value()) continue;
+    Artifact& artifact = *step->pairs[i].artifact;
+    const int64_t id = step->artifact_ids[i];
+    artifact.name = ArtifactName(id);
+    if (catalog_ == nullptr) continue;
+    catalog_->artifact_type.push_back(TypeIndex(artifact.type));
+    if (artifact.type == model_type_) catalog_->models.push_back(id);
+    if (artifact.type == catalog_->dataset_type) {
+      catalog_->datasets.push_back(id);
+    }
+  }
+  return true;
+}
+
+}  // namespace lineagedb::bench

@@ -1,0 +1,136 @@
+// A tiny end-to-end run of lineage-bench (2K-node graphs, every system):
+// the report has every query kind, sane latencies, no answer-size
+// mismatches, and the result files are written.
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "bench/runner/queries.h"
+#include "bench/runner/report.h"
+#include "bench/runner/scenario.h"
+#include "bench/runner/workload.h"
+#include "tests/test_util.h"
+
+namespace lineagedb::bench {
+namespace {
+
+using ::lineagedb::testing::TempDir;
+
+std::string ReadAll(const std::filesystem::path& path) {
+  std::ifstream f(path);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+RunConfig SmallRun(const std::string& scenario, const std::string& out) {
+  RunConfig config;
+  config.scenario = ParseScenario(scenario).value();
+  config.out_dir = out;
+  config.queries = 20;
+  config.warmup = 2;
+  config.progress = false;
+  return config;
+}
+
+void CheckReport(const BenchReport& report) {
+  EXPECT_GT(report.nodes, 1000);
+  EXPECT_GT(report.events, report.executions);
+  ASSERT_EQ(report.ingest.size(), 2u);
+  for (const IngestResult& r : report.ingest) {
+    EXPECT_GT(r.events_per_s, 0) << r.system;
+    EXPECT_GT(r.executions_per_s, 0) << r.system;
+    EXPECT_GT(r.disk_bytes, 0) << r.system;
+  }
+  EXPECT_GT(report.index_bytes, 0);
+  EXPECT_EQ(report.index_edges, report.events);
+  EXPECT_GT(report.index_build_s, 0);
+  EXPECT_GT(report.peak_rss_bytes, 0);
+
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const QueryResult& r : report.results) {
+    SCOPED_TRACE(r.kind + " / " + r.system);
+    seen.insert({r.kind, r.system});
+    EXPECT_EQ(r.latency.count, 20);
+    EXPECT_FALSE(r.truncated);
+    EXPECT_GT(r.latency.p50_us, 0);
+    EXPECT_LE(r.latency.p50_us, r.latency.p95_us);
+    EXPECT_LE(r.latency.p95_us, r.latency.p99_us);
+    EXPECT_LT(r.latency.p99_us, 10e6);  // Under 10 s per query.
+    EXPECT_EQ(r.mismatches, 0);
+  }
+  EXPECT_TRUE(report.mismatch_examples.empty());
+  for (QueryKind kind : AllQueryKinds()) {
+    for (System system : AllSystems()) {
+      if (!Supports(system, kind)) continue;
+      EXPECT_TRUE(seen.count({QueryKindName(kind), SystemName(system)}))
+          << QueryKindName(kind) << " / " << SystemName(system);
+    }
+  }
+  // Lookups find their artifact, lineage answers are not empty.
+  for (const QueryResult& r : report.results) {
+    if (r.kind == "lookup_by_id" || r.kind == "lookup_by_type_name") {
+      EXPECT_EQ(r.mean_result_size, 1.0) << r.kind;
+    }
+    if (r.kind == "upstream_model" || r.kind == "subgraph_5hop") {
+      EXPECT_GT(r.mean_result_size, 1.0) << r.kind;
+    }
+  }
+}
+
+TEST(RunnerSmokeTest, Tfx2kAllSystems) {
+  TempDir dir;
+  ASSERT_OK_AND_ASSIGN(BenchReport report,
+                       RunScenario(SmallRun("tfx-2k", dir.path())));
+  CheckReport(report);
+
+  ASSERT_OK(WriteReportFiles(report, dir.path()));
+  const std::filesystem::path out(dir.path());
+  const std::string json = ReadAll(out / "results-tfx-2k.json");
+  EXPECT_NE(json.find("\"scenario\": \"tfx-2k\""), std::string::npos);
+  EXPECT_NE(json.find("\"is_upstream\""), std::string::npos);
+  const std::vector<CsvRow> rows =
+      ParseCsv(ReadAll(out / "results-tfx-2k.csv"));
+  EXPECT_EQ(rows.size(), report.results.size());
+  const std::string svg = ReadAll(out / "chart.svg");
+  EXPECT_EQ(svg.rfind("<svg", 0), 0u);
+  EXPECT_NE(svg.find("upstream_model"), std::string::npos);
+  EXPECT_NE(svg.find("</svg>"), std::string::npos);
+  // The stores are removed after the run.
+  EXPECT_FALSE(std::filesystem::exists(out / "tfx-2k"));
+}
+
+TEST(RunnerSmokeTest, Dag2kAllSystems) {
+  TempDir dir;
+  ASSERT_OK_AND_ASSIGN(BenchReport report,
+                       RunScenario(SmallRun("dag-2k", dir.path())));
+  CheckReport(report);
+}
+
+TEST(RunnerSmokeTest, ParsesScenarioNames) {
+  ASSERT_OK_AND_ASSIGN(Scenario s, ParseScenario("tfx-1m"));
+  EXPECT_EQ(s.shape, Shape::kTfx);
+  EXPECT_EQ(s.target_nodes, 1000000);
+  ASSERT_OK_AND_ASSIGN(s, ParseScenario("dag-100k"));
+  EXPECT_EQ(s.shape, Shape::kDag);
+  EXPECT_EQ(s.target_nodes, 100000);
+  EXPECT_CODE(ParseScenario("tree-1m"), kInvalidArgument);
+  EXPECT_CODE(ParseScenario("tfx-"), kInvalidArgument);
+  EXPECT_CODE(ParseScenario("tfx-12x"), kInvalidArgument);
+}
+
+TEST(RunnerSmokeTest, PercentilesAreNearestRank) {
+  std::vector<int64_t> ns;
+  for (int i = 1; i <= 100; ++i) ns.push_back(i * 1000);
+  const LatencySummary s = Summarize(ns);
+  EXPECT_EQ(s.count, 100);
+  EXPECT_DOUBLE_EQ(s.p50_us, 50);
+  EXPECT_DOUBLE_EQ(s.p95_us, 95);
+  EXPECT_DOUBLE_EQ(s.p99_us, 99);
+  EXPECT_DOUBLE_EQ(s.max_us, 100);
+}
+
+}  // namespace
+}  // namespace lineagedb::bench
