@@ -186,8 +186,12 @@ StatusOr<int64_t> Ancestry(Store* store, int64_t id, Direction dir) {
 StatusOr<int64_t> RunLineagedb(QueryKind kind, const QueryInput& in,
                                const GraphCatalog& catalog, Store* store) {
   switch (kind) {
-    case QueryKind::kNeighbors1Hop:
-      return Subgraph(store, in.a, 1);
+    case QueryKind::kNeighbors1Hop: {
+      auto r = GetNeighbors(store, {NodeKind::kArtifact, in.a},
+                            Direction::kBidirectional);
+      if (!r.ok()) return r.status();
+      return static_cast<int64_t>(r->size()) + 1;  // As the 1-hop subgraph.
+    }
     case QueryKind::kSubgraph5Hop:
       return Subgraph(store, in.a, 5);
     case QueryKind::kUpstreamModel:

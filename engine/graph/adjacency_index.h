@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
+#include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -39,6 +40,18 @@ class AdjacencyIndex final : public Graph {
 
   // Adds committed events. Errors: FAILED_PRECONDITION (an id too large).
   Status Add(const std::vector<EdgeTriple>& edges);
+
+  // Persists the index to `path` (written whole to a temporary file, then
+  // renamed), stamped with the store sequence `seq` it reflects:
+  //   "LDBGIDX1" | u64 seq | per direction: u64 vertices+1, u64 edges,
+  //   offsets u32[], targets u32[], types u8[] | XXH64 of all before, u64
+  // (integers little-endian, this machine's order; a snapshot is a cache,
+  // not part of the store's format, and is rebuilt whenever it is refused).
+  Status Save(const std::string& path, uint64_t seq);
+  // Loads a snapshot saved at store sequence `seq`. NOT_FOUND if there is
+  // none or it reflects another sequence; DATA_LOSS if it fails its checks.
+  static StatusOr<std::unique_ptr<AdjacencyIndex>> Load(const std::string& path,
+                                                        uint64_t seq);
 
   std::shared_lock<std::shared_mutex> LockShared() const {
     return std::shared_lock<std::shared_mutex>(mu_);

@@ -94,6 +94,36 @@ Status FilterByRecords(StoreImpl* impl, const AncestryQuery& q,
 
 }  // namespace
 
+StatusOr<std::vector<NodeRef>> GetNeighbors(Store* store, NodeRef node,
+                                            Direction direction) {
+  RETURN_IF_ERROR(CheckRef(node));
+  thread_local std::vector<graph::Neighbor> neighbors;
+  neighbors.clear();
+  {
+    StoreImpl::GraphHandle handle = store->impl()->AcquireGraph();
+    const VertexId v = ToVertex(node);
+    if (direction != Direction::kDownstream) {
+      RETURN_IF_ERROR(handle.graph().Neighbors(v, Dir::kUp, &neighbors));
+    }
+    if (direction != Direction::kUpstream) {
+      RETURN_IF_ERROR(handle.graph().Neighbors(v, Dir::kDown, &neighbors));
+    }
+  }
+  std::vector<NodeRef> out;
+  out.reserve(neighbors.size());
+  if (direction == Direction::kBidirectional) {
+    std::sort(neighbors.begin(), neighbors.end(),
+              [](const graph::Neighbor& a, const graph::Neighbor& b) {
+                return a.vertex < b.vertex;
+              });
+  }
+  for (size_t i = 0; i < neighbors.size(); ++i) {
+    if (i > 0 && neighbors[i].vertex == neighbors[i - 1].vertex) continue;
+    out.push_back(ToRef(neighbors[i].vertex));
+  }
+  return out;
+}
+
 StatusOr<std::vector<AncestryEntry>> GetAncestry(Store* store,
                                                  const AncestryQuery& q) {
   RETURN_IF_ERROR(CheckRef(q.start));

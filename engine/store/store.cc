@@ -12,21 +12,47 @@ namespace lineagedb {
 
 using codec::NodeRow;
 
-StoreImpl::StoreImpl(Options options, std::unique_ptr<storage::Kv> kv)
-    : options_(std::move(options)), kv_(std::move(kv)) {}
+StoreImpl::StoreImpl(Options options, std::string path,
+                     std::unique_ptr<storage::Kv> kv)
+    : options_(std::move(options)),
+      path_(std::move(path)),
+      kv_(std::move(kv)) {}
+
+StoreImpl::~StoreImpl() {
+  std::lock_guard lock(write_mu_);
+  if (auto index = graph_index()) {
+    // Best effort: a missing or stale snapshot only costs a rebuild.
+    index->Save(IndexSnapshotPath(), counters_.seq).IgnoreError();
+  }
+}
+
+std::string StoreImpl::IndexSnapshotPath() const {
+  return path_ + "/lineagedb-graph.idx";
+}
+
+Status StoreImpl::OpenIndex() {
+  auto loaded = graph::AdjacencyIndex::Load(IndexSnapshotPath(), counters_.seq);
+  if (loaded.ok()) {
+    index_ = std::move(loaded).value();
+  } else {
+    auto view = kv_->NewReadView();
+    ASSIGN_OR_RETURN(index_, graph::AdjacencyIndex::Build(*view));
+  }
+  // The snapshot now lags the store; it is written again at close.
+  std::error_code ignored;
+  std::filesystem::remove(IndexSnapshotPath(), ignored);
+  return absl::OkStatus();
+}
 
 StatusOr<std::unique_ptr<StoreImpl>> StoreImpl::Open(const Options& options,
                                                      const std::string& path) {
   ASSIGN_OR_RETURN(std::unique_ptr<storage::Kv> kv,
                    storage::Kv::Open(options, path));
-  std::unique_ptr<StoreImpl> impl(new StoreImpl(options, std::move(kv)));
+  std::unique_ptr<StoreImpl> impl(new StoreImpl(options, path, std::move(kv)));
   bool created = false;
   RETURN_IF_ERROR(impl->LoadMeta(&created));
   RETURN_IF_ERROR(impl->LoadTypes());
-  if (options.use_graph_index) {
-    auto view = impl->kv_->NewReadView();
-    ASSIGN_OR_RETURN(impl->index_, graph::AdjacencyIndex::Build(*view));
-  }
+  if (options.use_graph_index) RETURN_IF_ERROR(impl->OpenIndex());
   return impl;
 }
 

@@ -31,6 +31,9 @@ class StoreImpl {
   // counters and the types.
   static StatusOr<std::unique_ptr<StoreImpl>> Open(const Options& options,
                                                    const std::string& path);
+  // Saves the graph index snapshot (see OpenIndex). A BulkWriter must not
+  // outlive the store.
+  ~StoreImpl();
 
   // ---- Types (types.cc) ----
   StatusOr<int64_t> PutType(const Type& type, const PutTypeOptions& options);
@@ -163,7 +166,11 @@ class StoreImpl {
                        std::string_view version);
 
  private:
-  StoreImpl(Options options, std::unique_ptr<storage::Kv> kv);
+  StoreImpl(Options options, std::string path, std::unique_ptr<storage::Kv> kv);
+  // Loads the index snapshot saved at close if it reflects the store's
+  // current sequence, else builds the index from the event keys.
+  Status OpenIndex();
+  std::string IndexSnapshotPath() const;
   Status LoadMeta(bool* created);
   Status LoadTypes();
   void CacheType(Type type);
@@ -173,6 +180,7 @@ class StoreImpl {
   void StageIndexes(WriteContext& wc, const codec::NodeRow& row, bool put);
 
   const Options options_;
+  const std::string path_;
   std::unique_ptr<storage::Kv> kv_;
 
   std::mutex write_mu_;  // Serializes write calls.

@@ -207,6 +207,29 @@ TEST_F(AncestryTest, DownstreamWithDistances) {
   EXPECT_THAT(Ancestry(Down(A(metrics_))), IsEmpty());
 }
 
+TEST_F(AncestryTest, NeighborsAreOneHopOfTheAncestry) {
+  BuildPipeline();
+  auto neighbors = [&](NodeRef n, Direction d) {
+    auto r = GetNeighbors(store_.get(), n, d);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.value_or(std::vector<NodeRef>{});
+  };
+  // ds_ is produced by x1_ and read by x2_, x3_, x4_.
+  EXPECT_THAT(neighbors(A(ds_), Direction::kUpstream), ElementsAre(X(x1_)));
+  EXPECT_THAT(neighbors(A(ds_), Direction::kDownstream),
+              ElementsAre(X(x2_), X(x3_), X(x4_)));
+  EXPECT_THAT(neighbors(A(ds_), Direction::kBidirectional),
+              ElementsAre(X(x1_), X(x2_), X(x3_), X(x4_)));
+  EXPECT_THAT(neighbors(X(x3_), Direction::kUpstream),
+              ElementsAre(A(ds_), A(stats_)));
+  EXPECT_THAT(neighbors(X(x3_), Direction::kDownstream),
+              ElementsAre(A(model_)));
+  EXPECT_TRUE(neighbors(A(999999), Direction::kBidirectional).empty());
+  EXPECT_CODE(
+      GetNeighbors(store_.get(), {NodeKind::kContext, 1}, Direction::kUpstream),
+      kInvalidArgument);
+}
+
 TEST_F(AncestryTest, MaxHops) {
   BuildPipeline();
   AncestryQuery q = Up(A(model_));

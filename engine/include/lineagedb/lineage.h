@@ -89,6 +89,14 @@ struct LineageGraph {
 StatusOr<LineageGraph> GetLineageSubgraph(Store* store,
                                           const LineageQuery& query);
 
+// The direct neighbours of one node, answered from the index alone: for an
+// artifact the executions that produced it (upstream) or read it
+// (downstream), for an execution its input or output artifacts. Each
+// neighbour once, ordered by (id, kind). Unknown nodes have none.
+// Errors: INVALID_ARGUMENT (a context, or an id below 1).
+StatusOr<std::vector<NodeRef>> GetNeighbors(Store* store, NodeRef node,
+                                            Direction direction);
+
 // All nodes upstream (ancestry) or downstream (impact) of one node, with
 // their distance in hops.
 struct AncestryQuery {
