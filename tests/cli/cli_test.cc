@@ -1,0 +1,283 @@
+// Tests of the lineagedb command-line tool that run the real binary
+// (LINEAGEDB_CLI_BINARY) on stores in temporary folders and check its
+// output and exit codes.
+#include <gtest/gtest.h>
+#include <rocksdb/db.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "codec/coding.h"
+#include "codec/keys.h"
+#include "tests/test_util.h"
+
+#ifndef LINEAGEDB_CLI_BINARY
+#error "LINEAGEDB_CLI_BINARY must name the lineagedb binary"
+#endif
+
+namespace lineagedb {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+struct CliResult {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string ReadAll(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// The project's copy of Marquez's food_delivery events.
+std::string MarquezFile() {
+  return (fs::path(__FILE__).parent_path().parent_path() / "data" /
+          "openlineage" / "marquez_food_delivery.json")
+      .string();
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  // Runs `lineagedb --store <store> <args>` and captures its output.
+  CliResult Run(const std::string& args) {
+    return RunRaw("--store '" + store_.string() + "' " + args);
+  }
+
+  CliResult RunRaw(const std::string& args) {
+    const fs::path out = fs::path(dir_.path()) / "stdout";
+    const fs::path err = fs::path(dir_.path()) / "stderr";
+    const std::string command = std::string("'") + LINEAGEDB_CLI_BINARY + "' " +
+                                args + " >'" + out.string() + "' 2>'" +
+                                err.string() + "' </dev/null";
+    const int status = std::system(command.c_str());
+    CliResult r;
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = ReadAll(out);
+    r.err = ReadAll(err);
+    return r;
+  }
+
+  void IngestMarquez() {
+    CliResult r = Run("ingest '" + MarquezFile() + "'");
+    ASSERT_EQ(r.code, 0) << r.out << r.err;
+  }
+
+  testing::TempDir dir_;
+  fs::path store_ = fs::path(dir_.path()) / "store";
+};
+
+TEST_F(CliTest, InitAndStatsOnEmptyStore) {
+  CliResult r = Run("init");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("created store"));
+  r = Run("init");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("already exists"));
+
+  r = Run("stats");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("artifacts: 0"));
+  EXPECT_THAT(r.out, HasSubstr("executions: 0"));
+  EXPECT_THAT(r.out, HasSubstr("contexts: 0"));
+  EXPECT_THAT(r.out, HasSubstr("disk size"));
+  EXPECT_THAT(r.out, HasSubstr("lineage index"));
+
+  r = Run("stats --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\"artifacts\":{\"total\":0"));
+  EXPECT_THAT(r.out, HasSubstr("\"events\":0"));
+}
+
+TEST_F(CliTest, EverySubcommandHasHelp) {
+  for (const char* sub :
+       {"init", "stats", "check", "ingest", "get", "list", "lineage", "path",
+        "impact", "diff", "export", "demo"}) {
+    CliResult r = RunRaw(std::string(sub) + " --help");
+    EXPECT_EQ(r.code, 0) << sub << ": " << r.err;
+    EXPECT_THAT(r.out, HasSubstr(sub)) << sub;
+  }
+}
+
+TEST_F(CliTest, IngestMarquezSummary) {
+  CliResult r = Run("ingest '" + MarquezFile() + "'");
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("13 runs, 13 jobs, 13 datasets, 27 edges, "
+                               "0 rejected"));
+  r = Run("stats --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\"executions\":{\"total\":13"));
+  EXPECT_THAT(r.out, HasSubstr("\"events\":27"));
+
+  // Ingesting the same events again adds nothing.
+  r = Run("ingest --json '" + MarquezFile() + "'");
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\"edges\":0"));
+}
+
+TEST_F(CliTest, LineageOfADatasetInEveryFormat) {
+  IngestMarquez();
+  const std::string node = "food_delivery:public.popular_orders_day_of_week";
+  CliResult text = Run("lineage " + node + " --up");
+  ASSERT_EQ(text.code, 0) << text.err;
+  EXPECT_THAT(text.out, HasSubstr("openlineage.Job"));
+  EXPECT_THAT(text.out, HasSubstr("popular_orders_day_of_week"));
+  EXPECT_THAT(text.out,
+              HasSubstr("24 nodes"));  // 12 runs, 11 datasets and the start.
+
+  CliResult json = Run("--json lineage " + node + " --up");
+  ASSERT_EQ(json.code, 0) << json.err;
+  EXPECT_EQ(json.out.front(), '{');
+  EXPECT_THAT(json.out, HasSubstr("\"executions\":[{"));
+  EXPECT_THAT(json.out, HasSubstr("\"events\":[{"));
+
+  CliResult dot = Run("lineage " + node + " --up --format dot");
+  ASSERT_EQ(dot.code, 0) << dot.err;
+  EXPECT_THAT(dot.out, HasSubstr("digraph lineage {"));
+  EXPECT_THAT(dot.out, HasSubstr(" -> "));
+
+  CliResult by_id = Run("lineage artifact:1 --down --hops 2");
+  EXPECT_EQ(by_id.code, 0) << by_id.err;
+}
+
+TEST_F(CliTest, ExitCodes) {
+  // Usage errors.
+  EXPECT_EQ(RunRaw("").code, 2);
+  EXPECT_EQ(RunRaw("no-such-subcommand").code, 2);
+  EXPECT_EQ(Run("stats --no-such-flag").code, 2);
+  ASSERT_EQ(Run("init").code, 0);
+  CliResult r = Run("lineage not-a-node");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("lineagedb: error: "));
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_EQ(Run("get widget 1").code, 2);
+  // Not found.
+  EXPECT_EQ(Run("get artifact 12345").code, 1);
+  EXPECT_EQ(Run("lineage artifact:12345").code, 1);
+  EXPECT_EQ(Run("lineage nowhere:nothing").code, 1);
+  EXPECT_EQ(RunRaw("--store '" + (fs::path(dir_.path()) / "absent").string() +
+                   "' stats")
+                .code,
+            1);
+  // Invalid data.
+  const fs::path bad = fs::path(dir_.path()) / "bad.json";
+  std::ofstream(bad) << "{\"eventType\": \"START\", this is not JSON";
+  r = Run("ingest '" + bad.string() + "'");
+  EXPECT_EQ(r.code, 3) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("bad.json:1"));
+  EXPECT_EQ(Run("ingest --strict '" + bad.string() + "'").code, 3);
+  // A missing input file is not found.
+  EXPECT_EQ(
+      Run("ingest '" + (fs::path(dir_.path()) / "nope.json").string() + "'")
+          .code,
+      1);
+}
+
+TEST_F(CliTest, CheckPassesOnHealthyStoreAndNamesACorruptKey) {
+  IngestMarquez();
+  CliResult r = Run("check");
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("0 problems"));
+
+  // Flip one byte of artifact 1's record behind the store's back.
+  const std::string key = codec::NodeKey(NodeKind::kArtifact, 1);
+  {
+    rocksdb::DB* raw = nullptr;
+    rocksdb::Options options;
+    ASSERT_TRUE(rocksdb::DB::Open(options, store_.string(), &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    std::string value;
+    ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), key, &value).ok());
+    value[value.size() / 2] ^= 0x20;
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), key, value).ok());
+    ASSERT_TRUE(db->Close().ok());
+  }
+  r = Run("check");
+  EXPECT_NE(r.code, 0);
+  EXPECT_EQ(r.code, 4);
+  EXPECT_THAT(r.out, HasSubstr(codec::Hex(key))) << r.out;
+  EXPECT_THAT(r.err, HasSubstr("failed the check"));
+}
+
+TEST_F(CliTest, DemoRunsAndPrintsItsSections) {
+  CliResult r = Run("demo --small");
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  for (const char* section :
+       {"== 1. A realistic ML history", "== 2. OpenLineage events",
+        "== 3. Where did the latest pushed model come from?",
+        "== 4. Which models does a dataset affect?", "== 5. Why does",
+        "== 6. Upstream of food_delivery:public.popular_orders_day_of_week",
+        "== 7. A picture"}) {
+    EXPECT_THAT(r.out, HasSubstr(section));
+  }
+  EXPECT_THAT(r.out, HasSubstr("executions/s"));
+  EXPECT_THAT(r.out, HasSubstr("12 runs of 12 jobs, 11 datasets"));
+  EXPECT_THAT(r.out, HasSubstr("wrote "));
+  EXPECT_TRUE(fs::exists(store_ / "latest_model_lineage.svg") ||
+              fs::exists(store_ / "latest_model_lineage.dot"));
+  // The demo's store passes the check.
+  CliResult check = Run("check");
+  EXPECT_EQ(check.code, 0) << check.out;
+}
+
+TEST_F(CliTest, QueriesOnTheDemoStore) {
+  ASSERT_EQ(Run("demo --small").code, 0);
+  CliResult r = Run("list artifact --type Model --limit 2");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Model"));
+  EXPECT_THAT(r.out, HasSubstr("--page-token"));
+  r = Run("--json list execution --type Trainer --all");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\"next_page_token\":\"\""));
+  r = Run("get artifact 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("type: Examples"));
+  r = Run("get context --type pipeline --name pipeline-0");
+  EXPECT_EQ(r.code, 0) << r.err;
+
+  r = Run("impact artifact:1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("downstream of artifact:1"));
+  r = Run("impact artifact:1 --artifact-type Model --artifacts-only --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\"type\":\"Model\""));
+  r = Run("path artifact:1 execution:1");
+  EXPECT_EQ(r.code, 1) << r.out;  // Artifact 1 is ExampleGen's output.
+  r = Run("path execution:1 artifact:1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("-[OUTPUT]->"));
+
+  r = Run("--json list artifact --type Model --limit 2");
+  ASSERT_EQ(r.code, 0);
+  r = Run("diff artifact:6 artifact:6");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("changed properties"));
+
+  r = Run("export --format json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\"attributions\":[{"));
+  r = Run("export artifact:1 --down --hops 2 --format dot");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("digraph"));
+  const fs::path svg = fs::path(dir_.path()) / "out.svg";
+  r = Run("export artifact:1 --down --hops 2 --format svg -o '" + svg.string() +
+          "'");
+  if (r.code == 0) {
+    EXPECT_THAT(ReadAll(svg), HasSubstr("<svg"));
+  } else {
+    EXPECT_THAT(r.err, HasSubstr("`dot`"));
+  }
+}
+
+}  // namespace
+}  // namespace lineagedb

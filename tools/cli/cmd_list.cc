@@ -1,0 +1,117 @@
+// `lineagedb list`: nodes of one kind, optionally of one type, a page at a
+// time.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "fmt/format.h"
+#include "tools/cli/commands.h"
+#include "tools/cli/common.h"
+#include "tools/cli/output.h"
+#include "util/status_macros.h"
+
+namespace lineagedb::cli {
+namespace {
+
+class ListCommand : public Command {
+ public:
+  std::string_view name() const override { return "list"; }
+  std::string_view help() const override {
+    return "List artifacts, executions or contexts by kind and type, paged";
+  }
+  void AddOptions(CLI::App* app) override {
+    app->add_option("kind", kind_, "artifact, execution or context")
+        ->required();
+    app->add_option("--type", type_, "Only nodes of this type");
+    app->add_option("--type-version", version_, "Type version");
+    app->add_option("--limit", limit_, "Nodes per page (1..10000)")
+        ->capture_default_str();
+    app->add_option("--page-token", page_token_,
+                    "Continue from a previous page");
+    app->add_flag("--all", all_, "Every page, not just the first");
+    app->add_option("--order", order_, "id, create or update")
+        ->capture_default_str();
+    app->add_flag("--desc", descending_, "Descending order");
+  }
+
+  Status Run(const GlobalOptions& global) override {
+    ASSIGN_OR_RETURN(NodeKind kind, ParseKind(kind_));
+    if (limit_ < 1 || limit_ > 10000) {
+      return UsageError("--limit must be in 1..10000");
+    }
+    ListOptions options;
+    options.max_result_size = limit_;
+    options.ascending = !descending_;
+    options.page_token = page_token_;
+    if (order_ == "id") {
+      options.order_by = OrderBy::kId;
+    } else if (order_ == "create") {
+      options.order_by = OrderBy::kCreateTime;
+    } else if (order_ == "update") {
+      options.order_by = OrderBy::kLastUpdateTime;
+    } else {
+      return UsageError("--order must be id, create or update");
+    }
+    ASSIGN_OR_RETURN(std::unique_ptr<Store> store,
+                     OpenStore(global, /*create=*/false));
+    switch (kind) {
+      case NodeKind::kArtifact:
+        return Print<Artifact>(store.get(), options, global);
+      case NodeKind::kExecution:
+        return Print<Execution>(store.get(), options, global);
+      case NodeKind::kContext:
+        return Print<Context>(store.get(), options, global);
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  template <typename N>
+  Status Print(Store* store, ListOptions options, const GlobalOptions& global) {
+    NodeQuery query;
+    query.type_name = type_;
+    query.type_version = version_;
+    JsonWriter json;
+    if (global.json) json.BeginObject().Key("items").BeginArray();
+    std::string next;
+    int64_t count = 0;
+    do {
+      ASSIGN_OR_RETURN(Page<N> page, store->List<N>(query, options));
+      for (const N& node : page.items) {
+        if (global.json) {
+          WriteNodeJson(node, &json);
+        } else {
+          std::cout << NodeLine(node) << "\n";
+        }
+      }
+      count += static_cast<int64_t>(page.items.size());
+      next = page.next_page_token;
+      options.page_token = next;
+    } while (all_ && !next.empty());
+    if (global.json) {
+      json.EndArray().Key("next_page_token").String(next).EndObject();
+      std::cout << json.str() << "\n";
+    } else if (!next.empty()) {
+      std::cout << fmt::format("(more: --page-token {})\n", next);
+    } else if (count == 0) {
+      std::cout << fmt::format("(no {}s)\n", KindName(N::kKind));
+    }
+    return absl::OkStatus();
+  }
+
+  std::string kind_;
+  std::string type_;
+  std::string version_;
+  int limit_ = 50;
+  std::string page_token_;
+  bool all_ = false;
+  std::string order_ = "id";
+  bool descending_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> NewListCommand() {
+  return std::make_unique<ListCommand>();
+}
+
+}  // namespace lineagedb::cli

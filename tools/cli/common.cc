@@ -1,0 +1,159 @@
+#include "tools/cli/common.h"
+
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include "fmt/format.h"
+#include "util/status_macros.h"
+
+namespace lineagedb::cli {
+namespace {
+
+bool ParseId(std::string_view text, int64_t* id) {
+  if (text.empty()) return false;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *id);
+  return ec == std::errc() && end == text.data() + text.size() && *id > 0;
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Store>> OpenStore(const GlobalOptions& global,
+                                           bool create) {
+  Options options;
+  options.create_if_missing = create;
+  if (!create && !std::filesystem::exists(global.store)) {
+    return absl::NotFoundError(fmt::format(
+        "no store at {} (create one with `lineagedb init --store {}`)",
+        global.store, global.store));
+  }
+  StatusOr<std::unique_ptr<Store>> store = Store::Open(options, global.store);
+  if (!store.ok()) {
+    return Status(store.status().code(),
+                  fmt::format("cannot open store {}: {}", global.store,
+                              std::string(store.status().message())));
+  }
+  return store;
+}
+
+StatusOr<NodeKind> ParseKind(std::string_view text) {
+  if (text == "artifact" || text == "artifacts" || text == "a") {
+    return NodeKind::kArtifact;
+  }
+  if (text == "execution" || text == "executions" || text == "e") {
+    return NodeKind::kExecution;
+  }
+  if (text == "context" || text == "contexts" || text == "c") {
+    return NodeKind::kContext;
+  }
+  return UsageError(fmt::format(
+      "unknown kind '{}' (expected artifact, execution or context)", text));
+}
+
+std::string_view KindName(NodeKind kind) {
+  switch (kind) {
+    case NodeKind::kArtifact:
+      return "artifact";
+    case NodeKind::kExecution:
+      return "execution";
+    case NodeKind::kContext:
+      return "context";
+  }
+  return "unknown";
+}
+
+std::string RefText(NodeRef ref) {
+  return fmt::format("{}:{}", KindName(ref.kind), ref.id);
+}
+
+StatusOr<NodeRef> ResolveNode(Store* store, std::string_view spec) {
+  const size_t colon = spec.find(':');
+  if (colon == std::string_view::npos || colon == 0 ||
+      colon + 1 == spec.size()) {
+    return UsageError(fmt::format(
+        "bad node '{}' (expected artifact:ID, execution:ID or NAMESPACE:NAME)",
+        spec));
+  }
+  const std::string_view head = spec.substr(0, colon);
+  const std::string_view tail = spec.substr(colon + 1);
+  int64_t id = 0;
+  if ((head == "artifact" || head == "execution") && ParseId(tail, &id)) {
+    if (head == "artifact") {
+      ASSIGN_OR_RETURN(std::vector<Artifact> found,
+                       store->GetByIds<Artifact>({id}));
+      if (found.empty()) {
+        return absl::NotFoundError(fmt::format("no artifact {}", id));
+      }
+      return NodeRef{NodeKind::kArtifact, id};
+    }
+    ASSIGN_OR_RETURN(std::vector<Execution> found,
+                     store->GetByIds<Execution>({id}));
+    if (found.empty()) {
+      return absl::NotFoundError(fmt::format("no execution {}", id));
+    }
+    return NodeRef{NodeKind::kExecution, id};
+  }
+  if (head == "context") {
+    return UsageError(
+        "lineage connects artifacts and executions, not contexts");
+  }
+  StatusOr<Artifact> dataset =
+      store->GetByTypeAndName<Artifact>(kDatasetType, spec);
+  if (dataset.ok()) return NodeRef{NodeKind::kArtifact, dataset->id};
+  if (dataset.status().code() != absl::StatusCode::kNotFound) {
+    return dataset.status();
+  }
+  ASSIGN_OR_RETURN(std::vector<Type> types,
+                   store->ListTypes(NodeKind::kArtifact));
+  for (const Type& type : types) {
+    StatusOr<Artifact> a =
+        store->GetByTypeAndName<Artifact>(type.name, spec, type.version);
+    if (a.ok()) return NodeRef{NodeKind::kArtifact, a->id};
+  }
+  return absl::NotFoundError(
+      fmt::format("no dataset or artifact named '{}'", spec));
+}
+
+StatusOr<std::string> ReadInput(const std::string& path) {
+  if (path == "-") {
+    std::ostringstream buffer;
+    buffer << std::cin.rdbuf();
+    return buffer.str();
+  }
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return absl::NotFoundError(fmt::format("no such file: {}", path));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::InternalError(fmt::format("cannot open {}", path));
+  std::string text((std::istreambuf_iterator<char>(in)),
+                   std::istreambuf_iterator<char>());
+  if (in.bad()) return absl::InternalError(fmt::format("cannot read {}", path));
+  return text;
+}
+
+Status WriteOutput(const std::string& path, std::string_view text) {
+  if (path.empty() || path == "-") {
+    std::cout << text;
+    std::cout.flush();
+    return absl::OkStatus();
+  }
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) return absl::InternalError(fmt::format("cannot write {}", path));
+  return absl::OkStatus();
+}
+
+double NowSeconds() {
+  return std::chrono::duration<double>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace lineagedb::cli

@@ -1,0 +1,53 @@
+// Helpers shared by the subcommands: opening the store and naming nodes on
+// the command line.
+#ifndef LINEAGEDB_TOOLS_CLI_COMMON_H_
+#define LINEAGEDB_TOOLS_CLI_COMMON_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "lineagedb/lineage.h"
+#include "lineagedb/lineagedb.h"
+#include "tools/cli/tool.h"
+
+namespace lineagedb::cli {
+
+// The artifact type of OpenLineage datasets and the execution type of its
+// runs (schema/OPENLINEAGE.md); datasets are named "namespace:name".
+inline constexpr std::string_view kDatasetType = "openlineage.Dataset";
+inline constexpr std::string_view kJobType = "openlineage.Job";
+
+// Opens the store of `global`. With create false a missing store is
+// NOT_FOUND with a hint to run `lineagedb init`.
+StatusOr<std::unique_ptr<Store>> OpenStore(const GlobalOptions& global,
+                                           bool create);
+
+// "artifact", "execution", "context" (also plural or a/e/c). UsageError
+// otherwise.
+StatusOr<NodeKind> ParseKind(std::string_view text);
+std::string_view KindName(NodeKind kind);
+
+// A node on the command line: "artifact:ID", "execution:ID", or a dataset
+// name "NAMESPACE:NAME" (an artifact of type openlineage.Dataset; failing
+// that, the one artifact of any type with that name).
+// Errors: NOT_FOUND (no such node), UsageError (a context, or neither form).
+StatusOr<NodeRef> ResolveNode(Store* store, std::string_view spec);
+
+// "artifact:7".
+std::string RefText(NodeRef ref);
+
+// The whole content of `path`, or of stdin for "-".
+// Errors: NOT_FOUND (no such file), INTERNAL (a read error).
+StatusOr<std::string> ReadInput(const std::string& path);
+
+// Writes `text` to `path`, or to stdout when `path` is empty.
+// Errors: INTERNAL.
+Status WriteOutput(const std::string& path, std::string_view text);
+
+// Seconds since some fixed point, for rates.
+double NowSeconds();
+
+}  // namespace lineagedb::cli
+
+#endif  // LINEAGEDB_TOOLS_CLI_COMMON_H_

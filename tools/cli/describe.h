@@ -1,0 +1,44 @@
+// Query results with the type and name of every node they mention: the
+// rendering of ancestry lists, provenance paths and lineage diffs, shared
+// by impact, path, diff and demo.
+#ifndef LINEAGEDB_TOOLS_CLI_DESCRIBE_H_
+#define LINEAGEDB_TOOLS_CLI_DESCRIBE_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "lineagedb/lineage.h"
+#include "lineagedb/lineagedb.h"
+
+namespace lineagedb::cli {
+
+struct NodeInfo {
+  std::string type;
+  std::string name;  // For an unnamed artifact, its URI.
+};
+using NodeInfoMap = std::map<NodeRef, NodeInfo>;
+
+// Type and name of each of `refs` (unknown ids are absent).
+StatusOr<NodeInfoMap> FetchNodeInfo(Store* store,
+                                    const std::vector<NodeRef>& refs);
+
+// "artifact:7 (Model)" or "artifact:7 (Model 'name')" with `with_name`.
+std::string Describe(NodeRef ref, const NodeInfoMap& info,
+                     bool with_name = false);
+
+// One line per distance. A distance with more than `max_listed` nodes is
+// summarized by type ("12 nodes: 6 Examples, 6 Schema").
+std::string AncestryText(const std::vector<AncestryEntry>& entries,
+                         const NodeInfoMap& info, size_t max_listed = 6);
+std::string AncestryJson(NodeRef start,
+                         const std::vector<AncestryEntry>& entries,
+                         const NodeInfoMap& info);
+
+// One step a line: "artifact:5 (Examples) -[INPUT]-> execution:9 (Trainer)".
+std::string PathText(const ProvenancePath& path, const NodeInfoMap& info);
+std::string PathJson(const ProvenancePath& path, const NodeInfoMap& info);
+
+}  // namespace lineagedb::cli
+
+#endif  // LINEAGEDB_TOOLS_CLI_DESCRIBE_H_

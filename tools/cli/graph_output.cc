@@ -1,0 +1,199 @@
+// Lineage graphs as text, JSON, DOT and SVG (output.h).
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <sstream>
+
+#include "fmt/format.h"
+#include "tools/cli/common.h"
+#include "tools/cli/output.h"
+
+namespace lineagedb::cli {
+namespace {
+
+// Type name and name of each returned node, by ref.
+struct NodeNames {
+  std::map<NodeRef, const NodeBase*> nodes;
+  explicit NodeNames(const LineageGraph& graph) {
+    for (const Artifact& a : graph.artifacts) {
+      nodes[{NodeKind::kArtifact, a.id}] = &a;
+    }
+    for (const Execution& e : graph.executions) {
+      nodes[{NodeKind::kExecution, e.id}] = &e;
+    }
+  }
+  const NodeBase* Find(NodeRef ref) const {
+    auto it = nodes.find(ref);
+    return it == nodes.end() ? nullptr : it->second;
+  }
+};
+
+std::string DotEscape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::string Shorten(std::string_view text, size_t max) {
+  if (text.size() <= max) return std::string(text);
+  return std::string(text.substr(0, max - 3)) + "...";
+}
+
+std::string DotId(NodeRef ref) {
+  return fmt::format("{}{}", ref.kind == NodeKind::kArtifact ? 'a' : 'e',
+                     ref.id);
+}
+
+std::string ShellQuote(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out.push_back(c);
+    }
+  }
+  out.push_back('\'');
+  return out;
+}
+
+}  // namespace
+
+std::string GraphText(const LineageGraph& graph,
+                      const std::vector<NodeRef>& start) {
+  const NodeNames names(graph);
+  std::string out =
+      fmt::format("{} nodes, {} events{}\n", graph.nodes.size(),
+                  graph.events.size(), graph.partial ? " (partial)" : "");
+  out += "nodes:\n";
+  for (const NodeRef& ref : graph.nodes) {
+    const bool is_start =
+        std::find(start.begin(), start.end(), ref) != start.end();
+    const NodeBase* node = names.Find(ref);
+    out += fmt::format("  {} {:<16} {:<20} {}\n", is_start ? '*' : ' ',
+                       RefText(ref), node ? node->type : "",
+                       node ? node->name : "");
+  }
+  out += "events (data flow):\n";
+  for (const Event& e : graph.events) {
+    const NodeRef a{NodeKind::kArtifact, e.artifact_id};
+    const NodeRef x{NodeKind::kExecution, e.execution_id};
+    const NodeBase* an = names.Find(a);
+    const NodeBase* xn = names.Find(x);
+    const std::string a_text =
+        fmt::format("{} ({})", RefText(a), an ? an->type : "?");
+    const std::string x_text =
+        fmt::format("{} ({})", RefText(x), xn ? xn->type : "?");
+    if (IsInputEvent(e.type)) {
+      out += fmt::format("    {} -> {}  [{}]\n", a_text, x_text,
+                         EventTypeName(e.type));
+    } else {
+      out += fmt::format("    {} -> {}  [{}]\n", x_text, a_text,
+                         EventTypeName(e.type));
+    }
+  }
+  return out;
+}
+
+std::string GraphJson(const LineageGraph& graph) {
+  JsonWriter json;
+  json.BeginObject();
+  json.Key("nodes").BeginArray();
+  for (const NodeRef& ref : graph.nodes) json.String(RefText(ref));
+  json.EndArray();
+  json.Key("artifacts").BeginArray();
+  for (const Artifact& a : graph.artifacts) WriteNodeJson(a, &json);
+  json.EndArray();
+  json.Key("executions").BeginArray();
+  for (const Execution& e : graph.executions) WriteNodeJson(e, &json);
+  json.EndArray();
+  json.Key("contexts").BeginArray();
+  for (const Context& c : graph.contexts) WriteNodeJson(c, &json);
+  json.EndArray();
+  json.Key("events").BeginArray();
+  for (const Event& e : graph.events) WriteEventJson(e, &json);
+  json.EndArray();
+  json.Key("partial").Bool(graph.partial);
+  json.EndObject();
+  return json.str() + "\n";
+}
+
+std::string GraphDot(const LineageGraph& graph,
+                     const std::vector<NodeRef>& start) {
+  const NodeNames names(graph);
+  std::string out =
+      "digraph lineage {\n"
+      "  rankdir=LR;\n"
+      "  node [fontname=\"Helvetica\", fontsize=10];\n"
+      "  edge [fontname=\"Helvetica\", fontsize=8, color=\"#555555\"];\n";
+  for (const NodeRef& ref : graph.nodes) {
+    const NodeBase* node = names.Find(ref);
+    std::string label = node ? DotEscape(node->type) : "";
+    label += "\\n" + RefText(ref);
+    if (node && !node->name.empty()) {
+      label += "\\n" + DotEscape(Shorten(node->name, 40));
+    }
+    const bool is_start =
+        std::find(start.begin(), start.end(), ref) != start.end();
+    const bool artifact = ref.kind == NodeKind::kArtifact;
+    out += fmt::format(
+        "  {} [shape={}, style=\"{}filled\", fillcolor=\"{}\", "
+        "penwidth={}, label=\"{}\"];\n",
+        DotId(ref), artifact ? "box" : "ellipse", artifact ? "rounded," : "",
+        artifact ? "#dbe9f6" : "#fde2c4", is_start ? 3 : 1, label);
+  }
+  for (const Event& e : graph.events) {
+    const std::string a = DotId({NodeKind::kArtifact, e.artifact_id});
+    const std::string x = DotId({NodeKind::kExecution, e.execution_id});
+    if (IsInputEvent(e.type)) {
+      out += fmt::format("  {} -> {};\n", a, x);
+    } else {
+      out += fmt::format("  {} -> {};\n", x, a);
+    }
+  }
+  out += "}\n";
+  return out;
+}
+
+bool HaveDot() {
+  const char* path = std::getenv("PATH");
+  if (path == nullptr) return false;
+  std::stringstream dirs(path);
+  std::string dir;
+  while (std::getline(dirs, dir, ':')) {
+    if (dir.empty()) continue;
+    std::error_code ec;
+    const std::filesystem::path candidate = std::filesystem::path(dir) / "dot";
+    if (std::filesystem::is_regular_file(candidate, ec)) return true;
+  }
+  return false;
+}
+
+Status DotToSvg(std::string_view dot, const std::string& path) {
+  if (!HaveDot()) {
+    return absl::FailedPreconditionError(
+        "SVG needs the graphviz `dot` program, which is not installed "
+        "(apt-get install graphviz); use --format dot instead");
+  }
+  std::string command = "dot -Tsvg";
+  if (!path.empty() && path != "-") command += " -o " + ShellQuote(path);
+  std::fflush(stdout);
+  FILE* pipe = popen(command.c_str(), "w");
+  if (pipe == nullptr) {
+    return absl::InternalError("cannot run the `dot` program");
+  }
+  const size_t written = std::fwrite(dot.data(), 1, dot.size(), pipe);
+  const int rc = pclose(pipe);
+  if (written != dot.size() || rc != 0) {
+    return absl::InternalError(
+        fmt::format("the `dot` program failed (status {})", rc));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace lineagedb::cli

@@ -1,0 +1,340 @@
+#include "tools/cli/output.h"
+
+#include <cmath>
+#include <variant>
+
+#include "fmt/format.h"
+#include "tools/cli/common.h"
+
+namespace lineagedb::cli {
+
+// ---- JsonWriter ----
+
+void JsonWriter::Separate() {
+  if (need_comma_) out_.push_back(',');
+  need_comma_ = true;
+}
+
+JsonWriter& JsonWriter::BeginObject() {
+  Separate();
+  out_.push_back('{');
+  need_comma_ = false;
+  return *this;
+}
+
+JsonWriter& JsonWriter::EndObject() {
+  out_.push_back('}');
+  need_comma_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::BeginArray() {
+  Separate();
+  out_.push_back('[');
+  need_comma_ = false;
+  return *this;
+}
+
+JsonWriter& JsonWriter::EndArray() {
+  out_.push_back(']');
+  need_comma_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::Key(std::string_view key) {
+  Separate();
+  out_ += JsonQuote(key);
+  out_.push_back(':');
+  need_comma_ = false;
+  return *this;
+}
+
+JsonWriter& JsonWriter::String(std::string_view value) {
+  Separate();
+  out_ += JsonQuote(value);
+  return *this;
+}
+
+JsonWriter& JsonWriter::Int(int64_t value) {
+  Separate();
+  out_ += std::to_string(value);
+  return *this;
+}
+
+JsonWriter& JsonWriter::Double(double value) {
+  Separate();
+  if (std::isfinite(value)) {
+    out_ += fmt::format("{}", value);
+  } else {
+    out_ += "null";
+  }
+  return *this;
+}
+
+JsonWriter& JsonWriter::Bool(bool value) {
+  Separate();
+  out_ += value ? "true" : "false";
+  return *this;
+}
+
+JsonWriter& JsonWriter::Null() {
+  Separate();
+  out_ += "null";
+  return *this;
+}
+
+JsonWriter& JsonWriter::Raw(std::string_view json) {
+  Separate();
+  out_ += json;
+  return *this;
+}
+
+std::string JsonQuote(std::string_view text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20) {
+          out += fmt::format("\\u{:04x}", c);
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out.push_back('"');
+  return out;
+}
+
+// ---- Enums and values ----
+
+std::string_view ArtifactStateName(ArtifactState state) {
+  static constexpr std::string_view kNames[] = {
+      "UNKNOWN", "PENDING",   "LIVE",     "MARKED_FOR_DELETION",
+      "DELETED", "ABANDONED", "REFERENCE"};
+  const size_t i = static_cast<size_t>(state);
+  return i < std::size(kNames) ? kNames[i] : "UNKNOWN";
+}
+
+std::string_view ExecutionStateName(ExecutionState state) {
+  static constexpr std::string_view kNames[] = {
+      "UNKNOWN", "NEW", "RUNNING", "COMPLETE", "FAILED", "CACHED", "CANCELED"};
+  const size_t i = static_cast<size_t>(state);
+  return i < std::size(kNames) ? kNames[i] : "UNKNOWN";
+}
+
+std::string_view EventTypeName(EventType type) {
+  static constexpr std::string_view kNames[] = {
+      "UNKNOWN", "DECLARED_OUTPUT", "DECLARED_INPUT",  "INPUT",
+      "OUTPUT",  "INTERNAL_INPUT",  "INTERNAL_OUTPUT", "PENDING_OUTPUT"};
+  const size_t i = static_cast<size_t>(type);
+  return i < std::size(kNames) ? kNames[i] : "UNKNOWN";
+}
+
+std::string ValueText(const Value& value) {
+  switch (value.kind()) {
+    case PropertyKind::kInt:
+      return std::to_string(value.int_value());
+    case PropertyKind::kDouble:
+      return fmt::format("{}", value.double_value());
+    case PropertyKind::kString:
+      return value.string_value();
+    case PropertyKind::kStruct:
+      return value.struct_value().json;
+    case PropertyKind::kProto:
+      return fmt::format("<proto {}>", value.proto_value().type_url);
+    case PropertyKind::kBool:
+      return value.bool_value() ? "true" : "false";
+    case PropertyKind::kUnknown:
+      break;
+  }
+  return "";
+}
+
+void WriteValueJson(const Value& value, JsonWriter* json) {
+  switch (value.kind()) {
+    case PropertyKind::kInt:
+      json->Int(value.int_value());
+      return;
+    case PropertyKind::kDouble:
+      json->Double(value.double_value());
+      return;
+    case PropertyKind::kString:
+      json->String(value.string_value());
+      return;
+    case PropertyKind::kStruct:
+      json->Raw(value.struct_value().json);
+      return;
+    case PropertyKind::kProto:
+      json->BeginObject().Key("type_url").String(value.proto_value().type_url);
+      json->Key("bytes").Int(
+          static_cast<int64_t>(value.proto_value().bytes.size()));
+      json->EndObject();
+      return;
+    case PropertyKind::kBool:
+      json->Bool(value.bool_value());
+      return;
+    case PropertyKind::kUnknown:
+      break;
+  }
+  json->Null();
+}
+
+// ---- Nodes ----
+namespace {
+
+void WriteProperties(std::string_view key, const PropertyMap& props,
+                     JsonWriter* json) {
+  json->Key(key).BeginObject();
+  for (const auto& [name, value] : props) {
+    json->Key(name);
+    WriteValueJson(value, json);
+  }
+  json->EndObject();
+}
+
+// Fields every kind has, inside an open object.
+void WriteBaseJson(NodeKind kind, const NodeBase& node, JsonWriter* json) {
+  json->Key("kind").String(KindName(kind));
+  json->Key("id").Int(node.id);
+  json->Key("type").String(node.type);
+  json->Key("type_id").Int(node.type_id);
+  json->Key("name").String(node.name);
+  if (!node.external_id.empty()) {
+    json->Key("external_id").String(node.external_id);
+  }
+  WriteProperties("properties", node.properties, json);
+  WriteProperties("custom_properties", node.custom_properties, json);
+  json->Key("create_time_ms").Int(node.create_time_ms);
+  json->Key("last_update_time_ms").Int(node.last_update_time_ms);
+}
+
+std::string BaseDetailText(NodeKind kind, const NodeBase& node) {
+  std::string out = fmt::format("{}:{}\n  type: {}\n  name: {}\n",
+                                KindName(kind), node.id, node.type, node.name);
+  if (!node.external_id.empty()) {
+    out += fmt::format("  external_id: {}\n", node.external_id);
+  }
+  out += fmt::format("  create_time_ms: {}\n  last_update_time_ms: {}\n",
+                     node.create_time_ms, node.last_update_time_ms);
+  for (const auto& [name, value] : node.properties) {
+    out += fmt::format("  properties.{}: {}\n", name, ValueText(value));
+  }
+  for (const auto& [name, value] : node.custom_properties) {
+    out += fmt::format("  custom_properties.{}: {}\n", name, ValueText(value));
+  }
+  return out;
+}
+
+std::string BaseLine(NodeKind kind, const NodeBase& node) {
+  std::string line =
+      fmt::format("{:<16} {:<20}", RefText({kind, node.id}), node.type);
+  if (!node.name.empty()) line += " " + node.name;
+  return line;
+}
+
+}  // namespace
+
+void WriteNodeJson(const Artifact& node, JsonWriter* json) {
+  json->BeginObject();
+  WriteBaseJson(NodeKind::kArtifact, node, json);
+  json->Key("uri").String(node.uri);
+  json->Key("state").String(ArtifactStateName(node.state));
+  json->EndObject();
+}
+
+void WriteNodeJson(const Execution& node, JsonWriter* json) {
+  json->BeginObject();
+  WriteBaseJson(NodeKind::kExecution, node, json);
+  json->Key("state").String(ExecutionStateName(node.last_known_state));
+  json->EndObject();
+}
+
+void WriteNodeJson(const Context& node, JsonWriter* json) {
+  json->BeginObject();
+  WriteBaseJson(NodeKind::kContext, node, json);
+  json->EndObject();
+}
+
+void WriteEventJson(const Event& event, JsonWriter* json) {
+  json->BeginObject();
+  json->Key("artifact_id").Int(event.artifact_id);
+  json->Key("execution_id").Int(event.execution_id);
+  json->Key("type").String(EventTypeName(event.type));
+  json->Key("path").BeginArray();
+  for (const PathStep& step : event.path) {
+    if (const int64_t* index = std::get_if<int64_t>(&step.step)) {
+      json->Int(*index);
+    } else {
+      json->String(std::get<std::string>(step.step));
+    }
+  }
+  json->EndArray();
+  json->Key("time_ms").Int(event.time_ms);
+  json->EndObject();
+}
+
+void WriteTypeJson(const Type& type, JsonWriter* json) {
+  static constexpr std::string_view kPropertyKinds[] = {
+      "UNKNOWN", "INT", "DOUBLE", "STRING", "STRUCT", "PROTO", "BOOLEAN"};
+  json->BeginObject();
+  json->Key("kind").String(KindName(type.kind));
+  json->Key("id").Int(type.id);
+  json->Key("name").String(type.name);
+  if (!type.version.empty()) json->Key("version").String(type.version);
+  json->Key("properties").BeginObject();
+  for (const auto& [name, kind] : type.properties) {
+    const size_t i = static_cast<size_t>(kind);
+    json->Key(name).String(i < std::size(kPropertyKinds) ? kPropertyKinds[i]
+                                                         : "UNKNOWN");
+  }
+  json->EndObject();
+  json->EndObject();
+}
+
+std::string NodeDetailText(const Artifact& node) {
+  return BaseDetailText(NodeKind::kArtifact, node) +
+         fmt::format("  uri: {}\n  state: {}\n", node.uri,
+                     ArtifactStateName(node.state));
+}
+
+std::string NodeDetailText(const Execution& node) {
+  return BaseDetailText(NodeKind::kExecution, node) +
+         fmt::format("  state: {}\n",
+                     ExecutionStateName(node.last_known_state));
+}
+
+std::string NodeDetailText(const Context& node) {
+  return BaseDetailText(NodeKind::kContext, node);
+}
+
+std::string NodeLine(const Artifact& node) {
+  std::string line = BaseLine(NodeKind::kArtifact, node);
+  if (!node.uri.empty()) line += "  " + node.uri;
+  return line;
+}
+
+std::string NodeLine(const Execution& node) {
+  return BaseLine(NodeKind::kExecution, node) + "  " +
+         std::string(ExecutionStateName(node.last_known_state));
+}
+
+std::string NodeLine(const Context& node) {
+  return BaseLine(NodeKind::kContext, node);
+}
+
+}  // namespace lineagedb::cli

@@ -1,0 +1,89 @@
+// Rendering shared by the subcommands: a small JSON writer, nodes and
+// values as text and JSON, and lineage graphs as text, JSON, graphviz DOT
+// and (through the `dot` program) SVG.
+#ifndef LINEAGEDB_TOOLS_CLI_OUTPUT_H_
+#define LINEAGEDB_TOOLS_CLI_OUTPUT_H_
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lineagedb/lineage.h"
+#include "lineagedb/lineagedb.h"
+
+namespace lineagedb::cli {
+
+// Appends compact JSON to a string. The caller pairs Begin*/End* calls and
+// calls Key() before every value inside an object.
+class JsonWriter {
+ public:
+  JsonWriter& BeginObject();
+  JsonWriter& EndObject();
+  JsonWriter& BeginArray();
+  JsonWriter& EndArray();
+  JsonWriter& Key(std::string_view key);
+  JsonWriter& String(std::string_view value);
+  JsonWriter& Int(int64_t value);
+  JsonWriter& Double(double value);
+  JsonWriter& Bool(bool value);
+  JsonWriter& Null();
+  // Inserts already valid JSON text as one value.
+  JsonWriter& Raw(std::string_view json);
+
+  const std::string& str() const { return out_; }
+
+ private:
+  void Separate();
+  std::string out_;
+  bool need_comma_ = false;
+};
+
+// `text` as a quoted JSON string.
+std::string JsonQuote(std::string_view text);
+
+std::string_view ArtifactStateName(ArtifactState state);
+std::string_view ExecutionStateName(ExecutionState state);
+std::string_view EventTypeName(EventType type);
+
+// A property value for humans: numbers, strings as they are, structs as
+// their JSON, protos as their type URL.
+std::string ValueText(const Value& value);
+void WriteValueJson(const Value& value, JsonWriter* json);
+
+// Full records as JSON objects.
+void WriteNodeJson(const Artifact& node, JsonWriter* json);
+void WriteNodeJson(const Execution& node, JsonWriter* json);
+void WriteNodeJson(const Context& node, JsonWriter* json);
+void WriteEventJson(const Event& event, JsonWriter* json);
+void WriteTypeJson(const Type& type, JsonWriter* json);
+
+// Full records as indented text, one field a line.
+std::string NodeDetailText(const Artifact& node);
+std::string NodeDetailText(const Execution& node);
+std::string NodeDetailText(const Context& node);
+
+// One line: "artifact:7  Model  'name'  uri".
+std::string NodeLine(const Artifact& node);
+std::string NodeLine(const Execution& node);
+std::string NodeLine(const Context& node);
+
+// A lineage graph (nodes fetched) in each output format. `start` nodes are
+// marked in text and drawn bold in DOT.
+std::string GraphText(const LineageGraph& graph,
+                      const std::vector<NodeRef>& start);
+std::string GraphJson(const LineageGraph& graph);
+std::string GraphDot(const LineageGraph& graph,
+                     const std::vector<NodeRef>& start);
+
+// True if the graphviz `dot` program is on PATH.
+bool HaveDot();
+// Renders `dot` text to SVG with the `dot` program, into `path` (stdout when
+// empty). Errors: FAILED_PRECONDITION (dot is not installed), INTERNAL
+// (dot failed).
+Status DotToSvg(std::string_view dot, const std::string& path);
+
+}  // namespace lineagedb::cli
+
+#endif  // LINEAGEDB_TOOLS_CLI_OUTPUT_H_
