@@ -14,6 +14,7 @@
 #include "lineagedb/openlineage.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
+#include "tools/cli/demo_pipeline.h"
 #include "tools/cli/describe.h"
 #include "tools/cli/output.h"
 #include "util/status_macros.h"
@@ -99,9 +100,8 @@ class DemoCommand : public Command {
     RETURN_IF_ERROR(DatasetImpact());
     RETURN_IF_ERROR(FoodDeliveryUpstream());
     RETURN_IF_ERROR(Picture());
-    // ---- Cache hits (to come with execution caching) ----
-    // Section: "Which runs were cache hits, and what did they reuse?" goes
-    // here once the caching API (lineagedb/caching.h) lands.
+    RETURN_IF_ERROR(DemoCacheHit(store_, 8));
+    RETURN_IF_ERROR(DemoStaleSteps(store_, 9));
     std::cout << fmt::format(
         "\nTry next:\n"
         "  lineagedb --store {0} stats\n"

@@ -1,0 +1,16 @@
+// The demo's pipeline questions: would re-running a step be a cache hit,
+// and which steps does new data make stale (lineagedb/caching.h).
+#ifndef LINEAGEDB_TOOLS_CLI_DEMO_PIPELINE_H_
+#define LINEAGEDB_TOOLS_CLI_DEMO_PIPELINE_H_
+
+#include "lineagedb/lineagedb.h"
+
+namespace lineagedb::cli {
+
+// Prints sections `first` and `first` + 1 of the demo.
+Status DemoCacheHit(Store* store, int first);
+Status DemoStaleSteps(Store* store, int first);
+
+}  // namespace lineagedb::cli
+
+#endif  // LINEAGEDB_TOOLS_CLI_DEMO_PIPELINE_H_
