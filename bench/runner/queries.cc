@@ -190,7 +190,7 @@ StatusOr<int64_t> RunLineagedb(QueryKind kind, const QueryInput& in,
       auto r = GetNeighbors(store, {NodeKind::kArtifact, in.a},
                             Direction::kBidirectional);
       if (!r.ok()) return r.status();
-      return static_cast<int64_t>(r->size()) + 1;  // As the 1-hop subgraph.
+      return static_cast<int64_t>(r->size());  // Start excluded, as Size().
     }
     case QueryKind::kSubgraph5Hop:
       return Subgraph(store, in.a, 5);
