@@ -85,10 +85,12 @@ Status AdjacencyIndex::Save(const std::string& path, uint64_t seq) {
 
 StatusOr<std::unique_ptr<AdjacencyIndex>> AdjacencyIndex::Load(
     const std::string& path, uint64_t seq) {
-  std::ifstream f(path, std::ios::binary);
+  std::ifstream f(path, std::ios::binary | std::ios::ate);
   if (!f.good()) return absl::NotFoundError(StrCat("no index snapshot ", path));
-  std::string bytes((std::istreambuf_iterator<char>(f)),
-                    std::istreambuf_iterator<char>());
+  std::string bytes(static_cast<size_t>(f.tellg()), '\0');
+  f.seekg(0);
+  f.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!f.good()) return absl::DataLossError(StrCat("cannot read ", path));
   auto corrupt = [&](std::string_view why) {
     return absl::DataLossError(StrCat("index snapshot ", path, ": ", why));
   };
