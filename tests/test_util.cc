@@ -5,14 +5,16 @@
 #include <atomic>
 #include <cstdlib>
 
+#include "store/store_impl.h"
+
 namespace lineagedb::testing {
 
 TempDir::TempDir() {
   static std::atomic<int> counter{0};
   const char* base = std::getenv("TEST_TMPDIR");
-  std::filesystem::path root =
-      base != nullptr ? std::filesystem::path(base)
-                      : std::filesystem::temp_directory_path();
+  std::filesystem::path root = base != nullptr
+                                   ? std::filesystem::path(base)
+                                   : std::filesystem::temp_directory_path();
   path_ = (root / ("lineagedb_test_" + std::to_string(::getpid()) + "_" +
                    std::to_string(counter++)))
               .string();
@@ -29,6 +31,17 @@ void StoreTest::SetUp() {
   auto store = Store::Open(options_, store_path());
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   store_ = std::move(store).value();
+}
+
+Dump StoreTest::DumpStore() {
+  Dump out;
+  auto view = store_->impl()->kv()->NewReadView();
+  auto it = view->NewIterator("", "");
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    out.emplace(std::string(it->key()), std::string(it->value()));
+  }
+  EXPECT_TRUE(it->status().ok()) << it->status().ToString();
+  return out;
 }
 
 void StoreTest::Reopen() {

@@ -7,8 +7,11 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "lineagedb/lineagedb.h"
 
@@ -67,12 +70,40 @@ class TempDir {
   std::string path_;
 };
 
+// Ids of `nodes` (anything with an `id`), in order.
+template <typename N>
+std::vector<int64_t> IdsOf(const std::vector<N>& nodes) {
+  std::vector<int64_t> ids;
+  for (const N& n : nodes) ids.push_back(n.id);
+  return ids;
+}
+
+inline ArtifactAndEvent Pair(std::optional<Artifact> artifact,
+                             std::optional<Event> event) {
+  ArtifactAndEvent p;
+  p.artifact = std::move(artifact);
+  p.event = std::move(event);
+  return p;
+}
+
+inline NodeQuery OfContext(int64_t context_id) {
+  NodeQuery q;
+  q.context_id = context_id;
+  return q;
+}
+
+// Every key and value of a store, in key order.
+using Dump = std::map<std::string, std::string>;
+
 // A fixture with an open store in a fresh folder; Reopen() closes and opens
 // it again.
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override;
   void Reopen();
+  // Every key and value of store_, read through the internal key-value
+  // layer: two equal dumps mean the store is byte-for-byte the same.
+  Dump DumpStore();
   std::string store_path() const { return dir_.path() + "/store"; }
 
   TempDir dir_;

@@ -81,17 +81,7 @@ std::string FacetJson(const NodeBase& node, const std::string& key) {
 
 class IngesterTest : public testing::StoreTest {
  protected:
-  // Every key and value of the store, in key order.
-  std::vector<std::pair<std::string, std::string>> Dump() {
-    std::vector<std::pair<std::string, std::string>> out;
-    auto view = store_->impl()->kv()->NewReadView();
-    auto it = view->NewIterator("", "");
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      out.emplace_back(std::string(it->key()), std::string(it->value()));
-    }
-    EXPECT_OK(it->status());
-    return out;
-  }
+  testing::Dump Dump() { return DumpStore(); }
 
   // Ingests `document` in a fresh ingester and finishes; returns its summary.
   OpenLineageSummary Ingest(const std::string& document,

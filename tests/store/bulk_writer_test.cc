@@ -17,6 +17,11 @@
 namespace lineagedb {
 namespace {
 
+using ::lineagedb::testing::Dump;
+using ::lineagedb::testing::IdsOf;
+using ::lineagedb::testing::OfContext;
+using ::lineagedb::testing::Pair;
+
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
@@ -27,14 +32,6 @@ Event Ev(EventType type, int64_t artifact_id = 0) {
   e.type = type;
   e.time_ms = 1000;
   return e;
-}
-
-ArtifactAndEvent Pair(std::optional<Artifact> artifact,
-                      std::optional<Event> event) {
-  ArtifactAndEvent p;
-  p.artifact = std::move(artifact);
-  p.event = std::move(event);
-  return p;
 }
 
 BulkWriterOptions SmallBatches(size_t bytes) {

@@ -19,6 +19,11 @@
 namespace lineagedb {
 namespace {
 
+using ::lineagedb::testing::Dump;
+using ::lineagedb::testing::IdsOf;
+using ::lineagedb::testing::OfContext;
+using ::lineagedb::testing::Pair;
+
 constexpr int kExecutions = 300;
 constexpr int kReaders = 4;
 
@@ -27,14 +32,6 @@ Event Ev(EventType type, int64_t artifact_id = 0) {
   e.artifact_id = artifact_id;
   e.type = type;
   return e;
-}
-
-ArtifactAndEvent Pair(std::optional<Artifact> artifact,
-                      std::optional<Event> event) {
-  ArtifactAndEvent p;
-  p.artifact = std::move(artifact);
-  p.event = std::move(event);
-  return p;
 }
 
 class ConcurrencyTest : public testing::StoreTest {

@@ -11,6 +11,11 @@
 namespace lineagedb {
 namespace {
 
+using ::lineagedb::testing::Dump;
+using ::lineagedb::testing::IdsOf;
+using ::lineagedb::testing::OfContext;
+using ::lineagedb::testing::Pair;
+
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
@@ -37,24 +42,12 @@ PathStep Key(std::string k) { return PathStep{std::move(k)}; }
 
 // NodeQuery has members without default initializers, so designated
 // initializers would warn.
-NodeQuery OfContext(int64_t context_id) {
-  NodeQuery q;
-  q.context_id = context_id;
-  return q;
-}
 
 ListOptions Paging(int size, std::string token = "") {
   ListOptions options;
   options.max_result_size = size;
   options.page_token = std::move(token);
   return options;
-}
-
-template <typename N>
-std::vector<int64_t> IdsOf(const std::vector<N>& nodes) {
-  std::vector<int64_t> ids;
-  for (const N& n : nodes) ids.push_back(n.id);
-  return ids;
 }
 
 class EdgeTest : public testing::StoreTest {

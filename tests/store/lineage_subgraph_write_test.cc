@@ -14,11 +14,14 @@
 namespace lineagedb {
 namespace {
 
+using ::lineagedb::testing::Dump;
+using ::lineagedb::testing::IdsOf;
+using ::lineagedb::testing::OfContext;
+using ::lineagedb::testing::Pair;
+
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
-
-using Dump = std::map<std::string, std::string>;
 
 Event Ev(EventType type, int64_t artifact_id = 0, int64_t execution_id = 0) {
   Event e;
@@ -37,19 +40,6 @@ EventEdge Edge(std::optional<int> execution_index,
   edge.artifact_index = artifact_index;
   edge.event = std::move(event);
   return edge;
-}
-
-NodeQuery OfContext(int64_t context_id) {
-  NodeQuery q;
-  q.context_id = context_id;
-  return q;
-}
-
-template <typename N>
-std::vector<int64_t> IdsOf(const std::vector<N>& nodes) {
-  std::vector<int64_t> ids;
-  for (const N& n : nodes) ids.push_back(n.id);
-  return ids;
 }
 
 class LineageSubgraphWriteTest : public testing::StoreTest {
@@ -120,17 +110,6 @@ class LineageSubgraphWriteTest : public testing::StoreTest {
     auto got = store_->GetContextsOf<N>(id);
     EXPECT_TRUE(got.ok()) << got.status().ToString();
     return got.ok() ? IdsOf(*got) : std::vector<int64_t>{};
-  }
-
-  Dump DumpStore() {
-    Dump out;
-    auto view = store_->impl()->kv()->NewReadView();
-    auto it = view->NewIterator("", "");
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      out.emplace(std::string(it->key()), std::string(it->value()));
-    }
-    EXPECT_OK(it->status());
-    return out;
   }
 
   int64_t artifact_type_ = 0;

@@ -16,6 +16,11 @@
 namespace lineagedb {
 namespace {
 
+using ::lineagedb::testing::Dump;
+using ::lineagedb::testing::IdsOf;
+using ::lineagedb::testing::OfContext;
+using ::lineagedb::testing::Pair;
+
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
@@ -46,13 +51,6 @@ ListOptions Paging(int size, OrderBy by = OrderBy::kId, bool ascending = true,
   options.ascending = ascending;
   options.page_token = std::move(token);
   return options;
-}
-
-template <typename N>
-std::vector<int64_t> IdsOf(const std::vector<N>& nodes) {
-  std::vector<int64_t> ids;
-  for (const N& n : nodes) ids.push_back(n.id);
-  return ids;
 }
 
 // The ids of `nodes` in the order a list call must return them: by the sort

@@ -14,12 +14,15 @@
 namespace lineagedb {
 namespace {
 
+using ::lineagedb::testing::Dump;
+using ::lineagedb::testing::IdsOf;
+using ::lineagedb::testing::OfContext;
+using ::lineagedb::testing::Pair;
+
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::IsSupersetOf;
 using ::testing::UnorderedElementsAre;
-
-using Dump = std::map<std::string, std::string>;
 
 Event Ev(EventType type, int64_t artifact_id = 0, int64_t execution_id = 0) {
   Event e;
@@ -28,27 +31,6 @@ Event Ev(EventType type, int64_t artifact_id = 0, int64_t execution_id = 0) {
   e.type = type;
   e.time_ms = 1000;
   return e;
-}
-
-ArtifactAndEvent Pair(std::optional<Artifact> artifact,
-                      std::optional<Event> event) {
-  ArtifactAndEvent p;
-  p.artifact = std::move(artifact);
-  p.event = std::move(event);
-  return p;
-}
-
-NodeQuery OfContext(int64_t context_id) {
-  NodeQuery q;
-  q.context_id = context_id;
-  return q;
-}
-
-template <typename N>
-std::vector<int64_t> IdsOf(const std::vector<N>& nodes) {
-  std::vector<int64_t> ids;
-  for (const N& n : nodes) ids.push_back(n.id);
-  return ids;
 }
 
 class PutExecutionTest : public testing::StoreTest {
@@ -126,18 +108,6 @@ class PutExecutionTest : public testing::StoreTest {
     auto page = store_->List<N>(OfContext(context_id), options);
     EXPECT_TRUE(page.ok()) << page.status().ToString();
     return page.ok() ? IdsOf(page->items) : std::vector<int64_t>{};
-  }
-
-  // Every key and value of the store.
-  Dump DumpStore() {
-    Dump out;
-    auto view = store_->impl()->kv()->NewReadView();
-    auto it = view->NewIterator("", "");
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      out.emplace(std::string(it->key()), std::string(it->value()));
-    }
-    EXPECT_OK(it->status());
-    return out;
   }
 
   int64_t artifact_type_ = 0;
