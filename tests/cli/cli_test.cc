@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <string>
 
@@ -102,7 +103,7 @@ TEST_F(CliTest, InitAndStatsOnEmptyStore) {
 TEST_F(CliTest, EverySubcommandHasHelp) {
   for (const char* sub :
        {"init", "stats", "check", "ingest", "get", "list", "lineage", "path",
-        "impact", "diff", "export", "demo"}) {
+        "impact", "diff", "export", "cache", "stale", "demo"}) {
     CliResult r = RunRaw(std::string(sub) + " --help");
     EXPECT_EQ(r.code, 0) << sub << ": " << r.err;
     EXPECT_THAT(r.out, HasSubstr(sub)) << sub;
@@ -217,17 +218,62 @@ TEST_F(CliTest, DemoRunsAndPrintsItsSections) {
         "== 3. Where did the latest pushed model come from?",
         "== 4. Which models does a dataset affect?", "== 5. Why does",
         "== 6. Upstream of food_delivery:public.popular_orders_day_of_week",
-        "== 7. A picture"}) {
+        "== 7. A picture", "== 8. Would re-running the latest Trainer",
+        "== 9. New data arrives"}) {
     EXPECT_THAT(r.out, HasSubstr(section));
   }
   EXPECT_THAT(r.out, HasSubstr("executions/s"));
   EXPECT_THAT(r.out, HasSubstr("12 runs of 12 jobs, 11 datasets"));
   EXPECT_THAT(r.out, HasSubstr("wrote "));
+  EXPECT_THAT(r.out, HasSubstr("cache HIT"));
+  EXPECT_THAT(r.out, HasSubstr("cache MISS"));
+  EXPECT_THAT(r.out, HasSubstr("stale, in the order to re-run them: "
+                               "StatisticsGen SchemaGen Transform Trainer"));
   EXPECT_TRUE(fs::exists(store_ / "latest_model_lineage.svg") ||
               fs::exists(store_ / "latest_model_lineage.dot"));
   // The demo's store passes the check.
   CliResult check = Run("check");
   EXPECT_EQ(check.code, 0) << check.out;
+}
+
+// The demo records the latest Trainer's fingerprint (code version
+// trainer:1.0) and lands a new span, so both questions have answers.
+TEST_F(CliTest, CacheLookupAndStaleSteps) {
+  CliResult demo = Run("demo --small");
+  ASSERT_EQ(demo.code, 0) << demo.err;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(
+      demo.out, m, std::regex(R"(execution:(\d+) \(Trainer\), 3 inputs)")));
+  const std::string trainer = m[1];
+  ASSERT_TRUE(std::regex_search(
+      demo.out, m,
+      std::regex(R"(new Examples artifact:(\d+) from execution:(\d+))")));
+  const std::string examples = m[1];
+  const std::string example_gen = m[2];
+
+  CliResult r = Run("cache lookup --execution " + trainer +
+                    " --code-version trainer:1.0");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("cache hit"));
+  EXPECT_THAT(r.out, HasSubstr("model -> artifact:"));
+  // Another code version is another fingerprint: a miss, exit 1.
+  EXPECT_EQ(Run("cache lookup --execution " + trainer).code, 1);
+  EXPECT_EQ(
+      Run("cache lookup --fingerprint 00000000000000000000000000000000").code,
+      1);
+  EXPECT_EQ(Run("cache lookup").code, 2);
+  EXPECT_EQ(Run("cache evict --fingerprint ab").code, 2);
+
+  r = Run("--json get execution " + example_gen);
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_TRUE(
+      std::regex_search(r.out, m, std::regex(R"("context_ids":\[(\d+)\])")))
+      << r.out;
+  r = Run("stale --context " + std::string(m[1]) + " --artifact " + examples);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("stale: StatisticsGen"));
+  EXPECT_THAT(r.out, HasSubstr("valid: ExampleGen"));
+  EXPECT_EQ(Run("stale --context 999999 --artifact " + examples).code, 1);
 }
 
 TEST_F(CliTest, QueriesOnTheDemoStore) {

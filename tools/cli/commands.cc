@@ -17,6 +17,8 @@ std::vector<std::unique_ptr<Command>> AllCommands() {
   commands.push_back(NewImpactCommand());
   commands.push_back(NewDiffCommand());
   commands.push_back(NewExportCommand());
+  commands.push_back(NewCacheCommand());
+  commands.push_back(NewStaleCommand());
   commands.push_back(NewDemoCommand());
   return commands;
 }

@@ -16,6 +16,8 @@ std::unique_ptr<Command> NewGetCommand();
 std::unique_ptr<Command> NewListCommand();
 std::unique_ptr<Command> NewLineageCommand();
 std::unique_ptr<Command> NewPathCommand();
+std::unique_ptr<Command> NewCacheCommand();
+std::unique_ptr<Command> NewStaleCommand();
 std::unique_ptr<Command> NewImpactCommand();
 std::unique_ptr<Command> NewDiffCommand();
 std::unique_ptr<Command> NewExportCommand();

@@ -36,9 +36,10 @@ std::string SlotOf(const Event& e) {
   return "";
 }
 
-// The cache key of an execution as an orchestrator would build it: its
-// type, its inputs by slot, its properties as parameters.
-StatusOr<CacheKey> KeyOf(Store* store, const Execution& e) {
+}  // namespace
+
+StatusOr<CacheKey> CacheKeyOf(Store* store, const Execution& e,
+                              std::string_view code_version) {
   CacheKey key;
   key.execution_type_id = e.type_id;
   ASSIGN_OR_RETURN(std::vector<Event> events,
@@ -49,16 +50,14 @@ StatusOr<CacheKey> KeyOf(Store* store, const Execution& e) {
     }
   }
   key.parameters = e.properties;
-  key.code_version = "trainer:1.0";
+  key.code_version = std::string(code_version);
   return key;
 }
-
-}  // namespace
 
 Status DemoCacheHit(Store* store, int n) {
   Heading(n, "Would re-running the latest Trainer be a cache hit?");
   ASSIGN_OR_RETURN(Execution trainer, Latest(store, "Trainer"));
-  ASSIGN_OR_RETURN(CacheKey key, KeyOf(store, trainer));
+  ASSIGN_OR_RETURN(CacheKey key, CacheKeyOf(store, trainer, "trainer:1.0"));
   ASSIGN_OR_RETURN(std::string fingerprint, Fingerprint(key));
   // Record the fingerprint as the orchestrator would have when it ran.
   trainer.fingerprint = fingerprint;

@@ -3,9 +3,16 @@
 #ifndef LINEAGEDB_TOOLS_CLI_DEMO_PIPELINE_H_
 #define LINEAGEDB_TOOLS_CLI_DEMO_PIPELINE_H_
 
+#include "lineagedb/caching.h"
 #include "lineagedb/lineagedb.h"
 
 namespace lineagedb::cli {
+
+// The cache key an orchestrator would build for execution `e`: its type,
+// its inputs by slot (first key of the event path), its properties as the
+// parameters, and `code_version`.
+StatusOr<CacheKey> CacheKeyOf(Store* store, const Execution& e,
+                              std::string_view code_version);
 
 // Prints sections `first` and `first` + 1 of the demo.
 Status DemoCacheHit(Store* store, int first);

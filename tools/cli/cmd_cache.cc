@@ -1,0 +1,142 @@
+// `lineagedb cache lookup` and `lineagedb stale`: the caching questions of
+// lineagedb/caching.h from the command line.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "fmt/format.h"
+#include "lineagedb/caching.h"
+#include "tools/cli/commands.h"
+#include "tools/cli/common.h"
+#include "tools/cli/demo_pipeline.h"
+#include "util/status_macros.h"
+
+namespace lineagedb::cli {
+namespace {
+
+class CacheCommand : public Command {
+ public:
+  std::string_view name() const override { return "cache"; }
+  std::string_view help() const override {
+    return "cache lookup: the newest usable COMPLETE execution with a "
+           "fingerprint (given, or computed from --execution's type, inputs "
+           "and properties)";
+  }
+  void AddOptions(CLI::App* app) override {
+    app->add_option("action", action_, "lookup")->required();
+    app->add_option("--fingerprint", fingerprint_, "32 hex digits");
+    app->add_option("--execution", execution_,
+                    "Compute the fingerprint of this execution id");
+    app->add_option("--code-version", code_version_,
+                    "Code version in the computed fingerprint");
+  }
+
+  Status Run(const GlobalOptions& global) override {
+    if (action_ != "lookup") {
+      return UsageError(fmt::format("unknown cache action '{}'", action_));
+    }
+    if (fingerprint_.empty() == (execution_ == 0)) {
+      return UsageError("give exactly one of --fingerprint and --execution");
+    }
+    ASSIGN_OR_RETURN(std::unique_ptr<Store> store,
+                     OpenStore(global, /*create=*/false));
+    if (execution_ != 0) {
+      ASSIGN_OR_RETURN(std::vector<Execution> e,
+                       store->GetByIds<Execution>({execution_}));
+      if (e.empty()) {
+        return absl::NotFoundError(fmt::format("no execution {}", execution_));
+      }
+      ASSIGN_OR_RETURN(CacheKey key,
+                       CacheKeyOf(store.get(), e[0], code_version_));
+      ASSIGN_OR_RETURN(fingerprint_, Fingerprint(key));
+    }
+    ASSIGN_OR_RETURN(CachedExecution hit,
+                     FindCachedExecution(store.get(), fingerprint_));
+    if (global.json) {
+      std::cout << fmt::format("{{\"fingerprint\":\"{}\",\"execution\":{},",
+                               fingerprint_, hit.execution.id)
+                << "\"outputs\":{";
+      bool first = true;
+      for (const auto& [slot, artifacts] : hit.outputs) {
+        std::cout << (first ? "" : ",") << fmt::format("\"{}\":[", slot);
+        for (size_t i = 0; i < artifacts.size(); ++i) {
+          std::cout << (i ? "," : "") << artifacts[i].id;
+        }
+        std::cout << "]";
+        first = false;
+      }
+      std::cout << "}}\n";
+      return absl::OkStatus();
+    }
+    std::cout << fmt::format("cache hit for {}: execution:{} ({})\n",
+                             fingerprint_, hit.execution.id,
+                             hit.execution.type);
+    for (const auto& [slot, artifacts] : hit.outputs) {
+      for (const Artifact& a : artifacts) {
+        std::cout << fmt::format("  {} -> artifact:{} {}\n", slot, a.id, a.uri);
+      }
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  std::string action_;
+  std::string fingerprint_;
+  int64_t execution_ = 0;
+  std::string code_version_;
+};
+
+class StaleCommand : public Command {
+ public:
+  std::string_view name() const override { return "stale"; }
+  std::string_view help() const override {
+    return "Steps of a pipeline made stale by a new artifact, in the order to "
+           "re-run them";
+  }
+  void AddOptions(CLI::App* app) override {
+    app->add_option("--context", context_, "Pipeline context id")->required();
+    app->add_option("--artifact", artifact_, "The newly arrived artifact id")
+        ->required();
+  }
+
+  Status Run(const GlobalOptions& global) override {
+    ASSIGN_OR_RETURN(std::unique_ptr<Store> store,
+                     OpenStore(global, /*create=*/false));
+    ASSIGN_OR_RETURN(StaleSteps steps,
+                     GetStaleSteps(store.get(), context_, artifact_));
+    auto names = [](const std::vector<PipelineStep>& list, bool json) {
+      std::string out;
+      for (const PipelineStep& s : list) {
+        if (!out.empty()) out += json ? "," : " ";
+        out += json ? fmt::format("{{\"type\":\"{}\",\"latest_execution\":{}}}",
+                                  s.execution_type, s.latest_execution_id)
+                    : fmt::format("{}(execution:{})", s.execution_type,
+                                  s.latest_execution_id);
+      }
+      return out;
+    };
+    if (global.json) {
+      std::cout << fmt::format("{{\"stale\":[{}],\"valid\":[{}]}}\n",
+                               names(steps.stale, true),
+                               names(steps.valid, true));
+    } else {
+      std::cout << "stale: " << names(steps.stale, false) << "\n"
+                << "valid: " << names(steps.valid, false) << "\n";
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  int64_t context_ = 0;
+  int64_t artifact_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> NewCacheCommand() {
+  return std::make_unique<CacheCommand>();
+}
+std::unique_ptr<Command> NewStaleCommand() {
+  return std::make_unique<StaleCommand>();
+}
+
+}  // namespace lineagedb::cli
