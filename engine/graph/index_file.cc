@@ -23,6 +23,7 @@ void Append(std::string* out, const T& v) {
 
 template <typename T>
 void AppendVector(std::string* out, const std::vector<T>& v) {
+  if (v.empty()) return;  // data() may be null.
   out->append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
 }
 
@@ -41,6 +42,7 @@ class Reader {
   bool ReadVector(uint64_t n, std::vector<T>* v) {
     if (n > in_.size() / sizeof(T)) return false;
     v->resize(n);
+    if (n == 0) return true;  // memcpy of a null data() is undefined.
     std::memcpy(v->data(), in_.data(), n * sizeof(T));
     in_.remove_prefix(n * sizeof(T));
     return true;
