@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "util/json_string.h"
 
 namespace lineagedb::bench {
 namespace {
@@ -56,20 +57,7 @@ std::string PerUnit(int64_t bytes, int64_t units) {
 }
 
 std::string JsonString(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
+  return lineagedb::JsonString(s);
 }
 
 Status WriteFile(const std::string& path, const std::string& text) {

@@ -5,6 +5,7 @@
 
 #include "fmt/format.h"
 #include "tools/cli/common.h"
+#include "util/json_string.h"
 
 namespace lineagedb::cli {
 
@@ -89,36 +90,7 @@ JsonWriter& JsonWriter::Raw(std::string_view json) {
   return *this;
 }
 
-std::string JsonQuote(std::string_view text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          out += fmt::format("\\u{:04x}", c);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out.push_back('"');
-  return out;
-}
+std::string JsonQuote(std::string_view text) { return JsonString(text); }
 
 // ---- Enums and values ----
 
