@@ -117,6 +117,11 @@ class MlmdSqlite {
       const std::vector<std::pair<Artifact, Event>>& pairs,
       const std::vector<Context>& contexts);
 
+  // Sets the state of artifact `id` (MLMD: put_artifacts with the artifact
+  // read back and its state changed), bumping its update time.
+  // Errors: NOT_FOUND.
+  Status SetArtifactState(int64_t id, ArtifactState state);
+
   // ---- Point lookups (type name and properties filled in) ----
 
   // Errors: NOT_FOUND.
@@ -158,6 +163,39 @@ class MlmdSqlite {
   // `artifact_id`, which itself is not included.
   StatusOr<std::vector<int64_t>> UpstreamArtifactsOfType(
       int64_t artifact_id, std::string_view type_name);
+
+  // ---- Pipeline questions, asked the way an orchestrator asks MLMD ----
+
+  // The custom execution property PutExecution stores Execution::fingerprint
+  // under (TFX keeps its cache key in MLMD as metadata of the execution).
+  static constexpr const char* kCacheKeyProperty = "__cache_key__";
+
+  struct CachedRun {
+    Execution execution;
+    std::vector<Artifact> outputs;  // In id order, properties read.
+  };
+  // The newest (highest id) COMPLETE execution whose cache key property is
+  // `fingerprint` and whose outputs are all usable (none DELETED, ABANDONED
+  // or MARKED_FOR_DELETION): one query on the property index (MLMD's
+  // get_executions with a filter query), the candidates' rows, then per
+  // candidate newest first its events and its output artifacts by id.
+  // Errors: NOT_FOUND (none).
+  StatusOr<CachedRun> FindCachedExecution(std::string_view fingerprint);
+
+  // The steps of pipeline context `context_id` made stale by
+  // `new_artifact_id`, as the ids of their latest executions, sorted; with
+  // lineagedb::GetStaleSteps' semantics (a step is an execution type; its
+  // latest execution is its newest COMPLETE or CACHED one, else its newest;
+  // stale = read an older artifact of the new one's slot, or an output of a
+  // stale step). Per execution
+  // type one query on Association joined with Execution, newest first (a
+  // type without executions in the context scans the context's
+  // associations); then the latest executions' events, the producers of
+  // their inputs and the producers' types, one query each.
+  // Errors: NOT_FOUND (unknown context or artifact), FAILED_PRECONDITION
+  // (the artifact has no producing execution).
+  StatusOr<std::vector<int64_t>> StaleSteps(int64_t context_id,
+                                            int64_t new_artifact_id);
 
   // ---- The same answers, each from one recursive CTE ----
   // Ids and events only: `artifacts` and `executions` stay empty. The

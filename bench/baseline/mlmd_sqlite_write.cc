@@ -125,8 +125,30 @@ StatusOr<int64_t> MlmdSqlite::InsertExecution(const Execution& e,
     MLMD_RETURN_IF_ERROR(stmt.Run());
   }
   MLMD_ASSIGN_OR_RETURN(const int64_t id, LastInsertId());
-  MLMD_RETURN_IF_ERROR(InsertProperties(NodeKind::kExecution, id, e));
+  if (e.fingerprint.empty()) {
+    MLMD_RETURN_IF_ERROR(InsertProperties(NodeKind::kExecution, id, e));
+  } else {
+    Execution keyed = e;
+    keyed.custom_properties[kCacheKeyProperty] = Value(e.fingerprint);
+    MLMD_RETURN_IF_ERROR(InsertProperties(NodeKind::kExecution, id, keyed));
+  }
   return id;
+}
+
+Status MlmdSqlite::SetArtifactState(int64_t id, ArtifactState state) {
+  MLMD_ASSIGN_OR_RETURN(
+      sqlite3_stmt * raw,
+      Prepare("UPDATE `Artifact` SET `state` = ?1,"
+              " `last_update_time_since_epoch` = ?2 WHERE `id` = ?3;"));
+  Stmt stmt(db_, raw);
+  stmt.BindInt(1, static_cast<int>(state));
+  stmt.BindInt(2, NowMs());
+  stmt.BindInt(3, id);
+  MLMD_RETURN_IF_ERROR(stmt.Run());
+  if (sqlite3_changes(db_) == 0) {
+    return absl::NotFoundError(absl::StrCat("artifact ", id));
+  }
+  return absl::OkStatus();
 }
 
 StatusOr<int64_t> MlmdSqlite::PutContext(const Context& c, int64_t now_ms) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "lineagedb/caching.h"
 #include "lineagedb/lineage.h"
 
 namespace lineagedb::bench {
@@ -14,7 +15,8 @@ const std::vector<QueryKind>& AllQueryKinds() {
       QueryKind::kNeighbors1Hop,     QueryKind::kUpstreamModel,
       QueryKind::kDownstreamDataset, QueryKind::kSubgraph5Hop,
       QueryKind::kDatasetsOfModel,   QueryKind::kLookupById,
-      QueryKind::kLookupByTypeName,  QueryKind::kIsUpstream};
+      QueryKind::kLookupByTypeName,  QueryKind::kIsUpstream,
+      QueryKind::kCacheLookup,       QueryKind::kStaleSteps};
   return *kKinds;
 }
 
@@ -42,6 +44,10 @@ std::string QueryKindName(QueryKind kind) {
       return "lookup_by_type_name";
     case QueryKind::kIsUpstream:
       return "is_upstream";
+    case QueryKind::kCacheLookup:
+      return "cache_lookup";
+    case QueryKind::kStaleSteps:
+      return "stale_steps";
   }
   return "unknown";
 }
@@ -64,6 +70,10 @@ std::string QueryKindTitle(QueryKind kind) {
       return "Point lookup by (type, name)";
     case QueryKind::kIsUpstream:
       return "Reachability: is dataset X upstream of model Y";
+    case QueryKind::kCacheLookup:
+      return "Cache lookup: the newest usable run with a fingerprint";
+    case QueryKind::kStaleSteps:
+      return "Stale steps of a pipeline after a new data span";
   }
   return "unknown";
 }
@@ -82,7 +92,9 @@ std::string SystemName(System system) {
 
 bool Supports(System system, QueryKind kind) {
   if (system != System::kSqliteCte) return true;
-  return kind != QueryKind::kLookupById && kind != QueryKind::kLookupByTypeName;
+  return kind != QueryKind::kLookupById &&
+         kind != QueryKind::kLookupByTypeName &&
+         kind != QueryKind::kCacheLookup && kind != QueryKind::kStaleSteps;
 }
 
 namespace {
@@ -120,9 +132,24 @@ StatusOr<std::vector<QueryInput>> SampleInputs(QueryKind kind,
       catalog.datasets.empty()) {
     return absl::FailedPreconditionError("the graph has no models or datasets");
   }
+  if ((kind == QueryKind::kCacheLookup && catalog.fingerprints.empty()) ||
+      (kind == QueryKind::kStaleSteps && catalog.new_spans.empty())) {
+    return std::vector<QueryInput>{};
+  }
   std::vector<QueryInput> inputs(static_cast<size_t>(n));
   for (QueryInput& in : inputs) {
     switch (kind) {
+      case QueryKind::kCacheLookup:
+        in.fingerprint =
+            catalog.fingerprints[rng.Below(catalog.fingerprints.size())];
+        break;
+      case QueryKind::kStaleSteps: {
+        const auto& [pipeline, artifact] =
+            catalog.new_spans[rng.Below(catalog.new_spans.size())];
+        in.a = pipeline;
+        in.b = artifact;
+        break;
+      }
       case QueryKind::kUpstreamModel:
       case QueryKind::kDatasetsOfModel:
         in.a = PickTenth(catalog.models, /*newest=*/true, rng);
@@ -219,6 +246,20 @@ StatusOr<int64_t> RunLineagedb(QueryKind kind, const QueryInput& in,
       if (!r.ok()) return r.status();
       return *r ? 1 : 0;
     }
+    case QueryKind::kCacheLookup: {
+      auto r = FindCachedExecution(store, in.fingerprint);
+      if (!r.ok()) return r.status();
+      int64_t outputs = 0;
+      for (const auto& [slot, artifacts] : r->outputs) {
+        outputs += static_cast<int64_t>(artifacts.size());
+      }
+      return outputs;
+    }
+    case QueryKind::kStaleSteps: {
+      auto r = GetStaleSteps(store, in.a, in.b);
+      if (!r.ok()) return r.status();
+      return static_cast<int64_t>(r->stale.size());
+    }
   }
   return absl::InternalError("unknown query kind");
 }
@@ -277,6 +318,16 @@ StatusOr<int64_t> RunSqlite(bool cte, QueryKind kind, const QueryInput& in,
       return in.a != in.b && std::binary_search(ids.begin(), ids.end(), in.a)
                  ? 1
                  : 0;
+    }
+    case QueryKind::kCacheLookup: {
+      auto r = db->FindCachedExecution(in.fingerprint);
+      if (!r.ok()) return r.status();
+      return static_cast<int64_t>(r->outputs.size());
+    }
+    case QueryKind::kStaleSteps: {
+      auto r = db->StaleSteps(in.a, in.b);
+      if (!r.ok()) return r.status();
+      return static_cast<int64_t>(r->size());
     }
   }
   return absl::InternalError("unknown query kind");

@@ -26,6 +26,8 @@ enum class QueryKind {
   kLookupById,         // One artifact by id.
   kLookupByTypeName,   // One artifact by (type, name).
   kIsUpstream,         // Is dataset X upstream of model Y (half are).
+  kCacheLookup,        // The cached run of a sampled fingerprint.
+  kStaleSteps,         // A pipeline's steps made stale by a new data span.
 };
 
 // The systems compared: lineagedb; MLMD's breadth-first loop of queries on
@@ -46,23 +48,37 @@ bool Supports(System system, QueryKind kind);
 // One sampled query: artifact `a` (the start, or the possible ancestor of
 // IsUpstream), artifact `b` (IsUpstream's descendant), and for
 // kLookupByTypeName the type and name of `a`.
+// kStaleSteps: pipeline context `a`, new artifact `b`. kCacheLookup: the
+// fingerprint.
 struct QueryInput {
   int64_t a = 0;
   int64_t b = 0;
   std::string type;
   std::string name;
+  std::string fingerprint;
 };
+
+// Writes `count` new data spans (a COMPLETE ExampleGen execution with a new
+// Examples output in a pipeline's context), spread over the catalog's
+// pipelines, into `store` and, if not null, `db`, with the same ids in
+// both; records them in catalog->new_spans. No pipelines: writes nothing.
+// Errors: from the stores; INTERNAL (the two stores assigned different ids).
+Status AddNewSpans(Store* store, baseline::MlmdSqlite* db,
+                   GraphCatalog* catalog, int count);
 
 // `n` inputs of `kind`, a pure function of the catalog and `rng`, except
 // that kIsUpstream picks true ancestors from `store` (outside any timing).
 // Models are drawn from the newest 10% of models, datasets from the oldest
-// 10% of datasets, other starts from all artifacts.
+// 10% of datasets, other starts from all artifacts; fingerprints and new
+// spans uniformly from the catalog's. Empty when the catalog has no inputs
+// for `kind` (no fingerprints or new spans).
 StatusOr<std::vector<QueryInput>> SampleInputs(QueryKind kind,
                                                const GraphCatalog& catalog,
                                                Store* store, gen::Rng& rng,
                                                int n);
 
-// Runs one query on `system` and returns the answer's size. `db` is used by
+// Runs one query on `system` and returns the answer's size (kCacheLookup:
+// the cached run's outputs; kStaleSteps: the stale steps). `db` is used by
 // the SQLite systems, `store` by lineagedb.
 StatusOr<int64_t> RunQuery(System system, QueryKind kind,
                            const QueryInput& input, const GraphCatalog& catalog,

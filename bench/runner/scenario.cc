@@ -31,6 +31,9 @@ struct RunState {
   std::string sqlite_path;
 };
 
+// New data spans written before the queries (kStaleSteps' inputs).
+constexpr int kNewSpans = 64;
+
 gen::SinkOptions ProgressOptions(Progress* progress) {
   gen::SinkOptions options;
   options.progress_every = 1000;
@@ -194,6 +197,7 @@ Status RunQueries(RunState& s) {
     ASSIGN_OR_RETURN(std::vector<QueryInput> all,
                      SampleInputs(kind, s.catalog, s.store.get(), rng,
                                   s.config.warmup + s.config.queries));
+    if (all.empty()) continue;  // Nothing to ask this graph.
     const std::vector<QueryInput> warmup(all.begin(),
                                          all.begin() + s.config.warmup);
     const std::vector<QueryInput> timed(all.begin() + s.config.warmup,
@@ -237,6 +241,8 @@ StatusOr<BenchReport> RunScenario(const RunConfig& config) {
 
   RETURN_IF_ERROR(IngestLineagedb(s));
   if (!config.skip_baselines) RETURN_IF_ERROR(IngestSqlite(s));
+  RETURN_IF_ERROR(
+      AddNewSpans(s.store.get(), s.db.get(), &s.catalog, kNewSpans));
   RETURN_IF_ERROR(RunQueries(s));
   s.report.peak_rss_bytes = PeakRssBytes();
 

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "absl/strings/str_cat.h"
+#include "lineagedb/caching.h"
 
 namespace lineagedb::bench {
 
@@ -86,6 +87,16 @@ NamingGenerator::NamingGenerator(std::unique_ptr<gen::Generator> inner,
   model_type_ = shape == Shape::kTfx ? "Model" : "Data";
 }
 
+int64_t NamingGenerator::ExecutionTypeNumber(const std::string& type) {
+  if (execution_types_.empty()) {
+    for (const Type& t : inner_->Types()) {
+      if (t.kind == NodeKind::kExecution) execution_types_.push_back(t.name);
+    }
+  }
+  auto it = std::find(execution_types_.begin(), execution_types_.end(), type);
+  return 1 + (it - execution_types_.begin());
+}
+
 uint8_t NamingGenerator::TypeIndex(const std::string& type) {
   auto& types = catalog_->artifact_types;
   auto it = std::find(types.begin(), types.end(), type);
@@ -94,8 +105,52 @@ uint8_t NamingGenerator::TypeIndex(const std::string& type) {
   return static_cast<uint8_t>(types.size() - 1);
 }
 
+namespace {
+
+// The fingerprint of a step, as a caching orchestrator would compute it.
+// The type is named by `type_number`, the same in every store (type ids are
+// not).
+std::string StepFingerprint(const gen::GenStep& step, int64_t type_number) {
+  CacheKey key;
+  key.execution_type_id = type_number;
+  key.parameters = step.execution.properties;
+  key.code_version = "v1";
+  for (size_t i = 0; i < step.pairs.size(); ++i) {
+    const auto& event = step.pairs[i].event;
+    if (!event.has_value() || event->type != EventType::kInput) continue;
+    CacheKeyInput& in = key.inputs.emplace_back();
+    in.artifact_id = step.artifact_ids[i];
+    for (const PathStep& p : event->path) {
+      if (const auto* slot = std::get_if<std::string>(&p.step)) {
+        in.slot = *slot;
+        break;
+      }
+    }
+  }
+  StatusOr<std::string> fp = Fingerprint(key);
+  return fp.ok() ? *std::move(fp) : std::string();
+}
+
+}  // namespace
+
 bool NamingGenerator::Next(gen::GenStep* step) {
   if (!inner_->Next(step)) return false;
+  step->execution.fingerprint =
+      StepFingerprint(*step, ExecutionTypeNumber(step->execution.type));
+  if (catalog_ != nullptr) {
+    if (step->execution.last_known_state == ExecutionState::kComplete &&
+        step->execution_id % kFingerprintSample == 0 &&
+        !step->execution.fingerprint.empty()) {
+      catalog_->fingerprints.push_back(step->execution.fingerprint);
+    }
+    for (size_t i = 0; i < step->contexts.size(); ++i) {
+      const int64_t id = step->context_ids[i];
+      if (step->contexts[i].type == "pipeline" &&
+          (catalog_->pipelines.empty() || catalog_->pipelines.back() < id)) {
+        catalog_->pipelines.push_back(id);
+      }
+    }
+  }
   for (size_t i = 0; i < step->pairs.size(); ++i) {
     if (!step->pairs[i].artifact.has_value()) continue;
     Artifact& artifact = *step->pairs[i].artifact;

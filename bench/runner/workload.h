@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "bench/gen/generator.h"
@@ -44,10 +45,20 @@ struct GraphCatalog {
   std::vector<int64_t> models;
   std::vector<int64_t> datasets;
   std::string dataset_type;  // Type name of `datasets`.
+  // Ids of the pipeline contexts (TFX: type "pipeline"; DAG: none).
+  std::vector<int64_t> pipelines;
+  // Fingerprints of every kFingerprintSample-th COMPLETE execution.
+  std::vector<std::string> fingerprints;
+  // (pipeline context, new Examples artifact) pairs added after ingest by
+  // AddNewSpans, the stale-step queries' inputs.
+  std::vector<std::pair<int64_t, int64_t>> new_spans;
   int64_t artifacts() const {
     return static_cast<int64_t>(artifact_type.size());
   }
 };
+
+// One in this many COMPLETE executions has its fingerprint sampled.
+inline constexpr int64_t kFingerprintSample = 64;
 
 // The name the benchmark gives artifact `id` (generators leave artifacts
 // unnamed; the (type, name) lookups need names).
@@ -57,8 +68,12 @@ std::string ArtifactName(int64_t id);
 StatusOr<std::unique_ptr<gen::Generator>> NewScenarioGenerator(
     const Scenario& scenario, uint64_t seed);
 
-// Wraps a generator: names every new artifact ArtifactName(id) and, if
-// `catalog` is not null, records it there. Types are bound on the inner
+// Wraps a generator: names every new artifact ArtifactName(id), gives every
+// execution the fingerprint of its type (by position among the
+// generator's types), inputs (slot and id) and properties
+// (lineagedb::Fingerprint, code version "v1"), and, if `catalog`
+// is not null, records the artifacts, pipelines and sampled fingerprints
+// there. Types are bound on the inner
 // generator: call gen::PutTypes(inner(), store) before any sink; the sink's
 // own BindTypeIds on the wrapper is then a no-op with the same ids.
 class NamingGenerator : public gen::Generator {
@@ -73,10 +88,13 @@ class NamingGenerator : public gen::Generator {
 
  private:
   uint8_t TypeIndex(const std::string& type);
+  // 1-based position of execution type `type` among inner()->Types().
+  int64_t ExecutionTypeNumber(const std::string& type);
 
   std::unique_ptr<gen::Generator> inner_;
   GraphCatalog* catalog_;
   std::string model_type_;
+  std::vector<std::string> execution_types_;
 };
 
 }  // namespace lineagedb::bench

@@ -63,6 +63,8 @@ void CheckReport(const BenchReport& report) {
   }
   EXPECT_TRUE(report.mismatch_examples.empty());
   for (QueryKind kind : AllQueryKinds()) {
+    // A DAG has no pipelines, so no new spans to ask about.
+    if (kind == QueryKind::kStaleSteps && report.shape == "dag") continue;
     for (System system : AllSystems()) {
       if (!Supports(system, kind)) continue;
       EXPECT_TRUE(seen.count({QueryKindName(kind), SystemName(system)}))
@@ -74,6 +76,7 @@ void CheckReport(const BenchReport& report) {
     if (r.kind == "lookup_by_id" || r.kind == "lookup_by_type_name") {
       EXPECT_EQ(r.mean_result_size, 1.0) << r.kind;
     }
+    if (r.kind == "cache_lookup") EXPECT_GE(r.mean_result_size, 1.0);
     if (r.kind == "upstream_model" || r.kind == "subgraph_5hop") {
       EXPECT_GT(r.mean_result_size, 1.0) << r.kind;
     }
