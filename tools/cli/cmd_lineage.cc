@@ -1,9 +1,10 @@
 // `lineagedb lineage`: the lineage subgraph around a node, as text, JSON,
-// DOT or SVG.
+// DOT or SVG; with --column, the column lineage of a dataset column.
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "fmt/format.h"
+#include "lineagedb/openlineage.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
 #include "tools/cli/output.h"
@@ -12,22 +13,98 @@
 namespace lineagedb::cli {
 namespace {
 
+constexpr char kColumnHelp[] =
+    R"(Column lineage (--column NS:NAME:FIELD --up|--down [--hops N]):
+  The column is split at its last two ':' (FIELD after the last, NAME before
+  it, NS the rest), so a namespace may hold ':' and "://"
+  ("postgres://db:5432:public.orders:id"); NAME and FIELD may not. The edges
+  come from the datasets' OpenLineage columnLineage facets (the newest
+  version carrying one), hop by hop, each column expanded once; --hops
+  defaults to -1 (no limit). Text: one line an edge,
+  "hop N: NS:NAME:FIELD <- NS:NAME:FIELD" upstream ("->" downstream), near
+  column first, then the transformation in brackets if known. --json: an
+  array of {"hop","from","to","transformation"}, from and to being
+  {"namespace","name","field"} (data flows from -> to).)";
+
+// "NS:NAME:FIELD", split at the last two ':'. UsageError if a part is empty.
+StatusOr<ColumnRef> ParseColumn(std::string_view spec) {
+  const size_t last = spec.rfind(':');
+  const size_t middle = last == std::string_view::npos || last == 0
+                            ? std::string_view::npos
+                            : spec.rfind(':', last - 1);
+  if (middle == std::string_view::npos || middle == 0 || middle + 1 == last ||
+      last + 1 == spec.size()) {
+    return UsageError(fmt::format(
+        "bad column '{}' (expected NS:NAME:FIELD, see --help)", spec));
+  }
+  return ColumnRef{std::string(spec.substr(0, middle)),
+                   std::string(spec.substr(middle + 1, last - middle - 1)),
+                   std::string(spec.substr(last + 1))};
+}
+
+std::string ColumnText(const ColumnRef& c) {
+  return fmt::format("{}:{}:{}", c.ns, c.name, c.field);
+}
+
+void WriteColumnJson(const ColumnRef& c, JsonWriter* json) {
+  json->BeginObject().Key("namespace").String(c.ns).Key("name").String(c.name);
+  json->Key("field").String(c.field).EndObject();
+}
+
+std::string ColumnEdgesJson(const std::vector<ColumnEdge>& edges) {
+  JsonWriter json;
+  json.BeginArray();
+  for (const ColumnEdge& e : edges) {
+    json.BeginObject().Key("hop").Int(e.hop).Key("from");
+    WriteColumnJson(e.from, &json);
+    json.Key("to");
+    WriteColumnJson(e.to, &json);
+    json.Key("transformation").String(e.transformation).EndObject();
+  }
+  json.EndArray();
+  return json.str() + "\n";
+}
+
+std::string ColumnEdgesText(const ColumnRef& start, bool up,
+                            const std::vector<ColumnEdge>& edges) {
+  std::string text =
+      fmt::format("column lineage of {}, {}: {} edges\n", ColumnText(start),
+                  up ? "upstream" : "downstream", edges.size());
+  for (const ColumnEdge& e : edges) {
+    text +=
+        fmt::format("hop {}: {} {} {}", e.hop, ColumnText(up ? e.to : e.from),
+                    up ? "<-" : "->", ColumnText(up ? e.from : e.to));
+    if (!e.transformation.empty()) {
+      text += fmt::format("  [{}]", e.transformation);
+    }
+    text += "\n";
+  }
+  return text;
+}
+
 class LineageCommand : public Command {
  public:
   std::string_view name() const override { return "lineage"; }
   std::string_view help() const override {
     return "Lineage subgraph of a node (artifact:ID, execution:ID or "
-           "NAMESPACE:NAME)";
+           "NAMESPACE:NAME), or column lineage (--column NS:NAME:FIELD)";
   }
   void AddOptions(CLI::App* app) override {
-    app->add_option("node", node_, "Starting node")->required();
+    app->add_option("node", node_, "Starting node (not with --column)");
+    app->add_option("--column", column_,
+                    "Column lineage of NS:NAME:FIELD (with --up or --down)");
+    app->footer(kColumnHelp);
     auto* up = app->add_flag("--up", up_, "Upstream only (where it came from)");
     auto* down =
         app->add_flag("--down", down_, "Downstream only (what it affects)");
     auto* both = app->add_flag("--both", both_, "Both directions (default)");
     up->excludes(down)->excludes(both);
     down->excludes(both);
-    app->add_option("--hops", hops_, "Maximum hops")->capture_default_str();
+    hops_option_ =
+        app->add_option(
+               "--hops", hops_,
+               "Maximum hops; with --column the default is -1 (no limit)")
+            ->capture_default_str();
     app->add_option("--end", ends_, "Do not walk past this node (repeatable)");
     app->add_flag("--exclude-ending", exclude_ending_,
                   "Leave the ending nodes out of the result");
@@ -38,6 +115,8 @@ class LineageCommand : public Command {
   }
 
   Status Run(const GlobalOptions& global) override {
+    if (!column_.empty()) return RunColumn(global);
+    if (node_.empty()) return UsageError("give a node or --column");
     std::string format = global.json ? "json" : format_;
     if (format != "text" && format != "json" && format != "dot" &&
         format != "svg") {
@@ -82,7 +161,34 @@ class LineageCommand : public Command {
   }
 
  private:
+  Status RunColumn(const GlobalOptions& global) {
+    if (!node_.empty()) return UsageError("give a node or --column, not both");
+    if (!up_ && !down_) return UsageError("--column needs --up or --down");
+    if (!ends_.empty() || exclude_ending_ || max_nodes_ != 0) {
+      return UsageError(
+          "--end, --exclude-ending and --max-nodes do not apply to --column");
+    }
+    const bool json = global.json || format_ == "json";
+    if (!json && format_ != "text") {
+      return UsageError("--column writes text or json");
+    }
+    if (hops_ < -1) return UsageError("--hops must be >= 0, or -1 (no limit)");
+    ASSIGN_OR_RETURN(ColumnRef start, ParseColumn(column_));
+    ASSIGN_OR_RETURN(std::unique_ptr<Store> store,
+                     OpenStore(global, /*create=*/false));
+    const int hops = hops_option_->count() > 0 ? hops_ : -1;
+    ASSIGN_OR_RETURN(
+        std::vector<ColumnEdge> edges,
+        GetColumnLineage(store.get(), start,
+                         up_ ? Direction::kUpstream : Direction::kDownstream,
+                         hops));
+    return WriteOutput(output_, json ? ColumnEdgesJson(edges)
+                                     : ColumnEdgesText(start, up_, edges));
+  }
+
   std::string node_;
+  std::string column_;
+  CLI::Option* hops_option_ = nullptr;
   bool up_ = false;
   bool down_ = false;
   bool both_ = false;

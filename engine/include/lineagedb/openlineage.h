@@ -2,7 +2,8 @@
 // DatasetEvent, mapped onto lineagedb's model as schema/OPENLINEAGE.md
 // describes (job -> execution type and context, run -> execution, dataset
 // -> artifact, inputs/outputs -> events, parent run -> parent context,
-// facets kept as custom properties).
+// facets kept as custom properties), and column-level lineage read from
+// the stored columnLineage facets.
 //
 // Events of one run are merged additively; ingesting an event twice changes
 // nothing. A bad event (malformed JSON, missing required fields, a facet
@@ -17,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lineagedb/lineage.h"
 #include "lineagedb/lineagedb.h"
 
 namespace lineagedb {
@@ -66,6 +68,63 @@ class OpenLineageIngester {
 // it; while it lives it is the store's only writer.
 StatusOr<std::unique_ptr<OpenLineageIngester>> NewOpenLineageIngester(
     Store* store, const OpenLineageOptions& options = {});
+
+// A column of an OpenLineage dataset: the dataset's namespace and name, and
+// the field (column) name, as a columnLineage facet's inputFields name them.
+struct ColumnRef {
+  std::string ns;
+  std::string name;
+  std::string field;
+  friend auto operator<=>(const ColumnRef&, const ColumnRef&) = default;
+};
+
+// One column lineage edge: column `from` feeds column `to` (the direction of
+// the data, whichever way the query walks).
+struct ColumnEdge {
+  ColumnRef from;
+  ColumnRef to;
+  // The hop of the edge's far end from the start: 1 for the edges touching
+  // the start, 2 for the next ones, and so on.
+  int hop = 0;
+  // How `from` becomes `to`, empty if the facet does not say: the inputField's
+  // `transformations`, each "TYPE[/SUBTYPE][: description][ (masking)]",
+  // joined by "; "; failing those, the output field's deprecated
+  // `transformationType` and `transformationDescription` as "TYPE: text".
+  std::string transformation;
+  friend bool operator==(const ColumnEdge&, const ColumnEdge&) = default;
+};
+
+// The column lineage of `start`, read from the `facet.columnLineage`
+// properties of the openlineage.Dataset artifacts (schema/OPENLINEAGE.md).
+// kUpstream: the columns feeding `start` (hop 1: the inputFields of start's
+// field in its dataset's facet; hop 2: their inputFields; ...). kDownstream:
+// the columns `start` feeds, hop by hop. Each column is expanded once, so
+// cycles end; every edge out of an expanded column is returned once (a
+// duplicate (from, to) pair of one facet keeps its first transformation).
+// Edges are ordered by hop, then by the far end's (ns, name, field), then by
+// the near end's. max_hops -1 is unbounded; 0 gives no edges.
+//
+// A dataset with several artifacts (versions) is read from the newest one
+// that carries a columnLineage facet (latest event_time property, then
+// highest id). A column named by a facet whose dataset has no artifact is
+// returned but has no lineage of its own; the start's field need not appear
+// in any schema.
+//
+// Cost: one paged scan of all openlineage.Dataset artifacts (each page is
+// its own snapshot). Upstream parses only the facets of the datasets the
+// walk reaches; downstream parses every chosen facet to build the reverse
+// map. Memory: one page of artifacts, every dataset's (ns, name), the chosen
+// facets and the links read from them.
+//
+// Errors: INVALID_ARGUMENT (an empty ns, name or field; a direction other
+// than kUpstream/kDownstream; max_hops < -1; a facet the walk reads that is
+// not a columnLineage object of the spec's shape: the message names the
+// dataset, its artifact and the offending path), NOT_FOUND (no dataset
+// artifact with start's namespace and name), storage errors.
+StatusOr<std::vector<ColumnEdge>> GetColumnLineage(Store* store,
+                                                   const ColumnRef& start,
+                                                   Direction direction,
+                                                   int max_hops = -1);
 
 }  // namespace lineagedb
 
