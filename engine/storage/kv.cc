@@ -3,6 +3,7 @@
 
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
@@ -36,6 +37,9 @@ Status FromRocks(const rocksdb::Status& s, std::string_view context) {
   return absl::InternalError(msg);
 }
 
+// Key bytes the prefix Bloom filters cover: a tag and a big-endian id.
+constexpr size_t kPrefixBytes = 9;
+
 class RocksIterator final : public Iterator {
  public:
   RocksIterator(rocksdb::DB* db, const rocksdb::Snapshot* snap,
@@ -43,6 +47,10 @@ class RocksIterator final : public Iterator {
       : lower_(std::move(lower)), upper_(std::move(upper)) {
     rocksdb::ReadOptions ro;
     ro.snapshot = snap;
+    // A scan within one key prefix (see kPrefixBytes) consults the prefix
+    // Bloom filters and skips tables without the prefix; wider scans stay
+    // in total order.
+    ro.auto_prefix_mode = true;
     lower_slice_ = rocksdb::Slice(lower_);
     ro.iterate_lower_bound = &lower_slice_;
     if (!upper_.empty()) {
@@ -204,6 +212,13 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  // Point reads find their key in a data block by hash, not binary search.
+  table.data_block_index_type =
+      rocksdb::BlockBasedTableOptions::kDataBlockBinaryAndHash;
+  // Filters also hold each key's first kPrefixBytes (a tag and the id the
+  // family is keyed by: a node's edges, a fingerprint's executions), so a
+  // scan of one node's edges skips every table that has none.
+  ro.prefix_extractor.reset(rocksdb::NewCappedPrefixTransform(kPrefixBytes));
   // Index and filter blocks live with their open table, not in the block
   // cache: a whole-file filter of a large SST can outgrow a cache shard, and
   // then every Get would read it from disk again.
