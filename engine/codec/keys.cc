@@ -189,6 +189,12 @@ std::string ExecutionByFingerprintPrefix(std::string_view fingerprint) {
   return k;
 }
 
+std::string MaxIdKey(std::string_view prefix) {
+  std::string k(prefix);
+  k.append(8, '\xff');
+  return k;
+}
+
 std::string PrefixEnd(std::string_view prefix) {
   std::string end(prefix);
   while (!end.empty()) {

@@ -105,6 +105,12 @@ std::string ExecutionByFingerprintPrefix(std::string_view fingerprint);
 // there is none (prefix all 0xff).
 std::string PrefixEnd(std::string_view prefix);
 
+// `prefix` followed by the largest id: SeekForPrev to it lands on the
+// highest-id key of a family keyed by prefix + id, and stays within the
+// prefix (which lets the storage use its prefix filters; SeekToLast on the
+// prefix's range cannot).
+std::string MaxIdKey(std::string_view prefix);
+
 // Parsed forms. Each Parse* returns false if `key` is not of its family.
 struct ParsedNodeKey {
   NodeKind kind;

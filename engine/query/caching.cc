@@ -6,6 +6,7 @@
 #include "codec/coding.h"
 #include "codec/keys.h"
 #include "codec/records.h"
+#include "graph/adjacency_index.h"
 #include "store/node_rows.h"
 #include "store/store_impl.h"
 #include "util/status_macros.h"
@@ -51,23 +52,54 @@ StatusOr<std::vector<Event>> OutputEvents(const storage::ReadView& view,
   return out;
 }
 
-// The cached execution `id` if it is COMPLETE with every output usable.
-StatusOr<std::optional<CachedExecution>> TryCached(
+// The execution `row` as a cache hit on outputs `events` (with their
+// artifacts' rows, in the same order), or nullopt if an output is unusable.
+std::optional<CachedExecution> Assemble(StoreImpl* impl, NodeRow row,
+                                        std::vector<Event> events,
+                                        std::vector<NodeRow> artifacts) {
+  for (const NodeRow& a : artifacts) {
+    if (!Usable(static_cast<ArtifactState>(a.state))) return std::nullopt;
+  }
+  std::vector<size_t> order(events.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return std::make_pair(SlotOf(events[a]), IndexOf(events[a])) <
+           std::make_pair(SlotOf(events[b]), IndexOf(events[b]));
+  });
+  impl->FillTypeNames(&artifacts);
+  CachedExecution out;
+  for (size_t i : order) {
+    out.outputs[SlotOf(events[i])].push_back(
+        store::FromRow<Artifact>(std::move(artifacts[i])));
+  }
+  std::vector<NodeRow> exec = {std::move(row)};
+  impl->FillTypeNames(&exec);
+  out.execution = store::FromRow<Execution>(std::move(exec[0]));
+  return out;
+}
+
+Status ParseFingerprintKey(std::string_view key, int64_t* id) {
+  if (!codec::ParseTrailingId(key, id)) {
+    return absl::DataLossError(StrCat("bad fingerprint key ", codec::Hex(key)));
+  }
+  return absl::OkStatus();
+}
+
+bool IsComplete(const NodeRow& row) {
+  return static_cast<ExecutionState>(row.state) == ExecutionState::kComplete;
+}
+
+// The cached execution `id` if it is COMPLETE with every output usable,
+// reading its output events by a prefix scan.
+StatusOr<std::optional<CachedExecution>> TryCachedByScan(
     StoreImpl* impl, const storage::ReadView& view, int64_t id) {
   const std::string key = codec::NodeKey(NodeKind::kExecution, id);
   std::string value;
   RETURN_IF_ERROR(view.Get(key, &value));
   NodeRow row;
   RETURN_IF_ERROR(codec::DecodeNode(key, value, &row));
-  if (static_cast<ExecutionState>(row.state) != ExecutionState::kComplete) {
-    return std::nullopt;
-  }
+  if (!IsComplete(row)) return std::nullopt;
   ASSIGN_OR_RETURN(std::vector<Event> events, OutputEvents(view, id));
-  std::stable_sort(events.begin(), events.end(),
-                   [](const Event& a, const Event& b) {
-                     return std::make_pair(SlotOf(a), IndexOf(a)) <
-                            std::make_pair(SlotOf(b), IndexOf(b));
-                   });
   std::vector<std::string> keys;
   for (const Event& e : events) {
     keys.push_back(codec::NodeKey(NodeKind::kArtifact, e.artifact_id));
@@ -75,24 +107,58 @@ StatusOr<std::optional<CachedExecution>> TryCached(
   std::vector<std::string> values;
   std::vector<bool> found;
   RETURN_IF_ERROR(view.MultiGet(keys, &values, &found));
-  CachedExecution out;
   std::vector<NodeRow> rows(keys.size());
   for (size_t i = 0; i < keys.size(); ++i) {
     if (!found[i]) return std::nullopt;
     RETURN_IF_ERROR(codec::DecodeNode(keys[i], values[i], &rows[i]));
-    if (!Usable(static_cast<ArtifactState>(rows[i].state))) {
-      return std::nullopt;
+  }
+  return Assemble(impl, std::move(row), std::move(events), std::move(rows));
+}
+
+// The same, with the output edges taken from the adjacency index so that
+// the execution, its output events and their artifacts are one MultiGet.
+// The index gets a commit's edges all at once, after the commit: when it
+// has no output of `id`, or an event it lists is not in `view`, the answer
+// comes from TryCachedByScan.
+StatusOr<std::optional<CachedExecution>> TryCached(
+    StoreImpl* impl, const storage::ReadView& view, int64_t id) {
+  std::vector<graph::Neighbor> outs;
+  if (auto index = impl->graph_index()) {
+    auto lock = index->LockShared();
+    RETURN_IF_ERROR(index->Neighbors(
+        graph::MakeVertex(NodeKind::kExecution, id), graph::Dir::kDown, &outs));
+  }
+  if (outs.empty()) return TryCachedByScan(impl, view, id);
+  const size_t n = outs.size();
+  std::vector<std::string> keys;
+  keys.reserve(1 + 2 * n);
+  keys.push_back(codec::NodeKey(NodeKind::kExecution, id));
+  for (const graph::Neighbor& o : outs) {
+    keys.push_back(codec::EventKey(codec::Tag::kEventByExecution, id, o.type,
+                                   graph::IdOf(o.vertex)));
+  }
+  for (const graph::Neighbor& o : outs) {
+    keys.push_back(codec::NodeKey(NodeKind::kArtifact, graph::IdOf(o.vertex)));
+  }
+  std::vector<std::string> values;
+  std::vector<bool> found;
+  RETURN_IF_ERROR(view.MultiGet(keys, &values, &found));
+  if (!found[0]) return TryCachedByScan(impl, view, id);
+  NodeRow row;
+  RETURN_IF_ERROR(codec::DecodeNode(keys[0], values[0], &row));
+  if (!IsComplete(row)) return std::nullopt;
+  std::vector<Event> events(n);
+  std::vector<NodeRow> artifacts(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (!found[1 + i] || !found[1 + n + i]) {
+      return TryCachedByScan(impl, view, id);
     }
+    RETURN_IF_ERROR(codec::DecodeEvent(keys[1 + i], values[1 + i], &events[i]));
+    RETURN_IF_ERROR(
+        codec::DecodeNode(keys[1 + n + i], values[1 + n + i], &artifacts[i]));
   }
-  impl->FillTypeNames(&rows);
-  for (size_t i = 0; i < rows.size(); ++i) {
-    out.outputs[SlotOf(events[i])].push_back(
-        store::FromRow<Artifact>(std::move(rows[i])));
-  }
-  std::vector<NodeRow> exec = {std::move(row)};
-  impl->FillTypeNames(&exec);
-  out.execution = store::FromRow<Execution>(std::move(exec[0]));
-  return out;
+  return Assemble(impl, std::move(row), std::move(events),
+                  std::move(artifacts));
 }
 
 }  // namespace
@@ -105,19 +171,33 @@ StatusOr<CachedExecution> FindCachedExecution(Store* store,
   StoreImpl* impl = store->impl();
   auto view = impl->kv()->NewReadView();
   const std::string prefix = codec::ExecutionByFingerprintPrefix(fingerprint);
+  // Newest first: ids grow with time. A fingerprint has few executions (a
+  // step re-runs only when the cache missed), so a forward scan, which the
+  // prefix filters make cheap, collects them; past kForwardIds the rest is
+  // walked backwards from the end.
+  constexpr size_t kForwardIds = 64;
   auto it = view->Scan(prefix);
-  // Newest first: ids grow with time.
-  for (it->SeekToLast(); it->Valid(); it->Prev()) {
-    int64_t id;
-    if (!codec::ParseTrailingId(it->key(), &id)) {
-      return absl::DataLossError(
-          StrCat("bad fingerprint key ", codec::Hex(it->key())));
-    }
-    ASSIGN_OR_RETURN(std::optional<CachedExecution> cached,
-                     TryCached(impl, *view, id));
-    if (cached.has_value()) return std::move(*cached);
+  std::vector<int64_t> ids;
+  for (it->SeekToFirst(); it->Valid() && ids.size() < kForwardIds; it->Next()) {
+    RETURN_IF_ERROR(ParseFingerprintKey(it->key(), &ids.emplace_back()));
   }
   RETURN_IF_ERROR(it->status());
+  if (it->Valid()) {  // More than kForwardIds: from the newest down.
+    ids.clear();
+    for (it->SeekForPrev(codec::MaxIdKey(prefix)); it->Valid(); it->Prev()) {
+      RETURN_IF_ERROR(ParseFingerprintKey(it->key(), &ids.emplace_back()));
+      ASSIGN_OR_RETURN(std::optional<CachedExecution> cached,
+                       TryCached(impl, *view, ids.back()));
+      if (cached.has_value()) return std::move(*cached);
+    }
+    RETURN_IF_ERROR(it->status());
+    ids.clear();
+  }
+  for (auto id = ids.rbegin(); id != ids.rend(); ++id) {
+    ASSIGN_OR_RETURN(std::optional<CachedExecution> cached,
+                     TryCached(impl, *view, *id));
+    if (cached.has_value()) return std::move(*cached);
+  }
   return absl::NotFoundError(
       StrCat("no usable COMPLETE execution with fingerprint ", fingerprint));
 }

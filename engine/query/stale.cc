@@ -67,7 +67,8 @@ class PipelineReader {
           codec::ContextExecutionByTypePrefix(context, type);
       auto in_type = view_->Scan(type_prefix);
       int64_t chosen = 0;
-      for (in_type->SeekToLast(); in_type->Valid(); in_type->Prev()) {
+      for (in_type->SeekForPrev(codec::MaxIdKey(type_prefix)); in_type->Valid();
+           in_type->Prev()) {
         int64_t id;
         codec::ParseTrailingId(in_type->key(), &id);
         if (chosen == 0) chosen = id;

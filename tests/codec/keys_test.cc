@@ -201,6 +201,17 @@ TEST(KeysTest, CacheIndexKeysKeepTheirOrder) {
   EXPECT_FALSE(StartsWith(f, ExecutionByFingerprintPrefix("ab")));
   EXPECT_LT(ExecutionByFingerprintKey("abc", 7),
             ExecutionByFingerprintKey("abc", 8));
+  // MaxIdKey seeks backwards to the newest of both families.
+  for (const std::string& prefix : {ExecutionByFingerprintPrefix("abc"),
+                                    ContextExecutionByTypePrefix(5, 3)}) {
+    const std::string max = MaxIdKey(prefix);
+    EXPECT_TRUE(StartsWith(max, prefix));
+    EXPECT_LT(max, PrefixEnd(prefix));
+  }
+  EXPECT_GE(MaxIdKey(ExecutionByFingerprintPrefix("abc")),
+            ExecutionByFingerprintKey("abc", INT64_MAX));
+  EXPECT_GE(MaxIdKey(ContextExecutionByTypePrefix(5, 3)),
+            ContextExecutionByTypeKey(5, 3, INT64_MAX));
 }
 
 TEST(KeysTest, PrefixEndBoundsThePrefix) {

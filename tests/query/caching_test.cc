@@ -246,6 +246,46 @@ TEST_F(CachingTest, DeletedOutputIsNeverACacheHit) {
   EXPECT_NE(second["Trainer"].outputs["model"], model.id);
 }
 
+// A fingerprint written by many COMPLETE executions (the cache bypassed):
+// the newest usable one wins, past the forward-scan window too, with and
+// without the adjacency index.
+TEST_F(CachingTest, NewestUsableOfManyExecutionsWithOneFingerprint) {
+  for (const bool use_index : {true, false}) {
+    SCOPED_TRACE(use_index ? "index" : "prefix scans");
+    options_.use_graph_index = use_index;
+    Reopen();
+    const std::string fp = use_index ? "fp-index" : "fp-scans";
+    std::vector<int64_t> models;
+    for (int i = 0; i < 70; ++i) {
+      Execution e;
+      e.type_id = execution_types_["Trainer"];
+      e.last_known_state = ExecutionState::kComplete;
+      e.fingerprint = fp;
+      Artifact model;
+      model.type_id = artifact_types_["Model"];
+      Event out;
+      out.type = EventType::kOutput;
+      out.path = {{std::string("model")}, {int64_t{0}}};
+      ASSERT_OK_AND_ASSIGN(
+          auto r, store_->PutExecution(e, {testing::Pair(model, out)}, {}));
+      models.push_back(r.artifact_ids[0]);
+    }
+    ASSERT_OK_AND_ASSIGN(CachedExecution hit,
+                         FindCachedExecution(store_.get(), fp));
+    EXPECT_EQ(hit.outputs["model"].at(0).id, models.back());
+    // The three newest lose their model: the fourth newest is the hit.
+    for (int k = 1; k <= 3; ++k) {
+      ASSERT_OK_AND_ASSIGN(
+          auto a, store_->GetByIds<Artifact>({models[models.size() - k]}));
+      a[0].state = ArtifactState::kDeleted;
+      ASSERT_OK(store_->Put<Artifact>(a).status());
+    }
+    ASSERT_OK_AND_ASSIGN(hit, FindCachedExecution(store_.get(), fp));
+    EXPECT_EQ(hit.outputs["model"].at(0).id, models[models.size() - 4]);
+    EXPECT_EQ(hit.execution.fingerprint, fp);
+  }
+}
+
 TEST(FingerprintTest, IndependentOfInputOrderAndSensitiveToEveryPart) {
   CacheKey a;
   a.execution_type_id = 7;
