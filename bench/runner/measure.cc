@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <system_error>
 
@@ -86,6 +87,29 @@ int64_t PathBytes(const std::string& path) {
     if (it->is_regular_file(ec)) {
       total += static_cast<int64_t>(it->file_size(ec));
     }
+  }
+  return total;
+}
+
+int64_t ReadThrough(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::vector<char> buf(1 << 20);
+  int64_t total = 0;
+  auto read_file = [&](const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    while (in.read(buf.data(), static_cast<std::streamsize>(buf.size())) ||
+           in.gcount() > 0) {
+      total += in.gcount();
+    }
+  };
+  std::error_code ec;
+  if (fs::is_regular_file(path, ec)) {
+    read_file(path);
+    return total;
+  }
+  for (auto it = fs::recursive_directory_iterator(path, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file(ec)) read_file(it->path());
   }
   return total;
 }

@@ -59,6 +59,10 @@ int64_t PeakRssBytes();
 // directory; 0 if `path` does not exist.
 int64_t PathBytes(const std::string& path);
 
+// Reads every regular file under `path` (or the file `path`) once, so that
+// the OS page cache holds it; returns the bytes read.
+int64_t ReadThrough(const std::string& path);
+
 // "1.23 M", "45.6 K", "789": a count with a metric suffix.
 std::string HumanCount(double value);
 // "12.3 MiB": a byte count with a binary suffix.

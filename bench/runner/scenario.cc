@@ -243,6 +243,12 @@ StatusOr<BenchReport> RunScenario(const RunConfig& config) {
   if (!config.skip_baselines) RETURN_IF_ERROR(IngestSqlite(s));
   RETURN_IF_ERROR(
       AddNewSpans(s.store.get(), s.db.get(), &s.catalog, kNewSpans));
+  // Both systems start their queries from a warm OS page cache: the store
+  // ingested first would otherwise have been evicted by the later ingest.
+  const Clock::time_point warm_start = Clock::now();
+  ReadThrough(data.string());
+  s.report.phases.emplace_back("read stores into the OS cache",
+                               SecondsSince(warm_start));
   RETURN_IF_ERROR(RunQueries(s));
   s.report.peak_rss_bytes = PeakRssBytes();
 
