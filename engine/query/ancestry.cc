@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "absl/container/flat_hash_set.h"
 #include "lineagedb/lineage.h"
 #include "query/lineage_internal.h"
 #include "query/walk.h"
@@ -20,6 +21,53 @@ using graph::VertexId;
 
 VertexId ToVertex(NodeRef n) { return graph::MakeVertex(n.kind, n.id); }
 NodeRef ToRef(VertexId v) { return {graph::KindOf(v), graph::IdOf(v)}; }
+
+// A set of vertices that stays a plain array while small (a linear scan of
+// a few dozen ids beats hashing) and becomes a hash set past kSmall.
+class VisitedSet {
+ public:
+  void Reset(VertexId first) {
+    small_.clear();
+    large_.clear();
+    small_.push_back(first);
+  }
+  bool Contains(VertexId v) const {
+    if (!large_.empty()) return large_.contains(v);
+    return std::find(small_.begin(), small_.end(), v) != small_.end();
+  }
+  // False if `v` was already in the set.
+  bool Insert(VertexId v) {
+    if (!large_.empty()) return large_.insert(v).second;
+    if (std::find(small_.begin(), small_.end(), v) != small_.end()) {
+      return false;
+    }
+    if (small_.size() < kSmall) {
+      small_.push_back(v);
+      return true;
+    }
+    large_.insert(small_.begin(), small_.end());
+    return large_.insert(v).second;
+  }
+
+ private:
+  static constexpr size_t kSmall = 32;
+  std::vector<VertexId> small_;
+  absl::flat_hash_set<VertexId> large_;
+};
+
+// IsUpstream's buffers: the two sides' visited sets and frontiers.
+struct SearchScratch {
+  void Reset(VertexId from, VertexId to) {
+    seen[0].Reset(from);
+    seen[1].Reset(to);
+    frontier[0].assign(1, from);
+    frontier[1].assign(1, to);
+  }
+  VisitedSet seen[2];
+  std::vector<VertexId> frontier[2];
+  std::vector<graph::Neighbor> neighbors;
+  std::vector<VertexId> next;
+};
 
 Status CheckRef(NodeRef n) {
   if (n.kind == NodeKind::kContext || n.id <= 0) {
@@ -164,11 +212,14 @@ StatusOr<bool> IsUpstream(Store* store, NodeRef from, NodeRef to) {
   StoreImpl::GraphHandle handle = store->impl()->AcquireGraph();
   const graph::Graph& g = handle.graph();
   // Bidirectional search: down from `from`, up from `to`, always growing
-  // the smaller frontier; they meet iff a path exists.
-  absl::flat_hash_set<VertexId> seen[2] = {{ToVertex(from)}, {ToVertex(to)}};
-  std::vector<VertexId> frontier[2] = {{ToVertex(from)}, {ToVertex(to)}};
-  std::vector<graph::Neighbor> neighbors;
-  std::vector<VertexId> next;
+  // the smaller frontier; they meet iff a path exists. Most answers touch a
+  // few dozen vertices, so the buffers are kept per thread and reused.
+  thread_local SearchScratch scratch;
+  scratch.Reset(ToVertex(from), ToVertex(to));
+  VisitedSet* seen = scratch.seen;
+  std::vector<VertexId>* frontier = scratch.frontier;
+  std::vector<graph::Neighbor>& neighbors = scratch.neighbors;
+  std::vector<VertexId>& next = scratch.next;
   while (!frontier[0].empty() && !frontier[1].empty()) {
     const int side = frontier[0].size() <= frontier[1].size() ? 0 : 1;
     const Dir dir = side == 0 ? Dir::kDown : Dir::kUp;
@@ -177,8 +228,8 @@ StatusOr<bool> IsUpstream(Store* store, NodeRef from, NodeRef to) {
       neighbors.clear();
       RETURN_IF_ERROR(g.Neighbors(v, dir, &neighbors));
       for (const graph::Neighbor& n : neighbors) {
-        if (seen[1 - side].contains(n.vertex)) return true;
-        if (seen[side].insert(n.vertex).second) next.push_back(n.vertex);
+        if (seen[1 - side].Contains(n.vertex)) return true;
+        if (seen[side].Insert(n.vertex)) next.push_back(n.vertex);
       }
     }
     frontier[side].swap(next);
