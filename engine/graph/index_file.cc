@@ -1,4 +1,5 @@
 // AdjacencyIndex snapshots: Save and Load (adjacency_index.h has the layout).
+#define XXH_STATIC_LINKING_ONLY  // XXH64_state_t on the stack.
 #include <xxhash.h>
 
 #include <cstdio>
@@ -27,30 +28,41 @@ void AppendVector(std::string* out, const std::vector<T>& v) {
   out->append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
 }
 
-// A bounds-checked reader over the snapshot bytes.
+// Reads a snapshot straight into its arrays, hashing the bytes as they
+// come (one pass over the file, no intermediate copy), never past `limit`
+// bytes of payload.
 class Reader {
  public:
-  explicit Reader(std::string_view in) : in_(in) {}
+  Reader(std::ifstream* f, uint64_t limit) : f_(f), left_(limit) {
+    XXH64_reset(&hash_, 0);
+  }
+  bool ReadBytes(void* out, uint64_t n) {
+    if (n > left_) return false;
+    if (n == 0) return true;  // out may be a null data().
+    if (!f_->read(static_cast<char*>(out), static_cast<std::streamsize>(n))) {
+      return false;
+    }
+    XXH64_update(&hash_, out, n);
+    left_ -= n;
+    return true;
+  }
   template <typename T>
   bool Read(T* v) {
-    if (in_.size() < sizeof(T)) return false;
-    std::memcpy(v, in_.data(), sizeof(T));
-    in_.remove_prefix(sizeof(T));
-    return true;
+    return ReadBytes(v, sizeof(T));
   }
   template <typename T>
   bool ReadVector(uint64_t n, std::vector<T>* v) {
-    if (n > in_.size() / sizeof(T)) return false;
+    if (n > left_ / sizeof(T)) return false;
     v->resize(n);
-    if (n == 0) return true;  // memcpy of a null data() is undefined.
-    std::memcpy(v->data(), in_.data(), n * sizeof(T));
-    in_.remove_prefix(n * sizeof(T));
-    return true;
+    return ReadBytes(v->data(), n * sizeof(T));
   }
-  size_t remaining() const { return in_.size(); }
+  uint64_t remaining() const { return left_; }
+  uint64_t digest() const { return XXH64_digest(&hash_); }
 
  private:
-  std::string_view in_;
+  std::ifstream* f_;
+  uint64_t left_;
+  XXH64_state_t hash_;
 };
 
 }  // namespace
@@ -89,30 +101,21 @@ StatusOr<std::unique_ptr<AdjacencyIndex>> AdjacencyIndex::Load(
     const std::string& path, uint64_t seq) {
   std::ifstream f(path, std::ios::binary | std::ios::ate);
   if (!f.good()) return absl::NotFoundError(StrCat("no index snapshot ", path));
-  std::string bytes(static_cast<size_t>(f.tellg()), '\0');
+  const uint64_t size = static_cast<uint64_t>(f.tellg());
   f.seekg(0);
-  f.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (!f.good()) return absl::DataLossError(StrCat("cannot read ", path));
   auto corrupt = [&](std::string_view why) {
     return absl::DataLossError(StrCat("index snapshot ", path, ": ", why));
   };
-  if (bytes.size() < sizeof(kMagic) + 16 ||
-      std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0) {
+  if (size < sizeof(kMagic) + 16) return corrupt("not a snapshot");
+  // Everything but the trailing checksum is hashed.
+  Reader r(&f, size - 8);
+  char magic[sizeof(kMagic)];
+  if (!r.ReadBytes(magic, sizeof(magic)) ||
+      std::memcmp(magic, kMagic, sizeof(kMagic)) != 0) {
     return corrupt("not a snapshot");
   }
-  uint64_t stored_sum;
-  std::memcpy(&stored_sum, bytes.data() + bytes.size() - 8, 8);
-  if (stored_sum != XXH64(bytes.data(), bytes.size() - 8, 0)) {
-    return corrupt("checksum mismatch");
-  }
-  Reader r(std::string_view(bytes).substr(sizeof(kMagic),
-                                          bytes.size() - sizeof(kMagic) - 8));
   uint64_t snapshot_seq;
-  r.Read(&snapshot_seq);
-  if (snapshot_seq != seq) {
-    return absl::NotFoundError(
-        StrCat("index snapshot of sequence ", snapshot_seq, ", not ", seq));
-  }
+  if (!r.Read(&snapshot_seq)) return corrupt("truncated");
   auto index = std::unique_ptr<AdjacencyIndex>(new AdjacencyIndex());
   for (Csr& csr : index->csr_) {
     uint64_t offsets, targets;
@@ -123,11 +126,23 @@ StatusOr<std::unique_ptr<AdjacencyIndex>> AdjacencyIndex::Load(
       return corrupt("truncated");
     }
     if (csr.offsets.back() != targets) return corrupt("bad offsets");
+  }
+  if (r.remaining() != 0) return corrupt("trailing bytes");
+  uint64_t stored_sum;
+  if (!f.read(reinterpret_cast<char*>(&stored_sum), 8)) {
+    return corrupt("truncated");
+  }
+  if (stored_sum != r.digest()) return corrupt("checksum mismatch");
+  if (snapshot_seq != seq) {
+    return absl::NotFoundError(
+        StrCat("index snapshot of sequence ", snapshot_seq, ", not ", seq));
+  }
+  // Checked only once the bytes are known to be the ones saved.
+  for (const Csr& csr : index->csr_) {
     for (size_t v = 0; v + 1 < csr.offsets.size(); ++v) {
       if (csr.offsets[v] > csr.offsets[v + 1]) return corrupt("bad offsets");
     }
   }
-  if (r.remaining() != 0) return corrupt("trailing bytes");
   return index;
 }
 
