@@ -1,5 +1,8 @@
-// BulkWriter: PutExecution's staging, many executions per WriteBatch.
+// BulkWriter: PutExecution's staging, many executions per WriteBatch, each
+// batch written on a background thread while the next one is staged.
 #include "lineagedb/bulk_writer.h"
+
+#include <future>
 
 #include "store/store_impl.h"
 #include "util/status_macros.h"
@@ -39,19 +42,22 @@ class BulkWriterImpl final : public BulkWriter {
     stats_.events += wc_.staged_events().size() - events_before;
     for (int64_t id : result.artifact_ids) stats_.artifacts += id != 0;
     if (wc_.pending_bytes() >= options_.batch_bytes) {
-      RETURN_IF_ERROR(CommitBatch());
+      RETURN_IF_ERROR(StartCommit());
     }
     return result;
   }
 
   Status Flush() override {
     RETURN_IF_ERROR(CheckOpen());
-    return CommitBatch();
+    RETURN_IF_ERROR(StartCommit());
+    return WaitForCommit();
   }
 
   Status Close() override {
     if (closed_) return error_;
-    Status s = error_.ok() ? CommitBatch() : error_;
+    Status s = error_;
+    if (s.ok()) s = StartCommit();
+    if (s.ok()) s = WaitForCommit();
     closed_ = true;
     impl_->SetBulkOwner(false);
     lock_.unlock();
@@ -71,17 +77,33 @@ class BulkWriterImpl final : public BulkWriter {
     return error_;
   }
 
-  Status CommitBatch() {
+  // Waits for the batch in flight, then hands the pending one to a
+  // background write: staging the next batch overlaps with writing this
+  // one, and at most one is in flight.
+  Status StartCommit() {
+    RETURN_IF_ERROR(WaitForCommit());
     if (wc_.pending() == 0) return absl::OkStatus();
-    const size_t keys = wc_.pending();
-    Status s = impl_->Commit(wc_, options_.sync);
+    in_flight_batch_ = std::make_unique<WriteContext::DetachedBatch>(
+        wc_.Detach(store::NowMs()));
+    in_flight_ = std::async(std::launch::async, [this] {
+      return impl_->CommitDetached(*in_flight_batch_, options_.sync);
+    });
+    return absl::OkStatus();
+  }
+
+  // Waits for the batch in flight, if any. Its error becomes the writer's.
+  Status WaitForCommit() {
+    if (!in_flight_.valid()) return error_;
+    Status s = in_flight_.get();
+    const size_t keys = in_flight_batch_->keys;
+    in_flight_batch_.reset();
+    wc_.ReleaseDetached();
     if (!s.ok()) {
       error_ = s;
       return s;
     }
     ++stats_.commits;
     stats_.keys += keys;
-    wc_.ContinueAfterCommit(store::NowMs());
     return absl::OkStatus();
   }
 
@@ -92,6 +114,9 @@ class BulkWriterImpl final : public BulkWriter {
   BulkWriterStats stats_;
   Status error_;
   bool closed_ = false;
+  // The batch being written in the background, and its outcome.
+  std::unique_ptr<WriteContext::DetachedBatch> in_flight_batch_;
+  std::future<Status> in_flight_;
 };
 
 }  // namespace

@@ -106,25 +106,35 @@ Status StoreImpl::Commit(WriteContext& wc) {
 
 Status StoreImpl::Commit(WriteContext& wc, bool sync) {
   RETURN_IF_ERROR(wc.Commit(sync));
-  counters_ = wc.counters();
-  const auto& staged = wc.staged_events();
-  if (!staged.empty()) {
-    if (auto index = graph_index()) {
-      std::vector<graph::EdgeTriple> edges;
-      edges.reserve(staged.size());
-      for (const auto& e : staged) {
-        edges.push_back({e.artifact_id, e.execution_id, e.type});
-      }
-      // The write is committed either way; an index that cannot take it is
-      // dropped and lineage queries fall back to the edge keys.
-      if (!index->Add(edges).ok()) {
-        std::lock_guard lock(index_mu_);
-        index_.reset();
-      }
-    }
-    edges_version_.fetch_add(1);
-  }
+  Publish(wc.counters(), wc.staged_events());
   return absl::OkStatus();
+}
+
+Status StoreImpl::CommitDetached(WriteContext::DetachedBatch& batch,
+                                 bool sync) {
+  RETURN_IF_ERROR(kv_->Write(batch.batch.get(), sync));
+  Publish(batch.counters, batch.events);
+  return absl::OkStatus();
+}
+
+void StoreImpl::Publish(const codec::Counters& counters,
+                        const std::vector<store::StagedEvent>& events) {
+  counters_ = counters;
+  if (events.empty()) return;
+  if (auto index = graph_index()) {
+    std::vector<graph::EdgeTriple> edges;
+    edges.reserve(events.size());
+    for (const auto& e : events) {
+      edges.push_back({e.artifact_id, e.execution_id, e.type});
+    }
+    // The write is committed either way; an index that cannot take it is
+    // dropped and lineage queries fall back to the edge keys.
+    if (!index->Add(edges).ok()) {
+      std::lock_guard lock(index_mu_);
+      index_.reset();
+    }
+  }
+  edges_version_.fetch_add(1);
 }
 
 std::shared_ptr<graph::AdjacencyIndex> StoreImpl::graph_index() {

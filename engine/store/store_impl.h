@@ -133,8 +133,18 @@ class StoreImpl {
   // publishes its counters and edges.
   Status Commit(WriteContext& wc);
   Status Commit(WriteContext& wc, bool sync);
+  // Writes a batch detached from a WriteContext and publishes it like
+  // Commit. May run on another thread than the write lock's owner, on its
+  // behalf, while the owner stages the next batch.
+  Status CommitDetached(WriteContext::DetachedBatch& batch, bool sync);
   std::mutex& write_mu() { return write_mu_; }
 
+ private:
+  // After a commit: the committed counters, and the new edges to the index.
+  void Publish(const codec::Counters& counters,
+               const std::vector<store::StagedEvent>& events);
+
+ public:
   // ---- Graph ----
 
   // The topology for one traversal, unchanged while the handle lives: the

@@ -53,7 +53,11 @@ WriteContext::WriteContext(storage::Kv* kv, const codec::Counters& counters,
 std::optional<bool> WriteContext::GetPending(std::string_view key,
                                              std::string* value) {
   auto it = overlay_.find(AbslView(key));
-  if (it == overlay_.end()) return std::nullopt;
+  if (it == overlay_.end()) {
+    if (detached_.empty()) return std::nullopt;
+    it = detached_.find(AbslView(key));
+    if (it == detached_.end()) return std::nullopt;
+  }
   if (!it->second.has_value()) return false;
   *value = *it->second;
   return true;
@@ -168,9 +172,34 @@ Status WriteContext::Commit(bool sync) {
 void WriteContext::ContinueAfterCommit(int64_t now_ms) {
   batch_.Clear();
   overlay_.clear();
+  view_ = kv_->NewReadView();
+  StartNextBatch(now_ms);
+}
+
+WriteContext::DetachedBatch WriteContext::Detach(int64_t now_ms) {
+  DetachedBatch d;
+  d.batch = std::make_unique<storage::WriteBatch>();
+  d.keys = batch_.count();
+  batch_.AppendSortedTo(d.batch.get());
+  d.batch->Put(codec::MetaKey(codec::MetaId::kCounters),
+               codec::EncodeCounters(counters_));
+  d.counters = counters_;
+  d.events = std::move(staged_events_);
+  batch_.Clear();
+  detached_ = std::move(overlay_);
+  overlay_.clear();
+  StartNextBatch(now_ms);
+  return d;
+}
+
+void WriteContext::ReleaseDetached() {
+  detached_.clear();
+  view_ = kv_->NewReadView();
+}
+
+void WriteContext::StartNextBatch(int64_t now_ms) {
   staged_events_.clear();
   save_point_.reset();
-  view_ = kv_->NewReadView();
   ++counters_.seq;
   std::copy(std::begin(counters_.next_node_id),
             std::end(counters_.next_node_id), batch_first_id_);

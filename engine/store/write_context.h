@@ -90,6 +90,22 @@ class WriteContext {
 
   // Writes the batch and the counters atomically.
   Status Commit(bool sync);
+
+  // A batch taken out for a background commit (BulkWriter): its writes with
+  // the counters, and what the store applies once it is written.
+  struct DetachedBatch {
+    std::unique_ptr<storage::WriteBatch> batch;
+    size_t keys = 0;  // Puts and deletes, the counters not included.
+    codec::Counters counters;
+    std::vector<StagedEvent> events;
+  };
+  // Takes the pending batch and starts the next one, as ContinueAfterCommit
+  // does. Until ReleaseDetached(), reads still see the detached batch's
+  // changes, since the storage view predates them. At most one detached
+  // batch at a time: call ReleaseDetached() once it is written (or
+  // abandoned), before the next Detach().
+  DetachedBatch Detach(int64_t now_ms);
+  void ReleaseDetached();
   // After a successful Commit: starts the next batch on a fresh view with
   // the next store sequence.
   void ContinueAfterCommit(int64_t now_ms);
@@ -105,12 +121,16 @@ class WriteContext {
         undo;
   };
   void Remember(std::string_view key);
+  // Resets what is per batch, after the pending writes were taken.
+  void StartNextBatch(int64_t now_ms);
 
   storage::Kv* kv_;
   std::unique_ptr<storage::ReadView> view_;
   SortedBatch batch_;
   // Pending changes; nullopt = deleted.
   absl::flat_hash_map<std::string, std::optional<std::string>> overlay_;
+  // The changes of the detached batch, read after overlay_.
+  absl::flat_hash_map<std::string, std::optional<std::string>> detached_;
   codec::Counters counters_;
   int64_t batch_first_id_[3];  // next_node_id at the start of the batch.
   std::vector<StagedEvent> staged_events_;

@@ -269,6 +269,57 @@ TEST_F(BulkWriterTest, StoresWhatPutExecutionStores) {
   }
 }
 
+// With one-byte batches every Add hands its batch to the background
+// writer, so each Add validates against what the previous one wrote while
+// that batch may still be in flight: reuse of a context by (type, name) and
+// of an artifact by external id, inputs by id, and duplicate names.
+TEST_F(BulkWriterTest, EachAddSeesTheBatchInFlight) {
+  constexpr int kCount = 300;
+  BulkWriterOptions options = SmallBatches(1);
+  options.put_options.reuse_context_if_already_exist = true;
+  options.put_options.reuse_artifact_if_already_exist_by_external_id = true;
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<BulkWriter> writer,
+                       NewBulkWriter(store_.get(), options));
+  std::vector<int64_t> outputs;
+  int64_t shared = 0;
+  for (int i = 0; i < kCount; ++i) {
+    SCOPED_TRACE("step " + std::to_string(i));
+    Artifact out = A("out-" + std::to_string(i));
+    out.external_id = "ext-" + std::to_string(i);
+    std::vector<ArtifactAndEvent> pairs = {Pair(out, Ev(EventType::kOutput))};
+    if (i > 0) {
+      Artifact previous = A("ignored");
+      previous.external_id = "ext-" + std::to_string(i - 1);
+      pairs.push_back(Pair(previous, Ev(EventType::kInput)));
+    }
+    if (i > 1) {
+      pairs.push_back(Pair(std::nullopt, Ev(EventType::kInput, outputs[0])));
+    }
+    ASSERT_OK_AND_ASSIGN(
+        PutExecutionResult r,
+        writer->Add(E(i), pairs,
+                    {C("shared"), C("run-" + std::to_string(i / 2))}));
+    if (i == 0) shared = r.context_ids[0];
+    EXPECT_EQ(r.context_ids[0], shared);
+    if (i > 0) EXPECT_EQ(r.artifact_ids[1], outputs.back());
+    outputs.push_back(r.artifact_ids[0]);
+    // A new execution named like the previous one is refused, and the
+    // refusal changes nothing.
+    if (i > 0) {
+      EXPECT_CODE(writer->Add(E(i - 1), {}, {}), kAlreadyExists);
+    }
+  }
+  ASSERT_OK(writer->Close());
+  EXPECT_GT(writer->stats().commits, static_cast<uint64_t>(kCount / 2));
+  EXPECT_EQ(All<Artifact>().size(), static_cast<size_t>(kCount));
+  EXPECT_EQ(All<Execution>().size(), static_cast<size_t>(kCount));
+  EXPECT_EQ(All<Context>().size(), static_cast<size_t>(1 + kCount / 2));
+  ASSERT_OK_AND_ASSIGN(std::vector<Event> events,
+                       store_->GetEventsByArtifactIds({outputs[0]}));
+  // Its OUTPUT, the INPUT of step 1 (by external id), those of 2.. (by id).
+  EXPECT_EQ(events.size(), static_cast<size_t>(kCount));
+}
+
 TEST_F(BulkWriterTest, NothingIsVisibleBeforeACommit) {
   ASSERT_OK_AND_ASSIGN(std::vector<int64_t> seed,
                        store_->Put(std::vector<Artifact>{A("seed")}));

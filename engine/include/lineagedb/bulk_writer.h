@@ -6,17 +6,20 @@
 //    the store plus everything added before it, assigns its ids and returns
 //    them. Nothing is visible to readers yet.
 //  - A batch is committed as one atomic RocksDB write when it reaches
-//    BulkWriterOptions::batch_bytes, on Flush(), and on Close(). When Flush()
-//    or Close() returns OK, every execution added before it is durable
-//    against a process crash (and against power loss if sync is set).
-//  - A crash loses at most the executions added since the last commit,
-//    always whole batches: readers and a reopened store see each batch all
-//    or nothing, never part of an execution.
-//  - An Add() that fails changes nothing: the executions added before it
-//    stay in the batch, and its ids are not used.
-//  - An error while committing is returned by the Add(), Flush() or Close()
-//    that committed; the batch is then dropped and the writer refuses
-//    further calls with that error.
+//    BulkWriterOptions::batch_bytes, on Flush(), and on Close(). A full
+//    batch is written on a background thread while Add() stages the next
+//    one (at most one batch in flight; the next full batch waits for it).
+//    When Flush() or Close() returns OK, every execution added before it is
+//    committed and durable against a process crash (and against power loss
+//    if sync is set).
+//  - A crash loses at most the executions added since the last completed
+//    commit, always whole batches: readers and a reopened store see each
+//    batch all or nothing, never part of an execution.
+//  - An Add() that fails validation changes nothing: the executions added
+//    before it stay in the batch, and its ids are not used.
+//  - An error while committing is returned by the first Add(), Flush() or
+//    Close() that waits for that commit; that batch and the pending one are
+//    then dropped and the writer refuses further calls with that error.
 // While a BulkWriter lives it is the store's only writer: write calls from
 // other threads wait until it is closed, and write calls from the thread
 // that owns it fail with FAILED_PRECONDITION. Readers are never blocked.
