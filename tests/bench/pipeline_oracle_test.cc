@@ -83,7 +83,9 @@ TEST_F(PipelineOracleTest, DeletedOutputsAreSkippedByBoth) {
     }
   }
   StatusOr<CachedExecution> after = FindCachedExecution(store_.get(), fp);
-  if (after.ok()) EXPECT_NE(after->execution.id, hit.execution.id);
+  if (after.ok()) {
+    EXPECT_NE(after->execution.id, hit.execution.id);
+  }
   ExpectSameCacheAnswer(fp);
 }
 

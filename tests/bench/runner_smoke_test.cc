@@ -76,7 +76,9 @@ void CheckReport(const BenchReport& report) {
     if (r.kind == "lookup_by_id" || r.kind == "lookup_by_type_name") {
       EXPECT_EQ(r.mean_result_size, 1.0) << r.kind;
     }
-    if (r.kind == "cache_lookup") EXPECT_GE(r.mean_result_size, 1.0);
+    if (r.kind == "cache_lookup") {
+      EXPECT_GE(r.mean_result_size, 1.0);
+    }
     if (r.kind == "upstream_model" || r.kind == "subgraph_5hop") {
       EXPECT_GT(r.mean_result_size, 1.0) << r.kind;
     }

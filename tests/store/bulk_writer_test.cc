@@ -301,7 +301,9 @@ TEST_F(BulkWriterTest, EachAddSeesTheBatchInFlight) {
                     {C("shared"), C("run-" + std::to_string(i / 2))}));
     if (i == 0) shared = r.context_ids[0];
     EXPECT_EQ(r.context_ids[0], shared);
-    if (i > 0) EXPECT_EQ(r.artifact_ids[1], outputs.back());
+    if (i > 0) {
+      EXPECT_EQ(r.artifact_ids[1], outputs.back());
+    }
     outputs.push_back(r.artifact_ids[0]);
     // A new execution named like the previous one is refused, and the
     // refusal changes nothing.
