@@ -161,11 +161,15 @@ void WriteContext::RollbackToSavePoint() {
 
 void WriteContext::ReleaseSavePoint() { save_point_.reset(); }
 
+void WriteContext::FillBatch(storage::WriteBatch* batch) {
+  batch_.AppendSortedTo(batch);
+  batch->Put(codec::MetaKey(codec::MetaId::kCounters),
+             codec::EncodeCounters(counters_));
+}
+
 Status WriteContext::Commit(bool sync) {
   storage::WriteBatch batch;
-  batch_.AppendSortedTo(&batch);
-  batch.Put(codec::MetaKey(codec::MetaId::kCounters),
-            codec::EncodeCounters(counters_));
+  FillBatch(&batch);
   return kv_->Write(&batch, sync);
 }
 
@@ -180,9 +184,7 @@ WriteContext::DetachedBatch WriteContext::Detach(int64_t now_ms) {
   DetachedBatch d;
   d.batch = std::make_unique<storage::WriteBatch>();
   d.keys = batch_.count();
-  batch_.AppendSortedTo(d.batch.get());
-  d.batch->Put(codec::MetaKey(codec::MetaId::kCounters),
-               codec::EncodeCounters(counters_));
+  FillBatch(d.batch.get());
   d.counters = counters_;
   d.events = std::move(staged_events_);
   batch_.Clear();

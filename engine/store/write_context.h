@@ -121,6 +121,8 @@ class WriteContext {
         undo;
   };
   void Remember(std::string_view key);
+  // The pending writes, sorted, then the counters: what a commit writes.
+  void FillBatch(storage::WriteBatch* batch);
   // Resets what is per batch, after the pending writes were taken.
   void StartNextBatch(int64_t now_ms);
 
