@@ -90,6 +90,9 @@ class Kv {
   virtual uint64_t DiskBytes() = 0;
   // Flushes memtables to SST files.
   virtual Status Flush() = 0;
+  // Blocks until no flush or compaction is running or pending, so that a
+  // measurement sees a settled store rather than one compacting under it.
+  virtual Status WaitForCompactions() = 0;
 
   // For benchmarks: `observer` gets the serialized form of every batch
   // written from now on, before it is applied; WriteSerialized applies such

@@ -29,6 +29,11 @@ struct Options {
   // Default: 256 MiB
   uint64_t block_cache_bytes = 256ull << 20;
 
+  // Size of RocksDB's row cache: whole values of recent point reads (nodes,
+  // events), which then skip the block search. 0 turns it off.
+  // Default: 64 MiB
+  uint64_t row_cache_bytes = 64ull << 20;
+
   // Size of one memtable before it is flushed to disk.
   // Default: 64 MiB
   uint64_t write_buffer_bytes = 64ull << 20;
