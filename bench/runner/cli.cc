@@ -33,6 +33,11 @@ int RunBenchCommand(int argc, char** argv) {
                  "Untimed warm-up queries per query kind and system")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--passes", config.passes,
+                 "Timed passes over the same inputs; the last is reported "
+                 "(2+: caches warmed by the earlier passes)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   app.add_option("--seed", config.seed,
                  "Seed of the generator and of the query sampling")
       ->capture_default_str();
@@ -40,9 +45,15 @@ int RunBenchCommand(int argc, char** argv) {
                  "Seconds of timed queries per kind and system before the "
                  "rest are skipped")
       ->capture_default_str();
-  app.add_option("--sqlite-cache-mib", config.sqlite_cache_mib,
-                 "SQLite page cache (lineagedb's block cache is 256 MiB)")
-      ->capture_default_str();
+  app.add_option("--cache-mib", config.cache_mib,
+                 "lineagedb's block cache and SQLite's page cache, in MiB")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  int64_t pipelines = 0;
+  app.add_option("--pipelines", pipelines,
+                 "TFX: pipelines the runs are spread over (default: about "
+                 "10K nodes per pipeline, at least 10)")
+      ->check(CLI::PositiveNumber);
   app.add_flag("--skip-baselines", config.skip_baselines, "Run lineagedb only");
   app.add_flag("--keep-data", config.keep_data,
                "Keep the lineagedb and SQLite stores under --out");
@@ -67,6 +78,7 @@ int RunBenchCommand(int argc, char** argv) {
     return 2;
   }
   config.scenario = *scenario;
+  config.scenario.pipelines = pipelines;
   config.progress = !quiet;
 
   StatusOr<BenchReport> report = RunScenario(config);

@@ -82,7 +82,19 @@ void PrintReport(const BenchReport& report, std::ostream& out) {
   out << "\n## lineage-bench " << report.scenario << " (seed " << report.seed
       << ")\n\nGraph: " << report.nodes << " nodes (" << report.executions
       << " executions, " << report.artifacts << " artifacts, "
-      << report.contexts << " contexts), " << report.events << " events\n\n";
+      << report.contexts << " contexts), " << report.events << " events\n";
+  if (report.pipelines > 0) {
+    // Every context but the pipelines' is one run's.
+    out << "Pipelines: " << report.pipelines << ", about "
+        << (report.contexts - report.pipelines) / report.pipelines
+        << " runs each\n";
+  }
+  out << "Caches: " << report.cache_mib << " MiB per system";
+  if (report.passes > 1) {
+    out << "; latencies of pass " << report.passes << " of " << report.passes
+        << " over the same inputs (caches warmed by the earlier passes)";
+  }
+  out << "\n\n";
 
   Table ingest({"system", "seconds", "executions/s", "events/s", "nodes/s",
                 "disk", "bytes/node", "bytes/event"});
@@ -153,7 +165,10 @@ std::string ReportJson(const BenchReport& report) {
     << ", \"executions\": " << report.executions
     << ", \"artifacts\": " << report.artifacts
     << ", \"contexts\": " << report.contexts
-    << ", \"events\": " << report.events << "},\n  \"ingest\": [";
+    << ", \"events\": " << report.events
+    << ", \"pipelines\": " << report.pipelines
+    << "},\n  \"cache_mib\": " << report.cache_mib
+    << ",\n  \"passes\": " << report.passes << ",\n  \"ingest\": [";
   for (size_t i = 0; i < report.ingest.size(); ++i) {
     const IngestResult& r = report.ingest[i];
     j << (i ? ",\n" : "\n") << "    {\"system\": " << JsonString(r.system)

@@ -24,6 +24,10 @@ struct RunConfig {
   // Untimed warm-up queries per kind and system, on other inputs.
   // Default: 50
   int warmup = 50;
+  // Timed passes over the same inputs; only the last is reported, so with 2
+  // or more the caches hold what the queries touch (a hot working set).
+  // Default: 1
+  int passes = 1;
   // Seeds the generator and the query sampling.
   // Default: 1
   uint64_t seed = 1;
@@ -34,9 +38,9 @@ struct RunConfig {
   // it truncated.
   // Default: 60
   double budget_s = 60;
-  // SQLite page cache, matched to lineagedb's 256 MiB block cache.
+  // lineagedb's block cache and SQLite's page cache, the same size.
   // Default: 256
-  int64_t sqlite_cache_mib = 256;
+  int64_t cache_mib = 256;
   // Keep the stores after the run.
   // Default: false
   bool keep_data = false;

@@ -62,9 +62,12 @@ StatusOr<std::unique_ptr<gen::Generator>> NewScenarioGenerator(
     const Scenario& scenario, uint64_t seed) {
   if (scenario.shape == Shape::kTfx) {
     gen::TfxOptions options;
-    // About 10K nodes per pipeline, at least 10 pipelines (the generator's
-    // guidance: 10 pipelines for 10K nodes, 1,000 for 10M).
-    options.pipelines = std::max<int64_t>(10, scenario.target_nodes / 10000);
+    // By default about 10K nodes per pipeline, at least 10 pipelines (the
+    // generator's guidance: 10 pipelines for 10K nodes, 1,000 for 10M).
+    options.pipelines =
+        scenario.pipelines > 0
+            ? scenario.pipelines
+            : std::max<int64_t>(10, scenario.target_nodes / 10000);
     options.seed = seed;
     options.runs_per_pipeline =
         gen::TfxRunsForTargetNodes(options, scenario.target_nodes);

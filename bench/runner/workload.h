@@ -24,6 +24,9 @@ struct Scenario {
   std::string name;
   Shape shape = Shape::kTfx;
   int64_t target_nodes = 0;
+  // TFX: the number of pipelines the runs are spread over; 0 picks about
+  // 10K nodes per pipeline, at least 10.
+  int64_t pipelines = 0;
 };
 
 // The scenarios the README documents; others of the same form parse too.

@@ -114,6 +114,25 @@ TEST(RunnerSmokeTest, Dag2kAllSystems) {
   CheckReport(report);
 }
 
+// Two pipelines hold every run; the second pass over the same inputs is the
+// one reported, with the same answers.
+TEST(RunnerSmokeTest, FewPipelinesTwoPasses) {
+  TempDir dir;
+  RunConfig config = SmallRun("tfx-2k", dir.path());
+  config.scenario.pipelines = 2;
+  config.passes = 2;
+  ASSERT_OK_AND_ASSIGN(BenchReport report, RunScenario(config));
+  CheckReport(report);
+  EXPECT_EQ(report.pipelines, 2);
+  EXPECT_EQ(report.passes, 2);
+  // About 2,000 nodes at about 19 per run: dozens of runs per pipeline.
+  EXPECT_GT((report.contexts - report.pipelines) / report.pipelines, 40);
+  std::ostringstream text;
+  PrintReport(report, text);
+  EXPECT_NE(text.str().find("Pipelines: 2, about"), std::string::npos);
+  EXPECT_NE(text.str().find("pass 2 of 2"), std::string::npos);
+}
+
 TEST(RunnerSmokeTest, ParsesScenarioNames) {
   ASSERT_OK_AND_ASSIGN(Scenario s, ParseScenario("tfx-1m"));
   EXPECT_EQ(s.shape, Shape::kTfx);
