@@ -174,6 +174,10 @@ class RocksKv final : public Kv {
     return FromRocks(db_->Flush(rocksdb::FlushOptions()), "flush");
   }
 
+  Status SyncWal() override {
+    return FromRocks(db_->FlushWAL(/*sync=*/true), "sync the WAL");
+  }
+
   Status WaitForCompactions() override {
     // RocksDB 7.8 has no WaitForCompact: poll its counters.
     for (;;) {

@@ -90,6 +90,9 @@ class Kv {
   virtual uint64_t DiskBytes() = 0;
   // Flushes memtables to SST files.
   virtual Status Flush() = 0;
+  // Writes the write-ahead log to disk and syncs it: every write made so far
+  // survives a machine crash.
+  virtual Status SyncWal() = 0;
   // Blocks until no flush or compaction is running or pending, so that a
   // measurement sees a settled store rather than one compacting under it.
   virtual Status WaitForCompactions() = 0;

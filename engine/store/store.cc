@@ -20,9 +20,15 @@ StoreImpl::StoreImpl(Options options, std::string path,
 
 StoreImpl::~StoreImpl() {
   std::lock_guard lock(write_mu_);
+  if (snapshot_current_.load()) return;
   if (auto index = graph_index()) {
-    // Best effort: a missing or stale snapshot only costs a rebuild.
-    index->Save(IndexSnapshotPath(), counters_.seq).IgnoreError();
+    // Best effort: a missing or stale snapshot only costs a rebuild. The WAL
+    // is synced first, so that the sequence the snapshot is stamped with is
+    // durable: were it lost, later writes could reach the same sequence
+    // with other edges, and the snapshot would match them.
+    if (kv_->SyncWal().ok()) {
+      index->Save(IndexSnapshotPath(), counters_.seq).IgnoreError();
+    }
   }
 }
 
@@ -34,14 +40,22 @@ Status StoreImpl::OpenIndex() {
   auto loaded = graph::AdjacencyIndex::Load(IndexSnapshotPath(), counters_.seq);
   if (loaded.ok()) {
     index_ = std::move(loaded).value();
-  } else {
-    auto view = kv_->NewReadView();
-    ASSIGN_OR_RETURN(index_, graph::AdjacencyIndex::Build(*view));
+    snapshot_current_.store(true);
+    return absl::OkStatus();
   }
-  // The snapshot now lags the store; it is written again at close.
+  auto view = kv_->NewReadView();
+  ASSIGN_OR_RETURN(index_, graph::AdjacencyIndex::Build(*view));
+  // A refused snapshot is stale for good; it is written again at close.
   std::error_code ignored;
   std::filesystem::remove(IndexSnapshotPath(), ignored);
   return absl::OkStatus();
+}
+
+void StoreImpl::RetireSnapshot() {
+  if (snapshot_current_.exchange(false)) {
+    std::error_code ignored;
+    std::filesystem::remove(IndexSnapshotPath(), ignored);
+  }
 }
 
 StatusOr<std::unique_ptr<StoreImpl>> StoreImpl::Open(const Options& options,
@@ -105,6 +119,7 @@ Status StoreImpl::Commit(WriteContext& wc) {
 }
 
 Status StoreImpl::Commit(WriteContext& wc, bool sync) {
+  RetireSnapshot();
   RETURN_IF_ERROR(wc.Commit(sync));
   Publish(wc.counters(), wc.staged_events());
   return absl::OkStatus();
@@ -112,6 +127,7 @@ Status StoreImpl::Commit(WriteContext& wc, bool sync) {
 
 Status StoreImpl::CommitDetached(WriteContext::DetachedBatch& batch,
                                  bool sync) {
+  RetireSnapshot();
   RETURN_IF_ERROR(kv_->Write(batch.batch.get(), sync));
   Publish(batch.counters, batch.events);
   return absl::OkStatus();

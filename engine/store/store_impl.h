@@ -31,8 +31,8 @@ class StoreImpl {
   // counters and the types.
   static StatusOr<std::unique_ptr<StoreImpl>> Open(const Options& options,
                                                    const std::string& path);
-  // Saves the graph index snapshot (see OpenIndex). A BulkWriter must not
-  // outlive the store.
+  // Saves the graph index snapshot unless the one on disk is still current
+  // (see OpenIndex). A BulkWriter must not outlive the store.
   ~StoreImpl();
 
   // ---- Types (types.cc) ----
@@ -178,9 +178,13 @@ class StoreImpl {
  private:
   StoreImpl(Options options, std::string path, std::unique_ptr<storage::Kv> kv);
   // Loads the index snapshot saved at close if it reflects the store's
-  // current sequence, else builds the index from the event keys.
+  // current sequence, else builds the index from the event keys. A loaded
+  // snapshot stays on disk until the first write (RetireSnapshot), so a
+  // session that only reads closes without saving it again.
   Status OpenIndex();
   std::string IndexSnapshotPath() const;
+  // Before a write: removes the snapshot on disk if it is still current.
+  void RetireSnapshot();
   Status LoadMeta(bool* created);
   Status LoadTypes();
   void CacheType(Type type);
@@ -200,6 +204,8 @@ class StoreImpl {
   mutable std::mutex index_mu_;  // Guards the index_ pointer.
   std::shared_ptr<graph::AdjacencyIndex> index_;
   std::atomic<uint64_t> edges_version_{0};
+  // The snapshot on disk reflects the store as it is.
+  std::atomic<bool> snapshot_current_{false};
 
   mutable std::shared_mutex types_mu_;
   std::map<int64_t, std::shared_ptr<const Type>> types_;  // By id.

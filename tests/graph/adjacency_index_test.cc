@@ -94,7 +94,8 @@ TEST(AdjacencyIndexTest, SnapshotRoundTripAndRefusals) {
 
 class IndexSnapshotStoreTest : public lineagedb::testing::StoreTest {};
 
-// Close saves the index; open loads it and removes it; a store written after
+// Close saves the index; open loads it and keeps it until the first write,
+// so a session that only reads leaves it as it was; a store written after
 // its snapshot rebuilds the index instead of trusting it.
 TEST_F(IndexSnapshotStoreTest, ReopenUsesTheSnapshotOnlyWhenCurrent) {
   Type at{.kind = NodeKind::kArtifact, .name = "A"};
@@ -124,18 +125,21 @@ TEST_F(IndexSnapshotStoreTest, ReopenUsesTheSnapshotOnlyWhenCurrent) {
   for (int i = 0; i < 5; ++i) last = step(last);
   const std::string snapshot = store_path() + "/lineagedb-graph.idx";
   store_.reset();
-  EXPECT_TRUE(std::filesystem::exists(snapshot));
+  ASSERT_TRUE(std::filesystem::exists(snapshot));
+  const auto saved_at = std::filesystem::last_write_time(snapshot);
   Reopen();
-  EXPECT_FALSE(std::filesystem::exists(snapshot));
   AncestryQuery q;
   q.start = {NodeKind::kArtifact, last};
   ASSERT_OK_AND_ASSIGN(auto up, GetAncestry(store_.get(), q));
   EXPECT_EQ(up.size(), 11u);
+  store_.reset();  // A read-only session: the snapshot is not written again.
+  ASSERT_TRUE(std::filesystem::exists(snapshot));
+  EXPECT_EQ(std::filesystem::last_write_time(snapshot), saved_at);
   // A stale snapshot (the store moved on without a clean close) is refused.
-  store_.reset();
   std::filesystem::copy_file(snapshot, dir_.path() + "/old.idx");
   Reopen();
   last = step(last);
+  EXPECT_FALSE(std::filesystem::exists(snapshot));  // Retired by the write.
   store_.reset();
   std::filesystem::copy_file(dir_.path() + "/old.idx", snapshot,
                              std::filesystem::copy_options::overwrite_existing);
