@@ -1,0 +1,197 @@
+// GetLineageSubgraph on a wide fan-out by hop, and paging: pages joined
+// give the full result, cursors belong to one query and one graph version.
+#include "tests/lineage/subgraph_fixture.h"
+
+namespace lineagedb {
+namespace {
+
+using subgraph_testing::A;
+using subgraph_testing::IdsOfKind;
+using subgraph_testing::kDirections;
+using subgraph_testing::Set;
+using subgraph_testing::Strs;
+using subgraph_testing::SubgraphTest;
+using subgraph_testing::X;
+using ::testing::ElementsAreArray;
+
+class SubgraphPagingTest : public SubgraphTest {};
+
+// a0 -> x[i] -> b[i] -> y[i] -> c[i], i < 100.
+class FanOutTest : public SubgraphTest {
+ protected:
+  static constexpr int kWidth = 100;
+  void SetUp() override {
+    SubgraphTest::SetUp();
+    if (HasFatalFailure()) return;
+    a0_ = PutArtifact("a0");
+    for (int i = 0; i < kWidth; ++i) {
+      std::vector<int64_t> out;
+      x_.push_back(
+          Run("x" + std::to_string(i), {a0_}, {"b" + std::to_string(i)}, &out));
+      b_.push_back(out.at(0));
+    }
+    for (int i = 0; i < kWidth; ++i) {
+      std::vector<int64_t> out;
+      y_.push_back(Run("y" + std::to_string(i), {b_[i]},
+                       {"c" + std::to_string(i)}, &out));
+      c_.push_back(out.at(0));
+    }
+  }
+  int64_t a0_ = 0;
+  std::vector<int64_t> x_, b_, y_, c_;
+};
+
+TEST_F(FanOutTest, NodeAndEventCountsByHop) {
+  const size_t want_nodes[] = {1, 101, 201, 301, 401, 401, 401};
+  for (int hops = 0; hops <= 6; ++hops) {
+    ASSERT_OK_AND_ASSIGN(
+        LineageGraph g,
+        GetLineageSubgraph(store_.get(),
+                           Query({A(a0_)}, hops, Direction::kDownstream)));
+    EXPECT_EQ(g.nodes.size(), want_nodes[hops]) << hops;
+    EXPECT_EQ(g.events.size(), want_nodes[hops] - 1) << hops;
+    EXPECT_EQ(std::set<NodeRef>(g.nodes.begin(), g.nodes.end()).size(),
+              g.nodes.size());
+    ASSERT_OK_AND_ASSIGN(
+        g, GetLineageSubgraph(store_.get(),
+                              Query({A(a0_)}, hops, Direction::kUpstream)));
+    EXPECT_THAT(g.nodes, ElementsAreArray({A(a0_)}));
+  }
+  ASSERT_OK_AND_ASSIGN(
+      LineageGraph g,
+      GetLineageSubgraph(store_.get(),
+                         Query({A(c_[7])}, 4, Direction::kUpstream)));
+  EXPECT_THAT(g.nodes, ElementsAreArray(
+                           {A(c_[7]), X(y_[7]), A(b_[7]), X(x_[7]), A(a0_)}));
+  ASSERT_OK_AND_ASSIGN(
+      g, GetLineageSubgraph(store_.get(),
+                            Query({A(b_[7])}, 2, Direction::kBidirectional)));
+  EXPECT_EQ(Set(g.nodes),
+            Set({A(b_[7]), X(x_[7]), X(y_[7]), A(a0_), A(c_[7])}));
+  ASSERT_OK_AND_ASSIGN(
+      g, GetLineageSubgraph(store_.get(),
+                            Query({A(b_[7])}, 3, Direction::kBidirectional)));
+  EXPECT_EQ(g.nodes.size(), 5u + kWidth - 1);
+  // From the middle of the fan-out: 100 x's reach their b's.
+  ASSERT_OK_AND_ASSIGN(
+      g, GetLineageSubgraph(store_.get(),
+                            Query({A(b_[7])}, 4, Direction::kBidirectional)));
+  EXPECT_EQ(g.nodes.size(), 5u + 2 * (kWidth - 1));
+}
+
+// Pages of `q` joined, checked page by page.
+struct Joined {
+  std::vector<NodeRef> nodes;
+  std::vector<Event> events;
+  std::vector<int64_t> artifact_ids;
+  int pages = 0;
+};
+void Paginate(Store* store, LineageQuery q, size_t max_nodes, Joined* out) {
+  q.max_nodes = max_nodes;
+  q.cursor.clear();
+  for (;;) {
+    ASSERT_LE(out->pages, 10000) << "paging does not end";
+    ASSERT_OK_AND_ASSIGN(LineageGraph page, GetLineageSubgraph(store, q));
+    ++out->pages;
+    EXPECT_LE(page.nodes.size(), max_nodes);
+    out->nodes.insert(out->nodes.end(), page.nodes.begin(), page.nodes.end());
+    out->events.insert(out->events.end(), page.events.begin(),
+                       page.events.end());
+    for (const Artifact& a : page.artifacts) out->artifact_ids.push_back(a.id);
+    if (!page.partial) {
+      EXPECT_TRUE(page.cursor.empty());
+      return;
+    }
+    EXPECT_FALSE(page.nodes.empty()) << "a partial page without nodes";
+    ASSERT_FALSE(page.cursor.empty()) << "a partial page without cursor";
+    q.cursor = page.cursor;
+  }
+}
+
+void ExpectPagesJoinToFull(Store* store, LineageQuery q) {
+  q.max_nodes = 0;
+  ASSERT_OK_AND_ASSIGN(LineageGraph full, GetLineageSubgraph(store, q));
+  ASSERT_FALSE(full.partial);
+  for (size_t max_nodes : {size_t{1}, size_t{7}, size_t{50}}) {
+    SCOPED_TRACE(::testing::Message() << "max_nodes " << max_nodes);
+    Joined joined;
+    ASSERT_NO_FATAL_FAILURE(Paginate(store, q, max_nodes, &joined));
+    EXPECT_GE(static_cast<size_t>(joined.pages),
+              (full.nodes.size() + max_nodes - 1) / max_nodes);
+    EXPECT_EQ(Strs(joined.nodes), Strs(full.nodes));
+    EXPECT_EQ(
+        std::set<NodeRef>(joined.nodes.begin(), joined.nodes.end()).size(),
+        joined.nodes.size());
+    EXPECT_EQ(Strs(joined.events), Strs(full.events));
+    if (q.fetch_nodes) {
+      std::sort(joined.artifact_ids.begin(), joined.artifact_ids.end());
+      EXPECT_THAT(joined.artifact_ids,
+                  ElementsAreArray(IdsOfKind(full.nodes, NodeKind::kArtifact)));
+    }
+  }
+}
+
+TEST_F(FanOutTest, PagesJoinToTheFullResult) {
+  ExpectPagesJoinToFull(store_.get(),
+                        Query({A(a0_)}, 4, Direction::kDownstream));
+  LineageQuery q = Query({A(b_[3]), X(y_[50])}, 5, Direction::kBidirectional);
+  q.fetch_nodes = true;
+  ExpectPagesJoinToFull(store_.get(), q);
+}
+
+TEST_F(SubgraphPagingTest, FixturePagesJoinToTheFullResult) {
+  BuildMlmdFixture();
+  for (Direction dir : kDirections) {
+    LineageQuery q = Query({A(a4_)}, 4, dir);
+    q.fetch_nodes = true;
+    ExpectPagesJoinToFull(store_.get(), q);
+    ExpectPagesJoinToFull(store_.get(), Query({X(e1_), X(e2_)}, 3, dir));
+  }
+}
+
+TEST_F(SubgraphPagingTest, CursorOfAnotherQueryIsInvalid) {
+  BuildMlmdFixture();
+  LineageQuery q = Query({A(a4_)}, 4, Direction::kBidirectional);
+  q.max_nodes = 2;
+  ASSERT_OK_AND_ASSIGN(LineageGraph first, GetLineageSubgraph(store_.get(), q));
+  ASSERT_TRUE(first.partial);
+  LineageQuery other = q;
+  other.cursor = first.cursor;
+  other.direction = Direction::kUpstream;
+  EXPECT_CODE(GetLineageSubgraph(store_.get(), other), kInvalidArgument);
+  other = q;
+  other.cursor = first.cursor;
+  other.artifact_ids = {a1_};
+  EXPECT_CODE(GetLineageSubgraph(store_.get(), other), kInvalidArgument);
+  other = q;
+  other.cursor = first.cursor;
+  other.max_hops = 3;
+  EXPECT_CODE(GetLineageSubgraph(store_.get(), other), kInvalidArgument);
+  other = q;
+  other.cursor = "not a cursor";
+  EXPECT_CODE(GetLineageSubgraph(store_.get(), other), kInvalidArgument);
+  // The right query still resumes.
+  q.cursor = first.cursor;
+  EXPECT_OK(GetLineageSubgraph(store_.get(), q).status());
+}
+
+TEST_F(SubgraphPagingTest, LineageWriteBetweenPagesAborts) {
+  BuildMlmdFixture();
+  LineageQuery q = Query({A(a4_)}, 4, Direction::kBidirectional);
+  q.max_nodes = 2;
+  ASSERT_OK_AND_ASSIGN(LineageGraph first, GetLineageSubgraph(store_.get(), q));
+  ASSERT_TRUE(first.partial);
+  Event e = Edge(a1_, e3_, EventType::kInput);
+  ASSERT_OK(store_->PutEvents({e}));
+  q.cursor = first.cursor;
+  EXPECT_CODE(GetLineageSubgraph(store_.get(), q), kAborted);
+  // Starting again sees the new event.
+  q.cursor.clear();
+  q.max_nodes = 0;
+  ASSERT_OK_AND_ASSIGN(LineageGraph g, GetLineageSubgraph(store_.get(), q));
+  edges_.push_back(e);
+  ExpectMatchesReference(q);
+}
+
+}  // namespace
+}  // namespace lineagedb
