@@ -69,6 +69,38 @@ struct SearchScratch {
   std::vector<VertexId> next;
 };
 
+// Every vertex `dir` of `start` within `max_hops` (-1: no limit), each at
+// its distance, the start excluded, executions skipped if `artifacts_only`;
+// breadth first, with per-thread buffers (most answers are a few dozen
+// vertices, where allocating and hashing would cost more than the walk).
+Status WalkAncestry(const graph::Graph& g, VertexId start, Dir dir,
+                    int max_hops, bool artifacts_only,
+                    std::vector<AncestryEntry>* out) {
+  thread_local SearchScratch scratch;
+  scratch.Reset(start, start);
+  VisitedSet& seen = scratch.seen[0];
+  std::vector<VertexId>& frontier = scratch.frontier[0];
+  std::vector<graph::Neighbor>& neighbors = scratch.neighbors;
+  std::vector<VertexId>& next = scratch.next;
+  for (int hop = 1; !frontier.empty() && (max_hops < 0 || hop <= max_hops);
+       ++hop) {
+    next.clear();
+    for (VertexId v : frontier) {
+      neighbors.clear();
+      RETURN_IF_ERROR(g.Neighbors(v, dir, &neighbors));
+      for (const graph::Neighbor& n : neighbors) {
+        if (!seen.Insert(n.vertex)) continue;
+        next.push_back(n.vertex);
+        if (!artifacts_only || !graph::IsExecution(n.vertex)) {
+          out->push_back({ToRef(n.vertex), hop});
+        }
+      }
+    }
+    frontier.swap(next);
+  }
+  return absl::OkStatus();
+}
+
 Status CheckRef(NodeRef n) {
   if (n.kind == NodeKind::kContext || n.id <= 0) {
     return absl::InvalidArgumentError(
@@ -183,18 +215,10 @@ StatusOr<std::vector<AncestryEntry>> GetAncestry(Store* store,
   std::vector<AncestryEntry> out;
   {
     StoreImpl::GraphHandle handle = impl->AcquireGraph();
-    query::WalkOptions w;
-    w.starts = {ToVertex(q.start)};
-    w.up = q.direction == Direction::kUpstream;
-    w.down = !w.up;
-    w.max_hops = q.max_hops;
-    ASSIGN_OR_RETURN(query::WalkResult walk, query::Walk(handle.graph(), w));
-    out.reserve(walk.visits.size());
-    for (size_t i = 1; i < walk.visits.size(); ++i) {
-      const query::Visit& v = walk.visits[i];
-      if (q.artifacts_only && graph::IsExecution(v.vertex)) continue;
-      out.push_back({ToRef(v.vertex), v.hop});
-    }
+    RETURN_IF_ERROR(WalkAncestry(
+        handle.graph(), ToVertex(q.start),
+        q.direction == Direction::kUpstream ? Dir::kUp : Dir::kDown, q.max_hops,
+        q.artifacts_only, &out));
   }
   RETURN_IF_ERROR(FilterByRecords(impl, q, &out));
   std::sort(out.begin(), out.end(),
