@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <string>
 
 #include "util/str_cat.h"
@@ -13,12 +14,11 @@ namespace {
 void Add(const simdjson::dom::element& e, int64_t index,
          std::string_view source, std::vector<IndexedEvent>* events,
          std::vector<RejectedEvent>* rejected) {
-  IndexedEvent ie;
+  IndexedEvent& ie = events->emplace_back();
   ie.index = index;
   Status s = ParseEvent(e, &ie.event);
-  if (s.ok()) {
-    events->push_back(std::move(ie));
-  } else {
+  if (!s.ok()) {
+    events->pop_back();
     rejected->push_back(
         RejectedEvent{std::string(source), index, std::string(s.message())});
   }
@@ -30,13 +30,34 @@ bool Blank(std::string_view line) {
 
 }  // namespace
 
-void ParseDocument(std::string_view document, std::string_view source,
-                   std::vector<IndexedEvent>* events,
-                   std::vector<RejectedEvent>* rejected) {
-  simdjson::dom::parser parser;
+simdjson::error_code DocumentParser::ParseJson(std::string_view json,
+                                               simdjson::dom::element* root) {
+  if (buffer_.size() < json.size() + simdjson::SIMDJSON_PADDING) {
+    buffer_.resize(json.size() + simdjson::SIMDJSON_PADDING);
+  }
+  std::copy(json.begin(), json.end(), buffer_.begin());
+  std::fill_n(buffer_.begin() + json.size(), simdjson::SIMDJSON_PADDING, '\0');
+  return parser_.parse(buffer_.data(), json.size(), /*realloc_if_needed=*/false)
+      .get(*root);
+}
+
+void DocumentParser::Parse(std::string_view document, std::string_view source,
+                           std::vector<IndexedEvent>* events,
+                           std::vector<RejectedEvent>* rejected) {
+  ParseEvents(document, source, events, rejected);
+  // A large document's buffers are not kept for the next ones.
+  if (buffer_.size() > kKeepBytes) {
+    buffer_ = std::string();
+    parser_ = simdjson::dom::parser();
+  }
+}
+
+void DocumentParser::ParseEvents(std::string_view document,
+                                 std::string_view source,
+                                 std::vector<IndexedEvent>* events,
+                                 std::vector<RejectedEvent>* rejected) {
   simdjson::dom::element root;
-  const simdjson::padded_string padded(document);
-  const simdjson::error_code whole = parser.parse(padded).get(root);
+  const simdjson::error_code whole = ParseJson(document, &root);
   if (whole == simdjson::SUCCESS) {
     if (!root.is_array()) {
       Add(root, 1, source, events, rejected);
@@ -63,8 +84,7 @@ void ParseDocument(std::string_view document, std::string_view source,
   while (first < lines.size() && Blank(lines[first])) ++first;
   simdjson::dom::element ignored;
   if (first == lines.size() ||
-      parser.parse(simdjson::padded_string(lines[first])).get(ignored) !=
-          simdjson::SUCCESS) {
+      ParseJson(lines[first], &ignored) != simdjson::SUCCESS) {
     rejected->push_back(RejectedEvent{
         std::string(source), 1,
         StrCat("malformed JSON: ", simdjson::error_message(whole))});
@@ -73,9 +93,8 @@ void ParseDocument(std::string_view document, std::string_view source,
   for (size_t i = 0; i < lines.size(); ++i) {
     if (Blank(lines[i])) continue;
     const int64_t index = static_cast<int64_t>(i) + 1;
-    const simdjson::padded_string line(lines[i]);
     simdjson::dom::element e;
-    const simdjson::error_code err = parser.parse(line).get(e);
+    const simdjson::error_code err = ParseJson(lines[i], &e);
     if (err != simdjson::SUCCESS) {
       rejected->push_back(RejectedEvent{
           std::string(source), index,

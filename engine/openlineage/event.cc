@@ -14,12 +14,8 @@ namespace {
 using simdjson::dom::element;
 using simdjson::dom::object;
 
-Status Invalid(std::string_view path, std::string_view what) {
-  return absl::InvalidArgumentError(StrCat(path, " ", what));
-}
-
-std::string Join(std::string_view path, std::string_view key) {
-  return path.empty() ? std::string(key) : StrCat(path, ".", key);
+Status Invalid(const JsonPath& path, std::string_view what) {
+  return absl::InvalidArgumentError(StrCat(path.str(), " ", what));
 }
 
 // The member `key` of `obj` if present.
@@ -29,58 +25,90 @@ std::optional<element> Member(const object& obj, std::string_view key) {
   return e;
 }
 
-// A required (or, if !required, optional) string member; empty if absent.
-Status GetString(const object& obj, std::string_view key, std::string_view path,
-                 bool required, std::string* out) {
-  std::optional<element> e = Member(obj, key);
-  if (!e.has_value()) {
-    return required ? Invalid(Join(path, key), "is required")
+// A required (or, if !required, optional) string member, viewing the
+// parser's buffer; unchanged if absent.
+Status GetString(const object& obj, std::string_view key, const JsonPath& path,
+                 bool required, std::string_view* out) {
+  element e;
+  if (obj.at_key(key).get(e) != simdjson::SUCCESS) {
+    return required ? Invalid(JsonPath(path, key), "is required")
                     : absl::OkStatus();
   }
-  if (!e->is_string()) return Invalid(Join(path, key), "must be a string");
-  *out = std::string(e->get_string().value());
+  if (e.get_string().get(*out) != simdjson::SUCCESS) {
+    return Invalid(JsonPath(path, key), "must be a string");
+  }
+  return absl::OkStatus();
+}
+
+Status GetString(const object& obj, std::string_view key, const JsonPath& path,
+                 bool required, std::string* out) {
+  std::string_view view;
+  RETURN_IF_ERROR(GetString(obj, key, path, required, &view));
+  out->assign(view);
   return absl::OkStatus();
 }
 
 // A required object member (or an optional one: nullopt if absent).
-Status GetObject(const object& obj, std::string_view key, std::string_view path,
+Status GetObject(const object& obj, std::string_view key, const JsonPath& path,
                  bool required, std::optional<object>* out) {
-  std::optional<element> e = Member(obj, key);
-  if (!e.has_value()) {
-    return required ? Invalid(Join(path, key), "is required")
+  element e;
+  if (obj.at_key(key).get(e) != simdjson::SUCCESS) {
+    return required ? Invalid(JsonPath(path, key), "is required")
                     : absl::OkStatus();
   }
-  if (!e->is_object()) return Invalid(Join(path, key), "must be an object");
-  *out = e->get_object().value();
+  object o;
+  if (e.get_object().get(o) != simdjson::SUCCESS) {
+    return Invalid(JsonPath(path, key), "must be an object");
+  }
+  *out = o;
   return absl::OkStatus();
 }
 
+// What GetFacets reads from particular facets besides keeping them.
+struct FacetValues {
+  // The run facet "parent": its job.
+  std::optional<JobRef>* parent_job = nullptr;
+  // The dataset facet "version" (unless deleted): its datasetVersion.
+  std::string* dataset_version = nullptr;
+};
+
 // Reads and checks the facets object `key` of `obj`: every facet is an
 // object with string _producer and _schemaURL and follows its rules.
-Status GetFacets(const object& obj, std::string_view key, std::string_view path,
-                 FacetPlace place, std::vector<Facet>* out) {
+Status GetFacets(const object& obj, std::string_view key, const JsonPath& path,
+                 FacetPlace place, std::vector<Facet>* out,
+                 FacetValues values = {}) {
   std::optional<object> facets;
   RETURN_IF_ERROR(GetObject(obj, key, path, /*required=*/false, &facets));
   if (!facets.has_value()) return absl::OkStatus();
-  const std::string facets_path = Join(path, key);
+  const JsonPath facets_path(path, key);
   for (auto field : *facets) {
     const std::string_view name = field.key;
-    const std::string facet_path = Join(facets_path, name);
-    if (!field.value.is_object()) {
+    const JsonPath facet_path(facets_path, name);
+    object facet;
+    if (field.value.get_object().get(facet) != simdjson::SUCCESS) {
       return Invalid(facet_path, "must be an object");
     }
-    const object facet = field.value.get_object().value();
-    std::string ignored;
+    std::string_view ignored;
     RETURN_IF_ERROR(GetString(facet, "_producer", facet_path, true, &ignored));
     RETURN_IF_ERROR(GetString(facet, "_schemaURL", facet_path, true, &ignored));
     bool deleted = false;
     if (std::optional<element> d = Member(facet, "_deleted")) {
-      if (!d->is_bool()) {
-        return Invalid(Join(facet_path, "_deleted"), "must be a boolean");
+      if (d->get_bool().get(deleted) != simdjson::SUCCESS) {
+        return Invalid(JsonPath(facet_path, "_deleted"), "must be a boolean");
       }
-      deleted = d->get_bool().value();
     }
     RETURN_IF_ERROR(CheckFacetRules(place, name, field.value, facet_path));
+    // Checked by the facet rules: the fields read below have their types.
+    if (values.parent_job != nullptr && name == "parent") {
+      JobRef job;
+      job.ns = std::string(facet["job"]["namespace"].get_string().value());
+      job.name = std::string(facet["job"]["name"].get_string().value());
+      *values.parent_job = std::move(job);
+    }
+    if (values.dataset_version != nullptr && name == "version" && !deleted) {
+      values.dataset_version->assign(
+          facet["datasetVersion"].get_string().value());
+    }
     out->push_back(
         Facet{std::string(name), simdjson::minify(field.value), deleted});
   }
@@ -88,24 +116,28 @@ Status GetFacets(const object& obj, std::string_view key, std::string_view path,
 }
 
 Status GetJob(const object& root, JobRef* job, std::vector<Facet>* facets) {
+  const JsonPath root_path;
+  const JsonPath path(root_path, "job");
   std::optional<object> obj;
-  RETURN_IF_ERROR(GetObject(root, "job", "", /*required=*/true, &obj));
-  RETURN_IF_ERROR(GetString(*obj, "namespace", "job", true, &job->ns));
-  RETURN_IF_ERROR(GetString(*obj, "name", "job", true, &job->name));
-  if (job->ns.empty()) return Invalid("job.namespace", "is empty");
-  if (job->name.empty()) return Invalid("job.name", "is empty");
-  return GetFacets(*obj, "facets", "job", FacetPlace::kJob, facets);
+  RETURN_IF_ERROR(GetObject(root, "job", root_path, /*required=*/true, &obj));
+  RETURN_IF_ERROR(GetString(*obj, "namespace", path, true, &job->ns));
+  RETURN_IF_ERROR(GetString(*obj, "name", path, true, &job->name));
+  if (job->ns.empty()) return Invalid(JsonPath(path, "namespace"), "is empty");
+  if (job->name.empty()) return Invalid(JsonPath(path, "name"), "is empty");
+  return GetFacets(*obj, "facets", path, FacetPlace::kJob, facets);
 }
 
-Status GetDataset(const object& obj, std::string_view path,
+Status GetDataset(const object& obj, const JsonPath& path,
                   std::string_view io_key, FacetPlace io_place,
                   DatasetRef* ds) {
   RETURN_IF_ERROR(GetString(obj, "namespace", path, true, &ds->ns));
   RETURN_IF_ERROR(GetString(obj, "name", path, true, &ds->name));
-  if (ds->ns.empty()) return Invalid(Join(path, "namespace"), "is empty");
-  if (ds->name.empty()) return Invalid(Join(path, "name"), "is empty");
-  RETURN_IF_ERROR(
-      GetFacets(obj, "facets", path, FacetPlace::kDataset, &ds->facets));
+  if (ds->ns.empty()) return Invalid(JsonPath(path, "namespace"), "is empty");
+  if (ds->name.empty()) return Invalid(JsonPath(path, "name"), "is empty");
+  FacetValues values;
+  values.dataset_version = &ds->version;
+  RETURN_IF_ERROR(GetFacets(obj, "facets", path, FacetPlace::kDataset,
+                            &ds->facets, values));
   if (!io_key.empty()) {
     RETURN_IF_ERROR(GetFacets(obj, io_key, path, io_place, &ds->io_facets));
   }
@@ -117,50 +149,24 @@ Status GetDatasets(const object& root, std::string_view key,
                    std::vector<DatasetRef>* out) {
   std::optional<element> list = Member(root, key);
   if (!list.has_value() || list->is_null()) return absl::OkStatus();
-  if (!list->is_array()) return Invalid(key, "must be an array");
+  const JsonPath root_path;
+  const JsonPath list_path(root_path, key);
+  simdjson::dom::array items;
+  if (list->get_array().get(items) != simdjson::SUCCESS) {
+    return Invalid(list_path, "must be an array");
+  }
+  out->reserve(items.size());
   size_t i = 0;
-  const simdjson::dom::array items = list->get_array().value();
   for (element item : items) {
-    const std::string path = StrCat(key, "[", i++, "]");
-    if (!item.is_object()) return Invalid(path, "must be an object");
-    DatasetRef ds;
+    const JsonPath path(list_path, i++);
+    object item_object;
+    if (item.get_object().get(item_object) != simdjson::SUCCESS) {
+      return Invalid(path, "must be an object");
+    }
     RETURN_IF_ERROR(
-        GetDataset(item.get_object().value(), path, io_key, io_place, &ds));
-    out->push_back(std::move(ds));
+        GetDataset(item_object, path, io_key, io_place, &out->emplace_back()));
   }
   return absl::OkStatus();
-}
-
-Status GetParent(const std::vector<Facet>& run_facets,
-                 std::optional<JobRef>* parent) {
-  for (const Facet& facet : run_facets) {
-    if (facet.name != "parent") continue;
-    // Checked by the facet rules: job.namespace and job.name are strings.
-    simdjson::dom::parser parser;
-    element e;
-    if (parser.parse(facet.json).get(e) != simdjson::SUCCESS) {
-      return absl::InternalError("cannot re-read the parent facet");
-    }
-    JobRef job;
-    job.ns = std::string(e["job"]["namespace"].get_string().value());
-    job.name = std::string(e["job"]["name"].get_string().value());
-    *parent = std::move(job);
-  }
-  return absl::OkStatus();
-}
-
-// datasetVersion of the dataset's version facet, if any.
-void SetVersion(DatasetRef* ds) {
-  for (const Facet& facet : ds->facets) {
-    if (facet.name != "version" || facet.deleted) continue;
-    simdjson::dom::parser parser;
-    element e;
-    std::string_view version;
-    if (parser.parse(facet.json).get(e) == simdjson::SUCCESS &&
-        e["datasetVersion"].get_string().get(version) == simdjson::SUCCESS) {
-      ds->version = std::string(version);
-    }
-  }
 }
 
 int DigitsAt(std::string_view s, size_t pos, size_t n) {
@@ -245,18 +251,21 @@ bool IsUuid(std::string_view s) {
 }
 
 Status ParseEvent(const element& root_element, Event* event) {
-  if (!root_element.is_object()) {
+  object root;
+  if (root_element.get_object().get(root) != simdjson::SUCCESS) {
     return absl::InvalidArgumentError("the event is not a JSON object");
   }
-  const object root = root_element.get_object().value();
-  std::string ignored;
-  RETURN_IF_ERROR(GetString(root, "eventTime", "", true, &event->event_time));
-  RETURN_IF_ERROR(GetString(root, "producer", "", true, &ignored));
-  RETURN_IF_ERROR(GetString(root, "schemaURL", "", true, &ignored));
+  const JsonPath root_path;
+  std::string_view ignored;
+  RETURN_IF_ERROR(
+      GetString(root, "eventTime", root_path, true, &event->event_time));
+  RETURN_IF_ERROR(GetString(root, "producer", root_path, true, &ignored));
+  RETURN_IF_ERROR(GetString(root, "schemaURL", root_path, true, &ignored));
   std::optional<int64_t> ms = ParseDateTime(event->event_time);
   if (!ms.has_value()) {
-    return Invalid("eventTime", StrCat("'", event->event_time,
-                                       "' is not an RFC 3339 date-time"));
+    return Invalid(
+        JsonPath(root_path, "eventTime"),
+        StrCat("'", event->event_time, "' is not an RFC 3339 date-time"));
   }
   event->time_ms = *ms;
   const bool has_run = Member(root, "run").has_value();
@@ -264,35 +273,38 @@ Status ParseEvent(const element& root_element, Event* event) {
   if (has_run) {
     event->kind = EventKind::kRun;
     RETURN_IF_ERROR(
-        GetString(root, "eventType", "", false, &event->event_type));
+        GetString(root, "eventType", root_path, false, &event->event_type));
     static constexpr std::string_view kTypes[] = {
         "START", "RUNNING", "COMPLETE", "ABORT", "FAIL", "OTHER"};
     if (Member(root, "eventType").has_value() &&
         std::find(std::begin(kTypes), std::end(kTypes), event->event_type) ==
             std::end(kTypes)) {
-      return Invalid("eventType", StrCat("'", event->event_type,
-                                         "' is not one of START, RUNNING, "
-                                         "COMPLETE, ABORT, FAIL, OTHER"));
+      return Invalid(JsonPath(root_path, "eventType"),
+                     StrCat("'", event->event_type,
+                            "' is not one of START, RUNNING, "
+                            "COMPLETE, ABORT, FAIL, OTHER"));
     }
     std::optional<object> run;
-    RETURN_IF_ERROR(GetObject(root, "run", "", true, &run));
-    RETURN_IF_ERROR(GetString(*run, "runId", "run", true, &event->run_id));
+    RETURN_IF_ERROR(GetObject(root, "run", root_path, true, &run));
+    const JsonPath run_path(root_path, "run");
+    RETURN_IF_ERROR(GetString(*run, "runId", run_path, true, &event->run_id));
     if (!IsUuid(event->run_id)) {
-      return Invalid("run.runId",
+      return Invalid(JsonPath(run_path, "runId"),
                      StrCat("'", event->run_id, "' is not a UUID"));
     }
-    RETURN_IF_ERROR(
-        GetFacets(*run, "facets", "run", FacetPlace::kRun, &event->run_facets));
-    RETURN_IF_ERROR(GetParent(event->run_facets, &event->parent_job));
+    FacetValues values;
+    values.parent_job = &event->parent_job;
+    RETURN_IF_ERROR(GetFacets(*run, "facets", run_path, FacetPlace::kRun,
+                              &event->run_facets, values));
   } else if (has_job) {
     event->kind = EventKind::kJob;
   } else if (Member(root, "dataset").has_value()) {
     event->kind = EventKind::kDataset;
     std::optional<object> ds;
-    RETURN_IF_ERROR(GetObject(root, "dataset", "", true, &ds));
+    RETURN_IF_ERROR(GetObject(root, "dataset", root_path, true, &ds));
     DatasetRef ref;
-    RETURN_IF_ERROR(GetDataset(*ds, "dataset", "", FacetPlace::kDataset, &ref));
-    SetVersion(&ref);
+    RETURN_IF_ERROR(GetDataset(*ds, JsonPath(root_path, "dataset"), "",
+                               FacetPlace::kDataset, &ref));
     event->dataset = std::move(ref);
     return absl::OkStatus();
   } else {
@@ -303,11 +315,8 @@ Status ParseEvent(const element& root_element, Event* event) {
   RETURN_IF_ERROR(GetJob(root, &event->job, &event->job_facets));
   RETURN_IF_ERROR(GetDatasets(root, "inputs", "inputFacets",
                               FacetPlace::kInputDataset, &event->inputs));
-  RETURN_IF_ERROR(GetDatasets(root, "outputs", "outputFacets",
-                              FacetPlace::kOutputDataset, &event->outputs));
-  for (DatasetRef& ds : event->inputs) SetVersion(&ds);
-  for (DatasetRef& ds : event->outputs) SetVersion(&ds);
-  return absl::OkStatus();
+  return GetDatasets(root, "outputs", "outputFacets",
+                     FacetPlace::kOutputDataset, &event->outputs);
 }
 
 }  // namespace lineagedb::openlineage

@@ -24,14 +24,23 @@ enum class JsonType {
   kArray
 };
 
+// One step of a field's path: a key (every item of the array under it if
+// `each`), or with `star` every value of an object.
+struct Step {
+  std::string_view key;
+  bool each = false;
+  bool star = false;
+};
+
 // One field check. `path` is a dot-separated walk from the facet object; a
 // step ending in "[]" visits every item of an array, a step "*" every value
 // of an object. Absent intermediate steps are not checked (their own rule
-// says whether they are required).
+// says whether they are required). `steps` is `path` compiled.
 struct FieldRule {
   const char* path;
   JsonType type;
   bool required;
+  std::vector<Step> steps = {};
 };
 
 struct FacetRule {
@@ -45,10 +54,32 @@ struct FacetRule {
 constexpr bool kReq = true;
 constexpr bool kOpt = false;
 
+// Splits field->path into field->steps.
+void Compile(FieldRule* field) {
+  const std::string_view path = field->path;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t dot = path.find('.', start);
+    if (dot == std::string_view::npos) dot = path.size();
+    std::string_view step = path.substr(start, dot - start);
+    const bool each = step.size() > 2 && step.ends_with("[]");
+    if (each) step.remove_suffix(2);
+    field->steps.push_back(Step{step, each, step == "*"});
+    start = dot + 1;
+  }
+}
+
+bool CompileAll(std::vector<FacetRule>* rules) {
+  for (FacetRule& rule : *rules) {
+    for (FieldRule& field : rule.fields) Compile(&field);
+  }
+  return true;
+}
+
 const std::vector<FacetRule>& Rules() {
   using enum FacetPlace;
   using enum JsonType;
-  static const auto* rules = new std::vector<FacetRule>{
+  static auto* const rules = new std::vector<FacetRule>{
       // Run facets.
       {kRun,
        "parent",
@@ -155,6 +186,7 @@ const std::vector<FacetRule>& Rules() {
         {"fileCount", kInteger, kOpt}},
        {}},
   };
+  [[maybe_unused]] static const bool compiled = CompileAll(rules);
   return *rules;
 }
 
@@ -198,76 +230,86 @@ bool HasType(const element& e, JsonType type) {
   return false;
 }
 
-std::vector<std::string> SplitPath(std::string_view path) {
-  std::vector<std::string> steps;
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t dot = path.find('.', start);
-    if (dot == std::string_view::npos) dot = path.size();
-    steps.emplace_back(path.substr(start, dot - start));
-    start = dot + 1;
-  }
-  return steps;
+Status Invalid(const JsonPath& path, std::string_view what) {
+  return absl::InvalidArgumentError(StrCat(path.str(), what));
 }
 
-// Checks `rule` at step `i` of `steps`, `e` being the value reached so far
-// and `trail` its path for messages.
-Status CheckAt(const element& e, const std::vector<std::string>& steps,
-               size_t i, const FieldRule& rule, const std::string& trail) {
-  if (i == steps.size()) {
+// Checks `rule` from step `i` of its path on, `e` being the value reached so
+// far and `trail` its path for messages.
+Status CheckAt(const element& e, size_t i, const FieldRule& rule,
+               const JsonPath& trail) {
+  if (i == rule.steps.size()) {
     if (HasType(e, rule.type)) return absl::OkStatus();
-    return absl::InvalidArgumentError(
-        StrCat(trail, " must be ", TypeNoun(rule.type)));
+    return Invalid(trail, StrCat(" must be ", TypeNoun(rule.type)));
   }
-  const std::string& step = steps[i];
+  const Step& step = rule.steps[i];
   if (!e.is_object()) return absl::OkStatus();  // The parent's rule reports.
   const simdjson::dom::object obj = e.get_object().value();
-  if (step == "*") {
+  if (step.star) {
     for (auto field : obj) {
-      RETURN_IF_ERROR(CheckAt(field.value, steps, i + 1, rule,
-                              StrCat(trail, ".", field.key)));
+      RETURN_IF_ERROR(
+          CheckAt(field.value, i + 1, rule, JsonPath(trail, field.key)));
     }
     return absl::OkStatus();
   }
-  const bool each = step.size() > 2 && step.ends_with("[]");
-  const std::string key = each ? step.substr(0, step.size() - 2) : step;
   element child;
-  if (obj.at_key(key).get(child) != simdjson::SUCCESS) {
+  const JsonPath child_trail(trail, step.key);
+  if (obj.at_key(step.key).get(child) != simdjson::SUCCESS) {
     // Only the last step's absence is this rule's concern.
-    if (i + 1 == steps.size() && rule.required) {
-      return absl::InvalidArgumentError(
-          StrCat(trail, ".", key, " is required"));
+    if (i + 1 == rule.steps.size() && rule.required) {
+      return Invalid(child_trail, " is required");
     }
     return absl::OkStatus();
   }
-  const std::string child_trail = StrCat(trail, ".", key);
-  if (!each) return CheckAt(child, steps, i + 1, rule, child_trail);
+  if (!step.each) return CheckAt(child, i + 1, rule, child_trail);
   if (!child.is_array()) return absl::OkStatus();
   size_t n = 0;
   const simdjson::dom::array items = child.get_array().value();
   for (element item : items) {
-    RETURN_IF_ERROR(
-        CheckAt(item, steps, i + 1, rule, StrCat(child_trail, "[", n, "]")));
-    ++n;
+    RETURN_IF_ERROR(CheckAt(item, i + 1, rule, JsonPath(child_trail, n++)));
   }
   return absl::OkStatus();
 }
 
 }  // namespace
 
+void JsonPath::AppendTo(std::string* out) const {
+  if (parent_ == nullptr) {
+    out->append(key_);
+    return;
+  }
+  parent_->AppendTo(out);
+  if (index_ != kNoIndex) {
+    out->append("[").append(std::to_string(index_)).append("]");
+    return;
+  }
+  if (!out->empty()) out->push_back('.');
+  out->append(key_);
+}
+
+std::string JsonPath::str() const {
+  std::string out;
+  AppendTo(&out);
+  return out;
+}
+
 Status CheckFacetRules(FacetPlace place, std::string_view name,
                        const simdjson::dom::element& facet,
                        std::string_view path) {
+  return CheckFacetRules(place, name, facet, JsonPath(path));
+}
+
+Status CheckFacetRules(FacetPlace place, std::string_view name,
+                       const simdjson::dom::element& facet,
+                       const JsonPath& path) {
   if (!facet.is_object()) return absl::OkStatus();
   for (const FacetRule& rule : Rules()) {
     if (rule.place != place || name != rule.name) continue;
-    const element& root = facet;
-    const simdjson::dom::object obj = facet.get_object().value();
     for (const FieldRule& field : rule.fields) {
-      RETURN_IF_ERROR(
-          CheckAt(root, SplitPath(field.path), 0, field, std::string(path)));
+      RETURN_IF_ERROR(CheckAt(facet, 0, field, path));
     }
     if (!rule.one_of.empty()) {
+      const simdjson::dom::object obj = facet.get_object().value();
       bool any = false;
       std::string names;
       for (const char* key : rule.one_of) {
@@ -276,8 +318,7 @@ Status CheckFacetRules(FacetPlace place, std::string_view name,
         names += names.empty() ? key : StrCat(" or ", key);
       }
       if (!any) {
-        return absl::InvalidArgumentError(
-            StrCat(path, " needs ", names, " (facet '", name, "')"));
+        return Invalid(path, StrCat(" needs ", names, " (facet '", name, "')"));
       }
     }
     return absl::OkStatus();

@@ -45,12 +45,24 @@ Type DatasetArtifactType() {
 }
 
 std::string JobContextName(const JobRef& job) {
-  return StrCat(job.ns, "/", job.name);
+  std::string name;
+  JobContextNameTo(job, &name);
+  return name;
 }
 
 std::string DatasetName(const DatasetRef& ds) {
-  if (ds.version.empty()) return StrCat(ds.ns, ":", ds.name);
-  return StrCat(ds.ns, ":", ds.name, "@", ds.version);
+  std::string name;
+  DatasetNameTo(ds, &name);
+  return name;
+}
+
+void JobContextNameTo(const JobRef& job, std::string* out) {
+  out->assign(job.ns).append("/").append(job.name);
+}
+
+void DatasetNameTo(const DatasetRef& ds, std::string* out) {
+  out->assign(ds.ns).append(":").append(ds.name);
+  if (!ds.version.empty()) out->append("@").append(ds.version);
 }
 
 std::string DatasetExternalId(std::string_view dataset_name) {
@@ -88,28 +100,31 @@ Artifact NewDatasetArtifact(const DatasetRef& ds, int64_t type_id) {
   return a;
 }
 
-void MergeRunEvent(const Event& event, Execution* run) {
+bool MergeRunEvent(const Event& event, Execution* run) {
   const bool newer = event.time_ms > NodeTime(*run);
-  run->properties.try_emplace(kPropJobNamespace, event.job.ns);
-  run->properties.try_emplace(kPropJobName, event.job.name);
-  MergeFacets(event.run_facets, kFacetPrefix, newer, run);
-  run->last_known_state =
+  bool changed =
+      run->properties.try_emplace(kPropJobNamespace, event.job.ns).second;
+  changed |= run->properties.try_emplace(kPropJobName, event.job.name).second;
+  changed |= MergeFacets(event.run_facets, kFacetPrefix, newer, run);
+  const ExecutionState state =
       MergeState(run->last_known_state, event.event_type, newer);
-  MergeTime(event, newer, run);
+  changed |= state != run->last_known_state;
+  run->last_known_state = state;
+  return MergeTime(event, newer, run) || changed;
 }
 
-void MergeJobEvent(const Event& event, Context* job) {
+bool MergeJobEvent(const Event& event, Context* job) {
   const bool newer = event.time_ms > NodeTime(*job);
-  MergeFacets(event.job_facets, kFacetPrefix, newer, job);
-  MergeTime(event, newer, job);
+  const bool changed = MergeFacets(event.job_facets, kFacetPrefix, newer, job);
+  return MergeTime(event, newer, job) || changed;
 }
 
-void MergeDatasetEvent(const Event& event, const DatasetRef& ds,
+bool MergeDatasetEvent(const Event& event, const DatasetRef& ds,
                        std::string_view io_prefix, Artifact* artifact) {
   const bool newer = event.time_ms > NodeTime(*artifact);
-  MergeFacets(ds.facets, kFacetPrefix, newer, artifact);
-  MergeFacets(ds.io_facets, io_prefix, newer, artifact);
-  MergeTime(event, newer, artifact);
+  bool changed = MergeFacets(ds.facets, kFacetPrefix, newer, artifact);
+  changed |= MergeFacets(ds.io_facets, io_prefix, newer, artifact);
+  return MergeTime(event, newer, artifact) || changed;
 }
 
 lineagedb::Event EdgeEvent(EventType type, int64_t index, int64_t time_ms) {
@@ -131,22 +146,41 @@ int64_t NodeTime(const NodeBase& node) {
       .value_or(std::numeric_limits<int64_t>::min());
 }
 
-void MergeFacets(const std::vector<Facet>& facets, std::string_view prefix,
+bool MergeFacets(const std::vector<Facet>& facets, std::string_view prefix,
                  bool newer, NodeBase* node) {
+  bool changed = false;
+  std::string key;
   for (const Facet& facet : facets) {
-    std::string key = StrCat(prefix, facet.name);
+    key.assign(prefix).append(facet.name);
+    auto it = node->custom_properties.find(key);
     if (facet.deleted) {
-      if (newer) node->custom_properties.erase(key);
+      if (newer && it != node->custom_properties.end()) {
+        node->custom_properties.erase(it);
+        changed = true;
+      }
       continue;
     }
-    if (newer || !node->custom_properties.contains(key)) {
-      node->custom_properties[std::move(key)] = StructValue{facet.json};
+    if (it == node->custom_properties.end()) {
+      node->custom_properties.emplace(key, StructValue{facet.json});
+      changed = true;
+    } else if (newer && !(it->second.kind() == PropertyKind::kStruct &&
+                          it->second.struct_value().json == facet.json)) {
+      it->second = StructValue{facet.json};
+      changed = true;
     }
   }
+  return changed;
 }
 
-void MergeTime(const Event& event, bool newer, NodeBase* node) {
-  if (newer) node->properties[kPropEventTime] = event.event_time;
+bool MergeTime(const Event& event, bool newer, NodeBase* node) {
+  if (!newer) return false;
+  Value& time = node->properties[kPropEventTime];
+  if (time.kind() == PropertyKind::kString &&
+      time.string_value() == event.event_time) {
+    return false;
+  }
+  time = event.event_time;
+  return true;
 }
 
 ExecutionState MergeState(ExecutionState state, std::string_view event_type,

@@ -41,6 +41,9 @@ Type DatasetArtifactType();
 std::string JobContextName(const JobRef& job);
 // "namespace:name", or "namespace:name@version" for a dataset version.
 std::string DatasetName(const DatasetRef& ds);
+// The same names, replacing the contents of `*out` (whose capacity is kept).
+void JobContextNameTo(const JobRef& job, std::string* out);
+void DatasetNameTo(const DatasetRef& ds, std::string* out);
 // "openlineage:" + DatasetName.
 std::string DatasetExternalId(std::string_view dataset_name);
 // namespace + "/" + name when the namespace has a scheme ("s3://bucket",
@@ -52,14 +55,17 @@ std::string DatasetUri(const DatasetRef& ds);
 Context NewJobContext(const JobRef& job, int64_t type_id);
 Artifact NewDatasetArtifact(const DatasetRef& ds, int64_t type_id);
 
+// Merging events into nodes. Each Merge* returns true if it changed the
+// node.
+//
 // Merges a RunEvent into its run's execution: job properties (first event
 // wins), run facets, state and event_time.
-void MergeRunEvent(const Event& event, Execution* run);
+bool MergeRunEvent(const Event& event, Execution* run);
 // Merges the job facets and event_time of `event` into the job context.
-void MergeJobEvent(const Event& event, Context* job);
+bool MergeJobEvent(const Event& event, Context* job);
 // Merges one dataset of `event` (facets, and inputFacets or outputFacets
 // under `io_prefix`) and the event_time into its artifact.
-void MergeDatasetEvent(const Event& event, const DatasetRef& ds,
+bool MergeDatasetEvent(const Event& event, const DatasetRef& ds,
                        std::string_view io_prefix, Artifact* artifact);
 
 // The lineage event of the index-th input (kInput) or output (kOutput) of
@@ -73,11 +79,11 @@ int64_t NodeTime(const NodeBase& node);
 // Merges `facets` into node->custom_properties under `prefix`: a facet
 // replaces one of the same name if `newer`, and fills in a missing one
 // otherwise; a deleted facet is removed if `newer`.
-void MergeFacets(const std::vector<Facet>& facets, std::string_view prefix,
+bool MergeFacets(const std::vector<Facet>& facets, std::string_view prefix,
                  bool newer, NodeBase* node);
 
 // Sets event_time to the event's if `newer`.
-void MergeTime(const Event& event, bool newer, NodeBase* node);
+bool MergeTime(const Event& event, bool newer, NodeBase* node);
 
 // The run state after an event of `event_type` (empty = OTHER): START and
 // RUNNING give RUNNING unless the run has ended; COMPLETE, FAIL and ABORT

@@ -1,0 +1,436 @@
+// The merged nodes of an ingestion session and their coalesced writes; see
+// session.h.
+#include "openlineage/session.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "openlineage/mapping.h"
+#include "util/status_macros.h"
+#include "util/str_cat.h"
+
+namespace lineagedb::openlineage {
+
+bool IsEventError(const Status& s) {
+  return absl::IsInvalidArgument(s) || absl::IsAlreadyExists(s) ||
+         absl::IsNotFound(s) || absl::IsOutOfRange(s);
+}
+
+namespace {
+
+// True if the store has a node of kind N.
+template <typename N>
+StatusOr<bool> HasNodes(Store* store) {
+  ListOptions one;
+  one.max_result_size = 1;
+  ASSIGN_OR_RETURN(Page<N> page, store->List<N>(NodeQuery(), one));
+  return !page.items.empty();
+}
+
+}  // namespace
+
+Session::Session(Store* store, const OpenLineageOptions& options, TypeIds types)
+    : store_(store), options_(options), types_(types), contexts_(1) {}
+
+Session::~Session() = default;
+
+StatusOr<std::unique_ptr<Session>> Session::Start(
+    Store* store, const OpenLineageOptions& options, TypeIds types) {
+  std::unique_ptr<Session> session(new Session(store, options, types));
+  ASSIGN_OR_RETURN(session->stored_contexts_, HasNodes<Context>(store));
+  ASSIGN_OR_RETURN(session->stored_artifacts_, HasNodes<Artifact>(store));
+  ASSIGN_OR_RETURN(session->stored_executions_, HasNodes<Execution>(store));
+  return session;
+}
+
+// ---- Entries ----
+
+namespace {
+
+// The entry of `key` in `entries`, made the first time from the store's
+// node of type `type` named `key` if `read` and the store has one, else
+// from fresh().
+template <typename Map, typename Fresh>
+StatusOr<typename Map::mapped_type*> FindOrRead(Store* store, bool read,
+                                                std::string_view type,
+                                                const std::string& key,
+                                                Map* entries, Fresh fresh) {
+  if (auto it = entries->find(key); it != entries->end()) return &it->second;
+  typename Map::mapped_type entry;
+  using N = decltype(entry.node);
+  StatusOr<N> stored = absl::NotFoundError("");
+  if (read) stored = store->GetByTypeAndName<N>(type, key);
+  if (stored.ok()) {
+    entry.node = *std::move(stored);
+  } else if (absl::IsNotFound(stored.status())) {
+    entry.node = fresh();
+  } else {
+    return stored.status();
+  }
+  auto it = entries->emplace(key, std::move(entry)).first;
+  it->second.key = &it->first;
+  return &it->second;
+}
+
+}  // namespace
+
+StatusOr<Session::JobEntry*> Session::Job(const JobRef& job) {
+  JobContextNameTo(job, &key_);
+  return FindOrRead(store_, stored_contexts_, kJobType, key_, &jobs_,
+                    [&] { return NewJobContext(job, types_.job); });
+}
+
+StatusOr<Session::DatasetEntry*> Session::Dataset(const DatasetRef& ds) {
+  DatasetNameTo(ds, &key_);
+  const size_t known = datasets_.size();
+  ASSIGN_OR_RETURN(
+      DatasetEntry * entry,
+      FindOrRead(store_, stored_artifacts_, kDatasetType, key_, &datasets_,
+                 [&] { return NewDatasetArtifact(ds, types_.dataset); }));
+  if (datasets_.size() != known && entry->node.id != 0) {
+    entry->by_external_id = entry->node.external_id == DatasetExternalId(key_);
+  }
+  return entry;
+}
+
+Session::DatasetEntry* Session::StoredDataset(Artifact artifact) {
+  if (artifact.type_id != types_.dataset) return nullptr;
+  if (auto it = datasets_.find(artifact.name); it != datasets_.end()) {
+    return &it->second;
+  }
+  const std::string name = artifact.name;
+  DatasetEntry entry;
+  entry.by_external_id = artifact.external_id == DatasetExternalId(name);
+  entry.node = std::move(artifact);
+  auto it = datasets_.emplace(name, std::move(entry)).first;
+  it->second.key = &it->first;
+  return &it->second;
+}
+
+StatusOr<Session::RunEntry*> Session::Run(const std::string& run_id) {
+  if (auto it = runs_.find(run_id); it != runs_.end()) return &it->second;
+  std::vector<Execution> stored;
+  if (stored_executions_) {
+    ASSIGN_OR_RETURN(stored, store_->GetByExternalIds<Execution>({run_id}));
+  }
+  RunEntry run;
+  if (stored.empty()) {
+    run.exec.type_id = types_.run;
+    run.exec.external_id = run_id;
+    return &runs_.emplace(run_id, std::move(run)).first->second;
+  }
+  run.exec = std::move(stored[0]);
+  if (run.exec.type_id != types_.run) {
+    return absl::InvalidArgumentError(
+        StrCat("runId ", run_id, " is the external_id of execution ",
+               run.exec.id, " of type '", run.exec.type, "'"));
+  }
+  ASSIGN_OR_RETURN(std::vector<lineagedb::Event> events,
+                   store_->GetEventsByExecutionIds({run.exec.id}));
+  std::vector<int64_t> ids;
+  for (const lineagedb::Event& e : events) ids.push_back(e.artifact_id);
+  ASSIGN_OR_RETURN(std::vector<Artifact> artifacts,
+                   store_->GetByIds<Artifact>(ids));
+  absl::flat_hash_map<int64_t, DatasetEntry*> by_id;
+  for (Artifact& a : artifacts) {
+    const int64_t id = a.id;
+    by_id[id] = StoredDataset(std::move(a));
+  }
+  for (const lineagedb::Event& e : events) {
+    if (DatasetEntry* d = by_id[e.artifact_id]) run.events.emplace(d, e.type);
+  }
+  return &runs_.emplace(run_id, std::move(run)).first->second;
+}
+
+Status Session::Datasets(const std::vector<DatasetRef>& list,
+                         std::vector<DatasetEntry*>* entries) {
+  entries->clear();
+  for (const DatasetRef& ds : list) {
+    ASSIGN_OR_RETURN(DatasetEntry * entry, Dataset(ds));
+    entries->push_back(entry);
+  }
+  return absl::OkStatus();
+}
+
+// ---- Merging ----
+
+void Session::SeeJob(JobEntry* job) {
+  if (job->seen) return;
+  job->seen = true;
+  ++jobs_seen_;
+}
+
+void Session::SeeDataset(DatasetEntry* ds) {
+  if (ds->seen) return;
+  ds->seen = true;
+  ++datasets_seen_;
+}
+
+void Session::MergeDatasets(const Event& event,
+                            const std::vector<DatasetRef>& list,
+                            const std::vector<DatasetEntry*>& entries,
+                            EventType type, RunEntry* run) {
+  const std::string_view prefix =
+      IsInputEvent(type) ? kInputFacetPrefix : kOutputFacetPrefix;
+  for (size_t i = 0; i < list.size(); ++i) {
+    DatasetEntry* d = entries[i];
+    const bool changed = MergeDatasetEvent(event, list[i], prefix, &d->node);
+    d->dirty = d->dirty || changed || d->node.id == 0;
+    SeeDataset(d);
+    if (run == nullptr) continue;
+    run->named.push_back(d);
+    if (run->events.emplace(d, type).second) {
+      run->new_edges.push_back(
+          NewEdge{d, type, static_cast<int64_t>(i), event.time_ms});
+      ++edges_;
+    }
+  }
+}
+
+Status Session::ApplyRun(const Event& event) {
+  // Every lookup, which may fail, before any change.
+  ASSIGN_OR_RETURN(JobEntry * job, Job(event.job));
+  ASSIGN_OR_RETURN(RunEntry * run, Run(event.run_id));
+  JobEntry* parent = nullptr;
+  if (event.parent_job.has_value()) {
+    ASSIGN_OR_RETURN(parent, Job(*event.parent_job));
+    if (parent == job) parent = nullptr;  // A job is not its own parent.
+  }
+  RETURN_IF_ERROR(Datasets(event.inputs, &inputs_));
+  RETURN_IF_ERROR(Datasets(event.outputs, &outputs_));
+  // The pending changes of a run are written with one job context.
+  if (run->queued && run->job != job) RETURN_IF_ERROR(WriteRun(run));
+
+  run->job = job;
+  const bool job_changed = MergeJobEvent(event, &job->node);
+  job->dirty = job->dirty || job_changed || job->node.id == 0;
+  SeeJob(job);
+  const bool run_changed = MergeRunEvent(event, &run->exec);
+  run->changed = run->changed || run_changed || run->exec.id == 0;
+  if (!run->seen) {
+    run->seen = true;
+    ++runs_seen_;
+  }
+  MergeDatasets(event, event.inputs, inputs_, EventType::kInput, run);
+  MergeDatasets(event, event.outputs, outputs_, EventType::kOutput, run);
+  if (run->changed || !run->new_edges.empty()) {
+    if (!run->queued) {
+      run->queued = true;
+      pending_runs_.push_back(run);
+    }
+  } else {
+    // Nothing to carry the job and datasets: they wait, dirty, for another
+    // run of this session or for Finish().
+    run->named.clear();
+  }
+  if (parent != nullptr) {
+    parent->dirty = parent->dirty || parent->node.id == 0;
+    parents_.emplace(job, parent);
+  }
+  return absl::OkStatus();
+}
+
+Status Session::ApplyOther(const Event& event) {
+  if (event.kind == EventKind::kDataset) {
+    ASSIGN_OR_RETURN(DatasetEntry * d, Dataset(*event.dataset));
+    const bool changed = MergeDatasetEvent(event, *event.dataset, "", &d->node);
+    d->dirty = d->dirty || changed || d->node.id == 0;
+    SeeDataset(d);
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(JobEntry * job, Job(event.job));
+  RETURN_IF_ERROR(Datasets(event.inputs, &inputs_));
+  RETURN_IF_ERROR(Datasets(event.outputs, &outputs_));
+  const bool changed = MergeJobEvent(event, &job->node);
+  job->dirty = job->dirty || changed || job->node.id == 0;
+  SeeJob(job);
+  MergeDatasets(event, event.inputs, inputs_, EventType::kInput, nullptr);
+  MergeDatasets(event, event.outputs, outputs_, EventType::kOutput, nullptr);
+  return absl::OkStatus();
+}
+
+Status Session::Apply(const Event& event) {
+  RETURN_IF_ERROR(event.kind == EventKind::kRun ? ApplyRun(event)
+                                                : ApplyOther(event));
+  ++pending_events_;
+  return absl::OkStatus();
+}
+
+// ---- Writes ----
+
+Status Session::EnsureWriter() {
+  if (writer_ != nullptr) return absl::OkStatus();
+  BulkWriterOptions options;
+  options.batch_bytes = options_.batch_bytes;
+  options.put_options.reuse_context_if_already_exist = true;
+  options.put_options.reuse_artifact_if_already_exist_by_external_id = true;
+  ASSIGN_OR_RETURN(writer_, NewBulkWriter(store_, options));
+  return absl::OkStatus();
+}
+
+Status Session::WriteRun(RunEntry* run) {
+  RETURN_IF_ERROR(EnsureWriter());
+  const uint64_t stamp = ++write_count_;
+  pairs_.clear();
+  pair_sources_.clear();
+  // A changed dataset goes in full (moved out of its entry for the call)
+  // with its first pair; otherwise it is reused by external id.
+  for (const NewEdge& edge : run->new_edges) {
+    DatasetEntry* d = edge.dataset;
+    ArtifactAndEvent& pair = pairs_.emplace_back();
+    pair.event = EdgeEvent(edge.type, edge.index, edge.time_ms);
+    const bool full = d->dirty && d->given != stamp;
+    if (full) {
+      d->given = stamp;
+      pair.artifact = std::move(d->node);
+    } else if (d->node.id == 0 || d->by_external_id) {
+      Artifact& reuse = pair.artifact.emplace();
+      reuse.type_id = d->node.type_id;
+      reuse.external_id = DatasetExternalId(*d->key);
+    } else {
+      pair.event->artifact_id = d->node.id;
+    }
+    pair_sources_.emplace_back(d, full);
+  }
+  for (DatasetEntry* d : run->named) {
+    if (!d->dirty || d->given == stamp) continue;
+    d->given = stamp;
+    pairs_.push_back(ArtifactAndEvent{std::move(d->node), std::nullopt});
+    pair_sources_.emplace_back(d, true);
+  }
+  JobEntry* job = run->job;
+  const bool job_full = job->dirty;
+  if (job_full) {
+    contexts_[0] = std::move(job->node);
+  } else {
+    contexts_[0] = Context();
+    contexts_[0].type_id = job->node.type_id;
+    contexts_[0].name = *job->key;
+  }
+  StatusOr<PutExecutionResult> result =
+      writer_->Add(run->exec, pairs_, contexts_);
+  for (size_t i = 0; i < pairs_.size(); ++i) {
+    auto [d, full] = pair_sources_[i];
+    if (full) d->node = *std::move(pairs_[i].artifact);
+  }
+  if (job_full) job->node = std::move(contexts_[0]);
+  if (!result.ok()) {
+    if (!IsEventError(result.status())) return result.status();
+    // The session checked what the store checks; a refusal means the store
+    // changed under it.
+    return absl::FailedPreconditionError(
+        StrCat("the store refused the writes of run ", run->exec.external_id,
+               ": ", std::string(result.status().message())));
+  }
+  run->exec.id = result->execution_id;
+  for (size_t i = 0; i < pairs_.size(); ++i) {
+    auto [d, full] = pair_sources_[i];
+    if (result->artifact_ids[i] != 0) d->node.id = result->artifact_ids[i];
+    if (full) d->dirty = false;
+  }
+  job->node.id = result->context_ids[0];
+  job->dirty = false;
+  run->changed = false;
+  run->queued = false;
+  run->new_edges.clear();
+  run->named.clear();
+  return absl::OkStatus();
+}
+
+Status Session::WritePending() {
+  for (RunEntry* run : pending_runs_) {
+    if (run->queued) RETURN_IF_ERROR(WriteRun(run));
+  }
+  pending_runs_.clear();
+  pending_events_ = 0;
+  return absl::OkStatus();
+}
+
+namespace {
+
+// The changed nodes of `entries`, by name, and their entries.
+template <typename N, typename Map>
+std::vector<N> DirtyNodes(Map& entries,
+                          std::vector<typename Map::mapped_type*>* dirty) {
+  for (auto& [name, entry] : entries) {
+    if (entry.dirty) dirty->push_back(&entry);
+  }
+  std::sort(dirty->begin(), dirty->end(),
+            [](const auto* a, const auto* b) { return *a->key < *b->key; });
+  std::vector<N> nodes;
+  for (const auto* entry : *dirty) nodes.push_back(entry->node);
+  return nodes;
+}
+
+// Puts the changed nodes of `entries` in one write.
+template <typename N, typename Map>
+Status PutDirty(Store* store, Map& entries) {
+  std::vector<typename Map::mapped_type*> dirty;
+  const std::vector<N> nodes = DirtyNodes<N>(entries, &dirty);
+  if (nodes.empty()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(std::vector<int64_t> ids, store->Put(nodes));
+  for (size_t i = 0; i < ids.size(); ++i) {
+    dirty[i]->node.id = ids[i];
+    dirty[i]->dirty = false;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+Status Session::WriteDirtyNodes() {
+  RETURN_IF_ERROR(PutDirty<Context>(store_, jobs_));
+  return PutDirty<Artifact>(store_, datasets_);
+}
+
+Status Session::WriteParents() {
+  if (parents_.empty()) return absl::OkStatus();
+  std::vector<ParentContext> edges;
+  for (const auto& [child, parent] : parents_) {
+    if (child->node.id != 0 && parent->node.id != 0) {
+      edges.push_back(ParentContext{child->node.id, parent->node.id});
+    }
+  }
+  std::vector<int64_t> child_ids;
+  for (const ParentContext& e : edges) child_ids.push_back(e.child_id);
+  ASSIGN_OR_RETURN(auto existing, store_->GetParentContexts(child_ids));
+  std::erase_if(edges, [&](const ParentContext& e) {
+    auto it = existing.find(e.child_id);
+    if (it == existing.end()) return false;
+    return std::any_of(it->second.begin(), it->second.end(),
+                       [&](const Context& c) { return c.id == e.parent_id; });
+  });
+  std::sort(edges.begin(), edges.end(), [](const auto& a, const auto& b) {
+    return std::pair(a.child_id, a.parent_id) <
+           std::pair(b.child_id, b.parent_id);
+  });
+  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+  if (!edges.empty()) {
+    Status s = store_->PutParentContexts(edges);
+    if (!s.ok() && !IsEventError(s)) return s;
+    if (!s.ok()) {
+      // One edge would close a cycle: write the others one by one and skip
+      // the ones that are refused.
+      for (const ParentContext& e : edges) {
+        Status one = store_->PutParentContexts({e});
+        if (!one.ok() && !IsEventError(one)) return one;
+      }
+    }
+  }
+  parents_.clear();
+  return absl::OkStatus();
+}
+
+Status Session::Finish() {
+  RETURN_IF_ERROR(WritePending());
+  if (writer_ != nullptr) {
+    const Status s = writer_->Close();
+    writer_.reset();
+    RETURN_IF_ERROR(s);
+  }
+  RETURN_IF_ERROR(WriteDirtyNodes());
+  return WriteParents();
+}
+
+}  // namespace lineagedb::openlineage

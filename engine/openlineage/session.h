@@ -1,0 +1,166 @@
+// The state of one OpenLineage ingestion session (schema/OPENLINEAGE.md,
+// "Merging" and "Writes"): every job, dataset and run the session has seen,
+// with the events merged into them in memory, and the writes that store
+// what changed.
+//
+// Writes are deferred and coalesced. Apply() only merges; WritePending()
+// gives every run changed since its last call to the BulkWriter as one Add:
+// the execution, its new events, the datasets its pending events changed
+// and its job context, each node written once however many events changed
+// it since. Finish() also writes what no run carried (JobEvent and
+// DatasetEvent changes, parent job contexts) and the parent context edges.
+//
+// Reads: the session reads the store only for a job, dataset or runId it
+// has not seen, and not at all for a kind of node the store had none of
+// when the session started (the session is the store's only writer, so such
+// a node can only be one of its own).
+//
+// Not thread-safe.
+#ifndef LINEAGEDB_OPENLINEAGE_SESSION_H_
+#define LINEAGEDB_OPENLINEAGE_SESSION_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/container/node_hash_map.h"
+#include "lineagedb/bulk_writer.h"
+#include "lineagedb/openlineage.h"
+#include "openlineage/event.h"
+
+namespace lineagedb::openlineage {
+
+struct TypeIds {
+  int64_t run = 0;
+  int64_t job = 0;
+  int64_t dataset = 0;
+};
+
+// Errors of one event (it is rejected); any other error is the store's and
+// ends the session.
+bool IsEventError(const Status& s);
+
+class Session {
+ public:
+  // `store` must outlive the session. Errors: storage errors.
+  static StatusOr<std::unique_ptr<Session>> Start(
+      Store* store, const OpenLineageOptions& options, TypeIds types);
+  ~Session();
+
+  // Merges a validated event into the session's nodes; nothing is written.
+  // Errors: INVALID_ARGUMENT (the runId is the external_id of an execution
+  // of another type; nothing is merged), storage errors.
+  Status Apply(const Event& event);
+  // Events merged since the last WritePending().
+  int64_t pending_events() const { return pending_events_; }
+  // Adds every changed run to the bulk writer (which commits batches as
+  // they fill). Errors: storage errors, and a write the store refuses.
+  Status WritePending();
+  // WritePending(), closes the writer, and writes the jobs and datasets
+  // still changed and the parent context edges not yet stored.
+  Status Finish();
+
+  // Distinct runs, jobs and datasets named by merged events; new
+  // input/output events.
+  int64_t runs() const { return runs_seen_; }
+  int64_t jobs() const { return jobs_seen_; }
+  int64_t datasets() const { return datasets_seen_; }
+  int64_t edges() const { return edges_; }
+
+ private:
+  // A node as this session wants it: id 0 until stored; `dirty` when it
+  // differs from what is stored or staged.
+  template <typename N>
+  struct Entry {
+    N node;
+    const std::string* key = nullptr;  // Its name: the map's key.
+    bool dirty = false;
+    bool seen = false;   // Named by a merged event.
+    uint64_t given = 0;  // The WriteRun that last gave the node in full.
+  };
+  using JobEntry = Entry<Context>;
+  struct DatasetEntry : Entry<Artifact> {
+    // external_id is the mapping's, so a write can reuse the node by it.
+    bool by_external_id = true;
+  };
+  // A new event of a run, not yet written.
+  struct NewEdge {
+    DatasetEntry* dataset;
+    EventType type;
+    int64_t index;  // In the OpenLineage event's inputs or outputs.
+    int64_t time_ms;
+  };
+  struct RunEntry {
+    Execution exec;
+    bool seen = false;
+    bool changed = false;     // exec differs from what is stored or staged.
+    bool queued = false;      // In pending_runs_.
+    JobEntry* job = nullptr;  // The job of its pending events.
+    // (dataset, type) of its stored, staged and new events.
+    absl::flat_hash_set<std::pair<const DatasetEntry*, EventType>> events;
+    std::vector<NewEdge> new_edges;
+    std::vector<DatasetEntry*> named;  // By its pending events.
+  };
+
+  Session(Store* store, const OpenLineageOptions& options, TypeIds types);
+
+  // The session's entry for a job / dataset / run, read from the store the
+  // first time (a fresh node with id 0 if the store has none).
+  StatusOr<JobEntry*> Job(const JobRef& job);
+  StatusOr<DatasetEntry*> Dataset(const DatasetRef& ds);
+  StatusOr<RunEntry*> Run(const std::string& run_id);
+  // The entry of a stored artifact named by a stored event of a run.
+  DatasetEntry* StoredDataset(Artifact artifact);
+  // Entries of `list`, in order, into `*entries`.
+  Status Datasets(const std::vector<DatasetRef>& list,
+                  std::vector<DatasetEntry*>* entries);
+
+  Status ApplyRun(const Event& event);
+  Status ApplyOther(const Event& event);
+  void MergeDatasets(const Event& event, const std::vector<DatasetRef>& list,
+                     const std::vector<DatasetEntry*>& entries, EventType type,
+                     RunEntry* run);
+  void SeeJob(JobEntry* job);
+  void SeeDataset(DatasetEntry* ds);
+
+  Status EnsureWriter();
+  // One Add of the run's changes.
+  Status WriteRun(RunEntry* run);
+  Status WriteDirtyNodes();
+  Status WriteParents();
+
+  Store* store_;
+  const OpenLineageOptions options_;
+  const TypeIds types_;
+  // False when the store had no node of the kind at the start.
+  bool stored_contexts_ = true;
+  bool stored_artifacts_ = true;
+  bool stored_executions_ = true;
+  std::unique_ptr<BulkWriter> writer_;
+  absl::node_hash_map<std::string, JobEntry> jobs_;          // By name.
+  absl::node_hash_map<std::string, DatasetEntry> datasets_;  // By name.
+  absl::node_hash_map<std::string, RunEntry> runs_;          // By runId.
+  std::vector<RunEntry*> pending_runs_;
+  int64_t pending_events_ = 0;
+  uint64_t write_count_ = 0;
+  // (child, parent) job contexts whose edge is not yet written.
+  absl::flat_hash_set<std::pair<JobEntry*, JobEntry*>> parents_;
+  int64_t runs_seen_ = 0;
+  int64_t jobs_seen_ = 0;
+  int64_t datasets_seen_ = 0;
+  int64_t edges_ = 0;
+  // Scratch space reused from event to event.
+  std::string key_;
+  std::vector<DatasetEntry*> inputs_, outputs_;
+  std::vector<ArtifactAndEvent> pairs_;
+  // Per pair of pairs_: its dataset, and whether the pair holds its node.
+  std::vector<std::pair<DatasetEntry*, bool>> pair_sources_;
+  std::vector<Context> contexts_;
+};
+
+}  // namespace lineagedb::openlineage
+
+#endif  // LINEAGEDB_OPENLINEAGE_SESSION_H_

@@ -1,0 +1,195 @@
+// Tests of the ingestion session's deferred, coalesced writes
+// (openlineage/session.h): what is stored does not depend on when the
+// pending runs are written.
+#include "openlineage/session.h"
+
+#include <simdjson.h>
+
+// simdjson's classes change layout with SIMDJSON_THREADS_ENABLED, which its
+// CMake target defines; a file built without it breaks the engine's parser.
+#ifndef SIMDJSON_THREADS_ENABLED
+#error "link this test with simdjson::simdjson"
+#endif
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "openlineage/document.h"
+#include "openlineage/mapping.h"
+#include "tests/test_util.h"
+
+namespace lineagedb::openlineage {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::SizeIs;
+
+// A RunEvent with one input and optionally one output (with a schema facet).
+std::string RunEvent(const std::string& type, int second, int run,
+                     const std::string& job, const std::string& input,
+                     const std::string& output = "") {
+  std::string event =
+      "{\"eventType\":\"" + type +
+      "\",\"eventTime\":\"2025-01-01T10:00:" + (second < 10 ? "0" : "") +
+      std::to_string(second) +
+      "Z\",\"producer\":\"p\",\"schemaURL\":\"s\",\"run\":{\"runId\":\"" +
+      "00000000-0000-4000-8000-00000000000" + std::to_string(run) +
+      "\"},\"job\":{\"namespace\":\"ns\",\"name\":\"" + job +
+      "\"},\"inputs\":[{\"namespace\":\"db\",\"name\":\"" + input + "\"}]";
+  if (!output.empty()) {
+    event += ",\"outputs\":[{\"namespace\":\"db\",\"name\":\"" + output +
+             "\",\"facets\":{\"schema\":{\"_producer\":\"p\",\"_schemaURL\":"
+             "\"s\",\"fields\":[{\"name\":\"" +
+             type + "\"}]}}}]";
+  }
+  return event + "}";
+}
+
+class SessionTest : public testing::StoreTest {
+ protected:
+  std::unique_ptr<Session> Start() {
+    TypeIds types;
+    types.run = store_->PutType(RunExecutionType()).value();
+    types.job = store_->PutType(JobContextType()).value();
+    types.dataset = store_->PutType(DatasetArtifactType()).value();
+    auto session = Session::Start(store_.get(), {}, types);
+    EXPECT_OK(session.status());
+    return std::move(session).value();
+  }
+
+  // Applies `lines`; after each index in `write_after`, WritePending().
+  void Apply(Session* session, const std::vector<std::string>& lines,
+             const std::vector<size_t>& write_after = {}) {
+    for (size_t i = 0; i < lines.size(); ++i) {
+      std::vector<IndexedEvent> events;
+      std::vector<RejectedEvent> rejected;
+      parser_.Parse(lines[i], "test", &events, &rejected);
+      ASSERT_THAT(rejected, SizeIs(0)) << rejected[0].reason;
+      ASSERT_THAT(events, SizeIs(1));
+      ASSERT_OK(session->Apply(events[0].event));
+      if (std::find(write_after.begin(), write_after.end(), i) !=
+          write_after.end()) {
+        ASSERT_OK(session->WritePending());
+      }
+    }
+  }
+
+  Artifact Dataset(const std::string& name) {
+    auto a = store_->GetByTypeAndName<Artifact>(kDatasetType, "db:" + name);
+    EXPECT_OK(a.status());
+    return a.ok() ? *a : Artifact();
+  }
+
+  std::vector<std::string> ContextNames(const std::vector<Context>& contexts) {
+    std::vector<std::string> names;
+    for (const Context& c : contexts) names.push_back(c.name);
+    return names;
+  }
+
+  DocumentParser parser_;
+};
+
+const std::vector<std::string> kLines = {
+    RunEvent("START", 1, 1, "load", "raw", "clean"),
+    RunEvent("COMPLETE", 2, 1, "load", "raw", "clean"),
+    RunEvent("START", 3, 2, "train", "clean", "model"),
+    RunEvent("COMPLETE", 4, 2, "train", "clean", "model"),
+    RunEvent("START", 5, 3, "load", "raw", "clean2"),
+};
+
+TEST_F(SessionTest, WritingPendingRunsEarlierStoresTheSameGraph) {
+  // All at Finish(), then the same events written after every event.
+  auto session = Start();
+  Apply(session.get(), kLines);
+  ASSERT_OK(session->Finish());
+  EXPECT_EQ(session->runs(), 3);
+  EXPECT_EQ(session->jobs(), 2);
+  EXPECT_EQ(session->datasets(), 4);
+  EXPECT_EQ(session->edges(), 6);
+  const Artifact clean = Dataset("clean");
+  EXPECT_EQ(clean.properties.at(kPropEventTime).string_value(),
+            "2025-01-01T10:00:04Z");
+  EXPECT_EQ(
+      clean.custom_properties.at("facet.schema").struct_value().json,
+      R"({"_producer":"p","_schemaURL":"s","fields":[{"name":"COMPLETE"}]})");
+  ASSERT_OK_AND_ASSIGN(std::vector<Context> of_clean,
+                       store_->GetContextsOf<Artifact>(clean.id));
+  EXPECT_THAT(ContextNames(of_clean), ElementsAre("ns/load", "ns/train"));
+
+  testing::TempDir other_dir;
+  Options options;
+  options.create_if_missing = true;
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<Store> other,
+                       Store::Open(options, other_dir.path() + "/store"));
+  std::swap(store_, other);
+  auto stepwise = Start();
+  Apply(stepwise.get(), kLines, {0, 1, 2, 3, 4});
+  ASSERT_OK(stepwise->Finish());
+  const Artifact clean2 = Dataset("clean");
+  EXPECT_EQ(clean2.properties, clean.properties);
+  EXPECT_EQ(clean2.custom_properties, clean.custom_properties);
+  ASSERT_OK_AND_ASSIGN(of_clean, store_->GetContextsOf<Artifact>(clean2.id));
+  EXPECT_THAT(ContextNames(of_clean), ElementsAre("ns/load", "ns/train"));
+  std::swap(store_, other);
+}
+
+TEST_F(SessionTest, AgainInANewSessionWritesNothing) {
+  auto session = Start();
+  Apply(session.get(), kLines, {2});
+  ASSERT_OK(session->Finish());
+  const testing::Dump before = DumpStore();
+  auto again = Start();
+  Apply(again.get(), kLines, {1, 3});
+  ASSERT_OK(again->Finish());
+  EXPECT_EQ(again->edges(), 0);
+  EXPECT_EQ(DumpStore(), before);
+}
+
+TEST_F(SessionTest, ARunNamingTwoJobsIsAssociatedWithBoth) {
+  // Each dataset is attributed to the job of the event that named it.
+  auto session = Start();
+  Apply(session.get(), {RunEvent("START", 1, 7, "first", "a"),
+                        RunEvent("RUNNING", 2, 7, "second", "b")});
+  ASSERT_OK(session->Finish());
+  ASSERT_OK_AND_ASSIGN(std::vector<Execution> runs,
+                       store_->GetByExternalIds<Execution>(
+                           {"00000000-0000-4000-8000-000000000007"}));
+  ASSERT_THAT(runs, SizeIs(1));
+  ASSERT_OK_AND_ASSIGN(std::vector<Context> of_run,
+                       store_->GetContextsOf<Execution>(runs[0].id));
+  EXPECT_THAT(ContextNames(of_run), ElementsAre("ns/first", "ns/second"));
+  ASSERT_OK_AND_ASSIGN(std::vector<Context> of_a,
+                       store_->GetContextsOf<Artifact>(Dataset("a").id));
+  EXPECT_THAT(ContextNames(of_a), ElementsAre("ns/first"));
+  ASSERT_OK_AND_ASSIGN(std::vector<Context> of_b,
+                       store_->GetContextsOf<Artifact>(Dataset("b").id));
+  EXPECT_THAT(ContextNames(of_b), ElementsAre("ns/second"));
+}
+
+TEST_F(SessionTest, ARunIdOfAnotherTypeOfExecutionIsRejectedBeforeMerging) {
+  Type other;
+  other.kind = NodeKind::kExecution;
+  other.name = "Other";
+  ASSERT_OK_AND_ASSIGN(const int64_t other_id, store_->PutType(other));
+  Execution foreign;
+  foreign.type_id = other_id;
+  foreign.external_id = "00000000-0000-4000-8000-000000000001";
+  ASSERT_OK(store_->Put(std::vector{foreign}).status());
+  auto session = Start();
+  std::vector<IndexedEvent> events;
+  std::vector<RejectedEvent> rejected;
+  parser_.Parse(kLines[0], "test", &events, &rejected);
+  ASSERT_THAT(events, SizeIs(1));
+  const Status s = session->Apply(events[0].event);
+  EXPECT_CODE(s, kInvalidArgument);
+  EXPECT_TRUE(IsEventError(s));
+  EXPECT_EQ(session->runs(), 0);
+  ASSERT_OK(session->Finish());
+  EXPECT_CODE(store_->GetByTypeAndName<Artifact>(kDatasetType, "db:raw"),
+              kNotFound);
+}
+
+}  // namespace
+}  // namespace lineagedb::openlineage
