@@ -1,13 +1,12 @@
 #include "tools/cli/common.h"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <iterator>
-#include <sstream>
 
 #include "fmt/format.h"
 #include "util/status_macros.h"
@@ -120,20 +119,37 @@ StatusOr<NodeRef> ResolveNode(Store* store, std::string_view spec) {
 }
 
 StatusOr<std::string> ReadInput(const std::string& path) {
-  if (path == "-") {
-    std::ostringstream buffer;
-    buffer << std::cin.rdbuf();
-    return buffer.str();
+  const bool stdin_input = path == "-";
+  std::FILE* file = stdin;
+  if (!stdin_input) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) {
+      return absl::NotFoundError(fmt::format("no such file: {}", path));
+    }
+    file = std::fopen(path.c_str(), "rb");
+    if (file == nullptr) {
+      return absl::InternalError(fmt::format("cannot open {}", path));
+    }
   }
+  // A regular file is read in one call of its size; a stream in large
+  // blocks until its end.
+  std::string text;
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    return absl::NotFoundError(fmt::format("no such file: {}", path));
+  if (!stdin_input) text.resize(std::filesystem::file_size(path, ec));
+  if (ec) text.clear();
+  size_t size = 0;
+  for (;;) {
+    size += std::fread(text.data() + size, 1, text.size() - size, file);
+    if (size < text.size()) break;  // The end, or an error.
+    const int next = std::fgetc(file);
+    if (next == EOF) break;
+    text.resize(std::max<size_t>(1 << 20, size * 2));
+    text[size++] = static_cast<char>(next);
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::InternalError(fmt::format("cannot open {}", path));
-  std::string text((std::istreambuf_iterator<char>(in)),
-                   std::istreambuf_iterator<char>());
-  if (in.bad()) return absl::InternalError(fmt::format("cannot read {}", path));
+  const bool failed = std::ferror(file) != 0;
+  if (!stdin_input) std::fclose(file);
+  if (failed) return absl::InternalError(fmt::format("cannot read {}", path));
+  text.resize(size);
   return text;
 }
 
