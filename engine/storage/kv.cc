@@ -257,6 +257,11 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
   table.cache_index_and_filter_blocks = false;
   table.format_version = 5;
   ro.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  // A Bloom filter over the memtable's whole keys: a write's lookups of keys
+  // that do not exist yet (a new node's name and external id) skip the
+  // skip-list search.
+  ro.memtable_prefix_bloom_size_ratio = 0.05;
+  ro.memtable_whole_key_filtering = true;
   ro.level_compaction_dynamic_level_bytes = true;
   ro.info_log_level = rocksdb::WARN_LEVEL;
   ro.keep_log_file_num = 2;
