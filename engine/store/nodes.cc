@@ -162,33 +162,70 @@ StatusOr<int64_t> StoreImpl::FindByExternalId(WriteContext& wc, NodeKind kind,
   return FindId(wc, codec::NodeByExternalIdKey(kind, external_id));
 }
 
-void StoreImpl::StageIndexes(WriteContext& wc, const NodeRow& row, bool put) {
+namespace {
+
+// The index entries (key, value) of a node row.
+std::vector<std::pair<std::string, std::string>> IndexEntries(
+    const NodeRow& row) {
   const NodeKind kind = row.kind;
   const int64_t id = row.base.id;
-  auto stage = [&](const std::string& key, std::string_view value) {
+  std::vector<std::pair<std::string, std::string>> entries;
+  entries.reserve(6);
+  entries.emplace_back(codec::NodeByTypeKey(kind, row.base.type_id, id), "");
+  entries.emplace_back(
+      codec::NodeByUpdateTimeKey(kind, row.base.type_id,
+                                 row.base.last_update_time_ms, id),
+      "");
+  const std::string id_value = codec::EncodeId(id);
+  if (!row.base.name.empty()) {
+    entries.emplace_back(
+        codec::NodeByTypeNameKey(kind, row.base.type_id, row.base.name),
+        id_value);
+  }
+  if (!row.base.external_id.empty()) {
+    entries.emplace_back(codec::NodeByExternalIdKey(kind, row.base.external_id),
+                         id_value);
+  }
+  if (kind == NodeKind::kArtifact && !row.uri.empty()) {
+    entries.emplace_back(codec::ArtifactByUriKey(row.uri, id), "");
+  }
+  if (kind == NodeKind::kExecution && !row.fingerprint.empty()) {
+    entries.emplace_back(codec::ExecutionByFingerprintKey(row.fingerprint, id),
+                         "");
+  }
+  return entries;
+}
+
+// Stages the index changes from `stored` to `merged` (the same node): an
+// entry both rows have, with the same value, is left as it is.
+void StageIndexChanges(WriteContext& wc, const NodeRow& stored,
+                       const NodeRow& merged) {
+  const auto before = IndexEntries(stored);
+  const auto after = IndexEntries(merged);
+  auto contains = [](const auto& entries, const auto& entry, bool by_key) {
+    return std::any_of(entries.begin(), entries.end(), [&](const auto& e) {
+      return e.first == entry.first && (by_key || e.second == entry.second);
+    });
+  };
+  for (const auto& entry : before) {
+    if (!contains(after, entry, /*by_key=*/true)) wc.Delete(entry.first);
+  }
+  for (const auto& entry : after) {
+    if (!contains(before, entry, /*by_key=*/false)) {
+      wc.Put(entry.first, entry.second);
+    }
+  }
+}
+
+}  // namespace
+
+void StoreImpl::StageIndexes(WriteContext& wc, const NodeRow& row, bool put) {
+  for (const auto& [key, value] : IndexEntries(row)) {
     if (put) {
       wc.Put(key, value);
     } else {
       wc.Delete(key);
     }
-  };
-  const std::string id_value = codec::EncodeId(id);
-  stage(codec::NodeByTypeKey(kind, row.base.type_id, id), "");
-  stage(codec::NodeByUpdateTimeKey(kind, row.base.type_id,
-                                   row.base.last_update_time_ms, id),
-        "");
-  if (!row.base.name.empty()) {
-    stage(codec::NodeByTypeNameKey(kind, row.base.type_id, row.base.name),
-          id_value);
-  }
-  if (!row.base.external_id.empty()) {
-    stage(codec::NodeByExternalIdKey(kind, row.base.external_id), id_value);
-  }
-  if (kind == NodeKind::kArtifact && !row.uri.empty()) {
-    stage(codec::ArtifactByUriKey(row.uri, id), "");
-  }
-  if (kind == NodeKind::kExecution && !row.fingerprint.empty()) {
-    stage(codec::ExecutionByFingerprintKey(row.fingerprint, id), "");
   }
 }
 
@@ -288,8 +325,7 @@ Status StoreImpl::StageUpdate(WriteContext& wc, NodeRow* row, const Type& type,
   merged.base.last_update_time_ms =
       std::max(wc.now_ms(), stored.base.last_update_time_ms);
   merged.update_seq = wc.seq();
-  StageIndexes(wc, stored, /*put=*/false);
-  StageIndexes(wc, merged, /*put=*/true);
+  StageIndexChanges(wc, stored, merged);
   wc.Put(codec::NodeKey(row->kind, row->base.id), codec::EncodeNode(merged));
   *row = std::move(merged);
   return absl::OkStatus();
