@@ -230,7 +230,8 @@ void StoreImpl::StageIndexes(WriteContext& wc, const NodeRow& row, bool put) {
 }
 
 Status StoreImpl::StageNode(WriteContext& wc, NodeRow* row,
-                            const PutNodesOptions& options) {
+                            const PutNodesOptions& options,
+                            bool external_id_free) {
   if (row->base.id != 0) {
     ASSIGN_OR_RETURN(NodeRow stored, ReadNode(wc, row->kind, row->base.id));
     if (row->base.type_id != 0 && row->base.type_id != stored.base.type_id) {
@@ -252,7 +253,7 @@ Status StoreImpl::StageNode(WriteContext& wc, NodeRow* row,
     return absl::InvalidArgumentError(StrCat(
         "no ", KindNoun(row->kind), " type with id ", row->base.type_id));
   }
-  return StageInsert(wc, row, *type);
+  return StageInsert(wc, row, *type, external_id_free);
 }
 
 namespace {
@@ -268,8 +269,8 @@ Status ExternalIdTaken(NodeKind kind, const std::string& ext, int64_t owner) {
 }
 }  // namespace
 
-Status StoreImpl::StageInsert(WriteContext& wc, NodeRow* row,
-                              const Type& type) {
+Status StoreImpl::StageInsert(WriteContext& wc, NodeRow* row, const Type& type,
+                              bool external_id_free) {
   if (row->kind == NodeKind::kContext && row->base.name.empty()) {
     return absl::InvalidArgumentError(
         StrCat("a context needs a name (type '", type.name, "')"));
@@ -280,7 +281,7 @@ Status StoreImpl::StageInsert(WriteContext& wc, NodeRow* row,
                      FindByTypeName(wc, row->kind, type.id, row->base.name));
     if (owner != 0) return AlreadyNamed(row->kind, type, row->base.name, owner);
   }
-  if (!row->base.external_id.empty()) {
+  if (!row->base.external_id.empty() && !external_id_free) {
     ASSIGN_OR_RETURN(int64_t owner,
                      FindByExternalId(wc, row->kind, row->base.external_id));
     if (owner != 0) {

@@ -25,7 +25,9 @@ Status StoreImpl::StageContext(WriteContext& wc, NodeRow* context, bool reuse) {
 
 Status StoreImpl::StageArtifact(WriteContext& wc, NodeRow* artifact,
                                 bool reuse) {
-  if (artifact->base.id == 0 && reuse && !artifact->base.external_id.empty()) {
+  const bool look_up =
+      artifact->base.id == 0 && reuse && !artifact->base.external_id.empty();
+  if (look_up) {
     ASSIGN_OR_RETURN(
         int64_t existing,
         FindByExternalId(wc, NodeKind::kArtifact, artifact->base.external_id));
@@ -34,7 +36,8 @@ Status StoreImpl::StageArtifact(WriteContext& wc, NodeRow* artifact,
       return absl::OkStatus();
     }
   }
-  return StageNode(wc, artifact, PutNodesOptions());
+  return StageNode(wc, artifact, PutNodesOptions(),
+                   /*external_id_free=*/look_up);
 }
 
 namespace {

@@ -94,8 +94,12 @@ class StoreImpl {
 
   // Validates `row` and stages its insert (id 0) or update in `wc`; sets
   // row->base.id. Errors as Store::Put.
+  // With `external_id_free`, the caller has just found no node of the
+  // row's kind with its external_id as of `wc`, and an insert does not look
+  // again.
   Status StageNode(WriteContext& wc, codec::NodeRow* row,
-                   const PutNodesOptions& options);
+                   const PutNodesOptions& options,
+                   bool external_id_free = false);
   // Reads node `id` of `kind` as of `wc`; NOT_FOUND if absent.
   StatusOr<codec::NodeRow> ReadNode(WriteContext& wc, NodeKind kind,
                                     int64_t id);
@@ -188,7 +192,8 @@ class StoreImpl {
   Status LoadMeta(bool* created);
   Status LoadTypes();
   void CacheType(Type type);
-  Status StageInsert(WriteContext& wc, codec::NodeRow* row, const Type& type);
+  Status StageInsert(WriteContext& wc, codec::NodeRow* row, const Type& type,
+                     bool external_id_free);
   Status StageUpdate(WriteContext& wc, codec::NodeRow* row, const Type& type,
                      const PutNodesOptions& options);
   void StageIndexes(WriteContext& wc, const codec::NodeRow& row, bool put);
