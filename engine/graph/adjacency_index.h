@@ -19,6 +19,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "graph/graph.h"
+#include "graph/huge_pages.h"
 #include "storage/kv.h"
 
 namespace lineagedb::graph {
@@ -66,9 +67,9 @@ class AdjacencyIndex final : public Graph {
  private:
   // One direction's compressed sparse rows.
   struct Csr {
-    std::vector<uint32_t> offsets;  // Size vertices + 1.
-    std::vector<uint32_t> targets;  // Vertex indexes, sorted per row.
-    std::vector<uint8_t> types;     // EventType per target.
+    HugeVector<uint32_t> offsets;  // Size vertices + 1.
+    HugeVector<uint32_t> targets;  // Vertex indexes, sorted per row.
+    HugeVector<uint8_t> types;     // EventType per target.
   };
   // Edge (from, to, type) of one direction, for building.
   struct Entry {

@@ -22,8 +22,8 @@ void Append(std::string* out, const T& v) {
   out->append(reinterpret_cast<const char*>(&v), sizeof(v));
 }
 
-template <typename T>
-void AppendVector(std::string* out, const std::vector<T>& v) {
+template <typename T, typename A>
+void AppendVector(std::string* out, const std::vector<T, A>& v) {
   if (v.empty()) return;  // data() may be null.
   out->append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
 }
@@ -50,8 +50,8 @@ class Reader {
   bool Read(T* v) {
     return ReadBytes(v, sizeof(T));
   }
-  template <typename T>
-  bool ReadVector(uint64_t n, std::vector<T>* v) {
+  template <typename T, typename A>
+  bool ReadVector(uint64_t n, std::vector<T, A>* v) {
     if (n > left_ / sizeof(T)) return false;
     v->resize(n);
     return ReadBytes(v->data(), n * sizeof(T));
