@@ -26,9 +26,9 @@ void* AllocateHuge(size_t bytes) {
   const uintptr_t start = reinterpret_cast<uintptr_t>(raw);
   const uintptr_t aligned = (start + kHugePage - 1) & ~(kHugePage - 1);
   if (aligned > start) munmap(raw, aligned - start);
+  // aligned < start + kHugePage, so a tail of at least one byte remains.
   const uintptr_t tail = aligned + size;
-  if (start + mapped > tail)
-    munmap(reinterpret_cast<void*>(tail), start + mapped - tail);
+  munmap(reinterpret_cast<void*>(tail), start + mapped - tail);
   void* p = reinterpret_cast<void*>(aligned);
   madvise(p, size, MADV_HUGEPAGE);  // Advice only: ignored where unsupported.
   return p;
