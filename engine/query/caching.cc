@@ -17,6 +17,10 @@ namespace lineagedb {
 namespace {
 
 using codec::NodeRow;
+using store::ResultCache;
+
+// The stored data a lookup read: the tokens of its ResultCache entry.
+using Dependencies = std::vector<std::string>;
 
 bool Usable(ArtifactState s) {
   return s != ArtifactState::kDeleted && s != ArtifactState::kAbandoned &&
@@ -92,7 +96,8 @@ bool IsComplete(const NodeRow& row) {
 // The cached execution `id` if it is COMPLETE with every output usable,
 // reading its output events by a prefix scan.
 StatusOr<std::optional<CachedExecution>> TryCachedByScan(
-    StoreImpl* impl, const storage::ReadView& view, int64_t id) {
+    StoreImpl* impl, const storage::ReadView& view, int64_t id,
+    Dependencies* deps) {
   const std::string key = codec::NodeKey(NodeKind::kExecution, id);
   std::string value;
   RETURN_IF_ERROR(view.Get(key, &value));
@@ -103,6 +108,7 @@ StatusOr<std::optional<CachedExecution>> TryCachedByScan(
   std::vector<std::string> keys;
   for (const Event& e : events) {
     keys.push_back(codec::NodeKey(NodeKind::kArtifact, e.artifact_id));
+    deps->push_back(keys.back());
   }
   std::vector<std::string> values;
   std::vector<bool> found;
@@ -121,14 +127,17 @@ StatusOr<std::optional<CachedExecution>> TryCachedByScan(
 // has no output of `id`, or an event it lists is not in `view`, the answer
 // comes from TryCachedByScan.
 StatusOr<std::optional<CachedExecution>> TryCached(
-    StoreImpl* impl, const storage::ReadView& view, int64_t id) {
+    StoreImpl* impl, const storage::ReadView& view, int64_t id,
+    Dependencies* deps) {
+  deps->push_back(ResultCache::NodeToken(NodeKind::kExecution, id));
+  deps->push_back(ResultCache::ExecutionEventsToken(id));
   std::vector<graph::Neighbor> outs;
   if (auto index = impl->graph_index()) {
     auto lock = index->LockShared();
     RETURN_IF_ERROR(index->Neighbors(
         graph::MakeVertex(NodeKind::kExecution, id), graph::Dir::kDown, &outs));
   }
-  if (outs.empty()) return TryCachedByScan(impl, view, id);
+  if (outs.empty()) return TryCachedByScan(impl, view, id, deps);
   const size_t n = outs.size();
   std::vector<std::string> keys;
   keys.reserve(1 + 2 * n);
@@ -139,11 +148,12 @@ StatusOr<std::optional<CachedExecution>> TryCached(
   }
   for (const graph::Neighbor& o : outs) {
     keys.push_back(codec::NodeKey(NodeKind::kArtifact, graph::IdOf(o.vertex)));
+    deps->push_back(keys.back());
   }
   std::vector<std::string> values;
   std::vector<bool> found;
   RETURN_IF_ERROR(view.MultiGet(keys, &values, &found));
-  if (!found[0]) return TryCachedByScan(impl, view, id);
+  if (!found[0]) return TryCachedByScan(impl, view, id, deps);
   NodeRow row;
   RETURN_IF_ERROR(codec::DecodeNode(keys[0], values[0], &row));
   if (!IsComplete(row)) return std::nullopt;
@@ -151,7 +161,7 @@ StatusOr<std::optional<CachedExecution>> TryCached(
   std::vector<NodeRow> artifacts(n);
   for (size_t i = 0; i < n; ++i) {
     if (!found[1 + i] || !found[1 + n + i]) {
-      return TryCachedByScan(impl, view, id);
+      return TryCachedByScan(impl, view, id, deps);
     }
     RETURN_IF_ERROR(codec::DecodeEvent(keys[1 + i], values[1 + i], &events[i]));
     RETURN_IF_ERROR(
@@ -161,22 +171,19 @@ StatusOr<std::optional<CachedExecution>> TryCached(
                   std::move(artifacts));
 }
 
-}  // namespace
-
-StatusOr<CachedExecution> FindCachedExecution(Store* store,
-                                              std::string_view fingerprint) {
-  if (fingerprint.empty()) {
-    return absl::InvalidArgumentError("an empty fingerprint");
-  }
-  StoreImpl* impl = store->impl();
-  auto view = impl->kv()->NewReadView();
+// The newest usable COMPLETE execution with `fingerprint` as of `view`, or
+// nullopt; `deps` gets what was read.
+StatusOr<std::optional<CachedExecution>> FindOnView(
+    StoreImpl* impl, const storage::ReadView& view,
+    std::string_view fingerprint, Dependencies* deps) {
   const std::string prefix = codec::ExecutionByFingerprintPrefix(fingerprint);
+  deps->push_back(ResultCache::FingerprintToken(fingerprint));
   // Newest first: ids grow with time. A fingerprint has few executions (a
   // step re-runs only when the cache missed), so a forward scan, which the
   // prefix filters make cheap, collects them; past kForwardIds the rest is
   // walked backwards from the end.
   constexpr size_t kForwardIds = 64;
-  auto it = view->Scan(prefix);
+  auto it = view.Scan(prefix);
   std::vector<int64_t> ids;
   for (it->SeekToFirst(); it->Valid() && ids.size() < kForwardIds; it->Next()) {
     RETURN_IF_ERROR(ParseFingerprintKey(it->key(), &ids.emplace_back()));
@@ -187,19 +194,48 @@ StatusOr<CachedExecution> FindCachedExecution(Store* store,
     for (it->SeekForPrev(codec::MaxIdKey(prefix)); it->Valid(); it->Prev()) {
       RETURN_IF_ERROR(ParseFingerprintKey(it->key(), &ids.emplace_back()));
       ASSIGN_OR_RETURN(std::optional<CachedExecution> cached,
-                       TryCached(impl, *view, ids.back()));
-      if (cached.has_value()) return std::move(*cached);
+                       TryCached(impl, view, ids.back(), deps));
+      if (cached.has_value()) return cached;
     }
     RETURN_IF_ERROR(it->status());
-    ids.clear();
+    return std::nullopt;
   }
   for (auto id = ids.rbegin(); id != ids.rend(); ++id) {
     ASSIGN_OR_RETURN(std::optional<CachedExecution> cached,
-                     TryCached(impl, *view, *id));
-    if (cached.has_value()) return std::move(*cached);
+                     TryCached(impl, view, *id, deps));
+    if (cached.has_value()) return cached;
   }
-  return absl::NotFoundError(
-      StrCat("no usable COMPLETE execution with fingerprint ", fingerprint));
+  return std::nullopt;
+}
+
+}  // namespace
+
+StatusOr<CachedExecution> FindCachedExecution(Store* store,
+                                              std::string_view fingerprint) {
+  if (fingerprint.empty()) {
+    return absl::InvalidArgumentError("an empty fingerprint");
+  }
+  StoreImpl* impl = store->impl();
+  ResultCache* results = impl->results();
+  // The answer, found or not, is cached until a write changes the
+  // fingerprint's executions, their records or events, or their outputs.
+  using Answer = std::optional<CachedExecution>;
+  const std::string cache_key = StrCat("FindCachedExecution:", fingerprint);
+  std::shared_ptr<const Answer> answer =
+      std::static_pointer_cast<const Answer>(results->Find(cache_key));
+  if (answer == nullptr) {
+    const uint64_t ticket = results->Ticket();
+    auto view = impl->kv()->NewReadView();
+    Dependencies deps;
+    ASSIGN_OR_RETURN(Answer found, FindOnView(impl, *view, fingerprint, &deps));
+    answer = std::make_shared<const Answer>(std::move(found));
+    results->Insert(ticket, cache_key, answer, std::move(deps));
+  }
+  if (!answer->has_value()) {
+    return absl::NotFoundError(
+        StrCat("no usable COMPLETE execution with fingerprint ", fingerprint));
+  }
+  return **answer;
 }
 
 StatusOr<PutExecutionResult> RecordCacheHit(Store* store, const CacheHit& hit) {

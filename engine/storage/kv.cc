@@ -141,11 +141,17 @@ class RocksKv final : public Kv {
     wo.sync = sync;
     auto* wb = static_cast<rocksdb::WriteBatch*>(BatchRep(batch));
     if (observer_) observer_(ToView(rocksdb::Slice(wb->Data())));
-    return FromRocks(db_->Write(wo, wb), "write");
+    rocksdb::Status s = db_->Write(wo, wb);
+    if (listener_) listener_(*batch);
+    return FromRocks(s, "write");
   }
 
   void SetBatchObserver(BatchObserver observer) override {
     observer_ = std::move(observer);
+  }
+
+  void SetWriteListener(WriteListener listener) override {
+    listener_ = std::move(listener);
   }
 
   Status WriteSerialized(std::string serialized, bool sync) override {
@@ -200,6 +206,7 @@ class RocksKv final : public Kv {
  private:
   std::unique_ptr<rocksdb::DB> db_;
   BatchObserver observer_;
+  WriteListener listener_;
 };
 
 }  // namespace
@@ -219,6 +226,26 @@ void WriteBatch::Delete(std::string_view key) {
 size_t WriteBatch::Count() const { return rep_->batch.Count(); }
 size_t WriteBatch::ByteSize() const { return rep_->batch.GetDataSize(); }
 void WriteBatch::Clear() { rep_->batch.Clear(); }
+
+void WriteBatch::ForEachKey(
+    const std::function<void(std::string_view)>& fn) const {
+  struct Keys : rocksdb::WriteBatch::Handler {
+    const std::function<void(std::string_view)>* fn;
+    void Put(const rocksdb::Slice& key, const rocksdb::Slice&) override {
+      (*fn)(ToView(key));
+    }
+    void Delete(const rocksdb::Slice& key) override { (*fn)(ToView(key)); }
+    void SingleDelete(const rocksdb::Slice& key) override {
+      (*fn)(ToView(key));
+    }
+    void Merge(const rocksdb::Slice& key, const rocksdb::Slice&) override {
+      (*fn)(ToView(key));
+    }
+  } keys;
+  keys.fn = &fn;
+  // Iterate fails only on a corrupt batch, which Write rejects too.
+  rep_->batch.Iterate(&keys).PermitUncheckedError();
+}
 void* Kv::BatchRep(WriteBatch* batch) { return &batch->rep_->batch; }
 
 std::unique_ptr<Iterator> ReadView::Scan(std::string_view prefix) const {

@@ -30,6 +30,8 @@ class WriteBatch {
   size_t Count() const;
   // Bytes of keys and values held.
   size_t ByteSize() const;
+  // Calls `fn` with the key of every put and delete, in batch order.
+  void ForEachKey(const std::function<void(std::string_view)>& fn) const;
   void Clear();
 
  private:
@@ -104,6 +106,14 @@ class Kv {
   using BatchObserver = std::function<void(std::string_view serialized)>;
   virtual void SetBatchObserver(BatchObserver observer) = 0;
   virtual Status WriteSerialized(std::string serialized, bool sync) = 0;
+
+  // `listener` gets every batch given to Write from now on, after RocksDB
+  // returns and before Write does, whether or not the write succeeded (a
+  // failed write may still be partly visible after a crash recovery, so
+  // listeners that invalidate state must see it too). Set it before any
+  // concurrent use; Write calls it on the writing thread.
+  using WriteListener = std::function<void(const WriteBatch& batch)>;
+  virtual void SetWriteListener(WriteListener listener) = 0;
 
  protected:
   static void* BatchRep(WriteBatch* batch);

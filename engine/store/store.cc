@@ -16,7 +16,14 @@ StoreImpl::StoreImpl(Options options, std::string path,
                      std::unique_ptr<storage::Kv> kv)
     : options_(std::move(options)),
       path_(std::move(path)),
-      kv_(std::move(kv)) {}
+      results_(
+          std::make_unique<store::ResultCache>(options_.result_cache_entries)),
+      kv_(std::move(kv)) {
+  kv_->SetWriteListener(
+      [cache = results_.get()](const storage::WriteBatch& batch) {
+        cache->Invalidate(batch);
+      });
+}
 
 StoreImpl::~StoreImpl() {
   std::lock_guard lock(write_mu_);
@@ -151,6 +158,9 @@ void StoreImpl::Publish(const codec::Counters& counters,
     }
   }
   edges_version_.fetch_add(1);
+  // Reads that took their view between the write and now may have seen its
+  // records without its edges in the index.
+  results_->Advance();
 }
 
 std::shared_ptr<graph::AdjacencyIndex> StoreImpl::graph_index() {

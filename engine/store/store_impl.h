@@ -19,6 +19,7 @@
 #include "graph/graph.h"
 #include "lineagedb/lineagedb.h"
 #include "storage/kv.h"
+#include "store/result_cache.h"
 #include "store/write_context.h"
 
 namespace lineagedb {
@@ -168,6 +169,8 @@ class StoreImpl {
   std::shared_ptr<graph::AdjacencyIndex> graph_index();
 
   storage::Kv* kv() { return kv_.get(); }
+  // Results of repeated reads, kept exact by every write (result_cache.h).
+  store::ResultCache* results() { return results_.get(); }
   const Options& options() const { return options_; }
 
   // The cached type with this id and kind, or nullptr. Types are few, so all
@@ -200,6 +203,8 @@ class StoreImpl {
 
   const Options options_;
   const std::string path_;
+  // Before kv_: kv_'s write listener points to it.
+  std::unique_ptr<store::ResultCache> results_;
   std::unique_ptr<storage::Kv> kv_;
 
   std::mutex write_mu_;  // Serializes write calls.

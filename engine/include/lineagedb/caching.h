@@ -59,7 +59,11 @@ struct CachedExecution {
 };
 
 // The newest COMPLETE execution with `fingerprint` whose outputs are all
-// usable (none DELETED, ABANDONED or MARKED_FOR_DELETION).
+// usable (none DELETED, ABANDONED or MARKED_FOR_DELETION). It reflects every
+// write that returned before the call. Answers, found or not, are kept in
+// memory (Options::result_cache_entries) until a write changes an execution
+// with this fingerprint, its events or one of its outputs; repeating a
+// lookup then costs a hash probe and a copy.
 // Errors: NOT_FOUND (none).
 StatusOr<CachedExecution> FindCachedExecution(Store* store,
                                               std::string_view fingerprint);

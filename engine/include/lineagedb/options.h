@@ -38,6 +38,11 @@ struct Options {
   // Default: 64 MiB
   uint64_t write_buffer_bytes = 64ull << 20;
 
+  // Answers of repeated reads kept in memory (today FindCachedExecution's),
+  // each until a write changes a record it was read from. 0 turns it off.
+  // Default: 16384
+  uint64_t result_cache_entries = 16384;
+
   // Keep the in-memory adjacency index used by lineage queries. When false,
   // lineage queries walk the edge keys in RocksDB instead.
   // Default: true
