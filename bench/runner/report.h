@@ -25,10 +25,13 @@ struct IngestResult {
 
 // Latencies of one query kind on one system.
 struct QueryResult {
-  std::string kind;    // QueryKindName().
-  std::string title;   // QueryKindTitle().
-  std::string system;  // SystemName().
-  LatencySummary latency;
+  std::string kind;        // QueryKindName().
+  std::string title;       // QueryKindTitle().
+  std::string system;      // SystemName().
+  LatencySummary latency;  // Of the last pass.
+  // With several passes: p50 of the first, before any cache held answers or
+  // records for these inputs; 0 with one pass.
+  double first_pass_p50_us = 0;
   double mean_result_size = 0;  // Nodes per answer (1/0 for lookups).
   int64_t mismatches = 0;       // Answers whose size differs from lineagedb's.
   bool truncated = false;       // The time budget stopped the run early.

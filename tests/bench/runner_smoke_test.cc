@@ -131,6 +131,10 @@ TEST(RunnerSmokeTest, FewPipelinesTwoPasses) {
   PrintReport(report, text);
   EXPECT_NE(text.str().find("Pipelines: 2, about"), std::string::npos);
   EXPECT_NE(text.str().find("pass 2 of 2"), std::string::npos);
+  EXPECT_NE(text.str().find("p50 pass 1"), std::string::npos);
+  for (const QueryResult& r : report.results) {
+    EXPECT_GT(r.first_pass_p50_us, 0) << r.kind << " on " << r.system;
+  }
 }
 
 TEST(RunnerSmokeTest, ParsesScenarioNames) {
