@@ -9,6 +9,25 @@
 
 namespace lineagedb::testing {
 
+StatusOr<NodeTypes> PutNodeTypes(Store* store, const NodeTypeNames& names) {
+  NodeTypes ids;
+  Type t{.kind = NodeKind::kArtifact,
+         .name = names.artifact,
+         .properties = names.artifact_properties};
+  auto artifact = store->PutType(t);
+  if (!artifact.ok()) return artifact.status();
+  ids.artifact = *artifact;
+  t = Type{.kind = NodeKind::kExecution, .name = names.execution};
+  auto execution = store->PutType(t);
+  if (!execution.ok()) return execution.status();
+  ids.execution = *execution;
+  t = Type{.kind = NodeKind::kContext, .name = names.context};
+  auto context = store->PutType(t);
+  if (!context.ok()) return context.status();
+  ids.context = *context;
+  return ids;
+}
+
 TempDir::TempDir() {
   static std::atomic<int> counter{0};
   const char* base = std::getenv("TEST_TMPDIR");

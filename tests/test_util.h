@@ -86,6 +86,32 @@ inline ArtifactAndEvent Pair(std::optional<Artifact> artifact,
   return p;
 }
 
+// An event of `type` between the given ends (0: filled in by the write),
+// at time 1000 ms.
+inline Event Ev(EventType type, int64_t artifact_id = 0,
+                int64_t execution_id = 0) {
+  Event e;
+  e.artifact_id = artifact_id;
+  e.execution_id = execution_id;
+  e.type = type;
+  e.time_ms = 1000;
+  return e;
+}
+
+// One type of each node kind, for fixtures that need no more.
+struct NodeTypeNames {
+  std::string artifact = "A";
+  std::string execution = "E";
+  std::string context = "C";
+  std::map<std::string, PropertyKind> artifact_properties;
+};
+struct NodeTypes {
+  int64_t artifact = 0;
+  int64_t execution = 0;
+  int64_t context = 0;
+};
+StatusOr<NodeTypes> PutNodeTypes(Store* store, const NodeTypeNames& names = {});
+
 inline NodeQuery OfContext(int64_t context_id) {
   NodeQuery q;
   q.context_id = context_id;

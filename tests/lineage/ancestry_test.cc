@@ -14,6 +14,7 @@
 namespace lineagedb {
 namespace {
 
+using ::lineagedb::testing::Ev;
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
@@ -23,14 +24,6 @@ using ::testing::UnorderedElementsAreArray;
 NodeRef A(int64_t id) { return {NodeKind::kArtifact, id}; }
 NodeRef X(int64_t id) { return {NodeKind::kExecution, id}; }
 AncestryEntry At(NodeRef n, int distance) { return {n, distance}; }
-
-Event Ev(EventType type, int64_t artifact_id = 0) {
-  Event e;
-  e.artifact_id = artifact_id;
-  e.type = type;
-  e.time_ms = 1000;
-  return e;
-}
 
 // The graph (artifact type, state; execution type):
 //   raw (Dataset, LIVE), old_raw (Dataset, DELETED) -> x1 Ingest -> ds

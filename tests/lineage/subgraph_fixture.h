@@ -28,11 +28,8 @@ inline constexpr Direction kDirections[] = {
     Direction::kUpstream, Direction::kDownstream, Direction::kBidirectional};
 
 inline Event Ev(EventType type, int64_t artifact_id = 0) {
-  Event e;
-  e.artifact_id = artifact_id;
-  e.type = type;
+  Event e = testing::Ev(type, artifact_id);
   e.path = {{IsInputEvent(type) ? "in" : "out"}, {int64_t{0}}};
-  e.time_ms = 1000;
   return e;
 }
 
@@ -145,16 +142,14 @@ class SubgraphTest : public testing::StoreTest {
   void SetUp() override {
     StoreTest::SetUp();
     if (HasFatalFailure()) return;
-    Type t;
-    t.kind = NodeKind::kArtifact;
-    t.name = "Data";
-    ASSERT_OK_AND_ASSIGN(artifact_type_, store_->PutType(t));
-    t.kind = NodeKind::kExecution;
-    t.name = "Step";
-    ASSERT_OK_AND_ASSIGN(execution_type_, store_->PutType(t));
-    t.kind = NodeKind::kContext;
-    t.name = "Run";
-    ASSERT_OK_AND_ASSIGN(context_type_, store_->PutType(t));
+    ASSERT_OK_AND_ASSIGN(
+        const testing::NodeTypes types,
+        testing::PutNodeTypes(
+            store_.get(),
+            {.artifact = "Data", .execution = "Step", .context = "Run"}));
+    artifact_type_ = types.artifact;
+    execution_type_ = types.execution;
+    context_type_ = types.context;
   }
 
   Artifact NewArtifact(const std::string& name) {

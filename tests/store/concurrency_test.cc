@@ -20,6 +20,7 @@ namespace lineagedb {
 namespace {
 
 using ::lineagedb::testing::Dump;
+using ::lineagedb::testing::Ev;
 using ::lineagedb::testing::IdsOf;
 using ::lineagedb::testing::OfContext;
 using ::lineagedb::testing::Pair;
@@ -27,28 +28,16 @@ using ::lineagedb::testing::Pair;
 constexpr int kExecutions = 300;
 constexpr int kReaders = 4;
 
-Event Ev(EventType type, int64_t artifact_id = 0) {
-  Event e;
-  e.artifact_id = artifact_id;
-  e.type = type;
-  return e;
-}
-
 class ConcurrencyTest : public testing::StoreTest {
  protected:
   void SetUp() override {
     StoreTest::SetUp();
     if (HasFatalFailure()) return;
-    Type t;
-    t.kind = NodeKind::kArtifact;
-    t.name = "A";
-    ASSERT_OK_AND_ASSIGN(artifact_type_, store_->PutType(t));
-    t.kind = NodeKind::kExecution;
-    t.name = "E";
-    ASSERT_OK_AND_ASSIGN(execution_type_, store_->PutType(t));
-    t.kind = NodeKind::kContext;
-    t.name = "C";
-    ASSERT_OK_AND_ASSIGN(context_type_, store_->PutType(t));
+    ASSERT_OK_AND_ASSIGN(const testing::NodeTypes types,
+                         testing::PutNodeTypes(store_.get()));
+    artifact_type_ = types.artifact;
+    execution_type_ = types.execution;
+    context_type_ = types.context;
     std::vector<Artifact> seeds(2);
     for (Artifact& a : seeds) a.type_id = artifact_type_;
     ASSERT_OK_AND_ASSIGN(seeds_, store_->Put(seeds));

@@ -15,6 +15,7 @@ namespace lineagedb {
 namespace {
 
 using ::lineagedb::testing::Dump;
+using ::lineagedb::testing::Ev;
 using ::lineagedb::testing::IdsOf;
 using ::lineagedb::testing::OfContext;
 using ::lineagedb::testing::Pair;
@@ -22,15 +23,6 @@ using ::lineagedb::testing::Pair;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
-
-Event Ev(EventType type, int64_t artifact_id = 0, int64_t execution_id = 0) {
-  Event e;
-  e.artifact_id = artifact_id;
-  e.execution_id = execution_id;
-  e.type = type;
-  e.time_ms = 1000;
-  return e;
-}
 
 // An edge naming its ends by index (nullopt: by the event's ids).
 EventEdge Edge(std::optional<int> execution_index,
@@ -47,16 +39,11 @@ class LineageSubgraphWriteTest : public testing::StoreTest {
   void SetUp() override {
     StoreTest::SetUp();
     if (HasFatalFailure()) return;
-    Type t;
-    t.kind = NodeKind::kArtifact;
-    t.name = "A";
-    ASSERT_OK_AND_ASSIGN(artifact_type_, store_->PutType(t));
-    t.kind = NodeKind::kExecution;
-    t.name = "E";
-    ASSERT_OK_AND_ASSIGN(execution_type_, store_->PutType(t));
-    t.kind = NodeKind::kContext;
-    t.name = "C";
-    ASSERT_OK_AND_ASSIGN(context_type_, store_->PutType(t));
+    ASSERT_OK_AND_ASSIGN(const testing::NodeTypes types,
+                         testing::PutNodeTypes(store_.get()));
+    artifact_type_ = types.artifact;
+    execution_type_ = types.execution;
+    context_type_ = types.context;
   }
 
   Artifact A(const std::string& uri, const std::string& external_id = "") {
