@@ -34,6 +34,14 @@ bool WriteOnly(std::string_view key) {
       return false;
   }
 }
+
+// Families whose committed values Get keeps (see write_context.h): looked up
+// by every insert that has a name or an external id, and by every reuse.
+bool CommittedCacheable(std::string_view key) {
+  using codec::Tag;
+  const auto tag = static_cast<Tag>(key[0]);
+  return tag == Tag::kNodeByTypeName || tag == Tag::kNodeByExternalId;
+}
 }  // namespace
 
 int64_t NowMs() {
@@ -67,7 +75,18 @@ Status WriteContext::Get(std::string_view key, std::string* value) {
   if (std::optional<bool> pending = GetPending(key, value)) {
     return *pending ? absl::OkStatus() : absl::NotFoundError("deleted");
   }
-  return view_->Get(key, value);
+  if (!CommittedCacheable(key)) return view_->Get(key, value);
+  if (auto it = committed_.find(AbslView(key)); it != committed_.end()) {
+    if (!it->second.has_value()) return absl::NotFoundError("absent");
+    *value = *it->second;
+    return absl::OkStatus();
+  }
+  Status s = view_->Get(key, value);
+  if (!s.ok() && !absl::IsNotFound(s)) return s;
+  if (committed_.size() >= kMaxKnown) committed_.clear();
+  committed_.emplace(AbslView(key), s.ok() ? std::optional<std::string>(*value)
+                                           : std::nullopt);
+  return s;
 }
 
 StatusOr<bool> WriteContext::Exists(std::string_view key, bool only_pending) {
@@ -95,6 +114,7 @@ void WriteContext::Remember(std::string_view key) {
 void WriteContext::Put(std::string_view key, std::string_view value) {
   batch_.Put(key, value);
   if (WriteOnly(key)) return;
+  if (CommittedCacheable(key)) committed_.erase(AbslView(key));
   Remember(key);
   overlay_[AbslView(key)] = std::string(value);
 }
@@ -102,6 +122,7 @@ void WriteContext::Put(std::string_view key, std::string_view value) {
 void WriteContext::Delete(std::string_view key) {
   batch_.Delete(key);
   if (WriteOnly(key)) return;
+  if (CommittedCacheable(key)) committed_.erase(AbslView(key));
   Remember(key);
   overlay_[AbslView(key)] = std::nullopt;
 }

@@ -38,7 +38,10 @@ class WriteContext {
                int64_t now_ms);
 
   // Committed value of `key` overlaid with this write's changes: OK with the
-  // value, NOT_FOUND, or an error.
+  // value, NOT_FOUND, or an error. Committed values of the unique-index
+  // families (a node by type and name, by external id), present or absent,
+  // are read from storage once and kept across batches: while the context
+  // lives only its own Put and Delete change them, and both drop the key.
   Status Get(std::string_view key, std::string* value);
   // Like Get, but only this write's changes: true with the value if this
   // write put `key`; nullopt if it did not touch it.
@@ -139,6 +142,9 @@ class WriteContext {
   std::optional<SavePoint> save_point_;
   static constexpr size_t kMaxKnown = 1 << 20;
   absl::flat_hash_set<int64_t> known_[3];
+  // Committed unique-index entries read by Get (nullopt = absent); at most
+  // kMaxKnown, then cleared.
+  absl::flat_hash_map<std::string, std::optional<std::string>> committed_;
   int64_t now_ms_;
 };
 

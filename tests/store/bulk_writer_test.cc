@@ -434,6 +434,57 @@ TEST_F(BulkWriterTest, FailedAddChangesNothing) {
   EXPECT_THAT(names, ElementsAre("c0", "c1", "c2", "c3", "c4"));
 }
 
+// The writer keeps the committed name and external-id entries it has read;
+// an update that moves an external id, and a failed add that inserted a
+// name, must leave none of them stale.
+TEST_F(BulkWriterTest, MovedExternalIdsAndRolledBackNamesAreFree) {
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<BulkWriter> writer,
+                       NewBulkWriter(store_.get()));
+  Artifact a = A("a");
+  a.external_id = "x";
+  ASSERT_OK_AND_ASSIGN(
+      PutExecutionResult first,
+      writer->Add(E(0), {Pair(a, Ev(EventType::kOutput))}, {}));
+  ASSERT_OK(writer->Flush());
+  Artifact b = A("b");
+  b.external_id = "x";
+  EXPECT_CODE(writer->Add(E(1), {Pair(b, Ev(EventType::kOutput))}, {}),
+              kAlreadyExists);
+  Artifact moved = a;
+  moved.id = first.artifact_ids[0];
+  moved.external_id = "y";
+  ASSERT_OK(
+      writer->Add(E(2), {Pair(moved, Ev(EventType::kInput))}, {}).status());
+  ASSERT_OK(writer->Flush());
+  ASSERT_OK_AND_ASSIGN(
+      PutExecutionResult third,
+      writer->Add(E(3), {Pair(b, Ev(EventType::kOutput))}, {}));
+  Artifact c = A("c");
+  c.external_id = "y";
+  EXPECT_CODE(writer->Add(E(4), {Pair(c, Ev(EventType::kOutput))}, {}),
+              kAlreadyExists);
+
+  // "z" is inserted, then the add fails on an unknown context id.
+  EXPECT_FALSE(writer->Add(E(5), {}, {C("z"), C("w", 999999)}).ok());
+  ASSERT_OK(writer->Flush());
+  ASSERT_OK_AND_ASSIGN(PutExecutionResult sixth,
+                       writer->Add(E(6), {}, {C("z")}));
+  ASSERT_OK(writer->Close());
+
+  ASSERT_OK_AND_ASSIGN(std::vector<Artifact> by_x,
+                       store_->GetByExternalIds<Artifact>({"x"}));
+  ASSERT_EQ(by_x.size(), 1u);
+  EXPECT_EQ(by_x[0].id, third.artifact_ids[0]);
+  ASSERT_OK_AND_ASSIGN(std::vector<Artifact> by_y,
+                       store_->GetByExternalIds<Artifact>({"y"}));
+  ASSERT_EQ(by_y.size(), 1u);
+  EXPECT_EQ(by_y[0].id, first.artifact_ids[0]);
+  std::vector<std::string> names;
+  for (const Context& c : All<Context>()) names.push_back(c.name);
+  EXPECT_THAT(names, ElementsAre("z"));
+  EXPECT_EQ(sixth.context_ids.size(), 1u);
+}
+
 TEST_F(BulkWriterTest, AddAfterCloseIsFailedPrecondition) {
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<BulkWriter> writer,
                        NewBulkWriter(store_.get()));
