@@ -216,6 +216,8 @@ struct WriteBatch::Rep {
 };
 
 WriteBatch::WriteBatch() : rep_(std::make_unique<Rep>()) {}
+WriteBatch::WriteBatch(size_t reserved_bytes)
+    : rep_(std::make_unique<Rep>(Rep{rocksdb::WriteBatch(reserved_bytes)})) {}
 WriteBatch::~WriteBatch() = default;
 void WriteBatch::Put(std::string_view key, std::string_view value) {
   rep_->batch.Put(ToSlice(key), ToSlice(value)).PermitUncheckedError();

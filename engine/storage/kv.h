@@ -20,6 +20,10 @@ namespace lineagedb::storage {
 class WriteBatch {
  public:
   WriteBatch();
+  // With room for `reserved_bytes` of puts and deletes as RocksDB frames
+  // them (a type byte, varint lengths, the bytes), so that filling it does
+  // not grow it again and again.
+  explicit WriteBatch(size_t reserved_bytes);
   ~WriteBatch();
   WriteBatch(const WriteBatch&) = delete;
   WriteBatch& operator=(const WriteBatch&) = delete;

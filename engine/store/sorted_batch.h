@@ -22,6 +22,11 @@ class SortedBatch {
 
   size_t count() const { return ops_.size(); }
   size_t bytes() const { return arena_.size(); }
+  // Operation `i` (0 <= i < count()), in the order they were added. The
+  // views are valid until the next change of the batch.
+  std::string_view key(size_t i) const { return Key(ops_[i]); }
+  std::string_view value(size_t i) const { return Value(ops_[i]); }
+  bool is_delete(size_t i) const { return ops_[i].is_delete; }
 
   // A position to Truncate() back to.
   struct Mark {

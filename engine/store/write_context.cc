@@ -60,14 +60,16 @@ WriteContext::WriteContext(storage::Kv* kv, const codec::Counters& counters,
 
 std::optional<bool> WriteContext::GetPending(std::string_view key,
                                              std::string* value) {
+  const SortedBatch* batch = &batch_;
   auto it = overlay_.find(AbslView(key));
   if (it == overlay_.end()) {
     if (detached_.empty()) return std::nullopt;
     it = detached_.find(AbslView(key));
     if (it == detached_.end()) return std::nullopt;
+    batch = &detached_batch_;
   }
-  if (!it->second.has_value()) return false;
-  *value = *it->second;
+  if (batch->is_delete(it->second)) return false;
+  value->assign(batch->value(it->second));
   return true;
 }
 
@@ -99,32 +101,26 @@ StatusOr<bool> WriteContext::Exists(std::string_view key, bool only_pending) {
   return s;
 }
 
-void WriteContext::Remember(std::string_view key) {
-  if (!save_point_.has_value()) return;
-  auto& undo = save_point_->undo;
-  if (undo.contains(AbslView(key))) return;
-  auto it = overlay_.find(AbslView(key));
-  if (it == overlay_.end()) {
-    undo.emplace(AbslView(key), std::nullopt);
-  } else {
-    undo.emplace(AbslView(key), it->second);
+void WriteContext::Track(std::string_view key, uint32_t op) {
+  if (CommittedCacheable(key)) committed_.erase(AbslView(key));
+  auto [it, inserted] = overlay_.try_emplace(AbslView(key), op);
+  if (inserted) return;
+  if (save_point_.has_value() && it->second < save_point_->batch.ops) {
+    save_point_->undo.emplace_back(std::string(key), it->second);
   }
+  it->second = op;
 }
 
 void WriteContext::Put(std::string_view key, std::string_view value) {
+  const auto op = static_cast<uint32_t>(batch_.count());
   batch_.Put(key, value);
-  if (WriteOnly(key)) return;
-  if (CommittedCacheable(key)) committed_.erase(AbslView(key));
-  Remember(key);
-  overlay_[AbslView(key)] = std::string(value);
+  if (!WriteOnly(key)) Track(key, op);
 }
 
 void WriteContext::Delete(std::string_view key) {
+  const auto op = static_cast<uint32_t>(batch_.count());
   batch_.Delete(key);
-  if (WriteOnly(key)) return;
-  if (CommittedCacheable(key)) committed_.erase(AbslView(key));
-  Remember(key);
-  overlay_[AbslView(key)] = std::nullopt;
+  if (!WriteOnly(key)) Track(key, op);
 }
 
 bool WriteContext::KnownCommitted(NodeKind kind, int64_t id) const {
@@ -167,14 +163,13 @@ void WriteContext::SetSavePoint() {
 
 void WriteContext::RollbackToSavePoint() {
   if (!save_point_.has_value()) return;
-  batch_.Truncate(save_point_->batch);
-  for (auto& [key, previous] : save_point_->undo) {
-    if (previous.has_value()) {
-      overlay_[key] = std::move(*previous);
-    } else {
-      overlay_.erase(key);
-    }
+  const size_t mark = save_point_->batch.ops;
+  for (size_t i = mark; i < batch_.count(); ++i) {
+    auto it = overlay_.find(AbslView(batch_.key(i)));
+    if (it != overlay_.end() && it->second >= mark) overlay_.erase(it);
   }
+  for (auto& [key, op] : save_point_->undo) overlay_[key] = op;
+  batch_.Truncate(save_point_->batch);
   counters_ = save_point_->counters;
   staged_events_.resize(save_point_->staged_events);
   save_point_.reset();
@@ -188,8 +183,14 @@ void WriteContext::FillBatch(storage::WriteBatch* batch) {
              codec::EncodeCounters(counters_));
 }
 
+size_t WriteContext::FilledBytes() const {
+  // Per operation at most a type byte and two 5-byte varints; the batch
+  // header and the counters fit in the constant.
+  return batch_.bytes() + 11 * batch_.count() + 256;
+}
+
 Status WriteContext::Commit(bool sync) {
-  storage::WriteBatch batch;
+  storage::WriteBatch batch(FilledBytes());
   FillBatch(&batch);
   return kv_->Write(&batch, sync);
 }
@@ -203,13 +204,14 @@ void WriteContext::ContinueAfterCommit(int64_t now_ms) {
 
 WriteContext::DetachedBatch WriteContext::Detach(int64_t now_ms) {
   DetachedBatch d;
-  d.batch = std::make_unique<storage::WriteBatch>();
+  d.batch = std::make_unique<storage::WriteBatch>(FilledBytes());
   d.keys = batch_.count();
   FillBatch(d.batch.get());
   d.counters = counters_;
   d.events = std::move(staged_events_);
+  std::swap(batch_, detached_batch_);
   batch_.Clear();
-  detached_ = std::move(overlay_);
+  std::swap(overlay_, detached_);
   overlay_.clear();
   StartNextBatch(now_ms);
   return d;
@@ -217,6 +219,7 @@ WriteContext::DetachedBatch WriteContext::Detach(int64_t now_ms) {
 
 void WriteContext::ReleaseDetached() {
   detached_.clear();
+  detached_batch_.Clear();
   view_ = kv_->NewReadView();
 }
 

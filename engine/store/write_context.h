@@ -118,24 +118,29 @@ class WriteContext {
     SortedBatch::Mark batch;
     codec::Counters counters;
     size_t staged_events = 0;
-    // Overlay entries changed since the mark, with their previous state
-    // (outer nullopt: absent from the overlay).
-    absl::flat_hash_map<std::string, std::optional<std::optional<std::string>>>
-        undo;
+    // Overlay entries that existed at the mark and changed since, with the
+    // operation they named then. Entries added since the mark are found by
+    // the batch's operations after it.
+    std::vector<std::pair<std::string, uint32_t>> undo;
   };
-  void Remember(std::string_view key);
+  // Points the overlay entry of `key` at operation `op` of batch_.
+  void Track(std::string_view key, uint32_t op);
   // The pending writes, sorted, then the counters: what a commit writes.
   void FillBatch(storage::WriteBatch* batch);
+  // An upper bound of the bytes FillBatch() adds.
+  size_t FilledBytes() const;
   // Resets what is per batch, after the pending writes were taken.
   void StartNextBatch(int64_t now_ms);
 
   storage::Kv* kv_;
   std::unique_ptr<storage::ReadView> view_;
   SortedBatch batch_;
-  // Pending changes; nullopt = deleted.
-  absl::flat_hash_map<std::string, std::optional<std::string>> overlay_;
-  // The changes of the detached batch, read after overlay_.
-  absl::flat_hash_map<std::string, std::optional<std::string>> detached_;
+  // Pending changes: each key's last operation in batch_ (a put or a
+  // delete), so that values are not copied twice.
+  absl::flat_hash_map<std::string, uint32_t> overlay_;
+  // The detached batch's operations and changes, read after overlay_.
+  SortedBatch detached_batch_;
+  absl::flat_hash_map<std::string, uint32_t> detached_;
   codec::Counters counters_;
   int64_t batch_first_id_[3];  // next_node_id at the start of the batch.
   std::vector<StagedEvent> staged_events_;

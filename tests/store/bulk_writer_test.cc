@@ -485,6 +485,42 @@ TEST_F(BulkWriterTest, MovedExternalIdsAndRolledBackNamesAreFree) {
   EXPECT_EQ(sixth.context_ids.size(), 1u);
 }
 
+// A failed add that changed what an earlier add of the same batch staged
+// (an update of its artifact) leaves that earlier change as it was.
+TEST_F(BulkWriterTest, FailedAddRestoresEarlierChangesOfTheBatch) {
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<BulkWriter> writer,
+                       NewBulkWriter(store_.get()));
+  Artifact a = A("a");
+  a.external_id = "p";
+  ASSERT_OK_AND_ASSIGN(
+      PutExecutionResult first,
+      writer->Add(E(0), {Pair(a, Ev(EventType::kOutput))}, {}));
+  Artifact moved = a;
+  moved.id = first.artifact_ids[0];
+  moved.external_id = "q";
+  moved.uri = "moved";
+  EXPECT_CODE(writer->Add(E(1),
+                          {Pair(moved, Ev(EventType::kInput)),
+                           Pair(std::nullopt, Ev(EventType::kInput, 999999))},
+                          {}),
+              kInvalidArgument);
+  Artifact p = A("other");
+  p.external_id = "p";
+  EXPECT_CODE(writer->Add(E(2), {Pair(p, Ev(EventType::kOutput))}, {}),
+              kAlreadyExists);
+  Artifact q = A("other");
+  q.external_id = "q";
+  ASSERT_OK(writer->Add(E(3), {Pair(q, Ev(EventType::kOutput))}, {}).status());
+  ASSERT_OK(writer->Close());
+  EXPECT_EQ(writer->stats().commits, 1u);
+
+  ASSERT_OK_AND_ASSIGN(std::vector<Artifact> stored,
+                       store_->GetByIds<Artifact>({first.artifact_ids[0]}));
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(stored[0].external_id, "p");
+  EXPECT_EQ(stored[0].uri, "a");
+}
+
 TEST_F(BulkWriterTest, AddAfterCloseIsFailedPrecondition) {
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<BulkWriter> writer,
                        NewBulkWriter(store_.get()));
