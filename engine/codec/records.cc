@@ -257,15 +257,35 @@ std::string EncodeNode(const NodeRow& row) {
   return Frame(b);
 }
 
-Status DecodeNode(std::string_view key, std::string_view value, NodeRow* out) {
-  ParsedNodeKey pk;
-  if (!ParseNodeKey(key, &pk)) return Corrupt(key, "not a node key");
-  std::string aligned;
-  const fb::NodeRecord* r;
-  if (Status s = Unframe(key, value, &aligned, &r); !s.ok()) return s;
-  if (r->kind() != static_cast<uint8_t>(pk.kind)) {
+namespace {
+// The record under a node key, of the kind the key names.
+Status UnframeNode(std::string_view key, std::string_view value,
+                   std::string* aligned, ParsedNodeKey* pk,
+                   const fb::NodeRecord** r) {
+  if (!ParseNodeKey(key, pk)) return Corrupt(key, "not a node key");
+  if (Status s = Unframe(key, value, aligned, r); !s.ok()) return s;
+  if ((*r)->kind() != static_cast<uint8_t>(pk->kind)) {
     return Corrupt(key, "record kind differs from key");
   }
+  return absl::OkStatus();
+}
+}  // namespace
+
+Status DecodeNodeTypeId(std::string_view key, std::string_view value,
+                        int64_t* type_id) {
+  ParsedNodeKey pk;
+  std::string aligned;
+  const fb::NodeRecord* r;
+  if (Status s = UnframeNode(key, value, &aligned, &pk, &r); !s.ok()) return s;
+  *type_id = static_cast<int64_t>(r->type_id());
+  return absl::OkStatus();
+}
+
+Status DecodeNode(std::string_view key, std::string_view value, NodeRow* out) {
+  ParsedNodeKey pk;
+  std::string aligned;
+  const fb::NodeRecord* r;
+  if (Status s = UnframeNode(key, value, &aligned, &pk, &r); !s.ok()) return s;
   out->kind = pk.kind;
   out->base.id = pk.id;
   out->base.type_id = static_cast<int64_t>(r->type_id());

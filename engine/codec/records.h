@@ -54,6 +54,10 @@ Status DecodeType(std::string_view key, std::string_view value, Type* out);
 std::string EncodeNode(const NodeRow& row);
 // kind and id come from the key.
 Status DecodeNode(std::string_view key, std::string_view value, NodeRow* out);
+// The type id of a node record, checked as DecodeNode checks it, without
+// copying its strings and properties.
+Status DecodeNodeTypeId(std::string_view key, std::string_view value,
+                        int64_t* type_id);
 
 // The ends and type of an event are in its key; the value holds the rest.
 std::string EncodeEvent(const Event& event, uint64_t seq);

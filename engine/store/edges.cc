@@ -82,11 +82,12 @@ Status StoreImpl::StageLink(WriteContext& wc, int64_t context_id,
                         node_id, context_id),
          value);
   if (!artifact) {
-    ASSIGN_OR_RETURN(NodeRow execution,
-                     ReadNode(wc, NodeKind::kExecution, node_id));
-    wc.Put(codec::ContextExecutionByTypeKey(context_id, execution.base.type_id,
-                                            node_id),
-           "");
+    const std::string node_key = codec::NodeKey(NodeKind::kExecution, node_id);
+    std::string node_value;
+    RETURN_IF_ERROR(wc.Get(node_key, &node_value));
+    int64_t type_id;
+    RETURN_IF_ERROR(codec::DecodeNodeTypeId(node_key, node_value, &type_id));
+    wc.Put(codec::ContextExecutionByTypeKey(context_id, type_id, node_id), "");
   }
   return absl::OkStatus();
 }

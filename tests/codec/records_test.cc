@@ -48,6 +48,23 @@ TEST(RecordsTest, NodeRoundTrip) {
   EXPECT_EQ(out.update_seq, row.update_seq);
 }
 
+TEST(RecordsTest, NodeTypeIdAloneDecodesAndChecksLikeTheNode) {
+  NodeRow row = SampleRow();
+  std::string key = NodeKey(row.kind, row.base.id);
+  const std::string good = EncodeNode(row);
+  int64_t type_id = 0;
+  ASSERT_TRUE(DecodeNodeTypeId(key, good, &type_id).ok());
+  EXPECT_EQ(type_id, row.base.type_id);
+  std::string bad = good;
+  bad[bad.size() / 2] ^= 0x5a;
+  EXPECT_EQ(DecodeNodeTypeId(key, bad, &type_id).code(),
+            absl::StatusCode::kDataLoss);
+  EXPECT_EQ(
+      DecodeNodeTypeId(NodeKey(NodeKind::kContext, row.base.id), good, &type_id)
+          .code(),
+      absl::StatusCode::kDataLoss);
+}
+
 TEST(RecordsTest, NodeDecodesFromMisalignedBytes) {
   NodeRow row = SampleRow();
   std::string key = NodeKey(row.kind, row.base.id);
