@@ -79,8 +79,11 @@ class BulkWriterImpl final : public BulkWriter {
 
   // Waits for the batch in flight, then hands the pending one to a
   // background write: staging the next batch overlaps with writing this
-  // one, and at most one is in flight.
+  // one, and at most one is in flight. The pending batch is sorted and
+  // framed before the wait, so that the writer thread does not sit idle
+  // while it is.
   Status StartCommit() {
+    if (wc_.pending() > 0) wc_.PrepareDetach();
     RETURN_IF_ERROR(WaitForCommit());
     if (wc_.pending() == 0) return absl::OkStatus();
     in_flight_batch_ = std::make_unique<WriteContext::DetachedBatch>(

@@ -112,12 +112,14 @@ void WriteContext::Track(std::string_view key, uint32_t op) {
 }
 
 void WriteContext::Put(std::string_view key, std::string_view value) {
+  prepared_.reset();
   const auto op = static_cast<uint32_t>(batch_.count());
   batch_.Put(key, value);
   if (!WriteOnly(key)) Track(key, op);
 }
 
 void WriteContext::Delete(std::string_view key) {
+  prepared_.reset();
   const auto op = static_cast<uint32_t>(batch_.count());
   batch_.Delete(key);
   if (!WriteOnly(key)) Track(key, op);
@@ -204,9 +206,9 @@ void WriteContext::ContinueAfterCommit(int64_t now_ms) {
 
 WriteContext::DetachedBatch WriteContext::Detach(int64_t now_ms) {
   DetachedBatch d;
-  d.batch = std::make_unique<storage::WriteBatch>(FilledBytes());
+  if (prepared_ == nullptr) PrepareDetach();
+  d.batch = std::move(prepared_);
   d.keys = batch_.count();
-  FillBatch(d.batch.get());
   d.counters = counters_;
   d.events = std::move(staged_events_);
   std::swap(batch_, detached_batch_);
@@ -217,6 +219,11 @@ WriteContext::DetachedBatch WriteContext::Detach(int64_t now_ms) {
   return d;
 }
 
+void WriteContext::PrepareDetach() {
+  prepared_ = std::make_unique<storage::WriteBatch>(FilledBytes());
+  FillBatch(prepared_.get());
+}
+
 void WriteContext::ReleaseDetached() {
   detached_.clear();
   detached_batch_.Clear();
@@ -224,6 +231,7 @@ void WriteContext::ReleaseDetached() {
 }
 
 void WriteContext::StartNextBatch(int64_t now_ms) {
+  prepared_.reset();
   staged_events_.clear();
   save_point_.reset();
   ++counters_.seq;

@@ -109,6 +109,11 @@ class WriteContext {
   // abandoned), before the next Detach().
   DetachedBatch Detach(int64_t now_ms);
   void ReleaseDetached();
+  // Sorts and frames the pending writes into the WriteBatch that Detach()
+  // takes out, unless a Put or Delete comes first. It reads only the pending
+  // state, so a BulkWriter does it while the previous detached batch is
+  // still being written.
+  void PrepareDetach();
   // After a successful Commit: starts the next batch on a fresh view with
   // the next store sequence.
   void ContinueAfterCommit(int64_t now_ms);
@@ -135,6 +140,9 @@ class WriteContext {
   storage::Kv* kv_;
   std::unique_ptr<storage::ReadView> view_;
   SortedBatch batch_;
+  // FillBatch() of batch_ as it is, from PrepareDetach(); dropped by any
+  // change.
+  std::unique_ptr<storage::WriteBatch> prepared_;
   // Pending changes: each key's last operation in batch_ (a put or a
   // delete), so that values are not copied twice.
   absl::flat_hash_map<std::string, uint32_t> overlay_;
