@@ -2,7 +2,10 @@
 // batch written on a background thread while the next one is staged.
 #include "lineagedb/bulk_writer.h"
 
-#include <future>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
 
 #include "store/store_impl.h"
 #include "util/status_macros.h"
@@ -10,6 +13,62 @@
 namespace lineagedb {
 
 namespace {
+
+// One thread for a writer's life that runs one job at a time (starting a
+// thread per batch cost ~2 ms of the critical path on a busy machine).
+class Worker {
+ public:
+  Worker() : thread_([this] { Loop(); }) {}
+  ~Worker() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+  // Runs `job` on the thread. Call Wait() before the next Start().
+  void Start(std::function<Status()> job) {
+    {
+      std::lock_guard lock(mu_);
+      job_ = std::move(job);
+      done_ = false;
+    }
+    cv_.notify_all();
+  }
+  // Waits for the job started last and returns its outcome.
+  Status Wait() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [this] { return done_; });
+    return result_;
+  }
+
+ private:
+  void Loop() {
+    std::unique_lock lock(mu_);
+    while (true) {
+      cv_.wait(lock, [this] { return stop_ || job_ != nullptr; });
+      if (job_ == nullptr) return;
+      std::function<Status()> job = std::move(job_);
+      job_ = nullptr;
+      lock.unlock();
+      Status s = job();
+      lock.lock();
+      result_ = std::move(s);
+      done_ = true;
+      cv_.notify_all();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::function<Status()> job_;
+  Status result_;
+  bool done_ = true;
+  bool stop_ = false;
+  std::thread thread_;  // Last: it starts once the members above exist.
+};
 
 class BulkWriterImpl final : public BulkWriter {
  public:
@@ -88,7 +147,8 @@ class BulkWriterImpl final : public BulkWriter {
     if (wc_.pending() == 0) return absl::OkStatus();
     in_flight_batch_ = std::make_unique<WriteContext::DetachedBatch>(
         wc_.Detach(store::NowMs()));
-    in_flight_ = std::async(std::launch::async, [this] {
+    in_flight_ = true;
+    worker_.Start([this] {
       return impl_->CommitDetached(*in_flight_batch_, options_.sync);
     });
     return absl::OkStatus();
@@ -96,8 +156,9 @@ class BulkWriterImpl final : public BulkWriter {
 
   // Waits for the batch in flight, if any. Its error becomes the writer's.
   Status WaitForCommit() {
-    if (!in_flight_.valid()) return error_;
-    Status s = in_flight_.get();
+    if (!in_flight_) return error_;
+    in_flight_ = false;
+    Status s = worker_.Wait();
     const size_t keys = in_flight_batch_->keys;
     in_flight_batch_.reset();
     wc_.ReleaseDetached();
@@ -119,7 +180,9 @@ class BulkWriterImpl final : public BulkWriter {
   bool closed_ = false;
   // The batch being written in the background, and its outcome.
   std::unique_ptr<WriteContext::DetachedBatch> in_flight_batch_;
-  std::future<Status> in_flight_;
+  bool in_flight_ = false;
+  // Last: destroyed first, before what its job uses.
+  Worker worker_;
 };
 
 }  // namespace
