@@ -181,6 +181,10 @@ void WriteContext::ReleaseSavePoint() { save_point_.reset(); }
 
 void WriteContext::FillBatch(storage::WriteBatch* batch) {
   batch_.AppendSortedTo(batch);
+  AppendCounters(batch);
+}
+
+void WriteContext::AppendCounters(storage::WriteBatch* batch) {
   batch->Put(codec::MetaKey(codec::MetaId::kCounters),
              codec::EncodeCounters(counters_));
 }
@@ -207,6 +211,7 @@ void WriteContext::ContinueAfterCommit(int64_t now_ms) {
 WriteContext::DetachedBatch WriteContext::Detach(int64_t now_ms) {
   DetachedBatch d;
   if (prepared_ == nullptr) PrepareDetach();
+  AppendCounters(prepared_.get());
   d.batch = std::move(prepared_);
   d.keys = batch_.count();
   d.counters = counters_;
@@ -221,7 +226,7 @@ WriteContext::DetachedBatch WriteContext::Detach(int64_t now_ms) {
 
 void WriteContext::PrepareDetach() {
   prepared_ = std::make_unique<storage::WriteBatch>(FilledBytes());
-  FillBatch(prepared_.get());
+  batch_.AppendSortedTo(prepared_.get());
 }
 
 void WriteContext::ReleaseDetached() {

@@ -110,9 +110,9 @@ class WriteContext {
   DetachedBatch Detach(int64_t now_ms);
   void ReleaseDetached();
   // Sorts and frames the pending writes into the WriteBatch that Detach()
-  // takes out, unless a Put or Delete comes first. It reads only the pending
-  // state, so a BulkWriter does it while the previous detached batch is
-  // still being written.
+  // takes out (Detach adds the counters as they are then), unless a Put or
+  // Delete comes first. It reads only the pending writes, so a BulkWriter
+  // does it while the previous detached batch is still being written.
   void PrepareDetach();
   // After a successful Commit: starts the next batch on a fresh view with
   // the next store sequence.
@@ -132,6 +132,7 @@ class WriteContext {
   void Track(std::string_view key, uint32_t op);
   // The pending writes, sorted, then the counters: what a commit writes.
   void FillBatch(storage::WriteBatch* batch);
+  void AppendCounters(storage::WriteBatch* batch);
   // An upper bound of the bytes FillBatch() adds.
   size_t FilledBytes() const;
   // Resets what is per batch, after the pending writes were taken.
@@ -140,8 +141,8 @@ class WriteContext {
   storage::Kv* kv_;
   std::unique_ptr<storage::ReadView> view_;
   SortedBatch batch_;
-  // FillBatch() of batch_ as it is, from PrepareDetach(); dropped by any
-  // change.
+  // The sorted writes of batch_ as it is, from PrepareDetach(); dropped by
+  // any Put or Delete.
   std::unique_ptr<storage::WriteBatch> prepared_;
   // Pending changes: each key's last operation in batch_ (a put or a
   // delete), so that values are not copied twice.
