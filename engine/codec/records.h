@@ -54,8 +54,9 @@ Status DecodeType(std::string_view key, std::string_view value, Type* out);
 std::string EncodeNode(const NodeRow& row);
 // kind and id come from the key.
 Status DecodeNode(std::string_view key, std::string_view value, NodeRow* out);
-// The type id of a node record, checked as DecodeNode checks it, without
-// copying its strings and properties.
+// The type id of a node record: its frame, checksum, table and kind are
+// checked as DecodeNode checks them (DATA_LOSS), but its properties are not
+// decoded, so a bad property is found by DecodeNode, not here.
 Status DecodeNodeTypeId(std::string_view key, std::string_view value,
                         int64_t* type_id);
 

@@ -172,6 +172,7 @@ void WriteContext::RollbackToSavePoint() {
   }
   for (auto& [key, op] : save_point_->undo) overlay_[key] = op;
   batch_.Truncate(save_point_->batch);
+  prepared_.reset();  // It framed writes that are gone now.
   counters_ = save_point_->counters;
   staged_events_.resize(save_point_->staged_events);
   save_point_.reset();

@@ -110,9 +110,10 @@ class WriteContext {
   DetachedBatch Detach(int64_t now_ms);
   void ReleaseDetached();
   // Sorts and frames the pending writes into the WriteBatch that Detach()
-  // takes out (Detach adds the counters as they are then), unless a Put or
-  // Delete comes first. It reads only the pending writes, so a BulkWriter
-  // does it while the previous detached batch is still being written.
+  // takes out (Detach adds the counters as they are then), unless a Put,
+  // Delete or RollbackToSavePoint comes first. It reads only the pending
+  // writes, so a BulkWriter does it while the previous detached batch is still
+  // being written.
   void PrepareDetach();
   // After a successful Commit: starts the next batch on a fresh view with
   // the next store sequence.
@@ -142,7 +143,7 @@ class WriteContext {
   std::unique_ptr<storage::ReadView> view_;
   SortedBatch batch_;
   // The sorted writes of batch_ as it is, from PrepareDetach(); dropped by
-  // any Put or Delete.
+  // any Put, Delete or RollbackToSavePoint.
   std::unique_ptr<storage::WriteBatch> prepared_;
   // Pending changes: each key's last operation in batch_ (a put or a
   // delete), so that values are not copied twice.

@@ -1,12 +1,16 @@
 // SortedBatch (sorted_batch.h): whatever the order and the lengths of the
-// keys, the last operation on a key is the one that stays.
+// keys, the batch holds them in RocksDB's bytewise order (unsigned bytes, a
+// prefix first), each key's operations in the order they were made, and the
+// last operation on a key is the one that stays.
 #include "store/sorted_batch.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "storage/kv.h"
 #include "tests/test_util.h"
@@ -52,6 +56,12 @@ TEST(SortedBatchTest, TheLastOperationOnEachKeyWins) {
   storage::WriteBatch batch;
   sorted.AppendSortedTo(&batch);
   EXPECT_EQ(batch.Count(), 5000u);
+  // std::string compares as unsigned bytes, a prefix first: the order of
+  // RocksDB's BytewiseComparator.
+  std::vector<std::string> order;
+  batch.ForEachKey([&](std::string_view key) { order.emplace_back(key); });
+  ASSERT_EQ(order.size(), 5000u);
+  EXPECT_TRUE(std::is_sorted(order.begin(), order.end()));
   ASSERT_OK(kv->Write(&batch, /*sync=*/false));
   auto view = kv->NewReadView();
   for (const auto& [key, value] : expected) {
