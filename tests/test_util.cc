@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 
@@ -68,6 +69,16 @@ void StoreTest::Reopen() {
   auto store = Store::Open(options_, store_path());
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   store_ = std::move(store).value();
+}
+
+std::vector<int64_t> IdsOfKind(const std::vector<NodeRef>& nodes,
+                               NodeKind kind) {
+  std::vector<int64_t> ids;
+  for (const NodeRef& n : nodes) {
+    if (n.kind == kind) ids.push_back(n.id);
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
 }
 
 }  // namespace lineagedb::testing

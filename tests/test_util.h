@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "lineagedb/lineage.h"
 #include "lineagedb/lineagedb.h"
 
 #define ASSERT_OK(expr)                            \
@@ -111,6 +112,13 @@ struct NodeTypes {
   int64_t context = 0;
 };
 StatusOr<NodeTypes> PutNodeTypes(Store* store, const NodeTypeNames& names = {});
+
+// Node references for lineage queries: artifact `id`, execution `id`.
+inline NodeRef A(int64_t id) { return {NodeKind::kArtifact, id}; }
+inline NodeRef X(int64_t id) { return {NodeKind::kExecution, id}; }
+// The ids of the nodes of `kind` among `nodes`, sorted.
+std::vector<int64_t> IdsOfKind(const std::vector<NodeRef>& nodes,
+                               NodeKind kind);
 
 inline NodeQuery OfContext(int64_t context_id) {
   NodeQuery q;

@@ -11,8 +11,8 @@
 namespace lineagedb::gen {
 namespace {
 
-enum TypeIndex : size_t { kData, kTask, kBatch };
-constexpr const char* kTypeNames[] = {"Data", "Task", "dag_batch"};
+enum DagTypeIndex : size_t { kData, kTask, kBatch };
+constexpr const char* kDagTypeNames[] = {"Data", "Task", "dag_batch"};
 
 class DagGenerator final : public Generator {
  public:
@@ -29,31 +29,31 @@ class DagGenerator final : public Generator {
   std::vector<Type> Types() const override {
     Type data;
     data.kind = NodeKind::kArtifact;
-    data.name = kTypeNames[kData];
+    data.name = kDagTypeNames[kData];
     data.base_type = BaseType::kDataset;
     data.properties = {{"bytes", PropertyKind::kInt}};
     Type task;
     task.kind = NodeKind::kExecution;
-    task.name = kTypeNames[kTask];
+    task.name = kDagTypeNames[kTask];
     task.base_type = BaseType::kProcess;
     task.properties = {{"fan_in", PropertyKind::kInt}};
     Type batch;
     batch.kind = NodeKind::kContext;
-    batch.name = kTypeNames[kBatch];
+    batch.name = kDagTypeNames[kBatch];
     return {data, task, batch};
   }
 
   bool Next(GenStep* step) override {
     if (stats_.nodes() >= options_.target_nodes) return false;
-    BeginStep(step, kTask, kTypeNames[kTask], ExecutionState::kComplete);
+    BeginStep(step, kTask, kDagTypeNames[kTask], ExecutionState::kComplete);
     const int64_t block =
         (step->execution_id - 1) / options_.executions_per_context;
     if (block != block_) {
       block_ = block;
       context_id_ = 0;
     }
-    AddContext(step, kBatch, kTypeNames[kBatch], absl::StrCat("batch-", block),
-               &context_id_);
+    AddContext(step, kBatch, kDagTypeNames[kBatch],
+               absl::StrCat("batch-", block), &context_id_);
 
     const int64_t newest = next_artifact_id_ - 1;  // 0 = no artifact yet.
     int64_t outputs = 1;
@@ -70,7 +70,7 @@ class DagGenerator final : public Generator {
     for (int64_t i = 0; i < outputs; ++i) {
       int64_t id = 0;
       Artifact* a =
-          AddOutput(step, kData, kTypeNames[kData], "out", &id, /*index=*/i);
+          AddOutput(step, kData, kDagTypeNames[kData], "out", &id, /*index=*/i);
       a->uri = absl::StrCat("/dag/", id);
       a->properties = {{"bytes", static_cast<int64_t>(rng_.Below(1 << 30))}};
       MaybePromote(id);

@@ -230,7 +230,7 @@ bool HasType(const element& e, JsonType type) {
   return false;
 }
 
-Status Invalid(const JsonPath& path, std::string_view what) {
+Status RuleViolation(const JsonPath& path, std::string_view what) {
   return absl::InvalidArgumentError(StrCat(path.str(), what));
 }
 
@@ -240,7 +240,7 @@ Status CheckAt(const element& e, size_t i, const FieldRule& rule,
                const JsonPath& trail) {
   if (i == rule.steps.size()) {
     if (HasType(e, rule.type)) return absl::OkStatus();
-    return Invalid(trail, StrCat(" must be ", TypeNoun(rule.type)));
+    return RuleViolation(trail, StrCat(" must be ", TypeNoun(rule.type)));
   }
   const Step& step = rule.steps[i];
   if (!e.is_object()) return absl::OkStatus();  // The parent's rule reports.
@@ -257,7 +257,7 @@ Status CheckAt(const element& e, size_t i, const FieldRule& rule,
   if (obj.at_key(step.key).get(child) != simdjson::SUCCESS) {
     // Only the last step's absence is this rule's concern.
     if (i + 1 == rule.steps.size() && rule.required) {
-      return Invalid(child_trail, " is required");
+      return RuleViolation(child_trail, " is required");
     }
     return absl::OkStatus();
   }
@@ -318,7 +318,8 @@ Status CheckFacetRules(FacetPlace place, std::string_view name,
         names += names.empty() ? key : StrCat(" or ", key);
       }
       if (!any) {
-        return Invalid(path, StrCat(" needs ", names, " (facet '", name, "')"));
+        return RuleViolation(path,
+                             StrCat(" needs ", names, " (facet '", name, "')"));
       }
     }
     return absl::OkStatus();

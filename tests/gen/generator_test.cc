@@ -15,24 +15,15 @@
 #include "bench/baseline/mlmd_sqlite.h"
 #include "bench/gen/sinks.h"
 #include "lineagedb/bulk_writer.h"
+#include "tests/gen/generators.h"
 #include "tests/test_util.h"
 
 namespace lineagedb::gen {
 namespace {
 
+using ::lineagedb::gen_testing::Dag;
+using ::lineagedb::gen_testing::Tfx;
 using ::lineagedb::testing::StoreTest;
-
-std::unique_ptr<Generator> Tfx(const TfxOptions& options) {
-  auto gen = NewTfxGenerator(options);
-  EXPECT_TRUE(gen.ok()) << gen.status();
-  return std::move(gen).value();
-}
-
-std::unique_ptr<Generator> Dag(const DagOptions& options) {
-  auto gen = NewDagGenerator(options);
-  EXPECT_TRUE(gen.ok()) << gen.status();
-  return std::move(gen).value();
-}
 
 // The first `n` steps as JSON lines.
 std::vector<std::string> Lines(Generator* gen, int n) {

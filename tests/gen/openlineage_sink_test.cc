@@ -10,20 +10,16 @@
 #include <vector>
 
 #include "lineagedb/openlineage.h"
+#include "tests/gen/generators.h"
 #include "tests/test_util.h"
 
 namespace lineagedb::gen {
 namespace {
 
+using ::lineagedb::gen_testing::Tfx;
 using ::lineagedb::testing::StoreTest;
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
-
-std::unique_ptr<Generator> Tfx(const TfxOptions& options) {
-  auto gen = NewTfxGenerator(options);
-  EXPECT_TRUE(gen.ok()) << gen.status();
-  return std::move(gen).value();
-}
 
 std::string Generate(Generator* gen, const OpenLineageSinkOptions& options,
                      OpenLineageSinkCounts* counts) {

@@ -14,15 +14,15 @@
 namespace lineagedb {
 namespace {
 
+using ::lineagedb::testing::A;
 using ::lineagedb::testing::Ev;
+using ::lineagedb::testing::X;
 using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAreArray;
 
-NodeRef A(int64_t id) { return {NodeKind::kArtifact, id}; }
-NodeRef X(int64_t id) { return {NodeKind::kExecution, id}; }
 AncestryEntry At(NodeRef n, int distance) { return {n, distance}; }
 
 // The graph (artifact type, state; execution type):

@@ -23,12 +23,12 @@ namespace {
 using ::lineagedb::baseline::LineageDirection;
 using ::lineagedb::baseline::MlmdSqlite;
 using ::lineagedb::gen::Rng;
+using ::lineagedb::testing::A;
+using ::lineagedb::testing::IdsOfKind;
+using ::lineagedb::testing::X;
 using ::testing::AssertionFailure;
 using ::testing::AssertionResult;
 using ::testing::AssertionSuccess;
-
-NodeRef A(int64_t id) { return {NodeKind::kArtifact, id}; }
-NodeRef X(int64_t id) { return {NodeKind::kExecution, id}; }
 
 std::string Str(NodeRef n) {
   return (n.kind == NodeKind::kArtifact ? "a" : "x") + std::to_string(n.id);
@@ -61,16 +61,6 @@ template <typename N>
 std::vector<N> NoTimes(std::vector<N> nodes) {
   for (N& n : nodes) n.create_time_ms = n.last_update_time_ms = 0;
   return nodes;
-}
-
-std::vector<int64_t> IdsOfKind(const std::vector<NodeRef>& nodes,
-                               NodeKind kind) {
-  std::vector<int64_t> ids;
-  for (const NodeRef& n : nodes) {
-    if (n.kind == kind) ids.push_back(n.id);
-  }
-  std::sort(ids.begin(), ids.end());
-  return ids;
 }
 
 std::string QueryString(const LineageQuery& q) {

@@ -21,8 +21,9 @@ using ::testing::IsEmpty;
 using ::testing::IsSupersetOf;
 using ::testing::UnorderedElementsAreArray;
 
-inline NodeRef A(int64_t id) { return {NodeKind::kArtifact, id}; }
-inline NodeRef X(int64_t id) { return {NodeKind::kExecution, id}; }
+using ::lineagedb::testing::A;
+using ::lineagedb::testing::IdsOfKind;
+using ::lineagedb::testing::X;
 
 inline constexpr Direction kDirections[] = {
     Direction::kUpstream, Direction::kDownstream, Direction::kBidirectional};
@@ -65,15 +66,6 @@ inline std::vector<std::string> Strs(const std::vector<Event>& events,
   return out;
 }
 
-inline std::vector<int64_t> IdsOfKind(const std::vector<NodeRef>& nodes,
-                                      NodeKind kind) {
-  std::vector<int64_t> ids;
-  for (const NodeRef& n : nodes) {
-    if (n.kind == kind) ids.push_back(n.id);
-  }
-  std::sort(ids.begin(), ids.end());
-  return ids;
-}
 template <typename N>
 inline std::vector<int64_t> SortedIds(const std::vector<N>& nodes) {
   std::vector<int64_t> ids;

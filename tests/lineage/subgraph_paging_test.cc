@@ -1,5 +1,6 @@
 // GetLineageSubgraph on a wide fan-out by hop, and paging: pages joined
 // give the full result, cursors belong to one query and one graph version.
+#include "absl/strings/str_cat.h"
 #include "tests/lineage/subgraph_fixture.h"
 
 namespace lineagedb {
@@ -27,13 +28,13 @@ class FanOutTest : public SubgraphTest {
     for (int i = 0; i < kWidth; ++i) {
       std::vector<int64_t> out;
       x_.push_back(
-          Run("x" + std::to_string(i), {a0_}, {"b" + std::to_string(i)}, &out));
+          Run(absl::StrCat("x", i), {a0_}, {absl::StrCat("b", i)}, &out));
       b_.push_back(out.at(0));
     }
     for (int i = 0; i < kWidth; ++i) {
       std::vector<int64_t> out;
-      y_.push_back(Run("y" + std::to_string(i), {b_[i]},
-                       {"c" + std::to_string(i)}, &out));
+      y_.push_back(
+          Run(absl::StrCat("y", i), {b_[i]}, {absl::StrCat("c", i)}, &out));
       c_.push_back(out.at(0));
     }
   }

@@ -12,12 +12,14 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "tests/test_util.h"
 
 namespace lineagedb {
 namespace {
 
 using ::lineagedb::testing::Dump;
+using ::lineagedb::testing::Ev;
 using ::lineagedb::testing::IdsOf;
 using ::lineagedb::testing::OfContext;
 using ::lineagedb::testing::Pair;
@@ -25,14 +27,6 @@ using ::lineagedb::testing::Pair;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
-
-Event Ev(EventType type, int64_t artifact_id = 0) {
-  Event e;
-  e.artifact_id = artifact_id;
-  e.type = type;
-  e.time_ms = 1000;
-  return e;
-}
 
 BulkWriterOptions SmallBatches(size_t bytes) {
   BulkWriterOptions options;
@@ -73,7 +67,7 @@ class BulkWriterTest : public testing::StoreTest {
   Execution E(int i) {
     Execution e;
     e.type_id = execution_type_;
-    e.name = "e" + std::to_string(i);
+    e.name = absl::StrCat("e", i);
     e.last_known_state = ExecutionState::kComplete;
     return e;
   }

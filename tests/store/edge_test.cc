@@ -21,14 +21,14 @@ using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
 using ::testing::UnorderedElementsAreArray;
 
-int64_t NowMs() {
+int64_t WallClockMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
-Event Ev(int64_t artifact_id, int64_t execution_id, EventType type,
-         int64_t time_ms = 1000) {
+Event EventOf(int64_t artifact_id, int64_t execution_id, EventType type,
+              int64_t time_ms = 1000) {
   Event e;
   e.artifact_id = artifact_id;
   e.execution_id = execution_id;
@@ -43,7 +43,7 @@ PathStep Key(std::string k) { return PathStep{std::move(k)}; }
 // NodeQuery has members without default initializers, so designated
 // initializers would warn.
 
-ListOptions Paging(int size, std::string token = "") {
+ListOptions EdgePaging(int size, std::string token = "") {
   ListOptions options;
   options.max_result_size = size;
   options.page_token = std::move(token);
@@ -99,7 +99,8 @@ class EdgeTest : public testing::StoreTest {
     std::string token;
     *pages = 0;
     do {
-      auto page = store_->List<N>(OfContext(context_id), Paging(size, token));
+      auto page =
+          store_->List<N>(OfContext(context_id), EdgePaging(size, token));
       EXPECT_TRUE(page.ok()) << page.status().ToString();
       if (!page.ok() || ++*pages > 100) break;
       EXPECT_LE(page->items.size(), static_cast<size_t>(size));
@@ -118,17 +119,17 @@ class EdgeTest : public testing::StoreTest {
 TEST_F(EdgeTest, EventWithAnUnknownEndIsInvalidArgument) {
   const int64_t a = Add<Artifact>(1)[0];
   const int64_t e = Add<Execution>(1)[0];
-  EXPECT_CODE(store_->PutEvents({Ev(a + 100, e, EventType::kInput)}),
+  EXPECT_CODE(store_->PutEvents({EventOf(a + 100, e, EventType::kInput)}),
               kInvalidArgument);
-  EXPECT_CODE(store_->PutEvents({Ev(a, e + 100, EventType::kInput)}),
+  EXPECT_CODE(store_->PutEvents({EventOf(a, e + 100, EventType::kInput)}),
               kInvalidArgument);
-  EXPECT_CODE(store_->PutEvents({Ev(0, e, EventType::kInput)}),
+  EXPECT_CODE(store_->PutEvents({EventOf(0, e, EventType::kInput)}),
               kInvalidArgument);
-  EXPECT_CODE(store_->PutEvents({Ev(a, 0, EventType::kInput)}),
+  EXPECT_CODE(store_->PutEvents({EventOf(a, 0, EventType::kInput)}),
               kInvalidArgument);
   // A good event in the same call is not written either.
-  EXPECT_CODE(store_->PutEvents({Ev(a, e, EventType::kOutput),
-                                 Ev(a + 100, e, EventType::kInput)}),
+  EXPECT_CODE(store_->PutEvents({EventOf(a, e, EventType::kOutput),
+                                 EventOf(a + 100, e, EventType::kInput)}),
               kInvalidArgument);
   EXPECT_THAT(EventsOfExecution(e), IsEmpty());
 }
@@ -136,7 +137,7 @@ TEST_F(EdgeTest, EventWithAnUnknownEndIsInvalidArgument) {
 TEST_F(EdgeTest, EventOfUnknownTypeIsInvalidArgument) {
   const int64_t a = Add<Artifact>(1)[0];
   const int64_t e = Add<Execution>(1)[0];
-  EXPECT_CODE(store_->PutEvents({Ev(a, e, EventType::kUnknown)}),
+  EXPECT_CODE(store_->PutEvents({EventOf(a, e, EventType::kUnknown)}),
               kInvalidArgument);
   EXPECT_THAT(EventsOfExecution(e), IsEmpty());
 }
@@ -144,7 +145,7 @@ TEST_F(EdgeTest, EventOfUnknownTypeIsInvalidArgument) {
 TEST_F(EdgeTest, DuplicateEventIsAlreadyExists) {
   const int64_t a = Add<Artifact>(1)[0];
   const int64_t e = Add<Execution>(1)[0];
-  const Event first = Ev(a, e, EventType::kInput, 1000);
+  const Event first = EventOf(a, e, EventType::kInput, 1000);
   ASSERT_OK(store_->PutEvents({first}));
   // Another path or time does not make it another event.
   Event again = first;
@@ -159,9 +160,9 @@ TEST_F(EdgeTest, DuplicateEventIsAlreadyExists) {
 TEST_F(EdgeTest, DuplicateEventWithinOneCallIsAlreadyExists) {
   const std::vector<int64_t> a = Add<Artifact>(2);
   const int64_t e = Add<Execution>(1)[0];
-  EXPECT_CODE(store_->PutEvents({Ev(a[1], e, EventType::kOutput),
-                                 Ev(a[0], e, EventType::kInput, 1),
-                                 Ev(a[0], e, EventType::kInput, 2)}),
+  EXPECT_CODE(store_->PutEvents({EventOf(a[1], e, EventType::kOutput),
+                                 EventOf(a[0], e, EventType::kInput, 1),
+                                 EventOf(a[0], e, EventType::kInput, 2)}),
               kAlreadyExists);
   EXPECT_THAT(EventsOfExecution(e), IsEmpty());
 }
@@ -169,12 +170,12 @@ TEST_F(EdgeTest, DuplicateEventWithinOneCallIsAlreadyExists) {
 TEST_F(EdgeTest, SamePairWithAnotherTypeIsAnotherEvent) {
   const int64_t a = Add<Artifact>(1)[0];
   const int64_t e = Add<Execution>(1)[0];
-  const std::vector<Event> events = {Ev(a, e, EventType::kInput),
-                                     Ev(a, e, EventType::kDeclaredInput)};
+  const std::vector<Event> events = {EventOf(a, e, EventType::kInput),
+                                     EventOf(a, e, EventType::kDeclaredInput)};
   ASSERT_OK(store_->PutEvents(events));
-  ASSERT_OK(store_->PutEvents({Ev(a, e, EventType::kOutput)}));
+  ASSERT_OK(store_->PutEvents({EventOf(a, e, EventType::kOutput)}));
   std::vector<Event> all = events;
-  all.push_back(Ev(a, e, EventType::kOutput));
+  all.push_back(EventOf(a, e, EventType::kOutput));
   EXPECT_THAT(EventsOfExecution(e), UnorderedElementsAreArray(all));
   ASSERT_OK_AND_ASSIGN(std::vector<Event> by_artifact,
                        store_->GetEventsByArtifactIds({a}));
@@ -184,10 +185,10 @@ TEST_F(EdgeTest, SamePairWithAnotherTypeIsAnotherEvent) {
 TEST_F(EdgeTest, PathAndTimeAreKept) {
   const std::vector<int64_t> a = Add<Artifact>(2);
   const int64_t e = Add<Execution>(1)[0];
-  Event with_path = Ev(a[0], e, EventType::kOutput, 1'700'000'000'123);
+  Event with_path = EventOf(a[0], e, EventType::kOutput, 1'700'000'000'123);
   with_path.path = {Key("model"), Index(0), Key(""), Index(-1),
                     Key("a key with spaces/and\x01bytes")};
-  Event long_path = Ev(a[1], e, EventType::kInput, 1);
+  Event long_path = EventOf(a[1], e, EventType::kInput, 1);
   for (int i = 0; i < 40; ++i) {
     long_path.path.push_back(i % 2 == 0 ? Index(i) : Key(std::to_string(i)));
   }
@@ -203,9 +204,9 @@ TEST_F(EdgeTest, PathAndTimeAreKept) {
 TEST_F(EdgeTest, ZeroTimeBecomesNow) {
   const int64_t a = Add<Artifact>(1)[0];
   const int64_t e = Add<Execution>(1)[0];
-  const int64_t before = NowMs();
-  ASSERT_OK(store_->PutEvents({Ev(a, e, EventType::kInput, 0)}));
-  const int64_t after = NowMs();
+  const int64_t before = WallClockMs();
+  ASSERT_OK(store_->PutEvents({EventOf(a, e, EventType::kInput, 0)}));
+  const int64_t after = WallClockMs();
   std::vector<Event> got = EventsOfExecution(e);
   ASSERT_EQ(got.size(), 1u);
   EXPECT_GT(got[0].time_ms, 0);
@@ -217,11 +218,11 @@ TEST_F(EdgeTest, EventsByArtifactAndByExecution) {
   const std::vector<int64_t> a = Add<Artifact>(4);
   const std::vector<int64_t> e = Add<Execution>(3);
   // e0: a0 -> a1; e1: a1 -> {a2, a3}; e2 not connected.
-  const Event e0_in = Ev(a[0], e[0], EventType::kInput);
-  const Event e0_out = Ev(a[1], e[0], EventType::kOutput);
-  const Event e1_in = Ev(a[1], e[1], EventType::kInput);
-  const Event e1_out2 = Ev(a[2], e[1], EventType::kOutput);
-  const Event e1_out3 = Ev(a[3], e[1], EventType::kOutput);
+  const Event e0_in = EventOf(a[0], e[0], EventType::kInput);
+  const Event e0_out = EventOf(a[1], e[0], EventType::kOutput);
+  const Event e1_in = EventOf(a[1], e[1], EventType::kInput);
+  const Event e1_out2 = EventOf(a[2], e[1], EventType::kOutput);
+  const Event e1_out3 = EventOf(a[3], e[1], EventType::kOutput);
   ASSERT_OK(store_->PutEvents({e1_out3, e0_in, e1_in, e0_out, e1_out2}));
 
   ASSERT_OK_AND_ASSIGN(std::vector<Event> got,
@@ -255,9 +256,9 @@ TEST_F(EdgeTest, EventsByArtifactAndByExecution) {
 TEST_F(EdgeTest, EventsOfOneNodeAreOrderedByTypeThenOtherEnd) {
   const std::vector<int64_t> a = Add<Artifact>(3);
   const int64_t e = Add<Execution>(1)[0];
-  const Event out2 = Ev(a[2], e, EventType::kOutput);
-  const Event out1 = Ev(a[1], e, EventType::kOutput);
-  const Event declared0 = Ev(a[0], e, EventType::kDeclaredOutput);
+  const Event out2 = EventOf(a[2], e, EventType::kOutput);
+  const Event out1 = EventOf(a[1], e, EventType::kOutput);
+  const Event declared0 = EventOf(a[0], e, EventType::kDeclaredOutput);
   ASSERT_OK(store_->PutEvents({out2, declared0, out1}));
   EXPECT_THAT(EventsOfExecution(e), ElementsAre(declared0, out1, out2));
 }

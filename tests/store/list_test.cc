@@ -25,7 +25,7 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
 
-void SleepMs(int ms) {
+void SleepForMs(int ms) {
   std::this_thread::sleep_for(std::chrono::milliseconds(ms));
 }
 
@@ -158,7 +158,7 @@ TYPED_TEST(ListTest, PaginationCoversEveryNodeOnceInEveryOrder) {
     auto batch = this->Insert(kCount / 5, this->type_id_,
                               "n" + std::to_string(round) + "-");
     ids.insert(ids.end(), batch.begin(), batch.end());
-    SleepMs(2);
+    SleepForMs(2);
   }
   ASSERT_EQ(ids.size(), static_cast<size_t>(kCount));
   this->Insert(6, this->other_type_id_, "other");
@@ -171,7 +171,7 @@ TYPED_TEST(ListTest, PaginationCoversEveryNodeOnceInEveryOrder) {
     ASSERT_EQ(nodes.size(), subset.size());
     for (TypeParam& n : nodes) n.custom_properties["group"] = group;
     ASSERT_OK(this->store_->Put(nodes).status());
-    SleepMs(2);
+    SleepForMs(2);
   }
   const std::vector<TypeParam> all = this->Read(ids);
   ASSERT_EQ(all.size(), static_cast<size_t>(kCount));

@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "codec/keys.h"
 #include "lineagedb/bulk_writer.h"
 #include "lineagedb/caching.h"
@@ -131,7 +132,7 @@ TEST(ResultCacheTest, BoundedOldestFirstAndReinsertReplaces) {
   EXPECT_EQ(cache.size(), 3u);
   // Many insertions of a few keys keep the bookkeeping bounded and right.
   for (int i = 0; i < 1000; ++i) {
-    cache.Insert(cache.Ticket(), "k" + std::to_string(i % 4), Value(i), {t});
+    cache.Insert(cache.Ticket(), absl::StrCat("k", i % 4), Value(i), {t});
   }
   EXPECT_EQ(cache.size(), 3u);
   EXPECT_EQ(ValueOf(cache.Find("k3")), 999);

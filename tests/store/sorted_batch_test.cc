@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "storage/kv.h"
 #include "tests/test_util.h"
 
@@ -48,7 +49,7 @@ TEST(SortedBatchTest, TheLastOperationOnEachKeyWins) {
       sorted.Delete(key);
       expected[key] = std::nullopt;
     } else {
-      const std::string value = "v" + std::to_string(i);
+      const std::string value = absl::StrCat("v", i);
       sorted.Put(key, value);
       expected[key] = value;
     }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "tests/test_util.h"
 
 namespace lineagedb {
@@ -364,16 +365,16 @@ TEST_F(TypeTest, BaseTypeOfTheWrongKindIsInvalidArgument) {
 TEST_F(TypeTest, BaseTypesOfTheRightKindRoundTrip) {
   for (BaseType b : {BaseType::kDataset, BaseType::kModel, BaseType::kMetrics,
                      BaseType::kStatistics}) {
-    Type t = MakeType(NodeKind::kArtifact,
-                      "A" + std::to_string(static_cast<int>(b)));
+    Type t =
+        MakeType(NodeKind::kArtifact, absl::StrCat("A", static_cast<int>(b)));
     t.base_type = b;
     t = PutOrDie(t);
     EXPECT_EQ(Stored(NodeKind::kArtifact, t.name), t);
   }
   for (BaseType b : {BaseType::kTrain, BaseType::kTransform, BaseType::kProcess,
                      BaseType::kEvaluate, BaseType::kDeploy}) {
-    Type t = MakeType(NodeKind::kExecution,
-                      "E" + std::to_string(static_cast<int>(b)));
+    Type t =
+        MakeType(NodeKind::kExecution, absl::StrCat("E", static_cast<int>(b)));
     t.base_type = b;
     t = PutOrDie(t);
     EXPECT_EQ(Stored(NodeKind::kExecution, t.name), t);
