@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "bench/baseline/mlmd_sqlite.h"
 #include "bench/gen/generator.h"
 #include "bench/gen/sinks.h"
@@ -31,7 +32,7 @@ using ::testing::AssertionResult;
 using ::testing::AssertionSuccess;
 
 std::string Str(NodeRef n) {
-  return (n.kind == NodeKind::kArtifact ? "a" : "x") + std::to_string(n.id);
+  return absl::StrCat(n.kind == NodeKind::kArtifact ? "a" : "x", n.id);
 }
 
 // Events without their times, rendered and sorted.

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "lineagedb/lineage.h"
 #include "tests/test_util.h"
 
@@ -35,7 +36,7 @@ inline Event Ev(EventType type, int64_t artifact_id = 0) {
 }
 
 inline std::string Str(NodeRef n) {
-  return (n.kind == NodeKind::kArtifact ? "a" : "x") + std::to_string(n.id);
+  return absl::StrCat(n.kind == NodeKind::kArtifact ? "a" : "x", n.id);
 }
 // Nodes rendered, in the given order / sorted.
 inline std::vector<std::string> Strs(const std::vector<NodeRef>& nodes) {
