@@ -100,6 +100,21 @@ Status Ingester::IngestDocument(std::string_view document,
   for (RejectedEvent& r : rejected_) {
     Reject(r.source, r.index, std::move(r.reason));
   }
+  if (options_.strict) {
+    // An event the store's state refuses (e.g. a runId naming an execution
+    // of another type) also refuses the document before any of it merges.
+    for (const openlineage::IndexedEvent& ie : events_) {
+      Status s = session_->Check(ie.event);
+      if (s.ok()) continue;
+      if (!IsEventError(s)) {
+        error_ = s;
+        return s;
+      }
+      Reject(source, ie.index, std::string(s.message()));
+      return absl::InvalidArgumentError(
+          StrCat(source, ":", ie.index, ": ", std::string(s.message())));
+    }
+  }
   Status s;
   for (const openlineage::IndexedEvent& ie : events_) {
     s = Apply(ie, source);

@@ -250,6 +250,21 @@ Status Session::ApplyOther(const Event& event) {
   return absl::OkStatus();
 }
 
+Status Session::Check(const Event& event) {
+  if (event.kind == EventKind::kDataset) {
+    return Dataset(*event.dataset).status();
+  }
+  RETURN_IF_ERROR(Job(event.job).status());
+  if (event.kind == EventKind::kRun) {
+    RETURN_IF_ERROR(Run(event.run_id).status());
+    if (event.parent_job.has_value()) {
+      RETURN_IF_ERROR(Job(*event.parent_job).status());
+    }
+  }
+  RETURN_IF_ERROR(Datasets(event.inputs, &inputs_));
+  return Datasets(event.outputs, &outputs_);
+}
+
 Status Session::Apply(const Event& event) {
   RETURN_IF_ERROR(event.kind == EventKind::kRun ? ApplyRun(event)
                                                 : ApplyOther(event));

@@ -54,6 +54,10 @@ class Session {
   // Errors: INVALID_ARGUMENT (the runId is the external_id of an execution
   // of another type; nothing is merged), storage errors.
   Status Apply(const Event& event);
+  // The lookups Apply(event) makes, without merging anything: returns the
+  // event errors Apply would return (so a strict ingester can refuse a
+  // whole document before merging any of it). Errors: as Apply.
+  Status Check(const Event& event);
   // Events merged since the last WritePending().
   int64_t pending_events() const { return pending_events_; }
   // Adds every changed run to the bulk writer (which commits batches as

@@ -423,6 +423,37 @@ std::string RunEvent(const std::string& type, const std::string& time,
          type + "\"}]}";
 }
 
+TEST_F(IngesterTest, StrictModeStoresNothingOfABatchTheStoreRefusesAnEventOf) {
+  // The second runId names an execution of another type: the parser
+  // accepts the event, the store's state refuses it.
+  Type other;
+  other.kind = NodeKind::kExecution;
+  other.name = "Other";
+  ASSERT_OK_AND_ASSIGN(const int64_t other_id, store_->PutType(other));
+  Execution foreign;
+  foreign.type_id = other_id;
+  foreign.external_id = "00000000-0000-4000-8000-0000000000ff";
+  ASSERT_OK(store_->Put(std::vector{foreign}).status());
+  OpenLineageOptions strict;
+  strict.strict = true;
+  ASSERT_OK_AND_ASSIGN(auto ingester,
+                       NewOpenLineageIngester(store_.get(), strict));
+  const auto before = Dump();
+  const std::string good =
+      RunEvent("START", "2025-01-01T10:00:00Z",
+               "00000000-0000-4000-8000-000000000001", "j");
+  const std::string bad =
+      RunEvent("START", "2025-01-01T10:00:01Z", foreign.external_id, "j");
+  Status s = ingester->IngestDocument("[" + good + "," + bad + "]", "batch");
+  EXPECT_CODE(s, kInvalidArgument);
+  EXPECT_THAT(std::string(s.message()),
+              HasSubstr("batch:2: runId " + foreign.external_id));
+  ASSERT_OK(ingester->Finish());
+  EXPECT_EQ(Dump(), before);
+  EXPECT_EQ(ingester->summary().events, 0);
+  EXPECT_EQ(ingester->summary().rejected, 1);
+}
+
 TEST_F(IngesterTest, EventsOfOneRunMergeWithoutRegressing) {
   const std::string id = "00000000-0000-4000-8000-000000000001";
   Ingest(RunEvent("COMPLETE", "2025-01-01T10:00:05Z", id, "j"), "1");
