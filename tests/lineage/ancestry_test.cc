@@ -356,6 +356,20 @@ TEST_F(AncestryTest, ProvenancePathNotFound) {
 //   raw -> ingest_a -> ds_a;  raw -> ingest_b -> ds_b;  raw -> sg -> schema
 //   {ds_a, schema} -> train_a -> model_a;  {ds_b, schema} -> train_b ->
 //   model_b.
+TEST_F(AncestryTest, ContextsAndIdsBelowOneAreInvalidArgument) {
+  BuildPipeline();
+  const NodeRef ok = A(ds_);
+  for (NodeRef bad : {A(0), X(-1), NodeRef{NodeKind::kContext, 1}}) {
+    EXPECT_CODE(IsUpstream(store_.get(), bad, ok), kInvalidArgument);
+    EXPECT_CODE(IsUpstream(store_.get(), ok, bad), kInvalidArgument);
+    EXPECT_CODE(GetProvenancePath(store_.get(), bad, ok), kInvalidArgument);
+    AncestryQuery q;
+    q.start = bad;
+    EXPECT_CODE(GetAncestry(store_.get(), q), kInvalidArgument);
+  }
+  EXPECT_CODE(DiffLineage(store_.get(), 0, model_), kInvalidArgument);
+}
+
 TEST_F(AncestryTest, DiffLineageOfTwoTrainings) {
   const int64_t raw = Source("Dataset");
   int64_t ds_a, ds_b, schema, model_a, model_b;

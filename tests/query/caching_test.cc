@@ -233,6 +233,14 @@ TEST_F(CachingTest, NewestSlotArtifactsFollowTheLatestRun) {
             first["VocabGen"].outputs["vocabulary"]);
 }
 
+TEST_F(CachingTest, BadLookupsAreRefusedWithTheirCodes) {
+  EXPECT_CODE(FindCachedExecution(store_.get(), ""), kInvalidArgument);
+  EXPECT_CODE(
+      FindCachedExecution(store_.get(), "00000000000000000000000000000000"),
+      kNotFound);
+  EXPECT_CODE(GetNewestSlotArtifacts(store_.get(), 12345), kNotFound);
+}
+
 TEST_F(CachingTest, DeletedOutputIsNeverACacheHit) {
   auto first = RunPipeline(1, 0.01);
   ASSERT_OK_AND_ASSIGN(auto models, store_->GetByIds<Artifact>(

@@ -61,8 +61,8 @@ class BulkWriter {
  public:
   virtual ~BulkWriter() = default;  // Calls Close(), ignoring its status.
 
-  // Errors: as Store::PutExecution; FAILED_PRECONDITION after Close() or a
-  // failed commit.
+  // Errors: as Store::PutExecution; FAILED_PRECONDITION after Close(); after
+  // a failed commit, that commit's error (see the contract above).
   virtual StatusOr<PutExecutionResult> Add(
       const Execution& execution, const std::vector<ArtifactAndEvent>& pairs,
       const std::vector<Context>& contexts) = 0;

@@ -64,7 +64,7 @@ struct CachedExecution {
 // memory (Options::result_cache_entries) until a write changes an execution
 // with this fingerprint, its events or one of its outputs; repeating a
 // lookup then costs a hash probe and a copy.
-// Errors: NOT_FOUND (none).
+// Errors: NOT_FOUND (none), INVALID_ARGUMENT (an empty fingerprint).
 StatusOr<CachedExecution> FindCachedExecution(Store* store,
                                               std::string_view fingerprint);
 
@@ -82,7 +82,8 @@ struct CacheHit {
 // OUTPUT events to each output of the cached execution (with the same
 // paths), and links the contexts to it and to the reused outputs.
 // Errors: NOT_FOUND (no cached execution), INVALID_ARGUMENT (as
-// PutExecution; an execution id set).
+// PutExecution; an execution id set), ALREADY_EXISTS (as PutExecution: an
+// input event given twice, a name another execution of the type has).
 StatusOr<PutExecutionResult> RecordCacheHit(Store* store, const CacheHit& hit);
 
 // A step of a pipeline: an execution type and its latest execution there.
@@ -112,6 +113,7 @@ struct SlotArtifact {
 };
 // The newest artifact of each output slot of the pipeline's latest
 // executions, ordered by (producer type, output key).
+// Errors: NOT_FOUND (no context `pipeline_context_id`).
 StatusOr<std::vector<SlotArtifact>> GetNewestSlotArtifacts(
     Store* store, int64_t pipeline_context_id);
 

@@ -83,9 +83,10 @@ struct LineageGraph {
   std::string cursor;
 };
 
-// Errors: INVALID_ARGUMENT (no starting nodes; negative max_hops; a cursor of
-// another query), ABORTED (the lineage changed since the cursor's first
-// page; start again). Unknown starting ids are returned with no edges.
+// Errors: INVALID_ARGUMENT (no starting nodes; a starting id <= 0; negative
+// max_hops; a cursor of another query), ABORTED (the lineage changed since
+// the cursor's first page; start again). Unknown starting ids (> 0) are
+// returned with no edges.
 StatusOr<LineageGraph> GetLineageSubgraph(Store* store,
                                           const LineageQuery& query);
 
@@ -125,12 +126,14 @@ struct AncestryEntry {
 };
 
 // Ordered by (distance, kind, id); the start node is not included.
-// Errors: INVALID_ARGUMENT (kBidirectional).
+// Errors: INVALID_ARGUMENT (kBidirectional; a start that is a context or has
+// an id <= 0).
 StatusOr<std::vector<AncestryEntry>> GetAncestry(Store* store,
                                                  const AncestryQuery& query);
 
 // True if `from` is upstream of `to` (a path of events leads from `from` to
 // `to` in the direction of data flow). A node is not upstream of itself.
+// Errors: INVALID_ARGUMENT (a context, or an id <= 0).
 StatusOr<bool> IsUpstream(Store* store, NodeRef from, NodeRef to);
 
 // One shortest chain of events from `from` down to `to`, explaining why `to`
@@ -139,7 +142,8 @@ struct ProvenancePath {
   std::vector<NodeRef> nodes;  // from, ..., to
   std::vector<Event> events;   // events[i] links nodes[i] and nodes[i+1]
 };
-// Errors: NOT_FOUND (no such path).
+// Errors: NOT_FOUND (no such path), INVALID_ARGUMENT (a context, or an id
+// <= 0).
 StatusOr<ProvenancePath> GetProvenancePath(Store* store, NodeRef from,
                                            NodeRef to);
 
@@ -157,6 +161,7 @@ struct LineageDiff {
   // side that differ, the properties whose values differ.
   std::vector<PropertyChange> changed;
 };
+// Errors: INVALID_ARGUMENT (an id <= 0).
 StatusOr<LineageDiff> DiffLineage(Store* store, int64_t artifact_a,
                                   int64_t artifact_b);
 
