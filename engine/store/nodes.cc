@@ -28,18 +28,52 @@ const char* KindNoun(NodeKind kind) {
   return "node";
 }
 
+const char* KindNoun(PropertyKind kind) {
+  switch (kind) {
+    case PropertyKind::kUnknown:
+      return "UNKNOWN";
+    case PropertyKind::kInt:
+      return "INT";
+    case PropertyKind::kDouble:
+      return "DOUBLE";
+    case PropertyKind::kString:
+      return "STRING";
+    case PropertyKind::kStruct:
+      return "STRUCT";
+    case PropertyKind::kProto:
+      return "PROTO";
+    case PropertyKind::kBool:
+      return "BOOLEAN";
+  }
+  return "?";
+}
+
+// The node a message is about: "artifact 12", or for an insert "new
+// artifact 'name'" (or its external id, or nothing else to go by).
+std::string Subject(const NodeRow& row) {
+  if (row.base.id != 0) return StrCat(KindNoun(row.kind), " ", row.base.id);
+  if (!row.base.name.empty()) {
+    return StrCat("new ", KindNoun(row.kind), " '", row.base.name, "'");
+  }
+  if (!row.base.external_id.empty()) {
+    return StrCat("new ", KindNoun(row.kind), " with external_id '",
+                  row.base.external_id, "'");
+  }
+  return StrCat("new ", KindNoun(row.kind));
+}
+
 Status CheckValue(const NodeRow& row, const std::string& name,
                   const Value& value, bool custom) {
   const char* which = custom ? "custom property" : "property";
   if (value.kind() == PropertyKind::kUnknown) {
-    return absl::InvalidArgumentError(StrCat(which, " '", name, "' of ",
-                                             KindNoun(row.kind), " ",
-                                             row.base.id, " has no value"));
+    return absl::InvalidArgumentError(
+        StrCat(which, " '", name, "' of ", Subject(row), " has no value"));
   }
   if (value.kind() == PropertyKind::kStruct &&
       !store::IsJsonObject(value.struct_value().json)) {
-    return absl::InvalidArgumentError(StrCat(
-        which, " '", name, "' holds a struct that is not a JSON object"));
+    return absl::InvalidArgumentError(
+        StrCat(which, " '", name, "' of ", Subject(row),
+               " holds a struct that is not a JSON object"));
   }
   return absl::OkStatus();
 }
@@ -49,15 +83,14 @@ Status CheckProperties(const NodeRow& row, const Type& type) {
     RETURN_IF_ERROR(CheckValue(row, name, value, /*custom=*/false));
     auto it = type.properties.find(name);
     if (it == type.properties.end()) {
-      return absl::InvalidArgumentError(
-          StrCat("type '", type.name, "' declares no property '", name,
-                 "' (use custom_properties for undeclared ones)"));
+      return absl::InvalidArgumentError(StrCat(
+          Subject(row), ": type '", type.name, "' declares no property '", name,
+          "' (use custom_properties for undeclared ones)"));
     }
     if (it->second != value.kind()) {
-      return absl::InvalidArgumentError(
-          StrCat("property '", name, "' of type '", type.name, "' is of kind ",
-                 static_cast<int>(it->second), ", not ",
-                 static_cast<int>(value.kind())));
+      return absl::InvalidArgumentError(StrCat(
+          Subject(row), ": property '", name, "' of type '", type.name, "' is ",
+          KindNoun(it->second), ", not ", KindNoun(value.kind())));
     }
   }
   for (const auto& [name, value] : row.base.custom_properties) {

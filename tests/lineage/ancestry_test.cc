@@ -349,6 +349,12 @@ TEST_F(AncestryTest, ProvenancePathNotFound) {
   EXPECT_CODE(GetProvenancePath(store_.get(), A(raw_), A(iso_out_)), kNotFound);
   EXPECT_CODE(GetProvenancePath(store_.get(), A(stats_), A(ds_)), kNotFound);
   EXPECT_CODE(GetProvenancePath(store_.get(), A(raw_), A(12345)), kNotFound);
+  // The message tells an artifact from an execution of the same id.
+  EXPECT_THAT(
+      std::string(
+          GetProvenancePath(store_.get(), X(x1_), A(12345)).status().message()),
+      HasSubstr("from execution " + std::to_string(x1_) +
+                " to artifact 12345"));
 }
 
 // Two models from one schema and two datasets, trained with different

@@ -11,7 +11,15 @@ using node_testing::Describe;
 using node_testing::NodeKinds;
 using node_testing::NodeTest;
 using node_testing::SetKindFields;
+using ::testing::AllOf;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+
+// The message of a refused write.
+template <typename T>
+std::string MessageOf(const StatusOr<T>& refused) {
+  return std::string(refused.status().message());
+}
 
 TYPED_TEST_SUITE(NodeTest, NodeKinds);
 
@@ -97,7 +105,11 @@ TYPED_TEST(NodeTest, ChangingTypeIdIsInvalidArgument) {
 TYPED_TEST(NodeTest, PropertyNotDeclaredByTheTypeIsInvalidArgument) {
   TypeParam n = this->Make("n");
   n.properties["undeclared"] = 1;
-  EXPECT_CODE(this->PutOne(n), kInvalidArgument);
+  StatusOr<int64_t> refused = this->PutOne(n);
+  EXPECT_CODE(refused, kInvalidArgument);
+  // The message names the node (new, by its name) and the property.
+  EXPECT_THAT(MessageOf(refused), AllOf(HasSubstr("new "), HasSubstr(" 'n'"),
+                                        HasSubstr("no property 'undeclared'")));
   EXPECT_THAT(this->All(), IsEmpty());
 
   n.properties.clear();
@@ -126,7 +138,8 @@ TYPED_TEST(NodeTest, DeclaredPropertyOfAnotherKindIsInvalidArgument) {
   }
   TypeParam in_u = this->Make("m", this->other_type_id_);
   in_u.properties["p1"] = 1;  // U declares p1 as a double.
-  EXPECT_CODE(this->PutOne(in_u), kInvalidArgument);
+  StatusOr<int64_t> refused = this->PutOne(in_u);
+  EXPECT_CODE(refused, kInvalidArgument);
   EXPECT_THAT(this->All(), IsEmpty());
 
   TypeParam n = this->Make("n");
@@ -134,7 +147,12 @@ TYPED_TEST(NodeTest, DeclaredPropertyOfAnotherKindIsInvalidArgument) {
   ASSERT_OK_AND_ASSIGN(n.id, this->PutOne(n));
   TypeParam bad = n;
   bad.properties["p1"] = "five";
-  EXPECT_CODE(this->PutOne(bad), kInvalidArgument);
+  refused = this->PutOne(bad);
+  EXPECT_CODE(refused, kInvalidArgument);
+  // The message names the node by id, and both kinds.
+  EXPECT_THAT(MessageOf(refused),
+              AllOf(HasSubstr(" " + std::to_string(n.id) + ": property 'p1'"),
+                    HasSubstr("is INT, not STRING")));
   EXPECT_CODE(this->PutOne(bad, {.update_mask = {"properties.p1"}}),
               kInvalidArgument);
   ASSERT_OK_AND_ASSIGN(TypeParam got, this->Get(n.id));
