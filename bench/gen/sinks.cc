@@ -157,29 +157,6 @@ void AppendProperties(std::string* out, const NodeBase& node) {
   out->push_back('}');
 }
 
-const char* ExecutionStateName(ExecutionState s) {
-  static constexpr const char* kNames[] = {
-      "UNKNOWN", "NEW", "RUNNING", "COMPLETE", "FAILED", "CACHED", "CANCELED"};
-  const auto i = static_cast<size_t>(s);
-  return i < std::size(kNames) ? kNames[i] : "UNKNOWN";
-}
-
-const char* ArtifactStateName(ArtifactState s) {
-  static constexpr const char* kNames[] = {
-      "UNKNOWN", "PENDING",   "LIVE",     "MARKED_FOR_DELETION",
-      "DELETED", "ABANDONED", "REFERENCE"};
-  const auto i = static_cast<size_t>(s);
-  return i < std::size(kNames) ? kNames[i] : "UNKNOWN";
-}
-
-const char* EventTypeName(EventType t) {
-  static constexpr const char* kNames[] = {
-      "UNKNOWN", "DECLARED_OUTPUT", "DECLARED_INPUT",  "INPUT",
-      "OUTPUT",  "INTERNAL_INPUT",  "INTERNAL_OUTPUT", "PENDING_OUTPUT"};
-  const auto i = static_cast<size_t>(t);
-  return i < std::size(kNames) ? kNames[i] : "UNKNOWN";
-}
-
 }  // namespace
 
 std::string StepToJson(const GenStep& step) {
@@ -188,8 +165,9 @@ std::string StepToJson(const GenStep& step) {
   absl::StrAppend(&out, "{\"execution\":{\"id\":", step.execution_id,
                   ",\"type\":");
   AppendString(&out, step.execution.type);
-  absl::StrAppend(&out, ",\"state\":\"",
-                  ExecutionStateName(step.execution.last_known_state), "\"");
+  out.append(",\"state\":\"");
+  out.append(ExecutionStateName(step.execution.last_known_state));
+  out.push_back('"');
   AppendProperties(&out, step.execution);
   out.append("},\"events\":[");
   for (size_t i = 0; i < step.pairs.size(); ++i) {
@@ -216,8 +194,9 @@ std::string StepToJson(const GenStep& step) {
       AppendString(&out, pair.artifact->type);
       out.append(",\"uri\":");
       AppendString(&out, pair.artifact->uri);
-      absl::StrAppend(&out, ",\"state\":\"",
-                      ArtifactStateName(pair.artifact->state), "\"");
+      out.append(",\"state\":\"");
+      out.append(ArtifactStateName(pair.artifact->state));
+      out.push_back('"');
       AppendProperties(&out, *pair.artifact);
       out.push_back('}');
     }

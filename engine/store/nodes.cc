@@ -28,26 +28,6 @@ const char* KindNoun(NodeKind kind) {
   return "node";
 }
 
-const char* KindNoun(PropertyKind kind) {
-  switch (kind) {
-    case PropertyKind::kUnknown:
-      return "UNKNOWN";
-    case PropertyKind::kInt:
-      return "INT";
-    case PropertyKind::kDouble:
-      return "DOUBLE";
-    case PropertyKind::kString:
-      return "STRING";
-    case PropertyKind::kStruct:
-      return "STRUCT";
-    case PropertyKind::kProto:
-      return "PROTO";
-    case PropertyKind::kBool:
-      return "BOOLEAN";
-  }
-  return "?";
-}
-
 // The node a message is about: "artifact 12", or for an insert "new
 // artifact 'name'" (or its external id, or nothing else to go by).
 std::string Subject(const NodeRow& row) {
@@ -88,9 +68,10 @@ Status CheckProperties(const NodeRow& row, const Type& type) {
           "' (use custom_properties for undeclared ones)"));
     }
     if (it->second != value.kind()) {
-      return absl::InvalidArgumentError(StrCat(
-          Subject(row), ": property '", name, "' of type '", type.name, "' is ",
-          KindNoun(it->second), ", not ", KindNoun(value.kind())));
+      return absl::InvalidArgumentError(
+          StrCat(Subject(row), ": property '", name, "' of type '", type.name,
+                 "' is ", PropertyKindName(it->second), ", not ",
+                 PropertyKindName(value.kind())));
     }
   }
   for (const auto& [name, value] : row.base.custom_properties) {

@@ -94,29 +94,6 @@ std::string JsonQuote(std::string_view text) { return JsonString(text); }
 
 // ---- Enums and values ----
 
-std::string_view ArtifactStateName(ArtifactState state) {
-  static constexpr std::string_view kNames[] = {
-      "UNKNOWN", "PENDING",   "LIVE",     "MARKED_FOR_DELETION",
-      "DELETED", "ABANDONED", "REFERENCE"};
-  const size_t i = static_cast<size_t>(state);
-  return i < std::size(kNames) ? kNames[i] : "UNKNOWN";
-}
-
-std::string_view ExecutionStateName(ExecutionState state) {
-  static constexpr std::string_view kNames[] = {
-      "UNKNOWN", "NEW", "RUNNING", "COMPLETE", "FAILED", "CACHED", "CANCELED"};
-  const size_t i = static_cast<size_t>(state);
-  return i < std::size(kNames) ? kNames[i] : "UNKNOWN";
-}
-
-std::string_view EventTypeName(EventType type) {
-  static constexpr std::string_view kNames[] = {
-      "UNKNOWN", "DECLARED_OUTPUT", "DECLARED_INPUT",  "INPUT",
-      "OUTPUT",  "INTERNAL_INPUT",  "INTERNAL_OUTPUT", "PENDING_OUTPUT"};
-  const size_t i = static_cast<size_t>(type);
-  return i < std::size(kNames) ? kNames[i] : "UNKNOWN";
-}
-
 std::string ValueText(const Value& value) {
   switch (value.kind()) {
     case PropertyKind::kInt:
@@ -261,8 +238,6 @@ void WriteEventJson(const Event& event, JsonWriter* json) {
 }
 
 void WriteTypeJson(const Type& type, JsonWriter* json) {
-  static constexpr std::string_view kPropertyKinds[] = {
-      "UNKNOWN", "INT", "DOUBLE", "STRING", "STRUCT", "PROTO", "BOOLEAN"};
   json->BeginObject();
   json->Key("kind").String(KindName(type.kind));
   json->Key("id").Int(type.id);
@@ -270,9 +245,7 @@ void WriteTypeJson(const Type& type, JsonWriter* json) {
   if (!type.version.empty()) json->Key("version").String(type.version);
   json->Key("properties").BeginObject();
   for (const auto& [name, kind] : type.properties) {
-    const size_t i = static_cast<size_t>(kind);
-    json->Key(name).String(i < std::size(kPropertyKinds) ? kPropertyKinds[i]
-                                                         : "UNKNOWN");
+    json->Key(name).String(PropertyKindName(kind));
   }
   json->EndObject();
   json->EndObject();

@@ -43,10 +43,6 @@ class JsonWriter {
 // `text` as a quoted JSON string.
 std::string JsonQuote(std::string_view text);
 
-std::string_view ArtifactStateName(ArtifactState state);
-std::string_view ExecutionStateName(ExecutionState state);
-std::string_view EventTypeName(EventType type);
-
 // A property value for humans: numbers, strings as they are, structs as
 // their JSON, protos as their type URL.
 std::string ValueText(const Value& value);

@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -227,6 +228,21 @@ struct ParentContext {
   int64_t parent_id = 0;
   friend bool operator==(const ParentContext&, const ParentContext&) = default;
 };
+
+// MLMD's names of the enum values above ("INT", "LIVE", "COMPLETE",
+// "OUTPUT"), as its protos spell them; "UNKNOWN" for a number this version
+// does not know.
+std::string_view PropertyKindName(PropertyKind kind);
+std::string_view ArtifactStateName(ArtifactState state);
+std::string_view ExecutionStateName(ExecutionState state);
+std::string_view EventTypeName(EventType type);
+
+// The value a name above names, or nullopt for any other text (names are
+// case-sensitive; "UNKNOWN" parses to kUnknown).
+std::optional<PropertyKind> ParsePropertyKind(std::string_view name);
+std::optional<ArtifactState> ParseArtifactState(std::string_view name);
+std::optional<ExecutionState> ParseExecutionState(std::string_view name);
+std::optional<EventType> ParseEventType(std::string_view name);
 
 }  // namespace lineagedb
 
