@@ -1,108 +1,28 @@
 #include "openlineage/document.h"
 
-#include <simdjson.h>
-
-#include <algorithm>
 #include <string>
 
-#include "util/str_cat.h"
-
 namespace lineagedb::openlineage {
-
-namespace {
-
-void Add(const simdjson::dom::element& e, int64_t index,
-         std::string_view source, std::vector<IndexedEvent>* events,
-         std::vector<RejectedEvent>* rejected) {
-  IndexedEvent& ie = events->emplace_back();
-  ie.index = index;
-  Status s = ParseEvent(e, &ie.event);
-  if (!s.ok()) {
-    events->pop_back();
-    rejected->push_back(
-        RejectedEvent{std::string(source), index, std::string(s.message())});
-  }
-}
-
-bool Blank(std::string_view line) {
-  return line.find_first_not_of(" \t\r\n") == std::string_view::npos;
-}
-
-}  // namespace
-
-simdjson::error_code DocumentParser::ParseJson(std::string_view json,
-                                               simdjson::dom::element* root) {
-  if (buffer_.size() < json.size() + simdjson::SIMDJSON_PADDING) {
-    buffer_.resize(json.size() + simdjson::SIMDJSON_PADDING);
-  }
-  std::copy(json.begin(), json.end(), buffer_.begin());
-  std::fill_n(buffer_.begin() + json.size(), simdjson::SIMDJSON_PADDING, '\0');
-  return parser_.parse(buffer_.data(), json.size(), /*realloc_if_needed=*/false)
-      .get(*root);
-}
 
 void DocumentParser::Parse(std::string_view document, std::string_view source,
                            std::vector<IndexedEvent>* events,
                            std::vector<RejectedEvent>* rejected) {
-  ParseEvents(document, source, events, rejected);
-  // A large document's buffers are not kept for the next ones.
-  if (buffer_.size() > kKeepBytes) {
-    buffer_ = std::string();
-    parser_ = simdjson::dom::parser();
-  }
-}
-
-void DocumentParser::ParseEvents(std::string_view document,
-                                 std::string_view source,
-                                 std::vector<IndexedEvent>* events,
-                                 std::vector<RejectedEvent>* rejected) {
-  simdjson::dom::element root;
-  const simdjson::error_code whole = ParseJson(document, &root);
-  if (whole == simdjson::SUCCESS) {
-    if (!root.is_array()) {
-      Add(root, 1, source, events, rejected);
-      return;
-    }
-    int64_t index = 0;
-    const simdjson::dom::array items = root.get_array().value();
-    for (simdjson::dom::element e : items) {
-      Add(e, ++index, source, events, rejected);
-    }
-    return;
-  }
-  // Not one JSON value: newline-delimited events if the first non-blank
-  // line is a JSON value of its own; else the parse error of the whole.
-  std::vector<std::string_view> lines;
-  size_t start = 0;
-  while (start < document.size()) {
-    size_t end = document.find('\n', start);
-    if (end == std::string_view::npos) end = document.size();
-    lines.push_back(document.substr(start, end - start));
-    start = end + 1;
-  }
-  size_t first = 0;
-  while (first < lines.size() && Blank(lines[first])) ++first;
-  simdjson::dom::element ignored;
-  if (first == lines.size() ||
-      ParseJson(lines[first], &ignored) != simdjson::SUCCESS) {
-    rejected->push_back(RejectedEvent{
-        std::string(source), 1,
-        StrCat("malformed JSON: ", simdjson::error_message(whole))});
-    return;
-  }
-  for (size_t i = 0; i < lines.size(); ++i) {
-    if (Blank(lines[i])) continue;
-    const int64_t index = static_cast<int64_t>(i) + 1;
-    simdjson::dom::element e;
-    const simdjson::error_code err = ParseJson(lines[i], &e);
-    if (err != simdjson::SUCCESS) {
-      rejected->push_back(RejectedEvent{
-          std::string(source), index,
-          StrCat("malformed JSON: ", simdjson::error_message(err))});
-      continue;
-    }
-    Add(e, index, source, events, rejected);
-  }
+  auto reject = [&](int64_t index, std::string reason) {
+    rejected->push_back(
+        RejectedEvent{std::string(source), index, std::move(reason)});
+  };
+  reader_.Read(
+      document,
+      [&](const simdjson::dom::element& e, int64_t index) {
+        IndexedEvent& ie = events->emplace_back();
+        ie.index = index;
+        Status s = ParseEvent(e, &ie.event);
+        if (!s.ok()) {
+          events->pop_back();
+          reject(index, std::string(s.message()));
+        }
+      },
+      reject);
 }
 
 }  // namespace lineagedb::openlineage

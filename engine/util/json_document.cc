@@ -1,0 +1,93 @@
+#include "util/json_document.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "util/str_cat.h"
+
+namespace lineagedb::util {
+
+namespace {
+
+bool Blank(std::string_view line) {
+  return line.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+std::string Malformed(simdjson::error_code err) {
+  return StrCat("malformed JSON: ", simdjson::error_message(err));
+}
+
+}  // namespace
+
+simdjson::error_code JsonDocumentReader::ParseJson(
+    std::string_view json, simdjson::dom::element* root) {
+  if (buffer_.size() < json.size() + simdjson::SIMDJSON_PADDING) {
+    buffer_.resize(json.size() + simdjson::SIMDJSON_PADDING);
+  }
+  std::copy(json.begin(), json.end(), buffer_.begin());
+  std::fill_n(buffer_.begin() + json.size(), simdjson::SIMDJSON_PADDING, '\0');
+  return parser_.parse(buffer_.data(), json.size(), /*realloc_if_needed=*/false)
+      .get(*root);
+}
+
+void JsonDocumentReader::Read(std::string_view document, OnValue on_value,
+                              OnError on_error) {
+  ReadValues(document, on_value, on_error);
+  // A large document's buffers are not kept for the next ones.
+  if (buffer_.size() > kKeepBytes) {
+    buffer_ = std::string();
+    parser_ = simdjson::dom::parser();
+  }
+}
+
+void JsonDocumentReader::ReadValues(std::string_view document, OnValue on_value,
+                                    OnError on_error) {
+  simdjson::dom::element root;
+  const simdjson::error_code whole = ParseJson(document, &root);
+  if (whole == simdjson::SUCCESS) {
+    if (!root.is_array()) {
+      on_value(root, 1);
+      return;
+    }
+    int64_t index = 0;
+    const simdjson::dom::array items = root.get_array().value();
+    for (simdjson::dom::element e : items) {
+      on_value(e, ++index);
+    }
+    return;
+  }
+  // Not one JSON value: newline-delimited values if the first non-blank
+  // line is a JSON value of its own; else the parse error of the whole.
+  std::vector<std::string_view> lines;
+  size_t start = 0;
+  while (start < document.size()) {
+    size_t end = document.find('\n', start);
+    if (end == std::string_view::npos) end = document.size();
+    lines.push_back(document.substr(start, end - start));
+    start = end + 1;
+  }
+  size_t first = 0;
+  while (first < lines.size() && Blank(lines[first])) ++first;
+  simdjson::dom::element ignored;
+  if (first == lines.size() ||
+      ParseJson(lines[first], &ignored) != simdjson::SUCCESS) {
+    on_error(1, Malformed(whole));
+    return;
+  }
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (Blank(lines[i])) continue;
+    const int64_t index = static_cast<int64_t>(i) + 1;
+    simdjson::dom::element e;
+    const simdjson::error_code err = ParseJson(lines[i], &e);
+    if (err != simdjson::SUCCESS) {
+      on_error(index, Malformed(err));
+      continue;
+    }
+    on_value(e, index);
+  }
+}
+
+}  // namespace lineagedb::util
