@@ -102,7 +102,13 @@ void AppendValue(std::string* out, const Value& v) {
       break;
     case PropertyKind::kDouble:
       if (std::isfinite(v.double_value())) {
+        // Shortest round-trip form, with a fraction or exponent so that it
+        // reads back as a double ("1.0", not "1").
+        const size_t start = out->size();
         fmt::format_to(std::back_inserter(*out), "{}", v.double_value());
+        if (out->find_first_of(".e", start) == std::string::npos) {
+          out->append(".0");
+        }
       } else {
         out->append("null");
       }
@@ -168,6 +174,10 @@ std::string StepToJson(const GenStep& step) {
   out.append(",\"state\":\"");
   out.append(ExecutionStateName(step.execution.last_known_state));
   out.push_back('"');
+  if (!step.execution.fingerprint.empty()) {
+    out.append(",\"fingerprint\":");
+    AppendString(&out, step.execution.fingerprint);
+  }
   AppendProperties(&out, step.execution);
   out.append("},\"events\":[");
   for (size_t i = 0; i < step.pairs.size(); ++i) {
@@ -212,6 +222,40 @@ std::string StepToJson(const GenStep& step) {
     out.push_back('}');
   }
   out.append("]}");
+  return out;
+}
+
+std::string TypeToJson(const Type& type) {
+  static constexpr std::string_view kItemKeys[] = {
+      "", "artifact_type", "execution_type", "context_type"};
+  std::string out = "{\"";
+  out.append(kItemKeys[static_cast<size_t>(type.kind)]);
+  out.append("\":{\"name\":");
+  AppendString(&out, type.name);
+  for (const auto& [key, text] :
+       {std::pair{"version", &type.version},
+        std::pair{"description", &type.description},
+        std::pair{"external_id", &type.external_id}}) {
+    if (text->empty()) continue;
+    absl::StrAppend(&out, ",\"", key, "\":");
+    AppendString(&out, *text);
+  }
+  if (type.base_type != BaseType::kUnset) {
+    out.append(",\"base_type\":\"");
+    out.append(BaseTypeName(type.base_type));
+    out.push_back('"');
+  }
+  out.append(",\"properties\":{");
+  bool first = true;
+  for (const auto& [name, kind] : type.properties) {
+    if (!first) out.push_back(',');
+    first = false;
+    AppendString(&out, name);
+    out.append(":\"");
+    out.append(PropertyKindName(kind));
+    out.push_back('"');
+  }
+  out.append("}}}");
   return out;
 }
 
@@ -290,6 +334,11 @@ StatusOr<SinkCounts> RunIntoMlmdSqlite(Generator* gen, baseline::MlmdSqlite* db,
 StatusOr<SinkCounts> RunIntoNdjson(Generator* gen, std::ostream& out,
                                    const SinkOptions& options) {
   std::string line;
+  for (const Type& type : gen->Types()) {
+    line = TypeToJson(type);
+    line.push_back('\n');
+    out.write(line.data(), static_cast<std::streamsize>(line.size()));
+  }
   ASSIGN_OR_RETURN(const SinkCounts counts,
                    Drive(gen, options, [&](const GenStep& step) -> Status {
                      line = StepToJson(step);

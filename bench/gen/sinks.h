@@ -72,8 +72,9 @@ StatusOr<SinkCounts> RunIntoBulkWriter(Generator* gen, Store* store,
 StatusOr<SinkCounts> RunIntoMlmdSqlite(Generator* gen, baseline::MlmdSqlite* db,
                                        const SinkOptions& options = {});
 
-// One line of StepToJson() per step. Types are not written: nodes name
-// their type.
+// lineagedb's native JSON (native_json.h): one line of TypeToJson() per
+// type, then one line of StepToJson() per step. Ingested into an empty
+// store, every node gets the id the line gives it.
 // Errors: INTERNAL (a write to `out` or to the file failed; the file cannot
 // be opened).
 StatusOr<SinkCounts> RunIntoNdjson(Generator* gen, std::ostream& out,
@@ -89,11 +90,16 @@ StatusOr<SinkCounts> RunIntoNdjsonFile(Generator* gen, const std::string& path,
 //               "artifact":{"type":"Model","uri":"...","state":"LIVE",
 //                           "properties":{}}}],
 //    "contexts":[{"id":1,"type":"pipeline","name":"pipeline-0"}]}
-// "artifact" appears for new artifacts only; "custom_properties" only when
-// not empty. Property values: int and double as numbers (non-finite doubles
-// as null), strings escaped, bools, structs as their JSON text, protos as
+// "artifact" appears for new artifacts only, "fingerprint" when set;
+// "custom_properties" only when not empty. Property values: int and double as
+// numbers (non-finite doubles as null), strings escaped, bools, structs as
+// their JSON text, protos as
 // {"type_url":...,"hex":...}.
 std::string StepToJson(const GenStep& step);
+
+// A type as one line of JSON (no newline):
+//   {"artifact_type":{"name":"Model","properties":{"version":"INT"}}}
+std::string TypeToJson(const Type& type);
 
 }  // namespace lineagedb::gen
 

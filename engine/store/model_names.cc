@@ -2,6 +2,7 @@
 #include <array>
 #include <optional>
 #include <string_view>
+#include <utility>
 
 #include "lineagedb/model.h"
 
@@ -19,6 +20,14 @@ constexpr std::array<std::string_view, 7> kExecutionStates = {
 constexpr std::array<std::string_view, 8> kEventTypes = {
     "UNKNOWN", "DECLARED_OUTPUT", "DECLARED_INPUT",  "INPUT",
     "OUTPUT",  "INTERNAL_INPUT",  "INTERNAL_OUTPUT", "PENDING_OUTPUT"};
+
+// MLMD's SystemDefinedBaseType names (the enum is sparse).
+constexpr std::pair<BaseType, std::string_view> kBaseTypes[] = {
+    {BaseType::kUnset, "UNSET"},           {BaseType::kDataset, "DATASET"},
+    {BaseType::kModel, "MODEL"},           {BaseType::kMetrics, "METRICS"},
+    {BaseType::kStatistics, "STATISTICS"}, {BaseType::kTrain, "TRAIN"},
+    {BaseType::kTransform, "TRANSFORM"},   {BaseType::kProcess, "PROCESS"},
+    {BaseType::kEvaluate, "EVALUATE"},     {BaseType::kDeploy, "DEPLOY"}};
 
 template <typename Enum, size_t N>
 std::string_view NameOf(const std::array<std::string_view, N>& names,
@@ -49,6 +58,20 @@ std::string_view ExecutionStateName(ExecutionState state) {
 }
 std::string_view EventTypeName(EventType type) {
   return NameOf(kEventTypes, type);
+}
+
+std::string_view BaseTypeName(BaseType type) {
+  for (const auto& [value, name] : kBaseTypes) {
+    if (value == type) return name;
+  }
+  return "UNSET";
+}
+
+std::optional<BaseType> ParseBaseType(std::string_view name) {
+  for (const auto& [value, n] : kBaseTypes) {
+    if (n == name) return value;
+  }
+  return std::nullopt;
 }
 
 std::optional<PropertyKind> ParsePropertyKind(std::string_view name) {

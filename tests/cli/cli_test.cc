@@ -126,6 +126,34 @@ TEST_F(CliTest, IngestMarquezSummary) {
   EXPECT_THAT(r.out, HasSubstr("\"edges\":0"));
 }
 
+TEST_F(CliTest, IngestNativeJsonAndReportBadItems) {
+  const fs::path input = fs::path(dir_.path()) / "steps.ndjson";
+  std::ofstream(input)
+      << R"({"artifact_type": {"name": "Data"}})"
+         "\n"
+         R"({"execution_type": {"name": "Train", "properties": {"lr": "DOUBLE"}}})"
+         "\n"
+         R"({"execution": {"type": "Train", "state": "COMPLETE", "properties": {"lr": 1}}, "events": [{"type": "OUTPUT", "path": ["out", 0], "artifact_id": 7, "artifact": {"type": "Data", "uri": "/d"}}]})"
+         "\n"
+         R"({"execution": {"type": "Train"}, "events": [{"type": "INPUT", "artifact_id": 7}]})"
+         "\n"
+         R"({"execution": {"type": "Missing"}})"
+         "\n";
+  CliResult r = Run("ingest --native '" + input.string() + "'");
+  EXPECT_EQ(r.code, 3) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("ingested 2 executions: 2 types, 1 artifacts, "
+                               "2 events, 1 rejected"));
+  EXPECT_THAT(r.err, HasSubstr(input.string() +
+                               ":5: execution.type: no execution type named "
+                               "'Missing'"));
+  r = Run("get execution 1 --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\"state\":\"COMPLETE\""));
+  r = Run("lineage artifact:1 --down --format json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\"execution_id\":2"));
+}
+
 TEST_F(CliTest, LineageOfADatasetInEveryFormat) {
   IngestMarquez();
   const std::string node = "food_delivery:public.popular_orders_day_of_week";

@@ -229,18 +229,24 @@ TEST(DagGeneratorTest, MemoryIsBoundedAndFanInIsSkewed) {
 TEST(NdjsonTest, OneEscapedObjectPerStep) {
   GenStep step;
   step.execution.type = "T\"x";
-  step.execution.properties = {{"s", "a\nb\\\x01"}, {"d", 0.5}, {"i", 3}};
+  step.execution.properties = {
+      {"s", "a\nb\\\x01"}, {"d", 0.5}, {"i", 3}, {"w", 2.0}};
+  step.execution.fingerprint = "fp";
   step.execution_id = 1;
   EXPECT_EQ(StepToJson(step),
             R"({"execution":{"id":1,"type":"T\"x","state":"UNKNOWN",)"
-            R"("properties":{"d":0.5,"i":3,"s":"a\nb\\\u0001"}},)"
+            R"("fingerprint":"fp","properties":{"d":0.5,"i":3,)"
+            R"("s":"a\nb\\\u0001","w":2.0}},)"
             R"("events":[],"contexts":[]})");
   std::ostringstream out;
   auto gen = Tfx({.pipelines = 2, .runs_per_pipeline = 3});
   ASSERT_OK_AND_ASSIGN(const SinkCounts counts, RunIntoNdjson(gen.get(), out));
   EXPECT_EQ(counts.executions, 48);
   const std::string text = out.str();
-  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 48);
+  // A line per type, then one per step.
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'),
+            gen->Types().size() + 48);
+  EXPECT_EQ(text.substr(0, text.find('\n')), TypeToJson(gen->Types()[0]));
 }
 
 // ---- Against stores: every returned id is checked by the sink ----

@@ -37,6 +37,18 @@ TEST(ModelNamesTest, NamesAreMlmdsProtoNames) {
   EXPECT_EQ(EventTypeName(EventType::kPendingOutput), "PENDING_OUTPUT");
 }
 
+TEST(ModelNamesTest, BaseTypesAreMlmdsSystemDefinedBaseTypes) {
+  for (BaseType t : {BaseType::kUnset, BaseType::kDataset, BaseType::kModel,
+                     BaseType::kMetrics, BaseType::kStatistics,
+                     BaseType::kTrain, BaseType::kTransform, BaseType::kProcess,
+                     BaseType::kEvaluate, BaseType::kDeploy}) {
+    EXPECT_EQ(ParseBaseType(BaseTypeName(t)), t) << BaseTypeName(t);
+  }
+  EXPECT_EQ(BaseTypeName(BaseType::kTrain), "TRAIN");
+  EXPECT_EQ(BaseTypeName(static_cast<BaseType>(5)), "UNSET");
+  EXPECT_EQ(ParseBaseType("Train"), std::nullopt);
+}
+
 TEST(ModelNamesTest, OtherTextDoesNotParse) {
   EXPECT_EQ(ParsePropertyKind("int"), std::nullopt);
   EXPECT_EQ(ParseArtifactState(""), std::nullopt);

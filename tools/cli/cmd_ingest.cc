@@ -1,4 +1,5 @@
-// `lineagedb ingest`: OpenLineage events from files or stdin.
+// `lineagedb ingest`: OpenLineage events, or native JSON types and
+// executions, from files or stdin.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -6,6 +7,7 @@
 #include <iostream>
 
 #include "fmt/format.h"
+#include "lineagedb/native_json.h"
 #include "lineagedb/openlineage.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
@@ -49,18 +51,96 @@ std::vector<std::string_view> NdjsonLines(std::string_view doc) {
   return {};
 }
 
+// The summary of each ingester: what the rate counts, the summary line and
+// its JSON members.
+int64_t Accepted(const OpenLineageSummary& s) { return s.events; }
+int64_t Accepted(const NativeJsonSummary& s) { return s.executions; }
+std::string_view Unit(const OpenLineageSummary&) { return "events"; }
+std::string_view Unit(const NativeJsonSummary&) { return "executions"; }
+
+std::string SummaryText(const OpenLineageSummary& s) {
+  return fmt::format(
+      "ingested {} events: {} runs, {} jobs, {} datasets, {} edges, {} "
+      "rejected",
+      s.events, s.runs, s.jobs, s.datasets, s.edges, s.rejected);
+}
+std::string SummaryText(const NativeJsonSummary& s) {
+  return fmt::format(
+      "ingested {} executions: {} types, {} artifacts, {} events, {} "
+      "rejected",
+      s.executions, s.types, s.artifacts, s.events, s.rejected);
+}
+
+void WriteSummary(const OpenLineageSummary& s, JsonWriter* json) {
+  json->Key("events").Int(s.events);
+  json->Key("runs").Int(s.runs).Key("jobs").Int(s.jobs);
+  json->Key("datasets").Int(s.datasets).Key("edges").Int(s.edges);
+  json->Key("rejected").Int(s.rejected);
+}
+void WriteSummary(const NativeJsonSummary& s, JsonWriter* json) {
+  json->Key("executions").Int(s.executions).Key("types").Int(s.types);
+  json->Key("artifacts").Int(s.artifacts).Key("events").Int(s.events);
+  json->Key("rejected").Int(s.rejected);
+}
+
+// What the command needs of an ingester (OpenLineage or native JSON).
+class Ingest {
+ public:
+  virtual ~Ingest() = default;
+  virtual Status IngestDocument(std::string_view doc,
+                                std::string_view source) = 0;
+  virtual Status Finish() = 0;
+  virtual const std::vector<RejectedEvent>& rejections() const = 0;
+  virtual int64_t accepted() const = 0;
+  virtual std::string_view unit() const = 0;  // What accepted() counts.
+  virtual std::string SummaryText() const = 0;
+  virtual void WriteSummary(JsonWriter* json) const = 0;
+};
+
+template <typename Ingester>
+class IngestOf final : public Ingest {
+ public:
+  explicit IngestOf(std::unique_ptr<Ingester> ingester)
+      : ingester_(std::move(ingester)) {}
+  Status IngestDocument(std::string_view doc,
+                        std::string_view source) override {
+    return ingester_->IngestDocument(doc, source);
+  }
+  Status Finish() override { return ingester_->Finish(); }
+  const std::vector<RejectedEvent>& rejections() const override {
+    return ingester_->summary().rejections;
+  }
+  int64_t accepted() const override { return Accepted(ingester_->summary()); }
+  std::string_view unit() const override { return Unit(ingester_->summary()); }
+  std::string SummaryText() const override {
+    return cli::SummaryText(ingester_->summary());
+  }
+  void WriteSummary(JsonWriter* json) const override {
+    cli::WriteSummary(ingester_->summary(), json);
+  }
+
+ private:
+  std::unique_ptr<Ingester> ingester_;
+};
+
 class IngestCommand : public Command {
  public:
   std::string_view name() const override { return "ingest"; }
   std::string_view help() const override {
-    return "Ingest OpenLineage events (one JSON event, a JSON array or "
-           "NDJSON) from files or stdin ('-')";
+    return "Ingest OpenLineage events, or native JSON types and executions "
+           "with --native (one JSON value, a JSON array or NDJSON), from "
+           "files or stdin ('-')";
   }
   void AddOptions(CLI::App* app) override {
     app->add_option("files", files_, "Input files; '-' or none = stdin");
+    app->add_flag("--native", native_,
+                  "The input is lineagedb's native JSON (schema/"
+                  "NATIVE_JSON.md), not OpenLineage");
     app->add_flag("--strict", strict_,
                   "Stop at the first bad event (exit 3), storing nothing of "
-                  "its batch");
+                  "its batch (native: nothing of its document if it is not "
+                  "valid JSON; the items before an item the store refuses "
+                  "stay)");
     app->add_flag("-q,--quiet", quiet_, "No progress line");
   }
 
@@ -68,11 +148,21 @@ class IngestCommand : public Command {
     if (files_.empty()) files_.push_back("-");
     ASSIGN_OR_RETURN(std::unique_ptr<Store> store,
                      OpenStore(global, /*create=*/true));
-    OpenLineageOptions options;
-    options.strict = strict_;
-    ASSIGN_OR_RETURN(std::unique_ptr<OpenLineageIngester> ingester,
-                     NewOpenLineageIngester(store.get(), options));
-    ingester_ = ingester.get();
+    if (native_) {
+      NativeJsonOptions options;
+      options.strict = strict_;
+      ASSIGN_OR_RETURN(std::unique_ptr<NativeJsonIngester> ingester,
+                       NewNativeJsonIngester(store.get(), options));
+      ingest_ =
+          std::make_unique<IngestOf<NativeJsonIngester>>(std::move(ingester));
+    } else {
+      OpenLineageOptions options;
+      options.strict = strict_;
+      ASSIGN_OR_RETURN(std::unique_ptr<OpenLineageIngester> ingester,
+                       NewOpenLineageIngester(store.get(), options));
+      ingest_ =
+          std::make_unique<IngestOf<OpenLineageIngester>>(std::move(ingester));
+    }
     progress_ = !quiet_ && !global.json && isatty(STDERR_FILENO);
     start_ = NowSeconds();
     for (const std::string& file : files_) {
@@ -80,23 +170,20 @@ class IngestCommand : public Command {
       const std::string source = file == "-" ? "<stdin>" : file;
       RETURN_IF_ERROR(IngestOne(doc, source));
     }
-    RETURN_IF_ERROR(ingester->Finish());
+    RETURN_IF_ERROR(ingest_->Finish());
     const double seconds = NowSeconds() - start_;
     if (progress_) std::fprintf(stderr, "\r\033[K");
-    const OpenLineageSummary& s = ingester->summary();
     for (const RejectedEvent& r : rejections_) {
       std::cerr << fmt::format("rejected {}:{}: {}\n", r.source, r.index,
                                r.reason);
     }
-    const double rate = seconds > 0 ? s.events / seconds : 0;
     if (global.json) {
       JsonWriter json;
-      json.BeginObject().Key("events").Int(s.events);
-      json.Key("runs").Int(s.runs).Key("jobs").Int(s.jobs);
-      json.Key("datasets").Int(s.datasets).Key("edges").Int(s.edges);
-      json.Key("rejected").Int(s.rejected);
+      json.BeginObject();
+      ingest_->WriteSummary(&json);
       json.Key("seconds").Double(seconds);
-      json.Key("events_per_second").Double(rate);
+      json.Key(fmt::format("{}_per_second", ingest_->unit()))
+          .Double(seconds > 0 ? ingest_->accepted() / seconds : 0);
       json.Key("rejections").BeginArray();
       for (const RejectedEvent& r : rejections_) {
         json.BeginObject().Key("source").String(r.source);
@@ -107,15 +194,16 @@ class IngestCommand : public Command {
       std::cout << json.str() << "\n";
     } else {
       std::cout << fmt::format(
-          "ingested {} events: {} runs, {} jobs, {} datasets, {} edges, {} "
-          "rejected ({:.2f} s, {:.0f} events/s)\n",
-          s.events, s.runs, s.jobs, s.datasets, s.edges, s.rejected, seconds,
-          rate);
+          "{} ({:.2f} s, {:.0f} {}/s)\n", ingest_->SummaryText(), seconds,
+          seconds > 0 ? ingest_->accepted() / seconds : 0, ingest_->unit());
     }
-    if (s.rejected > 0) {
-      return absl::InvalidArgumentError(
-          fmt::format("{} event{} rejected", s.rejected,
-                      s.rejected == 1 ? " was" : "s were"));
+    if (!rejections_.empty()) {
+      const std::string_view unit = ingest_->unit();
+      return absl::InvalidArgumentError(fmt::format(
+          "{} {} rejected", rejections_.size(),
+          rejections_.size() == 1
+              ? fmt::format("{} was", unit.substr(0, unit.size() - 1))
+              : fmt::format("{} were", unit)));
     }
     return absl::OkStatus();
   }
@@ -137,9 +225,9 @@ class IngestCommand : public Command {
   // Feeds `doc`, whose first line is line `line_offset` + 1 of `source`.
   Status Feed(std::string_view doc, const std::string& source,
               int64_t line_offset) {
-    const size_t before = ingester_->summary().rejections.size();
-    Status status = ingester_->IngestDocument(doc, source);
-    const std::vector<RejectedEvent>& all = ingester_->summary().rejections;
+    const size_t before = ingest_->rejections().size();
+    Status status = ingest_->IngestDocument(doc, source);
+    const std::vector<RejectedEvent>& all = ingest_->rejections();
     for (size_t i = before; i < all.size(); ++i) {
       RejectedEvent r = all[i];
       r.index += line_offset;
@@ -160,17 +248,18 @@ class IngestCommand : public Command {
     const double now = NowSeconds();
     if (now - last_progress_ < 0.2) return;
     last_progress_ = now;
-    const int64_t events = ingester_->summary().events;
-    std::fprintf(stderr, "\r\033[K%lld events (%.0f events/s)",
-                 static_cast<long long>(events),
-                 now > start_ ? events / (now - start_) : 0.0);
+    const int64_t n = ingest_->accepted();
+    std::fprintf(stderr, "\r\033[K%lld %s (%.0f/s)", static_cast<long long>(n),
+                 std::string(ingest_->unit()).c_str(),
+                 now > start_ ? n / (now - start_) : 0.0);
     std::fflush(stderr);
   }
 
   std::vector<std::string> files_;
+  bool native_ = false;
   bool strict_ = false;
   bool quiet_ = false;
-  OpenLineageIngester* ingester_ = nullptr;
+  std::unique_ptr<Ingest> ingest_;
   bool progress_ = false;
   double start_ = 0;
   double last_progress_ = 0;

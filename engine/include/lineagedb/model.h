@@ -236,6 +236,8 @@ std::string_view PropertyKindName(PropertyKind kind);
 std::string_view ArtifactStateName(ArtifactState state);
 std::string_view ExecutionStateName(ExecutionState state);
 std::string_view EventTypeName(EventType type);
+// "DATASET", ..., "DEPLOY"; "UNSET" for kUnset.
+std::string_view BaseTypeName(BaseType type);
 
 // The value a name above names, or nullopt for any other text (names are
 // case-sensitive; "UNKNOWN" parses to kUnknown).
@@ -243,6 +245,7 @@ std::optional<PropertyKind> ParsePropertyKind(std::string_view name);
 std::optional<ArtifactState> ParseArtifactState(std::string_view name);
 std::optional<ExecutionState> ParseExecutionState(std::string_view name);
 std::optional<EventType> ParseEventType(std::string_view name);
+std::optional<BaseType> ParseBaseType(std::string_view name);
 
 }  // namespace lineagedb
 

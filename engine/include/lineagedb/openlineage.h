@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lineagedb/ingest.h"
 #include "lineagedb/lineage.h"
 #include "lineagedb/lineagedb.h"
 
@@ -31,13 +32,6 @@ struct OpenLineageOptions {
   // Commit after this many bytes of pending writes (see BulkWriterOptions).
   // Default: 1 MiB
   size_t batch_bytes = 1u << 20;
-};
-
-// Where a rejected event came from, and why.
-struct RejectedEvent {
-  std::string source;  // File name, or "<stdin>".
-  int64_t index = 0;   // 1-based line (NDJSON) or array index + 1.
-  std::string reason;
 };
 
 struct OpenLineageSummary {

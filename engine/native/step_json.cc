@@ -1,0 +1,376 @@
+#include "native/step_json.h"
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <string_view>
+
+#include "util/status_macros.h"
+#include "util/str_cat.h"
+
+namespace lineagedb::native {
+
+namespace {
+
+using simdjson::dom::array;
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+using simdjson::dom::object;
+
+Status Invalid(std::string_view path, std::string_view what) {
+  return absl::InvalidArgumentError(StrCat(path, " ", what));
+}
+
+std::string Field(std::string_view path, std::string_view key) {
+  return path.empty() ? std::string(key) : StrCat(path, ".", key);
+}
+
+std::optional<element> Member(const object& obj, std::string_view key) {
+  element e;
+  if (obj.at_key(key).get(e) != simdjson::SUCCESS) return std::nullopt;
+  return e;
+}
+
+// Every member of `obj` is one of `known`.
+Status CheckKeys(const object& obj, std::string_view path,
+                 std::initializer_list<std::string_view> known) {
+  for (const auto field : obj) {
+    if (std::find(known.begin(), known.end(), field.key) == known.end()) {
+      return Invalid(Field(path, field.key), "is not a known field");
+    }
+  }
+  return absl::OkStatus();
+}
+
+Status GetString(const object& obj, std::string_view key, std::string_view path,
+                 bool required, std::string* out) {
+  std::optional<element> e = Member(obj, key);
+  if (!e.has_value()) {
+    return required ? Invalid(Field(path, key), "is required")
+                    : absl::OkStatus();
+  }
+  std::string_view view;
+  if (e->get_string().get(view) != simdjson::SUCCESS) {
+    return Invalid(Field(path, key), "must be a string");
+  }
+  out->assign(view);
+  return absl::OkStatus();
+}
+
+// An optional id: a positive integer.
+Status GetLabel(const object& obj, std::string_view key, std::string_view path,
+                Label* out) {
+  std::optional<element> e = Member(obj, key);
+  if (!e.has_value()) return absl::OkStatus();
+  int64_t id = 0;
+  if (e->get_int64().get(id) != simdjson::SUCCESS || id <= 0) {
+    return Invalid(Field(path, key), "must be a positive integer");
+  }
+  *out = id;
+  return absl::OkStatus();
+}
+
+// An optional enum member spelled by its MLMD name.
+template <typename Enum>
+Status GetEnum(const object& obj, std::string_view key, std::string_view path,
+               std::optional<Enum> (*parse)(std::string_view), Enum* out) {
+  std::string name;
+  RETURN_IF_ERROR(GetString(obj, key, path, /*required=*/false, &name));
+  if (!Member(obj, key).has_value()) return absl::OkStatus();
+  std::optional<Enum> value = parse(name);
+  if (!value.has_value()) {
+    return Invalid(Field(path, key),
+                   StrCat("has an unknown value '", name, "'"));
+  }
+  *out = *value;
+  return absl::OkStatus();
+}
+
+Status HexToBytes(std::string_view hex, std::string_view path,
+                  std::string* out) {
+  auto digit = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  if (hex.size() % 2 != 0) return Invalid(path, "must have an even length");
+  out->clear();
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    const int hi = digit(hex[i]);
+    const int lo = digit(hex[i + 1]);
+    if (hi < 0 || lo < 0) return Invalid(path, "must be hexadecimal");
+    out->push_back(static_cast<char>(hi * 16 + lo));
+  }
+  return absl::OkStatus();
+}
+
+// {"type_url": "...", "hex": "..."} exactly.
+bool IsProto(const object& obj) {
+  if (obj.size() != 2) return false;
+  std::optional<element> url = Member(obj, "type_url");
+  std::optional<element> hex = Member(obj, "hex");
+  return url.has_value() && hex.has_value() && url->is_string() &&
+         hex->is_string();
+}
+
+Status ParseValue(const element& e, std::string_view path, Value* out) {
+  switch (e.type()) {
+    case element_type::INT64:
+      *out = e.get_int64().value();
+      return absl::OkStatus();
+    case element_type::UINT64:
+      return Invalid(path, "is out of the range of a 64-bit integer");
+    case element_type::DOUBLE:
+      *out = e.get_double().value();
+      return absl::OkStatus();
+    case element_type::NULL_VALUE:
+      *out = std::numeric_limits<double>::quiet_NaN();
+      return absl::OkStatus();
+    case element_type::STRING:
+      *out = std::string(e.get_string().value());
+      return absl::OkStatus();
+    case element_type::BOOL:
+      *out = e.get_bool().value();
+      return absl::OkStatus();
+    case element_type::OBJECT: {
+      const object obj = e.get_object().value();
+      if (!IsProto(obj)) {
+        *out = StructValue{simdjson::minify(e)};
+        return absl::OkStatus();
+      }
+      ProtoValue proto;
+      proto.type_url = obj["type_url"].get_string().value();
+      RETURN_IF_ERROR(HexToBytes(obj["hex"].get_string().value(),
+                                 Field(path, "hex"), &proto.bytes));
+      *out = std::move(proto);
+      return absl::OkStatus();
+    }
+    case element_type::ARRAY:
+      return Invalid(path, "is an array, which is not a property value");
+  }
+  return Invalid(path, "is not a property value");
+}
+
+Status GetProperties(const object& obj, std::string_view key,
+                     std::string_view path, PropertyMap* out) {
+  std::optional<element> e = Member(obj, key);
+  if (!e.has_value()) return absl::OkStatus();
+  object props;
+  if (e->get_object().get(props) != simdjson::SUCCESS) {
+    return Invalid(Field(path, key), "must be an object");
+  }
+  for (const auto field : props) {
+    RETURN_IF_ERROR(ParseValue(field.value, Field(Field(path, key), field.key),
+                               &(*out)[std::string(field.key)]));
+  }
+  return absl::OkStatus();
+}
+
+// The fields every node has. A declaration requires "type".
+Status ParseNodeBase(const object& obj, std::string_view path, Label* label,
+                     NodeBase* node) {
+  RETURN_IF_ERROR(GetLabel(obj, "id", path, label));
+  RETURN_IF_ERROR(GetString(obj, "type", path, /*required=*/true, &node->type));
+  RETURN_IF_ERROR(GetString(obj, "name", path, false, &node->name));
+  RETURN_IF_ERROR(
+      GetString(obj, "external_id", path, false, &node->external_id));
+  RETURN_IF_ERROR(GetProperties(obj, "properties", path, &node->properties));
+  return GetProperties(obj, "custom_properties", path,
+                       &node->custom_properties);
+}
+
+Status GetObject(const element& e, std::string_view path, object* out) {
+  if (e.get_object().get(*out) != simdjson::SUCCESS) {
+    return Invalid(path, "must be an object");
+  }
+  return absl::OkStatus();
+}
+
+Status GetArray(const object& obj, std::string_view key, std::string_view path,
+                std::optional<array>* out) {
+  std::optional<element> e = Member(obj, key);
+  if (!e.has_value()) return absl::OkStatus();
+  array a;
+  if (e->get_array().get(a) != simdjson::SUCCESS) {
+    return Invalid(Field(path, key), "must be an array");
+  }
+  *out = a;
+  return absl::OkStatus();
+}
+
+Status ParsePath(const array& steps, std::string_view path,
+                 std::vector<PathStep>* out) {
+  size_t i = 0;
+  for (const element step : steps) {
+    const std::string here = StrCat(path, "[", i++, "]");
+    int64_t index = 0;
+    std::string_view key;
+    if (step.get_int64().get(index) == simdjson::SUCCESS) {
+      out->push_back(PathStep{index});
+    } else if (step.get_string().get(key) == simdjson::SUCCESS) {
+      out->push_back(PathStep{std::string(key)});
+    } else {
+      return Invalid(here, "must be a string or an integer");
+    }
+  }
+  return absl::OkStatus();
+}
+
+Status ParseEventItem(const element& e, std::string_view path,
+                      StepArtifact* out) {
+  object obj;
+  RETURN_IF_ERROR(GetObject(e, path, &obj));
+  RETURN_IF_ERROR(
+      CheckKeys(obj, path, {"type", "path", "artifact_id", "artifact"}));
+  if (!Member(obj, "type").has_value()) {
+    return Invalid(Field(path, "type"), "is required");
+  }
+  RETURN_IF_ERROR(GetEnum(obj, "type", path, ParseEventType, &out->event.type));
+  std::optional<array> steps;
+  RETURN_IF_ERROR(GetArray(obj, "path", path, &steps));
+  if (steps.has_value()) {
+    RETURN_IF_ERROR(ParsePath(*steps, Field(path, "path"), &out->event.path));
+  }
+  RETURN_IF_ERROR(GetLabel(obj, "artifact_id", path, &out->label));
+  std::optional<element> declared = Member(obj, "artifact");
+  if (!declared.has_value()) {
+    if (out->label == 0) {
+      return Invalid(path, "needs an artifact_id or an artifact");
+    }
+    return absl::OkStatus();
+  }
+  const std::string here = Field(path, "artifact");
+  object a;
+  RETURN_IF_ERROR(GetObject(*declared, here, &a));
+  RETURN_IF_ERROR(CheckKeys(a, here,
+                            {"type", "name", "external_id", "uri", "state",
+                             "properties", "custom_properties"}));
+  Artifact& artifact = out->artifact.emplace();
+  Label unused = 0;
+  RETURN_IF_ERROR(ParseNodeBase(a, here, &unused, &artifact));
+  RETURN_IF_ERROR(GetString(a, "uri", here, false, &artifact.uri));
+  return GetEnum(a, "state", here, ParseArtifactState, &artifact.state);
+}
+
+Status ParseContextItem(const element& e, std::string_view path,
+                        StepContext* out) {
+  object obj;
+  RETURN_IF_ERROR(GetObject(e, path, &obj));
+  RETURN_IF_ERROR(CheckKeys(obj, path,
+                            {"id", "type", "name", "external_id", "properties",
+                             "custom_properties"}));
+  if (!Member(obj, "type").has_value() && !Member(obj, "name").has_value()) {
+    RETURN_IF_ERROR(GetLabel(obj, "id", path, &out->label));
+    if (out->label == 0) return Invalid(path, "needs an id or a type and name");
+    return absl::OkStatus();
+  }
+  Context& context = out->context.emplace();
+  RETURN_IF_ERROR(ParseNodeBase(obj, path, &out->label, &context));
+  if (context.name.empty()) return Invalid(Field(path, "name"), "is required");
+  return absl::OkStatus();
+}
+
+// The optional array `key` of `obj`, each item converted by `parse`.
+template <typename T>
+Status GetItems(const object& obj, std::string_view key,
+                Status (*parse)(const element&, std::string_view, T*),
+                std::vector<T>* out) {
+  std::optional<array> items;
+  RETURN_IF_ERROR(GetArray(obj, key, "", &items));
+  if (!items.has_value()) return absl::OkStatus();
+  size_t i = 0;
+  for (const element e : *items) {
+    RETURN_IF_ERROR(parse(e, StrCat(key, "[", i++, "]"), &out->emplace_back()));
+  }
+  return absl::OkStatus();
+}
+
+Status ParseStep(const object& root, Step* step) {
+  RETURN_IF_ERROR(CheckKeys(root, "", {"execution", "events", "contexts"}));
+  object exec;
+  RETURN_IF_ERROR(GetObject(*Member(root, "execution"), "execution", &exec));
+  RETURN_IF_ERROR(
+      CheckKeys(exec, "execution",
+                {"id", "type", "name", "external_id", "state", "fingerprint",
+                 "properties", "custom_properties"}));
+  RETURN_IF_ERROR(
+      ParseNodeBase(exec, "execution", &step->label, &step->execution));
+  RETURN_IF_ERROR(GetEnum(exec, "state", "execution", ParseExecutionState,
+                          &step->execution.last_known_state));
+  RETURN_IF_ERROR(GetString(exec, "fingerprint", "execution", false,
+                            &step->execution.fingerprint));
+  RETURN_IF_ERROR(GetItems(root, "events", ParseEventItem, &step->artifacts));
+  RETURN_IF_ERROR(
+      GetItems(root, "contexts", ParseContextItem, &step->contexts));
+  return absl::OkStatus();
+}
+
+constexpr std::pair<std::string_view, NodeKind> kTypeKeys[] = {
+    {"artifact_type", NodeKind::kArtifact},
+    {"execution_type", NodeKind::kExecution},
+    {"context_type", NodeKind::kContext}};
+
+Status ParseType(const object& obj, std::string_view path, NodeKind kind,
+                 Type* type) {
+  RETURN_IF_ERROR(CheckKeys(obj, path,
+                            {"name", "version", "description", "external_id",
+                             "base_type", "properties"}));
+  type->kind = kind;
+  RETURN_IF_ERROR(GetString(obj, "name", path, /*required=*/true, &type->name));
+  RETURN_IF_ERROR(GetString(obj, "version", path, false, &type->version));
+  RETURN_IF_ERROR(
+      GetString(obj, "description", path, false, &type->description));
+  RETURN_IF_ERROR(
+      GetString(obj, "external_id", path, false, &type->external_id));
+  RETURN_IF_ERROR(
+      GetEnum(obj, "base_type", path, ParseBaseType, &type->base_type));
+  std::optional<element> props = Member(obj, "properties");
+  if (!props.has_value()) return absl::OkStatus();
+  const std::string here = Field(path, "properties");
+  object p;
+  RETURN_IF_ERROR(GetObject(*props, here, &p));
+  for (const auto field : p) {
+    PropertyKind k = PropertyKind::kUnknown;
+    std::string_view name;
+    if (field.value.get_string().get(name) != simdjson::SUCCESS) {
+      return Invalid(Field(here, field.key), "must be a property kind name");
+    }
+    std::optional<PropertyKind> parsed = ParsePropertyKind(name);
+    if (!parsed.has_value() || *parsed == PropertyKind::kUnknown) {
+      return Invalid(Field(here, field.key),
+                     StrCat("has an unknown property kind '", name, "'"));
+    }
+    k = *parsed;
+    type->properties[std::string(field.key)] = k;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+Status ParseItem(const simdjson::dom::element& root, Item* item) {
+  object obj;
+  if (root.get_object().get(obj) != simdjson::SUCCESS) {
+    return absl::InvalidArgumentError("an item must be a JSON object");
+  }
+  if (Member(obj, "execution").has_value()) {
+    return ParseStep(obj, &item->emplace<Step>());
+  }
+  for (const auto& [key, kind] : kTypeKeys) {
+    std::optional<element> e = Member(obj, key);
+    if (!e.has_value()) continue;
+    if (obj.size() != 1) {
+      return absl::InvalidArgumentError(
+          StrCat("a type item has only the member ", key));
+    }
+    object t;
+    RETURN_IF_ERROR(GetObject(*e, key, &t));
+    return ParseType(t, key, kind, &item->emplace<Type>());
+  }
+  return absl::InvalidArgumentError(
+      "an item needs an execution, an artifact_type, an execution_type or a "
+      "context_type");
+}
+
+}  // namespace lineagedb::native

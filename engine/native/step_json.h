@@ -1,0 +1,57 @@
+// lineagedb's native JSON (schema/NATIVE_JSON.md): types and PutExecution
+// requests as JSON objects. Parsing only; nothing here touches the store.
+#ifndef LINEAGEDB_NATIVE_STEP_JSON_H_
+#define LINEAGEDB_NATIVE_STEP_JSON_H_
+
+#include <simdjson.h>
+
+#include <cstdint>
+#include <optional>
+#include <variant>
+#include <vector>
+
+#include "lineagedb/model.h"
+#include "lineagedb/status.h"
+
+namespace lineagedb::native {
+
+// A node's id as the input writes it: a label if the input declares a node
+// with it, else the id of a stored node. 0 = none written.
+using Label = int64_t;
+
+// One artifact of a step and its event. With `artifact` the step declares a
+// new artifact (labelled `label` if not 0); without, it names one by label.
+struct StepArtifact {
+  Label label = 0;
+  std::optional<Artifact> artifact;
+  Event event;  // artifact_id and execution_id unset.
+};
+
+// One context of a step: declared by type and name (found or created), or
+// named by label alone.
+struct StepContext {
+  Label label = 0;
+  std::optional<Context> context;
+};
+
+// A PutExecution request. Nodes carry their type's name in `type`; property
+// values are as the JSON wrote them (numbers without a fraction or exponent
+// are INT), to be matched to the declared kinds by the caller.
+struct Step {
+  Label label = 0;
+  Execution execution;
+  std::vector<StepArtifact> artifacts;
+  std::vector<StepContext> contexts;
+};
+
+// One item of the input: a type declaration or a step.
+using Item = std::variant<Type, Step>;
+
+// Converts one JSON value.
+// Errors: INVALID_ARGUMENT whose message is the reason, naming the offending
+// field by its path (e.g. "events[2].artifact.type is required").
+Status ParseItem(const simdjson::dom::element& root, Item* item);
+
+}  // namespace lineagedb::native
+
+#endif  // LINEAGEDB_NATIVE_STEP_JSON_H_

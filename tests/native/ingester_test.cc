@@ -1,0 +1,166 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "lineagedb/native_json.h"
+#include "tests/test_util.h"
+
+namespace lineagedb {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using testing::IdsOf;
+
+constexpr char kTypes[] = R"(
+{"artifact_type": {"name": "Examples", "properties": {"span": "INT"}}}
+{"artifact_type": {"name": "Model", "properties": {"accuracy": "DOUBLE"}}}
+{"execution_type": {"name": "Trainer", "properties": {"lr": "DOUBLE"}}}
+{"context_type": {"name": "pipeline"}}
+)";
+
+class NativeIngesterTest : public testing::StoreTest {
+ protected:
+  // Ingests `document` with a fresh ingester and finishes it.
+  Status Ingest(const std::string& document, NativeJsonOptions options = {}) {
+    auto ingester = NewNativeJsonIngester(store_.get(), options);
+    if (!ingester.ok()) return ingester.status();
+    Status s = (*ingester)->IngestDocument(document, "in.ndjson");
+    Status f = (*ingester)->Finish();
+    summary_ = (*ingester)->summary();
+    return s.ok() ? f : s;
+  }
+
+  NativeJsonSummary summary_;
+};
+
+TEST_F(NativeIngesterTest, LabelsBindDeclaredNodesForLaterItems) {
+  ASSERT_OK(Ingest(std::string(kTypes) + R"(
+{"execution": {"id": 50, "type": "Trainer", "state": "COMPLETE", "properties": {"lr": 1}}, "events": [{"type": "OUTPUT", "path": ["examples", 0], "artifact_id": 70, "artifact": {"type": "Examples", "properties": {"span": 3}}}], "contexts": [{"id": 90, "type": "pipeline", "name": "p"}]}
+{"execution": {"type": "Trainer"}, "events": [{"type": "INPUT", "artifact_id": 70}, {"type": "OUTPUT", "artifact": {"type": "Model", "uri": "/m", "properties": {"accuracy": 1}}}], "contexts": [{"id": 90}]}
+)"));
+  EXPECT_EQ(summary_.types, 4);
+  EXPECT_EQ(summary_.executions, 2);
+  EXPECT_EQ(summary_.artifacts, 2);
+  EXPECT_EQ(summary_.events, 3);
+  EXPECT_EQ(summary_.rejected, 0);
+  ASSERT_OK_AND_ASSIGN(auto executions, store_->GetByIds<Execution>({1, 2}));
+  ASSERT_EQ(executions.size(), 2u);
+  // A declared DOUBLE takes an integer JSON number.
+  EXPECT_EQ(executions[0].properties.at("lr"), Value(1.0));
+  EXPECT_EQ(executions[0].last_known_state, ExecutionState::kComplete);
+  ASSERT_OK_AND_ASSIGN(auto events, store_->GetEventsByExecutionIds({2}));
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].artifact_id, 1);  // Label 70.
+  EXPECT_EQ(events[0].type, EventType::kInput);
+  // Both executions are in the one context "p" (label 90).
+  ASSERT_OK_AND_ASSIGN(auto in_p,
+                       store_->List<Execution>(testing::OfContext(1)));
+  EXPECT_THAT(IdsOf(in_p.items), ElementsAre(1, 2));
+}
+
+TEST_F(NativeIngesterTest, UndeclaredIdsNameStoredNodes) {
+  ASSERT_OK(Ingest(std::string(kTypes) + R"(
+{"execution": {"type": "Trainer"}, "events": [{"type": "OUTPUT", "artifact": {"type": "Model"}}], "contexts": [{"type": "pipeline", "name": "p"}]})"));
+  // A second input: id 1 is the stored artifact and context.
+  ASSERT_OK(Ingest(
+      R"({"execution": {"type": "Trainer"}, "events": [{"type": "INPUT", "artifact_id": 1}], "contexts": [{"id": 1}]})"));
+  ASSERT_OK_AND_ASSIGN(auto events, store_->GetEventsByArtifactIds({1}));
+  EXPECT_EQ(events.size(), 2u);
+  ASSERT_OK_AND_ASSIGN(auto in_p,
+                       store_->List<Execution>(testing::OfContext(1)));
+  EXPECT_THAT(IdsOf(in_p.items), ElementsAre(1, 2));
+}
+
+TEST_F(NativeIngesterTest, BadItemsAreRejectedAndStoreNothing) {
+  ASSERT_OK(Ingest(kTypes));
+  const auto before = DumpStore();
+  ASSERT_OK(Ingest(R"(
+{"execution": {"type": "Nope"}}
+{"execution": {"type": "Trainer"}, "events": [{"type": "INPUT", "artifact_id": 12}]}
+{"execution": {"type": "Trainer", "properties": {"lr": "fast"}}}
+{"execution": {"type": "Trainer", "properties": {"zz": 1}}}
+not json
+{"execution": {"type": "Trainer"}, "contexts": [{"id": 4}]}
+{"execution": {"type": "Trainer"}, "events": [{"type": "OUTPUT", "artifact": {"type": "Model", "properties": {"accuracy": "high"}}}]}
+)"));
+  EXPECT_EQ(summary_.executions, 0);
+  ASSERT_EQ(summary_.rejected, 7);
+  std::vector<std::string> reasons;
+  for (const RejectedEvent& r : summary_.rejections) {
+    EXPECT_EQ(r.source, "in.ndjson");
+    reasons.push_back(std::to_string(r.index) + ": " + r.reason);
+  }
+  // Malformed JSON is found before the items are applied.
+  EXPECT_THAT(reasons[0], HasSubstr("6: malformed JSON"));
+  EXPECT_EQ(reasons[1], "2: execution.type: no execution type named 'Nope'");
+  EXPECT_EQ(reasons[2], "3: the event's artifact 12 does not exist");
+  EXPECT_EQ(reasons[3],
+            "4: new execution: property 'lr' of type 'Trainer' is DOUBLE, not "
+            "STRING");
+  EXPECT_EQ(reasons[4],
+            "5: new execution: type 'Trainer' declares no property 'zz' (use "
+            "custom_properties for undeclared ones)");
+  EXPECT_EQ(reasons[5], "7: contexts[0].id: no context with id 4");
+  EXPECT_EQ(reasons[6],
+            "8: new artifact: property 'accuracy' of type 'Model' is DOUBLE, "
+            "not STRING");
+  EXPECT_EQ(DumpStore(), before);
+}
+
+TEST_F(NativeIngesterTest, LabelsDeclaredTwiceAreRejected) {
+  ASSERT_OK(Ingest(std::string(kTypes) + R"(
+{"execution": {"id": 1, "type": "Trainer"}, "events": [{"type": "OUTPUT", "artifact_id": 3, "artifact": {"type": "Model"}}], "contexts": [{"id": 5, "type": "pipeline", "name": "p"}]}
+{"execution": {"id": 1, "type": "Trainer"}}
+{"execution": {"type": "Trainer"}, "events": [{"type": "OUTPUT", "artifact_id": 3, "artifact": {"type": "Model"}}]}
+{"execution": {"type": "Trainer"}, "contexts": [{"id": 5, "type": "pipeline", "name": "q"}]}
+{"execution": {"type": "Trainer"}, "contexts": [{"id": 5, "type": "pipeline", "name": "p"}]}
+)"));
+  EXPECT_EQ(summary_.executions, 2);
+  ASSERT_EQ(summary_.rejected, 3);
+  EXPECT_EQ(summary_.rejections[0].reason, "execution.id 1 is declared twice");
+  EXPECT_EQ(summary_.rejections[1].reason,
+            "events[0].artifact_id 3 is declared twice");
+  EXPECT_EQ(summary_.rejections[2].reason,
+            "contexts[0].id 5 is declared twice, as another context");
+}
+
+TEST_F(NativeIngesterTest, StrictModeStopsAtTheFirstBadItem) {
+  NativeJsonOptions strict;
+  strict.strict = true;
+  ASSERT_OK(Ingest(kTypes, strict));
+  const auto before = DumpStore();
+  // Not valid native JSON: nothing of the document is stored.
+  const Status s = Ingest(R"({"execution": {"type": "Trainer"}}
+{"execution": {"type": "Trainer", "state": "DONE"}}
+)",
+                          strict);
+  EXPECT_CODE(s, kInvalidArgument);
+  EXPECT_EQ(s.message(),
+            "in.ndjson:2: execution.state has an unknown value 'DONE'");
+  EXPECT_EQ(DumpStore(), before);
+  // Refused by the store: the items before it stay, none after it is read.
+  EXPECT_CODE(Ingest(R"({"execution": {"type": "Trainer"}}
+{"execution": {"type": "Nope"}}
+{"execution": {"type": "Trainer"}}
+)",
+                     strict),
+              kInvalidArgument);
+  EXPECT_EQ(summary_.executions, 1);
+  ASSERT_OK_AND_ASSIGN(auto all, store_->List<Execution>());
+  EXPECT_EQ(all.items.size(), 1u);
+}
+
+TEST_F(NativeIngesterTest, ATypeItemConflictingWithTheStoreIsRejected) {
+  ASSERT_OK(Ingest(kTypes));
+  ASSERT_OK(Ingest(
+      R"({"artifact_type": {"name": "Model", "properties": {"accuracy": "STRING"}}})"));
+  ASSERT_EQ(summary_.rejected, 1);
+  ASSERT_OK_AND_ASSIGN(Type model,
+                       store_->GetType(NodeKind::kArtifact, "Model"));
+  EXPECT_EQ(model.properties.at("accuracy"), PropertyKind::kDouble);
+}
+
+}  // namespace
+}  // namespace lineagedb
