@@ -121,6 +121,33 @@ class IngesterTest : public testing::StoreTest {
   }
 };
 
+TEST_F(IngesterTest, ATypeTheStoreRefusesLeavesEveryTypeUnwritten) {
+  // The job's context type, the second of the three, cannot evolve from the
+  // stored one; the run's execution type, the first, must not be written.
+  Type job;
+  job.kind = NodeKind::kContext;
+  job.name = "openlineage.Job";
+  job.properties = {{"namespace", PropertyKind::kInt}};
+  ASSERT_OK(store_->PutType(job).status());
+  auto all_types = [&] {
+    std::vector<Type> all;
+    for (NodeKind kind :
+         {NodeKind::kArtifact, NodeKind::kExecution, NodeKind::kContext}) {
+      auto types = store_->ListTypes(kind);
+      EXPECT_OK(types.status());
+      if (types.ok()) all.insert(all.end(), types->begin(), types->end());
+    }
+    return all;
+  };
+  const std::vector<Type> types_before = all_types();
+  const auto before = Dump();
+  EXPECT_CODE(NewOpenLineageIngester(store_.get()), kAlreadyExists);
+  EXPECT_EQ(all_types(), types_before);
+  EXPECT_EQ(Dump(), before);
+  Reopen();
+  EXPECT_EQ(all_types(), types_before);
+}
+
 TEST_F(IngesterTest, MarquezFoodDeliveryGivesJobsDatasetsRunsAndEdges) {
   OpenLineageSummary s = IngestFile("marquez_food_delivery.json");
   EXPECT_EQ(s.events, 26);
