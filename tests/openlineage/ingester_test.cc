@@ -18,6 +18,7 @@
 
 #include "lineagedb/openlineage.h"
 #include "store/store_impl.h"
+#include "tests/openlineage/store_setup.h"
 #include "tests/test_util.h"
 
 namespace lineagedb {
@@ -453,14 +454,8 @@ std::string RunEvent(const std::string& type, const std::string& time,
 TEST_F(IngesterTest, StrictModeStoresNothingOfABatchTheStoreRefusesAnEventOf) {
   // The second runId names an execution of another type: the parser
   // accepts the event, the store's state refuses it.
-  Type other;
-  other.kind = NodeKind::kExecution;
-  other.name = "Other";
-  ASSERT_OK_AND_ASSIGN(const int64_t other_id, store_->PutType(other));
-  Execution foreign;
-  foreign.type_id = other_id;
-  foreign.external_id = "00000000-0000-4000-8000-0000000000ff";
-  ASSERT_OK(store_->Put(std::vector{foreign}).status());
+  const std::string foreign = "00000000-0000-4000-8000-0000000000ff";
+  ASSERT_OK(testing::PutExecutionOfAnotherType(store_.get(), foreign));
   OpenLineageOptions strict;
   strict.strict = true;
   ASSERT_OK_AND_ASSIGN(auto ingester,
@@ -470,11 +465,10 @@ TEST_F(IngesterTest, StrictModeStoresNothingOfABatchTheStoreRefusesAnEventOf) {
       RunEvent("START", "2025-01-01T10:00:00Z",
                "00000000-0000-4000-8000-000000000001", "j");
   const std::string bad =
-      RunEvent("START", "2025-01-01T10:00:01Z", foreign.external_id, "j");
+      RunEvent("START", "2025-01-01T10:00:01Z", foreign, "j");
   Status s = ingester->IngestDocument("[" + good + "," + bad + "]", "batch");
   EXPECT_CODE(s, kInvalidArgument);
-  EXPECT_THAT(std::string(s.message()),
-              HasSubstr("batch:2: runId " + foreign.external_id));
+  EXPECT_THAT(std::string(s.message()), HasSubstr("batch:2: runId " + foreign));
   ASSERT_OK(ingester->Finish());
   EXPECT_EQ(Dump(), before);
   EXPECT_EQ(ingester->summary().events, 0);
