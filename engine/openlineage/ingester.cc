@@ -8,6 +8,7 @@
 #include "openlineage/document.h"
 #include "openlineage/mapping.h"
 #include "openlineage/session.h"
+#include "store/store_impl.h"
 #include "util/status_macros.h"
 #include "util/str_cat.h"
 
@@ -138,13 +139,16 @@ StatusOr<std::unique_ptr<OpenLineageIngester>> NewOpenLineageIngester(
   PutTypeOptions evolve;
   evolve.can_add_fields = true;
   evolve.can_omit_fields = true;
+  // One write: a type the store refuses leaves the others unwritten too.
+  ASSIGN_OR_RETURN(std::vector<int64_t> ids,
+                   store->impl()->PutTypes({openlineage::RunExecutionType(),
+                                            openlineage::JobContextType(),
+                                            openlineage::DatasetArtifactType()},
+                                           evolve));
   openlineage::TypeIds types;
-  ASSIGN_OR_RETURN(types.run,
-                   store->PutType(openlineage::RunExecutionType(), evolve));
-  ASSIGN_OR_RETURN(types.job,
-                   store->PutType(openlineage::JobContextType(), evolve));
-  ASSIGN_OR_RETURN(types.dataset,
-                   store->PutType(openlineage::DatasetArtifactType(), evolve));
+  types.run = ids[0];
+  types.job = ids[1];
+  types.dataset = ids[2];
   ASSIGN_OR_RETURN(std::unique_ptr<Session> session,
                    Session::Start(store, options, types));
   return std::unique_ptr<OpenLineageIngester>(

@@ -188,17 +188,27 @@ void Session::MergeDatasets(const Event& event,
   }
 }
 
-Status Session::ApplyRun(const Event& event) {
-  // Every lookup, which may fail, before any change.
-  ASSIGN_OR_RETURN(JobEntry * job, Job(event.job));
-  ASSIGN_OR_RETURN(RunEntry * run, Run(event.run_id));
-  JobEntry* parent = nullptr;
-  if (event.parent_job.has_value()) {
-    ASSIGN_OR_RETURN(parent, Job(*event.parent_job));
-    if (parent == job) parent = nullptr;  // A job is not its own parent.
+Status Session::FindEntries(const Event& event, EventEntries* found) {
+  if (event.kind == EventKind::kDataset) {
+    ASSIGN_OR_RETURN(found->dataset, Dataset(*event.dataset));
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(found->job, Job(event.job));
+  if (event.kind == EventKind::kRun) {
+    ASSIGN_OR_RETURN(found->run, Run(event.run_id));
+    if (event.parent_job.has_value()) {
+      ASSIGN_OR_RETURN(found->parent, Job(*event.parent_job));
+      // A job is not its own parent.
+      if (found->parent == found->job) found->parent = nullptr;
+    }
   }
   RETURN_IF_ERROR(Datasets(event.inputs, &inputs_));
-  RETURN_IF_ERROR(Datasets(event.outputs, &outputs_));
+  return Datasets(event.outputs, &outputs_);
+}
+
+Status Session::ApplyRun(const Event& event, const EventEntries& found) {
+  JobEntry* job = found.job;
+  RunEntry* run = found.run;
   // The pending changes of a run are written with one job context.
   if (run->queued && run->job != job) RETURN_IF_ERROR(WriteRun(run));
 
@@ -224,50 +234,43 @@ Status Session::ApplyRun(const Event& event) {
     // run of this session or for Finish().
     run->named.clear();
   }
-  if (parent != nullptr) {
+  if (JobEntry* parent = found.parent) {
     parent->dirty = parent->dirty || parent->node.id == 0;
     parents_.emplace(job, parent);
   }
   return absl::OkStatus();
 }
 
-Status Session::ApplyOther(const Event& event) {
+void Session::ApplyOther(const Event& event, const EventEntries& found) {
   if (event.kind == EventKind::kDataset) {
-    ASSIGN_OR_RETURN(DatasetEntry * d, Dataset(*event.dataset));
+    DatasetEntry* d = found.dataset;
     const bool changed = MergeDatasetEvent(event, *event.dataset, "", &d->node);
     d->dirty = d->dirty || changed || d->node.id == 0;
     SeeDataset(d);
-    return absl::OkStatus();
+    return;
   }
-  ASSIGN_OR_RETURN(JobEntry * job, Job(event.job));
-  RETURN_IF_ERROR(Datasets(event.inputs, &inputs_));
-  RETURN_IF_ERROR(Datasets(event.outputs, &outputs_));
+  JobEntry* job = found.job;
   const bool changed = MergeJobEvent(event, &job->node);
   job->dirty = job->dirty || changed || job->node.id == 0;
   SeeJob(job);
   MergeDatasets(event, event.inputs, inputs_, EventType::kInput, nullptr);
   MergeDatasets(event, event.outputs, outputs_, EventType::kOutput, nullptr);
-  return absl::OkStatus();
 }
 
 Status Session::Check(const Event& event) {
-  if (event.kind == EventKind::kDataset) {
-    return Dataset(*event.dataset).status();
-  }
-  RETURN_IF_ERROR(Job(event.job).status());
-  if (event.kind == EventKind::kRun) {
-    RETURN_IF_ERROR(Run(event.run_id).status());
-    if (event.parent_job.has_value()) {
-      RETURN_IF_ERROR(Job(*event.parent_job).status());
-    }
-  }
-  RETURN_IF_ERROR(Datasets(event.inputs, &inputs_));
-  return Datasets(event.outputs, &outputs_);
+  EventEntries found;
+  return FindEntries(event, &found);
 }
 
 Status Session::Apply(const Event& event) {
-  RETURN_IF_ERROR(event.kind == EventKind::kRun ? ApplyRun(event)
-                                                : ApplyOther(event));
+  // Every lookup, which may fail, before any change.
+  EventEntries found;
+  RETURN_IF_ERROR(FindEntries(event, &found));
+  if (event.kind == EventKind::kRun) {
+    RETURN_IF_ERROR(ApplyRun(event, found));
+  } else {
+    ApplyOther(event, found);
+  }
   ++pending_events_;
   return absl::OkStatus();
 }

@@ -122,8 +122,24 @@ class Session {
   Status Datasets(const std::vector<DatasetRef>& list,
                   std::vector<DatasetEntry*>* entries);
 
-  Status ApplyRun(const Event& event);
-  Status ApplyOther(const Event& event);
+  // The entries an event names: a DatasetEvent its dataset; a RunEvent its
+  // job, run and parent job (null if none, or its own job); a JobEvent its
+  // job. The entries of its inputs and outputs are in inputs_ and outputs_.
+  struct EventEntries {
+    JobEntry* job = nullptr;
+    RunEntry* run = nullptr;
+    JobEntry* parent = nullptr;
+    DatasetEntry* dataset = nullptr;
+  };
+  // Every lookup `event` needs (each may read the store), and no change:
+  // Check is this, and Apply does it before it merges anything.
+  // Errors: as Apply.
+  Status FindEntries(const Event& event, EventEntries* found);
+  // Merges `event` into the entries FindEntries found for it. Errors
+  // (ApplyRun only, when it first writes the run's pending changes of
+  // another job): as WritePending.
+  Status ApplyRun(const Event& event, const EventEntries& found);
+  void ApplyOther(const Event& event, const EventEntries& found);
   void MergeDatasets(const Event& event, const std::vector<DatasetRef>& list,
                      const std::vector<DatasetEntry*>& entries, EventType type,
                      RunEntry* run);

@@ -38,6 +38,13 @@ class StoreImpl {
 
   // ---- Types (types.cc) ----
   StatusOr<int64_t> PutType(const Type& type, const PutTypeOptions& options);
+  // PutType for several types in one atomic write: each is checked against
+  // the stored types, and all are checked before anything is written, so
+  // after any error no type has changed. Returns the ids in order.
+  // Errors: as Store::PutType; INVALID_ARGUMENT (two types of the same
+  // (kind, name, version)).
+  StatusOr<std::vector<int64_t>> PutTypes(const std::vector<Type>& types,
+                                          const PutTypeOptions& options);
   StatusOr<Type> GetType(NodeKind kind, std::string_view name,
                          std::string_view version);
   StatusOr<std::vector<Type>> GetTypesByIds(NodeKind kind,
@@ -195,6 +202,12 @@ class StoreImpl {
   Status LoadMeta(bool* created);
   Status LoadTypes();
   void CacheType(Type type);
+  // Stages PutType's writes of `type` in `wc` and sets `*stored` to the type
+  // as it will be stored, with its id; `*changed` is false when the stored
+  // type already equals it (nothing staged). Errors as Store::PutType; on
+  // error `wc` holds part of the call and must be dropped.
+  Status StageType(WriteContext& wc, const Type& type,
+                   const PutTypeOptions& options, Type* stored, bool* changed);
   Status StageInsert(WriteContext& wc, codec::NodeRow* row, const Type& type,
                      bool external_id_free);
   Status StageUpdate(WriteContext& wc, codec::NodeRow* row, const Type& type,

@@ -1,4 +1,8 @@
 // Types: put with MLMD's evolution rules, reads from the in-memory cache.
+#include <set>
+#include <string>
+#include <vector>
+
 #include "codec/keys.h"
 #include "store/store_impl.h"
 #include "util/status_macros.h"
@@ -18,6 +22,13 @@ const char* KindName(NodeKind kind) {
       return "context";
   }
   return "unknown";
+}
+
+// "<kind> type '<name>'", with " version '<version>'" if it has one.
+std::string TypeLabel(NodeKind kind, std::string_view name,
+                      std::string_view version) {
+  return StrCat(KindName(kind), " type '", name, "'",
+                version.empty() ? "" : StrCat(" version '", version, "'"));
 }
 
 bool BaseTypeFitsKind(BaseType base, NodeKind kind) {
@@ -134,75 +145,103 @@ void StoreImpl::FillTypeNames(std::vector<codec::NodeRow>* rows) {
   }
 }
 
-StatusOr<int64_t> StoreImpl::PutType(const Type& type,
-                                     const PutTypeOptions& options) {
-  RETURN_IF_ERROR(ValidateType(type));
-  ASSIGN_OR_RETURN(std::unique_lock<std::mutex> lock, LockForWrite());
-  WriteContext wc = BeginWrite();
-  Type stored;
+Status StoreImpl::StageType(WriteContext& wc, const Type& type,
+                            const PutTypeOptions& options, Type* stored,
+                            bool* changed) {
+  *changed = false;
   const int64_t existing_id = CachedTypeId(type.kind, type.name, type.version);
   if (existing_id != 0) {
-    stored = *CachedType(type.kind, existing_id);
+    *stored = *CachedType(type.kind, existing_id);
     if (type.id != 0 && type.id != existing_id) {
       return absl::InvalidArgumentError(StrCat("type '", type.name, "' has id ",
                                                existing_id, ", not ", type.id));
     }
-    Type before = stored;
-    RETURN_IF_ERROR(Evolve(type, options, &stored));
-    if (!type.external_id.empty() && type.external_id != stored.external_id) {
-      if (!stored.external_id.empty()) {
+    const Type before = *stored;
+    RETURN_IF_ERROR(Evolve(type, options, stored));
+    if (!type.external_id.empty() && type.external_id != stored->external_id) {
+      if (!stored->external_id.empty()) {
         return absl::AlreadyExistsError(StrCat(
-            "type '", type.name, "' has external_id '", stored.external_id,
+            "type '", type.name, "' has external_id '", stored->external_id,
             "'; it cannot change to '", type.external_id, "'"));
       }
-      stored.external_id = type.external_id;
+      stored->external_id = type.external_id;
     }
-    if (stored == before) return existing_id;
+    if (*stored == before) return absl::OkStatus();
   } else {
     if (type.id != 0) {
       return absl::InvalidArgumentError(StrCat("no ", KindName(type.kind),
                                                " type '", type.name,
                                                "' with id ", type.id));
     }
-    stored = type;
-    stored.id = wc.NextTypeId();
+    *stored = type;
+    stored->id = wc.NextTypeId();
     wc.Put(codec::TypeByNameKey(type.kind, type.name, type.version),
-           codec::EncodeId(stored.id));
+           codec::EncodeId(stored->id));
   }
-  if (!stored.external_id.empty()) {
+  if (!stored->external_id.empty()) {
     const std::string ext_key =
-        codec::TypeByExternalIdKey(type.kind, stored.external_id);
+        codec::TypeByExternalIdKey(type.kind, stored->external_id);
     std::string value;
     Status s = wc.Get(ext_key, &value);
     if (s.ok()) {
       int64_t owner;
       RETURN_IF_ERROR(codec::DecodeId(ext_key, value, &owner));
-      if (owner != stored.id) {
+      if (owner != stored->id) {
         return absl::AlreadyExistsError(
             StrCat(KindName(type.kind), " type external_id '",
-                   stored.external_id, "' belongs to type ", owner));
+                   stored->external_id, "' belongs to type ", owner));
       }
     } else if (absl::IsNotFound(s)) {
-      wc.Put(ext_key, codec::EncodeId(stored.id));
+      wc.Put(ext_key, codec::EncodeId(stored->id));
     } else {
       return s;
     }
   }
-  wc.Put(codec::TypeKey(stored.id),
-         codec::EncodeType(stored, wc.now_ms(), wc.seq()));
+  wc.Put(codec::TypeKey(stored->id),
+         codec::EncodeType(*stored, wc.now_ms(), wc.seq()));
+  *changed = true;
+  return absl::OkStatus();
+}
+
+StatusOr<int64_t> StoreImpl::PutType(const Type& type,
+                                     const PutTypeOptions& options) {
+  ASSIGN_OR_RETURN(std::vector<int64_t> ids, PutTypes({type}, options));
+  return ids.front();
+}
+
+StatusOr<std::vector<int64_t>> StoreImpl::PutTypes(
+    const std::vector<Type>& types, const PutTypeOptions& options) {
+  std::set<std::string> names;
+  for (const Type& type : types) {
+    RETURN_IF_ERROR(ValidateType(type));
+    if (!names.insert(codec::TypeByNameKey(type.kind, type.name, type.version))
+             .second) {
+      return absl::InvalidArgumentError(StrCat(
+          TypeLabel(type.kind, type.name, type.version), " is given twice"));
+    }
+  }
+  ASSIGN_OR_RETURN(std::unique_lock<std::mutex> lock, LockForWrite());
+  WriteContext wc = BeginWrite();
+  std::vector<int64_t> ids;
+  std::vector<Type> written;
+  for (const Type& type : types) {
+    Type stored;
+    bool changed;
+    RETURN_IF_ERROR(StageType(wc, type, options, &stored, &changed));
+    ids.push_back(stored.id);
+    if (changed) written.push_back(std::move(stored));
+  }
+  if (written.empty()) return ids;
   RETURN_IF_ERROR(Commit(wc));
-  int64_t id = stored.id;
-  CacheType(std::move(stored));
-  return id;
+  for (Type& type : written) CacheType(std::move(type));
+  return ids;
 }
 
 StatusOr<Type> StoreImpl::GetType(NodeKind kind, std::string_view name,
                                   std::string_view version) {
   int64_t id = CachedTypeId(kind, name, version);
   if (id != 0) return *CachedType(kind, id);
-  return absl::NotFoundError(
-      StrCat("no ", KindName(kind), " type '", name, "'",
-             version.empty() ? "" : StrCat(" version '", version, "'")));
+  return absl::NotFoundError(StrCat("no ", TypeLabel(kind, name, version)));
 }
 
 StatusOr<std::vector<Type>> StoreImpl::GetTypesByIds(

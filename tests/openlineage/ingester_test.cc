@@ -18,6 +18,7 @@
 
 #include "lineagedb/openlineage.h"
 #include "store/store_impl.h"
+#include "tests/openlineage/store_setup.h"
 #include "tests/test_util.h"
 
 namespace lineagedb {
@@ -120,6 +121,33 @@ class IngesterTest : public testing::StoreTest {
     return events.ok() ? *events : std::vector<Event>();
   }
 };
+
+TEST_F(IngesterTest, ATypeTheStoreRefusesLeavesEveryTypeUnwritten) {
+  // The job's context type, the second of the three, cannot evolve from the
+  // stored one; the run's execution type, the first, must not be written.
+  Type job;
+  job.kind = NodeKind::kContext;
+  job.name = "openlineage.Job";
+  job.properties = {{"namespace", PropertyKind::kInt}};
+  ASSERT_OK(store_->PutType(job).status());
+  auto all_types = [&] {
+    std::vector<Type> all;
+    for (NodeKind kind :
+         {NodeKind::kArtifact, NodeKind::kExecution, NodeKind::kContext}) {
+      auto types = store_->ListTypes(kind);
+      EXPECT_OK(types.status());
+      if (types.ok()) all.insert(all.end(), types->begin(), types->end());
+    }
+    return all;
+  };
+  const std::vector<Type> types_before = all_types();
+  const auto before = Dump();
+  EXPECT_CODE(NewOpenLineageIngester(store_.get()), kAlreadyExists);
+  EXPECT_EQ(all_types(), types_before);
+  EXPECT_EQ(Dump(), before);
+  Reopen();
+  EXPECT_EQ(all_types(), types_before);
+}
 
 TEST_F(IngesterTest, MarquezFoodDeliveryGivesJobsDatasetsRunsAndEdges) {
   OpenLineageSummary s = IngestFile("marquez_food_delivery.json");
@@ -426,14 +454,8 @@ std::string RunEvent(const std::string& type, const std::string& time,
 TEST_F(IngesterTest, StrictModeStoresNothingOfABatchTheStoreRefusesAnEventOf) {
   // The second runId names an execution of another type: the parser
   // accepts the event, the store's state refuses it.
-  Type other;
-  other.kind = NodeKind::kExecution;
-  other.name = "Other";
-  ASSERT_OK_AND_ASSIGN(const int64_t other_id, store_->PutType(other));
-  Execution foreign;
-  foreign.type_id = other_id;
-  foreign.external_id = "00000000-0000-4000-8000-0000000000ff";
-  ASSERT_OK(store_->Put(std::vector{foreign}).status());
+  const std::string foreign = "00000000-0000-4000-8000-0000000000ff";
+  ASSERT_OK(testing::PutExecutionOfAnotherType(store_.get(), foreign));
   OpenLineageOptions strict;
   strict.strict = true;
   ASSERT_OK_AND_ASSIGN(auto ingester,
@@ -443,11 +465,10 @@ TEST_F(IngesterTest, StrictModeStoresNothingOfABatchTheStoreRefusesAnEventOf) {
       RunEvent("START", "2025-01-01T10:00:00Z",
                "00000000-0000-4000-8000-000000000001", "j");
   const std::string bad =
-      RunEvent("START", "2025-01-01T10:00:01Z", foreign.external_id, "j");
+      RunEvent("START", "2025-01-01T10:00:01Z", foreign, "j");
   Status s = ingester->IngestDocument("[" + good + "," + bad + "]", "batch");
   EXPECT_CODE(s, kInvalidArgument);
-  EXPECT_THAT(std::string(s.message()),
-              HasSubstr("batch:2: runId " + foreign.external_id));
+  EXPECT_THAT(std::string(s.message()), HasSubstr("batch:2: runId " + foreign));
   ASSERT_OK(ingester->Finish());
   EXPECT_EQ(Dump(), before);
   EXPECT_EQ(ingester->summary().events, 0);

@@ -18,6 +18,7 @@
 
 #include "openlineage/document.h"
 #include "openlineage/mapping.h"
+#include "tests/openlineage/store_setup.h"
 #include "tests/test_util.h"
 
 namespace lineagedb::openlineage {
@@ -169,14 +170,9 @@ TEST_F(SessionTest, ARunNamingTwoJobsIsAssociatedWithBoth) {
 }
 
 TEST_F(SessionTest, ARunIdOfAnotherTypeOfExecutionIsRejectedBeforeMerging) {
-  Type other;
-  other.kind = NodeKind::kExecution;
-  other.name = "Other";
-  ASSERT_OK_AND_ASSIGN(const int64_t other_id, store_->PutType(other));
-  Execution foreign;
-  foreign.type_id = other_id;
-  foreign.external_id = "00000000-0000-4000-8000-000000000001";
-  ASSERT_OK(store_->Put(std::vector{foreign}).status());
+  // The runId of kLines[0].
+  ASSERT_OK(testing::PutExecutionOfAnotherType(
+      store_.get(), "00000000-0000-4000-8000-000000000001"));
   auto session = Start();
   std::vector<IndexedEvent> events;
   std::vector<RejectedEvent> rejected;

@@ -59,7 +59,10 @@ class OpenLineageIngester {
 };
 
 // The ingester writes through a BulkWriter on `store`, which must outlive
-// it; while it lives it is the store's only writer.
+// it; while it lives it is the store's only writer. It first puts the
+// OpenLineage types (schema/OPENLINEAGE.md), evolving stored ones, in one
+// write. Errors: ALREADY_EXISTS (a stored type of the same kind and name
+// has a property of another kind; no type is written), storage errors.
 StatusOr<std::unique_ptr<OpenLineageIngester>> NewOpenLineageIngester(
     Store* store, const OpenLineageOptions& options = {});
 
