@@ -28,18 +28,6 @@ bool IsItemError(const Status& s) {
          absl::IsNotFound(s) || absl::IsOutOfRange(s);
 }
 
-const char* KindWord(NodeKind kind) {
-  switch (kind) {
-    case NodeKind::kArtifact:
-      return "artifact";
-    case NodeKind::kExecution:
-      return "execution";
-    case NodeKind::kContext:
-      return "context";
-  }
-  return "node";
-}
-
 struct IndexedItem {
   int64_t index = 0;
   Item item;
@@ -96,7 +84,7 @@ Status Ingester::ResolveType(NodeKind kind, std::string_view path,
                              NodeBase* node) {
   StatusOr<const Type*> type = FindType(kind, node->type);
   if (absl::IsNotFound(type.status())) {
-    return absl::NotFoundError(StrCat(path, ".type: no ", KindWord(kind),
+    return absl::NotFoundError(StrCat(path, ".type: no ", NodeKindName(kind),
                                       " type named '", node->type, "'"));
   }
   RETURN_IF_ERROR(type.status());

@@ -21,10 +21,6 @@ using graph::VertexId;
 
 VertexId ToVertex(NodeRef n) { return graph::MakeVertex(n.kind, n.id); }
 NodeRef ToRef(VertexId v) { return {graph::KindOf(v), graph::IdOf(v)}; }
-const char* LineageKindNoun(NodeKind kind) {
-  return kind == NodeKind::kArtifact ? "artifact" : "execution";
-}
-
 // A set of vertices that stays a plain array while small (a linear scan of
 // a few dozen ids beats hashing) and becomes a hash set past kSmall.
 class VisitedSet {
@@ -282,8 +278,8 @@ StatusOr<ProvenancePath> GetProvenancePath(Store* store, NodeRef from,
     auto it = walk.position.find(w.target);
     if (from == to || it == walk.position.end()) {
       return absl::NotFoundError(
-          StrCat("no lineage path leads from ", LineageKindNoun(from.kind), " ",
-                 from.id, " to ", LineageKindNoun(to.kind), " ", to.id));
+          StrCat("no lineage path leads from ", NodeKindName(from.kind), " ",
+                 from.id, " to ", NodeKindName(to.kind), " ", to.id));
     }
     std::vector<VertexId> chain;
     for (VertexId v = w.target;; v = walk.visits[walk.position[v]].parent) {

@@ -47,6 +47,18 @@ std::optional<Enum> Parse(const std::array<std::string_view, N>& names,
 
 }  // namespace
 
+std::string_view NodeKindName(NodeKind kind) {
+  switch (kind) {
+    case NodeKind::kArtifact:
+      return "artifact";
+    case NodeKind::kExecution:
+      return "execution";
+    case NodeKind::kContext:
+      return "context";
+  }
+  return "unknown";
+}
+
 std::string_view PropertyKindName(PropertyKind kind) {
   return NameOf(kPropertyKinds, kind);
 }

@@ -16,30 +16,18 @@ using codec::NodeRow;
 
 namespace {
 
-const char* KindNoun(NodeKind kind) {
-  switch (kind) {
-    case NodeKind::kArtifact:
-      return "artifact";
-    case NodeKind::kExecution:
-      return "execution";
-    case NodeKind::kContext:
-      return "context";
-  }
-  return "node";
-}
-
 // The node a message is about: "artifact 12", or for an insert "new
 // artifact 'name'" (or its external id, or nothing else to go by).
 std::string Subject(const NodeRow& row) {
-  if (row.base.id != 0) return StrCat(KindNoun(row.kind), " ", row.base.id);
+  if (row.base.id != 0) return StrCat(NodeKindName(row.kind), " ", row.base.id);
   if (!row.base.name.empty()) {
-    return StrCat("new ", KindNoun(row.kind), " '", row.base.name, "'");
+    return StrCat("new ", NodeKindName(row.kind), " '", row.base.name, "'");
   }
   if (!row.base.external_id.empty()) {
-    return StrCat("new ", KindNoun(row.kind), " with external_id '",
+    return StrCat("new ", NodeKindName(row.kind), " with external_id '",
                   row.base.external_id, "'");
   }
-  return StrCat("new ", KindNoun(row.kind));
+  return StrCat("new ", NodeKindName(row.kind));
 }
 
 Status CheckValue(const NodeRow& row, const std::string& name,
@@ -131,7 +119,7 @@ Status ApplyUpdate(const NodeRow& given, const std::vector<std::string>& mask,
     } else {
       return absl::InvalidArgumentError(StrCat("update mask path '", path,
                                                "' is not a field of ",
-                                               KindNoun(given.kind), "s"));
+                                               NodeKindName(given.kind), "s"));
     }
   }
   return absl::OkStatus();
@@ -145,7 +133,8 @@ StatusOr<NodeRow> StoreImpl::ReadNode(WriteContext& wc, NodeKind kind,
   std::string value;
   Status s = wc.Get(key, &value);
   if (absl::IsNotFound(s)) {
-    return absl::NotFoundError(StrCat("no ", KindNoun(kind), " with id ", id));
+    return absl::NotFoundError(
+        StrCat("no ", NodeKindName(kind), " with id ", id));
   }
   RETURN_IF_ERROR(s);
   NodeRow row;
@@ -250,14 +239,14 @@ Status StoreImpl::StageNode(WriteContext& wc, NodeRow* row,
     ASSIGN_OR_RETURN(NodeRow stored, ReadNode(wc, row->kind, row->base.id));
     if (row->base.type_id != 0 && row->base.type_id != stored.base.type_id) {
       return absl::InvalidArgumentError(StrCat(
-          KindNoun(row->kind), " ", row->base.id, " has type_id ",
+          NodeKindName(row->kind), " ", row->base.id, " has type_id ",
           stored.base.type_id, "; it cannot change to ", row->base.type_id));
     }
     std::shared_ptr<const Type> type =
         CachedType(row->kind, stored.base.type_id);
     if (type == nullptr) {
-      return absl::DataLossError(StrCat(KindNoun(row->kind), " ", row->base.id,
-                                        " has unknown type_id ",
+      return absl::DataLossError(StrCat(NodeKindName(row->kind), " ",
+                                        row->base.id, " has unknown type_id ",
                                         stored.base.type_id));
     }
     return StageUpdate(wc, row, *type, options);
@@ -265,7 +254,7 @@ Status StoreImpl::StageNode(WriteContext& wc, NodeRow* row,
   std::shared_ptr<const Type> type = CachedType(row->kind, row->base.type_id);
   if (type == nullptr) {
     return absl::InvalidArgumentError(StrCat(
-        "no ", KindNoun(row->kind), " type with id ", row->base.type_id));
+        "no ", NodeKindName(row->kind), " type with id ", row->base.type_id));
   }
   return StageInsert(wc, row, *type, external_id_free);
 }
@@ -273,13 +262,13 @@ Status StoreImpl::StageNode(WriteContext& wc, NodeRow* row,
 namespace {
 Status AlreadyNamed(NodeKind kind, const Type& type, const std::string& name,
                     int64_t owner) {
-  return absl::AlreadyExistsError(StrCat(KindNoun(kind), " '", name,
+  return absl::AlreadyExistsError(StrCat(NodeKindName(kind), " '", name,
                                          "' of type '", type.name,
                                          "' already exists (id ", owner, ")"));
 }
 Status ExternalIdTaken(NodeKind kind, const std::string& ext, int64_t owner) {
-  return absl::AlreadyExistsError(
-      StrCat(KindNoun(kind), " external_id '", ext, "' belongs to ", owner));
+  return absl::AlreadyExistsError(StrCat(NodeKindName(kind), " external_id '",
+                                         ext, "' belongs to ", owner));
 }
 }  // namespace
 
@@ -318,7 +307,7 @@ Status StoreImpl::StageUpdate(WriteContext& wc, NodeRow* row, const Type& type,
   RETURN_IF_ERROR(ApplyUpdate(*row, options.update_mask, &merged));
   if (!stored.base.name.empty() && merged.base.name != stored.base.name) {
     return absl::InvalidArgumentError(
-        StrCat(KindNoun(row->kind), " ", row->base.id, " is named '",
+        StrCat(NodeKindName(row->kind), " ", row->base.id, " is named '",
                stored.base.name, "'; a name cannot change once set"));
   }
   RETURN_IF_ERROR(CheckProperties(merged, type));
@@ -419,8 +408,9 @@ StatusOr<NodeRow> StoreImpl::GetNodeByTypeAndName(NodeKind kind,
                                                   std::string_view version) {
   const int64_t type_id = CachedTypeId(kind, type_name, version);
   auto not_found = [&] {
-    return absl::NotFoundError(StrCat("no ", KindNoun(kind), " '", node_name,
-                                      "' of type '", type_name, "'"));
+    return absl::NotFoundError(StrCat("no ", NodeKindName(kind), " '",
+                                      node_name, "' of type '", type_name,
+                                      "'"));
   };
   if (type_id == 0 || node_name.empty()) return not_found();
   auto view = kv_->NewReadView();

@@ -12,22 +12,10 @@ namespace lineagedb {
 
 namespace {
 
-const char* KindName(NodeKind kind) {
-  switch (kind) {
-    case NodeKind::kArtifact:
-      return "artifact";
-    case NodeKind::kExecution:
-      return "execution";
-    case NodeKind::kContext:
-      return "context";
-  }
-  return "unknown";
-}
-
 // "<kind> type '<name>'", with " version '<version>'" if it has one.
 std::string TypeLabel(NodeKind kind, std::string_view name,
                       std::string_view version) {
-  return StrCat(KindName(kind), " type '", name, "'",
+  return StrCat(NodeKindName(kind), " type '", name, "'",
                 version.empty() ? "" : StrCat(" version '", version, "'"));
 }
 
@@ -62,7 +50,7 @@ Status ValidateType(const Type& type) {
   if (!BaseTypeFitsKind(type.base_type, type.kind)) {
     return absl::InvalidArgumentError(
         StrCat("base type ", static_cast<int>(type.base_type),
-               " is not one of ", KindName(type.kind), " types"));
+               " is not one of ", NodeKindName(type.kind), " types"));
   }
   return absl::OkStatus();
 }
@@ -169,7 +157,7 @@ Status StoreImpl::StageType(WriteContext& wc, const Type& type,
     if (*stored == before) return absl::OkStatus();
   } else {
     if (type.id != 0) {
-      return absl::InvalidArgumentError(StrCat("no ", KindName(type.kind),
+      return absl::InvalidArgumentError(StrCat("no ", NodeKindName(type.kind),
                                                " type '", type.name,
                                                "' with id ", type.id));
     }
@@ -188,7 +176,7 @@ Status StoreImpl::StageType(WriteContext& wc, const Type& type,
       RETURN_IF_ERROR(codec::DecodeId(ext_key, value, &owner));
       if (owner != stored->id) {
         return absl::AlreadyExistsError(
-            StrCat(KindName(type.kind), " type external_id '",
+            StrCat(NodeKindName(type.kind), " type external_id '",
                    stored->external_id, "' belongs to type ", owner));
       }
     } else if (absl::IsNotFound(s)) {

@@ -56,7 +56,7 @@ class GetCommand : public Command {
       ASSIGN_OR_RETURN(std::vector<N> found, store->GetByIds<N>({id_}));
       if (found.empty()) {
         return absl::NotFoundError(
-            fmt::format("no {} {}", KindName(N::kKind), id_));
+            fmt::format("no {} {}", NodeKindName(N::kKind), id_));
       }
       node = std::move(found[0]);
     } else {

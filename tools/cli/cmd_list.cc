@@ -93,7 +93,7 @@ class ListCommand : public Command {
     } else if (!next.empty()) {
       std::cout << fmt::format("(more: --page-token {})\n", next);
     } else if (count == 0) {
-      std::cout << fmt::format("(no {}s)\n", KindName(N::kKind));
+      std::cout << fmt::format("(no {}s)\n", NodeKindName(N::kKind));
     }
     return absl::OkStatus();
   }

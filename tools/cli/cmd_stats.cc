@@ -93,7 +93,7 @@ class StatsCommand : public Command {
       json.Key("disk_bytes").Int(static_cast<int64_t>(disk));
       json.Key("index_memory_bytes").Int(static_cast<int64_t>(index_bytes));
       for (const KindCount& kc : kinds) {
-        json.Key(fmt::format("{}s", KindName(kc.kind))).BeginObject();
+        json.Key(fmt::format("{}s", NodeKindName(kc.kind))).BeginObject();
         json.Key("total").Int(kc.total);
         json.Key("types").BeginObject();
         for (const TypeCount& t : kc.types) json.Key(t.type).Int(t.count);
@@ -109,7 +109,7 @@ class StatsCommand : public Command {
     std::cout << fmt::format("  lineage index  {}{}\n", HumanBytes(index_bytes),
                              index ? "" : " (off)");
     for (const KindCount& kc : kinds) {
-      std::cout << fmt::format("{}s: {}\n", KindName(kc.kind), kc.total);
+      std::cout << fmt::format("{}s: {}\n", NodeKindName(kc.kind), kc.total);
       for (const TypeCount& t : kc.types) {
         std::cout << fmt::format("  {:<28} {:>10}\n", t.type, t.count);
       }

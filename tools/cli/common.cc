@@ -54,20 +54,8 @@ StatusOr<NodeKind> ParseKind(std::string_view text) {
       "unknown kind '{}' (expected artifact, execution or context)", text));
 }
 
-std::string_view KindName(NodeKind kind) {
-  switch (kind) {
-    case NodeKind::kArtifact:
-      return "artifact";
-    case NodeKind::kExecution:
-      return "execution";
-    case NodeKind::kContext:
-      return "context";
-  }
-  return "unknown";
-}
-
 std::string RefText(NodeRef ref) {
-  return fmt::format("{}:{}", KindName(ref.kind), ref.id);
+  return fmt::format("{}:{}", NodeKindName(ref.kind), ref.id);
 }
 
 StatusOr<NodeRef> ResolveNode(Store* store, std::string_view spec) {

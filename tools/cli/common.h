@@ -26,7 +26,6 @@ StatusOr<std::unique_ptr<Store>> OpenStore(const GlobalOptions& global,
 // "artifact", "execution", "context" (also plural or a/e/c). UsageError
 // otherwise.
 StatusOr<NodeKind> ParseKind(std::string_view text);
-std::string_view KindName(NodeKind kind);
 
 // A node on the command line: "artifact:ID", "execution:ID", or a dataset
 // name "NAMESPACE:NAME" (an artifact of type openlineage.Dataset; failing

@@ -158,7 +158,7 @@ void WriteProperties(std::string_view key, const PropertyMap& props,
 
 // Fields every kind has, inside an open object.
 void WriteBaseJson(NodeKind kind, const NodeBase& node, JsonWriter* json) {
-  json->Key("kind").String(KindName(kind));
+  json->Key("kind").String(NodeKindName(kind));
   json->Key("id").Int(node.id);
   json->Key("type").String(node.type);
   json->Key("type_id").Int(node.type_id);
@@ -173,8 +173,9 @@ void WriteBaseJson(NodeKind kind, const NodeBase& node, JsonWriter* json) {
 }
 
 std::string BaseDetailText(NodeKind kind, const NodeBase& node) {
-  std::string out = fmt::format("{}:{}\n  type: {}\n  name: {}\n",
-                                KindName(kind), node.id, node.type, node.name);
+  std::string out =
+      fmt::format("{}:{}\n  type: {}\n  name: {}\n", NodeKindName(kind),
+                  node.id, node.type, node.name);
   if (!node.external_id.empty()) {
     out += fmt::format("  external_id: {}\n", node.external_id);
   }
@@ -239,7 +240,7 @@ void WriteEventJson(const Event& event, JsonWriter* json) {
 
 void WriteTypeJson(const Type& type, JsonWriter* json) {
   json->BeginObject();
-  json->Key("kind").String(KindName(type.kind));
+  json->Key("kind").String(NodeKindName(type.kind));
   json->Key("id").Int(type.id);
   json->Key("name").String(type.name);
   if (!type.version.empty()) json->Key("version").String(type.version);

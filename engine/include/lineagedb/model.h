@@ -233,6 +233,8 @@ struct ParentContext {
 // "OUTPUT"), as its protos spell them; "UNKNOWN" for a number this version
 // does not know.
 std::string_view PropertyKindName(PropertyKind kind);
+// "artifact", "execution", "context" (lower case, for messages and output).
+std::string_view NodeKindName(NodeKind kind);
 std::string_view ArtifactStateName(ArtifactState state);
 std::string_view ExecutionStateName(ExecutionState state);
 std::string_view EventTypeName(EventType type);
