@@ -29,6 +29,13 @@ TEST(ModelNamesTest, EveryValueHasADistinctNameThatParsesBack) {
   ExpectRoundTrip<EventType>(8, EventTypeName, ParseEventType);
 }
 
+TEST(ModelNamesTest, NodeKindNamesAreLowerCaseNouns) {
+  EXPECT_EQ(NodeKindName(NodeKind::kArtifact), "artifact");
+  EXPECT_EQ(NodeKindName(NodeKind::kExecution), "execution");
+  EXPECT_EQ(NodeKindName(NodeKind::kContext), "context");
+  EXPECT_EQ(NodeKindName(static_cast<NodeKind>(9)), "unknown");
+}
+
 TEST(ModelNamesTest, NamesAreMlmdsProtoNames) {
   EXPECT_EQ(PropertyKindName(PropertyKind::kBool), "BOOLEAN");
   EXPECT_EQ(ArtifactStateName(ArtifactState::kMarkedForDeletion),
