@@ -3,17 +3,13 @@
 #include <algorithm>
 
 #include "codec/keys.h"
+#include "util/absl_view.h"
 
 namespace lineagedb::store {
 
 namespace {
 
 constexpr size_t kIdBytes = 8;
-
-// Debian's abseil has its own string_view, which its maps look up by.
-absl::string_view AbslView(std::string_view s) {
-  return absl::string_view(s.data(), s.size());
-}
 
 }  // namespace
 

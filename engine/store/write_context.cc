@@ -4,13 +4,11 @@
 #include <chrono>
 
 #include "codec/keys.h"
+#include "util/absl_view.h"
 
 namespace lineagedb::store {
 
 namespace {
-absl::string_view AbslView(std::string_view s) {
-  return absl::string_view(s.data(), s.size());
-}
 int KindIndex(NodeKind kind) { return static_cast<int>(kind) - 1; }
 
 // Keys that no write path reads back through a WriteContext: secondary
