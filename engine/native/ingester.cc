@@ -3,10 +3,14 @@
 // to a BulkWriter.
 #include <map>
 #include <memory>
+#include <optional>
+#include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "lineagedb/bulk_writer.h"
 #include "lineagedb/native_json.h"
 #include "native/step_json.h"
@@ -28,10 +32,21 @@ bool IsItemError(const Status& s) {
          absl::IsNotFound(s) || absl::IsOutOfRange(s);
 }
 
+// One item of a document in document order: parsed, or why it is not.
 struct IndexedItem {
   int64_t index = 0;
   Item item;
+  std::optional<std::string> malformed;
 };
+
+// A context as a step names it when it is already known: by type and name,
+// which PutExecution (reuse_context_if_already_exist) finds again.
+Context ContextByName(const Context& c) {
+  Context out;
+  out.type_id = c.type_id;
+  out.name = c.name;
+  return out;
+}
 
 class Ingester final : public NativeJsonIngester {
  public:
@@ -45,47 +60,66 @@ class Ingester final : public NativeJsonIngester {
   const NativeJsonSummary& summary() const override { return summary_; }
 
  private:
+  // What a step becomes: PutExecution's arguments.
+  struct Request {
+    std::vector<ArtifactAndEvent> pairs;
+    std::vector<Context> contexts;
+  };
+
   // Applies one item: an item error rejects it (and in strict mode is
   // returned as INVALID_ARGUMENT); another error ends the ingester.
   Status Apply(IndexedItem& item, std::string_view source);
   Status Reject(std::string_view source, int64_t index, std::string reason);
   Status PutType(const Type& type);
   Status AddStep(Step& step);
-  // Sets `node`'s type_id from its type name, and makes INT values of
-  // declared DOUBLE properties doubles.
-  Status ResolveType(NodeKind kind, std::string_view path, NodeBase* node);
-  StatusOr<const Type*> FindType(NodeKind kind, const std::string& name);
+  Status ResolveArtifacts(Step& step, Request* request);
+  Status ResolveContexts(Step& step, Request* request);
+  // Binds the step's labels to the ids `result` gave its nodes.
+  void Bind(const Step& step, const Request& request,
+            const PutExecutionResult& result);
+  // Sets `node`'s type_id from its type name and version, and makes INT
+  // values of declared DOUBLE properties doubles.
+  Status ResolveType(NodeKind kind, const std::string& version,
+                     std::string_view path, NodeBase* node);
+  StatusOr<const Type*> FindType(NodeKind kind, const std::string& name,
+                                 const std::string& version);
 
   Store* const store_;
   const NativeJsonOptions options_;
   util::JsonDocumentReader reader_;
-  std::unique_ptr<BulkWriter> writer_;  // Opened by the first step.
+  // Open from a step until the next type item or Finish().
+  std::unique_ptr<BulkWriter> writer_;
   Status error_;
   NativeJsonSummary summary_;
-  std::map<std::pair<NodeKind, std::string>, Type> types_;
+  std::map<std::tuple<NodeKind, std::string, std::string>, Type> types_;
   // The store ids of the labels the input declared, by kind.
   absl::flat_hash_map<Label, int64_t> executions_;
   absl::flat_hash_map<Label, int64_t> artifacts_;
-  // A context label's declaration: what a reference to it adds.
+  // Contexts by label, and by the store id of every context a step named,
+  // as a later reference adds them (the writer's pending batch is not
+  // readable through the store).
   absl::flat_hash_map<Label, Context> contexts_;
+  absl::flat_hash_map<int64_t, Context> context_ids_;
 };
 
-StatusOr<const Type*> Ingester::FindType(NodeKind kind,
-                                         const std::string& name) {
-  auto it = types_.find({kind, name});
+StatusOr<const Type*> Ingester::FindType(NodeKind kind, const std::string& name,
+                                         const std::string& version) {
+  auto key = std::make_tuple(kind, name, version);
+  auto it = types_.find(key);
   if (it == types_.end()) {
-    ASSIGN_OR_RETURN(Type type, store_->GetType(kind, name));
-    it = types_.emplace(std::make_pair(kind, name), std::move(type)).first;
+    ASSIGN_OR_RETURN(Type type, store_->GetType(kind, name, version));
+    it = types_.emplace(std::move(key), std::move(type)).first;
   }
   return &it->second;
 }
 
-Status Ingester::ResolveType(NodeKind kind, std::string_view path,
-                             NodeBase* node) {
-  StatusOr<const Type*> type = FindType(kind, node->type);
+Status Ingester::ResolveType(NodeKind kind, const std::string& version,
+                             std::string_view path, NodeBase* node) {
+  StatusOr<const Type*> type = FindType(kind, node->type, version);
   if (absl::IsNotFound(type.status())) {
-    return absl::NotFoundError(StrCat(path, ".type: no ", NodeKindName(kind),
-                                      " type named '", node->type, "'"));
+    return absl::NotFoundError(StrCat(
+        path, ".type: no ", NodeKindName(kind), " type named '", node->type,
+        "'", version.empty() ? "" : StrCat(" with version '", version, "'")));
   }
   RETURN_IF_ERROR(type.status());
   node->type_id = (*type)->id;
@@ -113,9 +147,109 @@ Status Ingester::PutType(const Type& type) {
   ASSIGN_OR_RETURN(const int64_t id, store_->PutType(type));
   Type stored = type;
   stored.id = id;
-  types_[{type.kind, type.name}] = std::move(stored);
+  types_[std::make_tuple(type.kind, type.name, type.version)] =
+      std::move(stored);
   ++summary_.types;
   return absl::OkStatus();
+}
+
+Status Ingester::ResolveArtifacts(Step& step, Request* request) {
+  absl::flat_hash_set<Label> declared;  // In this step.
+  request->pairs.resize(step.artifacts.size());
+  for (size_t i = 0; i < step.artifacts.size(); ++i) {
+    native::StepArtifact& a = step.artifacts[i];
+    const std::string path = StrCat("events[", i, "]");
+    ArtifactAndEvent& pair = request->pairs[i];
+    pair.event = std::move(a.event);
+    if (!a.artifact.has_value()) {
+      auto bound = artifacts_.find(a.label);
+      pair.event->artifact_id =
+          bound != artifacts_.end() ? bound->second : a.label;
+      continue;
+    }
+    if (a.label != 0 &&
+        (artifacts_.contains(a.label) || !declared.insert(a.label).second)) {
+      return absl::InvalidArgumentError(
+          StrCat(path, ".artifact_id ", a.label, " is declared twice"));
+    }
+    RETURN_IF_ERROR(ResolveType(NodeKind::kArtifact, a.type_version,
+                                path + ".artifact", &*a.artifact));
+    pair.artifact = std::move(*a.artifact);
+  }
+  // PutExecution cannot name an artifact it inserts by id.
+  for (size_t i = 0; i < step.artifacts.size(); ++i) {
+    if (!request->pairs[i].artifact.has_value() &&
+        declared.contains(step.artifacts[i].label)) {
+      return absl::InvalidArgumentError(
+          StrCat("events[", i, "].artifact_id ", step.artifacts[i].label,
+                 " names an artifact this step declares"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+Status Ingester::ResolveContexts(Step& step, Request* request) {
+  absl::flat_hash_map<Label, const Context*> declared;  // In this step.
+  request->contexts.resize(step.contexts.size());
+  for (size_t i = 0; i < step.contexts.size(); ++i) {
+    native::StepContext& c = step.contexts[i];
+    const std::string path = StrCat("contexts[", i, "]");
+    Context& out = request->contexts[i];
+    if (!c.context.has_value()) {
+      if (auto it = contexts_.find(c.label); it != contexts_.end()) {
+        out = it->second;
+      } else if (auto id = context_ids_.find(c.label);
+                 id != context_ids_.end()) {
+        out = id->second;
+      } else {
+        ASSIGN_OR_RETURN(std::vector<Context> stored,
+                         store_->GetByIds<Context>({c.label}));
+        if (stored.empty()) {
+          return absl::InvalidArgumentError(
+              StrCat(path, ".id: no context with id ", c.label));
+        }
+        out = ContextByName(stored[0]);
+      }
+      continue;
+    }
+    RETURN_IF_ERROR(
+        ResolveType(NodeKind::kContext, c.type_version, path, &*c.context));
+    const Context* earlier = nullptr;
+    if (auto it = contexts_.find(c.label); it != contexts_.end()) {
+      earlier = &it->second;
+    } else if (auto in_step = declared.find(c.label);
+               in_step != declared.end()) {
+      earlier = in_step->second;
+    }
+    if (c.label != 0 && earlier != nullptr &&
+        (earlier->type_id != c.context->type_id ||
+         earlier->name != c.context->name)) {
+      return absl::InvalidArgumentError(StrCat(
+          path, ".id ", c.label, " is declared twice, as another context"));
+    }
+    out = std::move(*c.context);
+    if (c.label != 0) declared.emplace(c.label, &out);
+  }
+  return absl::OkStatus();
+}
+
+void Ingester::Bind(const Step& step, const Request& request,
+                    const PutExecutionResult& result) {
+  if (step.label != 0) executions_[step.label] = result.execution_id;
+  for (size_t i = 0; i < step.artifacts.size(); ++i) {
+    if (!request.pairs[i].artifact.has_value()) continue;
+    ++summary_.artifacts;
+    const Label label = step.artifacts[i].label;
+    if (label != 0) artifacts_[label] = result.artifact_ids[i];
+  }
+  for (size_t i = 0; i < step.contexts.size(); ++i) {
+    const Context named = ContextByName(request.contexts[i]);
+    const Label label = step.contexts[i].label;
+    if (step.contexts[i].context.has_value() && label != 0) {
+      contexts_.try_emplace(label, named);
+    }
+    context_ids_.try_emplace(result.context_ids[i], named);
+  }
 }
 
 Status Ingester::AddStep(Step& step) {
@@ -123,57 +257,11 @@ Status Ingester::AddStep(Step& step) {
     return absl::InvalidArgumentError(
         StrCat("execution.id ", step.label, " is declared twice"));
   }
-  RETURN_IF_ERROR(
-      ResolveType(NodeKind::kExecution, "execution", &step.execution));
-  std::vector<ArtifactAndEvent> pairs(step.artifacts.size());
-  for (size_t i = 0; i < step.artifacts.size(); ++i) {
-    native::StepArtifact& a = step.artifacts[i];
-    const std::string path = StrCat("events[", i, "]");
-    pairs[i].event = std::move(a.event);
-    if (!a.artifact.has_value()) {
-      auto bound = artifacts_.find(a.label);
-      pairs[i].event->artifact_id =
-          bound != artifacts_.end() ? bound->second : a.label;
-      continue;
-    }
-    if (a.label != 0 && artifacts_.contains(a.label)) {
-      return absl::InvalidArgumentError(
-          StrCat(path, ".artifact_id ", a.label, " is declared twice"));
-    }
-    RETURN_IF_ERROR(
-        ResolveType(NodeKind::kArtifact, path + ".artifact", &*a.artifact));
-    pairs[i].artifact = std::move(*a.artifact);
-  }
-  std::vector<Context> contexts(step.contexts.size());
-  for (size_t i = 0; i < step.contexts.size(); ++i) {
-    native::StepContext& c = step.contexts[i];
-    const std::string path = StrCat("contexts[", i, "]");
-    auto bound = contexts_.find(c.label);
-    if (!c.context.has_value()) {
-      if (bound != contexts_.end()) {
-        contexts[i] = bound->second;
-        continue;
-      }
-      // A stored context: reused by its type and name.
-      ASSIGN_OR_RETURN(std::vector<Context> stored,
-                       store_->GetByIds<Context>({c.label}));
-      if (stored.empty()) {
-        return absl::InvalidArgumentError(
-            StrCat(path, ".id: no context with id ", c.label));
-      }
-      contexts[i].type_id = stored[0].type_id;
-      contexts[i].name = stored[0].name;
-      continue;
-    }
-    RETURN_IF_ERROR(ResolveType(NodeKind::kContext, path, &*c.context));
-    if (bound != contexts_.end() &&
-        (bound->second.type_id != c.context->type_id ||
-         bound->second.name != c.context->name)) {
-      return absl::InvalidArgumentError(StrCat(
-          path, ".id ", c.label, " is declared twice, as another context"));
-    }
-    contexts[i] = std::move(*c.context);
-  }
+  RETURN_IF_ERROR(ResolveType(NodeKind::kExecution, step.type_version,
+                              "execution", &step.execution));
+  Request request;
+  RETURN_IF_ERROR(ResolveArtifacts(step, &request));
+  RETURN_IF_ERROR(ResolveContexts(step, &request));
   if (writer_ == nullptr) {
     BulkWriterOptions bulk;
     bulk.batch_bytes = options_.batch_bytes;
@@ -181,24 +269,15 @@ Status Ingester::AddStep(Step& step) {
     ASSIGN_OR_RETURN(writer_, NewBulkWriter(store_, bulk));
   }
   const int64_t events_before = writer_->stats().events;
-  ASSIGN_OR_RETURN(const PutExecutionResult result,
-                   writer_->Add(step.execution, pairs, contexts));
-  if (step.label != 0) executions_[step.label] = result.execution_id;
-  for (size_t i = 0; i < step.artifacts.size(); ++i) {
-    if (!pairs[i].artifact.has_value()) continue;
-    ++summary_.artifacts;
-    const Label label = step.artifacts[i].label;
-    if (label != 0) artifacts_[label] = result.artifact_ids[i];
+  StatusOr<PutExecutionResult> result =
+      writer_->Add(step.execution, request.pairs, request.contexts);
+  if (!result.ok()) {
+    // A failed commit (returned by whichever Add waits for it) ends the
+    // ingester, whatever its code.
+    if (!writer_->status().ok()) error_ = writer_->status();
+    return result.status();
   }
-  for (size_t i = 0; i < step.contexts.size(); ++i) {
-    const Label label = step.contexts[i].label;
-    if (label != 0 && !contexts_.contains(label)) {
-      Context declared;
-      declared.type_id = contexts[i].type_id;
-      declared.name = contexts[i].name;
-      contexts_[label] = std::move(declared);
-    }
-  }
+  Bind(step, request, *result);
   ++summary_.executions;
   summary_.events += writer_->stats().events - events_before;
   return absl::OkStatus();
@@ -214,6 +293,9 @@ Status Ingester::Reject(std::string_view source, int64_t index,
 }
 
 Status Ingester::Apply(IndexedItem& item, std::string_view source) {
+  if (item.malformed.has_value()) {
+    return Reject(source, item.index, std::move(*item.malformed));
+  }
   Status s = std::holds_alternative<Type>(item.item)
                  ? PutType(std::get<Type>(item.item))
                  : AddStep(std::get<Step>(item.item));
@@ -230,24 +312,24 @@ Status Ingester::IngestDocument(std::string_view document,
                                 std::string_view source) {
   RETURN_IF_ERROR(error_);
   std::vector<IndexedItem> items;
-  std::vector<RejectedEvent> bad;
   reader_.Read(
       document,
       [&](const simdjson::dom::element& e, int64_t index) {
         IndexedItem& item = items.emplace_back();
         item.index = index;
         Status s = native::ParseItem(e, &item.item);
-        if (!s.ok()) {
-          items.pop_back();
-          bad.push_back({std::string(source), index, std::string(s.message())});
-        }
+        if (!s.ok()) item.malformed = std::string(s.message());
       },
       [&](int64_t index, std::string reason) {
-        bad.push_back({std::string(source), index, std::move(reason)});
+        IndexedItem& item = items.emplace_back();
+        item.index = index;
+        item.malformed = std::move(reason);
       });
   // In strict mode nothing of a document with a malformed item is applied.
-  for (RejectedEvent& r : bad) {
-    RETURN_IF_ERROR(Reject(r.source, r.index, std::move(r.reason)));
+  if (options_.strict) {
+    for (IndexedItem& item : items) {
+      if (item.malformed.has_value()) return Apply(item, source);
+    }
   }
   for (IndexedItem& item : items) RETURN_IF_ERROR(Apply(item, source));
   return absl::OkStatus();

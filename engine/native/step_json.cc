@@ -1,6 +1,8 @@
 #include "native/step_json.h"
 
+#include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -169,9 +171,10 @@ Status GetProperties(const object& obj, std::string_view key,
 
 // The fields every node has. A declaration requires "type".
 Status ParseNodeBase(const object& obj, std::string_view path, Label* label,
-                     NodeBase* node) {
+                     NodeBase* node, std::string* type_version) {
   RETURN_IF_ERROR(GetLabel(obj, "id", path, label));
   RETURN_IF_ERROR(GetString(obj, "type", path, /*required=*/true, &node->type));
+  RETURN_IF_ERROR(GetString(obj, "type_version", path, false, type_version));
   RETURN_IF_ERROR(GetString(obj, "name", path, false, &node->name));
   RETURN_IF_ERROR(
       GetString(obj, "external_id", path, false, &node->external_id));
@@ -243,12 +246,14 @@ Status ParseEventItem(const element& e, std::string_view path,
   const std::string here = Field(path, "artifact");
   object a;
   RETURN_IF_ERROR(GetObject(*declared, here, &a));
-  RETURN_IF_ERROR(CheckKeys(a, here,
-                            {"type", "name", "external_id", "uri", "state",
-                             "properties", "custom_properties"}));
+  RETURN_IF_ERROR(
+      CheckKeys(a, here,
+                {"type", "type_version", "name", "external_id", "uri", "state",
+                 "properties", "custom_properties"}));
   Artifact& artifact = out->artifact.emplace();
   Label unused = 0;
-  RETURN_IF_ERROR(ParseNodeBase(a, here, &unused, &artifact));
+  RETURN_IF_ERROR(
+      ParseNodeBase(a, here, &unused, &artifact, &out->type_version));
   RETURN_IF_ERROR(GetString(a, "uri", here, false, &artifact.uri));
   return GetEnum(a, "state", here, ParseArtifactState, &artifact.state);
 }
@@ -257,16 +262,19 @@ Status ParseContextItem(const element& e, std::string_view path,
                         StepContext* out) {
   object obj;
   RETURN_IF_ERROR(GetObject(e, path, &obj));
-  RETURN_IF_ERROR(CheckKeys(obj, path,
-                            {"id", "type", "name", "external_id", "properties",
-                             "custom_properties"}));
+  RETURN_IF_ERROR(
+      CheckKeys(obj, path,
+                {"id", "type", "type_version", "name", "external_id",
+                 "properties", "custom_properties"}));
   if (!Member(obj, "type").has_value() && !Member(obj, "name").has_value()) {
+    RETURN_IF_ERROR(CheckKeys(obj, path, {"id"}));
     RETURN_IF_ERROR(GetLabel(obj, "id", path, &out->label));
     if (out->label == 0) return Invalid(path, "needs an id or a type and name");
     return absl::OkStatus();
   }
   Context& context = out->context.emplace();
-  RETURN_IF_ERROR(ParseNodeBase(obj, path, &out->label, &context));
+  RETURN_IF_ERROR(
+      ParseNodeBase(obj, path, &out->label, &context, &out->type_version));
   if (context.name.empty()) return Invalid(Field(path, "name"), "is required");
   return absl::OkStatus();
 }
@@ -292,10 +300,10 @@ Status ParseStep(const object& root, Step* step) {
   RETURN_IF_ERROR(GetObject(*Member(root, "execution"), "execution", &exec));
   RETURN_IF_ERROR(
       CheckKeys(exec, "execution",
-                {"id", "type", "name", "external_id", "state", "fingerprint",
-                 "properties", "custom_properties"}));
-  RETURN_IF_ERROR(
-      ParseNodeBase(exec, "execution", &step->label, &step->execution));
+                {"id", "type", "type_version", "name", "external_id", "state",
+                 "fingerprint", "properties", "custom_properties"}));
+  RETURN_IF_ERROR(ParseNodeBase(exec, "execution", &step->label,
+                                &step->execution, &step->type_version));
   RETURN_IF_ERROR(GetEnum(exec, "state", "execution", ParseExecutionState,
                           &step->execution.last_known_state));
   RETURN_IF_ERROR(GetString(exec, "fingerprint", "execution", false,

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <variant>
 #include <vector>
 
@@ -24,7 +25,8 @@ using Label = int64_t;
 struct StepArtifact {
   Label label = 0;
   std::optional<Artifact> artifact;
-  Event event;  // artifact_id and execution_id unset.
+  std::string type_version;  // Of the declared artifact's type.
+  Event event;               // artifact_id and execution_id unset.
 };
 
 // One context of a step: declared by type and name (found or created), or
@@ -32,14 +34,17 @@ struct StepArtifact {
 struct StepContext {
   Label label = 0;
   std::optional<Context> context;
+  std::string type_version;
 };
 
-// A PutExecution request. Nodes carry their type's name in `type`; property
+// A PutExecution request. Nodes carry their type's name in `type` (and its
+// version beside them, from "type_version"); property
 // values are as the JSON wrote them (numbers without a fraction or exponent
 // are INT), to be matched to the declared kinds by the caller.
 struct Step {
   Label label = 0;
   Execution execution;
+  std::string type_version;  // Of the execution's type; "" = none.
   std::vector<StepArtifact> artifacts;
   std::vector<StepContext> contexts;
 };

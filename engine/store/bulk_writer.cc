@@ -127,6 +127,7 @@ class BulkWriterImpl final : public BulkWriter {
   }
 
   BulkWriterStats stats() const override { return stats_; }
+  Status status() const override { return error_; }
 
  private:
   Status CheckOpen() const {

@@ -143,6 +143,7 @@ TEST_F(CliTest, IngestNativeJsonAndReportBadItems) {
   EXPECT_EQ(r.code, 3) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr("ingested 2 executions: 2 types, 1 artifacts, "
                                "2 events, 1 rejected"));
+  EXPECT_THAT(r.err, HasSubstr("1 item was rejected"));
   EXPECT_THAT(r.err, HasSubstr(input.string() +
                                ":5: execution.type: no execution type named "
                                "'Missing'"));
@@ -152,6 +153,25 @@ TEST_F(CliTest, IngestNativeJsonAndReportBadItems) {
   r = Run("lineage artifact:1 --down --format json");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("\"execution_id\":2"));
+}
+
+TEST_F(CliTest, IngestNativeStrictKeepsTheItemsBeforeARefusedOne) {
+  const fs::path input = fs::path(dir_.path()) / "steps.ndjson";
+  std::ofstream(input) << R"({"execution_type": {"name": "Train"}})"
+                          "\n"
+                          R"({"execution": {"type": "Train"}})"
+                          "\n"
+                          R"({"execution": {"type": "Missing"}})"
+                          "\n"
+                          R"({"execution": {"type": "Train"}})"
+                          "\n";
+  CliResult r = Run("ingest --native --strict '" + input.string() + "'");
+  EXPECT_EQ(r.code, 3) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr(input.string() +
+                               ":3: execution.type: no execution type named "
+                               "'Missing'"));
+  EXPECT_EQ(Run("get execution 1").code, 0);
+  EXPECT_EQ(Run("get execution 2").code, 1);
 }
 
 TEST_F(CliTest, LineageOfADatasetInEveryFormat) {

@@ -2,6 +2,8 @@
 // store that writing the same steps through the API gives.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -82,6 +84,56 @@ TEST(NativeRoundTripTest, GeneratorNdjsonIngestsAsTheSameStore) {
                          native->List<Execution>(testing::OfContext(c.id)));
     EXPECT_EQ(testing::IdsOf(got.items), testing::IdsOf(want.items));
   }
+}
+
+TEST(NativeRoundTripTest, PropertyValuesOfEveryKind) {
+  Type type;
+  type.kind = NodeKind::kExecution;
+  type.name = "T";
+  type.properties = {{"d", PropertyKind::kDouble}};
+  gen::GenStep step;
+  step.execution.type = "T";
+  step.execution_id = 1;
+  step.execution.properties = {{"d", 3.0}};
+  step.execution.custom_properties = {
+      {"i", int64_t{-7}},
+      {"x", 0.25},
+      {"nan", std::nan("")},
+      {"inf", std::numeric_limits<double>::infinity()},
+      {"s", "line\nbreak \"q\""},
+      {"b", false},
+      {"st", StructValue{R"({"a":[1,{"b":null}],"c":"\u00e9"})"}},
+      {"p",
+       ProtoValue{"type.googleapis.com/M", std::string("\x00\x7f\xff", 3)}}};
+  const std::string doc = gen::TypeToJson(type) + "\n" + gen::StepToJson(step);
+  testing::TempDir dir;
+  ASSERT_OK_AND_ASSIGN(auto store, Store::Open({}, dir.path() + "/s"));
+  ASSERT_OK_AND_ASSIGN(auto ingester, NewNativeJsonIngester(store.get()));
+  ASSERT_OK(ingester->IngestDocument(doc, "doc"));
+  ASSERT_OK(ingester->Finish());
+  ASSERT_EQ(ingester->summary().rejected, 0)
+      << ingester->summary().rejections[0].reason;
+  ASSERT_OK_AND_ASSIGN(auto got, store->GetByIds<Execution>({1}));
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].properties.at("d"), Value(3.0));
+  PropertyMap custom = got[0].custom_properties;
+  // Non-finite doubles are written as null, which reads back as NaN.
+  for (const char* name : {"nan", "inf"}) {
+    ASSERT_EQ(custom.at(name).kind(), PropertyKind::kDouble) << name;
+    EXPECT_TRUE(std::isnan(custom.at(name).double_value())) << name;
+    custom.erase(name);
+  }
+  PropertyMap want = step.execution.custom_properties;
+  want.erase("nan");
+  want.erase("inf");
+  // A struct reads back as simdjson serializes it: minified, escapes decoded.
+  want["st"] = StructValue{"{\"a\":[1,{\"b\":null}],\"c\":\"\xc3\xa9\"}"};
+  EXPECT_EQ(custom.at("s"), want.at("s"));
+  EXPECT_EQ(custom.at("p"), want.at("p"));
+  EXPECT_EQ(custom.at("i"), want.at("i"));
+  EXPECT_EQ(custom.at("x"), want.at("x"));
+  EXPECT_EQ(custom.at("b"), want.at("b"));
+  EXPECT_EQ(custom.at("st"), want.at("st"));
 }
 
 }  // namespace

@@ -92,16 +92,16 @@ not json
     EXPECT_EQ(r.source, "in.ndjson");
     reasons.push_back(std::to_string(r.index) + ": " + r.reason);
   }
-  // Malformed JSON is found before the items are applied.
-  EXPECT_THAT(reasons[0], HasSubstr("6: malformed JSON"));
-  EXPECT_EQ(reasons[1], "2: execution.type: no execution type named 'Nope'");
-  EXPECT_EQ(reasons[2], "3: the event's artifact 12 does not exist");
-  EXPECT_EQ(reasons[3],
+  // In document order.
+  EXPECT_EQ(reasons[0], "2: execution.type: no execution type named 'Nope'");
+  EXPECT_EQ(reasons[1], "3: the event's artifact 12 does not exist");
+  EXPECT_EQ(reasons[2],
             "4: new execution: property 'lr' of type 'Trainer' is DOUBLE, not "
             "STRING");
-  EXPECT_EQ(reasons[4],
+  EXPECT_EQ(reasons[3],
             "5: new execution: type 'Trainer' declares no property 'zz' (use "
             "custom_properties for undeclared ones)");
+  EXPECT_THAT(reasons[4], HasSubstr("6: malformed JSON"));
   EXPECT_EQ(reasons[5], "7: contexts[0].id: no context with id 4");
   EXPECT_EQ(reasons[6],
             "8: new artifact: property 'accuracy' of type 'Model' is DOUBLE, "
@@ -160,6 +160,68 @@ TEST_F(NativeIngesterTest, ATypeItemConflictingWithTheStoreIsRejected) {
   ASSERT_OK_AND_ASSIGN(Type model,
                        store_->GetType(NodeKind::kArtifact, "Model"));
   EXPECT_EQ(model.properties.at("accuracy"), PropertyKind::kDouble);
+}
+
+TEST_F(NativeIngesterTest, ATypeItemAfterStepsCommitsThemAndTakesEffect) {
+  ASSERT_OK(Ingest(std::string(kTypes) + R"(
+{"execution": {"type": "Trainer"}, "events": [{"type": "OUTPUT", "artifact_id": 1, "artifact": {"type": "Model"}}]}
+{"execution_type": {"name": "Pusher"}}
+{"execution": {"type": "Pusher"}, "events": [{"type": "INPUT", "artifact_id": 1}]}
+)"));
+  EXPECT_EQ(summary_.rejected, 0);
+  EXPECT_EQ(summary_.types, 5);
+  EXPECT_EQ(summary_.executions, 2);
+  ASSERT_OK_AND_ASSIGN(auto events, store_->GetEventsByArtifactIds({1}));
+  EXPECT_EQ(events.size(), 2u);
+}
+
+TEST_F(NativeIngesterTest, StepsNameATypeVersion) {
+  ASSERT_OK(Ingest(R"(
+{"execution_type": {"name": "Trainer", "version": "v1", "properties": {"lr": "DOUBLE"}}}
+{"execution_type": {"name": "Trainer", "version": "v2", "properties": {"lr": "STRING"}}}
+)"));
+  // A later ingest finds each version in the store.
+  ASSERT_OK(Ingest(R"(
+{"execution": {"type": "Trainer", "type_version": "v1", "properties": {"lr": 1}}}
+{"execution": {"type": "Trainer", "type_version": "v2", "properties": {"lr": "fast"}}}
+{"execution": {"type": "Trainer"}}
+)"));
+  EXPECT_EQ(summary_.executions, 2);
+  ASSERT_EQ(summary_.rejected, 1);
+  EXPECT_EQ(summary_.rejections[0].reason,
+            "execution.type: no execution type named 'Trainer'");
+  ASSERT_OK_AND_ASSIGN(auto executions, store_->GetByIds<Execution>({1, 2}));
+  ASSERT_EQ(executions.size(), 2u);
+  EXPECT_EQ(executions[0].properties.at("lr"), Value(1.0));
+  EXPECT_EQ(executions[1].properties.at("lr"), Value("fast"));
+  EXPECT_NE(executions[0].type_id, executions[1].type_id);
+}
+
+TEST_F(NativeIngesterTest, AContextCreatedInThePendingBatchIsNamedByItsId) {
+  ASSERT_OK(Ingest(std::string(kTypes) + R"(
+{"execution": {"type": "Trainer"}, "contexts": [{"type": "pipeline", "name": "p"}]}
+{"execution": {"type": "Trainer"}, "contexts": [{"id": 1}]}
+)"));
+  EXPECT_EQ(summary_.rejected, 0);
+  ASSERT_OK_AND_ASSIGN(auto in_p,
+                       store_->List<Execution>(testing::OfContext(1)));
+  EXPECT_THAT(IdsOf(in_p.items), ElementsAre(1, 2));
+}
+
+TEST_F(NativeIngesterTest, LabelsWithinOneStep) {
+  ASSERT_OK(Ingest(std::string(kTypes) + R"(
+{"execution": {"type": "Trainer"}, "events": [{"type": "OUTPUT", "artifact_id": 3, "artifact": {"type": "Model"}}, {"type": "OUTPUT", "artifact_id": 3, "artifact": {"type": "Model"}}]}
+{"execution": {"type": "Trainer"}, "events": [{"type": "INPUT", "artifact_id": 4}, {"type": "OUTPUT", "artifact_id": 4, "artifact": {"type": "Model"}}]}
+{"execution": {"type": "Trainer"}, "contexts": [{"id": 5, "type": "pipeline", "name": "p"}, {"id": 5, "type": "pipeline", "name": "q"}]}
+)"));
+  EXPECT_EQ(summary_.executions, 0);
+  ASSERT_EQ(summary_.rejected, 3);
+  EXPECT_EQ(summary_.rejections[0].reason,
+            "events[1].artifact_id 3 is declared twice");
+  EXPECT_EQ(summary_.rejections[1].reason,
+            "events[0].artifact_id 4 names an artifact this step declares");
+  EXPECT_EQ(summary_.rejections[2].reason,
+            "contexts[1].id 5 is declared twice, as another context");
 }
 
 }  // namespace

@@ -146,6 +146,9 @@ TEST_F(StepJsonTest, BadItemsNameTheField) {
       {"type": "OUTPUT", "artifact": {"type": "M", "custom_properties":
         {"p": {"type_url": "u", "hex": "0g"}}}}]})"),
             "events[0].artifact.custom_properties.p.hex must be hexadecimal");
+  EXPECT_EQ(ErrorOf(R"({"execution": {"type": "T"},
+                        "contexts": [{"id": 4, "properties": {}}]})"),
+            "contexts[0].properties is not a known field");
   EXPECT_EQ(ErrorOf(R"({"execution": {"type": "T"}, "contexts": [{}]})"),
             "contexts[0] needs an id or a type and name");
   EXPECT_EQ(ErrorOf(R"({"execution": {"type": "T"},

@@ -57,6 +57,8 @@ int64_t Accepted(const OpenLineageSummary& s) { return s.events; }
 int64_t Accepted(const NativeJsonSummary& s) { return s.executions; }
 std::string_view Unit(const OpenLineageSummary&) { return "events"; }
 std::string_view Unit(const NativeJsonSummary&) { return "executions"; }
+std::string_view RejectedUnit(const OpenLineageSummary&) { return "events"; }
+std::string_view RejectedUnit(const NativeJsonSummary&) { return "items"; }
 
 std::string SummaryText(const OpenLineageSummary& s) {
   return fmt::format(
@@ -93,6 +95,8 @@ class Ingest {
   virtual const std::vector<RejectedEvent>& rejections() const = 0;
   virtual int64_t accepted() const = 0;
   virtual std::string_view unit() const = 0;  // What accepted() counts.
+  // What rejections() lists: "events", "items".
+  virtual std::string_view rejected_unit() const = 0;
   virtual std::string SummaryText() const = 0;
   virtual void WriteSummary(JsonWriter* json) const = 0;
 };
@@ -112,6 +116,9 @@ class IngestOf final : public Ingest {
   }
   int64_t accepted() const override { return Accepted(ingester_->summary()); }
   std::string_view unit() const override { return Unit(ingester_->summary()); }
+  std::string_view rejected_unit() const override {
+    return RejectedUnit(ingester_->summary());
+  }
   std::string SummaryText() const override {
     return cli::SummaryText(ingester_->summary());
   }
@@ -148,18 +155,27 @@ class IngestCommand : public Command {
     if (files_.empty()) files_.push_back("-");
     ASSIGN_OR_RETURN(std::unique_ptr<Store> store,
                      OpenStore(global, /*create=*/true));
+    Status s = IngestAll(global, store.get());
+    // The ingester goes before the store, committing what it accepted even
+    // when the ingest stopped early.
+    ingest_.reset();
+    return s;
+  }
+
+ private:
+  Status IngestAll(const GlobalOptions& global, Store* store) {
     if (native_) {
       NativeJsonOptions options;
       options.strict = strict_;
       ASSIGN_OR_RETURN(std::unique_ptr<NativeJsonIngester> ingester,
-                       NewNativeJsonIngester(store.get(), options));
+                       NewNativeJsonIngester(store, options));
       ingest_ =
           std::make_unique<IngestOf<NativeJsonIngester>>(std::move(ingester));
     } else {
       OpenLineageOptions options;
       options.strict = strict_;
       ASSIGN_OR_RETURN(std::unique_ptr<OpenLineageIngester> ingester,
-                       NewOpenLineageIngester(store.get(), options));
+                       NewOpenLineageIngester(store, options));
       ingest_ =
           std::make_unique<IngestOf<OpenLineageIngester>>(std::move(ingester));
     }
@@ -198,7 +214,7 @@ class IngestCommand : public Command {
           seconds > 0 ? ingest_->accepted() / seconds : 0, ingest_->unit());
     }
     if (!rejections_.empty()) {
-      const std::string_view unit = ingest_->unit();
+      const std::string_view unit = ingest_->rejected_unit();
       return absl::InvalidArgumentError(fmt::format(
           "{} {} rejected", rejections_.size(),
           rejections_.size() == 1
@@ -208,7 +224,6 @@ class IngestCommand : public Command {
     return absl::OkStatus();
   }
 
- private:
   // Ingests one document. NDJSON is fed a line at a time (outside --strict)
   // so that progress shows while a large file or stream goes in.
   Status IngestOne(std::string_view doc, const std::string& source) {
@@ -233,7 +248,8 @@ class IngestCommand : public Command {
       r.index += line_offset;
       rejections_.push_back(std::move(r));
     }
-    if (!status.ok() && line_offset > 0 && !rejections_.empty()) {
+    // A strict rejection: its message names the line in the whole input.
+    if (!status.ok() && line_offset > 0 && all.size() > before) {
       const RejectedEvent& r = rejections_.back();
       return Status(status.code(),
                     fmt::format("{}:{}: {}", r.source, r.index, r.reason));

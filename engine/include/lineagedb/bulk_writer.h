@@ -71,6 +71,10 @@ class BulkWriter {
   // Commits the pending batch and releases the store's write lock.
   virtual Status Close() = 0;
   virtual BulkWriterStats stats() const = 0;
+  // OK while the writer takes calls; after a failed commit, that commit's
+  // error (which every later call returns); after Close(),
+  // FAILED_PRECONDITION.
+  virtual Status status() const = 0;
 };
 
 // Starts a bulk writer on `store`, which must outlive it.

@@ -238,7 +238,8 @@ std::string_view NodeKindName(NodeKind kind);
 std::string_view ArtifactStateName(ArtifactState state);
 std::string_view ExecutionStateName(ExecutionState state);
 std::string_view EventTypeName(EventType type);
-// "DATASET", ..., "DEPLOY"; "UNSET" for kUnset.
+// "DATASET", ..., "DEPLOY"; "UNSET" for kUnset and for a number this
+// version does not know.
 std::string_view BaseTypeName(BaseType type);
 
 // The value a name above names, or nullopt for any other text (names are

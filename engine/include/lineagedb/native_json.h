@@ -48,7 +48,9 @@ struct NativeJsonSummary {
 class NativeJsonIngester {
  public:
   virtual ~NativeJsonIngester() = default;
-  // Ingests a document; `source` names it in rejections.
+  // Ingests a document; `source` names it in rejections. The whole document
+  // is parsed before any of it is applied: feed a large NDJSON stream a
+  // line or a chunk of lines at a time (as `lineagedb ingest` does).
   // Errors: INVALID_ARGUMENT (strict and a bad item: the message names
   // source, index and reason), storage errors (which end the ingester).
   virtual Status IngestDocument(std::string_view document,
@@ -59,7 +61,9 @@ class NativeJsonIngester {
 };
 
 // The ingester writes steps through a BulkWriter on `store`, which must
-// outlive it; while it lives it is the store's only writer.
+// outlive it. From a step until the next type item or Finish() the ingester
+// holds that BulkWriter and is the store's only writer; a type item commits
+// the pending steps and is written on its own.
 StatusOr<std::unique_ptr<NativeJsonIngester>> NewNativeJsonIngester(
     Store* store, const NativeJsonOptions& options = {});
 

@@ -1,0 +1,82 @@
+#include "util/json_document.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace lineagedb::util {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Pair;
+
+struct Read {
+  std::vector<std::pair<int64_t, std::string>> values;  // Minified.
+  std::vector<std::pair<int64_t, std::string>> errors;
+};
+
+Read ReadAll(JsonDocumentReader& reader, std::string_view document) {
+  Read r;
+  reader.Read(
+      document,
+      [&](const simdjson::dom::element& e, int64_t index) {
+        r.values.emplace_back(index, simdjson::minify(e));
+      },
+      [&](int64_t index, std::string reason) {
+        r.errors.emplace_back(index, std::move(reason));
+      });
+  return r;
+}
+
+TEST(JsonDocumentReaderTest, OneValueArrayItemsOrLines) {
+  JsonDocumentReader reader;
+  Read one = ReadAll(reader, R"( {"a": 1} )");
+  EXPECT_THAT(one.values, ElementsAre(Pair(1, R"({"a":1})")));
+  EXPECT_TRUE(one.errors.empty());
+
+  Read array = ReadAll(reader, R"([{"a": 1}, 2, "x"])");
+  EXPECT_THAT(array.values, ElementsAre(Pair(1, R"({"a":1})"), Pair(2, "2"),
+                                        Pair(3, "\"x\"")));
+
+  Read lines = ReadAll(reader, "\n{\"a\":1}\n\n  \n{\"b\":2}\r\n");
+  EXPECT_THAT(lines.values,
+              ElementsAre(Pair(2, R"({"a":1})"), Pair(5, R"({"b":2})")));
+  EXPECT_TRUE(lines.errors.empty());
+}
+
+TEST(JsonDocumentReaderTest, ABadLineIsAnErrorAtItsLineNumber) {
+  JsonDocumentReader reader;
+  Read r = ReadAll(reader, "{\"a\":1}\n{\"b\":\n{\"c\":3}\n");
+  EXPECT_THAT(r.values,
+              ElementsAre(Pair(1, R"({"a":1})"), Pair(3, R"({"c":3})")));
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].first, 2);
+  EXPECT_THAT(r.errors[0].second, HasSubstr("malformed JSON: "));
+}
+
+TEST(JsonDocumentReaderTest, ADocumentThatIsNoJsonIsOneError) {
+  JsonDocumentReader reader;
+  for (std::string_view doc : {"", "   \n", "not json\n{\"a\":1}", "{\"a\":"}) {
+    Read r = ReadAll(reader, doc);
+    EXPECT_TRUE(r.values.empty()) << doc;
+    ASSERT_EQ(r.errors.size(), 1u) << doc;
+    EXPECT_EQ(r.errors[0].first, 1);
+    EXPECT_THAT(r.errors[0].second, HasSubstr("malformed JSON: "));
+  }
+}
+
+TEST(JsonDocumentReaderTest, ALargeDocumentThenSmallOnes) {
+  JsonDocumentReader reader;
+  std::string big = "[";
+  for (int i = 0; i < 300000; ++i) big += (i ? ",\"0123456789abcdef\"" : "0");
+  big += "]";
+  EXPECT_EQ(ReadAll(reader, big).values.size(), 300000u);
+  EXPECT_THAT(ReadAll(reader, "[1]").values, ElementsAre(Pair(1, "1")));
+}
+
+}  // namespace
+}  // namespace lineagedb::util
