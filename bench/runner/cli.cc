@@ -57,6 +57,9 @@ int RunBenchCommand(int argc, char** argv) {
   app.add_flag("--skip-baselines", config.skip_baselines, "Run lineagedb only");
   app.add_flag("--keep-data", config.keep_data,
                "Keep the lineagedb and SQLite stores under --out");
+  app.add_flag("--reuse-data", config.reuse_data,
+               "Query the stores a --keep-data run of the same scenario, seed "
+               "and pipelines left under --out, without ingesting");
   app.add_flag("--quiet", quiet, "No progress lines on stderr");
   app.add_flag("--list", list, "List the named scenarios and exit");
   try {

@@ -44,6 +44,12 @@ struct RunConfig {
   // Keep the stores after the run.
   // Default: false
   bool keep_data = false;
+  // Query the stores a keep_data run of the same scenario, seed and
+  // pipelines left under out_dir, instead of generating and ingesting them
+  // (the catalog comes from the generator, without writes); they are kept.
+  // Each run adds its new spans to both stores again.
+  // Default: false
+  bool reuse_data = false;
   // Progress lines on stderr.
   // Default: true
   bool progress = true;
@@ -51,7 +57,8 @@ struct RunConfig {
 
 // Runs the whole benchmark and writes nothing but the stores; see
 // WriteReportFiles for the result files.
-// Errors: from the stores, the generator and the file system.
+// Errors: NOT_FOUND (reuse_data without kept stores); from the stores, the
+// generator and the file system.
 StatusOr<BenchReport> RunScenario(const RunConfig& config);
 
 }  // namespace lineagedb::bench

@@ -137,6 +137,32 @@ TEST(RunnerSmokeTest, FewPipelinesTwoPasses) {
   }
 }
 
+// A kept run's stores answer a second run without an ingest, with the same
+// graph and the same answers on both systems.
+TEST(RunnerSmokeTest, ReusesKeptStores) {
+  TempDir dir;
+  RunConfig config = SmallRun("tfx-2k", dir.path());
+  config.keep_data = true;
+  ASSERT_OK_AND_ASSIGN(BenchReport first, RunScenario(config));
+  config.keep_data = false;
+  config.reuse_data = true;
+  ASSERT_OK_AND_ASSIGN(BenchReport again, RunScenario(config));
+  EXPECT_TRUE(again.ingest.empty());
+  EXPECT_EQ(again.nodes, first.nodes);
+  EXPECT_EQ(again.events, first.events);
+  EXPECT_EQ(again.pipelines, first.pipelines);
+  // The index also holds the first run's new spans, one per pipeline.
+  EXPECT_EQ(again.index_edges, first.index_edges + first.pipelines);
+  EXPECT_EQ(again.results.size(), first.results.size());
+  for (const QueryResult& r : again.results) {
+    EXPECT_EQ(r.mismatches, 0) << r.kind << " on " << r.system;
+  }
+  EXPECT_TRUE(std::filesystem::exists(std::filesystem::path(dir.path()) /
+                                      "tfx-2k" / "lineagedb"));
+  config.out_dir = dir.path() + "/empty";
+  EXPECT_CODE(RunScenario(config), kNotFound);
+}
+
 TEST(RunnerSmokeTest, ParsesScenarioNames) {
   ASSERT_OK_AND_ASSIGN(Scenario s, ParseScenario("tfx-1m"));
   EXPECT_EQ(s.shape, Shape::kTfx);
