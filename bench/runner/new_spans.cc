@@ -2,6 +2,7 @@
 // about, made identically in lineagedb and in the SQLite baseline.
 #include <algorithm>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "bench/runner/queries.h"
 #include "util/status_macros.h"
@@ -27,6 +28,9 @@ StatusOr<BoundType> Bind(Store* store, baseline::MlmdSqlite* db, NodeKind kind,
   }
   return b;
 }
+
+// The uri of the new span in pipeline context `id` is kSpanUri + id.
+constexpr char kSpanUri[] = "/tfx/new-span/";
 
 }  // namespace
 
@@ -58,7 +62,7 @@ Status AddNewSpans(Store* store, baseline::MlmdSqlite* db,
     Artifact a;
     a.type_id = examples.type.id;
     a.state = ArtifactState::kLive;
-    a.uri = absl::StrCat("/tfx/new-span/", context_id);
+    a.uri = absl::StrCat(kSpanUri, context_id);
     Event out;
     out.type = EventType::kOutput;
     out.path = {PathStep{std::string("examples")}, PathStep{int64_t{0}}};
@@ -85,6 +89,28 @@ Status AddNewSpans(Store* store, baseline::MlmdSqlite* db,
       }
     }
     catalog->new_spans.emplace_back(context_id, r.artifact_ids[0]);
+  }
+  return absl::OkStatus();
+}
+
+Status RecoverNewSpans(Store* store, GraphCatalog* catalog, int count) {
+  catalog->new_spans.clear();
+  if (catalog->pipelines.empty() || count < 1) return absl::OkStatus();
+  const size_t n = std::min(catalog->pipelines.size(), size_t(count));
+  std::vector<int64_t> ids;
+  for (size_t i = 1; i <= n; ++i) ids.push_back(catalog->artifacts() + i);
+  ASSIGN_OR_RETURN(std::vector<Artifact> spans, store->GetByIds<Artifact>(ids));
+  for (size_t i = 0; i < n; ++i) {
+    int64_t context_id = 0;
+    if (i >= spans.size() || spans[i].id != ids[i] ||
+        spans[i].uri.rfind(kSpanUri, 0) != 0 ||
+        !absl::SimpleAtoi(spans[i].uri.substr(sizeof(kSpanUri) - 1),
+                          &context_id)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "artifact ", ids[i], " of the kept store is not new span ", i + 1,
+          " of ", n, " (a store of another scenario, seed or pipelines?)"));
+    }
+    catalog->new_spans.emplace_back(context_id, ids[i]);
   }
   return absl::OkStatus();
 }

@@ -66,6 +66,13 @@ struct QueryInput {
 Status AddNewSpans(Store* store, baseline::MlmdSqlite* db,
                    GraphCatalog* catalog, int count);
 
+// The new spans a kept store holds (AddNewSpans of the run that kept it):
+// the `count` artifacts after the generated ones (at most one per pipeline),
+// recorded in catalog->new_spans without writing.
+// Errors: FAILED_PRECONDITION (they are not new spans: the store is of
+// another graph); from the store.
+Status RecoverNewSpans(Store* store, GraphCatalog* catalog, int count);
+
 // `n` inputs of `kind`, a pure function of the catalog and `rng`, except
 // that kIsUpstream picks true ancestors from `store` (outside any timing).
 // Models are drawn from the newest 10% of models, datasets from the oldest

@@ -46,8 +46,9 @@ struct RunConfig {
   bool keep_data = false;
   // Query the stores a keep_data run of the same scenario, seed and
   // pipelines left under out_dir, instead of generating and ingesting them
-  // (the catalog comes from the generator, without writes); they are kept.
-  // Each run adds its new spans to both stores again.
+  // (the catalog comes from the generator, without writes, and the new
+  // spans are the kept run's); nothing is written and the stores are kept.
+  // The report's scenario is "<name>-reused".
   // Default: false
   bool reuse_data = false;
   // Progress lines on stderr.
@@ -57,8 +58,9 @@ struct RunConfig {
 
 // Runs the whole benchmark and writes nothing but the stores; see
 // WriteReportFiles for the result files.
-// Errors: NOT_FOUND (reuse_data without kept stores); from the stores, the
-// generator and the file system.
+// Errors: NOT_FOUND (reuse_data without kept stores), FAILED_PRECONDITION
+// (kept stores of another graph); from the stores, the generator and the
+// file system.
 StatusOr<BenchReport> RunScenario(const RunConfig& config);
 
 }  // namespace lineagedb::bench
