@@ -131,8 +131,10 @@ class Session {
     JobEntry* parent = nullptr;
     DatasetEntry* dataset = nullptr;
   };
-  // Every lookup `event` needs (each may read the store), and no change:
-  // Check is this, and Apply does it before it merges anything.
+  // Every lookup `event` needs (each may read the store): it adds entries
+  // for the job, run and datasets it has not seen, empty, but merges none of
+  // the event into them. Check is this, and Apply does it before it merges
+  // anything.
   // Errors: as Apply.
   Status FindEntries(const Event& event, EventEntries* found);
   // Merges `event` into the entries FindEntries found for it. Errors

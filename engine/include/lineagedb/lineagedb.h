@@ -113,10 +113,12 @@ class Store {
   // Inserts `type`, or checks it against the stored type of the same
   // (kind, name, version) and evolves that one. Returns the type's id.
   // Errors: INVALID_ARGUMENT (no name; a property of kind kUnknown; a base
-  // type of the other kind), ALREADY_EXISTS (a property's kind differs; a
-  // new property without can_add_fields; an omitted one without
-  // can_omit_fields; external_id taken by another type). The stored type is
-  // unchanged after any error.
+  // type of the other kind; an id that is not the stored type's, or with no
+  // stored type), ALREADY_EXISTS (a property's kind differs; a new property
+  // without can_add_fields; an omitted one without can_omit_fields;
+  // external_id taken by another type, or changed),
+  // FAILED_PRECONDITION (the calling thread owns an open BulkWriter),
+  // storage errors. The stored type is unchanged after any error.
   StatusOr<int64_t> PutType(const Type& type,
                             const PutTypeOptions& options = {});
   // Errors: NOT_FOUND.

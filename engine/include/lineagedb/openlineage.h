@@ -62,7 +62,8 @@ class OpenLineageIngester {
 // it; while it lives it is the store's only writer. It first puts the
 // OpenLineage types (schema/OPENLINEAGE.md), evolving stored ones, in one
 // write. Errors: ALREADY_EXISTS (a stored type of the same kind and name
-// has a property of another kind; no type is written), storage errors.
+// has a property of another kind; no type is written), FAILED_PRECONDITION
+// (the calling thread owns an open BulkWriter), storage errors.
 StatusOr<std::unique_ptr<OpenLineageIngester>> NewOpenLineageIngester(
     Store* store, const OpenLineageOptions& options = {});
 
