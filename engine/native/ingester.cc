@@ -14,6 +14,7 @@
 #include "lineagedb/bulk_writer.h"
 #include "lineagedb/native_json.h"
 #include "native/step_json.h"
+#include "util/input_error.h"
 #include "util/json_document.h"
 #include "util/status_macros.h"
 #include "util/str_cat.h"
@@ -25,12 +26,6 @@ namespace {
 using native::Item;
 using native::Label;
 using native::Step;
-
-// Errors that refuse one item; any other error ends the ingester.
-bool IsItemError(const Status& s) {
-  return absl::IsInvalidArgument(s) || absl::IsAlreadyExists(s) ||
-         absl::IsNotFound(s) || absl::IsOutOfRange(s);
-}
 
 // One item of a document in document order: parsed, or why it is not.
 struct IndexedItem {
@@ -301,7 +296,7 @@ Status Ingester::Apply(IndexedItem& item, std::string_view source) {
                  : AddStep(std::get<Step>(item.item));
   if (s.ok()) return s;
   if (!error_.ok()) return error_;
-  if (!IsItemError(s)) {
+  if (!IsInputError(s)) {
     error_ = s;
     return s;
   }

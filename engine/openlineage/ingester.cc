@@ -9,6 +9,7 @@
 #include "openlineage/mapping.h"
 #include "openlineage/session.h"
 #include "store/store_impl.h"
+#include "util/input_error.h"
 #include "util/status_macros.h"
 #include "util/str_cat.h"
 
@@ -16,7 +17,6 @@ namespace lineagedb {
 
 namespace {
 
-using openlineage::IsEventError;
 using openlineage::Session;
 
 // The session writes its pending runs once this many events are merged:
@@ -75,7 +75,7 @@ Status Ingester::Apply(const openlineage::IndexedEvent& ie,
     if (!s.ok()) error_ = s;
     return s;
   }
-  if (!IsEventError(s)) {
+  if (!IsInputError(s)) {
     error_ = s;
     return s;
   }
@@ -107,7 +107,7 @@ Status Ingester::IngestDocument(std::string_view document,
     for (const openlineage::IndexedEvent& ie : events_) {
       Status s = session_->Check(ie.event);
       if (s.ok()) continue;
-      if (!IsEventError(s)) {
+      if (!IsInputError(s)) {
         error_ = s;
         return s;
       }

@@ -7,15 +7,11 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "openlineage/mapping.h"
+#include "util/input_error.h"
 #include "util/status_macros.h"
 #include "util/str_cat.h"
 
 namespace lineagedb::openlineage {
-
-bool IsEventError(const Status& s) {
-  return absl::IsInvalidArgument(s) || absl::IsAlreadyExists(s) ||
-         absl::IsNotFound(s) || absl::IsOutOfRange(s);
-}
 
 namespace {
 
@@ -334,7 +330,7 @@ Status Session::WriteRun(RunEntry* run) {
   }
   if (job_full) job->node = std::move(contexts_[0]);
   if (!result.ok()) {
-    if (!IsEventError(result.status())) return result.status();
+    if (!IsInputError(result.status())) return result.status();
     // The session checked what the store checks; a refusal means the store
     // changed under it.
     return absl::FailedPreconditionError(
@@ -426,13 +422,13 @@ Status Session::WriteParents() {
   edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
   if (!edges.empty()) {
     Status s = store_->PutParentContexts(edges);
-    if (!s.ok() && !IsEventError(s)) return s;
+    if (!s.ok() && !IsInputError(s)) return s;
     if (!s.ok()) {
       // One edge would close a cycle: write the others one by one and skip
       // the ones that are refused.
       for (const ParentContext& e : edges) {
         Status one = store_->PutParentContexts({e});
-        if (!one.ok() && !IsEventError(one)) return one;
+        if (!one.ok() && !IsInputError(one)) return one;
       }
     }
   }

@@ -39,10 +39,6 @@ struct TypeIds {
   int64_t dataset = 0;
 };
 
-// Errors of one event (it is rejected); any other error is the store's and
-// ends the session.
-bool IsEventError(const Status& s);
-
 class Session {
  public:
   // `store` must outlive the session. Errors: storage errors.

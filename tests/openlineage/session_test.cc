@@ -20,6 +20,7 @@
 #include "openlineage/mapping.h"
 #include "tests/openlineage/store_setup.h"
 #include "tests/test_util.h"
+#include "util/input_error.h"
 
 namespace lineagedb::openlineage {
 namespace {
@@ -180,7 +181,7 @@ TEST_F(SessionTest, ARunIdOfAnotherTypeOfExecutionIsRejectedBeforeMerging) {
   ASSERT_THAT(events, SizeIs(1));
   const Status s = session->Apply(events[0].event);
   EXPECT_CODE(s, kInvalidArgument);
-  EXPECT_TRUE(IsEventError(s));
+  EXPECT_TRUE(IsInputError(s));
   EXPECT_EQ(session->runs(), 0);
   ASSERT_OK(session->Finish());
   EXPECT_CODE(store_->GetByTypeAndName<Artifact>(kDatasetType, "db:raw"),
