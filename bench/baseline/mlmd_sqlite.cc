@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
@@ -322,9 +323,11 @@ StatusOr<Value> ReadValue(sqlite3_stmt* stmt, int first) {
 
 // ---- Opening ----
 
-MlmdSqlite::MlmdSqlite(sqlite3* db) : db_(db) {}
+MlmdSqlite::MlmdSqlite(sqlite3* db, int executions_per_transaction)
+    : db_(db), batch_size_(std::max(1, executions_per_transaction)) {}
 
 MlmdSqlite::~MlmdSqlite() {
+  (void)Flush();
   for (auto& [sql, stmt] : stmts_) sqlite3_finalize(stmt);
   sqlite3_close(db_);
 }
@@ -341,7 +344,8 @@ StatusOr<std::unique_ptr<MlmdSqlite>> MlmdSqlite::Open(
     sqlite3_close(db);
     return s;
   }
-  std::unique_ptr<MlmdSqlite> store(new MlmdSqlite(db));
+  std::unique_ptr<MlmdSqlite> store(
+      new MlmdSqlite(db, options.executions_per_transaction));
   MLMD_RETURN_IF_ERROR(store->CreateSchema(options));
   return store;
 }

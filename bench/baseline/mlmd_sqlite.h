@@ -50,6 +50,14 @@ struct MlmdSqliteOptions {
   // default (2 MiB).
   // Default: 0
   int64_t cache_kib = 0;
+  // PutExecution calls per SQLite transaction. 1 is MLMD's way: each call
+  // commits its own transaction. With N > 1 the store keeps one transaction
+  // open across N calls (each call in its own savepoint, so a failed call
+  // still writes nothing) and commits it after the Nth, on Flush() or when
+  // the store is destroyed: the same rows and indexes, fewer page writes,
+  // for building large baselines quickly. Reads see the open batch.
+  // Default: 1
+  int executions_per_transaction = 1;
 };
 
 // Ids assigned by PutExecution.
@@ -116,6 +124,11 @@ class MlmdSqlite {
       const Execution& execution,
       const std::vector<std::pair<Artifact, Event>>& pairs,
       const std::vector<Context>& contexts);
+
+  // Commits the transaction a batch of PutExecution calls holds open (see
+  // MlmdSqliteOptions::executions_per_transaction); OK when none is open.
+  // Errors: INTERNAL (the commit failed; the batch is rolled back).
+  Status Flush();
 
   // Sets the state of artifact `id` (MLMD: put_artifacts with the artifact
   // read back and its state changed), bumping its update time.
@@ -213,7 +226,7 @@ class MlmdSqlite {
   class Stmt;
   class Txn;
 
-  explicit MlmdSqlite(sqlite3* db);
+  MlmdSqlite(sqlite3* db, int executions_per_transaction);
 
   // The cached prepared statement for `sql`, prepared on first use.
   StatusOr<sqlite3_stmt*> Prepare(const std::string& sql);
@@ -251,6 +264,9 @@ class MlmdSqlite {
 
   sqlite3* db_;
   std::unordered_map<std::string, sqlite3_stmt*> stmts_;
+  const int batch_size_;  // executions_per_transaction.
+  bool batch_open_ = false;
+  int batch_count_ = 0;  // PutExecution calls in the open batch.
 };
 
 }  // namespace lineagedb::baseline

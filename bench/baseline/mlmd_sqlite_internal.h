@@ -145,22 +145,32 @@ class MlmdSqlite::Stmt {
 };
 
 // BEGIN on Begin(); ROLLBACK on destruction unless Commit() succeeded.
+// Inside a batch's open transaction (MlmdSqliteOptions::
+// executions_per_transaction) a savepoint instead, released on Commit() and
+// rolled back to on destruction.
 class MlmdSqlite::Txn {
  public:
-  explicit Txn(MlmdSqlite* store) : store_(store) {}
+  explicit Txn(MlmdSqlite* store)
+      : store_(store), nested_(store->batch_open_) {}
   ~Txn() {
-    if (open_) (void)Finish("ROLLBACK;");
+    if (!open_) return;
+    if (nested_) {
+      (void)Finish("ROLLBACK TO txn;");
+      (void)Finish("RELEASE txn;");
+    } else {
+      (void)Finish("ROLLBACK;");
+    }
   }
   Txn(const Txn&) = delete;
   Txn& operator=(const Txn&) = delete;
 
   Status Begin() {
-    MLMD_RETURN_IF_ERROR(Finish("BEGIN;"));
+    MLMD_RETURN_IF_ERROR(Finish(nested_ ? "SAVEPOINT txn;" : "BEGIN;"));
     open_ = true;
     return absl::OkStatus();
   }
   Status Commit() {
-    MLMD_RETURN_IF_ERROR(Finish("COMMIT;"));
+    MLMD_RETURN_IF_ERROR(Finish(nested_ ? "RELEASE txn;" : "COMMIT;"));
     open_ = false;
     return absl::OkStatus();
   }
@@ -173,6 +183,7 @@ class MlmdSqlite::Txn {
   }
 
   MlmdSqlite* store_;
+  const bool nested_;
   bool open_ = false;
 };
 

@@ -245,6 +245,10 @@ StatusOr<ExecutionWrite> MlmdSqlite::PutExecution(
   if (execution.id != 0) {
     return absl::InvalidArgumentError("the execution must be new (id 0)");
   }
+  if (batch_size_ > 1 && !batch_open_) {
+    MLMD_RETURN_IF_ERROR(Exec("BEGIN;"));
+    batch_open_ = true;
+  }
   const int64_t now_ms = NowMs();
   ExecutionWrite out;
   Txn txn(this);
@@ -293,7 +297,19 @@ StatusOr<ExecutionWrite> MlmdSqlite::PutExecution(
     }
   }
   MLMD_RETURN_IF_ERROR(txn.Commit());
+  if (batch_open_ && ++batch_count_ >= batch_size_) {
+    MLMD_RETURN_IF_ERROR(Flush());
+  }
   return out;
+}
+
+Status MlmdSqlite::Flush() {
+  if (!batch_open_) return absl::OkStatus();
+  batch_open_ = false;
+  batch_count_ = 0;
+  Status s = Exec("COMMIT;");
+  if (!s.ok()) (void)Exec("ROLLBACK;");
+  return s;
 }
 
 }  // namespace lineagedb::baseline

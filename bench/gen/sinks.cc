@@ -313,22 +313,27 @@ StatusOr<SinkCounts> RunIntoMlmdSqlite(Generator* gen, baseline::MlmdSqlite* db,
                                        const SinkOptions& options) {
   RETURN_IF_ERROR(PutTypes(gen, db));
   std::vector<std::pair<Artifact, Event>> pairs;
-  return Drive(gen, options, [&](const GenStep& step) -> Status {
-    pairs.clear();
-    for (size_t i = 0; i < step.pairs.size(); ++i) {
-      const ArtifactAndEvent& pair = step.pairs[i];
-      auto& [artifact, event] = pairs.emplace_back();
-      if (pair.artifact) {
-        artifact = *pair.artifact;
-      } else {
-        artifact.id = step.artifact_ids[i];
-      }
-      if (pair.event) event = *pair.event;  // Else kUnknown: no event.
-    }
-    ASSIGN_OR_RETURN(const baseline::ExecutionWrite w,
-                     db->PutExecution(step.execution, pairs, step.contexts));
-    return CheckIds(step, w.execution_id, w.artifact_ids, w.context_ids);
-  });
+  StatusOr<SinkCounts> counts =
+      Drive(gen, options, [&](const GenStep& step) -> Status {
+        pairs.clear();
+        for (size_t i = 0; i < step.pairs.size(); ++i) {
+          const ArtifactAndEvent& pair = step.pairs[i];
+          auto& [artifact, event] = pairs.emplace_back();
+          if (pair.artifact) {
+            artifact = *pair.artifact;
+          } else {
+            artifact.id = step.artifact_ids[i];
+          }
+          if (pair.event) event = *pair.event;  // Else kUnknown: no event.
+        }
+        ASSIGN_OR_RETURN(
+            const baseline::ExecutionWrite w,
+            db->PutExecution(step.execution, pairs, step.contexts));
+        return CheckIds(step, w.execution_id, w.artifact_ids, w.context_ids);
+      });
+  if (!counts.ok()) return counts;
+  RETURN_IF_ERROR(db->Flush());
+  return counts;
 }
 
 StatusOr<SinkCounts> RunIntoNdjson(Generator* gen, std::ostream& out,

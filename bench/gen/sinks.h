@@ -65,8 +65,8 @@ StatusOr<SinkCounts> RunIntoBulkWriter(Generator* gen, Store* store,
                                        BulkWriterOptions bulk_options = {},
                                        const SinkOptions& options = {});
 
-// One MlmdSqlite::PutExecution per step; a pair without artifact becomes an
-// Artifact with only its id set.
+// One MlmdSqlite::PutExecution per step, then MlmdSqlite::Flush(); a pair
+// without artifact becomes an Artifact with only its id set.
 // Errors: as MlmdSqlite::PutExecution; FAILED_PRECONDITION (an id differs
 // from the prediction).
 StatusOr<SinkCounts> RunIntoMlmdSqlite(Generator* gen, baseline::MlmdSqlite* db,

@@ -55,6 +55,11 @@ int RunBenchCommand(int argc, char** argv) {
                  "10K nodes per pipeline, at least 10)")
       ->check(CLI::PositiveNumber);
   app.add_flag("--skip-baselines", config.skip_baselines, "Run lineagedb only");
+  app.add_option("--sqlite-batch", config.sqlite_batch,
+                 "Executions per SQLite transaction in the baseline's ingest "
+                 "(1: MLMD's way, the rate to compare; more: the same tables "
+                 "built faster)")
+      ->check(CLI::PositiveNumber);
   app.add_flag("--keep-data", config.keep_data,
                "Keep the lineagedb and SQLite stores under --out");
   app.add_flag("--reuse-data", config.reuse_data,

@@ -21,6 +21,9 @@ struct IngestResult {
   double events_per_s = 0;
   double nodes_per_s = 0;
   int64_t disk_bytes = 0;
+  // SQLite: PutExecution calls per transaction (1: MLMD's way); 0 for
+  // lineagedb, whose BulkWriter commits by size.
+  int executions_per_transaction = 0;
 };
 
 // Latencies of one query kind on one system.

@@ -203,6 +203,7 @@ Status IngestSqlite(RunState& s) {
   NamingGenerator gen(std::move(inner), s.config.scenario.shape, nullptr);
   baseline::MlmdSqliteOptions options;
   options.cache_kib = s.config.cache_mib * 1024;
+  options.executions_per_transaction = s.config.sqlite_batch;
   ASSIGN_OR_RETURN(s.db, baseline::MlmdSqlite::Open(s.sqlite_path, options));
   const Clock::time_point start = Clock::now();
   RETURN_IF_ERROR(gen::PutTypes(gen.inner(), s.db.get()));
@@ -215,6 +216,7 @@ Status IngestSqlite(RunState& s) {
     return absl::InternalError("the SQLite graph differs from lineagedb's");
   }
   IngestResult r = MakeIngest("sqlite", counts, seconds);
+  r.executions_per_transaction = s.config.sqlite_batch;
   r.disk_bytes = PathBytes(s.sqlite_path) + PathBytes(s.sqlite_path + "-wal");
   s.report.ingest.push_back(r);
   progress.Print(absl::StrCat("done: ", HumanCount(counts.nodes()),

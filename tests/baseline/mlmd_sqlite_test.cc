@@ -521,28 +521,45 @@ TEST_F(MlmdSqliteTest, RandomDagVariantsAgreeWithReference) {
   EXPECT_EQ(raw, raw_cte);
 }
 
-TEST(MlmdSqliteFileTest, SurvivesReopen) {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() /
-      ("mlmd_sqlite_test_" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  const std::string path = (dir / "mlmd.db").string();
-  int64_t artifact_id = 0;
-  {
-    ASSERT_OK_AND_ASSIGN(auto db, MlmdSqlite::Open(path));
+// A database file in a fresh folder, and two types "A" (artifact) and "E"
+// (execution) once PutTypes has run.
+class MlmdSqliteFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("mlmd_sqlite_test_" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    path_ = (dir_ / "mlmd.db").string();
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  void PutTypes(MlmdSqlite* db) {
     Type at;
     at.name = "A";
-    ASSERT_OK_AND_ASSIGN(const int64_t at_id, db->PutType(at));
+    ASSERT_OK_AND_ASSIGN(at_id_, db->PutType(at));
     Type et;
     et.kind = NodeKind::kExecution;
     et.name = "E";
-    ASSERT_OK_AND_ASSIGN(const int64_t et_id, db->PutType(et));
+    ASSERT_OK_AND_ASSIGN(et_id_, db->PutType(et));
+  }
+
+  std::filesystem::path dir_;
+  std::string path_;
+  int64_t at_id_ = 0;
+  int64_t et_id_ = 0;
+};
+
+TEST_F(MlmdSqliteFileTest, SurvivesReopen) {
+  int64_t artifact_id = 0;
+  {
+    ASSERT_OK_AND_ASSIGN(auto db, MlmdSqlite::Open(path_));
+    ASSERT_NO_FATAL_FAILURE(PutTypes(db.get()));
     Artifact a;
-    a.type_id = at_id;
+    a.type_id = at_id_;
     a.custom_properties["k"] = Value("v");
     Execution e;
-    e.type_id = et_id;
+    e.type_id = et_id_;
     Event ev;
     ev.type = EventType::kOutput;
     ASSERT_OK_AND_ASSIGN(ExecutionWrite w, db->PutExecution(e, {{a, ev}}, {}));
@@ -552,13 +569,60 @@ TEST(MlmdSqliteFileTest, SurvivesReopen) {
     MlmdSqliteOptions options;
     options.covering_event_index = true;
     options.cache_kib = 4096;
-    ASSERT_OK_AND_ASSIGN(auto db, MlmdSqlite::Open(path, options));
+    ASSERT_OK_AND_ASSIGN(auto db, MlmdSqlite::Open(path_, options));
     ASSERT_OK_AND_ASSIGN(Artifact a, db->GetArtifact(artifact_id));
     EXPECT_EQ(a.custom_properties.at("k"), Value("v"));
     ASSERT_OK_AND_ASSIGN(LineageGraph g, db->UpstreamCte(artifact_id));
     EXPECT_EQ(g.execution_ids.size(), 1u);
   }
-  std::filesystem::remove_all(dir);
+}
+
+// executions_per_transaction = 3: a second connection sees the batch's
+// executions only once the third commits it (or Flush, or the store's
+// destruction does), the batch's own reads see them, and a failed call in
+// the middle of a batch writes nothing of itself and keeps the others.
+TEST_F(MlmdSqliteFileTest, BatchedTransactionsCommitEveryNExecutions) {
+  ASSERT_OK_AND_ASSIGN(auto reader, MlmdSqlite::Open(path_));
+  MlmdSqliteOptions options;
+  options.executions_per_transaction = 3;
+  ASSERT_OK_AND_ASSIGN(auto writer, MlmdSqlite::Open(path_, options));
+  ASSERT_NO_FATAL_FAILURE(PutTypes(writer.get()));
+  Execution e;
+  e.type_id = et_id_;
+  Event out;
+  out.type = EventType::kOutput;
+  auto put = [&](const std::string& name) {
+    Artifact a;
+    a.type_id = at_id_;
+    a.name = name;
+    return writer->PutExecution(e, {{a, out}}, {});
+  };
+  auto visible = [&](const std::string& name) {
+    return reader->GetArtifactByTypeAndName("A", name).ok();
+  };
+
+  ASSERT_OK_AND_ASSIGN(const ExecutionWrite first, put("a1"));
+  ASSERT_OK(put("a2").status());
+  EXPECT_CODE(put("a1").status(), kAlreadyExists);  // Rolled back alone.
+  EXPECT_OK(writer->GetArtifactByTypeAndName("A", "a2").status());
+  EXPECT_FALSE(visible("a1"));
+  EXPECT_FALSE(visible("a2"));
+  ASSERT_OK(put("a3").status());  // The third: commits the batch.
+  EXPECT_TRUE(visible("a1"));
+  EXPECT_TRUE(visible("a3"));
+  EXPECT_CODE(reader->GetExecution(first.execution_id + 3).status(),
+              kNotFound);  // The failed call left no execution.
+
+  ASSERT_OK(put("a4").status());
+  EXPECT_FALSE(visible("a4"));
+  ASSERT_OK(writer->Flush());
+  EXPECT_TRUE(visible("a4"));
+  ASSERT_OK(writer->Flush());  // Nothing open: OK.
+
+  ASSERT_OK(put("a5").status());
+  EXPECT_FALSE(visible("a5"));
+  writer.reset();  // Destruction commits the open batch.
+  EXPECT_TRUE(visible("a5"));
 }
 
 }  // namespace
