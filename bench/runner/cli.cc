@@ -29,6 +29,10 @@ int RunBenchCommand(int argc, char** argv) {
                  "Timed queries per query kind and system")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  bool no_result_cache = false;
+  app.add_flag("--no-result-cache", no_result_cache,
+               "lineagedb keeps no answers of repeated cache lookups: with "
+               "--passes 2 the last pass times first lookups on warm caches");
   app.add_option("--warmup", config.warmup,
                  "Untimed warm-up queries per query kind and system")
       ->capture_default_str()
@@ -88,6 +92,7 @@ int RunBenchCommand(int argc, char** argv) {
   config.scenario = *scenario;
   config.scenario.pipelines = pipelines;
   config.progress = !quiet;
+  config.result_cache = !no_result_cache;
 
   StatusOr<BenchReport> report = RunScenario(config);
   if (!report.ok()) {

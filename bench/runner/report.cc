@@ -91,6 +91,7 @@ void PrintReport(const BenchReport& report, std::ostream& out) {
         << " runs each\n";
   }
   out << "Caches: " << report.cache_mib << " MiB per system";
+  if (!report.result_cache) out << ", lineagedb's result cache off";
   if (report.passes > 1) {
     out << "; latencies of pass " << report.passes << " of " << report.passes
         << " over the same inputs (caches warmed by the earlier passes)";
@@ -178,6 +179,7 @@ std::string ReportJson(const BenchReport& report) {
     << ", \"events\": " << report.events
     << ", \"pipelines\": " << report.pipelines
     << "},\n  \"cache_mib\": " << report.cache_mib
+    << ",\n  \"result_cache\": " << (report.result_cache ? "true" : "false")
     << ",\n  \"passes\": " << report.passes << ",\n  \"ingest\": [";
   for (size_t i = 0; i < report.ingest.size(); ++i) {
     const IngestResult& r = report.ingest[i];

@@ -51,9 +51,10 @@ struct BenchReport {
   int64_t artifacts = 0;
   int64_t contexts = 0;
   int64_t events = 0;
-  int64_t pipelines = 0;  // TFX pipeline contexts (0 for DAG graphs).
-  int64_t cache_mib = 0;  // Block cache / page cache of each system.
-  int passes = 1;         // Timed passes; the last one is reported.
+  int64_t pipelines = 0;     // TFX pipeline contexts (0 for DAG graphs).
+  int64_t cache_mib = 0;     // Block cache / page cache of each system.
+  bool result_cache = true;  // lineagedb kept repeated lookups' answers.
+  int passes = 1;            // Timed passes; the last one is reported.
   std::vector<IngestResult> ingest;
   // lineagedb's adjacency index after reopening the store.
   double index_build_s = 0;  // Store::Open of the ingested store.

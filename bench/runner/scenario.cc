@@ -63,6 +63,7 @@ Options LineagedbOptions(const RunConfig& config) {
   const uint64_t cache_bytes = static_cast<uint64_t>(config.cache_mib) << 20;
   options.block_cache_bytes = cache_bytes - cache_bytes / 4;
   options.row_cache_bytes = cache_bytes / 4;
+  if (!config.result_cache) options.result_cache_entries = 0;
   return options;
 }
 
@@ -349,6 +350,7 @@ StatusOr<BenchReport> RunScenario(const RunConfig& config) {
                           ? absl::StrCat(config.scenario.name, "-reused")
                           : config.scenario.name;
   s.report.cache_mib = config.cache_mib;
+  s.report.result_cache = config.result_cache;
   s.report.passes = config.passes;
   s.report.shape = ShapeName(config.scenario.shape);
   s.report.seed = config.seed;

@@ -39,6 +39,11 @@ struct RunConfig {
   // tables faster (MlmdSqliteOptions::executions_per_transaction).
   // Default: 1
   int sqlite_batch = 1;
+  // lineagedb keeps the answers of repeated cache lookups (Options::
+  // result_cache_entries). Off, a later pass times first lookups on warm
+  // RocksDB caches instead of repeats.
+  // Default: true
+  bool result_cache = true;
   // Stop timing a (kind, system) after this many seconds; the report marks
   // it truncated.
   // Default: 60
