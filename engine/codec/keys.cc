@@ -189,6 +189,12 @@ std::string ExecutionByFingerprintPrefix(std::string_view fingerprint) {
   return k;
 }
 
+std::string FingerprintHeadKey(std::string_view fingerprint) {
+  std::string k = Start(Tag::kFingerprintHead);
+  PutString(&k, fingerprint);
+  return k;
+}
+
 std::string MaxIdKey(std::string_view prefix) {
   std::string k(prefix);
   k.append(8, '\xff');

@@ -41,7 +41,8 @@ enum class Tag : uint8_t {
   kChildByParent = 0x37,           // [37][parent][child]       -> EdgeRecord
   kContextExecutionByType = 0x38,  // [38][context][type id][execution] -> ""
   kExecutionByFingerprint = 0x40,  // [40][fingerprint][execution]     -> ""
-  // 0x41-0x4f are reserved for further cache indexes.
+  kFingerprintHead = 0x41,         // [41][fingerprint] -> newest COMPLETE id
+  // 0x42-0x4f are reserved for further cache indexes.
 };
 
 // Ids of the [01] meta keys. FROZEN.
@@ -100,6 +101,9 @@ std::string ContextExecutionByTypePrefix(int64_t context_id, int64_t type_id);
 std::string ExecutionByFingerprintKey(std::string_view fingerprint,
                                       int64_t execution_id);
 std::string ExecutionByFingerprintPrefix(std::string_view fingerprint);
+// The newest COMPLETE execution of a fingerprint: [41][fingerprint], value
+// EncodeId(id), 0 when unknown (FORMAT.md, format version 2).
+std::string FingerprintHeadKey(std::string_view fingerprint);
 
 // Smallest key greater than every key starting with `prefix`; empty if
 // there is none (prefix all 0xff).

@@ -378,6 +378,19 @@ Status DecodeId(std::string_view key, std::string_view value, int64_t* id) {
   return absl::OkStatus();
 }
 
+std::string EncodeFingerprintHead(int64_t id) {
+  return id == 0 ? std::string() : EncodeId(id);
+}
+
+Status DecodeFingerprintHead(std::string_view key, std::string_view value,
+                             int64_t* id) {
+  if (value.empty()) {
+    *id = 0;
+    return absl::OkStatus();
+  }
+  return DecodeId(key, value, id);
+}
+
 // Counters layout: u32 field count, then that many u64 fields, then the
 // checksum. Readers take the fields they know and ignore later ones.
 std::string EncodeCounters(const Counters& c) {

@@ -22,9 +22,13 @@
 
 namespace lineagedb::codec {
 
-// The on-disk format version this build writes and reads. Stores of a
-// higher version are refused on open.
-inline constexpr uint32_t kFormatVersion = 1;
+// The on-disk format version this build writes into new stores. It reads
+// and writes every version from 1 up (FORMAT.md, "Format versions"); stores
+// of a higher version are refused on open.
+inline constexpr uint32_t kFormatVersion = 2;
+// The first version whose stores keep a [41] fingerprint head for every
+// fingerprint with a COMPLETE execution.
+inline constexpr uint32_t kFingerprintHeadsVersion = 2;
 
 // A node of any kind as stored. `base.type` is not stored.
 struct NodeRow {
@@ -70,6 +74,13 @@ Status DecodeEdge(std::string_view key, std::string_view value,
 
 std::string EncodeId(int64_t id);
 Status DecodeId(std::string_view key, std::string_view value, int64_t* id);
+
+// The value of a [41] fingerprint head: EncodeId(id), or empty when the
+// newest COMPLETE execution is unknown (`id` 0).
+std::string EncodeFingerprintHead(int64_t id);
+// Errors: DATA_LOSS (neither empty nor a valid id).
+Status DecodeFingerprintHead(std::string_view key, std::string_view value,
+                             int64_t* id);
 
 std::string EncodeCounters(const Counters& c);
 Status DecodeCounters(std::string_view key, std::string_view value,

@@ -178,6 +178,24 @@ StatusOr<std::optional<CachedExecution>> FindOnView(
     std::string_view fingerprint, Dependencies* deps) {
   const std::string prefix = codec::ExecutionByFingerprintPrefix(fingerprint);
   deps->push_back(ResultCache::FingerprintToken(fingerprint));
+  if (impl->has_fingerprint_heads()) {
+    // The head names the newest COMPLETE execution: usually the answer, in
+    // one read. No head: there is none. Unknown, or its outputs unusable:
+    // the scan below.
+    const std::string head_key = codec::FingerprintHeadKey(fingerprint);
+    deps->push_back(ResultCache::FingerprintHeadToken(fingerprint));
+    std::string value;
+    Status s = view.Get(head_key, &value);
+    if (absl::IsNotFound(s)) return std::nullopt;
+    RETURN_IF_ERROR(s);
+    int64_t head = 0;
+    RETURN_IF_ERROR(codec::DecodeFingerprintHead(head_key, value, &head));
+    if (head != 0) {
+      ASSIGN_OR_RETURN(std::optional<CachedExecution> cached,
+                       TryCached(impl, view, head, deps));
+      if (cached.has_value()) return cached;
+    }
+  }
   // Newest first: ids grow with time. A fingerprint has few executions (a
   // step re-runs only when the cache missed), so a forward scan, which the
   // prefix filters make cheap, collects them; past kForwardIds the rest is

@@ -112,6 +112,8 @@ std::string_view ResultCache::DependencyOf(std::string_view key) {
     case codec::Tag::kExecutionByFingerprint:
       return key.size() > 1 + kIdBytes ? key.substr(0, key.size() - kIdBytes)
                                        : std::string_view();
+    case codec::Tag::kFingerprintHead:
+      return key;
     default:
       return {};
   }
@@ -127,6 +129,10 @@ std::string ResultCache::ExecutionEventsToken(int64_t execution_id) {
 
 std::string ResultCache::FingerprintToken(std::string_view fingerprint) {
   return codec::ExecutionByFingerprintPrefix(fingerprint);
+}
+
+std::string ResultCache::FingerprintHeadToken(std::string_view fingerprint) {
+  return codec::FingerprintHeadKey(fingerprint);
 }
 
 }  // namespace lineagedb::store

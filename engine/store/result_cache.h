@@ -4,11 +4,12 @@
 // deletes, before the write call returns. A lookup therefore reflects every
 // write that returned before it began, like a read on a fresh view.
 //
-// Dependencies are tokens of three families, the ones DependencyOf derives
+// Dependencies are tokens of four families, the ones DependencyOf derives
 // from a written key:
 //   - a node key [20][kind][id]: the node's record;
 //   - an execution's event prefix [31][execution]: all its events;
-//   - a fingerprint prefix [40][fingerprint]: the executions with it.
+//   - a fingerprint prefix [40][fingerprint]: the executions with it;
+//   - a fingerprint head key [41][fingerprint]: its newest COMPLETE one.
 // A result read from any other key must not be cached here.
 //
 // Thread-safety: all methods may be called concurrently; Invalidate is
@@ -62,10 +63,12 @@ class ResultCache {
 
   // The token a written key invalidates, or "" for a key of another family.
   static std::string_view DependencyOf(std::string_view key);
-  // Tokens for callers: a node, an execution's events, a fingerprint.
+  // Tokens for callers: a node, an execution's events, a fingerprint's
+  // executions, its head.
   static std::string NodeToken(NodeKind kind, int64_t id);
   static std::string ExecutionEventsToken(int64_t execution_id);
   static std::string FingerprintToken(std::string_view fingerprint);
+  static std::string FingerprintHeadToken(std::string_view fingerprint);
 
  private:
   struct Entry {

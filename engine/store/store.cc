@@ -100,6 +100,7 @@ Status StoreImpl::LoadMeta(bool* created) {
                ", newer than version ", codec::kFormatVersion,
                " that this build of lineagedb reads"));
   }
+  format_version_ = version;
   RETURN_IF_ERROR(view->Get(counters_key, &value));
   return codec::DecodeCounters(counters_key, value, &counters_);
 }

@@ -179,6 +179,11 @@ class StoreImpl {
   // Results of repeated reads, kept exact by every write (result_cache.h).
   store::ResultCache* results() { return results_.get(); }
   const Options& options() const { return options_; }
+  // The store keeps a [41] head for every fingerprint with a COMPLETE
+  // execution (format version 2 and up), so a missing head means none.
+  bool has_fingerprint_heads() const {
+    return format_version_ >= codec::kFingerprintHeadsVersion;
+  }
 
   // The cached type with this id and kind, or nullptr. Types are few, so all
   // of them are kept in memory.
@@ -213,6 +218,13 @@ class StoreImpl {
   Status StageUpdate(WriteContext& wc, codec::NodeRow* row, const Type& type,
                      const PutNodesOptions& options);
   void StageIndexes(WriteContext& wc, const codec::NodeRow& row, bool put);
+  // Keeps the [41] head of the fingerprint of execution `merged` (as it
+  // will be stored; `stored` is the row before, or null for an insert) the
+  // newest COMPLETE execution with that fingerprint; a head that loses its
+  // execution becomes 0 (unknown: readers scan [40]). Fingerprints do not
+  // change once set (StageUpdate refuses it).
+  Status StageFingerprintHead(WriteContext& wc, const codec::NodeRow* stored,
+                              const codec::NodeRow& merged);
 
   const Options options_;
   const std::string path_;
@@ -223,6 +235,7 @@ class StoreImpl {
   std::mutex write_mu_;  // Serializes write calls.
   std::atomic<std::thread::id> bulk_owner_{};
   codec::Counters counters_;  // Committed counters; guarded by write_mu_.
+  uint32_t format_version_ = codec::kFormatVersion;  // Set by LoadMeta.
 
   mutable std::mutex index_mu_;  // Guards the index_ pointer.
   std::shared_ptr<graph::AdjacencyIndex> index_;

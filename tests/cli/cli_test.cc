@@ -258,6 +258,50 @@ TEST_F(CliTest, CheckPassesOnHealthyStoreAndNamesACorruptKey) {
   EXPECT_THAT(r.err, HasSubstr("failed the check"));
 }
 
+// The demo's store has fingerprints of COMPLETE executions; a head naming
+// another execution, or a missing head, is a problem.
+TEST_F(CliTest, CheckVerifiesFingerprintHeads) {
+  ASSERT_EQ(Run("demo --small").code, 0);
+  ASSERT_EQ(Run("check").code, 0);
+  auto with_raw_db = [&](auto fn) {
+    rocksdb::DB* raw = nullptr;
+    rocksdb::Options options;
+    ASSERT_TRUE(rocksdb::DB::Open(options, store_.string(), &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    fn(db.get());
+    ASSERT_TRUE(db->Close().ok());
+  };
+  std::string head_key, head_value;
+  with_raw_db([&](rocksdb::DB* db) {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db->NewIterator(rocksdb::ReadOptions()));
+    it->Seek(std::string(1, char(codec::Tag::kFingerprintHead)));
+    ASSERT_TRUE(it->Valid());
+    head_key = it->key().ToString();
+    head_value = it->value().ToString();
+    ASSERT_EQ(head_key[0], char(codec::Tag::kFingerprintHead));
+    ASSERT_EQ(head_value.size(), 8u);
+    std::string wrong = head_value;
+    wrong[7] ^= 0x40;  // Another id.
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), head_key, wrong).ok());
+  });
+  CliResult r = Run("check");
+  EXPECT_EQ(r.code, 4);
+  EXPECT_THAT(r.out, HasSubstr("fingerprint head " + codec::Hex(head_key)));
+  with_raw_db([&](rocksdb::DB* db) {
+    ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), head_key).ok());
+  });
+  r = Run("check");
+  EXPECT_EQ(r.code, 4);
+  EXPECT_THAT(r.out, HasSubstr("has no fingerprint head entry"));
+  // Unknown (empty) is a valid head.
+  with_raw_db([&](rocksdb::DB* db) {
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), head_key, "").ok());
+  });
+  r = Run("check");
+  EXPECT_EQ(r.code, 0) << r.out;
+}
+
 TEST_F(CliTest, DemoRunsAndPrintsItsSections) {
   CliResult r = Run("demo --small");
   ASSERT_EQ(r.code, 0) << r.out << r.err;

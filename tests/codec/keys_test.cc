@@ -38,6 +38,7 @@ TEST(KeysTest, EveryFamilyStartsWithItsTag) {
   EXPECT_EQ(EventKey(Tag::kEventByArtifact, 1, EventType::kInput, 2)[0],
             char(Tag::kEventByArtifact));
   EXPECT_EQ(PairKey(Tag::kParentByChild, 1, 2)[0], char(Tag::kParentByChild));
+  EXPECT_EQ(FingerprintHeadKey("f")[0], char(Tag::kFingerprintHead));
 }
 
 TEST(KeysTest, TagNumbersAreFrozen) {
@@ -61,6 +62,7 @@ TEST(KeysTest, TagNumbersAreFrozen) {
   EXPECT_EQ(int(Tag::kChildByParent), 0x37);
   EXPECT_EQ(int(Tag::kContextExecutionByType), 0x38);
   EXPECT_EQ(int(Tag::kExecutionByFingerprint), 0x40);
+  EXPECT_EQ(int(Tag::kFingerprintHead), 0x41);
   EXPECT_EQ(int(MetaId::kFormatVersion), 1);
   EXPECT_EQ(int(MetaId::kCounters), 2);
 }
@@ -201,6 +203,12 @@ TEST(KeysTest, CacheIndexKeysKeepTheirOrder) {
   EXPECT_FALSE(StartsWith(f, ExecutionByFingerprintPrefix("ab")));
   EXPECT_LT(ExecutionByFingerprintKey("abc", 7),
             ExecutionByFingerprintKey("abc", 8));
+  // A fingerprint's head: one key per fingerprint, no prefix of another's.
+  EXPECT_EQ(FingerprintHeadKey("abc").substr(1),
+            ExecutionByFingerprintPrefix("abc").substr(1));
+  EXPECT_FALSE(
+      StartsWith(FingerprintHeadKey("abcd"), FingerprintHeadKey("abc")));
+  EXPECT_LT(FingerprintHeadKey("abc"), FingerprintHeadKey("abd"));
   // MaxIdKey seeks backwards to the newest of both families.
   for (const std::string& prefix : {ExecutionByFingerprintPrefix("abc"),
                                     ContextExecutionByTypePrefix(5, 3)}) {
@@ -246,8 +254,9 @@ TEST(KeysTest, FamiliesDoNotCollide) {
       PairKey(Tag::kChildByParent, 1, 1),
       ContextExecutionByTypeKey(1, 1, 1),
       ExecutionByFingerprintKey("1", 1),
+      FingerprintHeadKey("1"),
   };
-  EXPECT_EQ(keys.size(), 21u);
+  EXPECT_EQ(keys.size(), 22u);
 }
 
 }  // namespace

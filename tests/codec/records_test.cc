@@ -119,6 +119,13 @@ TEST(RecordsTest, EdgeIdCountersAndVersionRoundTrip) {
   int64_t id;
   ASSERT_TRUE(DecodeId("k", EncodeId(99), &id).ok());
   EXPECT_EQ(id, 99);
+  // A fingerprint head: an id, or empty for unknown.
+  ASSERT_TRUE(DecodeFingerprintHead("k", EncodeFingerprintHead(42), &id).ok());
+  EXPECT_EQ(id, 42);
+  EXPECT_EQ(EncodeFingerprintHead(42), EncodeId(42));
+  EXPECT_EQ(EncodeFingerprintHead(0), "");
+  ASSERT_TRUE(DecodeFingerprintHead("k", "", &id).ok());
+  EXPECT_EQ(id, 0);
 
   Counters c;
   c.seq = 10;
@@ -168,6 +175,10 @@ TEST(RecordsTest, CorruptIndexAndCounterValuesAreDataLoss) {
   int64_t id;
   EXPECT_EQ(DecodeId("k", "1234567", &id).code(), absl::StatusCode::kDataLoss);
   EXPECT_EQ(DecodeId("k", std::string(8, '\0'), &id).code(),
+            absl::StatusCode::kDataLoss);
+  EXPECT_EQ(DecodeFingerprintHead("k", "1234567", &id).code(),
+            absl::StatusCode::kDataLoss);
+  EXPECT_EQ(DecodeFingerprintHead("k", std::string(8, '\0'), &id).code(),
             absl::StatusCode::kDataLoss);
   std::string counters = EncodeCounters(Counters{});
   counters[5] ^= 1;

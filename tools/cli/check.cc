@@ -1,5 +1,6 @@
 #include "tools/cli/check.h"
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <set>
@@ -82,11 +83,10 @@ class Checker {
     std::string value;
     const std::string version_key =
         codec::MetaKey(codec::MetaId::kFormatVersion);
-    uint32_t version = 0;
     if (!view.Get(version_key, &value).ok()) {
       Problem("missing format version key " + Hex(version_key));
     } else if (Status s =
-                   codec::DecodeFormatVersion(version_key, value, &version);
+                   codec::DecodeFormatVersion(version_key, value, &version_);
                !s.ok()) {
       Problem(std::string(s.message()));
     }
@@ -132,6 +132,8 @@ class Checker {
         return VisitPair(tag, key, value);
       case Tag::kContextExecutionByType:
         return VisitContextExecution(key);
+      case Tag::kFingerprintHead:
+        return VisitFingerprintHead(key, value);
     }
     Problem("key of unknown family " + Hex(key));
   }
@@ -215,8 +217,34 @@ class Checker {
     if (row.kind == NodeKind::kExecution && !row.fingerprint.empty()) {
       expect(kByFingerprint,
              codec::ExecutionByFingerprintKey(row.fingerprint, id));
+      if (static_cast<ExecutionState>(row.state) == ExecutionState::kComplete) {
+        Head& head =
+            heads_[KeyHash(codec::FingerprintHeadKey(row.fingerprint))];
+        head.newest = std::max(head.newest, id);
+      }
     }
     nodes_[k][id] = entry;
+  }
+
+  // A head names the newest COMPLETE execution of its fingerprint, or is
+  // unknown (empty); from format version 2 on every fingerprint with a
+  // COMPLETE execution has one (checked in Finish).
+  void VisitFingerprintHead(std::string_view key, std::string_view value) {
+    ++report_.index_entries;
+    int64_t id = 0;
+    if (Status s = codec::DecodeFingerprintHead(key, value, &id); !s.ok()) {
+      return Problem(std::string(s.message()));
+    }
+    auto it = heads_.find(KeyHash(key));
+    if (it != heads_.end()) it->second.seen = true;
+    if (id == 0) return;
+    const int64_t newest = it == heads_.end() ? 0 : it->second.newest;
+    if (id != newest) {
+      Problem(fmt::format(
+          "fingerprint head {} names execution {}; the newest COMPLETE "
+          "execution with the fingerprint is {}",
+          Hex(key), id, newest == 0 ? "none" : std::to_string(newest)));
+    }
   }
 
   void VisitNodeIndex(Tag tag, std::string_view key, std::string_view value) {
@@ -429,6 +457,14 @@ class Checker {
         }
       }
     }
+    if (version_ >= codec::kFingerprintHeadsVersion) {
+      for (const auto& [hash, head] : heads_) {
+        if (head.seen) continue;
+        Problem(
+            fmt::format("COMPLETE execution {} has no fingerprint head entry",
+                        head.newest));
+      }
+    }
     if (std::shared_ptr<graph::AdjacencyIndex> index = impl_->graph_index()) {
       const uint64_t edges = index->edges();
       if (edges != static_cast<uint64_t>(report_.events)) {
@@ -442,12 +478,20 @@ class Checker {
   CheckReport report_;
   codec::Counters counters_;
   bool has_counters_ = true;
+  uint32_t version_ = 0;
   std::map<int64_t, TypeEntry> types_;
   std::unordered_map<int64_t, NodeEntry> nodes_[3];
   std::map<EdgeTuple, uint64_t> events_;
   std::map<EdgeTuple, uint64_t> pairs_[3];
   // Expected [38] keys (by hash) -> (context, execution).
   std::unordered_map<uint64_t, std::pair<int64_t, int64_t>> context_executions_;
+  // By the hash of the head key each fingerprint with a COMPLETE execution
+  // must have.
+  struct Head {
+    int64_t newest = 0;  // The newest COMPLETE execution.
+    bool seen = false;
+  };
+  std::unordered_map<uint64_t, Head> heads_;
 };
 
 }  // namespace
