@@ -60,7 +60,11 @@ struct CachedExecution {
 
 // The newest COMPLETE execution with `fingerprint` whose outputs are all
 // usable (none DELETED, ABANDONED or MARKED_FOR_DELETION). It reflects every
-// write that returned before the call. Answers, found or not, are kept in
+// write that returned before the call. Cost: one point read of the
+// fingerprint's head (the newest COMPLETE execution, kept by every write;
+// schema/FORMAT.md) and one batched read of that execution, its output
+// events and artifacts; older executions are read only when the newest's
+// outputs are unusable (or, in a store of format version 1, always). Answers, found or not, are kept in
 // memory (Options::result_cache_entries) until a write changes an execution
 // with this fingerprint, its events or one of its outputs; repeating a
 // lookup then costs a hash probe and a copy.
