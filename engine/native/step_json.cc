@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "util/json_fields.h"
 #include "util/status_macros.h"
 #include "util/str_cat.h"
 
@@ -19,54 +20,30 @@ using simdjson::dom::element;
 using simdjson::dom::element_type;
 using simdjson::dom::object;
 
-Status Invalid(std::string_view path, std::string_view what) {
-  return absl::InvalidArgumentError(StrCat(path, " ", what));
-}
-
-std::string Field(std::string_view path, std::string_view key) {
-  return path.empty() ? std::string(key) : StrCat(path, ".", key);
-}
-
-std::optional<element> Member(const object& obj, std::string_view key) {
-  element e;
-  if (obj.at_key(key).get(e) != simdjson::SUCCESS) return std::nullopt;
-  return e;
-}
+using util::GetString;
+using util::InvalidAt;
+using util::JsonPath;
+using util::Member;
 
 // Every member of `obj` is one of `known`.
-Status CheckKeys(const object& obj, std::string_view path,
+Status CheckKeys(const object& obj, const JsonPath& path,
                  std::initializer_list<std::string_view> known) {
   for (const auto field : obj) {
     if (std::find(known.begin(), known.end(), field.key) == known.end()) {
-      return Invalid(Field(path, field.key), "is not a known field");
+      return InvalidAt(JsonPath(path, field.key), "is not a known field");
     }
   }
   return absl::OkStatus();
 }
 
-Status GetString(const object& obj, std::string_view key, std::string_view path,
-                 bool required, std::string* out) {
-  std::optional<element> e = Member(obj, key);
-  if (!e.has_value()) {
-    return required ? Invalid(Field(path, key), "is required")
-                    : absl::OkStatus();
-  }
-  std::string_view view;
-  if (e->get_string().get(view) != simdjson::SUCCESS) {
-    return Invalid(Field(path, key), "must be a string");
-  }
-  out->assign(view);
-  return absl::OkStatus();
-}
-
 // An optional id: a positive integer.
-Status GetLabel(const object& obj, std::string_view key, std::string_view path,
+Status GetLabel(const object& obj, std::string_view key, const JsonPath& path,
                 Label* out) {
   std::optional<element> e = Member(obj, key);
   if (!e.has_value()) return absl::OkStatus();
   int64_t id = 0;
   if (e->get_int64().get(id) != simdjson::SUCCESS || id <= 0) {
-    return Invalid(Field(path, key), "must be a positive integer");
+    return InvalidAt(JsonPath(path, key), "must be a positive integer");
   }
   *out = id;
   return absl::OkStatus();
@@ -74,21 +51,21 @@ Status GetLabel(const object& obj, std::string_view key, std::string_view path,
 
 // An optional enum member spelled by its MLMD name.
 template <typename Enum>
-Status GetEnum(const object& obj, std::string_view key, std::string_view path,
+Status GetEnum(const object& obj, std::string_view key, const JsonPath& path,
                std::optional<Enum> (*parse)(std::string_view), Enum* out) {
   std::string name;
   RETURN_IF_ERROR(GetString(obj, key, path, /*required=*/false, &name));
   if (!Member(obj, key).has_value()) return absl::OkStatus();
   std::optional<Enum> value = parse(name);
   if (!value.has_value()) {
-    return Invalid(Field(path, key),
-                   StrCat("has an unknown value '", name, "'"));
+    return InvalidAt(JsonPath(path, key),
+                     StrCat("has an unknown value '", name, "'"));
   }
   *out = *value;
   return absl::OkStatus();
 }
 
-Status HexToBytes(std::string_view hex, std::string_view path,
+Status HexToBytes(std::string_view hex, const JsonPath& path,
                   std::string* out) {
   auto digit = [](char c) -> int {
     if (c >= '0' && c <= '9') return c - '0';
@@ -96,12 +73,12 @@ Status HexToBytes(std::string_view hex, std::string_view path,
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
   };
-  if (hex.size() % 2 != 0) return Invalid(path, "must have an even length");
+  if (hex.size() % 2 != 0) return InvalidAt(path, "must have an even length");
   out->clear();
   for (size_t i = 0; i < hex.size(); i += 2) {
     const int hi = digit(hex[i]);
     const int lo = digit(hex[i + 1]);
-    if (hi < 0 || lo < 0) return Invalid(path, "must be hexadecimal");
+    if (hi < 0 || lo < 0) return InvalidAt(path, "must be hexadecimal");
     out->push_back(static_cast<char>(hi * 16 + lo));
   }
   return absl::OkStatus();
@@ -116,13 +93,13 @@ bool IsProto(const object& obj) {
          hex->is_string();
 }
 
-Status ParseValue(const element& e, std::string_view path, Value* out) {
+Status ParseValue(const element& e, const JsonPath& path, Value* out) {
   switch (e.type()) {
     case element_type::INT64:
       *out = e.get_int64().value();
       return absl::OkStatus();
     case element_type::UINT64:
-      return Invalid(path, "is out of the range of a 64-bit integer");
+      return InvalidAt(path, "is out of the range of a 64-bit integer");
     case element_type::DOUBLE:
       *out = e.get_double().value();
       return absl::OkStatus();
@@ -144,33 +121,34 @@ Status ParseValue(const element& e, std::string_view path, Value* out) {
       ProtoValue proto;
       proto.type_url = obj["type_url"].get_string().value();
       RETURN_IF_ERROR(HexToBytes(obj["hex"].get_string().value(),
-                                 Field(path, "hex"), &proto.bytes));
+                                 JsonPath(path, "hex"), &proto.bytes));
       *out = std::move(proto);
       return absl::OkStatus();
     }
     case element_type::ARRAY:
-      return Invalid(path, "is an array, which is not a property value");
+      return InvalidAt(path, "is an array, which is not a property value");
   }
-  return Invalid(path, "is not a property value");
+  return InvalidAt(path, "is not a property value");
 }
 
 Status GetProperties(const object& obj, std::string_view key,
-                     std::string_view path, PropertyMap* out) {
+                     const JsonPath& path, PropertyMap* out) {
   std::optional<element> e = Member(obj, key);
   if (!e.has_value()) return absl::OkStatus();
   object props;
   if (e->get_object().get(props) != simdjson::SUCCESS) {
-    return Invalid(Field(path, key), "must be an object");
+    return InvalidAt(JsonPath(path, key), "must be an object");
   }
   for (const auto field : props) {
-    RETURN_IF_ERROR(ParseValue(field.value, Field(Field(path, key), field.key),
+    RETURN_IF_ERROR(ParseValue(field.value,
+                               JsonPath(JsonPath(path, key), field.key),
                                &(*out)[std::string(field.key)]));
   }
   return absl::OkStatus();
 }
 
 // The fields every node has. A declaration requires "type".
-Status ParseNodeBase(const object& obj, std::string_view path, Label* label,
+Status ParseNodeBase(const object& obj, const JsonPath& path, Label* label,
                      NodeBase* node, std::string* type_version) {
   RETURN_IF_ERROR(GetLabel(obj, "id", path, label));
   RETURN_IF_ERROR(GetString(obj, "type", path, /*required=*/true, &node->type));
@@ -183,30 +161,30 @@ Status ParseNodeBase(const object& obj, std::string_view path, Label* label,
                        &node->custom_properties);
 }
 
-Status GetObject(const element& e, std::string_view path, object* out) {
+Status GetObject(const element& e, const JsonPath& path, object* out) {
   if (e.get_object().get(*out) != simdjson::SUCCESS) {
-    return Invalid(path, "must be an object");
+    return InvalidAt(path, "must be an object");
   }
   return absl::OkStatus();
 }
 
-Status GetArray(const object& obj, std::string_view key, std::string_view path,
+Status GetArray(const object& obj, std::string_view key, const JsonPath& path,
                 std::optional<array>* out) {
   std::optional<element> e = Member(obj, key);
   if (!e.has_value()) return absl::OkStatus();
   array a;
   if (e->get_array().get(a) != simdjson::SUCCESS) {
-    return Invalid(Field(path, key), "must be an array");
+    return InvalidAt(JsonPath(path, key), "must be an array");
   }
   *out = a;
   return absl::OkStatus();
 }
 
-Status ParsePath(const array& steps, std::string_view path,
+Status ParsePath(const array& steps, const JsonPath& path,
                  std::vector<PathStep>* out) {
   size_t i = 0;
   for (const element step : steps) {
-    const std::string here = StrCat(path, "[", i++, "]");
+    const JsonPath here(path, i++);
     int64_t index = 0;
     std::string_view key;
     if (step.get_int64().get(index) == simdjson::SUCCESS) {
@@ -214,36 +192,37 @@ Status ParsePath(const array& steps, std::string_view path,
     } else if (step.get_string().get(key) == simdjson::SUCCESS) {
       out->push_back(PathStep{std::string(key)});
     } else {
-      return Invalid(here, "must be a string or an integer");
+      return InvalidAt(here, "must be a string or an integer");
     }
   }
   return absl::OkStatus();
 }
 
-Status ParseEventItem(const element& e, std::string_view path,
+Status ParseEventItem(const element& e, const JsonPath& path,
                       StepArtifact* out) {
   object obj;
   RETURN_IF_ERROR(GetObject(e, path, &obj));
   RETURN_IF_ERROR(
       CheckKeys(obj, path, {"type", "path", "artifact_id", "artifact"}));
   if (!Member(obj, "type").has_value()) {
-    return Invalid(Field(path, "type"), "is required");
+    return InvalidAt(JsonPath(path, "type"), "is required");
   }
   RETURN_IF_ERROR(GetEnum(obj, "type", path, ParseEventType, &out->event.type));
   std::optional<array> steps;
   RETURN_IF_ERROR(GetArray(obj, "path", path, &steps));
   if (steps.has_value()) {
-    RETURN_IF_ERROR(ParsePath(*steps, Field(path, "path"), &out->event.path));
+    RETURN_IF_ERROR(
+        ParsePath(*steps, JsonPath(path, "path"), &out->event.path));
   }
   RETURN_IF_ERROR(GetLabel(obj, "artifact_id", path, &out->label));
   std::optional<element> declared = Member(obj, "artifact");
   if (!declared.has_value()) {
     if (out->label == 0) {
-      return Invalid(path, "needs an artifact_id or an artifact");
+      return InvalidAt(path, "needs an artifact_id or an artifact");
     }
     return absl::OkStatus();
   }
-  const std::string here = Field(path, "artifact");
+  const JsonPath here(path, "artifact");
   object a;
   RETURN_IF_ERROR(GetObject(*declared, here, &a));
   RETURN_IF_ERROR(
@@ -258,7 +237,7 @@ Status ParseEventItem(const element& e, std::string_view path,
   return GetEnum(a, "state", here, ParseArtifactState, &artifact.state);
 }
 
-Status ParseContextItem(const element& e, std::string_view path,
+Status ParseContextItem(const element& e, const JsonPath& path,
                         StepContext* out) {
   object obj;
   RETURN_IF_ERROR(GetObject(e, path, &obj));
@@ -269,45 +248,51 @@ Status ParseContextItem(const element& e, std::string_view path,
   if (!Member(obj, "type").has_value() && !Member(obj, "name").has_value()) {
     RETURN_IF_ERROR(CheckKeys(obj, path, {"id"}));
     RETURN_IF_ERROR(GetLabel(obj, "id", path, &out->label));
-    if (out->label == 0) return Invalid(path, "needs an id or a type and name");
+    if (out->label == 0)
+      return InvalidAt(path, "needs an id or a type and name");
     return absl::OkStatus();
   }
   Context& context = out->context.emplace();
   RETURN_IF_ERROR(
       ParseNodeBase(obj, path, &out->label, &context, &out->type_version));
-  if (context.name.empty()) return Invalid(Field(path, "name"), "is required");
+  if (context.name.empty())
+    return InvalidAt(JsonPath(path, "name"), "is required");
   return absl::OkStatus();
 }
 
 // The optional array `key` of `obj`, each item converted by `parse`.
 template <typename T>
 Status GetItems(const object& obj, std::string_view key,
-                Status (*parse)(const element&, std::string_view, T*),
+                Status (*parse)(const element&, const JsonPath&, T*),
                 std::vector<T>* out) {
   std::optional<array> items;
-  RETURN_IF_ERROR(GetArray(obj, key, "", &items));
+  const JsonPath root;
+  RETURN_IF_ERROR(GetArray(obj, key, root, &items));
   if (!items.has_value()) return absl::OkStatus();
+  const JsonPath at(key);
   size_t i = 0;
   for (const element e : *items) {
-    RETURN_IF_ERROR(parse(e, StrCat(key, "[", i++, "]"), &out->emplace_back()));
+    RETURN_IF_ERROR(parse(e, JsonPath(at, i++), &out->emplace_back()));
   }
   return absl::OkStatus();
 }
 
 Status ParseStep(const object& root, Step* step) {
-  RETURN_IF_ERROR(CheckKeys(root, "", {"execution", "events", "contexts"}));
-  object exec;
-  RETURN_IF_ERROR(GetObject(*Member(root, "execution"), "execution", &exec));
   RETURN_IF_ERROR(
-      CheckKeys(exec, "execution",
+      CheckKeys(root, JsonPath(), {"execution", "events", "contexts"}));
+  object exec;
+  const JsonPath at("execution");
+  RETURN_IF_ERROR(GetObject(*Member(root, "execution"), at, &exec));
+  RETURN_IF_ERROR(
+      CheckKeys(exec, at,
                 {"id", "type", "type_version", "name", "external_id", "state",
                  "fingerprint", "properties", "custom_properties"}));
-  RETURN_IF_ERROR(ParseNodeBase(exec, "execution", &step->label,
-                                &step->execution, &step->type_version));
-  RETURN_IF_ERROR(GetEnum(exec, "state", "execution", ParseExecutionState,
+  RETURN_IF_ERROR(ParseNodeBase(exec, at, &step->label, &step->execution,
+                                &step->type_version));
+  RETURN_IF_ERROR(GetEnum(exec, "state", at, ParseExecutionState,
                           &step->execution.last_known_state));
-  RETURN_IF_ERROR(GetString(exec, "fingerprint", "execution", false,
-                            &step->execution.fingerprint));
+  RETURN_IF_ERROR(
+      GetString(exec, "fingerprint", at, false, &step->execution.fingerprint));
   RETURN_IF_ERROR(GetItems(root, "events", ParseEventItem, &step->artifacts));
   RETURN_IF_ERROR(
       GetItems(root, "contexts", ParseContextItem, &step->contexts));
@@ -319,7 +304,7 @@ constexpr std::pair<std::string_view, NodeKind> kTypeKeys[] = {
     {"execution_type", NodeKind::kExecution},
     {"context_type", NodeKind::kContext}};
 
-Status ParseType(const object& obj, std::string_view path, NodeKind kind,
+Status ParseType(const object& obj, const JsonPath& path, NodeKind kind,
                  Type* type) {
   RETURN_IF_ERROR(CheckKeys(obj, path,
                             {"name", "version", "description", "external_id",
@@ -335,19 +320,20 @@ Status ParseType(const object& obj, std::string_view path, NodeKind kind,
       GetEnum(obj, "base_type", path, ParseBaseType, &type->base_type));
   std::optional<element> props = Member(obj, "properties");
   if (!props.has_value()) return absl::OkStatus();
-  const std::string here = Field(path, "properties");
+  const JsonPath here(path, "properties");
   object p;
   RETURN_IF_ERROR(GetObject(*props, here, &p));
   for (const auto field : p) {
     PropertyKind k = PropertyKind::kUnknown;
     std::string_view name;
     if (field.value.get_string().get(name) != simdjson::SUCCESS) {
-      return Invalid(Field(here, field.key), "must be a property kind name");
+      return InvalidAt(JsonPath(here, field.key),
+                       "must be a property kind name");
     }
     std::optional<PropertyKind> parsed = ParsePropertyKind(name);
     if (!parsed.has_value() || *parsed == PropertyKind::kUnknown) {
-      return Invalid(Field(here, field.key),
-                     StrCat("has an unknown property kind '", name, "'"));
+      return InvalidAt(JsonPath(here, field.key),
+                       StrCat("has an unknown property kind '", name, "'"));
     }
     k = *parsed;
     type->properties[std::string(field.key)] = k;
@@ -373,8 +359,9 @@ Status ParseItem(const simdjson::dom::element& root, Item* item) {
           StrCat("a type item has only the member ", key));
     }
     object t;
-    RETURN_IF_ERROR(GetObject(*e, key, &t));
-    return ParseType(t, key, kind, &item->emplace<Type>());
+    const JsonPath at(key);
+    RETURN_IF_ERROR(GetObject(*e, at, &t));
+    return ParseType(t, at, kind, &item->emplace<Type>());
   }
   return absl::InvalidArgumentError(
       "an item needs an execution, an artifact_type, an execution_type or a "

@@ -14,55 +14,10 @@ namespace {
 using simdjson::dom::element;
 using simdjson::dom::object;
 
-Status Invalid(const JsonPath& path, std::string_view what) {
-  return absl::InvalidArgumentError(StrCat(path.str(), " ", what));
-}
-
-// The member `key` of `obj` if present.
-std::optional<element> Member(const object& obj, std::string_view key) {
-  element e;
-  if (obj.at_key(key).get(e) != simdjson::SUCCESS) return std::nullopt;
-  return e;
-}
-
-// A required (or, if !required, optional) string member, viewing the
-// parser's buffer; unchanged if absent.
-Status GetString(const object& obj, std::string_view key, const JsonPath& path,
-                 bool required, std::string_view* out) {
-  element e;
-  if (obj.at_key(key).get(e) != simdjson::SUCCESS) {
-    return required ? Invalid(JsonPath(path, key), "is required")
-                    : absl::OkStatus();
-  }
-  if (e.get_string().get(*out) != simdjson::SUCCESS) {
-    return Invalid(JsonPath(path, key), "must be a string");
-  }
-  return absl::OkStatus();
-}
-
-Status GetString(const object& obj, std::string_view key, const JsonPath& path,
-                 bool required, std::string* out) {
-  std::string_view view;
-  RETURN_IF_ERROR(GetString(obj, key, path, required, &view));
-  out->assign(view);
-  return absl::OkStatus();
-}
-
-// A required object member (or an optional one: nullopt if absent).
-Status GetObject(const object& obj, std::string_view key, const JsonPath& path,
-                 bool required, std::optional<object>* out) {
-  element e;
-  if (obj.at_key(key).get(e) != simdjson::SUCCESS) {
-    return required ? Invalid(JsonPath(path, key), "is required")
-                    : absl::OkStatus();
-  }
-  object o;
-  if (e.get_object().get(o) != simdjson::SUCCESS) {
-    return Invalid(JsonPath(path, key), "must be an object");
-  }
-  *out = o;
-  return absl::OkStatus();
-}
+using util::GetObject;
+using util::GetString;
+using util::InvalidAt;
+using util::Member;
 
 // What GetFacets reads from particular facets besides keeping them.
 struct FacetValues {
@@ -86,7 +41,7 @@ Status GetFacets(const object& obj, std::string_view key, const JsonPath& path,
     const JsonPath facet_path(facets_path, name);
     object facet;
     if (field.value.get_object().get(facet) != simdjson::SUCCESS) {
-      return Invalid(facet_path, "must be an object");
+      return InvalidAt(facet_path, "must be an object");
     }
     std::string_view ignored;
     RETURN_IF_ERROR(GetString(facet, "_producer", facet_path, true, &ignored));
@@ -94,7 +49,7 @@ Status GetFacets(const object& obj, std::string_view key, const JsonPath& path,
     bool deleted = false;
     if (std::optional<element> d = Member(facet, "_deleted")) {
       if (d->get_bool().get(deleted) != simdjson::SUCCESS) {
-        return Invalid(JsonPath(facet_path, "_deleted"), "must be a boolean");
+        return InvalidAt(JsonPath(facet_path, "_deleted"), "must be a boolean");
       }
     }
     RETURN_IF_ERROR(CheckFacetRules(place, name, field.value, facet_path));
@@ -122,8 +77,9 @@ Status GetJob(const object& root, JobRef* job, std::vector<Facet>* facets) {
   RETURN_IF_ERROR(GetObject(root, "job", root_path, /*required=*/true, &obj));
   RETURN_IF_ERROR(GetString(*obj, "namespace", path, true, &job->ns));
   RETURN_IF_ERROR(GetString(*obj, "name", path, true, &job->name));
-  if (job->ns.empty()) return Invalid(JsonPath(path, "namespace"), "is empty");
-  if (job->name.empty()) return Invalid(JsonPath(path, "name"), "is empty");
+  if (job->ns.empty())
+    return InvalidAt(JsonPath(path, "namespace"), "is empty");
+  if (job->name.empty()) return InvalidAt(JsonPath(path, "name"), "is empty");
   return GetFacets(*obj, "facets", path, FacetPlace::kJob, facets);
 }
 
@@ -132,8 +88,8 @@ Status GetDataset(const object& obj, const JsonPath& path,
                   DatasetRef* ds) {
   RETURN_IF_ERROR(GetString(obj, "namespace", path, true, &ds->ns));
   RETURN_IF_ERROR(GetString(obj, "name", path, true, &ds->name));
-  if (ds->ns.empty()) return Invalid(JsonPath(path, "namespace"), "is empty");
-  if (ds->name.empty()) return Invalid(JsonPath(path, "name"), "is empty");
+  if (ds->ns.empty()) return InvalidAt(JsonPath(path, "namespace"), "is empty");
+  if (ds->name.empty()) return InvalidAt(JsonPath(path, "name"), "is empty");
   FacetValues values;
   values.dataset_version = &ds->version;
   RETURN_IF_ERROR(GetFacets(obj, "facets", path, FacetPlace::kDataset,
@@ -153,7 +109,7 @@ Status GetDatasets(const object& root, std::string_view key,
   const JsonPath list_path(root_path, key);
   simdjson::dom::array items;
   if (list->get_array().get(items) != simdjson::SUCCESS) {
-    return Invalid(list_path, "must be an array");
+    return InvalidAt(list_path, "must be an array");
   }
   out->reserve(items.size());
   size_t i = 0;
@@ -161,7 +117,7 @@ Status GetDatasets(const object& root, std::string_view key,
     const JsonPath path(list_path, i++);
     object item_object;
     if (item.get_object().get(item_object) != simdjson::SUCCESS) {
-      return Invalid(path, "must be an object");
+      return InvalidAt(path, "must be an object");
     }
     RETURN_IF_ERROR(
         GetDataset(item_object, path, io_key, io_place, &out->emplace_back()));
@@ -263,7 +219,7 @@ Status ParseEvent(const element& root_element, Event* event) {
   RETURN_IF_ERROR(GetString(root, "schemaURL", root_path, true, &ignored));
   std::optional<int64_t> ms = ParseDateTime(event->event_time);
   if (!ms.has_value()) {
-    return Invalid(
+    return InvalidAt(
         JsonPath(root_path, "eventTime"),
         StrCat("'", event->event_time, "' is not an RFC 3339 date-time"));
   }
@@ -279,18 +235,18 @@ Status ParseEvent(const element& root_element, Event* event) {
     if (Member(root, "eventType").has_value() &&
         std::find(std::begin(kTypes), std::end(kTypes), event->event_type) ==
             std::end(kTypes)) {
-      return Invalid(JsonPath(root_path, "eventType"),
-                     StrCat("'", event->event_type,
-                            "' is not one of START, RUNNING, "
-                            "COMPLETE, ABORT, FAIL, OTHER"));
+      return InvalidAt(JsonPath(root_path, "eventType"),
+                       StrCat("'", event->event_type,
+                              "' is not one of START, RUNNING, "
+                              "COMPLETE, ABORT, FAIL, OTHER"));
     }
     std::optional<object> run;
     RETURN_IF_ERROR(GetObject(root, "run", root_path, true, &run));
     const JsonPath run_path(root_path, "run");
     RETURN_IF_ERROR(GetString(*run, "runId", run_path, true, &event->run_id));
     if (!IsUuid(event->run_id)) {
-      return Invalid(JsonPath(run_path, "runId"),
-                     StrCat("'", event->run_id, "' is not a UUID"));
+      return InvalidAt(JsonPath(run_path, "runId"),
+                       StrCat("'", event->run_id, "' is not a UUID"));
     }
     FacetValues values;
     values.parent_job = &event->parent_job;

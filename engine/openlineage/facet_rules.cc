@@ -273,26 +273,6 @@ Status CheckAt(const element& e, size_t i, const FieldRule& rule,
 
 }  // namespace
 
-void JsonPath::AppendTo(std::string* out) const {
-  if (parent_ == nullptr) {
-    out->append(key_);
-    return;
-  }
-  parent_->AppendTo(out);
-  if (index_ != kNoIndex) {
-    out->append("[").append(std::to_string(index_)).append("]");
-    return;
-  }
-  if (!out->empty()) out->push_back('.');
-  out->append(key_);
-}
-
-std::string JsonPath::str() const {
-  std::string out;
-  AppendTo(&out);
-  return out;
-}
-
 Status CheckFacetRules(FacetPlace place, std::string_view name,
                        const simdjson::dom::element& facet,
                        std::string_view path) {
