@@ -221,8 +221,8 @@ class StoreImpl {
   // Keeps the [41] head of the fingerprint of execution `merged` (as it
   // will be stored; `stored` is the row before, or null for an insert) the
   // newest COMPLETE execution with that fingerprint; a head that loses its
-  // execution becomes 0 (unknown: readers scan [40]). Fingerprints do not
-  // change once set (StageUpdate refuses it).
+  // execution (it leaves COMPLETE, or its fingerprint changes or is
+  // cleared) becomes unknown: readers scan [40].
   Status StageFingerprintHead(WriteContext& wc, const codec::NodeRow* stored,
                               const codec::NodeRow& merged);
 

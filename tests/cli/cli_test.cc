@@ -15,6 +15,7 @@
 
 #include "codec/coding.h"
 #include "codec/keys.h"
+#include "codec/records.h"
 #include "tests/test_util.h"
 
 #ifndef LINEAGEDB_CLI_BINARY
@@ -297,6 +298,19 @@ TEST_F(CliTest, CheckVerifiesFingerprintHeads) {
   // Unknown (empty) is a valid head.
   with_raw_db([&](rocksdb::DB* db) {
     ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), head_key, "").ok());
+  });
+  r = Run("check");
+  EXPECT_EQ(r.code, 0) << r.out;
+  // A version-1 store: heads are neither required nor trusted (an older
+  // build wrote executions without them).
+  with_raw_db([&](rocksdb::DB* db) {
+    std::string wrong = head_value;
+    wrong[7] ^= 0x40;
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), head_key, wrong).ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(),
+                        codec::MetaKey(codec::MetaId::kFormatVersion),
+                        codec::EncodeFormatVersion(1))
+                    .ok());
   });
   r = Run("check");
   EXPECT_EQ(r.code, 0) << r.out;
