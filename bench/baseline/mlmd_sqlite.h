@@ -127,7 +127,9 @@ class MlmdSqlite {
 
   // Commits the transaction a batch of PutExecution calls holds open (see
   // MlmdSqliteOptions::executions_per_transaction); OK when none is open.
-  // Errors: INTERNAL (the commit failed; the batch is rolled back).
+  // Errors: INTERNAL (the commit failed, or SQLite had already rolled the
+  // batch back after an error; either way the batch is lost). PutExecution
+  // returns the same error when it finds the batch rolled back.
   Status Flush();
 
   // Sets the state of artifact `id` (MLMD: put_artifacts with the artifact
@@ -233,6 +235,9 @@ class MlmdSqlite {
   // Runs `sql` (one or more statements, no results) without caching.
   Status Exec(const char* sql);
   Status CreateSchema(const MlmdSqliteOptions& options);
+  // INTERNAL if SQLite rolled the open batch back by itself (then no batch
+  // is open any more); OK otherwise.
+  Status CheckBatchAlive();
   StatusOr<int64_t> LastInsertId();
 
   // Type helpers (mlmd_sqlite.cc).

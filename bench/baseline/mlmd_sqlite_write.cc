@@ -245,6 +245,7 @@ StatusOr<ExecutionWrite> MlmdSqlite::PutExecution(
   if (execution.id != 0) {
     return absl::InvalidArgumentError("the execution must be new (id 0)");
   }
+  MLMD_RETURN_IF_ERROR(CheckBatchAlive());
   if (batch_size_ > 1 && !batch_open_) {
     MLMD_RETURN_IF_ERROR(Exec("BEGIN;"));
     batch_open_ = true;
@@ -303,7 +304,22 @@ StatusOr<ExecutionWrite> MlmdSqlite::PutExecution(
   return out;
 }
 
+Status MlmdSqlite::CheckBatchAlive() {
+  // SQLite rolls a whole transaction back by itself on some errors (a full
+  // disk, an I/O error, out of memory): then it is in autocommit mode.
+  if (!batch_open_ || sqlite3_get_autocommit(db_) == 0) {
+    return absl::OkStatus();
+  }
+  const int lost = batch_count_;
+  batch_open_ = false;
+  batch_count_ = 0;
+  return absl::InternalError(
+      absl::StrCat("SQLite rolled back the open batch: the ", lost,
+                   " executions written since its last commit are lost"));
+}
+
 Status MlmdSqlite::Flush() {
+  MLMD_RETURN_IF_ERROR(CheckBatchAlive());
   if (!batch_open_) return absl::OkStatus();
   batch_open_ = false;
   batch_count_ = 0;
