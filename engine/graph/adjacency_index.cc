@@ -173,6 +173,27 @@ Status AdjacencyIndex::Neighbors(VertexId v, Dir d,
   return absl::OkStatus();
 }
 
+Status AdjacencyIndex::NeighborVertices(VertexId v, Dir d,
+                                        std::vector<VertexId>* out) const {
+  const Csr& csr = csr_[static_cast<int>(d)];
+  const size_t first = out->size();
+  if (v + 1 < csr.offsets.size()) {
+    out->insert(out->end(), csr.targets.begin() + csr.offsets[v],
+                csr.targets.begin() + csr.offsets[v + 1]);
+  }
+  const auto& delta = delta_[static_cast<int>(d)];
+  if (!delta.empty() && v <= UINT32_MAX) {
+    auto it = delta.find(static_cast<uint32_t>(v));
+    if (it != delta.end()) {
+      const size_t middle = out->size();
+      for (const Neighbor& n : it->second) out->push_back(n.vertex);
+      std::inplace_merge(out->begin() + first, out->begin() + middle,
+                         out->end());
+    }
+  }
+  return absl::OkStatus();
+}
+
 uint64_t AdjacencyIndex::edges() const {
   std::shared_lock lock(mu_);
   return csr_[0].targets.size() + delta_edges_;

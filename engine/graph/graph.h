@@ -9,6 +9,7 @@
 
 #include "lineagedb/model.h"
 #include "lineagedb/status.h"
+#include "util/status_macros.h"
 
 namespace lineagedb::graph {
 
@@ -45,6 +46,16 @@ class Graph {
   // appears twice. Unknown vertices have none.
   virtual Status Neighbors(VertexId v, Dir d,
                            std::vector<Neighbor>* out) const = 0;
+  // Neighbors without the event types, for walks that need only the
+  // topology: appends the vertices, ordered, a vertex linked by two events
+  // twice. This default calls Neighbors.
+  virtual Status NeighborVertices(VertexId v, Dir d,
+                                  std::vector<VertexId>* out) const {
+    std::vector<Neighbor> neighbors;
+    RETURN_IF_ERROR(Neighbors(v, d, &neighbors));
+    for (const Neighbor& n : neighbors) out->push_back(n.vertex);
+    return absl::OkStatus();
+  }
 };
 
 }  // namespace lineagedb::graph

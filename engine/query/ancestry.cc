@@ -64,7 +64,7 @@ struct SearchScratch {
   }
   VisitedSet seen[2];
   std::vector<VertexId> frontier[2];
-  std::vector<graph::Neighbor> neighbors;
+  std::vector<VertexId> neighbors;
   std::vector<VertexId> next;
 };
 
@@ -79,19 +79,19 @@ Status WalkAncestry(const graph::Graph& g, VertexId start, Dir dir,
   scratch.Reset(start, start);
   VisitedSet& seen = scratch.seen[0];
   std::vector<VertexId>& frontier = scratch.frontier[0];
-  std::vector<graph::Neighbor>& neighbors = scratch.neighbors;
+  std::vector<VertexId>& neighbors = scratch.neighbors;
   std::vector<VertexId>& next = scratch.next;
   for (int hop = 1; !frontier.empty() && (max_hops < 0 || hop <= max_hops);
        ++hop) {
     next.clear();
     for (VertexId v : frontier) {
       neighbors.clear();
-      RETURN_IF_ERROR(g.Neighbors(v, dir, &neighbors));
-      for (const graph::Neighbor& n : neighbors) {
-        if (!seen.Insert(n.vertex)) continue;
-        next.push_back(n.vertex);
-        if (!artifacts_only || !graph::IsExecution(n.vertex)) {
-          out->push_back({ToRef(n.vertex), hop});
+      RETURN_IF_ERROR(g.NeighborVertices(v, dir, &neighbors));
+      for (const VertexId n : neighbors) {
+        if (!seen.Insert(n)) continue;
+        next.push_back(n);
+        if (!artifacts_only || !graph::IsExecution(n)) {
+          out->push_back({ToRef(n), hop});
         }
       }
     }
@@ -176,29 +176,27 @@ Status FilterByRecords(StoreImpl* impl, const AncestryQuery& q,
 StatusOr<std::vector<NodeRef>> GetNeighbors(Store* store, NodeRef node,
                                             Direction direction) {
   RETURN_IF_ERROR(CheckRef(node));
-  thread_local std::vector<graph::Neighbor> neighbors;
+  thread_local std::vector<VertexId> neighbors;
   neighbors.clear();
   {
     StoreImpl::GraphHandle handle = store->impl()->AcquireGraph();
     const VertexId v = ToVertex(node);
     if (direction != Direction::kDownstream) {
-      RETURN_IF_ERROR(handle.graph().Neighbors(v, Dir::kUp, &neighbors));
+      RETURN_IF_ERROR(handle.graph().NeighborVertices(v, Dir::kUp, &neighbors));
     }
     if (direction != Direction::kUpstream) {
-      RETURN_IF_ERROR(handle.graph().Neighbors(v, Dir::kDown, &neighbors));
+      RETURN_IF_ERROR(
+          handle.graph().NeighborVertices(v, Dir::kDown, &neighbors));
     }
   }
   std::vector<NodeRef> out;
   out.reserve(neighbors.size());
   if (direction == Direction::kBidirectional) {
-    std::sort(neighbors.begin(), neighbors.end(),
-              [](const graph::Neighbor& a, const graph::Neighbor& b) {
-                return a.vertex < b.vertex;
-              });
+    std::sort(neighbors.begin(), neighbors.end());
   }
   for (size_t i = 0; i < neighbors.size(); ++i) {
-    if (i > 0 && neighbors[i].vertex == neighbors[i - 1].vertex) continue;
-    out.push_back(ToRef(neighbors[i].vertex));
+    if (i > 0 && neighbors[i] == neighbors[i - 1]) continue;
+    out.push_back(ToRef(neighbors[i]));
   }
   return out;
 }
@@ -241,7 +239,7 @@ StatusOr<bool> IsUpstream(Store* store, NodeRef from, NodeRef to) {
   scratch.Reset(ToVertex(from), ToVertex(to));
   VisitedSet* seen = scratch.seen;
   std::vector<VertexId>* frontier = scratch.frontier;
-  std::vector<graph::Neighbor>& neighbors = scratch.neighbors;
+  std::vector<VertexId>& neighbors = scratch.neighbors;
   std::vector<VertexId>& next = scratch.next;
   while (!frontier[0].empty() && !frontier[1].empty()) {
     const int side = frontier[0].size() <= frontier[1].size() ? 0 : 1;
@@ -249,10 +247,10 @@ StatusOr<bool> IsUpstream(Store* store, NodeRef from, NodeRef to) {
     next.clear();
     for (VertexId v : frontier[side]) {
       neighbors.clear();
-      RETURN_IF_ERROR(g.Neighbors(v, dir, &neighbors));
-      for (const graph::Neighbor& n : neighbors) {
-        if (seen[1 - side].Contains(n.vertex)) return true;
-        if (seen[side].Insert(n.vertex)) next.push_back(n.vertex);
+      RETURN_IF_ERROR(g.NeighborVertices(v, dir, &neighbors));
+      for (const VertexId n : neighbors) {
+        if (seen[1 - side].Contains(n)) return true;
+        if (seen[side].Insert(n)) next.push_back(n);
       }
     }
     frontier[side].swap(next);

@@ -11,14 +11,20 @@ namespace {
 
 using ::lineagedb::testing::TempDir;
 
+VertexId A(int64_t id) { return MakeVertex(NodeKind::kArtifact, id); }
+VertexId X(int64_t id) { return MakeVertex(NodeKind::kExecution, id); }
+
+// The neighbours of `v`; NeighborVertices must list the same vertices.
 std::vector<Neighbor> Of(const Graph& g, VertexId v, Dir d) {
   std::vector<Neighbor> out;
   EXPECT_TRUE(g.Neighbors(v, d, &out).ok());
+  std::vector<VertexId> vertices = {A(424242)};  // Appended to, not cleared.
+  EXPECT_TRUE(g.NeighborVertices(v, d, &vertices).ok());
+  std::vector<VertexId> want = {A(424242)};
+  for (const Neighbor& n : out) want.push_back(n.vertex);
+  EXPECT_EQ(vertices, want);
   return out;
 }
-
-VertexId A(int64_t id) { return MakeVertex(NodeKind::kArtifact, id); }
-VertexId X(int64_t id) { return MakeVertex(NodeKind::kExecution, id); }
 
 // An index with no stored events, grown through Add().
 std::unique_ptr<AdjacencyIndex> EmptyIndex(const TempDir& dir) {
@@ -59,6 +65,11 @@ TEST(AdjacencyIndexTest, MergingTheDeltaKeepsEveryEdge) {
   ASSERT_OK(index->Add({{1, 1, EventType::kOutput}}));
   EXPECT_EQ(index->edges(), 70001u);
   EXPECT_EQ(Of(*index, X(1), Dir::kUp).size(), 700u);
+  // A delta edge of a vertex with built rows lands in order among them.
+  ASSERT_OK(index->Add({{150, 1, EventType::kDeclaredInput}}));
+  const std::vector<Neighbor> up = Of(*index, X(1), Dir::kUp);
+  ASSERT_EQ(up.size(), 701u);
+  EXPECT_EQ(up[1], (Neighbor{A(150), EventType::kDeclaredInput}));
   EXPECT_EQ(Of(*index, A(1), Dir::kUp),
             (std::vector<Neighbor>{{X(1), EventType::kOutput}}));
   EXPECT_LT(index->memory_bytes(), 70001u * 2 * 16);
