@@ -64,10 +64,10 @@ struct CachedExecution {
 // fingerprint's head (the newest COMPLETE execution, kept by every write;
 // schema/FORMAT.md) and one batched read of that execution, its output
 // events and artifacts; older executions are read only when the newest's
-// outputs are unusable (or, in a store of format version 1, always). Answers, found or not, are kept in
-// memory (Options::result_cache_entries) until a write changes an execution
-// with this fingerprint, its events or one of its outputs; repeating a
-// lookup then costs a hash probe and a copy.
+// outputs are unusable (or, in a store of format version 1, always).
+// Answers, found or not, are kept in memory (Options::result_cache_entries)
+// until a write changes an execution with this fingerprint, its events or
+// one of its outputs; repeating a lookup then costs a hash probe and a copy.
 // Errors: NOT_FOUND (none), INVALID_ARGUMENT (an empty fingerprint).
 StatusOr<CachedExecution> FindCachedExecution(Store* store,
                                               std::string_view fingerprint);
