@@ -74,6 +74,18 @@ int64_t PeakRssBytes() {
   return static_cast<int64_t>(usage.ru_maxrss) * 1024;  // KiB on Linux.
 }
 
+int64_t AnonRssBytes() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    long long kib = 0;
+    if (std::sscanf(line.c_str(), "RssAnon: %lld kB", &kib) == 1) {
+      return static_cast<int64_t>(kib) * 1024;
+    }
+  }
+  return 0;
+}
+
 int64_t PathBytes(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;

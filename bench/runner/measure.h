@@ -53,7 +53,12 @@ class Progress {
 };
 
 // Peak resident set size of this process (getrusage ru_maxrss), in bytes.
+// It counts the pages of mapped files read, such as the store's tables.
 int64_t PeakRssBytes();
+// Resident anonymous memory of this process now (RssAnon of
+// /proc/self/status: heap and private maps, no file pages), in bytes; 0 if
+// unknown.
+int64_t AnonRssBytes();
 
 // Size of a file, or the total size of the regular files under a
 // directory; 0 if `path` does not exist.

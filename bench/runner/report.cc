@@ -119,7 +119,8 @@ void PrintReport(const BenchReport& report, std::ostream& out) {
       << " edges = " << PerUnit(report.index_bytes, report.index_edges)
       << " B/edge (" << PerUnit(report.index_bytes, 2 * report.index_edges)
       << " B/edge/direction); peak RSS " << HumanBytes(report.peak_rss_bytes)
-      << "\n";
+      << " (with the table pages RocksDB maps), anonymous RSS "
+      << HumanBytes(report.anon_rss_bytes) << "\n";
 
   std::vector<std::string> kinds;
   for (const QueryResult& r : report.results) {
@@ -196,6 +197,7 @@ std::string ReportJson(const BenchReport& report) {
     << ", \"memory_bytes\": " << report.index_bytes
     << ", \"edges_per_direction\": " << report.index_edges
     << "},\n  \"peak_rss_bytes\": " << report.peak_rss_bytes
+    << ",\n  \"anon_rss_bytes\": " << report.anon_rss_bytes
     << ",\n  \"results\": [";
   for (size_t i = 0; i < report.results.size(); ++i) {
     const QueryResult& r = report.results[i];

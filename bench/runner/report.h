@@ -64,7 +64,8 @@ struct BenchReport {
   std::vector<std::string> mismatch_examples;  // At most a few.
   // Wall time per phase, in order.
   std::vector<std::pair<std::string, double>> phases;
-  int64_t peak_rss_bytes = 0;
+  int64_t peak_rss_bytes = 0;  // Mapped table pages included.
+  int64_t anon_rss_bytes = 0;  // After the queries; no file pages.
 };
 
 // The p50 of (kind, system), or 0 if absent.

@@ -384,6 +384,7 @@ StatusOr<BenchReport> RunScenario(const RunConfig& config) {
                                SecondsSince(warm_start));
   RETURN_IF_ERROR(RunQueries(s));
   s.report.peak_rss_bytes = PeakRssBytes();
+  s.report.anon_rss_bytes = AnonRssBytes();
 
   s.store.reset();
   s.db.reset();

@@ -49,6 +49,7 @@ void CheckReport(const BenchReport& report) {
   EXPECT_EQ(report.index_edges, report.events);
   EXPECT_GT(report.index_build_s, 0);
   EXPECT_GT(report.peak_rss_bytes, 0);
+  EXPECT_GT(report.anon_rss_bytes, report.index_bytes);
 
   std::set<std::pair<std::string, std::string>> seen;
   for (const QueryResult& r : report.results) {
