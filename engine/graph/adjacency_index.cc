@@ -1,6 +1,7 @@
 #include "graph/adjacency_index.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "codec/coding.h"
 #include "codec/keys.h"
@@ -95,7 +96,47 @@ StatusOr<std::unique_ptr<AdjacencyIndex>> AdjacencyIndex::Build(
   for (int d = 0; d < 2; ++d) {
     index->csr_[d] = BuildCsr(&entries[d], vertices);
   }
+  const Csr& down = index->csr_[static_cast<int>(Dir::kDown)];
+  for (uint32_t v = 0; v + 1 < down.offsets.size(); ++v) {
+    for (uint32_t i = down.offsets[v]; i < down.offsets[v + 1]; ++i) {
+      index->Union(v, down.targets[i]);
+    }
+  }
+  index->FlattenComponents();
   return index;
+}
+
+uint32_t AdjacencyIndex::Root(uint32_t v) const {
+  if (v >= parent_.size()) return v;
+  while (parent_[v] != v) v = parent_[v];
+  return v;
+}
+
+void AdjacencyIndex::Union(uint32_t a, uint32_t b) {
+  const uint32_t top = std::max(a, b);
+  if (top >= parent_.size()) {
+    uint32_t v = static_cast<uint32_t>(parent_.size());
+    parent_.resize(static_cast<size_t>(top) + 1);
+    for (; v <= top; ++v) parent_[v] = v;
+  }
+  auto find = [&](uint32_t v) {
+    uint32_t root = Root(v);
+    while (parent_[v] != root) v = std::exchange(parent_[v], root);
+    return root;
+  };
+  const uint32_t ra = find(a), rb = find(b);
+  // The larger root under the smaller keeps parent_[v] <= v.
+  if (ra != rb) parent_[std::max(ra, rb)] = std::min(ra, rb);
+}
+
+void AdjacencyIndex::FlattenComponents() {
+  // In slot order each parent, smaller than its child, is already a root.
+  for (size_t v = 0; v < parent_.size(); ++v) parent_[v] = parent_[parent_[v]];
+}
+
+bool AdjacencyIndex::MayConnect(VertexId a, VertexId b) const {
+  if (a > UINT32_MAX || b > UINT32_MAX) return a == b;
+  return Root(static_cast<uint32_t>(a)) == Root(static_cast<uint32_t>(b));
 }
 
 Status AdjacencyIndex::Add(const std::vector<EdgeTriple>& edges) {
@@ -114,6 +155,7 @@ Status AdjacencyIndex::Add(const std::vector<EdgeTriple>& edges) {
     };
     insert(Dir::kDown, d.down_from, d.down_to);
     insert(Dir::kUp, d.down_to, d.down_from);
+    Union(static_cast<uint32_t>(d.down_from), static_cast<uint32_t>(d.down_to));
     ++delta_edges_;
   }
   if (delta_edges_ >=
@@ -146,6 +188,7 @@ void AdjacencyIndex::MergeDelta() {
     delta_[d].clear();
   }
   delta_edges_ = 0;
+  FlattenComponents();
 }
 
 Status AdjacencyIndex::Neighbors(VertexId v, Dir d,
@@ -201,7 +244,7 @@ uint64_t AdjacencyIndex::edges() const {
 
 uint64_t AdjacencyIndex::memory_bytes() const {
   std::shared_lock lock(mu_);
-  uint64_t bytes = 0;
+  uint64_t bytes = parent_.capacity() * sizeof(uint32_t);
   for (int d = 0; d < 2; ++d) {
     bytes += csr_[d].offsets.capacity() * sizeof(uint32_t) +
              csr_[d].targets.capacity() * sizeof(uint32_t) +

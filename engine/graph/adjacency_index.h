@@ -1,8 +1,11 @@
 // The in-memory adjacency index: for each direction, a compressed sparse row
 // array (offsets by vertex, then neighbours with their event type) built in
 // bulk, plus a small delta of edges committed since the build, merged into
-// the arrays when it grows past a quarter of them. Memory is about 5 bytes
-// per edge per direction plus 4 bytes per vertex slot per direction.
+// the arrays when it grows past a quarter of them; and the weakly connected
+// components, as a union-find forest over the vertex slots, so that a pair
+// in two components is known unrelated without a walk. Memory is about 5
+// bytes per edge per direction plus 4 bytes per vertex slot per direction
+// and 4 more per vertex slot for the components.
 //
 // Thread safety: Add() is called by the single writer after a commit; every
 // other method may run on any thread, under the lock of LockShared(), which
@@ -44,8 +47,9 @@ class AdjacencyIndex final : public Graph {
 
   // Persists the index to `path` (written whole to a temporary file, then
   // renamed), stamped with the store sequence `seq` it reflects:
-  //   "LDBGIDX1" | u64 seq | per direction: u64 vertices+1, u64 edges,
-  //   offsets u32[], targets u32[], types u8[] | XXH64 of all before, u64
+  //   "LDBGIDX2" | u64 seq | per direction: u64 vertices+1, u64 edges,
+  //   offsets u32[], targets u32[], types u8[] | u64 slots,
+  //   component roots u32[] | XXH64 of all before, u64
   // (integers little-endian, this machine's order; a snapshot is a cache,
   // not part of the store's format, and is rebuilt whenever it is refused).
   Status Save(const std::string& path, uint64_t seq);
@@ -62,6 +66,8 @@ class AdjacencyIndex final : public Graph {
   // Reads no event types: one cache line fewer per vertex than Neighbors.
   Status NeighborVertices(VertexId v, Dir d,
                           std::vector<VertexId>* out) const override;
+  // Exact: true iff `a` and `b` are the same vertex or in one component.
+  bool MayConnect(VertexId a, VertexId b) const override;
 
   // Edges per direction (events), and bytes held.
   uint64_t edges() const;
@@ -83,9 +89,15 @@ class AdjacencyIndex final : public Graph {
 
   static Csr BuildCsr(std::vector<Entry>* entries, uint32_t vertices);
   void MergeDelta();
+  // The component forest. Invariant: parent_[v] <= v, equal for a root, so
+  // a root search always ends; slots past the end are roots of their own.
+  uint32_t Root(uint32_t v) const;
+  void Union(uint32_t a, uint32_t b);  // Writer only: compresses paths.
+  void FlattenComponents();            // Every entry becomes its root.
 
   mutable std::shared_mutex mu_;
   Csr csr_[2];  // By Dir.
+  HugeVector<uint32_t> parent_;
   // Edges added since the arrays were built, per vertex, sorted.
   absl::flat_hash_map<uint32_t, std::vector<Neighbor>> delta_[2];
   uint64_t delta_edges_ = 0;

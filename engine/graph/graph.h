@@ -56,6 +56,10 @@ class Graph {
     for (const Neighbor& n : neighbors) out->push_back(n.vertex);
     return absl::OkStatus();
   }
+  // False only if no chain of edges, taken in either direction, joins `a`
+  // and `b` (they lie in different weakly connected components); true when
+  // they may be joined. This default knows nothing and says true.
+  virtual bool MayConnect(VertexId /*a*/, VertexId /*b*/) const { return true; }
 };
 
 }  // namespace lineagedb::graph

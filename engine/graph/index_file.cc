@@ -15,7 +15,7 @@ namespace lineagedb::graph {
 
 namespace {
 
-constexpr char kMagic[8] = {'L', 'D', 'B', 'G', 'I', 'D', 'X', '1'};
+constexpr char kMagic[8] = {'L', 'D', 'B', 'G', 'I', 'D', 'X', '2'};
 
 template <typename T>
 void Append(std::string* out, const T& v) {
@@ -70,6 +70,7 @@ class Reader {
 Status AdjacencyIndex::Save(const std::string& path, uint64_t seq) {
   std::unique_lock lock(mu_);
   if (delta_edges_ > 0) MergeDelta();
+  FlattenComponents();
   std::string out(kMagic, sizeof(kMagic));
   Append(&out, seq);
   for (const Csr& csr : csr_) {
@@ -79,6 +80,8 @@ Status AdjacencyIndex::Save(const std::string& path, uint64_t seq) {
     AppendVector(&out, csr.targets);
     AppendVector(&out, csr.types);
   }
+  Append(&out, static_cast<uint64_t>(parent_.size()));
+  AppendVector(&out, parent_);
   Append(&out, static_cast<uint64_t>(XXH64(out.data(), out.size(), 0)));
   const std::string tmp = path + ".tmp";
   {
@@ -127,6 +130,10 @@ StatusOr<std::unique_ptr<AdjacencyIndex>> AdjacencyIndex::Load(
     }
     if (csr.offsets.back() != targets) return corrupt("bad offsets");
   }
+  uint64_t slots;
+  if (!r.Read(&slots) || !r.ReadVector(slots, &index->parent_)) {
+    return corrupt("truncated");
+  }
   if (r.remaining() != 0) return corrupt("trailing bytes");
   uint64_t stored_sum;
   if (!f.read(reinterpret_cast<char*>(&stored_sum), 8)) {
@@ -141,6 +148,13 @@ StatusOr<std::unique_ptr<AdjacencyIndex>> AdjacencyIndex::Load(
   for (const Csr& csr : index->csr_) {
     for (size_t v = 0; v + 1 < csr.offsets.size(); ++v) {
       if (csr.offsets[v] > csr.offsets[v + 1]) return corrupt("bad offsets");
+    }
+  }
+  // Saved flat: every entry a root, at or below its slot.
+  const HugeVector<uint32_t>& parent = index->parent_;
+  for (size_t v = 0; v < parent.size(); ++v) {
+    if (parent[v] > v || parent[parent[v]] != parent[v]) {
+      return corrupt("bad components");
     }
   }
   return index;

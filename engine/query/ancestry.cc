@@ -232,6 +232,8 @@ StatusOr<bool> IsUpstream(Store* store, NodeRef from, NodeRef to) {
   if (from == to) return false;
   StoreImpl::GraphHandle handle = store->impl()->AcquireGraph();
   const graph::Graph& g = handle.graph();
+  // Two components: no walk needed (one array read per node).
+  if (!g.MayConnect(ToVertex(from), ToVertex(to))) return false;
   // Bidirectional search: down from `from`, up from `to`, always growing
   // the smaller frontier; they meet iff a path exists. Most answers touch a
   // few dozen vertices, so the buffers are kept per thread and reused.
@@ -272,7 +274,10 @@ StatusOr<ProvenancePath> GetProvenancePath(Store* store, NodeRef from,
     w.down = true;
     w.target = ToVertex(to);
     w.track_parents = true;
-    ASSIGN_OR_RETURN(query::WalkResult walk, query::Walk(handle.graph(), w));
+    query::WalkResult walk;  // Stays empty when the two are unrelated.
+    if (handle.graph().MayConnect(w.starts[0], w.target)) {
+      ASSIGN_OR_RETURN(walk, query::Walk(handle.graph(), w));
+    }
     auto it = walk.position.find(w.target);
     if (from == to || it == walk.position.end()) {
       return absl::NotFoundError(

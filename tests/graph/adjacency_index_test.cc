@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "lineagedb/lineage.h"
+#include "store/store_impl.h"
 #include "tests/test_util.h"
 
 namespace lineagedb::graph {
@@ -72,7 +73,95 @@ TEST(AdjacencyIndexTest, MergingTheDeltaKeepsEveryEdge) {
   EXPECT_EQ(up[1], (Neighbor{A(150), EventType::kDeclaredInput}));
   EXPECT_EQ(Of(*index, A(1), Dir::kUp),
             (std::vector<Neighbor>{{X(1), EventType::kOutput}}));
-  EXPECT_LT(index->memory_bytes(), 70001u * 2 * 16);
+  // 5 bytes per edge per direction, 12 per vertex slot, plus vector slack.
+  const uint64_t slots = 2 * 70000 + 2;
+  EXPECT_LT(index->memory_bytes(), (70001u * 2 * 5 + slots * 12) * 5 / 4);
+}
+
+// Two chains, a1 -> x1 -> a2 and a3 -> x2 -> a4, then joined by a4 -> x3
+// -> a1 added later; a5 has no edge.
+TEST(AdjacencyIndexTest, ComponentsFollowEveryAddedEdge) {
+  TempDir dir;
+  auto index = EmptyIndex(dir);
+  ASSERT_OK(index->Add({{1, 1, EventType::kInput},
+                        {2, 1, EventType::kOutput},
+                        {3, 2, EventType::kInput},
+                        {4, 2, EventType::kOutput}}));
+  // Against the flow of data too: weak connection.
+  EXPECT_TRUE(index->MayConnect(A(2), A(1)));
+  EXPECT_TRUE(index->MayConnect(X(1), A(2)));
+  EXPECT_TRUE(index->MayConnect(A(4), A(3)));
+  EXPECT_FALSE(index->MayConnect(A(1), A(3)));
+  EXPECT_FALSE(index->MayConnect(X(2), X(1)));
+  EXPECT_FALSE(index->MayConnect(A(5), A(1)));
+  EXPECT_TRUE(index->MayConnect(A(5), A(5)));
+  EXPECT_FALSE(index->MayConnect(A(5), A(6)));  // Past every slot.
+  EXPECT_FALSE(index->MayConnect(A(1), uint64_t{1} << 40));
+  ASSERT_OK(index->Add({{4, 3, EventType::kInput}}));
+  EXPECT_FALSE(index->MayConnect(X(3), A(1)));
+  ASSERT_OK(index->Add({{1, 3, EventType::kOutput}}));
+  for (VertexId v : {A(1), A(2), A(3), A(4), X(1), X(2), X(3)}) {
+    EXPECT_TRUE(index->MayConnect(v, A(3))) << v;
+  }
+  EXPECT_FALSE(index->MayConnect(A(5), A(3)));
+}
+
+// Random edges among 100K vertex slots (small components, then a giant one),
+// checked against a model after each batch, through the delta's merge
+// (past 65,536 edges) and a snapshot round trip.
+TEST(AdjacencyIndexTest, ComponentsMatchAModelThroughMergesAndSnapshots) {
+  TempDir dir;
+  auto index = EmptyIndex(dir);
+  constexpr int64_t kIds = 50000;
+  // The model: each vertex's component id and each component's members.
+  std::vector<VertexId> component(2 * kIds + 2);
+  std::vector<std::vector<VertexId>> members(component.size());
+  for (VertexId v = 0; v < component.size(); ++v) {
+    component[v] = v;
+    members[v] = {v};
+  }
+  uint64_t state = 12345;
+  auto next = [&](int64_t n) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return 1 + static_cast<int64_t>((state >> 33) % static_cast<uint64_t>(n));
+  };
+  auto vertex = [&] { return next(2) == 1 ? A(next(kIds)) : X(next(kIds)); };
+  auto check = [&](const AdjacencyIndex& g, const std::string& when) {
+    int joined = 0;
+    for (int i = 0; i < 4000; ++i) {
+      const VertexId a = vertex();
+      const auto& same = members[component[a]];
+      // Half the pairs from one component, so that both answers occur.
+      const VertexId b = i % 2 ? same[next(same.size()) - 1] : vertex();
+      joined += component[a] == component[b] && a != b;
+      ASSERT_EQ(g.MayConnect(a, b), component[a] == component[b])
+          << when << ": " << a << " " << b;
+    }
+    EXPECT_GT(joined, 100) << when;
+  };
+  for (int batch = 0; batch < 10; ++batch) {
+    std::vector<EdgeTriple> edges;
+    for (int i = 0; i < 7000; ++i) {
+      const EdgeTriple e{next(kIds), next(kIds),
+                         next(2) == 1 ? EventType::kInput : EventType::kOutput};
+      edges.push_back(e);
+      VertexId big = component[A(e.artifact_id)];
+      VertexId small = component[X(e.execution_id)];
+      if (big == small) continue;
+      if (members[big].size() < members[small].size()) std::swap(big, small);
+      for (VertexId v : members[small]) component[v] = big;
+      members[big].insert(members[big].end(), members[small].begin(),
+                          members[small].end());
+      members[small].clear();
+    }
+    ASSERT_OK(index->Add(edges));
+    check(*index, "batch " + std::to_string(batch));
+  }
+  const std::string path = dir.path() + "/g.idx";
+  ASSERT_OK(index->Save(path, 7));
+  ASSERT_OK_AND_ASSIGN(auto loaded, AdjacencyIndex::Load(path, 7));
+  check(*loaded, "loaded");
+  EXPECT_GT(index->memory_bytes(), 2 * kIds * sizeof(uint32_t));
 }
 
 TEST(AdjacencyIndexTest, SnapshotRoundTripAndRefusals) {
@@ -158,6 +247,55 @@ TEST_F(IndexSnapshotStoreTest, ReopenUsesTheSnapshotOnlyWhenCurrent) {
   q.start = {NodeKind::kArtifact, last};
   ASSERT_OK_AND_ASSIGN(up, GetAncestry(store_.get(), q));
   EXPECT_EQ(up.size(), 13u);
+}
+
+// An index built from the stored events (no snapshot) knows the components.
+TEST_F(IndexSnapshotStoreTest, BuiltIndexKnowsTheComponents) {
+  Type at{.kind = NodeKind::kArtifact, .name = "A"};
+  Type et{.kind = NodeKind::kExecution, .name = "E"};
+  ASSERT_OK_AND_ASSIGN(int64_t ta, store_->PutType(at));
+  ASSERT_OK_AND_ASSIGN(int64_t te, store_->PutType(et));
+  // Two chains: a1 -> x1 -> a2 -> x2 -> a3 and a4 -> x3 -> a5.
+  std::vector<int64_t> ids;
+  for (int64_t input : {int64_t{0}, int64_t{-1}, int64_t{0}}) {
+    Execution e;
+    e.type_id = te;
+    std::vector<ArtifactAndEvent> pairs;
+    Artifact a;
+    a.type_id = ta;
+    Event in{.type = EventType::kInput};
+    if (input == 0) {
+      pairs.push_back({a, in});
+    } else {
+      in.artifact_id = ids.back();
+      pairs.push_back({std::nullopt, in});
+    }
+    pairs.push_back({a, Event{.type = EventType::kOutput}});
+    ASSERT_OK_AND_ASSIGN(PutExecutionResult r,
+                         store_->PutExecution(e, pairs, {}));
+    if (input == 0) ids.push_back(r.artifact_ids.front());
+    ids.push_back(r.artifact_ids.back());
+  }
+  store_.reset();
+  std::filesystem::remove(store_path() + "/lineagedb-graph.idx");
+  Reopen();
+  ASSERT_EQ(ids.size(), 5u) << ::testing::PrintToString(ids);
+  auto index = store_->impl()->graph_index();
+  ASSERT_NE(index, nullptr);
+  EXPECT_TRUE(index->MayConnect(A(ids[0]), A(ids[2])));
+  EXPECT_TRUE(index->MayConnect(X(2), A(ids[0])));
+  EXPECT_FALSE(index->MayConnect(A(ids[0]), A(ids[3])));
+  EXPECT_TRUE(index->MayConnect(A(ids[4]), X(3)));
+  EXPECT_FALSE(index->MayConnect(X(3), X(1)));
+  const NodeRef a1{NodeKind::kArtifact, ids[0]};
+  const NodeRef a3{NodeKind::kArtifact, ids[2]};
+  const NodeRef a4{NodeKind::kArtifact, ids[3]};
+  for (auto [from, to, want] :
+       {std::tuple{a1, a3, true}, std::tuple{a3, a1, false},
+        std::tuple{a1, a4, false}}) {
+    ASSERT_OK_AND_ASSIGN(bool up, IsUpstream(store_.get(), from, to));
+    EXPECT_EQ(up, want) << from.id << " -> " << to.id;
+  }
 }
 
 }  // namespace
