@@ -152,6 +152,20 @@ void PrintReport(const BenchReport& report, std::ostream& out) {
     }
     out << "\n### " << kind << ": " << title << "\n\n";
     t.Print(out);
+    std::string split;
+    for (const QueryResult& r : report.results) {
+      if (r.kind != kind || r.found_answers.count == 0) continue;
+      absl::StrAppend(&split, split.empty() ? "" : "; ", r.system, " ",
+                      HumanMicros(r.found_answers.p50_us), " / ",
+                      HumanMicros(r.found_answers.p99_us), " (",
+                      r.found_answers.count, ") vs ",
+                      HumanMicros(r.empty_answers.p50_us), " / ",
+                      HumanMicros(r.empty_answers.p99_us), " (",
+                      r.empty_answers.count, ")");
+    }
+    if (!split.empty()) {
+      out << "\nBy answer, found vs empty (p50 / p99 (n)): " << split << "\n";
+    }
   }
 
   int64_t mismatches = 0;
@@ -213,8 +227,14 @@ std::string ReportJson(const BenchReport& report) {
       << ", \"first_pass_p50_us\": " << r.first_pass_p50_us
       << ", \"speedup_p50\": " << (base > 0 ? r.latency.p50_us / base : 0)
       << ", \"mean_result_size\": " << r.mean_result_size
-      << ", \"mismatches\": " << r.mismatches
-      << ", \"truncated\": " << (r.truncated ? "true" : "false") << "}";
+      << ", \"mismatches\": " << r.mismatches;
+    for (const auto& [name, split] :
+         {std::pair{"found", &r.found_answers}, {"empty", &r.empty_answers}}) {
+      j << ", \"" << name << "_p50_us\": " << split->p50_us << ", \"" << name
+        << "_p99_us\": " << split->p99_us << ", \"" << name
+        << "_count\": " << split->count;
+    }
+    j << ", \"truncated\": " << (r.truncated ? "true" : "false") << "}";
   }
   j << "\n  ],\n  \"phases_s\": {";
   for (size_t i = 0; i < report.phases.size(); ++i) {

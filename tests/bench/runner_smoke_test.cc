@@ -84,6 +84,20 @@ void CheckReport(const BenchReport& report) {
     if (r.kind == "upstream_model" || r.kind == "subgraph_5hop") {
       EXPECT_GT(r.mean_result_size, 1.0) << r.kind;
     }
+    // The split by answer covers the pass; reachability has both answers.
+    if (r.found_answers.count > 0) {
+      EXPECT_EQ(r.found_answers.count + r.empty_answers.count, r.latency.count)
+          << r.kind << " / " << r.system;
+      EXPECT_GT(r.empty_answers.count, 0) << r.kind << " / " << r.system;
+    }
+    if (r.kind == "is_upstream") {
+      EXPECT_GT(r.found_answers.count, 0) << r.system;
+      EXPECT_NEAR(r.mean_result_size,
+                  static_cast<double>(r.found_answers.count) /
+                      static_cast<double>(r.latency.count),
+                  1e-9)
+          << r.system;
+    }
   }
 }
 
