@@ -237,6 +237,18 @@ Status AdjacencyIndex::NeighborVertices(VertexId v, Dir d,
   return absl::OkStatus();
 }
 
+void AdjacencyIndex::PrefetchVertex(VertexId v, Dir d) const {
+  const Csr& csr = csr_[static_cast<int>(d)];
+  if (v + 1 < csr.offsets.size()) __builtin_prefetch(&csr.offsets[v]);
+}
+
+void AdjacencyIndex::PrefetchRow(VertexId v, Dir d) const {
+  const Csr& csr = csr_[static_cast<int>(d)];
+  if (v + 1 < csr.offsets.size()) {
+    __builtin_prefetch(csr.targets.data() + csr.offsets[v]);
+  }
+}
+
 uint64_t AdjacencyIndex::edges() const {
   std::shared_lock lock(mu_);
   return csr_[0].targets.size() + delta_edges_;

@@ -66,6 +66,8 @@ class AdjacencyIndex final : public Graph {
   // Reads no event types: one cache line fewer per vertex than Neighbors.
   Status NeighborVertices(VertexId v, Dir d,
                           std::vector<VertexId>* out) const override;
+  void PrefetchVertex(VertexId v, Dir d) const override;
+  void PrefetchRow(VertexId v, Dir d) const override;
   // Exact: true iff `a` and `b` are the same vertex or in one component.
   bool MayConnect(VertexId a, VertexId b) const override;
 

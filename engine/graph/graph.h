@@ -56,6 +56,12 @@ class Graph {
     for (const Neighbor& n : neighbors) out->push_back(n.vertex);
     return absl::OkStatus();
   }
+  // Hints, no effect on results: a walk that knows which rows it reads next
+  // asks for them early, so that their cache misses overlap. PrefetchVertex
+  // starts loading where v's row in direction d is; PrefetchRow, called
+  // once that had time to arrive, starts loading the row. No-ops here.
+  virtual void PrefetchVertex(VertexId /*v*/, Dir /*d*/) const {}
+  virtual void PrefetchRow(VertexId /*v*/, Dir /*d*/) const {}
   // False only if no chain of edges, taken in either direction, joins `a`
   // and `b` (they lie in different weakly connected components); true when
   // they may be joined. This default knows nothing and says true.

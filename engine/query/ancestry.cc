@@ -235,27 +235,38 @@ StatusOr<bool> IsUpstream(Store* store, NodeRef from, NodeRef to) {
   // Two components: no walk needed (one array read per node).
   if (!g.MayConnect(ToVertex(from), ToVertex(to))) return false;
   // Bidirectional search: down from `from`, up from `to`, always growing
-  // the smaller frontier; they meet iff a path exists. Most answers touch a
-  // few dozen vertices, so the buffers are kept per thread and reused.
+  // the smaller frontier; they meet iff a path exists. Most answers expand
+  // a handful of vertices, each two dependent cache misses (where its row
+  // is, then the row), so every vertex's row is asked for as soon as it is
+  // known, and the misses of the two sides overlap. The buffers are kept
+  // per thread and reused.
   thread_local SearchScratch scratch;
   scratch.Reset(ToVertex(from), ToVertex(to));
   VisitedSet* seen = scratch.seen;
   std::vector<VertexId>* frontier = scratch.frontier;
   std::vector<VertexId>& neighbors = scratch.neighbors;
   std::vector<VertexId>& next = scratch.next;
+  constexpr Dir kDirs[2] = {Dir::kDown, Dir::kUp};
+  g.PrefetchVertex(frontier[0][0], kDirs[0]);
+  g.PrefetchVertex(frontier[1][0], kDirs[1]);
   while (!frontier[0].empty() && !frontier[1].empty()) {
     const int side = frontier[0].size() <= frontier[1].size() ? 0 : 1;
-    const Dir dir = side == 0 ? Dir::kDown : Dir::kUp;
+    const Dir dir = kDirs[side];
+    for (VertexId v : frontier[side]) g.PrefetchRow(v, dir);
     next.clear();
     for (VertexId v : frontier[side]) {
       neighbors.clear();
       RETURN_IF_ERROR(g.NeighborVertices(v, dir, &neighbors));
       for (const VertexId n : neighbors) {
         if (seen[1 - side].Contains(n)) return true;
-        if (seen[side].Insert(n)) next.push_back(n);
+        if (!seen[side].Insert(n)) continue;
+        next.push_back(n);
+        g.PrefetchVertex(n, dir);
       }
     }
     frontier[side].swap(next);
+    // The other side's offsets had a whole expansion to arrive.
+    for (VertexId v : frontier[1 - side]) g.PrefetchRow(v, kDirs[1 - side]);
   }
   return false;
 }

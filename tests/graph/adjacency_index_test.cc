@@ -53,6 +53,13 @@ TEST(AdjacencyIndexTest, AddKeepsBothDirectionsSorted) {
             (std::vector<Neighbor>{{X(1), EventType::kInput}}));
   EXPECT_TRUE(Of(*index, A(99), Dir::kUp).empty());
   EXPECT_EQ(index->edges(), 4u);
+  // Hints only, in range or not (the sanitizer build checks the bounds).
+  for (VertexId v : {A(2), X(3), A(99), VertexId{1} << 40}) {
+    for (Dir d : {Dir::kUp, Dir::kDown}) {
+      index->PrefetchVertex(v, d);
+      index->PrefetchRow(v, d);
+    }
+  }
 }
 
 TEST(AdjacencyIndexTest, MergingTheDeltaKeepsEveryEdge) {
