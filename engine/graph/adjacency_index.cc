@@ -12,7 +12,9 @@ namespace lineagedb::graph {
 
 namespace {
 
-constexpr int64_t kMaxId = (int64_t{1} << 31) - 1;
+// The largest vertex, 2 * kMaxId + 1, stays below UINT32_MAX, so that a
+// vertex count (largest vertex + 1) fits the 32-bit arrays.
+constexpr int64_t kMaxId = (int64_t{1} << 31) - 2;
 
 // Merge the delta when it holds this many edges or a quarter of the arrays.
 constexpr uint64_t kMinMergeEdges = 1 << 16;
@@ -113,25 +115,30 @@ uint32_t AdjacencyIndex::Root(uint32_t v) const {
 }
 
 void AdjacencyIndex::Union(uint32_t a, uint32_t b) {
-  const uint32_t top = std::max(a, b);
-  if (top >= parent_.size()) {
-    uint32_t v = static_cast<uint32_t>(parent_.size());
-    parent_.resize(static_cast<size_t>(top) + 1);
-    for (; v <= top; ++v) parent_[v] = v;
+  const size_t slots = static_cast<size_t>(std::max(a, b)) + 1;
+  if (slots > parent_.size()) {
+    size_t v = parent_.size();
+    parent_.resize(slots);
+    rank_.resize(slots, 0);
+    for (; v < slots; ++v) parent_[v] = static_cast<uint32_t>(v);
   }
   auto find = [&](uint32_t v) {
     uint32_t root = Root(v);
     while (parent_[v] != root) v = std::exchange(parent_[v], root);
     return root;
   };
-  const uint32_t ra = find(a), rb = find(b);
-  // The larger root under the smaller keeps parent_[v] <= v.
-  if (ra != rb) parent_[std::max(ra, rb)] = std::min(ra, rb);
+  uint32_t ra = find(a), rb = find(b);
+  if (ra == rb) return;
+  if (rank_[ra] < rank_[rb]) std::swap(ra, rb);
+  parent_[rb] = ra;
+  if (rank_[ra] == rank_[rb]) ++rank_[ra];
 }
 
 void AdjacencyIndex::FlattenComponents() {
-  // In slot order each parent, smaller than its child, is already a root.
-  for (size_t v = 0; v < parent_.size(); ++v) parent_[v] = parent_[parent_[v]];
+  for (size_t v = 0; v < parent_.size(); ++v) {
+    parent_[v] = Root(static_cast<uint32_t>(v));
+  }
+  rank_.assign(parent_.size(), 1);
 }
 
 bool AdjacencyIndex::MayConnect(VertexId a, VertexId b) const {
@@ -256,7 +263,7 @@ uint64_t AdjacencyIndex::edges() const {
 
 uint64_t AdjacencyIndex::memory_bytes() const {
   std::shared_lock lock(mu_);
-  uint64_t bytes = parent_.capacity() * sizeof(uint32_t);
+  uint64_t bytes = parent_.capacity() * sizeof(uint32_t) + rank_.capacity();
   for (int d = 0; d < 2; ++d) {
     bytes += csr_[d].offsets.capacity() * sizeof(uint32_t) +
              csr_[d].targets.capacity() * sizeof(uint32_t) +

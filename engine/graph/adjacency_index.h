@@ -5,7 +5,7 @@
 // components, as a union-find forest over the vertex slots, so that a pair
 // in two components is known unrelated without a walk. Memory is about 5
 // bytes per edge per direction plus 4 bytes per vertex slot per direction
-// and 4 more per vertex slot for the components.
+// and 5 more per vertex slot for the components.
 //
 // Thread safety: Add() is called by the single writer after a commit; every
 // other method may run on any thread, under the lock of LockShared(), which
@@ -91,15 +91,20 @@ class AdjacencyIndex final : public Graph {
 
   static Csr BuildCsr(std::vector<Entry>* entries, uint32_t vertices);
   void MergeDelta();
-  // The component forest. Invariant: parent_[v] <= v, equal for a root, so
-  // a root search always ends; slots past the end are roots of their own.
+  // The component forest, united by rank: a tree is at most its root's
+  // rank high, and a rank r root has 2^(r-1) vertices or more, so readers,
+  // which never compress, walk at most 33 links. Slots past the end are
+  // roots of their own.
   uint32_t Root(uint32_t v) const;
   void Union(uint32_t a, uint32_t b);  // Writer only: compresses paths.
-  void FlattenComponents();            // Every entry becomes its root.
+  // Every entry becomes its root and every rank 1 (an upper bound of the
+  // height of every tree then).
+  void FlattenComponents();
 
   mutable std::shared_mutex mu_;
   Csr csr_[2];  // By Dir.
   HugeVector<uint32_t> parent_;
+  HugeVector<uint8_t> rank_;  // Not saved: 1 after a flatten.
   // Edges added since the arrays were built, per vertex, sorted.
   absl::flat_hash_map<uint32_t, std::vector<Neighbor>> delta_[2];
   uint64_t delta_edges_ = 0;

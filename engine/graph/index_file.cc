@@ -150,13 +150,14 @@ StatusOr<std::unique_ptr<AdjacencyIndex>> AdjacencyIndex::Load(
       if (csr.offsets[v] > csr.offsets[v + 1]) return corrupt("bad offsets");
     }
   }
-  // Saved flat: every entry a root, at or below its slot.
+  // Saved flat: every entry a root, so that no root search can loop.
   const HugeVector<uint32_t>& parent = index->parent_;
   for (size_t v = 0; v < parent.size(); ++v) {
-    if (parent[v] > v || parent[parent[v]] != parent[v]) {
+    if (parent[v] >= parent.size() || parent[parent[v]] != parent[v]) {
       return corrupt("bad components");
     }
   }
+  index->rank_.assign(parent.size(), 1);
   return index;
 }
 

@@ -247,12 +247,20 @@ StatusOr<bool> IsUpstream(Store* store, NodeRef from, NodeRef to) {
   std::vector<VertexId>& neighbors = scratch.neighbors;
   std::vector<VertexId>& next = scratch.next;
   constexpr Dir kDirs[2] = {Dir::kDown, Dir::kUp};
+  // Rows asked for ahead: a few, as more would be evicted before their use
+  // on a large frontier; and only once per frontier.
+  constexpr size_t kAhead = 16;
+  auto prefetch_rows = [&](int s) {
+    const size_t n = std::min(frontier[s].size(), kAhead);
+    for (size_t i = 0; i < n; ++i) g.PrefetchRow(frontier[s][i], kDirs[s]);
+  };
   g.PrefetchVertex(frontier[0][0], kDirs[0]);
   g.PrefetchVertex(frontier[1][0], kDirs[1]);
+  bool rows_asked[2] = {false, false};
   while (!frontier[0].empty() && !frontier[1].empty()) {
     const int side = frontier[0].size() <= frontier[1].size() ? 0 : 1;
     const Dir dir = kDirs[side];
-    for (VertexId v : frontier[side]) g.PrefetchRow(v, dir);
+    if (!rows_asked[side]) prefetch_rows(side);
     next.clear();
     for (VertexId v : frontier[side]) {
       neighbors.clear();
@@ -260,13 +268,17 @@ StatusOr<bool> IsUpstream(Store* store, NodeRef from, NodeRef to) {
       for (const VertexId n : neighbors) {
         if (seen[1 - side].Contains(n)) return true;
         if (!seen[side].Insert(n)) continue;
+        if (next.size() < kAhead) g.PrefetchVertex(n, dir);
         next.push_back(n);
-        g.PrefetchVertex(n, dir);
       }
     }
     frontier[side].swap(next);
+    rows_asked[side] = false;
     // The other side's offsets had a whole expansion to arrive.
-    for (VertexId v : frontier[1 - side]) g.PrefetchRow(v, kDirs[1 - side]);
+    if (!rows_asked[1 - side]) {
+      prefetch_rows(1 - side);
+      rows_asked[1 - side] = true;
+    }
   }
   return false;
 }
