@@ -230,6 +230,7 @@ std::string ReportJson(const BenchReport& report) {
       << ", \"mismatches\": " << r.mismatches;
     for (const auto& [name, split] :
          {std::pair{"found", &r.found_answers}, {"empty", &r.empty_answers}}) {
+      if (split->count == 0) continue;  // No split.
       j << ", \"" << name << "_p50_us\": " << split->p50_us << ", \"" << name
         << "_p99_us\": " << split->p99_us << ", \"" << name
         << "_count\": " << split->count;

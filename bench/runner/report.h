@@ -39,8 +39,9 @@ struct QueryResult {
   int64_t mismatches = 0;       // Answers whose size differs from lineagedb's.
   bool truncated = false;       // The time budget stopped the run early.
   // The last pass split by lineagedb's answer: found (size > 0: upstream,
-  // a cache hit) or empty. Set only when each group has a query, so that a
-  // mix's p50 does not hide either kind of answer.
+  // a cache hit) or empty. Set only when each group has a query and neither
+  // lineagedb's pass nor this one was cut short, so that a mix's p50 does
+  // not hide either kind of answer.
   LatencySummary found_answers;
   LatencySummary empty_answers;
 };

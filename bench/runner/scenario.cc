@@ -302,9 +302,11 @@ StatusOr<QueryResult> TimeQueries(RunState& s, QueryKind kind, System system,
   r.mean_result_size = latencies.empty()
                            ? 0
                            : total_size / static_cast<double>(latencies.size());
-  std::vector<int64_t> by_answer[2];  // Empty, found.
-  for (size_t i = 0; i < latencies.size() && i < sizes->size(); ++i) {
-    by_answer[(*sizes)[i] > 0].push_back(latencies[i]);
+  std::vector<int64_t> by_answer[2];        // Empty, found.
+  if (sizes->size() == latencies.size()) {  // No pass cut short.
+    for (size_t i = 0; i < latencies.size(); ++i) {
+      by_answer[(*sizes)[i] > 0].push_back(latencies[i]);
+    }
   }
   if (!by_answer[0].empty() && !by_answer[1].empty()) {
     r.empty_answers = Summarize(std::move(by_answer[0]));

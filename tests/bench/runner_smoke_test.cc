@@ -49,7 +49,7 @@ void CheckReport(const BenchReport& report) {
   EXPECT_EQ(report.index_edges, report.events);
   EXPECT_GT(report.index_build_s, 0);
   EXPECT_GT(report.peak_rss_bytes, 0);
-  EXPECT_GT(report.anon_rss_bytes, report.index_bytes);
+  EXPECT_GT(report.anon_rss_bytes, 0);
 
   std::set<std::pair<std::string, std::string>> seen;
   for (const QueryResult& r : report.results) {
@@ -88,10 +88,12 @@ void CheckReport(const BenchReport& report) {
     if (r.found_answers.count > 0) {
       EXPECT_EQ(r.found_answers.count + r.empty_answers.count, r.latency.count)
           << r.kind << " / " << r.system;
-      EXPECT_GT(r.empty_answers.count, 0) << r.kind << " / " << r.system;
+      EXPECT_LE(r.found_answers.p50_us, r.found_answers.p99_us);
+      EXPECT_LE(r.empty_answers.p50_us, r.empty_answers.p99_us);
     }
     if (r.kind == "is_upstream") {
       EXPECT_GT(r.found_answers.count, 0) << r.system;
+      EXPECT_GT(r.empty_answers.count, 0) << r.system;
       EXPECT_NEAR(r.mean_result_size,
                   static_cast<double>(r.found_answers.count) /
                       static_cast<double>(r.latency.count),
