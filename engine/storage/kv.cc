@@ -294,17 +294,18 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
   ro.level_compaction_dynamic_level_bytes = true;
   ro.info_log_level = rocksdb::WARN_LEVEL;
   ro.keep_log_file_num = 2;
-  // Tables are read through memory maps. Opening a store reads every
-  // table's filter and index blocks (a tenth of its bytes); mapped, they are
-  // used in place from the OS page cache instead of being copied into fresh
-  // heap pages, whose first-touch faults were most of an open (10M-node
-  // store: 0.8-0.9 s -> 0.3 s, BENCHMARKS.md). The cost: an I/O error
-  // under a mapped page is a SIGBUS, not a Status (checksums still catch
-  // corrupt bytes).
-  ro.allow_mmap_reads = true;
+  // Tables read through memory maps (Options::mmap_reads). Opening a store
+  // reads every table's filter and index blocks (a tenth of its bytes);
+  // mapped, they are used in place from the OS page cache instead of being
+  // copied into fresh heap pages, whose first-touch faults were most of an
+  // open (10M-node store: 0.8-0.9 s -> 0.3 s, BENCHMARKS.md). The cost: an
+  // I/O error under a mapped page is a SIGBUS, not a Status (checksums
+  // still catch corrupt bytes).
+  ro.allow_mmap_reads = options.mmap_reads;
   // No MADV_RANDOM on the maps: an open on a cold OS cache reads the filter
-  // blocks in order, and readahead makes that 4x faster.
-  ro.advise_random_on_open = false;
+  // blocks in order, and readahead makes that 4x faster (a cold random
+  // point read then reads ahead too).
+  ro.advise_random_on_open = !options.mmap_reads;
 
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(ro, path, &raw);

@@ -26,8 +26,10 @@ class CheckCommand : public Command {
   }
 
   Status Run(const GlobalOptions& global) override {
+    // Without memory maps, so that an I/O error is a problem reported (exit
+    // 4), not a SIGBUS.
     ASSIGN_OR_RETURN(std::unique_ptr<Store> store,
-                     OpenStore(global, /*create=*/false));
+                     OpenStore(global, /*create=*/false, /*mmap_reads=*/false));
     const double start = NowSeconds();
     ASSIGN_OR_RETURN(CheckReport report, CheckStore(store.get()));
     const double seconds = NowSeconds() - start;

@@ -23,9 +23,10 @@ bool ParseId(std::string_view text, int64_t* id) {
 }  // namespace
 
 StatusOr<std::unique_ptr<Store>> OpenStore(const GlobalOptions& global,
-                                           bool create) {
+                                           bool create, bool mmap_reads) {
   Options options;
   options.create_if_missing = create;
+  options.mmap_reads = mmap_reads;
   if (!create && !std::filesystem::exists(global.store)) {
     return absl::NotFoundError(fmt::format(
         "no store at {} (create one with `lineagedb init --store {}`)",

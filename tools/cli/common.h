@@ -19,9 +19,10 @@ inline constexpr std::string_view kDatasetType = "openlineage.Dataset";
 inline constexpr std::string_view kJobType = "openlineage.Job";
 
 // Opens the store of `global`. With create false a missing store is
-// NOT_FOUND with a hint to run `lineagedb init`.
+// NOT_FOUND with a hint to run `lineagedb init`. `mmap_reads` as in
+// Options.
 StatusOr<std::unique_ptr<Store>> OpenStore(const GlobalOptions& global,
-                                           bool create);
+                                           bool create, bool mmap_reads = true);
 
 // "artifact", "execution", "context" (also plural or a/e/c). UsageError
 // otherwise.
