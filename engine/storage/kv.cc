@@ -13,6 +13,7 @@
 
 #include "codec/coding.h"
 #include "codec/keys.h"
+#include "util/status_macros.h"
 #include "util/str_cat.h"
 
 namespace lineagedb::storage {
@@ -209,6 +210,25 @@ class RocksKv final : public Kv {
   WriteListener listener_;
 };
 
+// See Kv::Open. Every read-only session (each CLI command) would otherwise
+// leave one more file behind, and each open replays them all.
+Status RetireIdleLogs(rocksdb::DB* db) {
+  int logs = 0;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(db->GetName(), ec)) {
+    if (e.path().extension() == ".log") ++logs;
+  }
+  if (logs <= Kv::kMaxIdleLogs) return absl::OkStatus();
+  const std::string key = codec::MetaKey(codec::MetaId::kFormatVersion);
+  std::string value;
+  rocksdb::Status s = db->Get(rocksdb::ReadOptions(), key, &value);
+  if (s.IsNotFound()) return absl::OkStatus();  // Not a store yet.
+  RETURN_IF_ERROR(FromRocks(s, "read the format version"));
+  RETURN_IF_ERROR(FromRocks(db->Put(rocksdb::WriteOptions(), key, value),
+                            "rewrite the format version"));
+  return FromRocks(db->Flush(rocksdb::FlushOptions()), "flush");
+}
+
 }  // namespace
 
 struct WriteBatch::Rep {
@@ -322,8 +342,9 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
     }
     return FromRocks(s, StrCat("open ", path));
   }
-  return std::unique_ptr<Kv>(
-      std::make_unique<RocksKv>(std::unique_ptr<rocksdb::DB>(raw)));
+  std::unique_ptr<rocksdb::DB> db(raw);
+  RETURN_IF_ERROR(RetireIdleLogs(db.get()));
+  return std::unique_ptr<Kv>(std::make_unique<RocksKv>(std::move(db)));
 }
 
 }  // namespace lineagedb::storage

@@ -84,8 +84,14 @@ class ReadView {
 
 class Kv {
  public:
+  // Opens (or creates) the RocksDB database at `path`. RocksDB 7.8 starts a
+  // new write-ahead log at every open and keeps the empty ones of sessions
+  // that wrote nothing until a flush; past kMaxIdleLogs of them, Open
+  // rewrites the format version key with its own value and flushes, which
+  // retires them and leaves every key and value as it was.
   static StatusOr<std::unique_ptr<Kv>> Open(const Options& options,
                                             const std::string& path);
+  static constexpr int kMaxIdleLogs = 8;
   virtual ~Kv() = default;
 
   // Applies `batch` atomically, synced to disk if `sync`.

@@ -127,6 +127,33 @@ TEST_F(DurabilityTest, FlippedByteInATableIsDataLossMappedOrNot) {
   EXPECT_EQ(lost[0], lost[1]);
 }
 
+// Sessions that write nothing (a CLI command each) leave no growing trail
+// of empty write-ahead logs, and retiring them changes no key or value.
+TEST_F(DurabilityTest, ReadOnlySessionsLeaveABoundedNumberOfLogs) {
+  const int64_t type_id = MakeType();
+  Artifact a;
+  a.type_id = type_id;
+  ASSERT_OK(store_->Put<Artifact>({a}).status());
+  const testing::Dump before = DumpStore();
+  auto logs = [&] {
+    int n = 0;
+    for (const auto& e : std::filesystem::directory_iterator(store_path())) {
+      n += e.path().extension() == ".log";
+    }
+    return n;
+  };
+  int most = 0;
+  for (int i = 0; i < 3 * storage::Kv::kMaxIdleLogs; ++i) {
+    Reopen();
+    most = std::max(most, logs());
+  }
+  EXPECT_LE(most, storage::Kv::kMaxIdleLogs + 1);
+  EXPECT_EQ(DumpStore(), before);
+  ASSERT_OK_AND_ASSIGN(std::vector<Artifact> got,
+                       store_->GetByIds<Artifact>({1}));
+  EXPECT_EQ(got.size(), 1u);
+}
+
 TEST_F(DurabilityTest, CorruptTypeRecordFailsOpenWithDataLoss) {
   int64_t type_id = MakeType();
   WithRawDb([&](rocksdb::DB* db) {
