@@ -343,7 +343,9 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
     return FromRocks(s, StrCat("open ", path));
   }
   std::unique_ptr<rocksdb::DB> db(raw);
-  RETURN_IF_ERROR(RetireIdleLogs(db.get()));
+  // Housekeeping: a store that cannot take the write (a full disk) opens
+  // all the same, its logs left for a later open.
+  RetireIdleLogs(db.get()).IgnoreError();
   return std::unique_ptr<Kv>(std::make_unique<RocksKv>(std::move(db)));
 }
 

@@ -88,7 +88,8 @@ class Kv {
   // new write-ahead log at every open and keeps the empty ones of sessions
   // that wrote nothing until a flush; past kMaxIdleLogs of them, Open
   // rewrites the format version key with its own value and flushes, which
-  // retires them and leaves every key and value as it was.
+  // retires them and leaves every key and value as it was (best effort: if
+  // that fails, the open goes on and the logs stay).
   static StatusOr<std::unique_ptr<Kv>> Open(const Options& options,
                                             const std::string& path);
   static constexpr int kMaxIdleLogs = 8;
