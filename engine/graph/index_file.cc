@@ -69,8 +69,9 @@ class Reader {
 
 Status AdjacencyIndex::Save(const std::string& path, uint64_t seq) {
   std::unique_lock lock(mu_);
+  // The forest is flat already: Build, Load and MergeDelta flatten it, and
+  // only Add, which fills the delta, unites.
   if (delta_edges_ > 0) MergeDelta();
-  FlattenComponents();
   std::string out(kMagic, sizeof(kMagic));
   Append(&out, seq);
   for (const Csr& csr : csr_) {

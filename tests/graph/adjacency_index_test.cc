@@ -87,7 +87,8 @@ TEST(AdjacencyIndexTest, MergingTheDeltaKeepsEveryEdge) {
   EXPECT_EQ(up[1], (Neighbor{A(150), EventType::kDeclaredInput}));
   EXPECT_EQ(Of(*index, A(1), Dir::kUp),
             (std::vector<Neighbor>{{X(1), EventType::kOutput}}));
-  // 5 bytes per edge per direction, 12 per vertex slot, plus vector slack.
+  // 5 bytes per edge per direction, 13 per vertex slot (offsets in both
+  // directions, component parent and rank), within a quarter of slack.
   const uint64_t slots = 2 * 70000 + 2;
   EXPECT_LT(index->memory_bytes(), (70001u * 2 * 5 + slots * 12) * 5 / 4);
 }
