@@ -19,7 +19,8 @@ namespace {
 using codec::NodeRow;
 using store::ResultCache;
 
-// The stored data a lookup read: the tokens of its ResultCache entry.
+// The stored data a lookup read: the tokens of its ResultCache entry. Null
+// when answers are not kept, so that no token is built.
 using Dependencies = std::vector<std::string>;
 
 bool Usable(ArtifactState s) {
@@ -108,7 +109,7 @@ StatusOr<std::optional<CachedExecution>> TryCachedByScan(
   std::vector<std::string> keys;
   for (const Event& e : events) {
     keys.push_back(codec::NodeKey(NodeKind::kArtifact, e.artifact_id));
-    deps->push_back(keys.back());
+    if (deps != nullptr) deps->push_back(keys.back());
   }
   std::vector<std::string> values;
   std::vector<bool> found;
@@ -129,8 +130,10 @@ StatusOr<std::optional<CachedExecution>> TryCachedByScan(
 StatusOr<std::optional<CachedExecution>> TryCached(
     StoreImpl* impl, const storage::ReadView& view, int64_t id,
     Dependencies* deps) {
-  deps->push_back(ResultCache::NodeToken(NodeKind::kExecution, id));
-  deps->push_back(ResultCache::ExecutionEventsToken(id));
+  if (deps != nullptr) {
+    deps->push_back(ResultCache::NodeToken(NodeKind::kExecution, id));
+    deps->push_back(ResultCache::ExecutionEventsToken(id));
+  }
   std::vector<graph::Neighbor> outs;
   if (auto index = impl->graph_index()) {
     auto lock = index->LockShared();
@@ -148,7 +151,7 @@ StatusOr<std::optional<CachedExecution>> TryCached(
   }
   for (const graph::Neighbor& o : outs) {
     keys.push_back(codec::NodeKey(NodeKind::kArtifact, graph::IdOf(o.vertex)));
-    deps->push_back(keys.back());
+    if (deps != nullptr) deps->push_back(keys.back());
   }
   std::vector<std::string> values;
   std::vector<bool> found;
@@ -172,18 +175,22 @@ StatusOr<std::optional<CachedExecution>> TryCached(
 }
 
 // The newest usable COMPLETE execution with `fingerprint` as of `view`, or
-// nullopt; `deps` gets what was read.
+// nullopt; `deps`, if not null, gets what was read.
 StatusOr<std::optional<CachedExecution>> FindOnView(
     StoreImpl* impl, const storage::ReadView& view,
     std::string_view fingerprint, Dependencies* deps) {
   const std::string prefix = codec::ExecutionByFingerprintPrefix(fingerprint);
-  deps->push_back(ResultCache::FingerprintToken(fingerprint));
+  if (deps != nullptr) {
+    deps->push_back(ResultCache::FingerprintToken(fingerprint));
+  }
   if (impl->has_fingerprint_heads()) {
     // The head names the newest COMPLETE execution: usually the answer, in
     // one read. No head: there is none. Unknown, or its outputs unusable:
     // the scan below.
     const std::string head_key = codec::FingerprintHeadKey(fingerprint);
-    deps->push_back(ResultCache::FingerprintHeadToken(fingerprint));
+    if (deps != nullptr) {
+      deps->push_back(ResultCache::FingerprintHeadToken(fingerprint));
+    }
     std::string value;
     Status s = view.Get(head_key, &value);
     if (absl::IsNotFound(s)) return std::nullopt;
@@ -235,9 +242,20 @@ StatusOr<CachedExecution> FindCachedExecution(Store* store,
   }
   StoreImpl* impl = store->impl();
   ResultCache* results = impl->results();
+  using Answer = std::optional<CachedExecution>;
+  auto not_found = [&] {
+    return absl::NotFoundError(
+        StrCat("no usable COMPLETE execution with fingerprint ", fingerprint));
+  };
+  if (!results->enabled()) {
+    auto view = impl->kv()->NewReadView();
+    ASSIGN_OR_RETURN(Answer found,
+                     FindOnView(impl, *view, fingerprint, /*deps=*/nullptr));
+    if (!found.has_value()) return not_found();
+    return std::move(*found);
+  }
   // The answer, found or not, is cached until a write changes the
   // fingerprint's executions, their records or events, or their outputs.
-  using Answer = std::optional<CachedExecution>;
   const std::string cache_key = StrCat("FindCachedExecution:", fingerprint);
   std::shared_ptr<const Answer> answer =
       std::static_pointer_cast<const Answer>(results->Find(cache_key));
@@ -249,10 +267,7 @@ StatusOr<CachedExecution> FindCachedExecution(Store* store,
     answer = std::make_shared<const Answer>(std::move(found));
     results->Insert(ticket, cache_key, answer, std::move(deps));
   }
-  if (!answer->has_value()) {
-    return absl::NotFoundError(
-        StrCat("no usable COMPLETE execution with fingerprint ", fingerprint));
-  }
+  if (!answer->has_value()) return not_found();
   return **answer;
 }
 

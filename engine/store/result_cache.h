@@ -37,6 +37,9 @@ class ResultCache {
   // 0 keeps none.
   explicit ResultCache(size_t capacity);
 
+  // False when the capacity is 0: Insert keeps nothing.
+  bool enabled() const { return capacity_ > 0; }
+
   // Take a ticket before taking the read view a result is computed from,
   // and give it back to Insert: a result whose view may predate a write
   // that committed since is dropped.
