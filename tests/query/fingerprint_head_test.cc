@@ -195,6 +195,14 @@ TEST_F(FingerprintHeadTest, RandomWritesKeepHeadsAndLookupsExact) {
   EXPECT_GT(unknown_heads_seen_, 0);
 }
 
+// Without the result cache a lookup keeps no dependencies (a path of its
+// own); with the adjacency index it reads the outputs by the index's edges.
+TEST_F(FingerprintHeadTest, RandomWritesWithoutResultCache) {
+  options_.result_cache_entries = 0;
+  Reopen();
+  ASSERT_NO_FATAL_FAILURE(RunRandomWrites(/*seed=*/13, /*steps=*/300));
+}
+
 TEST_F(FingerprintHeadTest, RandomWritesWithoutResultCacheOrIndex) {
   options_.result_cache_entries = 0;
   options_.use_graph_index = false;
