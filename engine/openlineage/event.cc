@@ -137,6 +137,13 @@ int DigitsAt(std::string_view s, size_t pos, size_t n) {
 
 // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
 // days_from_civil).
+int DaysInMonth(int y, int m) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30,
+                                  31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return m == 2 && leap ? 29 : kDays[m - 1];
+}
+
 int64_t DaysFromCivil(int64_t y, int m, int d) {
   y -= m <= 2;
   const int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -152,9 +159,10 @@ std::optional<int64_t> ParseDateTime(std::string_view s) {
   const int year = DigitsAt(s, 0, 4), month = DigitsAt(s, 5, 2),
             day = DigitsAt(s, 8, 2), hour = DigitsAt(s, 11, 2),
             minute = DigitsAt(s, 14, 2), second = DigitsAt(s, 17, 2);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 ||
-      hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60 ||
-      s[4] != '-' || s[7] != '-' || s[13] != ':' || s[16] != ':' ||
+  if (year < 0 || month < 1 || month > 12 || day < 1 ||
+      day > DaysInMonth(year, month) || hour < 0 || hour > 23 || minute < 0 ||
+      minute > 59 || second < 0 || second > 60 || s[4] != '-' || s[7] != '-' ||
+      s[13] != ':' || s[16] != ':' ||
       (s[10] != 'T' && s[10] != 't' && s[10] != ' ')) {
     return std::nullopt;
   }
@@ -180,7 +188,8 @@ std::optional<int64_t> ParseDateTime(std::string_view s) {
       const int oh = DigitsAt(s, pos + 1, 2);
       const bool colon = pos + 3 < s.size() && s[pos + 3] == ':';
       const int om = DigitsAt(s, pos + (colon ? 4 : 3), 2);
-      if (oh < 0 || om < 0 || pos + (colon ? 6 : 5) != s.size()) {
+      if (oh < 0 || oh > 23 || om < 0 || om > 59 ||
+          pos + (colon ? 6 : 5) != s.size()) {
         return std::nullopt;
       }
       offset_min = (c == '+' ? 1 : -1) * (oh * 60 + om);

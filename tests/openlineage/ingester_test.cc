@@ -451,6 +451,30 @@ std::string RunEvent(const std::string& type, const std::string& time,
          type + "\"}]}";
 }
 
+TEST_F(IngesterTest, EventTimesThatAreNoDateAreRejected) {
+  const std::string id = "00000000-0000-4000-8000-000000000001";
+  // An ingester writes its types first: the snapshot is taken after that.
+  ASSERT_OK(NewOpenLineageIngester(store_.get(), {}).status());
+  const auto before = Dump();
+  for (const std::string time :
+       {"2024-02-30T00:00:00Z", "2023-02-29T10:00:00Z", "2024-04-31T00:00:00Z",
+        "2024-01-01T00:00:00+24:00", "2024-01-01T00:00:00-05:60"}) {
+    SCOPED_TRACE(time);
+    OpenLineageSummary s = Ingest(RunEvent("START", time, id, "j"), "t");
+    EXPECT_EQ(s.events, 0);
+    ASSERT_THAT(s.rejections, SizeIs(1));
+    EXPECT_THAT(s.rejections[0].reason, HasSubstr("eventTime"));
+  }
+  EXPECT_EQ(Dump(), before);
+  // The last day of each month, a leap day and the largest offsets are.
+  for (const std::string time :
+       {"2024-02-29T10:00:00Z", "2023-02-28T10:00:00Z", "2024-04-30T00:00:00Z",
+        "2024-12-31T23:59:59+23:59", "2024-01-31T00:00:00-23:59"}) {
+    SCOPED_TRACE(time);
+    EXPECT_EQ(Ingest(RunEvent("START", time, id, "j"), "t").rejected, 0);
+  }
+}
+
 TEST_F(IngesterTest, StrictModeStoresNothingOfABatchTheStoreRefusesAnEventOf) {
   // The second runId names an execution of another type: the parser
   // accepts the event, the store's state refuses it.
