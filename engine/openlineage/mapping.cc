@@ -105,7 +105,8 @@ bool MergeRunEvent(const Event& event, Execution* run) {
   bool changed =
       run->properties.try_emplace(kPropJobNamespace, event.job.ns).second;
   changed |= run->properties.try_emplace(kPropJobName, event.job.name).second;
-  changed |= MergeFacets(event.run_facets, kFacetPrefix, newer, run);
+  changed |=
+      MergeFacets(event.run_facets, kFacetPrefix, newer, event.event_time, run);
   const ExecutionState state =
       MergeState(run->last_known_state, event.event_type, newer);
   changed |= state != run->last_known_state;
@@ -115,15 +116,18 @@ bool MergeRunEvent(const Event& event, Execution* run) {
 
 bool MergeJobEvent(const Event& event, Context* job) {
   const bool newer = event.time_ms > NodeTime(*job);
-  const bool changed = MergeFacets(event.job_facets, kFacetPrefix, newer, job);
+  const bool changed =
+      MergeFacets(event.job_facets, kFacetPrefix, newer, event.event_time, job);
   return MergeTime(event, newer, job) || changed;
 }
 
 bool MergeDatasetEvent(const Event& event, const DatasetRef& ds,
                        std::string_view io_prefix, Artifact* artifact) {
   const bool newer = event.time_ms > NodeTime(*artifact);
-  bool changed = MergeFacets(ds.facets, kFacetPrefix, newer, artifact);
-  changed |= MergeFacets(ds.io_facets, io_prefix, newer, artifact);
+  bool changed =
+      MergeFacets(ds.facets, kFacetPrefix, newer, event.event_time, artifact);
+  changed |=
+      MergeFacets(ds.io_facets, io_prefix, newer, event.event_time, artifact);
   return MergeTime(event, newer, artifact) || changed;
 }
 
@@ -147,18 +151,32 @@ int64_t NodeTime(const NodeBase& node) {
 }
 
 bool MergeFacets(const std::vector<Facet>& facets, std::string_view prefix,
-                 bool newer, NodeBase* node) {
+                 bool newer, std::string_view event_time, NodeBase* node) {
   bool changed = false;
-  std::string key;
+  std::string key, tombstone;
   for (const Facet& facet : facets) {
     key.assign(prefix).append(facet.name);
+    tombstone.assign(kDeletedFacetPrefix).append(key);
     auto it = node->custom_properties.find(key);
     if (facet.deleted) {
-      if (newer && it != node->custom_properties.end()) {
+      if (!newer) continue;
+      if (it != node->custom_properties.end()) {
         node->custom_properties.erase(it);
         changed = true;
       }
+      Value& mark = node->custom_properties[tombstone];
+      if (!(mark.kind() == PropertyKind::kString &&
+            mark.string_value() == event_time)) {
+        mark = std::string(event_time);
+        changed = true;
+      }
       continue;
+    }
+    if (newer) {
+      changed |= node->custom_properties.erase(tombstone) > 0;
+    } else if (it == node->custom_properties.end() &&
+               node->custom_properties.contains(tombstone)) {
+      continue;  // Deleted by a newer event: an older one does not revive it.
     }
     if (it == node->custom_properties.end()) {
       node->custom_properties.emplace(key, StructValue{facet.json});

@@ -23,6 +23,9 @@ inline constexpr std::string_view kDatasetType = "openlineage.Dataset";
 inline constexpr std::string_view kFacetPrefix = "facet.";
 inline constexpr std::string_view kInputFacetPrefix = "inputFacet.";
 inline constexpr std::string_view kOutputFacetPrefix = "outputFacet.";
+// Before one of those keys: the mark of a facet a newer event deleted (a
+// STRING custom property, that event's eventTime).
+inline constexpr std::string_view kDeletedFacetPrefix = "deleted.";
 
 // Declared property names.
 inline constexpr char kPropNamespace[] = "namespace";
@@ -78,9 +81,12 @@ int64_t NodeTime(const NodeBase& node);
 
 // Merges `facets` into node->custom_properties under `prefix`: a facet
 // replaces one of the same name if `newer`, and fills in a missing one
-// otherwise; a deleted facet is removed if `newer`.
+// otherwise, unless a newer event deleted it. A deleted facet, if `newer`,
+// is removed and leaves the mark kDeletedFacetPrefix + key = `event_time`,
+// which keeps older events (or the same ones ingested again) from bringing
+// it back; a newer event that carries the facet clears the mark.
 bool MergeFacets(const std::vector<Facet>& facets, std::string_view prefix,
-                 bool newer, NodeBase* node);
+                 bool newer, std::string_view event_time, NodeBase* node);
 
 // Sets event_time to the event's if `newer`.
 bool MergeTime(const Event& event, bool newer, NodeBase* node);

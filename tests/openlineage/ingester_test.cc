@@ -521,6 +521,65 @@ TEST_F(IngesterTest, EventsOfOneRunMergeWithoutRegressing) {
   EXPECT_EQ(runs[0].last_known_state, ExecutionState::kFailed);
 }
 
+// A run event whose one output, namespace "dns", name `dataset`, carries
+// the dataset facet `custom`, or deletes it.
+std::string OutputFacetEvent(const std::string& type, const std::string& time,
+                             const std::string& run_id,
+                             const std::string& dataset, bool deleted) {
+  const std::string facet =
+      deleted ? R"({"_producer":"p","_schemaURL":"s","_deleted":true})"
+              : R"({"_producer":"p","_schemaURL":"s","x":1})";
+  return "{\"eventType\":\"" + type + "\",\"eventTime\":\"" + time +
+         "\",\"producer\":\"p\",\"schemaURL\":\"s\",\"run\":{\"runId\":\"" +
+         run_id +
+         "\"},\"job\":{\"namespace\":\"ns\",\"name\":\"j\"},"
+         "\"outputs\":[{\"namespace\":\"dns\",\"name\":\"" +
+         dataset + "\",\"facets\":{\"custom\":" + facet + "}}]}";
+}
+
+TEST_F(IngesterTest, ADeletedFacetStaysDeletedWhateverTheOrderOrRepeats) {
+  const std::string run1 = "00000000-0000-4000-8000-000000000001";
+  const std::string run2 = "00000000-0000-4000-8000-000000000002";
+  const std::string t1 = "2025-01-01T10:00:01Z", t2 = "2025-01-01T10:00:02Z";
+  // Dataset a: the facet, then its deletion; dataset b: the other way round.
+  const std::string doc =
+      OutputFacetEvent("START", t1, run1, "a", false) + "\n" +
+      OutputFacetEvent("COMPLETE", t2, run1, "a", true) + "\n" +
+      OutputFacetEvent("COMPLETE", t2, run2, "b", true) + "\n" +
+      OutputFacetEvent("START", t1, run2, "b", false) + "\n";
+  ASSERT_EQ(Ingest(doc, "doc").rejected, 0);
+  const auto before = Dump();
+  for (const std::string name : {"dns:a", "dns:b"}) {
+    SCOPED_TRACE(name);
+    ASSERT_OK_AND_ASSIGN(Artifact d, store_->GetByTypeAndName<Artifact>(
+                                         "openlineage.Dataset", name));
+    EXPECT_FALSE(d.custom_properties.contains("facet.custom"));
+  }
+  // The same events again, in a new session: nothing changes.
+  ASSERT_EQ(Ingest(doc, "doc").rejected, 0);
+  EXPECT_EQ(Dump(), before);
+  for (const std::string name : {"dns:a", "dns:b"}) {
+    SCOPED_TRACE(name);
+    ASSERT_OK_AND_ASSIGN(Artifact d, store_->GetByTypeAndName<Artifact>(
+                                         "openlineage.Dataset", name));
+    EXPECT_FALSE(d.custom_properties.contains("facet.custom"));
+    ASSERT_TRUE(d.custom_properties.contains("deleted.facet.custom"));
+    EXPECT_EQ(d.custom_properties.at("deleted.facet.custom").string_value(),
+              t2);
+  }
+  // A newer event that carries the facet brings it back.
+  ASSERT_EQ(Ingest(OutputFacetEvent("COMPLETE", "2025-01-01T10:00:03Z", run1,
+                                    "a", false),
+                   "later")
+                .rejected,
+            0);
+  ASSERT_OK_AND_ASSIGN(Artifact a, store_->GetByTypeAndName<Artifact>(
+                                       "openlineage.Dataset", "dns:a"));
+  EXPECT_EQ(Canonical(FacetJson(a, "facet.custom")),
+            R"({"_producer":"p","_schemaURL":"s","x":1})");
+  EXPECT_FALSE(a.custom_properties.contains("deleted.facet.custom"));
+}
+
 TEST_F(IngesterTest, ParentRunFacetGivesAParentContext) {
   const std::string parent =
       "\"parent\":{\"_producer\":\"p\",\"_schemaURL\":\"s\",\"run\":{"
