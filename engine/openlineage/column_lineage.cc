@@ -34,7 +34,7 @@ using DatasetKey = std::pair<std::string, std::string>;  // (ns, name)
 // The artifact a dataset's column lineage is read from, and its facet.
 struct Chosen {
   int64_t id = 0;
-  int64_t time = 0;
+  openlineage::Instant time;
   Value facet;
 };
 
@@ -72,7 +72,7 @@ void AddToCatalog(const Artifact& a, Catalog* catalog) {
   catalog->datasets.insert(key);
   auto facet = a.custom_properties.find(kColumnLineageKey);
   if (facet == a.custom_properties.end()) return;
-  const int64_t time = openlineage::NodeTime(a);
+  const openlineage::Instant time = openlineage::NodeTime(a);
   auto [it, inserted] = catalog->lineage.try_emplace(std::move(key));
   if (inserted ||
       std::tie(time, a.id) > std::tie(it->second.time, it->second.id)) {

@@ -155,7 +155,7 @@ int64_t DaysFromCivil(int64_t y, int m, int d) {
 
 }  // namespace
 
-std::optional<int64_t> ParseDateTime(std::string_view s) {
+std::optional<Instant> ParseInstant(std::string_view s) {
   const int year = DigitsAt(s, 0, 4), month = DigitsAt(s, 5, 2),
             day = DigitsAt(s, 8, 2), hour = DigitsAt(s, 11, 2),
             minute = DigitsAt(s, 14, 2), second = DigitsAt(s, 17, 2);
@@ -167,17 +167,17 @@ std::optional<int64_t> ParseDateTime(std::string_view s) {
     return std::nullopt;
   }
   size_t pos = 19;
-  int64_t ms = 0;
+  int64_t nanos = 0;  // The fraction of the second.
   if (pos < s.size() && s[pos] == '.') {
     ++pos;
     int digits = 0;
     while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) {
-      if (digits < 3) ms = ms * 10 + (s[pos] - '0');
+      if (digits < 9) nanos = nanos * 10 + (s[pos] - '0');
       ++digits;
       ++pos;
     }
     if (digits == 0) return std::nullopt;
-    for (int i = digits; i < 3; ++i) ms *= 10;
+    for (int i = digits; i < 9; ++i) nanos *= 10;
   }
   int64_t offset_min = 0;
   if (pos < s.size()) {
@@ -200,7 +200,14 @@ std::optional<int64_t> ParseDateTime(std::string_view s) {
   const int64_t days = DaysFromCivil(year, month, day);
   const int64_t seconds =
       days * 86400 + hour * 3600 + minute * 60 + second - offset_min * 60;
-  return seconds * 1000 + ms;
+  return Instant{seconds * 1000 + nanos / 1000000,
+                 static_cast<int32_t>(nanos % 1000000)};
+}
+
+std::optional<int64_t> ParseDateTime(std::string_view text) {
+  std::optional<Instant> instant = ParseInstant(text);
+  if (!instant.has_value()) return std::nullopt;
+  return instant->ms;
 }
 
 bool IsUuid(std::string_view s) {
@@ -226,13 +233,13 @@ Status ParseEvent(const element& root_element, Event* event) {
       GetString(root, "eventTime", root_path, true, &event->event_time));
   RETURN_IF_ERROR(GetString(root, "producer", root_path, true, &ignored));
   RETURN_IF_ERROR(GetString(root, "schemaURL", root_path, true, &ignored));
-  std::optional<int64_t> ms = ParseDateTime(event->event_time);
-  if (!ms.has_value()) {
+  std::optional<Instant> time = ParseInstant(event->event_time);
+  if (!time.has_value()) {
     return InvalidAt(
         JsonPath(root_path, "eventTime"),
         StrCat("'", event->event_time, "' is not an RFC 3339 date-time"));
   }
-  event->time_ms = *ms;
+  event->time = *time;
   const bool has_run = Member(root, "run").has_value();
   const bool has_job = Member(root, "job").has_value();
   if (has_run) {

@@ -6,6 +6,7 @@
 #include <simdjson.h>
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,11 +41,21 @@ struct JobRef {
   std::string name;
 };
 
+// A point in time: milliseconds since the epoch (UTC), then nanoseconds
+// within that millisecond. Ordered by both, so events less than a
+// millisecond apart are still ordered.
+struct Instant {
+  int64_t ms = 0;
+  int32_t ns = 0;  // 0-999999.
+  auto operator<=>(const Instant&) const = default;
+  static Instant Min() { return {std::numeric_limits<int64_t>::min(), 0}; }
+};
+
 // A validated event. Fields that an event kind lacks stay empty.
 struct Event {
   EventKind kind = EventKind::kRun;
   std::string event_time;  // As given.
-  int64_t time_ms = 0;     // event_time in ms since the epoch (UTC).
+  Instant time;            // event_time as an instant.
   std::string event_type;  // RunEvent only; empty if absent.
   std::string run_id;      // RunEvent only.
   JobRef job;              // RunEvent and JobEvent.
@@ -62,9 +73,13 @@ struct Event {
 // "run.facets.parent.run.runId is required").
 Status ParseEvent(const simdjson::dom::element& root, Event* event);
 
-// Milliseconds since the epoch of an RFC 3339 date-time
-// ("2020-12-28T19:52:00.001+10:00"); without a zone offset the time is taken
-// as UTC. nullopt if `text` is not such a date-time.
+// The instant of an RFC 3339 date-time ("2020-12-28T19:52:00.001+10:00");
+// without a zone offset the time is taken as UTC. Fractions of a second are
+// kept to the nanosecond (later digits are ignored). nullopt if `text` is
+// not such a date-time (including a day its month does not have, or an
+// offset past 23:59).
+std::optional<Instant> ParseInstant(std::string_view text);
+// The same in milliseconds since the epoch, the fraction truncated.
 std::optional<int64_t> ParseDateTime(std::string_view text);
 
 // True for the canonical 8-4-4-4-12 hex form of a UUID.

@@ -101,7 +101,7 @@ Artifact NewDatasetArtifact(const DatasetRef& ds, int64_t type_id) {
 }
 
 bool MergeRunEvent(const Event& event, Execution* run) {
-  const bool newer = event.time_ms > NodeTime(*run);
+  const bool newer = event.time > NodeTime(*run);
   bool changed =
       run->properties.try_emplace(kPropJobNamespace, event.job.ns).second;
   changed |= run->properties.try_emplace(kPropJobName, event.job.name).second;
@@ -115,7 +115,7 @@ bool MergeRunEvent(const Event& event, Execution* run) {
 }
 
 bool MergeJobEvent(const Event& event, Context* job) {
-  const bool newer = event.time_ms > NodeTime(*job);
+  const bool newer = event.time > NodeTime(*job);
   const bool changed =
       MergeFacets(event.job_facets, kFacetPrefix, newer, event.event_time, job);
   return MergeTime(event, newer, job) || changed;
@@ -123,7 +123,7 @@ bool MergeJobEvent(const Event& event, Context* job) {
 
 bool MergeDatasetEvent(const Event& event, const DatasetRef& ds,
                        std::string_view io_prefix, Artifact* artifact) {
-  const bool newer = event.time_ms > NodeTime(*artifact);
+  const bool newer = event.time > NodeTime(*artifact);
   bool changed =
       MergeFacets(ds.facets, kFacetPrefix, newer, event.event_time, artifact);
   changed |=
@@ -140,14 +140,13 @@ lineagedb::Event EdgeEvent(EventType type, int64_t index, int64_t time_ms) {
   return e;
 }
 
-int64_t NodeTime(const NodeBase& node) {
+Instant NodeTime(const NodeBase& node) {
   auto it = node.properties.find(kPropEventTime);
   if (it == node.properties.end() ||
       it->second.kind() != PropertyKind::kString) {
-    return std::numeric_limits<int64_t>::min();
+    return Instant::Min();
   }
-  return ParseDateTime(it->second.string_value())
-      .value_or(std::numeric_limits<int64_t>::min());
+  return ParseInstant(it->second.string_value()).value_or(Instant::Min());
 }
 
 bool MergeFacets(const std::vector<Facet>& facets, std::string_view prefix,

@@ -76,8 +76,8 @@ bool MergeDatasetEvent(const Event& event, const DatasetRef& ds,
 lineagedb::Event EdgeEvent(EventType type, int64_t index, int64_t time_ms);
 
 // The time of the latest event merged into `node` (its event_time
-// property), or INT64_MIN if none.
-int64_t NodeTime(const NodeBase& node);
+// property), or Instant::Min() if none.
+Instant NodeTime(const NodeBase& node);
 
 // Merges `facets` into node->custom_properties under `prefix`: a facet
 // replaces one of the same name if `newer`, and fills in a missing one

@@ -178,7 +178,7 @@ void Session::MergeDatasets(const Event& event,
     run->named.push_back(d);
     if (run->events.emplace(d, type).second) {
       run->new_edges.push_back(
-          NewEdge{d, type, static_cast<int64_t>(i), event.time_ms});
+          NewEdge{d, type, static_cast<int64_t>(i), event.time.ms});
       ++edges_;
     }
   }

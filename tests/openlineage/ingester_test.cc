@@ -580,6 +580,30 @@ TEST_F(IngesterTest, ADeletedFacetStaysDeletedWhateverTheOrderOrRepeats) {
   EXPECT_FALSE(a.custom_properties.contains("deleted.facet.custom"));
 }
 
+TEST_F(IngesterTest, EventsLessThanAMillisecondApartAreOrdered) {
+  auto facet = [](const std::string& v) {
+    return R"("c":{"_producer":"p","_schemaURL":"s","v":")" + v + "\"}";
+  };
+  const std::string start = "2025-01-01T10:00:00.100100Z";
+  const std::string end = "2025-01-01T10:00:00.1009001Z";
+  // Run 1 gets them in order, run 2 the other way round.
+  const std::string run1 = "00000000-0000-4000-8000-000000000001";
+  const std::string run2 = "00000000-0000-4000-8000-000000000002";
+  Ingest(RunEvent("START", start, run1, "j", facet("START")), "1");
+  Ingest(RunEvent("COMPLETE", end, run1, "j", facet("COMPLETE")), "2");
+  Ingest(RunEvent("COMPLETE", end, run2, "j", facet("COMPLETE")), "3");
+  Ingest(RunEvent("START", start, run2, "j", facet("START")), "4");
+  ASSERT_OK_AND_ASSIGN(std::vector<Execution> runs,
+                       store_->GetByExternalIds<Execution>({run1, run2}));
+  ASSERT_THAT(runs, SizeIs(2));
+  for (const Execution& run : runs) {
+    SCOPED_TRACE(run.external_id);
+    EXPECT_EQ(run.properties.at("event_time").string_value(), end);
+    EXPECT_EQ(At(FacetJson(run, "facet.c"), "/v"), "\"COMPLETE\"");
+    EXPECT_EQ(run.last_known_state, ExecutionState::kComplete);
+  }
+}
+
 TEST_F(IngesterTest, ParentRunFacetGivesAParentContext) {
   const std::string parent =
       "\"parent\":{\"_producer\":\"p\",\"_schemaURL\":\"s\",\"run\":{"
