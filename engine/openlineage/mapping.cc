@@ -14,7 +14,8 @@ Type RunExecutionType() {
   t.base_type = BaseType::kProcess;
   t.properties = {{kPropJobNamespace, PropertyKind::kString},
                   {kPropJobName, PropertyKind::kString},
-                  {kPropEventTime, PropertyKind::kString}};
+                  {kPropEventTime, PropertyKind::kString},
+                  {kPropEndEventTime, PropertyKind::kString}};
   return t;
 }
 
@@ -107,8 +108,20 @@ bool MergeRunEvent(const Event& event, Execution* run) {
   changed |= run->properties.try_emplace(kPropJobName, event.job.name).second;
   changed |=
       MergeFacets(event.run_facets, kFacetPrefix, newer, event.event_time, run);
+  // An end event is compared with the one that ended the run, not with the
+  // run's latest event: of COMPLETE, FAIL and a RUNNING later than both, the
+  // later of the two end events decides, whatever the order of arrival.
+  const bool end_newer = event.time > EndTime(*run);
   const ExecutionState state =
-      MergeState(run->last_known_state, event.event_type, newer);
+      MergeState(run->last_known_state, event.event_type, end_newer);
+  if (end_newer && IsEndEventType(event.event_type)) {
+    Value& end = run->properties[kPropEndEventTime];
+    if (!(end.kind() == PropertyKind::kString &&
+          end.string_value() == event.event_time)) {
+      end = event.event_time;
+      changed = true;
+    }
+  }
   changed |= state != run->last_known_state;
   run->last_known_state = state;
   return MergeTime(event, newer, run) || changed;
@@ -138,6 +151,25 @@ lineagedb::Event EdgeEvent(EventType type, int64_t index, int64_t time_ms) {
             PathStep{index}};
   e.time_ms = time_ms;
   return e;
+}
+
+bool IsEndEventType(std::string_view event_type) {
+  return event_type == "COMPLETE" || event_type == "FAIL" ||
+         event_type == "ABORT";
+}
+
+Instant EndTime(const Execution& run) {
+  auto it = run.properties.find(kPropEndEventTime);
+  if (it != run.properties.end() &&
+      it->second.kind() == PropertyKind::kString) {
+    return ParseInstant(it->second.string_value()).value_or(Instant::Min());
+  }
+  // A run ended before end_event_time was kept: its latest event stands in.
+  const ExecutionState s = run.last_known_state;
+  const bool ended = s == ExecutionState::kComplete ||
+                     s == ExecutionState::kFailed ||
+                     s == ExecutionState::kCanceled;
+  return ended ? NodeTime(run) : Instant::Min();
 }
 
 Instant NodeTime(const NodeBase& node) {

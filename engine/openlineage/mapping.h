@@ -32,6 +32,9 @@ inline constexpr char kPropNamespace[] = "namespace";
 inline constexpr char kPropName[] = "name";
 inline constexpr char kPropVersion[] = "version";
 inline constexpr char kPropEventTime[] = "event_time";
+// Of a run: the eventTime of the end event (COMPLETE, FAIL, ABORT) that
+// decided its state.
+inline constexpr char kPropEndEventTime[] = "end_event_time";
 inline constexpr char kPropJobNamespace[] = "job_namespace";
 inline constexpr char kPropJobName[] = "job_name";
 
@@ -79,6 +82,12 @@ lineagedb::Event EdgeEvent(EventType type, int64_t index, int64_t time_ms);
 // property), or Instant::Min() if none.
 Instant NodeTime(const NodeBase& node);
 
+// True for COMPLETE, FAIL and ABORT.
+bool IsEndEventType(std::string_view event_type);
+// The time of the end event that decided `run`'s state (end_event_time; for
+// an ended run without it, NodeTime), or Instant::Min() if it has not ended.
+Instant EndTime(const Execution& run);
+
 // Merges `facets` into node->custom_properties under `prefix`: a facet
 // replaces one of the same name if `newer`, and fills in a missing one
 // otherwise, unless a newer event deleted it. A deleted facet, if `newer`,
@@ -94,7 +103,8 @@ bool MergeTime(const Event& event, bool newer, NodeBase* node);
 // The run state after an event of `event_type` (empty = OTHER): START and
 // RUNNING give RUNNING unless the run has ended; COMPLETE, FAIL and ABORT
 // give COMPLETE, FAILED and CANCELED, but replace another end state only if
-// `newer`; OTHER keeps the state.
+// `newer` (than the end event that decided it: EndTime); OTHER keeps the
+// state.
 ExecutionState MergeState(ExecutionState state, std::string_view event_type,
                           bool newer);
 

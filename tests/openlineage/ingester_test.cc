@@ -8,6 +8,7 @@
 #error "link this test with simdjson::simdjson"
 #endif
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -602,6 +603,33 @@ TEST_F(IngesterTest, EventsLessThanAMillisecondApartAreOrdered) {
     EXPECT_EQ(At(FacetJson(run, "facet.c"), "/v"), "\"COMPLETE\"");
     EXPECT_EQ(run.last_known_state, ExecutionState::kComplete);
   }
+}
+
+TEST_F(IngesterTest, TheLaterEndEventDecidesWhateverTheOrder) {
+  const std::string complete = "2025-01-01T10:00:05Z";
+  const std::string running = "2025-01-01T10:00:10Z";
+  const std::string fail = "2025-01-01T10:00:07Z";
+  // Every order of COMPLETE (:05), a later RUNNING (:10) and FAIL (:07).
+  std::vector<std::pair<std::string, std::string>> events = {
+      {"COMPLETE", complete}, {"FAIL", fail}, {"RUNNING", running}};
+  std::sort(events.begin(), events.end());
+  int run = 0;
+  do {
+    const std::string id =
+        "00000000-0000-4000-8000-00000000000" + std::to_string(++run);
+    for (const auto& [type, time] : events) {
+      ASSERT_EQ(Ingest(RunEvent(type, time, id, "j"), "e").rejected, 0);
+    }
+    ASSERT_OK_AND_ASSIGN(std::vector<Execution> runs,
+                         store_->GetByExternalIds<Execution>({id}));
+    ASSERT_THAT(runs, SizeIs(1));
+    SCOPED_TRACE(events[0].first + " " + events[1].first + " " +
+                 events[2].first);
+    EXPECT_EQ(runs[0].last_known_state, ExecutionState::kFailed);
+    EXPECT_EQ(runs[0].properties.at("end_event_time").string_value(), fail);
+    EXPECT_EQ(runs[0].properties.at("event_time").string_value(), running);
+  } while (std::next_permutation(events.begin(), events.end()));
+  EXPECT_EQ(run, 6);
 }
 
 TEST_F(IngesterTest, ParentRunFacetGivesAParentContext) {
