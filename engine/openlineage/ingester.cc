@@ -1,5 +1,6 @@
 // OpenLineageIngester: parses each document, rejects the bad events, and
 // merges the others into the session (session.h), which writes them.
+#include <limits>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -91,20 +92,15 @@ Status Ingester::IngestDocument(std::string_view document,
   events_.clear();
   rejected_.clear();
   parser_.Parse(document, source, &events_, &rejected_);
-  if (options_.strict && !rejected_.empty()) {
-    // Nothing of the document is applied.
-    const RejectedEvent& first = rejected_.front();
-    Reject(first.source, first.index, first.reason);
-    return absl::InvalidArgumentError(
-        StrCat(first.source, ":", first.index, ": ", first.reason));
-  }
-  for (RejectedEvent& r : rejected_) {
-    Reject(r.source, r.index, std::move(r.reason));
-  }
   if (options_.strict) {
-    // An event the store's state refuses (e.g. a runId naming an execution
-    // of another type) also refuses the document before any of it merges.
+    // Nothing of the document is applied if an event is bad: one the parser
+    // rejected, or one the store's state refuses (e.g. a runId naming an
+    // execution of another type). The first of them by index is reported.
+    const int64_t first_rejected = rejected_.empty()
+                                       ? std::numeric_limits<int64_t>::max()
+                                       : rejected_.front().index;
     for (const openlineage::IndexedEvent& ie : events_) {
+      if (ie.index > first_rejected) break;
       Status s = session_->Check(ie.event);
       if (s.ok()) continue;
       if (!IsInputError(s)) {
@@ -115,6 +111,15 @@ Status Ingester::IngestDocument(std::string_view document,
       return absl::InvalidArgumentError(
           StrCat(source, ":", ie.index, ": ", std::string(s.message())));
     }
+    if (!rejected_.empty()) {
+      const RejectedEvent& first = rejected_.front();
+      Reject(first.source, first.index, first.reason);
+      return absl::InvalidArgumentError(
+          StrCat(first.source, ":", first.index, ": ", first.reason));
+    }
+  }
+  for (RejectedEvent& r : rejected_) {
+    Reject(r.source, r.index, std::move(r.reason));
   }
   Status s;
   for (const openlineage::IndexedEvent& ie : events_) {

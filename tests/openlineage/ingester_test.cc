@@ -500,6 +500,31 @@ TEST_F(IngesterTest, StrictModeStoresNothingOfABatchTheStoreRefusesAnEventOf) {
   EXPECT_EQ(ingester->summary().rejected, 1);
 }
 
+TEST_F(IngesterTest, StrictModeReportsTheFirstBadEventOfEitherKind) {
+  // Event 1 the store refuses, event 2 the parser rejects: 1 is reported.
+  const std::string foreign = "00000000-0000-4000-8000-0000000000ff";
+  ASSERT_OK(testing::PutExecutionOfAnotherType(store_.get(), foreign));
+  OpenLineageOptions strict;
+  strict.strict = true;
+  ASSERT_OK_AND_ASSIGN(auto ingester,
+                       NewOpenLineageIngester(store_.get(), strict));
+  const auto before = Dump();
+  const std::string refused =
+      RunEvent("START", "2025-01-01T10:00:01Z", foreign, "j");
+  const std::string malformed = RunEvent(
+      "START", "not a time", "00000000-0000-4000-8000-000000000001", "j");
+  Status s =
+      ingester->IngestDocument("[" + refused + "," + malformed + "]", "batch");
+  EXPECT_CODE(s, kInvalidArgument);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("batch:1: runId " + foreign));
+  // The other way round, the malformed one is first.
+  s = ingester->IngestDocument("[" + malformed + "," + refused + "]", "batch");
+  EXPECT_CODE(s, kInvalidArgument);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("batch:1: eventTime"));
+  ASSERT_OK(ingester->Finish());
+  EXPECT_EQ(Dump(), before);
+}
+
 TEST_F(IngesterTest, EventsOfOneRunMergeWithoutRegressing) {
   const std::string id = "00000000-0000-4000-8000-000000000001";
   Ingest(RunEvent("COMPLETE", "2025-01-01T10:00:05Z", id, "j"), "1");
