@@ -31,7 +31,7 @@ void ResultCache::Insert(uint64_t ticket, std::string key,
                          std::vector<std::string> dependencies) {
   if (capacity_ == 0) return;
   std::lock_guard lock(mu_);
-  if (ticket != generation_) return;
+  if (ticket != generation_ || publishing_) return;
   EraseLocked(key);
   while (entries_.size() >= capacity_ && !fifo_.empty()) {
     auto [oldest, serial] = std::move(fifo_.front());
@@ -91,8 +91,15 @@ void ResultCache::Invalidate(const storage::WriteBatch& batch) {
   });
 }
 
-void ResultCache::Advance() {
+void ResultCache::BeginPublish() {
   std::lock_guard lock(mu_);
+  publishing_ = true;
+  ++generation_;
+}
+
+void ResultCache::EndPublish() {
+  std::lock_guard lock(mu_);
+  publishing_ = false;
   ++generation_;
 }
 

@@ -57,10 +57,13 @@ class ResultCache {
 
   // Erases every result depending on a key of `batch`, and advances.
   void Invalidate(const storage::WriteBatch& batch);
-  // Drops the results being computed: those whose ticket was taken before
-  // now. For state a result reads besides the store's keys (the graph
-  // index) that is updated after the batch is written.
-  void Advance();
+  // Bracket a write whose effects on state a result reads besides the
+  // store's keys (the graph index) land after its batch: from BeginPublish
+  // to EndPublish no result is kept, since one computed then may have read
+  // the batch's records with that state from before it; results computed
+  // across either call are dropped by their ticket. Calls may not nest.
+  void BeginPublish();
+  void EndPublish();
 
   size_t size() const;
 
@@ -84,6 +87,7 @@ class ResultCache {
   const size_t capacity_;
   mutable std::mutex mu_;
   uint64_t generation_ = 0;  // Batches written so far.
+  bool publishing_ = false;  // Between BeginPublish and EndPublish.
   uint64_t next_serial_ = 0;
   absl::flat_hash_map<std::string, Entry> entries_;
   // Keys of the results depending on each token.

@@ -128,17 +128,21 @@ Status StoreImpl::Commit(WriteContext& wc) {
 
 Status StoreImpl::Commit(WriteContext& wc, bool sync) {
   RetireSnapshot();
-  RETURN_IF_ERROR(wc.Commit(sync));
-  Publish(wc.counters(), wc.staged_events());
-  return absl::OkStatus();
+  results_->BeginPublish();
+  Status s = wc.Commit(sync);
+  if (s.ok()) Publish(wc.counters(), wc.staged_events());
+  results_->EndPublish();
+  return s;
 }
 
 Status StoreImpl::CommitDetached(WriteContext::DetachedBatch& batch,
                                  bool sync) {
   RetireSnapshot();
-  RETURN_IF_ERROR(kv_->Write(batch.batch.get(), sync));
-  Publish(batch.counters, batch.events);
-  return absl::OkStatus();
+  results_->BeginPublish();
+  Status s = kv_->Write(batch.batch.get(), sync);
+  if (s.ok()) Publish(batch.counters, batch.events);
+  results_->EndPublish();
+  return s;
 }
 
 void StoreImpl::Publish(const codec::Counters& counters,
@@ -159,9 +163,6 @@ void StoreImpl::Publish(const codec::Counters& counters,
     }
   }
   edges_version_.fetch_add(1);
-  // Reads that took their view between the write and now may have seen its
-  // records without its edges in the index.
-  results_->Advance();
 }
 
 std::shared_ptr<graph::AdjacencyIndex> StoreImpl::graph_index() {
