@@ -186,31 +186,66 @@ StatusOr<StaleSteps> GetStaleSteps(Store* store, int64_t pipeline_context_id,
         StrCat("artifact ", new_artifact_id, " has no producing execution"));
   }
   ASSIGN_OR_RETURN(auto steps, r.LatestExecutions(pipeline_context_id));
-  std::set<int64_t> direct;
+  // The outputs of each step's latest execution.
+  std::map<int64_t, std::set<int64_t>> latest_outputs;
+  for (const auto& [type, latest] : steps) {
+    ASSIGN_OR_RETURN(
+        std::vector<Event> outputs,
+        r.Events(Tag::kEventByExecution, latest, codec::Direction::kOutput));
+    for (const Event& out : outputs) {
+      latest_outputs[type].insert(out.artifact_id);
+    }
+  }
+  // An input of a step's latest execution produced by another step: is it
+  // an output of that step's latest execution?
+  struct Input {
+    int64_t from;
+    int64_t to;
+    bool current;
+  };
+  std::vector<Input> reads;
+  std::set<int64_t> direct;     // Read an older artifact of the new one's slot.
+  std::set<int64_t> refreshed;  // Read the new artifact, or derived from it.
   std::set<std::pair<int64_t, int64_t>> edges;  // producer -> consumer step
   for (const auto& [type, latest] : steps) {
     ASSIGN_OR_RETURN(
         std::vector<Event> inputs,
         r.Events(Tag::kEventByExecution, latest, codec::Direction::kInput));
     for (const Event& in : inputs) {
+      if (in.artifact_id == new_artifact_id) refreshed.insert(type);
       ASSIGN_OR_RETURN(std::optional<Slot> slot, r.SlotOf(in.artifact_id));
       if (!slot.has_value()) continue;
       if (steps.contains(slot->producer_type)) {
         edges.emplace(slot->producer_type, type);
+        reads.push_back(
+            {slot->producer_type, type,
+             latest_outputs[slot->producer_type].contains(in.artifact_id)});
       }
       if (*slot == *new_slot && in.artifact_id < new_artifact_id) {
         direct.insert(type);
       }
     }
   }
-  // Staleness flows along the step edges to a fixpoint.
-  std::set<int64_t> stale = direct;
-  for (bool grew = true; grew;) {
-    grew = false;
-    for (const auto& [from, to] : edges) {
-      if (stale.contains(from) && stale.insert(to).second) grew = true;
+  // Both flow along the reads to a fixpoint: a step is refreshed if it read
+  // the current output of a refreshed step; stale if it read anything of a
+  // stale step, or an output of a refreshed step that its latest execution
+  // has replaced (the step re-ran on the new data, this one did not yet).
+  auto spread = [&](std::set<int64_t>* set, auto follows) {
+    for (bool grew = true; grew;) {
+      grew = false;
+      for (const Input& read : reads) {
+        if (follows(read) && set->insert(read.to).second) grew = true;
+      }
     }
-  }
+  };
+  spread(&refreshed, [&](const Input& read) {
+    return read.current && refreshed.contains(read.from);
+  });
+  std::set<int64_t> stale = direct;
+  spread(&stale, [&](const Input& read) {
+    return stale.contains(read.from) ||
+           (!read.current && refreshed.contains(read.from));
+  });
   StaleSteps out;
   for (int64_t type : TopologicalSteps(steps, edges)) {
     PipelineStep step{type, r.TypeName(type), steps.at(type)};

@@ -217,6 +217,36 @@ TEST_F(CachingTest, NewSpanMakesExactlyTheStepsDownstreamOfExampleGenStale) {
               ::testing::UnorderedElementsAre("ExampleGen", "VocabGen"));
 }
 
+// Part of the pipeline already re-ran on the new span: the steps after it
+// still read the outputs it replaced, so they are stale; the re-run steps
+// are not.
+TEST_F(CachingTest, StepsReadingOutputsThatARerunReplacedAreStale) {
+  auto first = RunPipeline(1, 0.01);
+  ++run_;
+  auto gen = RunStep("ExampleGen", {}, {{"span", int64_t{2}}},
+                     {{"examples", "Examples"}});
+  const int64_t examples = gen.outputs["examples"];
+  auto schema = RunStep("SchemaGen", {{"examples", examples}}, {},
+                        {{"schema", "Schema"}});
+  auto transform =
+      RunStep("Transform",
+              {{"examples", examples},
+               {"schema", schema.outputs["schema"]},
+               {"vocabulary", first["VocabGen"].outputs["vocabulary"]}},
+              {}, {{"transformed", "Transformed"}});
+  ASSERT_FALSE(transform.hit);
+  ASSERT_OK_AND_ASSIGN(
+      StaleSteps stale,
+      GetStaleSteps(store_.get(), PipelineContextId(), examples));
+  std::vector<std::string> stale_names, valid_names;
+  for (const auto& s : stale.stale) stale_names.push_back(s.execution_type);
+  for (const auto& s : stale.valid) valid_names.push_back(s.execution_type);
+  EXPECT_EQ(stale_names, (std::vector<std::string>{"Trainer", "Pusher"}));
+  EXPECT_THAT(valid_names,
+              ::testing::UnorderedElementsAre("ExampleGen", "SchemaGen",
+                                              "VocabGen", "Transform"));
+}
+
 TEST_F(CachingTest, NewestSlotArtifactsFollowTheLatestRun) {
   auto first = RunPipeline(1, 0.01);
   auto second = RunPipeline(2, 0.01);

@@ -12,7 +12,9 @@
 // Stale steps: when a new artifact arrives (a new data span), GetStaleSteps()
 // lists the steps of a pipeline whose latest execution read an older
 // artifact of the same slot (the same producing step and output key),
-// directly or through other stale steps, in topological order.
+// directly or through other stale steps, in topological order; and, when
+// some steps already re-ran on the new artifact, the steps that still read
+// the outputs those re-runs replaced.
 #ifndef LINEAGEDB_CACHING_H_
 #define LINEAGEDB_CACHING_H_
 
@@ -103,7 +105,8 @@ struct StaleSteps {
 };
 
 // The steps of the pipeline context `pipeline_context_id` made stale by the
-// arrival of `new_artifact_id`. Errors: NOT_FOUND (unknown context or
+// arrival of `new_artifact_id` (a step is judged by its latest COMPLETE or
+// CACHED execution). Errors: NOT_FOUND (unknown context or
 // artifact), FAILED_PRECONDITION (the artifact has no producing execution,
 // so it has no slot).
 StatusOr<StaleSteps> GetStaleSteps(Store* store, int64_t pipeline_context_id,
