@@ -51,7 +51,10 @@ struct BulkWriterOptions {
 
 struct BulkWriterStats {
   uint64_t executions = 0;  // Added successfully.
-  uint64_t artifacts = 0;   // Artifacts inserted or updated.
+  // Artifacts given with the added executions: inserted, updated, or
+  // (PutExecutionOptions::reuse_artifact_if_already_exist_by_external_id)
+  // reused as stored.
+  uint64_t artifacts = 0;
   uint64_t events = 0;
   uint64_t commits = 0;
   uint64_t keys = 0;  // Keys written by committed batches.
