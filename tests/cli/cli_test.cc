@@ -233,6 +233,72 @@ TEST_F(CliTest, ExitCodes) {
       1);
 }
 
+TEST_F(CliTest, OutputThatCannotBeWrittenIsAStorageError) {
+  IngestMarquez();
+  const fs::path err = fs::path(dir_.path()) / "stderr";
+  for (const std::string args : {"export", "--json stats", "list artifacts"}) {
+    SCOPED_TRACE(args);
+    const std::string command = std::string("'") + LINEAGEDB_CLI_BINARY +
+                                "' --store '" + store_.string() + "' " + args +
+                                " >/dev/full 2>'" + err.string() + "'";
+    const int status = std::system(command.c_str());
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 4);
+    const std::string message = ReadAll(err);
+    EXPECT_THAT(message, HasSubstr("cannot write standard output"));
+    EXPECT_EQ(std::count(message.begin(), message.end(), '\n'), 1) << message;
+  }
+}
+
+// Names with quotes come out of --json escaped: the output stays JSON.
+TEST_F(CliTest, JsonOfCacheLookupAndStaleEscapesNames) {
+  const fs::path input = fs::path(dir_.path()) / "steps.ndjson";
+  std::ofstream(input)
+      << R"({"artifact_type": {"name": "Data"}})"
+         "\n"
+         R"({"execution_type": {"name": "Ste\"p"}})"
+         "\n"
+         R"({"context_type": {"name": "pipeline"}})"
+         "\n"
+         R"({"execution": {"type": "Ste\"p", "state": "COMPLETE", "fingerprint": "fp1"}, "events": [{"type": "OUTPUT", "path": ["m\"x", 0], "artifact": {"type": "Data", "uri": "/d"}}], "contexts": [{"type": "pipeline", "name": "p"}]})"
+         "\n";
+  CliResult r = Run("ingest --native '" + input.string() + "'");
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  r = Run("--json cache lookup --fingerprint fp1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr(R"("outputs":{"m\"x":[1]})")) << r.out;
+  r = Run("--json stale --context 1 --artifact 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr(R"("valid":[{"type":"Ste\"p")")) << r.out;
+}
+
+// A name longer than a DOT label is cut between characters, not inside one.
+TEST_F(CliTest, DotLabelsCutLongNamesBetweenCharacters) {
+  std::string name;
+  for (int i = 0; i < 40; ++i) name += "\xC3\xA9";  // é
+  const fs::path input = fs::path(dir_.path()) / "steps.ndjson";
+  std::ofstream(input)
+      << R"({"artifact_type": {"name": "Data"}})"
+         "\n"
+         R"({"execution_type": {"name": "Step"}})"
+         "\n"
+         R"({"execution": {"type": "Step", "state": "COMPLETE"}, "events": [{"type": "OUTPUT", "artifact": {"type": "Data", "name": ")"
+      << name << R"("}}]})"
+      << "\n";
+  ASSERT_EQ(Run("ingest --native '" + input.string() + "'").code, 0);
+  CliResult dot = Run("export --format dot");
+  ASSERT_EQ(dot.code, 0) << dot.err;
+  EXPECT_THAT(dot.out, HasSubstr("\xC3\xA9..."));
+  for (size_t i = 0; i < dot.out.size(); ++i) {
+    const unsigned char c = dot.out[i];
+    if (c < 0x80) continue;
+    // A lead byte of a 2-byte character followed by its continuation byte.
+    ASSERT_EQ(c, 0xC3) << "at " << i;
+    ASSERT_LT(i + 1, dot.out.size());
+    ASSERT_EQ(static_cast<unsigned char>(dot.out[++i]), 0xA9) << "at " << i;
+  }
+}
+
 TEST_F(CliTest, CheckPassesOnHealthyStoreAndNamesACorruptKey) {
   IngestMarquez();
   CliResult r = Run("check");
@@ -375,10 +441,22 @@ TEST_F(CliTest, CacheLookupAndStaleSteps) {
   ASSERT_TRUE(
       std::regex_search(r.out, m, std::regex(R"("context_ids":\[(\d+)\])")))
       << r.out;
-  r = Run("stale --context " + std::string(m[1]) + " --artifact " + examples);
+  const std::string context = m[1];
+  r = Run("stale --context " + context + " --artifact " + examples);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("stale: StatisticsGen"));
   EXPECT_THAT(r.out, HasSubstr("valid: ExampleGen"));
+  r = Run("--json stale --context " + context + " --artifact " + examples);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(
+      r.out,
+      HasSubstr(R"({"stale":[{"type":"StatisticsGen","latest_execution":)"));
+  EXPECT_THAT(
+      r.out, HasSubstr(R"("valid":[{"type":"ExampleGen","latest_execution":)"));
+  r = Run("--json cache lookup --execution " + trainer +
+          " --code-version trainer:1.0");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr(R"("outputs":{"model":[)"));
   EXPECT_EQ(Run("stale --context 999999 --artifact " + examples).code, 1);
 }
 

@@ -8,6 +8,7 @@
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
 #include "tools/cli/demo_pipeline.h"
+#include "tools/cli/output.h"
 #include "util/status_macros.h"
 
 namespace lineagedb::cli {
@@ -52,19 +53,17 @@ class CacheCommand : public Command {
     ASSIGN_OR_RETURN(CachedExecution hit,
                      FindCachedExecution(store.get(), fingerprint_));
     if (global.json) {
-      std::cout << fmt::format("{{\"fingerprint\":\"{}\",\"execution\":{},",
-                               fingerprint_, hit.execution.id)
-                << "\"outputs\":{";
-      bool first = true;
+      JsonWriter json;
+      json.BeginObject().Key("fingerprint").String(fingerprint_);
+      json.Key("execution").Int(hit.execution.id);
+      json.Key("outputs").BeginObject();
       for (const auto& [slot, artifacts] : hit.outputs) {
-        std::cout << (first ? "" : ",") << fmt::format("\"{}\":[", slot);
-        for (size_t i = 0; i < artifacts.size(); ++i) {
-          std::cout << (i ? "," : "") << artifacts[i].id;
-        }
-        std::cout << "]";
-        first = false;
+        json.Key(slot).BeginArray();
+        for (const Artifact& a : artifacts) json.Int(a.id);
+        json.EndArray();
       }
-      std::cout << "}}\n";
+      json.EndObject().EndObject();
+      std::cout << json.str() << "\n";
       return absl::OkStatus();
     }
     std::cout << fmt::format("cache hit for {}: execution:{} ({})\n",
@@ -103,25 +102,33 @@ class StaleCommand : public Command {
                      OpenStore(global, /*create=*/false));
     ASSIGN_OR_RETURN(StaleSteps steps,
                      GetStaleSteps(store.get(), context_, artifact_));
-    auto names = [](const std::vector<PipelineStep>& list, bool json) {
+    if (global.json) {
+      JsonWriter json;
+      json.BeginObject();
+      for (const auto& [key, list] : {std::pair{"stale", &steps.stale},
+                                      std::pair{"valid", &steps.valid}}) {
+        json.Key(key).BeginArray();
+        for (const PipelineStep& s : *list) {
+          json.BeginObject().Key("type").String(s.execution_type);
+          json.Key("latest_execution").Int(s.latest_execution_id).EndObject();
+        }
+        json.EndArray();
+      }
+      json.EndObject();
+      std::cout << json.str() << "\n";
+      return absl::OkStatus();
+    }
+    auto names = [](const std::vector<PipelineStep>& list) {
       std::string out;
       for (const PipelineStep& s : list) {
-        if (!out.empty()) out += json ? "," : " ";
-        out += json ? fmt::format("{{\"type\":\"{}\",\"latest_execution\":{}}}",
-                                  s.execution_type, s.latest_execution_id)
-                    : fmt::format("{}(execution:{})", s.execution_type,
-                                  s.latest_execution_id);
+        if (!out.empty()) out += " ";
+        out += fmt::format("{}(execution:{})", s.execution_type,
+                           s.latest_execution_id);
       }
       return out;
     };
-    if (global.json) {
-      std::cout << fmt::format("{{\"stale\":[{}],\"valid\":[{}]}}\n",
-                               names(steps.stale, true),
-                               names(steps.valid, true));
-    } else {
-      std::cout << "stale: " << names(steps.stale, false) << "\n"
-                << "valid: " << names(steps.valid, false) << "\n";
-    }
+    std::cout << "stale: " << names(steps.stale) << "\n"
+              << "valid: " << names(steps.valid) << "\n";
     return absl::OkStatus();
   }
 

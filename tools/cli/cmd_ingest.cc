@@ -145,9 +145,9 @@ class IngestCommand : public Command {
                   "NATIVE_JSON.md), not OpenLineage");
     app->add_flag("--strict", strict_,
                   "Stop at the first bad event (exit 3), storing nothing of "
-                  "its batch (native: nothing of its document if it is not "
-                  "valid JSON; the items before an item the store refuses "
-                  "stay)");
+                  "the file (or stdin) it is in; earlier files stay stored "
+                  "(native: nothing of its document if it is not valid "
+                  "JSON; the items before an item the store refuses stay)");
     app->add_flag("-q,--quiet", quiet_, "No progress line");
   }
 

@@ -39,9 +39,15 @@ std::string DotEscape(std::string_view text) {
   return out;
 }
 
+// `text` cut to at most `max` bytes with "...", never inside a UTF-8
+// character (continuation bytes are 10xxxxxx).
 std::string Shorten(std::string_view text, size_t max) {
   if (text.size() <= max) return std::string(text);
-  return std::string(text.substr(0, max - 3)) + "...";
+  size_t end = max - 3;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
+    --end;
+  }
+  return std::string(text.substr(0, end)) + "...";
 }
 
 std::string DotId(NodeRef ref) {

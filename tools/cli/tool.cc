@@ -90,11 +90,17 @@ int RunTool(int argc, char** argv) {
     return kExitUsage;
   }
   Status status = selected->Run(global);
+  // Output that did not reach its reader (a full disk, a closed pipe with
+  // SIGPIPE ignored) is a storage error, not a success.
+  std::cout.flush();
+  if (status.ok() &&
+      (!std::cout || std::fflush(stdout) != 0 || std::ferror(stdout))) {
+    status = absl::UnavailableError("cannot write standard output");
+  }
   if (!status.ok()) {
     PrintError(status);
     return ExitCodeOf(status);
   }
-  std::fflush(stdout);
   return kExitOk;
 }
 
