@@ -211,6 +211,15 @@ TEST_F(CliTest, ExitCodes) {
   EXPECT_THAT(r.err, HasSubstr("lineagedb: error: "));
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   EXPECT_EQ(Run("get widget 1").code, 2);
+  // Ids that are no positive integer (and no name), and negative hops.
+  for (const std::string node : {"artifact:abc", "artifact:-1", "artifact:0",
+                                 "execution:99999999999999999999"}) {
+    r = Run("lineage " + node);
+    EXPECT_EQ(r.code, 2) << node << ": " << r.err;
+    EXPECT_THAT(r.err, HasSubstr("bad id")) << node;
+  }
+  EXPECT_EQ(Run("impact artifact:1 --hops -5").code, 2);
+  EXPECT_EQ(Run("export artifact:1 --hops -1").code, 2);
   // Not found.
   EXPECT_EQ(Run("get artifact 12345").code, 1);
   EXPECT_EQ(Run("lineage artifact:12345").code, 1);
@@ -219,6 +228,14 @@ TEST_F(CliTest, ExitCodes) {
                    "' stats")
                 .code,
             1);
+  // A folder that holds something else is no store, and stays as it was.
+  const fs::path other = fs::path(dir_.path()) / "other";
+  fs::create_directory(other);
+  std::ofstream(other / "notes.txt") << "hi";
+  EXPECT_EQ(RunRaw("--store '" + other.string() + "' stats").code, 1);
+  EXPECT_EQ(
+      std::distance(fs::directory_iterator(other), fs::directory_iterator()),
+      1);
   // Invalid data.
   const fs::path bad = fs::path(dir_.path()) / "bad.json";
   std::ofstream(bad) << "{\"eventType\": \"START\", this is not JSON";
@@ -248,6 +265,27 @@ TEST_F(CliTest, OutputThatCannotBeWrittenIsAStorageError) {
     EXPECT_THAT(message, HasSubstr("cannot write standard output"));
     EXPECT_EQ(std::count(message.begin(), message.end(), '\n'), 1) << message;
   }
+}
+
+// A name two artifact types share is ambiguous: the tool asks for an id.
+TEST_F(CliTest, ANameOfArtifactsOfTwoTypesIsAmbiguous) {
+  const fs::path input = fs::path(dir_.path()) / "steps.ndjson";
+  std::ofstream(input)
+      << R"({"artifact_type": {"name": "A"}})"
+         "\n"
+         R"({"artifact_type": {"name": "B"}})"
+         "\n"
+         R"({"execution_type": {"name": "Step"}})"
+         "\n"
+         R"({"execution": {"type": "Step", "state": "COMPLETE"}, "events": [{"type": "OUTPUT", "artifact": {"type": "A", "name": "ns:x"}}, {"type": "OUTPUT", "artifact": {"type": "B", "name": "ns:x"}}, {"type": "OUTPUT", "artifact": {"type": "B", "name": "ns:y"}}]})"
+         "\n";
+  ASSERT_EQ(Run("ingest --native '" + input.string() + "'").code, 0);
+  CliResult r = Run("lineage ns:x");
+  EXPECT_EQ(r.code, 2) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("names 2 artifacts of different types"));
+  EXPECT_THAT(r.err, HasSubstr("artifact:1, artifact:2"));
+  r = Run("lineage ns:y --up");
+  EXPECT_EQ(r.code, 0) << r.err;
 }
 
 // Names with quotes come out of --json escaped: the output stays JSON.

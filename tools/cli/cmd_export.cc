@@ -123,6 +123,7 @@ class ExportCommand : public Command {
     if (format_ != "json" && format_ != "dot" && format_ != "svg") {
       return UsageError("--format must be json, dot or svg");
     }
+    if (hops_ < 0) return UsageError("--hops must be >= 0");
     ASSIGN_OR_RETURN(std::unique_ptr<Store> store,
                      OpenStore(global, /*create=*/false));
     LineageGraph graph;

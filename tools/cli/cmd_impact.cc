@@ -33,6 +33,7 @@ class ImpactCommand : public Command {
   }
 
   Status Run(const GlobalOptions& global) override {
+    if (hops_ < -1) return UsageError("--hops must be >= 0, or -1 (no limit)");
     ASSIGN_OR_RETURN(std::unique_ptr<Store> store,
                      OpenStore(global, /*create=*/false));
     ASSIGN_OR_RETURN(NodeRef start, ResolveNode(store.get(), node_));

@@ -27,7 +27,10 @@ StatusOr<std::unique_ptr<Store>> OpenStore(const GlobalOptions& global,
   Options options;
   options.create_if_missing = create;
   options.mmap_reads = mmap_reads;
-  if (!create && !std::filesystem::exists(global.store)) {
+  // A folder without RocksDB's CURRENT file holds no store: opening it
+  // would leave LOCK and LOG files behind in someone else's folder.
+  if (!create && !std::filesystem::exists(std::filesystem::path(global.store) /
+                                          "CURRENT")) {
     return absl::NotFoundError(fmt::format(
         "no store at {} (create one with `lineagedb init --store {}`)",
         global.store, global.store));
@@ -69,8 +72,9 @@ StatusOr<NodeRef> ResolveNode(Store* store, std::string_view spec) {
   }
   const std::string_view head = spec.substr(0, colon);
   const std::string_view tail = spec.substr(colon + 1);
+  const bool by_id = head == "artifact" || head == "execution";
   int64_t id = 0;
-  if ((head == "artifact" || head == "execution") && ParseId(tail, &id)) {
+  if (by_id && ParseId(tail, &id)) {
     if (head == "artifact") {
       ASSIGN_OR_RETURN(std::vector<Artifact> found,
                        store->GetByIds<Artifact>({id}));
@@ -98,10 +102,29 @@ StatusOr<NodeRef> ResolveNode(Store* store, std::string_view spec) {
   }
   ASSIGN_OR_RETURN(std::vector<Type> types,
                    store->ListTypes(NodeKind::kArtifact));
+  std::vector<Artifact> named;
   for (const Type& type : types) {
     StatusOr<Artifact> a =
         store->GetByTypeAndName<Artifact>(type.name, spec, type.version);
-    if (a.ok()) return NodeRef{NodeKind::kArtifact, a->id};
+    if (a.ok()) {
+      named.push_back(*std::move(a));
+    } else if (a.status().code() != absl::StatusCode::kNotFound) {
+      return a.status();
+    }
+  }
+  if (named.size() > 1) {
+    return UsageError(
+        fmt::format("'{}' names {} artifacts of different types (artifact:{}, "
+                    "artifact:{}{}); give one by id",
+                    spec, named.size(), named[0].id, named[1].id,
+                    named.size() > 2 ? ", ..." : ""));
+  }
+  if (named.size() == 1) return NodeRef{NodeKind::kArtifact, named[0].id};
+  // "artifact:abc", "artifact:-1", "artifact:99999999999999999999": neither
+  // an id nor a name.
+  if (by_id) {
+    return UsageError(fmt::format(
+        "bad id '{}' in '{}' (expected a positive integer)", tail, spec));
   }
   return absl::NotFoundError(
       fmt::format("no dataset or artifact named '{}'", spec));

@@ -31,7 +31,9 @@ StatusOr<NodeKind> ParseKind(std::string_view text);
 // A node on the command line: "artifact:ID", "execution:ID", or a dataset
 // name "NAMESPACE:NAME" (an artifact of type openlineage.Dataset; failing
 // that, the one artifact of any type with that name).
-// Errors: NOT_FOUND (no such node), UsageError (a context, or neither form).
+// Errors: NOT_FOUND (no such node), UsageError (a context, neither form, an
+// id that is no positive integer and no name, or a name that several
+// artifact types have).
 StatusOr<NodeRef> ResolveNode(Store* store, std::string_view spec);
 
 // "artifact:7".
