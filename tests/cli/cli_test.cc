@@ -12,6 +12,7 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "codec/coding.h"
 #include "codec/keys.h"
@@ -68,6 +69,15 @@ class CliTest : public ::testing::Test {
     r.out = ReadAll(out);
     r.err = ReadAll(err);
     return r;
+  }
+
+  // Writes `lines` as an NDJSON file of native items and ingests it.
+  CliResult IngestNative(const std::vector<std::string>& lines) {
+    const fs::path input = fs::path(dir_.path()) / "native.ndjson";
+    std::ofstream out(input);
+    for (const std::string& line : lines) out << line << "\n";
+    out.close();
+    return Run("ingest --native '" + input.string() + "'");
   }
 
   void IngestMarquez() {
@@ -269,18 +279,13 @@ TEST_F(CliTest, OutputThatCannotBeWrittenIsAStorageError) {
 
 // A name two artifact types share is ambiguous: the tool asks for an id.
 TEST_F(CliTest, ANameOfArtifactsOfTwoTypesIsAmbiguous) {
-  const fs::path input = fs::path(dir_.path()) / "steps.ndjson";
-  std::ofstream(input)
-      << R"({"artifact_type": {"name": "A"}})"
-         "\n"
-         R"({"artifact_type": {"name": "B"}})"
-         "\n"
-         R"({"execution_type": {"name": "Step"}})"
-         "\n"
-         R"({"execution": {"type": "Step", "state": "COMPLETE"}, "events": [{"type": "OUTPUT", "artifact": {"type": "A", "name": "ns:x"}}, {"type": "OUTPUT", "artifact": {"type": "B", "name": "ns:x"}}, {"type": "OUTPUT", "artifact": {"type": "B", "name": "ns:y"}}]})"
-         "\n";
-  ASSERT_EQ(Run("ingest --native '" + input.string() + "'").code, 0);
-  CliResult r = Run("lineage ns:x");
+  CliResult r = IngestNative(
+      {R"({"artifact_type": {"name": "A"}})",
+       R"({"artifact_type": {"name": "B"}})",
+       R"({"execution_type": {"name": "Step"}})",
+       R"({"execution": {"type": "Step", "state": "COMPLETE"}, "events": [{"type": "OUTPUT", "artifact": {"type": "A", "name": "ns:x"}}, {"type": "OUTPUT", "artifact": {"type": "B", "name": "ns:x"}}, {"type": "OUTPUT", "artifact": {"type": "B", "name": "ns:y"}}]})"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  r = Run("lineage ns:x");
   EXPECT_EQ(r.code, 2) << r.out << r.err;
   EXPECT_THAT(r.err, HasSubstr("names 2 artifacts of different types"));
   EXPECT_THAT(r.err, HasSubstr("artifact:1, artifact:2"));
@@ -290,17 +295,11 @@ TEST_F(CliTest, ANameOfArtifactsOfTwoTypesIsAmbiguous) {
 
 // Names with quotes come out of --json escaped: the output stays JSON.
 TEST_F(CliTest, JsonOfCacheLookupAndStaleEscapesNames) {
-  const fs::path input = fs::path(dir_.path()) / "steps.ndjson";
-  std::ofstream(input)
-      << R"({"artifact_type": {"name": "Data"}})"
-         "\n"
-         R"({"execution_type": {"name": "Ste\"p"}})"
-         "\n"
-         R"({"context_type": {"name": "pipeline"}})"
-         "\n"
-         R"({"execution": {"type": "Ste\"p", "state": "COMPLETE", "fingerprint": "fp1"}, "events": [{"type": "OUTPUT", "path": ["m\"x", 0], "artifact": {"type": "Data", "uri": "/d"}}], "contexts": [{"type": "pipeline", "name": "p"}]})"
-         "\n";
-  CliResult r = Run("ingest --native '" + input.string() + "'");
+  CliResult r = IngestNative(
+      {R"({"artifact_type": {"name": "Data"}})",
+       R"({"execution_type": {"name": "Ste\"p"}})",
+       R"({"context_type": {"name": "pipeline"}})",
+       R"({"execution": {"type": "Ste\"p", "state": "COMPLETE", "fingerprint": "fp1"}, "events": [{"type": "OUTPUT", "path": ["m\"x", 0], "artifact": {"type": "Data", "uri": "/d"}}], "contexts": [{"type": "pipeline", "name": "p"}]})"});
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   r = Run("--json cache lookup --fingerprint fp1");
   ASSERT_EQ(r.code, 0) << r.err;
@@ -314,16 +313,14 @@ TEST_F(CliTest, JsonOfCacheLookupAndStaleEscapesNames) {
 TEST_F(CliTest, DotLabelsCutLongNamesBetweenCharacters) {
   std::string name;
   for (int i = 0; i < 40; ++i) name += "\xC3\xA9";  // é
-  const fs::path input = fs::path(dir_.path()) / "steps.ndjson";
-  std::ofstream(input)
-      << R"({"artifact_type": {"name": "Data"}})"
-         "\n"
-         R"({"execution_type": {"name": "Step"}})"
-         "\n"
-         R"({"execution": {"type": "Step", "state": "COMPLETE"}, "events": [{"type": "OUTPUT", "artifact": {"type": "Data", "name": ")"
-      << name << R"("}}]})"
-      << "\n";
-  ASSERT_EQ(Run("ingest --native '" + input.string() + "'").code, 0);
+  ASSERT_EQ(
+      IngestNative(
+          {R"({"artifact_type": {"name": "Data"}})",
+           R"({"execution_type": {"name": "Step"}})",
+           R"({"execution": {"type": "Step", "state": "COMPLETE"}, "events": [{"type": "OUTPUT", "artifact": {"type": "Data", "name": ")" +
+               name + R"("}}]})"})
+          .code,
+      0);
   CliResult dot = Run("export --format dot");
   ASSERT_EQ(dot.code, 0) << dot.err;
   EXPECT_THAT(dot.out, HasSubstr("\xC3\xA9..."));
