@@ -28,6 +28,8 @@ StatusOr<WalkResult> Walk(const graph::Graph& g, const WalkOptions& o) {
       return r;
     }
   }
+  // A start that is an ending node is returned but not walked past.
+  std::erase_if(frontier, [&](VertexId v) { return o.ending.contains(v); });
   std::vector<Neighbor> neighbors;
   std::vector<std::pair<VertexId, VertexId>> found;  // (vertex, parent)
   for (int hop = 1; !frontier.empty() && (o.max_hops < 0 || hop <= o.max_hops);

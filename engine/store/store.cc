@@ -72,6 +72,7 @@ StatusOr<std::unique_ptr<StoreImpl>> StoreImpl::Open(const Options& options,
   std::unique_ptr<StoreImpl> impl(new StoreImpl(options, path, std::move(kv)));
   bool created = false;
   RETURN_IF_ERROR(impl->LoadMeta(&created));
+  impl->edges_version_.store(impl->counters_.seq);
   RETURN_IF_ERROR(impl->LoadTypes());
   if (options.use_graph_index) RETURN_IF_ERROR(impl->OpenIndex());
   return impl;
@@ -162,7 +163,7 @@ void StoreImpl::Publish(const codec::Counters& counters,
       index_.reset();
     }
   }
-  edges_version_.fetch_add(1);
+  edges_version_.store(counters.seq);
 }
 
 std::shared_ptr<graph::AdjacencyIndex> StoreImpl::graph_index() {

@@ -194,5 +194,28 @@ TEST_F(SubgraphPagingTest, LineageWriteBetweenPagesAborts) {
   ExpectMatchesReference(q);
 }
 
+// The version a cursor carries survives a reopen: a lineage write in the
+// session before and one in the session after do not make it match again.
+TEST_F(SubgraphPagingTest, LineageWriteBetweenPagesAbortsAcrossReopens) {
+  BuildMlmdFixture();
+  LineageQuery q = Query({A(a4_)}, 4, Direction::kBidirectional);
+  q.max_nodes = 2;
+  ASSERT_OK_AND_ASSIGN(LineageGraph first, GetLineageSubgraph(store_.get(), q));
+  ASSERT_TRUE(first.partial);
+  ASSERT_OK(store_->PutEvents({Edge(a1_, e3_, EventType::kInput)}));
+  Reopen();
+  ASSERT_OK(store_->PutEvents({Edge(a2_, e3_, EventType::kInput)}));
+  q.cursor = first.cursor;
+  EXPECT_CODE(GetLineageSubgraph(store_.get(), q), kAborted);
+  // A cursor of a later first page, after a reopen with no lineage write,
+  // still resumes.
+  q.cursor.clear();
+  ASSERT_OK_AND_ASSIGN(LineageGraph again, GetLineageSubgraph(store_.get(), q));
+  ASSERT_TRUE(again.partial);
+  Reopen();
+  q.cursor = again.cursor;
+  EXPECT_OK(GetLineageSubgraph(store_.get(), q).status());
+}
+
 }  // namespace
 }  // namespace lineagedb

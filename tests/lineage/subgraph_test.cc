@@ -113,9 +113,19 @@ TEST_F(SubgraphTest, EndingNodesStopTheWalk) {
         q.ending_artifact_ids = {a4_, a5_};
         q.include_ending_nodes = include;
         ExpectMatchesReference(q);
+        // A start that is an ending node is returned, not walked past.
+        q = Query({A(a3_), X(e1_)}, hops, dir);
+        q.ending_artifact_ids = {a3_};
+        q.include_ending_nodes = include;
+        ExpectMatchesReference(q);
       }
     }
   }
+  q = Query({A(a3_)}, 4, Direction::kBidirectional);
+  q.ending_artifact_ids = {a3_};
+  ASSERT_OK_AND_ASSIGN(LineageGraph alone, GetLineageSubgraph(store_.get(), q));
+  EXPECT_EQ(Set(alone.nodes), Set({A(a3_)}));
+  EXPECT_TRUE(alone.events.empty());
 }
 
 TEST_F(SubgraphTest, FetchNodesReturnsRecordsTypesAndContexts) {
