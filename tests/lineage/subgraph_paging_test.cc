@@ -15,7 +15,18 @@ using subgraph_testing::SubgraphTest;
 using subgraph_testing::X;
 using ::testing::ElementsAreArray;
 
-class SubgraphPagingTest : public SubgraphTest {};
+class SubgraphPagingTest : public SubgraphTest {
+ protected:
+  // On MLMD's fixture, the bidirectional 4-hop walk from a4 in pages of 2,
+  // and its first page (partial).
+  void FirstPage(LineageQuery* q, LineageGraph* first) {
+    BuildMlmdFixture();
+    *q = Query({A(a4_)}, 4, Direction::kBidirectional);
+    q->max_nodes = 2;
+    ASSERT_OK_AND_ASSIGN(*first, GetLineageSubgraph(store_.get(), *q));
+    ASSERT_TRUE(first->partial);
+  }
+};
 
 // a0 -> x[i] -> b[i] -> y[i] -> c[i], i < 100.
 class FanOutTest : public SubgraphTest {
@@ -151,11 +162,9 @@ TEST_F(SubgraphPagingTest, FixturePagesJoinToTheFullResult) {
 }
 
 TEST_F(SubgraphPagingTest, CursorOfAnotherQueryIsInvalid) {
-  BuildMlmdFixture();
-  LineageQuery q = Query({A(a4_)}, 4, Direction::kBidirectional);
-  q.max_nodes = 2;
-  ASSERT_OK_AND_ASSIGN(LineageGraph first, GetLineageSubgraph(store_.get(), q));
-  ASSERT_TRUE(first.partial);
+  LineageQuery q;
+  LineageGraph first;
+  ASSERT_NO_FATAL_FAILURE(FirstPage(&q, &first));
   LineageQuery other = q;
   other.cursor = first.cursor;
   other.direction = Direction::kUpstream;
@@ -177,11 +186,9 @@ TEST_F(SubgraphPagingTest, CursorOfAnotherQueryIsInvalid) {
 }
 
 TEST_F(SubgraphPagingTest, LineageWriteBetweenPagesAborts) {
-  BuildMlmdFixture();
-  LineageQuery q = Query({A(a4_)}, 4, Direction::kBidirectional);
-  q.max_nodes = 2;
-  ASSERT_OK_AND_ASSIGN(LineageGraph first, GetLineageSubgraph(store_.get(), q));
-  ASSERT_TRUE(first.partial);
+  LineageQuery q;
+  LineageGraph first;
+  ASSERT_NO_FATAL_FAILURE(FirstPage(&q, &first));
   Event e = Edge(a1_, e3_, EventType::kInput);
   ASSERT_OK(store_->PutEvents({e}));
   q.cursor = first.cursor;
@@ -197,11 +204,9 @@ TEST_F(SubgraphPagingTest, LineageWriteBetweenPagesAborts) {
 // The version a cursor carries survives a reopen: a lineage write in the
 // session before and one in the session after do not make it match again.
 TEST_F(SubgraphPagingTest, LineageWriteBetweenPagesAbortsAcrossReopens) {
-  BuildMlmdFixture();
-  LineageQuery q = Query({A(a4_)}, 4, Direction::kBidirectional);
-  q.max_nodes = 2;
-  ASSERT_OK_AND_ASSIGN(LineageGraph first, GetLineageSubgraph(store_.get(), q));
-  ASSERT_TRUE(first.partial);
+  LineageQuery q;
+  LineageGraph first;
+  ASSERT_NO_FATAL_FAILURE(FirstPage(&q, &first));
   ASSERT_OK(store_->PutEvents({Edge(a1_, e3_, EventType::kInput)}));
   Reopen();
   ASSERT_OK(store_->PutEvents({Edge(a2_, e3_, EventType::kInput)}));
