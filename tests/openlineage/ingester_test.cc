@@ -476,15 +476,25 @@ TEST_F(IngesterTest, EventTimesThatAreNoDateAreRejected) {
   }
 }
 
+// A runId that names an execution of another type: the parser accepts an
+// event with it, the store's state refuses it.
+constexpr char kForeignRun[] = "00000000-0000-4000-8000-0000000000ff";
+
+// A strict ingester on the store, after the execution of kForeignRun.
+void StrictWithForeignRun(Store* store,
+                          std::unique_ptr<OpenLineageIngester>* ingester) {
+  ASSERT_OK(testing::PutExecutionOfAnotherType(store, kForeignRun));
+  OpenLineageOptions strict;
+  strict.strict = true;
+  ASSERT_OK_AND_ASSIGN(*ingester, NewOpenLineageIngester(store, strict));
+}
+
 TEST_F(IngesterTest, StrictModeStoresNothingOfABatchTheStoreRefusesAnEventOf) {
   // The second runId names an execution of another type: the parser
   // accepts the event, the store's state refuses it.
-  const std::string foreign = "00000000-0000-4000-8000-0000000000ff";
-  ASSERT_OK(testing::PutExecutionOfAnotherType(store_.get(), foreign));
-  OpenLineageOptions strict;
-  strict.strict = true;
-  ASSERT_OK_AND_ASSIGN(auto ingester,
-                       NewOpenLineageIngester(store_.get(), strict));
+  const std::string foreign = kForeignRun;
+  std::unique_ptr<OpenLineageIngester> ingester;
+  ASSERT_NO_FATAL_FAILURE(StrictWithForeignRun(store_.get(), &ingester));
   const auto before = Dump();
   const std::string good =
       RunEvent("START", "2025-01-01T10:00:00Z",
@@ -502,12 +512,9 @@ TEST_F(IngesterTest, StrictModeStoresNothingOfABatchTheStoreRefusesAnEventOf) {
 
 TEST_F(IngesterTest, StrictModeReportsTheFirstBadEventOfEitherKind) {
   // Event 1 the store refuses, event 2 the parser rejects: 1 is reported.
-  const std::string foreign = "00000000-0000-4000-8000-0000000000ff";
-  ASSERT_OK(testing::PutExecutionOfAnotherType(store_.get(), foreign));
-  OpenLineageOptions strict;
-  strict.strict = true;
-  ASSERT_OK_AND_ASSIGN(auto ingester,
-                       NewOpenLineageIngester(store_.get(), strict));
+  const std::string foreign = kForeignRun;
+  std::unique_ptr<OpenLineageIngester> ingester;
+  ASSERT_NO_FATAL_FAILURE(StrictWithForeignRun(store_.get(), &ingester));
   const auto before = Dump();
   const std::string refused =
       RunEvent("START", "2025-01-01T10:00:01Z", foreign, "j");
