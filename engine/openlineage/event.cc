@@ -204,12 +204,6 @@ std::optional<Instant> ParseInstant(std::string_view s) {
                  static_cast<int32_t>(nanos % 1000000)};
 }
 
-std::optional<int64_t> ParseDateTime(std::string_view text) {
-  std::optional<Instant> instant = ParseInstant(text);
-  if (!instant.has_value()) return std::nullopt;
-  return instant->ms;
-}
-
 bool IsUuid(std::string_view s) {
   if (s.size() != 36) return false;
   for (size_t i = 0; i < s.size(); ++i) {

@@ -79,8 +79,6 @@ Status ParseEvent(const simdjson::dom::element& root, Event* event);
 // not such a date-time (including a day its month does not have, or an
 // offset past 23:59).
 std::optional<Instant> ParseInstant(std::string_view text);
-// The same in milliseconds since the epoch, the fraction truncated.
-std::optional<int64_t> ParseDateTime(std::string_view text);
 
 // True for the canonical 8-4-4-4-12 hex form of a UUID.
 bool IsUuid(std::string_view text);

@@ -153,6 +153,11 @@ lineagedb::Event EdgeEvent(EventType type, int64_t index, int64_t time_ms) {
   return e;
 }
 
+bool IsEnded(ExecutionState state) {
+  return state == ExecutionState::kComplete ||
+         state == ExecutionState::kFailed || state == ExecutionState::kCanceled;
+}
+
 bool IsEndEventType(std::string_view event_type) {
   return event_type == "COMPLETE" || event_type == "FAIL" ||
          event_type == "ABORT";
@@ -165,11 +170,7 @@ Instant EndTime(const Execution& run) {
     return ParseInstant(it->second.string_value()).value_or(Instant::Min());
   }
   // A run ended before end_event_time was kept: its latest event stands in.
-  const ExecutionState s = run.last_known_state;
-  const bool ended = s == ExecutionState::kComplete ||
-                     s == ExecutionState::kFailed ||
-                     s == ExecutionState::kCanceled;
-  return ended ? NodeTime(run) : Instant::Min();
+  return IsEnded(run.last_known_state) ? NodeTime(run) : Instant::Min();
 }
 
 Instant NodeTime(const NodeBase& node) {
@@ -234,9 +235,7 @@ bool MergeTime(const Event& event, bool newer, NodeBase* node) {
 
 ExecutionState MergeState(ExecutionState state, std::string_view event_type,
                           bool newer) {
-  const bool ended = state == ExecutionState::kComplete ||
-                     state == ExecutionState::kFailed ||
-                     state == ExecutionState::kCanceled;
+  const bool ended = IsEnded(state);
   ExecutionState end;
   if (event_type == "START" || event_type == "RUNNING") {
     return ended ? state : ExecutionState::kRunning;

@@ -82,6 +82,8 @@ lineagedb::Event EdgeEvent(EventType type, int64_t index, int64_t time_ms);
 // property), or Instant::Min() if none.
 Instant NodeTime(const NodeBase& node);
 
+// True for COMPLETE, FAILED and CANCELED.
+bool IsEnded(ExecutionState state);
 // True for COMPLETE, FAIL and ABORT.
 bool IsEndEventType(std::string_view event_type);
 // The time of the end event that decided `run`'s state (end_event_time; for
