@@ -195,6 +195,12 @@ std::string FingerprintHeadKey(std::string_view fingerprint) {
   return k;
 }
 
+std::string HeadsByArtifactKey(int64_t artifact_id) {
+  std::string k = Start(Tag::kHeadsByArtifact);
+  PutId(&k, artifact_id);
+  return k;
+}
+
 std::string MaxIdKey(std::string_view prefix) {
   std::string k(prefix);
   k.append(8, '\xff');

@@ -42,7 +42,9 @@ enum class Tag : uint8_t {
   kContextExecutionByType = 0x38,  // [38][context][type id][execution] -> ""
   kExecutionByFingerprint = 0x40,  // [40][fingerprint][execution]     -> ""
   kFingerprintHead = 0x41,         // [41][fingerprint] -> newest COMPLETE id
-  // 0x42-0x4f are reserved for further cache indexes.
+  kHeadsByArtifact =
+      0x42,  // [42][artifact] -> fingerprints whose head lists it
+  // 0x43-0x4f are reserved for further cache indexes.
 };
 
 // Ids of the [01] meta keys. FROZEN.
@@ -104,6 +106,9 @@ std::string ExecutionByFingerprintPrefix(std::string_view fingerprint);
 // The newest COMPLETE execution of a fingerprint: [41][fingerprint], value
 // EncodeId(id), 0 when unknown (FORMAT.md, format version 2).
 std::string FingerprintHeadKey(std::string_view fingerprint);
+// The fingerprints whose [41] head answer lists artifact `id` as an output:
+// [42][artifact] (format version 3).
+std::string HeadsByArtifactKey(int64_t artifact_id);
 
 // Smallest key greater than every key starting with `prefix`; empty if
 // there is none (prefix all 0xff).

@@ -378,17 +378,106 @@ Status DecodeId(std::string_view key, std::string_view value, int64_t* id) {
   return absl::OkStatus();
 }
 
-std::string EncodeFingerprintHead(int64_t id) {
-  return id == 0 ? std::string() : EncodeId(id);
+namespace {
+void PutBytes(std::string* out, std::string_view bytes) {
+  PutU32(out, static_cast<uint32_t>(bytes.size()));
+  out->append(bytes);
+}
+
+bool GetBytes(std::string_view* in, std::string* out) {
+  uint32_t n;
+  if (!GetU32(in, &n) || in->size() < n) return false;
+  out->assign(in->substr(0, n));
+  in->remove_prefix(n);
+  return true;
+}
+}  // namespace
+
+// Head with an answer: u64 id, u32 n, bytes execution, then n times
+// (u64 artifact, u8 event type, bytes event, bytes artifact), then the
+// checksum of all of it; `bytes` is a u32 length and the bytes.
+std::string EncodeFingerprintHead(int64_t id, const HeadAnswer* answer) {
+  if (id == 0) return std::string();
+  std::string out = EncodeId(id);
+  if (answer == nullptr) return out;
+  PutU32(&out, static_cast<uint32_t>(answer->outputs.size()));
+  PutBytes(&out, answer->execution);
+  for (const HeadOutput& o : answer->outputs) {
+    PutU64(&out, static_cast<uint64_t>(o.artifact_id));
+    out.push_back(static_cast<char>(o.type));
+    PutBytes(&out, o.event);
+    PutBytes(&out, o.artifact);
+  }
+  PutU32(&out, Checksum(out));
+  return out;
 }
 
 Status DecodeFingerprintHead(std::string_view key, std::string_view value,
-                             int64_t* id) {
+                             int64_t* id, std::optional<HeadAnswer>* answer) {
+  if (answer != nullptr) answer->reset();
   if (value.empty()) {
     *id = 0;
     return absl::OkStatus();
   }
-  return DecodeId(key, value, id);
+  if (value.size() <= 8) return DecodeId(key, value, id);
+  if (value.size() < 8 + 4 + 4 + 4) return Corrupt(key, "head too short");
+  std::string_view tail = value.substr(value.size() - 4);
+  std::string_view body = value.substr(0, value.size() - 4);
+  uint32_t stored;
+  GetU32(&tail, &stored);
+  if (stored != Checksum(body)) return Corrupt(key, "checksum mismatch");
+  if (Status s = DecodeId(key, body.substr(0, 8), id); !s.ok()) return s;
+  if (answer == nullptr) return absl::OkStatus();
+  body.remove_prefix(8);
+  uint32_t n;
+  HeadAnswer& a = answer->emplace();
+  if (!GetU32(&body, &n) || !GetBytes(&body, &a.execution) || n > body.size()) {
+    return Corrupt(key, "bad head answer");
+  }
+  a.outputs.resize(n);
+  for (HeadOutput& o : a.outputs) {
+    uint64_t artifact;
+    if (!GetU64(&body, &artifact) || artifact == 0 ||
+        artifact > static_cast<uint64_t>(INT64_MAX) || body.empty()) {
+      return Corrupt(key, "bad head answer output");
+    }
+    o.artifact_id = static_cast<int64_t>(artifact);
+    o.type = static_cast<EventType>(body[0]);
+    body.remove_prefix(1);
+    if (o.type < EventType::kDeclaredOutput ||
+        o.type > EventType::kPendingOutput || IsInputEvent(o.type)) {
+      return Corrupt(key, "head answer lists an event that is no output");
+    }
+    if (!GetBytes(&body, &o.event) || !GetBytes(&body, &o.artifact)) {
+      return Corrupt(key, "bad head answer output");
+    }
+  }
+  if (!body.empty()) return Corrupt(key, "bytes after the head answer");
+  return absl::OkStatus();
+}
+
+std::string EncodeFingerprintList(const std::vector<std::string>& list) {
+  std::string out;
+  PutU32(&out, static_cast<uint32_t>(list.size()));
+  for (const std::string& f : list) PutBytes(&out, f);
+  return out;
+}
+
+Status DecodeFingerprintList(std::string_view key, std::string_view value,
+                             std::vector<std::string>* list) {
+  list->clear();
+  uint32_t n;
+  if (!GetU32(&value, &n) || n > value.size()) {
+    return Corrupt(key, "bad fingerprint list");
+  }
+  list->resize(n);
+  for (std::string& f : *list) {
+    if (!GetBytes(&value, &f) || f.empty()) {
+      return Corrupt(key, "bad fingerprint list");
+    }
+  }
+  if (!value.empty()) return Corrupt(key, "bytes after the fingerprint list");
+  return absl::OkStatus();
 }
 
 // Counters layout: u32 field count, then that many u64 fields, then the

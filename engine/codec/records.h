@@ -14,8 +14,10 @@
 #define LINEAGEDB_CODEC_RECORDS_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "lineagedb/model.h"
 #include "lineagedb/status.h"
@@ -25,10 +27,14 @@ namespace lineagedb::codec {
 // The on-disk format version this build writes into new stores. It reads
 // and writes every version from 1 up (FORMAT.md, "Format versions"); stores
 // of a higher version are refused on open.
-inline constexpr uint32_t kFormatVersion = 2;
+inline constexpr uint32_t kFormatVersion = 3;
 // The first version whose stores keep a [41] fingerprint head for every
 // fingerprint with a COMPLETE execution.
 inline constexpr uint32_t kFingerprintHeadsVersion = 2;
+// The first version whose [41] heads may carry the cache lookup's answer
+// (HeadAnswer), kept current by every write, with the [42] keys that find
+// the heads listing an artifact.
+inline constexpr uint32_t kHeadAnswersVersion = 3;
 
 // A node of any kind as stored. `base.type` is not stored.
 struct NodeRow {
@@ -75,12 +81,41 @@ Status DecodeEdge(std::string_view key, std::string_view value,
 std::string EncodeId(int64_t id);
 Status DecodeId(std::string_view key, std::string_view value, int64_t* id);
 
-// The value of a [41] fingerprint head: EncodeId(id), or empty when the
-// newest COMPLETE execution is unknown (`id` 0).
-std::string EncodeFingerprintHead(int64_t id);
-// Errors: DATA_LOSS (neither empty nor a valid id).
+// One output of a head execution, as stored: its [31] event value and its
+// artifact's [20] record value.
+struct HeadOutput {
+  int64_t artifact_id = 0;
+  EventType type = EventType::kUnknown;
+  std::string event;
+  std::string artifact;
+  bool operator==(const HeadOutput&) const = default;
+};
+// What a cache lookup returns for a fingerprint, kept in its [41] head
+// (format version 3): the head execution's [20] record value and its
+// output events in [31] key order (event type, then artifact id).
+struct HeadAnswer {
+  std::string execution;
+  std::vector<HeadOutput> outputs;
+  bool operator==(const HeadAnswer&) const = default;
+};
+
+// The value of a [41] fingerprint head: empty when the newest COMPLETE
+// execution is unknown (`id` 0); EncodeId(id); or, with `answer`, the id
+// followed by the answer and a checksum (FORMAT.md).
+std::string EncodeFingerprintHead(int64_t id,
+                                  const HeadAnswer* answer = nullptr);
+// Sets *id (0: unknown) and, if `answer` is not null, *answer (nullopt when
+// the head carries none). Errors: DATA_LOSS (not one of the three forms,
+// a bad checksum, or an answer for an unknown head).
 Status DecodeFingerprintHead(std::string_view key, std::string_view value,
-                             int64_t* id);
+                             int64_t* id,
+                             std::optional<HeadAnswer>* answer = nullptr);
+
+// The value of a [42] key: the fingerprints, in no particular order.
+std::string EncodeFingerprintList(const std::vector<std::string>& list);
+// Errors: DATA_LOSS.
+Status DecodeFingerprintList(std::string_view key, std::string_view value,
+                             std::vector<std::string>* list);
 
 std::string EncodeCounters(const Counters& c);
 Status DecodeCounters(std::string_view key, std::string_view value,

@@ -174,6 +174,31 @@ StatusOr<std::optional<CachedExecution>> TryCached(
                   std::move(artifacts));
 }
 
+// The answer a [41] head carries for execution `id`, or nullopt if an output
+// is no longer usable.
+StatusOr<std::optional<CachedExecution>> FromAnswer(
+    StoreImpl* impl, int64_t id, const codec::HeadAnswer& a) {
+  NodeRow row;
+  RETURN_IF_ERROR(codec::DecodeNode(codec::NodeKey(NodeKind::kExecution, id),
+                                    a.execution, &row));
+  if (!IsComplete(row)) return std::nullopt;
+  const size_t n = a.outputs.size();
+  std::vector<Event> events(n);
+  std::vector<NodeRow> artifacts(n);
+  for (size_t i = 0; i < n; ++i) {
+    const codec::HeadOutput& o = a.outputs[i];
+    RETURN_IF_ERROR(
+        codec::DecodeEvent(codec::EventKey(codec::Tag::kEventByExecution, id,
+                                           o.type, o.artifact_id),
+                           o.event, &events[i]));
+    RETURN_IF_ERROR(
+        codec::DecodeNode(codec::NodeKey(NodeKind::kArtifact, o.artifact_id),
+                          o.artifact, &artifacts[i]));
+  }
+  return Assemble(impl, std::move(row), std::move(events),
+                  std::move(artifacts));
+}
+
 // The newest usable COMPLETE execution with `fingerprint` as of `view`, or
 // nullopt; `deps`, if not null, gets what was read.
 StatusOr<std::optional<CachedExecution>> FindOnView(
@@ -184,9 +209,9 @@ StatusOr<std::optional<CachedExecution>> FindOnView(
     deps->push_back(ResultCache::FingerprintToken(fingerprint));
   }
   if (impl->has_fingerprint_heads()) {
-    // The head names the newest COMPLETE execution: usually the answer, in
-    // one read. No head: there is none. Unknown, or its outputs unusable:
-    // the scan below.
+    // The head names the newest COMPLETE execution and, from format version
+    // 3, usually carries the answer: one read. No head: there is none.
+    // Unknown, or its outputs unusable: the scan below.
     const std::string head_key = codec::FingerprintHeadKey(fingerprint);
     if (deps != nullptr) {
       deps->push_back(ResultCache::FingerprintHeadToken(fingerprint));
@@ -196,8 +221,14 @@ StatusOr<std::optional<CachedExecution>> FindOnView(
     if (absl::IsNotFound(s)) return std::nullopt;
     RETURN_IF_ERROR(s);
     int64_t head = 0;
-    RETURN_IF_ERROR(codec::DecodeFingerprintHead(head_key, value, &head));
-    if (head != 0) {
+    std::optional<codec::HeadAnswer> answer;
+    RETURN_IF_ERROR(
+        codec::DecodeFingerprintHead(head_key, value, &head, &answer));
+    if (answer.has_value() && impl->has_head_answers()) {
+      ASSIGN_OR_RETURN(std::optional<CachedExecution> cached,
+                       FromAnswer(impl, head, *answer));
+      if (cached.has_value()) return cached;
+    } else if (head != 0) {
       ASSIGN_OR_RETURN(std::optional<CachedExecution> cached,
                        TryCached(impl, view, head, deps));
       if (cached.has_value()) return cached;

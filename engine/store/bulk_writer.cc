@@ -143,7 +143,13 @@ class BulkWriterImpl final : public BulkWriter {
   // framed before the wait, so that the writer thread does not sit idle
   // while it is.
   Status StartCommit() {
-    if (wc_.pending() > 0) wc_.PrepareDetach();
+    if (wc_.pending() > 0) {
+      if (Status s = impl_->StageHeadOutputs(wc_); !s.ok()) {
+        error_ = s;
+        return s;
+      }
+      wc_.PrepareDetach();
+    }
     RETURN_IF_ERROR(WaitForCommit());
     if (wc_.pending() == 0) return absl::OkStatus();
     in_flight_batch_ = std::make_unique<WriteContext::DetachedBatch>(

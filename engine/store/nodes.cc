@@ -295,9 +295,10 @@ Status StoreImpl::StageInsert(WriteContext& wc, NodeRow* row, const Type& type,
   row->base.create_time_ms = wc.CreateTime(row->kind);
   row->base.last_update_time_ms = row->base.create_time_ms;
   row->create_seq = row->update_seq = wc.seq();
-  wc.Put(codec::NodeKey(row->kind, row->base.id), codec::EncodeNode(*row));
+  const std::string record = codec::EncodeNode(*row);
+  wc.Put(codec::NodeKey(row->kind, row->base.id), record);
   StageIndexes(wc, *row, /*put=*/true);
-  return StageFingerprintHead(wc, nullptr, *row);
+  return StageFingerprintHead(wc, nullptr, *row, record);
 }
 
 Status StoreImpl::StageUpdate(WriteContext& wc, NodeRow* row, const Type& type,
@@ -330,59 +331,13 @@ Status StoreImpl::StageUpdate(WriteContext& wc, NodeRow* row, const Type& type,
       std::max(wc.now_ms(), stored.base.last_update_time_ms);
   merged.update_seq = wc.seq();
   StageIndexChanges(wc, stored, merged);
-  RETURN_IF_ERROR(StageFingerprintHead(wc, &stored, merged));
-  wc.Put(codec::NodeKey(row->kind, row->base.id), codec::EncodeNode(merged));
+  const std::string record = codec::EncodeNode(merged);
+  RETURN_IF_ERROR(StageFingerprintHead(wc, &stored, merged, record));
+  if (row->kind == NodeKind::kArtifact) {
+    RETURN_IF_ERROR(StageHeadArtifact(wc, row->base.id, record));
+  }
+  wc.Put(codec::NodeKey(row->kind, row->base.id), record);
   *row = std::move(merged);
-  return absl::OkStatus();
-}
-
-namespace {
-// The fingerprint of `row` if it is a COMPLETE execution, else empty.
-std::string_view CompleteFingerprint(const NodeRow& row) {
-  if (row.kind != NodeKind::kExecution ||
-      static_cast<ExecutionState>(row.state) != ExecutionState::kComplete) {
-    return {};
-  }
-  return row.fingerprint;
-}
-}  // namespace
-
-Status StoreImpl::StageFingerprintHead(WriteContext& wc, const NodeRow* stored,
-                                       const NodeRow& merged) {
-  const std::string_view now = CompleteFingerprint(merged);
-  const std::string_view was =
-      stored == nullptr ? std::string_view() : CompleteFingerprint(*stored);
-  if (now == was) return absl::OkStatus();
-  const int64_t id = merged.base.id;
-  // The head's id, 0 when unknown, -1 when there is no head.
-  auto head_of = [&](const std::string& key) -> StatusOr<int64_t> {
-    std::string value;
-    Status s = wc.Get(key, &value);
-    if (absl::IsNotFound(s)) return -1;
-    RETURN_IF_ERROR(s);
-    int64_t head = 0;
-    RETURN_IF_ERROR(codec::DecodeFingerprintHead(key, value, &head));
-    return head;
-  };
-  if (!was.empty()) {
-    // This execution stops counting for `was`: a head naming it becomes
-    // unknown (finding the next newest would take a scan).
-    const std::string key = codec::FingerprintHeadKey(was);
-    ASSIGN_OR_RETURN(const int64_t head, head_of(key));
-    if (head == id) wc.Put(key, codec::EncodeFingerprintHead(0));
-  }
-  if (!now.empty()) {
-    const std::string key = codec::FingerprintHeadKey(now);
-    // A new execution has the highest id of all. An older one becomes the
-    // head only over no head or an older one; an unknown head stays unknown.
-    int64_t head = -1;
-    if (stored != nullptr) {
-      ASSIGN_OR_RETURN(head, head_of(key));
-    }
-    if (head < 0 || (head > 0 && head < id)) {
-      wc.Put(key, codec::EncodeFingerprintHead(id));
-    }
-  }
   return absl::OkStatus();
 }
 

@@ -128,6 +128,7 @@ Status StoreImpl::Commit(WriteContext& wc) {
 }
 
 Status StoreImpl::Commit(WriteContext& wc, bool sync) {
+  RETURN_IF_ERROR(StageHeadOutputs(wc));
   RetireSnapshot();
   results_->BeginPublish();
   Status s = wc.Commit(sync);

@@ -149,6 +149,10 @@ class StoreImpl {
   // Commit. May run on another thread than the write lock's owner, on its
   // behalf, while the owner stages the next batch.
   Status CommitDetached(WriteContext::DetachedBatch& batch, bool sync);
+  // From format version 3: the output events `wc`'s batch staged join the
+  // answers of the heads naming their executions (one rewrite per head).
+  // Called once before the batch is committed, after its last change.
+  Status StageHeadOutputs(WriteContext& wc);
   std::mutex& write_mu() { return write_mu_; }
 
  private:
@@ -187,6 +191,11 @@ class StoreImpl {
   bool has_fingerprint_heads() const {
     return format_version_ >= codec::kFingerprintHeadsVersion;
   }
+  // Its heads carry their answers, kept current by every write (format
+  // version 3 and up).
+  bool has_head_answers() const {
+    return format_version_ >= codec::kHeadAnswersVersion;
+  }
 
   // The cached type with this id and kind, or nullptr. Types are few, so all
   // of them are kept in memory.
@@ -221,14 +230,28 @@ class StoreImpl {
   Status StageUpdate(WriteContext& wc, codec::NodeRow* row, const Type& type,
                      const PutNodesOptions& options);
   void StageIndexes(WriteContext& wc, const codec::NodeRow& row, bool put);
-  // Keeps the [41] head of the fingerprint of execution `merged` (as it
-  // will be stored; `stored` is the row before, or null for an insert) the
-  // newest COMPLETE execution with that fingerprint; a head that loses its
-  // execution (it leaves COMPLETE, or its fingerprint changes or is
-  // cleared) becomes unknown: readers scan [40].
-  Status StageFingerprintHead(WriteContext& wc, const codec::NodeRow* stored,
-                              const codec::NodeRow& merged);
+  // ---- Fingerprint heads (fingerprint_heads.cc) ----
 
+  // Keeps the [41] head of the fingerprint of execution `merged` (as it
+  // will be stored, its record `record`; `stored` is the row before, or
+  // null for an insert) the newest COMPLETE execution with that
+  // fingerprint; a head that loses its execution (it leaves COMPLETE, or
+  // its fingerprint changes or is cleared) becomes unknown: readers scan
+  // [40]. From format version 3 a head carries its answer (HeadAnswer),
+  // and the head execution's new record replaces the one in it.
+  Status StageFingerprintHead(WriteContext& wc, const codec::NodeRow* stored,
+                              const codec::NodeRow& merged,
+                              std::string_view record);
+  // From format version 3: artifact `id`'s new record `record` replaces its
+  // copy in every head answer listing it (found through [42]).
+  Status StageHeadArtifact(WriteContext& wc, int64_t id,
+                           std::string_view record);
+  // The answer of existing execution `id` (record `record`) with its
+  // committed output events, or nullopt while a detached batch is being
+  // written.
+  StatusOr<std::optional<codec::HeadAnswer>> AnswerOf(WriteContext& wc,
+                                                      int64_t id,
+                                                      std::string_view record);
   const Options options_;
   const std::string path_;
   // Before kv_: kv_'s write listener points to it.

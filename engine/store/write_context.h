@@ -109,6 +109,8 @@ class WriteContext {
   // abandoned), before the next Detach().
   DetachedBatch Detach(int64_t now_ms);
   void ReleaseDetached();
+  // True between Detach() and ReleaseDetached().
+  bool has_detached() const { return detached_batch_.count() > 0; }
   // Sorts and frames the pending writes into the WriteBatch that Detach()
   // takes out (Detach adds the counters as they are then), unless a Put,
   // Delete or RollbackToSavePoint comes first. It reads only the pending

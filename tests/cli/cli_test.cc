@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -361,7 +362,8 @@ TEST_F(CliTest, CheckPassesOnHealthyStoreAndNamesACorruptKey) {
 }
 
 // The demo's store has fingerprints of COMPLETE executions; a head naming
-// another execution, or a missing head, is a problem.
+// another execution, or a missing head, is a problem; so is an answer that
+// differs from the records it copies, or an output not listed under [42].
 TEST_F(CliTest, CheckVerifiesFingerprintHeads) {
   ASSERT_EQ(Run("demo --small").code, 0);
   ASSERT_EQ(Run("check").code, 0);
@@ -373,41 +375,74 @@ TEST_F(CliTest, CheckVerifiesFingerprintHeads) {
     fn(db.get());
     ASSERT_TRUE(db->Close().ok());
   };
+  auto put = [&](const std::string& key, const std::string& value) {
+    with_raw_db([&](rocksdb::DB* db) {
+      ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), key, value).ok());
+    });
+  };
+  // The first head with an answer that lists an output.
   std::string head_key, head_value;
+  int64_t head_id = 0;
+  std::optional<codec::HeadAnswer> answer;
   with_raw_db([&](rocksdb::DB* db) {
     std::unique_ptr<rocksdb::Iterator> it(
         db->NewIterator(rocksdb::ReadOptions()));
-    it->Seek(std::string(1, char(codec::Tag::kFingerprintHead)));
-    ASSERT_TRUE(it->Valid());
-    head_key = it->key().ToString();
-    head_value = it->value().ToString();
-    ASSERT_EQ(head_key[0], char(codec::Tag::kFingerprintHead));
-    ASSERT_EQ(head_value.size(), 8u);
-    std::string wrong = head_value;
-    wrong[7] ^= 0x40;  // Another id.
-    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), head_key, wrong).ok());
+    for (it->Seek(std::string(1, char(codec::Tag::kFingerprintHead)));
+         it->Valid() && it->key()[0] == char(codec::Tag::kFingerprintHead);
+         it->Next()) {
+      head_key = it->key().ToString();
+      head_value = it->value().ToString();
+      ASSERT_OK(codec::DecodeFingerprintHead(head_key, head_value, &head_id,
+                                             &answer));
+      if (answer.has_value() && !answer->outputs.empty()) break;
+    }
   });
-  CliResult r = Run("check");
-  EXPECT_EQ(r.code, 4);
-  EXPECT_THAT(r.out, HasSubstr("fingerprint head " + codec::Hex(head_key)));
+  ASSERT_TRUE(answer.has_value() && !answer->outputs.empty());
+  auto expect_problem = [&](const std::string& what) {
+    CliResult r = Run("check");
+    EXPECT_EQ(r.code, 4);
+    EXPECT_THAT(r.out, HasSubstr(what));
+  };
+  // Another id.
+  put(head_key, codec::EncodeFingerprintHead(head_id ^ 0x40));
+  expect_problem("fingerprint head " + codec::Hex(head_key));
+  // A stale copy of an output's artifact.
+  codec::HeadAnswer stale = *answer;
+  stale.outputs[0].artifact = answer->execution;
+  put(head_key, codec::EncodeFingerprintHead(head_id, &stale));
+  expect_problem("its copy of artifact " +
+                 std::to_string(answer->outputs[0].artifact_id) + " differs");
+  // A missing output.
+  stale = *answer;
+  stale.outputs.pop_back();
+  put(head_key, codec::EncodeFingerprintHead(head_id, &stale));
+  expect_problem("output events, the store has");
+  // The output's artifact does not list the head.
+  put(head_key, head_value);
+  ASSERT_EQ(Run("check").code, 0);
+  const std::string list_key =
+      codec::HeadsByArtifactKey(answer->outputs[0].artifact_id);
+  put(list_key, codec::EncodeFingerprintList({"another"}));
+  expect_problem("heads-by-artifact entry " + codec::Hex(list_key));
+  put(list_key, "\x01");
+  expect_problem("corrupt value under key " + codec::Hex(list_key));
+  put(list_key, codec::EncodeFingerprintList({"a", "a"}));
+  expect_problem("names a fingerprint twice");
   with_raw_db([&](rocksdb::DB* db) {
+    ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), list_key).ok());
     ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), head_key).ok());
   });
-  r = Run("check");
-  EXPECT_EQ(r.code, 4);
-  EXPECT_THAT(r.out, HasSubstr("has no fingerprint head entry"));
+  expect_problem("has no fingerprint head entry");
   // Unknown (empty) is a valid head.
-  with_raw_db([&](rocksdb::DB* db) {
-    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), head_key, "").ok());
-  });
-  r = Run("check");
+  put(head_key, "");
+  CliResult r = Run("check");
   EXPECT_EQ(r.code, 0) << r.out;
   // A version-1 store: heads are neither required nor trusted (an older
   // build wrote executions without them).
   with_raw_db([&](rocksdb::DB* db) {
-    std::string wrong = head_value;
-    wrong[7] ^= 0x40;
-    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), head_key, wrong).ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), head_key,
+                        codec::EncodeFingerprintHead(head_id ^ 0x40))
+                    .ok());
     ASSERT_TRUE(db->Put(rocksdb::WriteOptions(),
                         codec::MetaKey(codec::MetaId::kFormatVersion),
                         codec::EncodeFormatVersion(1))

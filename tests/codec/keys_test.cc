@@ -39,6 +39,7 @@ TEST(KeysTest, EveryFamilyStartsWithItsTag) {
             char(Tag::kEventByArtifact));
   EXPECT_EQ(PairKey(Tag::kParentByChild, 1, 2)[0], char(Tag::kParentByChild));
   EXPECT_EQ(FingerprintHeadKey("f")[0], char(Tag::kFingerprintHead));
+  EXPECT_EQ(HeadsByArtifactKey(1)[0], char(Tag::kHeadsByArtifact));
 }
 
 TEST(KeysTest, TagNumbersAreFrozen) {
@@ -63,6 +64,7 @@ TEST(KeysTest, TagNumbersAreFrozen) {
   EXPECT_EQ(int(Tag::kContextExecutionByType), 0x38);
   EXPECT_EQ(int(Tag::kExecutionByFingerprint), 0x40);
   EXPECT_EQ(int(Tag::kFingerprintHead), 0x41);
+  EXPECT_EQ(int(Tag::kHeadsByArtifact), 0x42);
   EXPECT_EQ(int(MetaId::kFormatVersion), 1);
   EXPECT_EQ(int(MetaId::kCounters), 2);
 }
@@ -209,6 +211,10 @@ TEST(KeysTest, CacheIndexKeysKeepTheirOrder) {
   EXPECT_FALSE(
       StartsWith(FingerprintHeadKey("abcd"), FingerprintHeadKey("abc")));
   EXPECT_LT(FingerprintHeadKey("abc"), FingerprintHeadKey("abd"));
+  // The heads listing an artifact: in artifact id order.
+  EXPECT_EQ(HeadsByArtifactKey(0x0102),
+            std::string("\x42\0\0\0\0\0\0\x01\x02", 9));
+  EXPECT_LT(HeadsByArtifactKey(255), HeadsByArtifactKey(256));
   // MaxIdKey seeks backwards to the newest of both families.
   for (const std::string& prefix : {ExecutionByFingerprintPrefix("abc"),
                                     ContextExecutionByTypePrefix(5, 3)}) {

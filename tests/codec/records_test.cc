@@ -171,6 +171,114 @@ TEST(RecordsTest, EveryFlippedByteIsDataLossNamingTheKey) {
   }
 }
 
+HeadAnswer SampleAnswer() {
+  HeadAnswer a;
+  a.execution = "execution record";
+  a.outputs.push_back({3, EventType::kOutput, "event 3", "artifact 3"});
+  a.outputs.push_back({300, EventType::kOutput, "", "artifact 300"});
+  return a;
+}
+
+// A head with an answer: the id, then the answer, frozen byte for byte.
+TEST(RecordsTest, HeadAnswerRoundTripsAndItsLayoutIsFrozen) {
+  const HeadAnswer answer = SampleAnswer();
+  const std::string value = EncodeFingerprintHead(42, &answer);
+  int64_t id = 0;
+  std::optional<HeadAnswer> out;
+  ASSERT_TRUE(DecodeFingerprintHead("k", value, &id, &out).ok());
+  EXPECT_EQ(id, 42);
+  ASSERT_TRUE(out.has_value());
+  EXPECT_EQ(*out, answer);
+  // Read without the answer, it is the id alone.
+  ASSERT_TRUE(DecodeFingerprintHead("k", value, &id).ok());
+  EXPECT_EQ(id, 42);
+  // An id-only head has no answer; an unknown one neither.
+  ASSERT_TRUE(DecodeFingerprintHead("k", EncodeId(7), &id, &out).ok());
+  EXPECT_EQ(id, 7);
+  EXPECT_FALSE(out.has_value());
+  ASSERT_TRUE(DecodeFingerprintHead("k", "", &id, &out).ok());
+  EXPECT_EQ(id, 0);
+  EXPECT_FALSE(out.has_value());
+  // An answer without outputs.
+  HeadAnswer bare;
+  bare.execution = "x";
+  ASSERT_TRUE(
+      DecodeFingerprintHead("k", EncodeFingerprintHead(9, &bare), &id, &out)
+          .ok());
+  EXPECT_EQ(*out, bare);
+
+  std::string expected = EncodeId(42);
+  expected += std::string("\0\0\0\x02", 4);                       // outputs
+  expected += std::string("\0\0\0\x10", 4) + "execution record";  // execution
+  expected += EncodeId(3) + "\x04" + std::string("\0\0\0\x07", 4) + "event 3" +
+              std::string("\0\0\0\x0a", 4) + "artifact 3";
+  expected += EncodeId(300) + "\x04" + std::string("\0\0\0\0", 4) +
+              std::string("\0\0\0\x0c", 4) + "artifact 300";
+  ASSERT_EQ(value.substr(0, value.size() - 4), expected);
+  EXPECT_EQ(value.size(), expected.size() + 4);  // The checksum.
+}
+
+// Every single-byte change and truncation of a head with an answer is
+// DATA_LOSS naming the key.
+TEST(RecordsTest, CorruptHeadAnswerIsDataLoss) {
+  const HeadAnswer answer = SampleAnswer();
+  const std::string good = EncodeFingerprintHead(42, &answer);
+  const std::string key = FingerprintHeadKey("f");
+  for (size_t i = 0; i < good.size(); ++i) {
+    std::string bad = good;
+    bad[i] ^= 0x21;
+    int64_t id;
+    std::optional<HeadAnswer> out;
+    Status s = DecodeFingerprintHead(key, bad, &id, &out);
+    ASSERT_EQ(s.code(), absl::StatusCode::kDataLoss) << "byte " << i;
+    EXPECT_NE(s.message().find(Hex(key)), absl::string_view::npos);
+  }
+  // A well-formed value whose outputs list an input or no event type.
+  for (EventType type :
+       {EventType::kInput, EventType::kUnknown, static_cast<EventType>(200)}) {
+    HeadAnswer bad = answer;
+    bad.outputs[1].type = type;
+    int64_t id;
+    std::optional<HeadAnswer> out;
+    EXPECT_EQ(
+        DecodeFingerprintHead(key, EncodeFingerprintHead(42, &bad), &id, &out)
+            .code(),
+        absl::StatusCode::kDataLoss)
+        << int(type);
+  }
+  for (size_t len = 9; len < good.size(); ++len) {
+    int64_t id;
+    std::optional<HeadAnswer> out;
+    EXPECT_EQ(DecodeFingerprintHead(key, good.substr(0, len), &id, &out).code(),
+              absl::StatusCode::kDataLoss)
+        << "length " << len;
+  }
+}
+
+TEST(RecordsTest, FingerprintListRoundTripsAndRejectsBadBytes) {
+  const std::vector<std::string> list = {"abc", "0123456789abcdef"};
+  std::vector<std::string> out;
+  const std::string value = EncodeFingerprintList(list);
+  ASSERT_TRUE(DecodeFingerprintList("k", value, &out).ok());
+  EXPECT_EQ(out, list);
+  EXPECT_EQ(value.substr(0, 11), std::string("\0\0\0\x02\0\0\0\x03"
+                                             "abc",
+                                             11));
+  ASSERT_TRUE(DecodeFingerprintList("k", EncodeFingerprintList({}), &out).ok());
+  EXPECT_TRUE(out.empty());
+  for (size_t len = 0; len < value.size(); ++len) {
+    EXPECT_EQ(DecodeFingerprintList("k", value.substr(0, len), &out).code(),
+              absl::StatusCode::kDataLoss)
+        << "length " << len;
+  }
+  EXPECT_EQ(DecodeFingerprintList("k", value + "x", &out).code(),
+            absl::StatusCode::kDataLoss);
+  // An empty fingerprint is not one.
+  EXPECT_EQ(
+      DecodeFingerprintList("k", EncodeFingerprintList({""}), &out).code(),
+      absl::StatusCode::kDataLoss);
+}
+
 TEST(RecordsTest, CorruptIndexAndCounterValuesAreDataLoss) {
   int64_t id;
   EXPECT_EQ(DecodeId("k", "1234567", &id).code(), absl::StatusCode::kDataLoss);

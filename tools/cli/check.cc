@@ -12,6 +12,7 @@
 #include "codec/records.h"
 #include "fmt/format.h"
 #include "store/store_impl.h"
+#include "tools/cli/check_heads.h"
 #include "util/status_macros.h"
 
 namespace lineagedb::cli {
@@ -62,9 +63,9 @@ class Checker {
   explicit Checker(StoreImpl* impl) : impl_(impl) {}
 
   StatusOr<CheckReport> Run() {
-    std::unique_ptr<storage::ReadView> view = impl_->kv()->NewReadView();
-    CheckMeta(*view);
-    std::unique_ptr<storage::Iterator> it = view->NewIterator("", "");
+    view_ = impl_->kv()->NewReadView();
+    CheckMeta(*view_);
+    std::unique_ptr<storage::Iterator> it = view_->NewIterator("", "");
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       ++report_.keys;
       Visit(it->key(), it->value());
@@ -134,6 +135,8 @@ class Checker {
         return VisitContextExecution(key);
       case Tag::kFingerprintHead:
         return VisitFingerprintHead(key, value);
+      case Tag::kHeadsByArtifact:
+        return VisitHeadsByArtifact(key, value);
     }
     Problem("key of unknown family " + Hex(key));
   }
@@ -232,19 +235,59 @@ class Checker {
   void VisitFingerprintHead(std::string_view key, std::string_view value) {
     ++report_.index_entries;
     int64_t id = 0;
-    if (Status s = codec::DecodeFingerprintHead(key, value, &id); !s.ok()) {
+    std::optional<codec::HeadAnswer> answer;
+    if (Status s = codec::DecodeFingerprintHead(key, value, &id, &answer);
+        !s.ok()) {
       return Problem(std::string(s.message()));
     }
     auto it = heads_.find(KeyHash(key));
     if (it != heads_.end()) it->second.seen = true;
     // Heads in a version-1 store are not kept by every writer: not checked.
     if (id == 0 || version_ < codec::kFingerprintHeadsVersion) return;
+    if (answer.has_value()) {
+      if (version_ < codec::kHeadAnswersVersion) {
+        Problem(
+            fmt::format("fingerprint head {} carries an answer in a "
+                        "store of format version {}",
+                        Hex(key), version_));
+      } else {
+        CheckHeadAnswer(*view_, key, id, *answer, &report_.problems);
+      }
+    }
     const int64_t newest = it == heads_.end() ? 0 : it->second.newest;
     if (id != newest) {
       Problem(fmt::format(
           "fingerprint head {} names execution {}; the newest COMPLETE "
           "execution with the fingerprint is {}",
           Hex(key), id, newest == 0 ? "none" : std::to_string(newest)));
+    }
+  }
+
+  // A [42] entry lists the fingerprints whose heads may list an artifact
+  // (stale names are allowed: writes drop them lazily); CheckHeadAnswer
+  // checks that every listed output is in its artifact's entry.
+  void VisitHeadsByArtifact(std::string_view key, std::string_view value) {
+    ++report_.index_entries;
+    int64_t id = 0;
+    std::vector<std::string> list;
+    if (!codec::ParseTrailingId(key, &id) || key.size() != 9) {
+      return Problem("bad heads-by-artifact key " + Hex(key));
+    }
+    if (Status s = codec::DecodeFingerprintList(key, value, &list); !s.ok()) {
+      return Problem(std::string(s.message()));
+    }
+    std::sort(list.begin(), list.end());
+    if (list.empty() ||
+        std::adjacent_find(list.begin(), list.end()) != list.end()) {
+      Problem(
+          fmt::format("heads-by-artifact entry {} is empty or names a "
+                      "fingerprint twice",
+                      Hex(key)));
+    }
+    if (!NodeExists(NodeKind::kArtifact, id)) {
+      Problem(
+          fmt::format("heads-by-artifact entry {} names missing artifact {}",
+                      Hex(key), id));
     }
   }
 
@@ -476,6 +519,7 @@ class Checker {
   }
 
   StoreImpl* impl_;
+  std::unique_ptr<storage::ReadView> view_;
   CheckReport report_;
   codec::Counters counters_;
   bool has_counters_ = true;
