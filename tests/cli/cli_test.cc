@@ -530,6 +530,69 @@ TEST_F(CliTest, CacheLookupAndStaleSteps) {
   EXPECT_EQ(Run("stale --context 999999 --artifact " + examples).code, 1);
 }
 
+// The values of `"field":<number or string>` in compact JSON, in order.
+std::vector<std::string> JsonValues(const std::string& json,
+                                    const std::string& field) {
+  std::vector<std::string> out;
+  const std::regex re("\"" + field + R"(":("[^"]*"|\d+))");
+  for (auto it = std::sregex_iterator(json.begin(), json.end(), re);
+       it != std::sregex_iterator(); ++it) {
+    out.push_back((*it)[1]);
+  }
+  return out;
+}
+
+// `list --filter` narrows by type, URI and context, all conditions at once;
+// a malformed or impossible condition is a usage error, an unknown context
+// is not found.
+TEST_F(CliTest, ListFiltersByTypeUriAndContext) {
+  ASSERT_EQ(Run("demo --small").code, 0);
+  CliResult r = Run("--json list context --filter type=pipeline_run --limit 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::vector<std::string> ids = JsonValues(r.out, "id");
+  const std::vector<std::string> names = JsonValues(r.out, "name");
+  ASSERT_EQ(ids.size(), 1u);
+  ASSERT_EQ(names.size(), 1u);
+  const std::string run_id = ids[0];
+  const std::string run_name = names[0].substr(1, names[0].size() - 2);
+  // The run's executions: one per step, the same by id and by name.
+  r = Run("--json list execution --all --filter context=" + run_id);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::vector<std::string> steps = JsonValues(r.out, "type");
+  EXPECT_GE(steps.size(), 5u);
+  EXPECT_EQ(std::count(steps.begin(), steps.end(), "\"Trainer\""), 1);
+  CliResult by_name = Run(
+      "--json list execution --all --filter context=pipeline_run/" + run_name);
+  EXPECT_EQ(by_name.out, r.out);
+  r = Run("--json list execution --all --filter context=" + run_id +
+          " --filter type=Trainer");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(JsonValues(r.out, "type"), std::vector<std::string>{"\"Trainer\""});
+  // By URI: artifact 1's.
+  r = Run("--json get artifact 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::vector<std::string> uris = JsonValues(r.out, "uri");
+  ASSERT_EQ(uris.size(), 1u);
+  r = Run("--json list artifact --all --filter 'uri=" +
+          uris[0].substr(1, uris[0].size() - 2) + "'");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(JsonValues(r.out, "id"), std::vector<std::string>{"1"});
+  // Errors.
+  for (const std::string bad :
+       {"artifact --filter nokey", "artifact --filter =x",
+        "artifact --filter color=red", "execution --filter uri=x",
+        "context --filter context=1", "artifact --filter context=abc",
+        "artifact --filter context=0",
+        "artifact --type Model --filter type=Model",
+        "artifact --filter uri=a --filter uri=b"}) {
+    r = Run("list " + bad);
+    EXPECT_EQ(r.code, 2) << bad << ": " << r.out << r.err;
+    EXPECT_FALSE(r.err.empty()) << bad;
+  }
+  EXPECT_EQ(Run("list artifact --filter context=999999").code, 1);
+  EXPECT_EQ(Run("list artifact --filter context=pipeline_run/none").code, 1);
+}
+
 TEST_F(CliTest, QueriesOnTheDemoStore) {
   ASSERT_EQ(Run("demo --small").code, 0);
   CliResult r = Run("list artifact --type Model --limit 2");

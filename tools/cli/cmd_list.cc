@@ -1,7 +1,10 @@
-// `lineagedb list`: nodes of one kind, optionally of one type, a page at a
-// time.
+// `lineagedb list`: nodes of one kind, optionally filtered by type, URI
+// and context, a page at a time.
 #include <CLI/CLI.hpp>
+#include <charconv>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "fmt/format.h"
 #include "tools/cli/commands.h"
@@ -23,6 +26,10 @@ class ListCommand : public Command {
         ->required();
     app->add_option("--type", type_, "Only nodes of this type");
     app->add_option("--type-version", version_, "Type version");
+    app->add_option("--filter", filters_,
+                    "KEY=VALUE, repeatable, all must hold: type=NAME, "
+                    "uri=URI (artifacts), context=ID or context=TYPE/NAME "
+                    "(artifacts and executions)");
     app->add_option("--limit", limit_, "Nodes per page (1..10000)")
         ->capture_default_str();
     app->add_option("--page-token", page_token_,
@@ -53,23 +60,90 @@ class ListCommand : public Command {
     }
     ASSIGN_OR_RETURN(std::unique_ptr<Store> store,
                      OpenStore(global, /*create=*/false));
+    ASSIGN_OR_RETURN(NodeQuery query, Query(store.get(), kind));
     switch (kind) {
       case NodeKind::kArtifact:
-        return Print<Artifact>(store.get(), options, global);
+        return Print<Artifact>(store.get(), query, options, global);
       case NodeKind::kExecution:
-        return Print<Execution>(store.get(), options, global);
+        return Print<Execution>(store.get(), query, options, global);
       case NodeKind::kContext:
-        return Print<Context>(store.get(), options, global);
+        return Print<Context>(store.get(), query, options, global);
     }
     return absl::OkStatus();
   }
 
  private:
-  template <typename N>
-  Status Print(Store* store, ListOptions options, const GlobalOptions& global) {
+  // --type, --type-version and the --filter conditions as one query.
+  // Errors: UsageError (a malformed condition, one the kind cannot have, or
+  // a key given twice), NOT_FOUND (a context that does not exist).
+  StatusOr<NodeQuery> Query(Store* store, NodeKind kind) const {
     NodeQuery query;
     query.type_name = type_;
     query.type_version = version_;
+    bool seen_type = !type_.empty(), seen_uri = false, seen_context = false;
+    auto once = [](bool* seen, std::string_view key) -> Status {
+      if (*seen) return UsageError(fmt::format("{} is filtered twice", key));
+      *seen = true;
+      return absl::OkStatus();
+    };
+    for (const std::string& filter : filters_) {
+      const size_t eq = filter.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        return UsageError(
+            fmt::format("--filter '{}' is not KEY=VALUE", filter));
+      }
+      const std::string key = filter.substr(0, eq);
+      const std::string value = filter.substr(eq + 1);
+      if (key == "type") {
+        RETURN_IF_ERROR(once(&seen_type, "type"));
+        query.type_name = value;
+      } else if (key == "uri") {
+        RETURN_IF_ERROR(once(&seen_uri, "uri"));
+        if (kind != NodeKind::kArtifact) {
+          return UsageError("only artifacts have a uri to filter by");
+        }
+        query.uri = value;
+      } else if (key == "context") {
+        RETURN_IF_ERROR(once(&seen_context, "context"));
+        if (kind == NodeKind::kContext) {
+          return UsageError("contexts cannot be filtered by context");
+        }
+        ASSIGN_OR_RETURN(query.context_id, ContextId(store, value));
+      } else {
+        return UsageError(fmt::format(
+            "--filter key '{}' is none of type, uri, context", key));
+      }
+    }
+    return query;
+  }
+
+  // A context given as its id or as TYPE/NAME.
+  static StatusOr<int64_t> ContextId(Store* store, const std::string& value) {
+    const size_t slash = value.find('/');
+    if (slash == std::string::npos) {
+      int64_t id = 0;
+      const char* end = value.data() + value.size();
+      auto [ptr, ec] = std::from_chars(value.data(), end, id);
+      if (ec != std::errc() || ptr != end || id <= 0) {
+        return UsageError(fmt::format(
+            "context '{}' is neither a positive id nor TYPE/NAME", value));
+      }
+      ASSIGN_OR_RETURN(std::vector<Context> found,
+                       store->GetByIds<Context>({id}));
+      if (found.empty()) {
+        return absl::NotFoundError(fmt::format("no context {}", id));
+      }
+      return id;
+    }
+    ASSIGN_OR_RETURN(Context context,
+                     store->GetByTypeAndName<Context>(value.substr(0, slash),
+                                                      value.substr(slash + 1)));
+    return context.id;
+  }
+
+  template <typename N>
+  Status Print(Store* store, const NodeQuery& query, ListOptions options,
+               const GlobalOptions& global) {
     JsonWriter json;
     if (global.json) json.BeginObject().Key("items").BeginArray();
     std::string next;
@@ -101,6 +175,7 @@ class ListCommand : public Command {
   std::string kind_;
   std::string type_;
   std::string version_;
+  std::vector<std::string> filters_;
   int limit_ = 50;
   std::string page_token_;
   bool all_ = false;
