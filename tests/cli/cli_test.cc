@@ -222,6 +222,9 @@ TEST_F(CliTest, ExitCodes) {
   EXPECT_THAT(r.err, HasSubstr("lineagedb: error: "));
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   EXPECT_EQ(Run("get widget 1").code, 2);
+  r = Run("--json demo --small");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("no --json output"));
   // Ids that are no positive integer (and no name), and negative hops.
   for (const std::string node : {"artifact:abc", "artifact:-1", "artifact:0",
                                  "execution:99999999999999999999"}) {
@@ -231,6 +234,17 @@ TEST_F(CliTest, ExitCodes) {
   }
   EXPECT_EQ(Run("impact artifact:1 --hops -5").code, 2);
   EXPECT_EQ(Run("export artifact:1 --hops -1").code, 2);
+  // Id options take positive 64-bit ids, not clamped or wrapped.
+  for (const std::string args :
+       {"get artifact 99999999999999999999", "get artifact -3",
+        "get artifact 0", "get artifact 7x",
+        "cache lookup --execution 99999999999999999999",
+        "stale --context 1 --artifact 18446744073709551617",
+        "stale --context 0 --artifact 1"}) {
+    r = Run(args);
+    EXPECT_EQ(r.code, 2) << args << ": " << r.err;
+    EXPECT_THAT(r.err, HasSubstr("is no positive 64-bit id")) << args;
+  }
   // Not found.
   EXPECT_EQ(Run("get artifact 12345").code, 1);
   EXPECT_EQ(Run("lineage artifact:12345").code, 1);

@@ -25,8 +25,8 @@ class CacheCommand : public Command {
   void AddOptions(CLI::App* app) override {
     app->add_option("action", action_, "lookup")->required();
     app->add_option("--fingerprint", fingerprint_, "32 hex digits");
-    app->add_option("--execution", execution_,
-                    "Compute the fingerprint of this execution id");
+    AddIdOption(app, "--execution", &execution_,
+                "Compute the fingerprint of this execution id");
     app->add_option("--code-version", code_version_,
                     "Code version in the computed fingerprint");
   }
@@ -92,8 +92,8 @@ class StaleCommand : public Command {
            "re-run them";
   }
   void AddOptions(CLI::App* app) override {
-    app->add_option("--context", context_, "Pipeline context id")->required();
-    app->add_option("--artifact", artifact_, "The newly arrived artifact id")
+    AddIdOption(app, "--context", &context_, "Pipeline context id")->required();
+    AddIdOption(app, "--artifact", &artifact_, "The newly arrived artifact id")
         ->required();
   }
 

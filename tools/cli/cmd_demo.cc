@@ -87,6 +87,11 @@ class DemoCommand : public Command {
     if (pipelines_ < 1 || runs_ < 1) {
       return UsageError("--pipelines and --runs must be at least 1");
     }
+    if (global.json) {
+      return UsageError(
+          "the demo prints a report for people and has no --json output; "
+          "query its store with --json instead");
+    }
     RETURN_IF_ERROR(Wipe(dir_));
     GlobalOptions options = global;
     options.store = dir_;

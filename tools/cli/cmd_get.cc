@@ -21,7 +21,7 @@ class GetCommand : public Command {
   void AddOptions(CLI::App* app) override {
     app->add_option("kind", kind_, "artifact, execution or context")
         ->required();
-    app->add_option("id", id_, "Node id");
+    AddIdOption(app, "id", &id_, "Node id");
     app->add_option("--type", type_, "Type name (with --name)");
     app->add_option("--name", name_, "Node name (with --type)");
     app->add_option("--type-version", version_, "Type version");

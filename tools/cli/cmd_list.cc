@@ -1,7 +1,6 @@
 // `lineagedb list`: nodes of one kind, optionally filtered by type, URI
 // and context, a page at a time.
 #include <CLI/CLI.hpp>
-#include <charconv>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -122,9 +121,7 @@ class ListCommand : public Command {
     const size_t slash = value.find('/');
     if (slash == std::string::npos) {
       int64_t id = 0;
-      const char* end = value.data() + value.size();
-      auto [ptr, ec] = std::from_chars(value.data(), end, id);
-      if (ec != std::errc() || ptr != end || id <= 0) {
+      if (!ParseId(value, &id)) {
         return UsageError(fmt::format(
             "context '{}' is neither a positive id nor TYPE/NAME", value));
       }

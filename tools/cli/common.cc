@@ -1,5 +1,6 @@
 #include "tools/cli/common.h"
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <charconv>
 #include <chrono>
@@ -12,15 +13,31 @@
 #include "util/status_macros.h"
 
 namespace lineagedb::cli {
-namespace {
 
 bool ParseId(std::string_view text, int64_t* id) {
   if (text.empty()) return false;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *id);
-  return ec == std::errc() && end == text.data() + text.size() && *id > 0;
+  int64_t value = 0;
+  auto [end, ec] =
+      std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value <= 0) {
+    return false;
+  }
+  *id = value;
+  return true;
 }
 
-}  // namespace
+CLI::Option* AddIdOption(CLI::App* app, const std::string& name, int64_t* id,
+                         const std::string& help) {
+  return app->add_option_function<std::string>(
+      name,
+      [id, name](const std::string& text) {
+        if (!ParseId(text, id)) {
+          throw CLI::ValidationError(
+              name, fmt::format("'{}' is no positive 64-bit id", text));
+        }
+      },
+      help);
+}
 
 StatusOr<std::unique_ptr<Store>> OpenStore(const GlobalOptions& global,
                                            bool create, bool mmap_reads) {

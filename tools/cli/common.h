@@ -28,6 +28,16 @@ StatusOr<std::unique_ptr<Store>> OpenStore(const GlobalOptions& global,
 // otherwise.
 StatusOr<NodeKind> ParseKind(std::string_view text);
 
+// True with *id if `text` is a positive decimal 64-bit integer and nothing
+// else.
+bool ParseId(std::string_view text, int64_t* id);
+
+// Adds the option `name` (positional, or "--flag") taking a node id into
+// *id: text that ParseId refuses (not a number, 0, negative, past int64) is
+// a usage error at parse time, not clamped.
+CLI::Option* AddIdOption(CLI::App* app, const std::string& name, int64_t* id,
+                         const std::string& help);
+
 // A node on the command line: "artifact:ID", "execution:ID", or a dataset
 // name "NAMESPACE:NAME" (an artifact of type openlineage.Dataset; failing
 // that, the one artifact of any type with that name).
