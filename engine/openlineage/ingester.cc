@@ -26,8 +26,8 @@ constexpr int64_t kWriteEvery = 1 << 15;
 
 class Ingester final : public OpenLineageIngester {
  public:
-  Ingester(const OpenLineageOptions& options, std::unique_ptr<Session> session)
-      : options_(options), session_(std::move(session)) {}
+  Ingester(Store* store, const OpenLineageOptions& options)
+      : store_(store), options_(options) {}
   ~Ingester() override { Finish().IgnoreError(); }
 
   Status IngestDocument(std::string_view document,
@@ -41,9 +41,20 @@ class Ingester final : public OpenLineageIngester {
   Status Apply(const openlineage::IndexedEvent& ie, std::string_view source);
   void Reject(std::string_view source, int64_t index, std::string reason);
   void UpdateCounts();
+  // Writes the OpenLineage types and starts the session, the first time an
+  // event gets past the parser: input without one leaves the store as it
+  // was, types included.
+  Status EnsureSession();
+  // The session that checks a strict document before any of it is merged:
+  // session_, or before it exists a scratch session whose lookups take the
+  // stored types' ids (0 for a type not stored yet, which no stored node
+  // has), so that checking writes nothing.
+  StatusOr<Session*> CheckingSession();
 
+  Store* const store_;
   const OpenLineageOptions options_;
-  std::unique_ptr<Session> session_;
+  std::unique_ptr<Session> session_;  // Null until EnsureSession().
+  std::unique_ptr<Session> scratch_;  // See CheckingSession().
   openlineage::DocumentParser parser_;
   Status error_;  // A store error ends the session.
   OpenLineageSummary summary_;
@@ -60,14 +71,56 @@ void Ingester::Reject(std::string_view source, int64_t index,
 }
 
 void Ingester::UpdateCounts() {
+  if (session_ == nullptr) return;
   summary_.runs = session_->runs();
   summary_.jobs = session_->jobs();
   summary_.datasets = session_->datasets();
   summary_.edges = session_->edges();
 }
 
+Status Ingester::EnsureSession() {
+  if (session_ != nullptr) return absl::OkStatus();
+  scratch_.reset();  // Its entries may name types by the id 0.
+  PutTypeOptions evolve;
+  evolve.can_add_fields = true;
+  evolve.can_omit_fields = true;
+  // One write: a type the store refuses leaves the others unwritten too.
+  Status s = [&]() -> Status {
+    ASSIGN_OR_RETURN(
+        std::vector<int64_t> ids,
+        store_->impl()->PutTypes(
+            {openlineage::RunExecutionType(), openlineage::JobContextType(),
+             openlineage::DatasetArtifactType()},
+            evolve));
+    openlineage::TypeIds types;
+    types.run = ids[0];
+    types.job = ids[1];
+    types.dataset = ids[2];
+    ASSIGN_OR_RETURN(session_, Session::Start(store_, options_, types));
+    return absl::OkStatus();
+  }();
+  if (!s.ok()) error_ = s;
+  return s;
+}
+
+StatusOr<Session*> Ingester::CheckingSession() {
+  if (session_ != nullptr) return session_.get();
+  if (scratch_ == nullptr) {
+    auto id = [&](const Type& t) {
+      return store_->impl()->CachedTypeId(t.kind, t.name, t.version);
+    };
+    openlineage::TypeIds types;
+    types.run = id(openlineage::RunExecutionType());
+    types.job = id(openlineage::JobContextType());
+    types.dataset = id(openlineage::DatasetArtifactType());
+    ASSIGN_OR_RETURN(scratch_, Session::Start(store_, options_, types));
+  }
+  return scratch_.get();
+}
+
 Status Ingester::Apply(const openlineage::IndexedEvent& ie,
                        std::string_view source) {
+  RETURN_IF_ERROR(EnsureSession());
   Status s = session_->Apply(ie.event);
   if (s.ok()) {
     ++summary_.events;
@@ -101,7 +154,8 @@ Status Ingester::IngestDocument(std::string_view document,
                                        : rejected_.front().index;
     for (const openlineage::IndexedEvent& ie : events_) {
       if (ie.index > first_rejected) break;
-      Status s = session_->Check(ie.event);
+      ASSIGN_OR_RETURN(Session * checker, CheckingSession());
+      Status s = checker->Check(ie.event);
       if (s.ok()) continue;
       if (!IsInputError(s)) {
         error_ = s;
@@ -132,6 +186,7 @@ Status Ingester::IngestDocument(std::string_view document,
 
 Status Ingester::Finish() {
   RETURN_IF_ERROR(error_);
+  if (session_ == nullptr) return absl::OkStatus();
   Status s = session_->Finish();
   if (!s.ok()) error_ = s;
   return s;
@@ -141,23 +196,7 @@ Status Ingester::Finish() {
 
 StatusOr<std::unique_ptr<OpenLineageIngester>> NewOpenLineageIngester(
     Store* store, const OpenLineageOptions& options) {
-  PutTypeOptions evolve;
-  evolve.can_add_fields = true;
-  evolve.can_omit_fields = true;
-  // One write: a type the store refuses leaves the others unwritten too.
-  ASSIGN_OR_RETURN(std::vector<int64_t> ids,
-                   store->impl()->PutTypes({openlineage::RunExecutionType(),
-                                            openlineage::JobContextType(),
-                                            openlineage::DatasetArtifactType()},
-                                           evolve));
-  openlineage::TypeIds types;
-  types.run = ids[0];
-  types.job = ids[1];
-  types.dataset = ids[2];
-  ASSIGN_OR_RETURN(std::unique_ptr<Session> session,
-                   Session::Start(store, options, types));
-  return std::unique_ptr<OpenLineageIngester>(
-      new Ingester(options, std::move(session)));
+  return std::unique_ptr<OpenLineageIngester>(new Ingester(store, options));
 }
 
 }  // namespace lineagedb

@@ -143,7 +143,12 @@ TEST_F(IngesterTest, ATypeTheStoreRefusesLeavesEveryTypeUnwritten) {
   };
   const std::vector<Type> types_before = all_types();
   const auto before = Dump();
-  EXPECT_CODE(NewOpenLineageIngester(store_.get()), kAlreadyExists);
+  // The types are written with the first event past the parser.
+  ASSERT_OK_AND_ASSIGN(auto ingester, NewOpenLineageIngester(store_.get()));
+  EXPECT_CODE(ingester->IngestDocument(
+                  ReadFile(kData + "marquez_food_delivery.json"), "f"),
+              kAlreadyExists);
+  EXPECT_CODE(ingester->Finish(), kAlreadyExists);
   EXPECT_EQ(all_types(), types_before);
   EXPECT_EQ(Dump(), before);
   Reopen();
@@ -243,6 +248,35 @@ TEST_F(IngesterTest, ReingestingInOneSessionFromScratchAddsNoEdgesTwice) {
   ASSERT_OK(ingester->Finish());
   EXPECT_EQ(ingester->summary().edges, 27);
   EXPECT_THAT(AllEvents(), SizeIs(27));
+}
+
+// Input in which no event gets past the parser (every invalid file, an
+// empty document) leaves a fresh store byte for byte as it was: no
+// OpenLineage types either.
+TEST_F(IngesterTest, InputWithoutAGoodEventLeavesAFreshStoreAsItWas) {
+  const auto before = Dump();
+  for (const auto& entry :
+       std::filesystem::directory_iterator(kData + "invalid")) {
+    SCOPED_TRACE(entry.path().filename().string());
+    for (bool strict : {false, true}) {
+      OpenLineageOptions options;
+      options.strict = strict;
+      ASSERT_OK_AND_ASSIGN(auto ingester,
+                           NewOpenLineageIngester(store_.get(), options));
+      Status st = ingester->IngestDocument(ReadFile(entry.path()), "bad");
+      EXPECT_TRUE(strict ? absl::IsInvalidArgument(st) : st.ok()) << st;
+      ASSERT_OK(ingester->Finish());
+      EXPECT_EQ(ingester->summary().rejected, 1);
+      EXPECT_EQ(Dump(), before);
+    }
+  }
+  OpenLineageSummary s = Ingest("", "empty");
+  EXPECT_EQ(s.events, 0);
+  EXPECT_EQ(Dump(), before);
+  // One good event writes them.
+  s = IngestFile("marquez_food_delivery.json");
+  EXPECT_EQ(s.events, 26);
+  EXPECT_NE(Dump(), before);
 }
 
 TEST_F(IngesterTest, EveryInvalidFileIsRejectedAndStoresNothing) {
@@ -454,8 +488,9 @@ std::string RunEvent(const std::string& type, const std::string& time,
 
 TEST_F(IngesterTest, EventTimesThatAreNoDateAreRejected) {
   const std::string id = "00000000-0000-4000-8000-000000000001";
-  // An ingester writes its types first: the snapshot is taken after that.
-  ASSERT_OK(NewOpenLineageIngester(store_.get(), {}).status());
+  // The types are written by a first good event: the snapshot is taken
+  // after that.
+  IngestFile("marquez_food_delivery.json");
   const auto before = Dump();
   for (const std::string time :
        {"2024-02-30T00:00:00Z", "2023-02-29T10:00:00Z", "2024-04-31T00:00:00Z",

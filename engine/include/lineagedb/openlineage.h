@@ -50,7 +50,8 @@ class OpenLineageIngester {
   // Ingests a document holding one event, a JSON array of events, or
   // newline-delimited events. `source` names it in rejections.
   // Errors: INVALID_ARGUMENT (strict and a bad event: the message names
-  // source, index and reason), storage errors.
+  // source, index and reason), the type write's errors (see
+  // NewOpenLineageIngester), storage errors.
   virtual Status IngestDocument(std::string_view document,
                                 std::string_view source) = 0;
   // Commits everything accepted so far.
@@ -59,11 +60,14 @@ class OpenLineageIngester {
 };
 
 // The ingester writes through a BulkWriter on `store`, which must outlive
-// it; while it lives it is the store's only writer. It first puts the
-// OpenLineage types (schema/OPENLINEAGE.md), evolving stored ones, in one
-// write. Errors: ALREADY_EXISTS (a stored type of the same kind and name
-// has a property of another kind; no type is written), FAILED_PRECONDITION
-// (the calling thread owns an open BulkWriter), storage errors.
+// it; while it lives it is the store's only writer. When the first event
+// gets past the parser it puts the OpenLineage types (schema/OPENLINEAGE.md),
+// evolving stored ones, in one write; input without such an event writes
+// nothing. That write's errors come from IngestDocument and end the
+// ingester: ALREADY_EXISTS (a stored type of the same kind and name has a
+// property of another kind; no type is written), FAILED_PRECONDITION (the
+// calling thread owns an open BulkWriter), storage errors. Creating the
+// ingester writes nothing and does not fail.
 StatusOr<std::unique_ptr<OpenLineageIngester>> NewOpenLineageIngester(
     Store* store, const OpenLineageOptions& options = {});
 
