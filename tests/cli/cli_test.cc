@@ -651,6 +651,17 @@ TEST_F(CliTest, QueriesOnTheDemoStore) {
           "'");
   if (r.code == 0) {
     EXPECT_THAT(ReadAll(svg), HasSubstr("<svg"));
+    // SVG on standard output that cannot be written is this tool's
+    // storage error (exit 4), not a failure of dot.
+    const fs::path err = fs::path(dir_.path()) / "svg-stderr";
+    const int status = std::system(
+        (std::string("'") + LINEAGEDB_CLI_BINARY + "' --store '" +
+         store_.string() + "' export --format svg >/dev/full 2>'" +
+         err.string() + "'")
+            .c_str());
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 4);
+    EXPECT_THAT(ReadAll(err), HasSubstr("cannot write standard output"));
   } else {
     EXPECT_THAT(r.err, HasSubstr("`dot`"));
   }

@@ -1,8 +1,15 @@
 // Lineage graphs as text, JSON, DOT and SVG (output.h).
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
 #include <map>
 #include <sstream>
 
@@ -180,26 +187,62 @@ bool HaveDot() {
   return false;
 }
 
+namespace {
+
+// "exited with status 1", "was killed by signal 9 (Killed)".
+std::string WaitText(int status) {
+  if (WIFEXITED(status)) {
+    return fmt::format("exited with status {}", WEXITSTATUS(status));
+  }
+  if (WIFSIGNALED(status)) {
+    return fmt::format("was killed by signal {} ({})", WTERMSIG(status),
+                       strsignal(WTERMSIG(status)));
+  }
+  return fmt::format("ended with wait status {}", status);
+}
+
+}  // namespace
+
 Status DotToSvg(std::string_view dot, const std::string& path) {
   if (!HaveDot()) {
     return absl::FailedPreconditionError(
         "SVG needs the graphviz `dot` program, which is not installed "
         "(apt-get install graphviz); use --format dot instead");
   }
-  std::string command = "dot -Tsvg";
-  if (!path.empty() && path != "-") command += " -o " + ShellQuote(path);
-  std::fflush(stdout);
+  // For standard output dot writes a temporary file that is copied here,
+  // so that output the reader does not take (a closed pipe, a full disk)
+  // is this tool's storage error, not dot's failure.
+  const bool to_stdout = path.empty() || path == "-";
+  std::filesystem::path target = path;
+  if (to_stdout) {
+    char name[] = "/tmp/lineagedb-svg-XXXXXX";
+    const int fd = mkstemp(name);
+    if (fd < 0) return absl::InternalError("cannot make a temporary file");
+    close(fd);
+    target = name;
+  }
+  const std::string command = "dot -Tsvg -o " + ShellQuote(target.string());
   FILE* pipe = popen(command.c_str(), "w");
   if (pipe == nullptr) {
     return absl::InternalError("cannot run the `dot` program");
   }
   const size_t written = std::fwrite(dot.data(), 1, dot.size(), pipe);
-  const int rc = pclose(pipe);
-  if (written != dot.size() || rc != 0) {
-    return absl::InternalError(
-        fmt::format("the `dot` program failed (status {})", rc));
+  const int status = pclose(pipe);
+  Status s;
+  std::string svg;
+  if (written != dot.size() || status != 0) {
+    s = absl::InternalError(fmt::format(
+        "the `dot` program failed: it {}",
+        status == -1 ? "could not be waited for" : WaitText(status)));
+  } else if (to_stdout) {
+    std::ifstream in(target, std::ios::binary);
+    svg.assign(std::istreambuf_iterator<char>(in), {});
+    if (in.bad()) s = absl::InternalError("cannot read dot's output");
   }
-  return absl::OkStatus();
+  std::error_code ignored;
+  if (to_stdout) std::filesystem::remove(target, ignored);
+  if (s.ok() && to_stdout) std::cout << svg;
+  return s;
 }
 
 }  // namespace lineagedb::cli

@@ -76,8 +76,10 @@ std::string GraphDot(const LineageGraph& graph,
 // True if the graphviz `dot` program is on PATH.
 bool HaveDot();
 // Renders `dot` text to SVG with the `dot` program, into `path` (stdout when
-// empty). Errors: FAILED_PRECONDITION (dot is not installed), INTERNAL
-// (dot failed).
+// empty or "-": written by this process, so that a reader that stops early
+// is a failure to write standard output, not dot's). Errors:
+// FAILED_PRECONDITION (dot is not installed), INTERNAL (dot failed: the
+// message says how it ended).
 Status DotToSvg(std::string_view dot, const std::string& path);
 
 }  // namespace lineagedb::cli
