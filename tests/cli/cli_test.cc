@@ -605,6 +605,33 @@ TEST_F(CliTest, ListFiltersByTypeUriAndContext) {
   }
   EXPECT_EQ(Run("list artifact --filter context=999999").code, 1);
   EXPECT_EQ(Run("list artifact --filter context=pipeline_run/none").code, 1);
+  EXPECT_EQ(Run("list artifact --filter type=").code, 2);
+}
+
+// TYPE/NAME finds a context whose type name holds '/' or has a version;
+// when two contexts match, the id must be given.
+TEST_F(CliTest, ListFilterFindsContextsOfAnyTypeName) {
+  ASSERT_EQ(
+      IngestNative(
+          {R"({"context_type":{"name":"team/pipeline"}})",
+           R"({"context_type":{"name":"team"}})",
+           R"({"context_type":{"name":"pipeline","version":"v2"}})",
+           R"({"execution_type":{"name":"Step"}})",
+           R"({"execution":{"type":"Step","name":"e1"},"contexts":[{"type":"team/pipeline","name":"p1"}]})",
+           R"({"execution":{"type":"Step","name":"e2"},"contexts":[{"type":"team","name":"pipeline/p1"}]})",
+           R"({"execution":{"type":"Step","name":"e3"},"contexts":[{"type":"pipeline","type_version":"v2","name":"p3"}]})"})
+          .code,
+      0);
+  CliResult r = Run("list execution --filter context=pipeline/p3");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("e3"));
+  EXPECT_THAT(r.out, Not(HasSubstr("e1")));
+  // "team/pipeline/p1" is context p1 of team/pipeline and pipeline/p1 of
+  // team.
+  r = Run("list execution --filter context=team/pipeline/p1");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("give its id"));
+  EXPECT_EQ(Run("list execution --filter context=team/nothing").code, 1);
 }
 
 TEST_F(CliTest, QueriesOnTheDemoStore) {
@@ -654,11 +681,11 @@ TEST_F(CliTest, QueriesOnTheDemoStore) {
     // SVG on standard output that cannot be written is this tool's
     // storage error (exit 4), not a failure of dot.
     const fs::path err = fs::path(dir_.path()) / "svg-stderr";
-    const int status = std::system(
-        (std::string("'") + LINEAGEDB_CLI_BINARY + "' --store '" +
-         store_.string() + "' export --format svg >/dev/full 2>'" +
-         err.string() + "'")
-            .c_str());
+    const int status =
+        std::system((std::string("'") + LINEAGEDB_CLI_BINARY + "' --store '" +
+                     store_.string() + "' export --format svg >/dev/full 2>'" +
+                     err.string() + "'")
+                        .c_str());
     ASSERT_TRUE(WIFEXITED(status));
     EXPECT_EQ(WEXITSTATUS(status), 4);
     EXPECT_THAT(ReadAll(err), HasSubstr("cannot write standard output"));

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "fmt/format.h"
+#include "fmt/ranges.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
 #include "tools/cli/output.h"
@@ -93,6 +94,9 @@ class ListCommand : public Command {
       }
       const std::string key = filter.substr(0, eq);
       const std::string value = filter.substr(eq + 1);
+      if (value.empty()) {
+        return UsageError(fmt::format("--filter '{}' has no value", filter));
+      }
       if (key == "type") {
         RETURN_IF_ERROR(once(&seen_type, "type"));
         query.type_name = value;
@@ -116,10 +120,11 @@ class ListCommand : public Command {
     return query;
   }
 
-  // A context given as its id or as TYPE/NAME.
+  // A context given as its id or as TYPE/NAME, where TYPE is the name of a
+  // context type of any version and may hold '/' itself. Errors: UsageError
+  // (neither form, or several contexts match), NOT_FOUND.
   static StatusOr<int64_t> ContextId(Store* store, const std::string& value) {
-    const size_t slash = value.find('/');
-    if (slash == std::string::npos) {
+    if (value.find('/') == std::string::npos) {
       int64_t id = 0;
       if (!ParseId(value, &id)) {
         return UsageError(fmt::format(
@@ -132,10 +137,31 @@ class ListCommand : public Command {
       }
       return id;
     }
-    ASSIGN_OR_RETURN(Context context,
-                     store->GetByTypeAndName<Context>(value.substr(0, slash),
-                                                      value.substr(slash + 1)));
-    return context.id;
+    ASSIGN_OR_RETURN(std::vector<Type> types,
+                     store->ListTypes(NodeKind::kContext));
+    std::vector<std::string> matches;
+    int64_t id = 0;
+    for (const Type& type : types) {
+      const std::string prefix = type.name + "/";
+      if (value.size() <= prefix.size() || !value.starts_with(prefix)) {
+        continue;
+      }
+      StatusOr<Context> context = store->GetByTypeAndName<Context>(
+          type.name, value.substr(prefix.size()), type.version);
+      if (absl::IsNotFound(context.status())) continue;
+      RETURN_IF_ERROR(context.status());
+      id = context->id;
+      matches.push_back(fmt::format("context:{}", id));
+    }
+    if (matches.empty()) {
+      return absl::NotFoundError(
+          fmt::format("no context '{}' (TYPE/NAME)", value));
+    }
+    if (matches.size() > 1) {
+      return UsageError(fmt::format("context '{}' names {}; give its id", value,
+                                    fmt::join(matches, " and ")));
+    }
+    return id;
   }
 
   template <typename N>
