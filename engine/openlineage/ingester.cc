@@ -120,8 +120,15 @@ StatusOr<Session*> Ingester::CheckingSession() {
 
 Status Ingester::Apply(const openlineage::IndexedEvent& ie,
                        std::string_view source) {
-  RETURN_IF_ERROR(EnsureSession());
-  Status s = session_->Apply(ie.event);
+  Status s;
+  if (session_ == nullptr) {
+    // Until an event is accepted the types are not written: an event the
+    // store's state refuses is found on the scratch session first.
+    ASSIGN_OR_RETURN(Session * checker, CheckingSession());
+    s = checker->Check(ie.event);
+    if (s.ok()) RETURN_IF_ERROR(EnsureSession());
+  }
+  if (s.ok()) s = session_->Apply(ie.event);
   if (s.ok()) {
     ++summary_.events;
     if (session_->pending_events() < kWriteEvery) return absl::OkStatus();

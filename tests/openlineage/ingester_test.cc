@@ -545,6 +545,19 @@ TEST_F(IngesterTest, StrictModeStoresNothingOfABatchTheStoreRefusesAnEventOf) {
   EXPECT_EQ(ingester->summary().rejected, 1);
 }
 
+// Not strict, an event the store's state refuses is not a good event
+// either: when it is the only one, the store is left as it was, without
+// the OpenLineage types.
+TEST_F(IngesterTest, AnEventOnlyTheStoreRefusesWritesNoTypes) {
+  ASSERT_OK(testing::PutExecutionOfAnotherType(store_.get(), kForeignRun));
+  const auto before = Dump();
+  OpenLineageSummary s =
+      Ingest(RunEvent("START", "2025-01-01T10:00:01Z", kForeignRun, "j"), "t");
+  EXPECT_EQ(s.events, 0);
+  EXPECT_EQ(s.rejected, 1);
+  EXPECT_EQ(Dump(), before);
+}
+
 TEST_F(IngesterTest, StrictModeReportsTheFirstBadEventOfEitherKind) {
   // Event 1 the store refuses, event 2 the parser rejects: 1 is reported.
   const std::string foreign = kForeignRun;
