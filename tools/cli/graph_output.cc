@@ -1,4 +1,5 @@
 // Lineage graphs as text, JSON, DOT and SVG (output.h).
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -215,19 +216,32 @@ Status DotToSvg(std::string_view dot, const std::string& path) {
   const bool to_stdout = path.empty() || path == "-";
   std::filesystem::path target = path;
   if (to_stdout) {
-    char name[] = "/tmp/lineagedb-svg-XXXXXX";
-    const int fd = mkstemp(name);
+    std::error_code ec;
+    std::string name =
+        (std::filesystem::temp_directory_path(ec) / "lineagedb-svg-XXXXXX")
+            .string();
+    const int fd = ec ? -1 : mkstemp(name.data());
     if (fd < 0) return absl::InternalError("cannot make a temporary file");
     close(fd);
     target = name;
   }
-  const std::string command = "dot -Tsvg -o " + ShellQuote(target.string());
+  // `exec`: the status is dot's own, not a shell's. The path is attached to
+  // -o, so that one starting with '-' is not taken for an option.
+  const std::string command = "exec dot -Tsvg -o" + ShellQuote(target.string());
   FILE* pipe = popen(command.c_str(), "w");
   if (pipe == nullptr) {
+    std::error_code ignored;
+    if (to_stdout) std::filesystem::remove(target, ignored);
     return absl::InternalError("cannot run the `dot` program");
   }
+  // dot may end without reading all of its input: the write then fails
+  // (EPIPE) instead of killing this process.
+  struct sigaction ignore = {}, previous = {};
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGPIPE, &ignore, &previous);
   const size_t written = std::fwrite(dot.data(), 1, dot.size(), pipe);
   const int status = pclose(pipe);
+  sigaction(SIGPIPE, &previous, nullptr);
   Status s;
   std::string svg;
   if (written != dot.size() || status != 0) {
