@@ -32,10 +32,16 @@ class Ingester final : public OpenLineageIngester {
 
   Status IngestDocument(std::string_view document,
                         std::string_view source) override;
+  Status CheckDocument(std::string_view document,
+                       std::string_view source) override;
   Status Finish() override;
   const OpenLineageSummary& summary() const override { return summary_; }
 
  private:
+  // The strict checks of the parsed document (events_, rejected_) from
+  // `source`: INVALID_ARGUMENT naming the first bad event, which is counted
+  // as rejected.
+  Status StrictCheck(std::string_view source);
   // Applies one parsed event: an event error rejects it (and in strict mode
   // is returned as INVALID_ARGUMENT); another error ends the session.
   Status Apply(const openlineage::IndexedEvent& ie, std::string_view source);
@@ -146,39 +152,51 @@ Status Ingester::Apply(const openlineage::IndexedEvent& ie,
       StrCat(source, ":", ie.index, ": ", std::string(s.message())));
 }
 
+Status Ingester::StrictCheck(std::string_view source) {
+  // Nothing of the document is applied if an event is bad: one the parser
+  // rejected, or one the store's state refuses (e.g. a runId naming an
+  // execution of another type). The first of them by index is reported.
+  const int64_t first_rejected = rejected_.empty()
+                                     ? std::numeric_limits<int64_t>::max()
+                                     : rejected_.front().index;
+  for (const openlineage::IndexedEvent& ie : events_) {
+    if (ie.index > first_rejected) break;
+    ASSIGN_OR_RETURN(Session * checker, CheckingSession());
+    Status s = checker->Check(ie.event);
+    if (s.ok()) continue;
+    if (!IsInputError(s)) {
+      error_ = s;
+      return s;
+    }
+    Reject(source, ie.index, std::string(s.message()));
+    return absl::InvalidArgumentError(
+        StrCat(source, ":", ie.index, ": ", std::string(s.message())));
+  }
+  if (!rejected_.empty()) {
+    const RejectedEvent& first = rejected_.front();
+    Reject(first.source, first.index, first.reason);
+    return absl::InvalidArgumentError(
+        StrCat(first.source, ":", first.index, ": ", first.reason));
+  }
+  return absl::OkStatus();
+}
+
+Status Ingester::CheckDocument(std::string_view document,
+                               std::string_view source) {
+  RETURN_IF_ERROR(error_);
+  events_.clear();
+  rejected_.clear();
+  parser_.Parse(document, source, &events_, &rejected_);
+  return StrictCheck(source);
+}
+
 Status Ingester::IngestDocument(std::string_view document,
                                 std::string_view source) {
   RETURN_IF_ERROR(error_);
   events_.clear();
   rejected_.clear();
   parser_.Parse(document, source, &events_, &rejected_);
-  if (options_.strict) {
-    // Nothing of the document is applied if an event is bad: one the parser
-    // rejected, or one the store's state refuses (e.g. a runId naming an
-    // execution of another type). The first of them by index is reported.
-    const int64_t first_rejected = rejected_.empty()
-                                       ? std::numeric_limits<int64_t>::max()
-                                       : rejected_.front().index;
-    for (const openlineage::IndexedEvent& ie : events_) {
-      if (ie.index > first_rejected) break;
-      ASSIGN_OR_RETURN(Session * checker, CheckingSession());
-      Status s = checker->Check(ie.event);
-      if (s.ok()) continue;
-      if (!IsInputError(s)) {
-        error_ = s;
-        return s;
-      }
-      Reject(source, ie.index, std::string(s.message()));
-      return absl::InvalidArgumentError(
-          StrCat(source, ":", ie.index, ": ", std::string(s.message())));
-    }
-    if (!rejected_.empty()) {
-      const RejectedEvent& first = rejected_.front();
-      Reject(first.source, first.index, first.reason);
-      return absl::InvalidArgumentError(
-          StrCat(first.source, ":", first.index, ": ", first.reason));
-    }
-  }
+  if (options_.strict) RETURN_IF_ERROR(StrictCheck(source));
   for (RejectedEvent& r : rejected_) {
     Reject(r.source, r.index, std::move(r.reason));
   }

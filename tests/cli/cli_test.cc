@@ -275,6 +275,27 @@ TEST_F(CliTest, ExitCodes) {
       1);
 }
 
+// --strict checks every input before it ingests any: a bad event in either
+// of two files stores nothing of the other.
+TEST_F(CliTest, StrictIngestOfSeveralFilesStoresNothingOnABadEvent) {
+  ASSERT_EQ(Run("init").code, 0);
+  const std::string before = Run("export --format json").out;
+  const fs::path bad = fs::path(dir_.path()) / "bad.json";
+  std::ofstream(bad) << "{\"eventType\": \"START\", this is not JSON";
+  const std::string good = "'" + MarquezFile() + "'";
+  for (const std::string& files :
+       {good + " '" + bad.string() + "'", "'" + bad.string() + "' " + good}) {
+    CliResult r = Run("ingest --strict " + files);
+    EXPECT_EQ(r.code, 3) << files;
+    EXPECT_THAT(r.err, HasSubstr("bad.json:1")) << files;
+    EXPECT_EQ(Run("export --format json").out, before) << files;
+    EXPECT_THAT(Run("list execution").out, HasSubstr("(no executions)"));
+  }
+  CliResult r = Run("ingest --strict " + good + " " + good);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("ingested 52 events: 13 runs, 13 jobs"));
+}
+
 TEST_F(CliTest, OutputThatCannotBeWrittenIsAStorageError) {
   IngestMarquez();
   const fs::path err = fs::path(dir_.path()) / "stderr";

@@ -558,6 +558,28 @@ TEST_F(IngesterTest, AnEventOnlyTheStoreRefusesWritesNoTypes) {
   EXPECT_EQ(Dump(), before);
 }
 
+// CheckDocument makes the strict checks and writes nothing, types included.
+TEST_F(IngesterTest, CheckDocumentChecksWithoutWriting) {
+  ASSERT_OK(testing::PutExecutionOfAnotherType(store_.get(), kForeignRun));
+  const auto before = Dump();
+  ASSERT_OK_AND_ASSIGN(auto ingester, NewOpenLineageIngester(store_.get()));
+  EXPECT_OK(ingester->CheckDocument(
+      ReadFile(kData + "marquez_food_delivery.json"), "good"));
+  const std::string good =
+      RunEvent("START", "2025-01-01T10:00:00Z",
+               "00000000-0000-4000-8000-000000000001", "j");
+  Status s = ingester->CheckDocument(
+      "[" + good + "," +
+          RunEvent("START", "2025-01-01T10:00:01Z", kForeignRun, "j") + "]",
+      "refused");
+  EXPECT_CODE(s, kInvalidArgument);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("refused:2: runId"));
+  EXPECT_EQ(ingester->summary().rejected, 1);
+  ASSERT_OK(ingester->Finish());
+  EXPECT_EQ(ingester->summary().events, 0);
+  EXPECT_EQ(Dump(), before);
+}
+
 TEST_F(IngesterTest, StrictModeReportsTheFirstBadEventOfEitherKind) {
   // Event 1 the store refuses, event 2 the parser rejects: 1 is reported.
   const std::string foreign = kForeignRun;

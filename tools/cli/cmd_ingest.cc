@@ -144,10 +144,10 @@ class IngestCommand : public Command {
                   "The input is lineagedb's native JSON (schema/"
                   "NATIVE_JSON.md), not OpenLineage");
     app->add_flag("--strict", strict_,
-                  "Stop at the first bad event (exit 3), storing nothing of "
-                  "the file (or stdin) it is in; earlier files stay stored "
-                  "(native: nothing of its document if it is not valid "
-                  "JSON; the items before an item the store refuses stay)");
+                  "Stop at the first bad event (exit 3), storing nothing: "
+                  "every input is checked before any is ingested (native: "
+                  "nothing of its document if it is not valid JSON; the "
+                  "items before an item the store refuses stay)");
     app->add_flag("-q,--quiet", quiet_, "No progress line");
   }
 
@@ -176,15 +176,28 @@ class IngestCommand : public Command {
       options.strict = strict_;
       ASSIGN_OR_RETURN(std::unique_ptr<OpenLineageIngester> ingester,
                        NewOpenLineageIngester(store, options));
+      if (strict_) {
+        // Every input is checked before any is ingested: a bad event in
+        // the last file stores nothing of the first.
+        for (const std::string& file : files_) {
+          ASSIGN_OR_RETURN(std::string doc, ReadInput(file));
+          RETURN_IF_ERROR(ingester->CheckDocument(doc, SourceName(file)));
+          checked_.push_back(std::move(doc));
+        }
+      }
       ingest_ =
           std::make_unique<IngestOf<OpenLineageIngester>>(std::move(ingester));
     }
     progress_ = !quiet_ && !global.json && isatty(STDERR_FILENO);
     start_ = NowSeconds();
-    for (const std::string& file : files_) {
-      ASSIGN_OR_RETURN(std::string doc, ReadInput(file));
-      const std::string source = file == "-" ? "<stdin>" : file;
-      RETURN_IF_ERROR(IngestOne(doc, source));
+    for (size_t i = 0; i < files_.size(); ++i) {
+      std::string doc;
+      if (i < checked_.size()) {
+        doc = std::move(checked_[i]);
+      } else {
+        ASSIGN_OR_RETURN(doc, ReadInput(files_[i]));
+      }
+      RETURN_IF_ERROR(IngestOne(doc, SourceName(files_[i])));
     }
     RETURN_IF_ERROR(ingest_->Finish());
     const double seconds = NowSeconds() - start_;
@@ -222,6 +235,10 @@ class IngestCommand : public Command {
               : fmt::format("{} were", unit)));
     }
     return absl::OkStatus();
+  }
+
+  static std::string SourceName(const std::string& file) {
+    return file == "-" ? "<stdin>" : file;
   }
 
   // Ingests one document. NDJSON is fed a line at a time (outside --strict)
@@ -276,6 +293,8 @@ class IngestCommand : public Command {
   bool strict_ = false;
   bool quiet_ = false;
   std::unique_ptr<Ingest> ingest_;
+  // With --strict (OpenLineage): the inputs, read and checked.
+  std::vector<std::string> checked_;
   bool progress_ = false;
   double start_ = 0;
   double last_progress_ = 0;

@@ -54,6 +54,13 @@ class OpenLineageIngester {
   // NewOpenLineageIngester), storage errors.
   virtual Status IngestDocument(std::string_view document,
                                 std::string_view source) = 0;
+  // The checks a strict IngestDocument makes before it applies anything,
+  // strict or not, without applying the document, so that a caller can
+  // check several documents before it ingests any. Errors: INVALID_ARGUMENT
+  // (the first bad event: the message names source, index and reason; it
+  // counts in the summary's rejections), storage errors.
+  virtual Status CheckDocument(std::string_view document,
+                               std::string_view source) = 0;
   // Commits everything accepted so far.
   virtual Status Finish() = 0;
   virtual const OpenLineageSummary& summary() const = 0;
