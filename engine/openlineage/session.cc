@@ -84,8 +84,25 @@ StatusOr<Session::DatasetEntry*> Session::Dataset(const DatasetRef& ds) {
       DatasetEntry * entry,
       FindOrRead(store_, stored_artifacts_, kDatasetType, key_, &datasets_,
                  [&] { return NewDatasetArtifact(ds, types_.dataset); }));
-  if (datasets_.size() != known && entry->node.id != 0) {
+  if (datasets_.size() == known) return entry;
+  if (entry->node.id != 0) {
     entry->by_external_id = entry->node.external_id == DatasetExternalId(key_);
+  } else if (stored_artifacts_) {
+    // A new dataset's external_id may be an artifact of another type's:
+    // refused here, where a strict check sees it, not by the write.
+    StatusOr<std::vector<Artifact>> owner =
+        store_->GetByExternalIds<Artifact>({entry->node.external_id});
+    if (!owner.ok() || !owner->empty()) {
+      const Status s =
+          !owner.ok()
+              ? owner.status()
+              : absl::InvalidArgumentError(StrCat(
+                    "dataset ", key_, ": its external_id '",
+                    entry->node.external_id, "' is artifact ", (*owner)[0].id,
+                    " of type '", (*owner)[0].type, "'"));
+      datasets_.erase(key_);
+      return s;
+    }
   }
   return entry;
 }

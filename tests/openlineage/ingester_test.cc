@@ -486,6 +486,34 @@ std::string RunEvent(const std::string& type, const std::string& time,
          type + "\"}]}";
 }
 
+// A dataset whose external_id is an artifact of another type's is
+// refused like a foreign runId, strict or not, and the check finds it (it
+// was attached to that artifact as an input, or refused as an output only
+// by the write, after earlier runs were committed).
+TEST_F(IngesterTest, ADatasetWhoseExternalIdIsAForeignArtifactsIsRejected) {
+  Type other{.kind = NodeKind::kArtifact, .name = "Other"};
+  ASSERT_OK_AND_ASSIGN(const int64_t other_type, store_->PutType(other));
+  Artifact foreign;
+  foreign.type_id = other_type;
+  foreign.external_id = "openlineage:s3://bucket:in/START";
+  ASSERT_OK(store_->Put<Artifact>({foreign}).status());
+  const auto before = Dump();
+  const std::string event =
+      RunEvent("START", "2025-01-01T10:00:00Z",
+               "00000000-0000-4000-8000-000000000001", "j");
+  ASSERT_OK_AND_ASSIGN(auto checker, NewOpenLineageIngester(store_.get()));
+  Status s = checker->CheckDocument(event, "t");
+  EXPECT_CODE(s, kInvalidArgument);
+  EXPECT_THAT(std::string(s.message()),
+              HasSubstr("t:1: dataset s3://bucket:in/START: its external_id "
+                        "'openlineage:s3://bucket:in/START' is artifact 1 of "
+                        "type 'Other'"));
+  OpenLineageSummary summary = Ingest(event, "t");
+  EXPECT_EQ(summary.events, 0);
+  EXPECT_EQ(summary.rejected, 1);
+  EXPECT_EQ(Dump(), before);
+}
+
 TEST_F(IngesterTest, EventTimesThatAreNoDateAreRejected) {
   const std::string id = "00000000-0000-4000-8000-000000000001";
   // The types are written by a first good event: the snapshot is taken
