@@ -268,6 +268,9 @@ TEST_F(CliTest, ExitCodes) {
   EXPECT_EQ(r.code, 3) << r.out << r.err;
   EXPECT_THAT(r.err, HasSubstr("bad.json:1"));
   EXPECT_EQ(Run("ingest --strict '" + bad.string() + "'").code, 3);
+  r = Run("ingest --strict - -");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("standard input ('-') can be given once"));
   // A missing input file is not found.
   EXPECT_EQ(
       Run("ingest '" + (fs::path(dir_.path()) / "nope.json").string() + "'")

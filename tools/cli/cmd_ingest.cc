@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
@@ -153,6 +154,9 @@ class IngestCommand : public Command {
 
   Status Run(const GlobalOptions& global) override {
     if (files_.empty()) files_.push_back("-");
+    if (std::count(files_.begin(), files_.end(), "-") > 1) {
+      return UsageError("standard input ('-') can be given once");
+    }
     ASSIGN_OR_RETURN(std::unique_ptr<Store> store,
                      OpenStore(global, /*create=*/true));
     Status s = IngestAll(global, store.get());
@@ -164,6 +168,7 @@ class IngestCommand : public Command {
 
  private:
   Status IngestAll(const GlobalOptions& global, Store* store) {
+    start_ = NowSeconds();  // The strict checks included.
     if (native_) {
       NativeJsonOptions options;
       options.strict = strict_;
@@ -189,7 +194,7 @@ class IngestCommand : public Command {
           std::make_unique<IngestOf<OpenLineageIngester>>(std::move(ingester));
     }
     progress_ = !quiet_ && !global.json && isatty(STDERR_FILENO);
-    start_ = NowSeconds();
+
     for (size_t i = 0; i < files_.size(); ++i) {
       std::string doc;
       if (i < checked_.size()) {
