@@ -664,6 +664,21 @@ TEST_F(CliTest, QueriesOnTheDemoStore) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("Model"));
   EXPECT_THAT(r.out, HasSubstr("--page-token"));
+  {
+    // The token of another query, or a damaged one, is a usage error.
+    std::smatch m;
+    ASSERT_TRUE(
+        std::regex_search(r.out, m, std::regex("--page-token ([^)\\s]+)")));
+    const std::string token = m[1];
+    CliResult other =
+        Run("list artifact --type Examples --page-token " + token);
+    EXPECT_EQ(other.code, 2) << other.err;
+    EXPECT_THAT(other.err, HasSubstr("--page-token: "));
+    EXPECT_EQ(Run("list artifact --type Model --page-token x" + token).code, 2);
+    EXPECT_EQ(
+        Run("list artifact --type Model --limit 2 --page-token " + token).code,
+        0);
+  }
   r = Run("--json list execution --type Trainer --all");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("\"next_page_token\":\"\""));

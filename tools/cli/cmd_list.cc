@@ -172,7 +172,14 @@ class ListCommand : public Command {
     std::string next;
     int64_t count = 0;
     do {
-      ASSIGN_OR_RETURN(Page<N> page, store->List<N>(query, options));
+      StatusOr<Page<N>> listed = store->List<N>(query, options);
+      if (absl::IsInvalidArgument(listed.status()) && !page_token_.empty()) {
+        // A token of another query or a damaged one: given on the command
+        // line, so a usage error.
+        return UsageError(fmt::format("--page-token: {}",
+                                      std::string(listed.status().message())));
+      }
+      ASSIGN_OR_RETURN(Page<N> page, std::move(listed));
       for (const N& node : page.items) {
         if (global.json) {
           WriteNodeJson(node, &json);
