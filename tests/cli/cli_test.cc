@@ -268,6 +268,15 @@ TEST_F(CliTest, ExitCodes) {
   EXPECT_EQ(r.code, 3) << r.out << r.err;
   EXPECT_THAT(r.err, HasSubstr("bad.json:1"));
   EXPECT_EQ(Run("ingest --strict '" + bad.string() + "'").code, 3);
+  // Into a folder that does not exist, input with nothing to store leaves
+  // no store behind.
+  const fs::path fresh = fs::path(dir_.path()) / "fresh";
+  for (const std::string flags : {"", "--strict ", "--native "}) {
+    r = RunRaw("--store '" + fresh.string() + "' ingest " + flags + "'" +
+               bad.string() + "'");
+    EXPECT_EQ(r.code, 3) << flags << r.err;
+    EXPECT_FALSE(fs::exists(fresh)) << flags;
+  }
   r = Run("ingest --strict - -");
   EXPECT_EQ(r.code, 2);
   EXPECT_THAT(r.err, HasSubstr("standard input ('-') can be given once"));

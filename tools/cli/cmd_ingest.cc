@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 #include "fmt/format.h"
@@ -56,6 +57,13 @@ std::vector<std::string_view> NdjsonLines(std::string_view doc) {
 // its JSON members.
 int64_t Accepted(const OpenLineageSummary& s) { return s.events; }
 int64_t Accepted(const NativeJsonSummary& s) { return s.executions; }
+
+// Whether the ingest stored anything (OpenLineage writes nothing, types
+// included, before its first accepted event).
+bool StoredAny(const OpenLineageSummary& s) { return s.events > 0; }
+bool StoredAny(const NativeJsonSummary& s) {
+  return s.types > 0 || s.executions > 0;
+}
 std::string_view Unit(const OpenLineageSummary&) { return "events"; }
 std::string_view Unit(const NativeJsonSummary&) { return "executions"; }
 std::string_view RejectedUnit(const OpenLineageSummary&) { return "events"; }
@@ -95,6 +103,7 @@ class Ingest {
   virtual Status Finish() = 0;
   virtual const std::vector<RejectedEvent>& rejections() const = 0;
   virtual int64_t accepted() const = 0;
+  virtual bool stored_any() const = 0;
   virtual std::string_view unit() const = 0;  // What accepted() counts.
   // What rejections() lists: "events", "items".
   virtual std::string_view rejected_unit() const = 0;
@@ -116,6 +125,7 @@ class IngestOf final : public Ingest {
     return ingester_->summary().rejections;
   }
   int64_t accepted() const override { return Accepted(ingester_->summary()); }
+  bool stored_any() const override { return StoredAny(ingester_->summary()); }
   std::string_view unit() const override { return Unit(ingester_->summary()); }
   std::string_view rejected_unit() const override {
     return RejectedUnit(ingester_->summary());
@@ -157,12 +167,21 @@ class IngestCommand : public Command {
     if (std::count(files_.begin(), files_.end(), "-") > 1) {
       return UsageError("standard input ('-') can be given once");
     }
+    std::error_code ec;
+    const bool existed = std::filesystem::exists(global.store, ec) || ec;
     ASSIGN_OR_RETURN(std::unique_ptr<Store> store,
                      OpenStore(global, /*create=*/true));
     Status s = IngestAll(global, store.get());
     // The ingester goes before the store, committing what it accepted even
     // when the ingest stopped early.
+    const bool stored = ingest_ != nullptr && ingest_->stored_any();
     ingest_.reset();
+    store.reset();
+    // Failed input leaves things as they were: no store where there was
+    // nothing before, rather than an empty one.
+    if (!s.ok() && !stored && !existed) {
+      std::filesystem::remove_all(global.store, ec);
+    }
     return s;
   }
 
