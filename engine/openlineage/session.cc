@@ -77,6 +77,29 @@ StatusOr<Session::JobEntry*> Session::Job(const JobRef& job) {
                     [&] { return NewJobContext(job, types_.job); });
 }
 
+namespace {
+
+// Whether `node` is dataset `ds`, by the namespace, name and version
+// properties it keeps (a node without them is taken to be).
+bool IsDataset(const Artifact& node, const DatasetRef& ds) {
+  auto text = [&](const char* key) -> const std::string* {
+    auto it = node.properties.find(key);
+    if (it == node.properties.end() ||
+        it->second.kind() != PropertyKind::kString) {
+      return nullptr;
+    }
+    return &it->second.string_value();
+  };
+  const std::string* ns = text(kPropNamespace);
+  if (ns == nullptr) return true;
+  const std::string* name = text(kPropName);
+  const std::string* version = text(kPropVersion);
+  return *ns == ds.ns && name != nullptr && *name == ds.name &&
+         (version == nullptr ? ds.version.empty() : *version == ds.version);
+}
+
+}  // namespace
+
 StatusOr<Session::DatasetEntry*> Session::Dataset(const DatasetRef& ds) {
   DatasetNameTo(ds, &key_);
   const size_t known = datasets_.size();
@@ -84,7 +107,22 @@ StatusOr<Session::DatasetEntry*> Session::Dataset(const DatasetRef& ds) {
       DatasetEntry * entry,
       FindOrRead(store_, stored_artifacts_, kDatasetType, key_, &datasets_,
                  [&] { return NewDatasetArtifact(ds, types_.dataset); }));
-  if (datasets_.size() == known) return entry;
+  const bool loaded = datasets_.size() != known;
+  if (!IsDataset(entry->node, ds)) {
+    // Names are not escaped, so two identities can share one (dataset
+    // "d@1" and version 1 of "d"; a namespace holding ':'). The node's
+    // properties hold the exact parts: the second is refused, not merged.
+    const Status s = absl::InvalidArgumentError(
+        StrCat("dataset ", key_, " (namespace '", ds.ns, "', name '", ds.name,
+               "', version '", ds.version,
+               "') shares its name with another "
+               "dataset",
+               entry->node.id != 0 ? StrCat(", artifact ", entry->node.id)
+                                   : std::string()));
+    if (loaded) datasets_.erase(key_);
+    return s;
+  }
+  if (!loaded) return entry;
   if (entry->node.id != 0) {
     entry->by_external_id = entry->node.external_id == DatasetExternalId(key_);
   } else if (stored_artifacts_) {

@@ -514,6 +514,48 @@ TEST_F(IngesterTest, ADatasetWhoseExternalIdIsAForeignArtifactsIsRejected) {
   EXPECT_EQ(Dump(), before);
 }
 
+// A RunEvent of a new run with one output dataset: `name`, and with
+// `version` a version facet.
+std::string OutputEvent(const std::string& run_id, const std::string& name,
+                        const std::string& version) {
+  const std::string facets =
+      version.empty() ? ""
+                      : "\"facets\":{\"version\":{\"_producer\":\"p\","
+                        "\"_schemaURL\":\"s\",\"datasetVersion\":\"" +
+                            version + "\"}},";
+  return "{\"eventType\":\"COMPLETE\",\"eventTime\":\"2025-01-01T10:00:00Z\","
+         "\"producer\":\"p\",\"schemaURL\":\"s\",\"run\":{\"runId\":\"" +
+         run_id +
+         "\"},\"job\":{\"namespace\":\"ns\",\"name\":\"j\"},\"outputs\":[{" +
+         facets + "\"namespace\":\"ns\",\"name\":\"" + name + "\"}]}";
+}
+
+// Dataset "d@1" without a version and version 1 of "d" share a name: the
+// second is refused, whichever comes first, in one session or later, and
+// not merged into the first.
+TEST_F(IngesterTest, DatasetsSharingANameAreRefusedNotMerged) {
+  const std::string a =
+      OutputEvent("00000000-0000-4000-8000-000000000001", "d@1", "");
+  const std::string b =
+      OutputEvent("00000000-0000-4000-8000-000000000002", "d", "1");
+  OpenLineageSummary s = Ingest(a + "\n" + b, "both");
+  EXPECT_EQ(s.events, 1);
+  ASSERT_EQ(s.rejected, 1);
+  EXPECT_EQ(s.rejections[0].index, 2);
+  EXPECT_THAT(s.rejections[0].reason,
+              HasSubstr("dataset ns:d@1 (namespace 'ns', name 'd', version "
+                        "'1') shares its name with another dataset"));
+  const auto after_first = Dump();
+  s = Ingest(b, "later");
+  EXPECT_EQ(s.events, 0);
+  EXPECT_EQ(s.rejected, 1);
+  EXPECT_EQ(Dump(), after_first);
+  const std::vector<Artifact> datasets = All<Artifact>("openlineage.Dataset");
+  ASSERT_EQ(datasets.size(), 1u);
+  EXPECT_EQ(datasets[0].properties.at("name"), Value("d@1"));
+  EXPECT_FALSE(datasets[0].properties.contains("version"));
+}
+
 TEST_F(IngesterTest, EventTimesThatAreNoDateAreRejected) {
   const std::string id = "00000000-0000-4000-8000-000000000001";
   // The types are written by a first good event: the snapshot is taken
