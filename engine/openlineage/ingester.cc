@@ -24,6 +24,21 @@ using openlineage::Session;
 // the larger, the more events of one run, job or dataset share one write.
 constexpr int64_t kWriteEvery = 1 << 15;
 
+// The run, job and dataset types, in that order.
+std::vector<Type> OpenLineageTypes() {
+  return {openlineage::RunExecutionType(), openlineage::JobContextType(),
+          openlineage::DatasetArtifactType()};
+}
+
+// The ids of OpenLineageTypes(), in its order.
+openlineage::TypeIds ToTypeIds(const std::vector<int64_t>& ids) {
+  openlineage::TypeIds types;
+  types.run = ids[0];
+  types.job = ids[1];
+  types.dataset = ids[2];
+  return types;
+}
+
 class Ingester final : public OpenLineageIngester {
  public:
   Ingester(Store* store, const OpenLineageOptions& options)
@@ -92,17 +107,10 @@ Status Ingester::EnsureSession() {
   evolve.can_omit_fields = true;
   // One write: a type the store refuses leaves the others unwritten too.
   Status s = [&]() -> Status {
-    ASSIGN_OR_RETURN(
-        std::vector<int64_t> ids,
-        store_->impl()->PutTypes(
-            {openlineage::RunExecutionType(), openlineage::JobContextType(),
-             openlineage::DatasetArtifactType()},
-            evolve));
-    openlineage::TypeIds types;
-    types.run = ids[0];
-    types.job = ids[1];
-    types.dataset = ids[2];
-    ASSIGN_OR_RETURN(session_, Session::Start(store_, options_, types));
+    ASSIGN_OR_RETURN(std::vector<int64_t> ids,
+                     store_->impl()->PutTypes(OpenLineageTypes(), evolve));
+    ASSIGN_OR_RETURN(session_,
+                     Session::Start(store_, options_, ToTypeIds(ids)));
     return absl::OkStatus();
   }();
   if (!s.ok()) error_ = s;
@@ -112,14 +120,12 @@ Status Ingester::EnsureSession() {
 StatusOr<Session*> Ingester::CheckingSession() {
   if (session_ != nullptr) return session_.get();
   if (scratch_ == nullptr) {
-    auto id = [&](const Type& t) {
-      return store_->impl()->CachedTypeId(t.kind, t.name, t.version);
-    };
-    openlineage::TypeIds types;
-    types.run = id(openlineage::RunExecutionType());
-    types.job = id(openlineage::JobContextType());
-    types.dataset = id(openlineage::DatasetArtifactType());
-    ASSIGN_OR_RETURN(scratch_, Session::Start(store_, options_, types));
+    std::vector<int64_t> ids;
+    for (const Type& t : OpenLineageTypes()) {
+      ids.push_back(store_->impl()->CachedTypeId(t.kind, t.name, t.version));
+    }
+    ASSIGN_OR_RETURN(scratch_,
+                     Session::Start(store_, options_, ToTypeIds(ids)));
   }
   return scratch_.get();
 }

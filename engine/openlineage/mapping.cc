@@ -101,6 +101,35 @@ Artifact NewDatasetArtifact(const DatasetRef& ds, int64_t type_id) {
   return a;
 }
 
+const std::string* TextProperty(const PropertyMap& properties,
+                                const std::string& key) {
+  auto it = properties.find(key);
+  if (it == properties.end() || it->second.kind() != PropertyKind::kString) {
+    return nullptr;
+  }
+  return &it->second.string_value();
+}
+
+namespace {
+
+// Sets `*value` to the string `text`; false if it already was.
+bool SetText(Value* value, std::string_view text) {
+  if (value->kind() == PropertyKind::kString && value->string_value() == text) {
+    return false;
+  }
+  *value = std::string(text);
+  return true;
+}
+
+// The instant of the time property `key`, or Instant::Min().
+Instant TimeProperty(const PropertyMap& properties, const std::string& key) {
+  const std::string* text = TextProperty(properties, key);
+  if (text == nullptr) return Instant::Min();
+  return ParseInstant(*text).value_or(Instant::Min());
+}
+
+}  // namespace
+
 bool MergeRunEvent(const Event& event, Execution* run) {
   const bool newer = event.time > NodeTime(*run);
   bool changed =
@@ -115,12 +144,7 @@ bool MergeRunEvent(const Event& event, Execution* run) {
   const ExecutionState state =
       MergeState(run->last_known_state, event.event_type, end_newer);
   if (end_newer && IsEndEventType(event.event_type)) {
-    Value& end = run->properties[kPropEndEventTime];
-    if (!(end.kind() == PropertyKind::kString &&
-          end.string_value() == event.event_time)) {
-      end = event.event_time;
-      changed = true;
-    }
+    changed |= SetText(&run->properties[kPropEndEventTime], event.event_time);
   }
   changed |= state != run->last_known_state;
   run->last_known_state = state;
@@ -164,22 +188,16 @@ bool IsEndEventType(std::string_view event_type) {
 }
 
 Instant EndTime(const Execution& run) {
-  auto it = run.properties.find(kPropEndEventTime);
-  if (it != run.properties.end() &&
-      it->second.kind() == PropertyKind::kString) {
-    return ParseInstant(it->second.string_value()).value_or(Instant::Min());
+  if (const std::string* end =
+          TextProperty(run.properties, kPropEndEventTime)) {
+    return ParseInstant(*end).value_or(Instant::Min());
   }
   // A run ended before end_event_time was kept: its latest event stands in.
   return IsEnded(run.last_known_state) ? NodeTime(run) : Instant::Min();
 }
 
 Instant NodeTime(const NodeBase& node) {
-  auto it = node.properties.find(kPropEventTime);
-  if (it == node.properties.end() ||
-      it->second.kind() != PropertyKind::kString) {
-    return Instant::Min();
-  }
-  return ParseInstant(it->second.string_value()).value_or(Instant::Min());
+  return TimeProperty(node.properties, kPropEventTime);
 }
 
 bool MergeFacets(const std::vector<Facet>& facets, std::string_view prefix,
@@ -196,12 +214,7 @@ bool MergeFacets(const std::vector<Facet>& facets, std::string_view prefix,
         node->custom_properties.erase(it);
         changed = true;
       }
-      Value& mark = node->custom_properties[tombstone];
-      if (!(mark.kind() == PropertyKind::kString &&
-            mark.string_value() == event_time)) {
-        mark = std::string(event_time);
-        changed = true;
-      }
+      changed |= SetText(&node->custom_properties[tombstone], event_time);
       continue;
     }
     if (newer) {
@@ -223,14 +236,7 @@ bool MergeFacets(const std::vector<Facet>& facets, std::string_view prefix,
 }
 
 bool MergeTime(const Event& event, bool newer, NodeBase* node) {
-  if (!newer) return false;
-  Value& time = node->properties[kPropEventTime];
-  if (time.kind() == PropertyKind::kString &&
-      time.string_value() == event.event_time) {
-    return false;
-  }
-  time = event.event_time;
-  return true;
+  return newer && SetText(&node->properties[kPropEventTime], event.event_time);
 }
 
 ExecutionState MergeState(ExecutionState state, std::string_view event_type,

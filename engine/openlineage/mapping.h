@@ -81,6 +81,9 @@ lineagedb::Event EdgeEvent(EventType type, int64_t index, int64_t time_ms);
 // The time of the latest event merged into `node` (its event_time
 // property), or Instant::Min() if none.
 Instant NodeTime(const NodeBase& node);
+// The STRING property `key` of `properties`, or null (absent, another kind).
+const std::string* TextProperty(const PropertyMap& properties,
+                                const std::string& key);
 
 // True for COMPLETE, FAILED and CANCELED.
 bool IsEnded(ExecutionState state);

@@ -82,18 +82,10 @@ namespace {
 // Whether `node` is dataset `ds`, by the namespace, name and version
 // properties it keeps (a node without them is taken to be).
 bool IsDataset(const Artifact& node, const DatasetRef& ds) {
-  auto text = [&](const char* key) -> const std::string* {
-    auto it = node.properties.find(key);
-    if (it == node.properties.end() ||
-        it->second.kind() != PropertyKind::kString) {
-      return nullptr;
-    }
-    return &it->second.string_value();
-  };
-  const std::string* ns = text(kPropNamespace);
+  const std::string* ns = TextProperty(node.properties, kPropNamespace);
   if (ns == nullptr) return true;
-  const std::string* name = text(kPropName);
-  const std::string* version = text(kPropVersion);
+  const std::string* name = TextProperty(node.properties, kPropName);
+  const std::string* version = TextProperty(node.properties, kPropVersion);
   return *ns == ds.ns && name != nullptr && *name == ds.name &&
          (version == nullptr ? ds.version.empty() : *version == ds.version);
 }

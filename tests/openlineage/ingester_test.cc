@@ -594,6 +594,16 @@ void StrictWithForeignRun(Store* store,
   ASSERT_OK_AND_ASSIGN(*ingester, NewOpenLineageIngester(store, strict));
 }
 
+// A JSON array of two START events: a new run, then one whose runId names
+// the execution StrictWithForeignRun() stored.
+std::string GoodThenForeignRun() {
+  return "[" +
+         RunEvent("START", "2025-01-01T10:00:00Z",
+                  "00000000-0000-4000-8000-000000000001", "j") +
+         "," + RunEvent("START", "2025-01-01T10:00:01Z", kForeignRun, "j") +
+         "]";
+}
+
 TEST_F(IngesterTest, StrictModeStoresNothingOfABatchTheStoreRefusesAnEventOf) {
   // The second runId names an execution of another type: the parser
   // accepts the event, the store's state refuses it.
@@ -601,12 +611,7 @@ TEST_F(IngesterTest, StrictModeStoresNothingOfABatchTheStoreRefusesAnEventOf) {
   std::unique_ptr<OpenLineageIngester> ingester;
   ASSERT_NO_FATAL_FAILURE(StrictWithForeignRun(store_.get(), &ingester));
   const auto before = Dump();
-  const std::string good =
-      RunEvent("START", "2025-01-01T10:00:00Z",
-               "00000000-0000-4000-8000-000000000001", "j");
-  const std::string bad =
-      RunEvent("START", "2025-01-01T10:00:01Z", foreign, "j");
-  Status s = ingester->IngestDocument("[" + good + "," + bad + "]", "batch");
+  Status s = ingester->IngestDocument(GoodThenForeignRun(), "batch");
   EXPECT_CODE(s, kInvalidArgument);
   EXPECT_THAT(std::string(s.message()), HasSubstr("batch:2: runId " + foreign));
   ASSERT_OK(ingester->Finish());
@@ -635,13 +640,7 @@ TEST_F(IngesterTest, CheckDocumentChecksWithoutWriting) {
   ASSERT_OK_AND_ASSIGN(auto ingester, NewOpenLineageIngester(store_.get()));
   EXPECT_OK(ingester->CheckDocument(
       ReadFile(kData + "marquez_food_delivery.json"), "good"));
-  const std::string good =
-      RunEvent("START", "2025-01-01T10:00:00Z",
-               "00000000-0000-4000-8000-000000000001", "j");
-  Status s = ingester->CheckDocument(
-      "[" + good + "," +
-          RunEvent("START", "2025-01-01T10:00:01Z", kForeignRun, "j") + "]",
-      "refused");
+  Status s = ingester->CheckDocument(GoodThenForeignRun(), "refused");
   EXPECT_CODE(s, kInvalidArgument);
   EXPECT_THAT(std::string(s.message()), HasSubstr("refused:2: runId"));
   EXPECT_EQ(ingester->summary().rejected, 1);
