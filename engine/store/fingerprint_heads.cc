@@ -4,9 +4,11 @@
 // head in the same batch.
 #include <algorithm>
 
+#include "codec/coding.h"
 #include "codec/keys.h"
 #include "store/store_impl.h"
 #include "util/status_macros.h"
+#include "util/str_cat.h"
 
 namespace lineagedb {
 
