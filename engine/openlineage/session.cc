@@ -71,26 +71,49 @@ StatusOr<typename Map::mapped_type*> FindOrRead(Store* store, bool read,
 
 }  // namespace
 
-StatusOr<Session::JobEntry*> Session::Job(const JobRef& job) {
-  JobContextNameTo(job, &key_);
-  return FindOrRead(store_, stored_contexts_, kJobType, key_, &jobs_,
-                    [&] { return NewJobContext(job, types_.job); });
-}
-
 namespace {
 
-// Whether `node` is dataset `ds`, by the namespace, name and version
-// properties it keeps (a node without them is taken to be).
-bool IsDataset(const Artifact& node, const DatasetRef& ds) {
-  const std::string* ns = TextProperty(node.properties, kPropNamespace);
-  if (ns == nullptr) return true;
-  const std::string* name = TextProperty(node.properties, kPropName);
-  const std::string* version = TextProperty(node.properties, kPropVersion);
-  return *ns == ds.ns && name != nullptr && *name == ds.name &&
-         (version == nullptr ? ds.version.empty() : *version == ds.version);
+// Whether `node` is the job or dataset (`ns`, `name`, `version`), by the
+// namespace, name and version properties it keeps (a node without them is
+// taken to be). Names are not escaped, so two identities can share one
+// (dataset "d@1" and version 1 of "d"; a dataset namespace holding ':', a
+// job namespace holding '/'): the properties hold the exact parts.
+bool HasIdentity(const NodeBase& node, std::string_view ns,
+                 std::string_view name, std::string_view version) {
+  const std::string* node_ns = TextProperty(node.properties, kPropNamespace);
+  if (node_ns == nullptr) return true;
+  const std::string* node_name = TextProperty(node.properties, kPropName);
+  const std::string* node_version = TextProperty(node.properties, kPropVersion);
+  return *node_ns == ns && node_name != nullptr && *node_name == name &&
+         (node_version == nullptr ? version.empty() : *node_version == version);
+}
+
+// The refusal of the `what` named `key` (its exact parts: `parts`), whose
+// name node `node_id` of kind `node_kind` (0: not stored yet) has taken.
+Status SharedName(std::string_view what, std::string_view key,
+                  std::string_view parts, std::string_view node_kind,
+                  int64_t node_id) {
+  return absl::InvalidArgumentError(StrCat(
+      what, " ", key, " (", parts, ") shares its name with another ", what,
+      node_id != 0 ? StrCat(", ", node_kind, " ", node_id) : std::string()));
 }
 
 }  // namespace
+
+StatusOr<Session::JobEntry*> Session::Job(const JobRef& job) {
+  JobContextNameTo(job, &key_);
+  const size_t known = jobs_.size();
+  ASSIGN_OR_RETURN(JobEntry * entry,
+                   FindOrRead(store_, stored_contexts_, kJobType, key_, &jobs_,
+                              [&] { return NewJobContext(job, types_.job); }));
+  if (HasIdentity(entry->node, job.ns, job.name, "")) return entry;
+  // The second identity is refused, not merged into the first.
+  const Status s = SharedName(
+      "job", key_, StrCat("namespace '", job.ns, "', name '", job.name, "'"),
+      "context", entry->node.id);
+  if (jobs_.size() != known) jobs_.erase(key_);
+  return s;
+}
 
 StatusOr<Session::DatasetEntry*> Session::Dataset(const DatasetRef& ds) {
   DatasetNameTo(ds, &key_);
@@ -100,17 +123,13 @@ StatusOr<Session::DatasetEntry*> Session::Dataset(const DatasetRef& ds) {
       FindOrRead(store_, stored_artifacts_, kDatasetType, key_, &datasets_,
                  [&] { return NewDatasetArtifact(ds, types_.dataset); }));
   const bool loaded = datasets_.size() != known;
-  if (!IsDataset(entry->node, ds)) {
-    // Names are not escaped, so two identities can share one (dataset
-    // "d@1" and version 1 of "d"; a namespace holding ':'). The node's
-    // properties hold the exact parts: the second is refused, not merged.
-    const Status s = absl::InvalidArgumentError(
-        StrCat("dataset ", key_, " (namespace '", ds.ns, "', name '", ds.name,
-               "', version '", ds.version,
-               "') shares its name with another "
-               "dataset",
-               entry->node.id != 0 ? StrCat(", artifact ", entry->node.id)
-                                   : std::string()));
+  if (!HasIdentity(entry->node, ds.ns, ds.name, ds.version)) {
+    // The second identity is refused, not merged into the first.
+    const Status s =
+        SharedName("dataset", key_,
+                   StrCat("namespace '", ds.ns, "', name '", ds.name,
+                          "', version '", ds.version, "'"),
+                   "artifact", entry->node.id);
     if (loaded) datasets_.erase(key_);
     return s;
   }

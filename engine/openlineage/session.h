@@ -48,8 +48,9 @@ class Session {
 
   // Merges a validated event into the session's nodes; nothing is written.
   // Errors: INVALID_ARGUMENT (the runId is the external_id of an execution
-  // of another type, or a new dataset's external_id an artifact's of
-  // another type; nothing is merged), storage errors.
+  // of another type, a new dataset's external_id an artifact's of another
+  // type, or a job or dataset has the name of another job or dataset;
+  // nothing is merged), storage errors.
   Status Apply(const Event& event);
   // The lookups Apply(event) makes, without merging anything: returns the
   // event errors Apply would return (so a strict ingester can refuse a

@@ -556,6 +556,48 @@ TEST_F(IngesterTest, DatasetsSharingANameAreRefusedNotMerged) {
   EXPECT_FALSE(datasets[0].properties.contains("version"));
 }
 
+// Job "b" of namespace "ns/a" and job "a/b" of namespace "ns" share the
+// context name "ns/a/b": the second is refused, as a run's job and as a
+// parent job, in one session or later, and not merged into the first.
+TEST_F(IngesterTest, JobsSharingANameAreRefusedNotMerged) {
+  auto event = [](const std::string& run_id, const std::string& ns,
+                  const std::string& name, const std::string& run_facets) {
+    return "{\"eventType\":\"START\",\"eventTime\":"
+           "\"2025-01-01T10:00:00Z\",\"producer\":\"p\",\"schemaURL\":"
+           "\"s\",\"run\":{\"runId\":\"" +
+           run_id + "\",\"facets\":{" + run_facets +
+           "}},\"job\":{\"namespace\":\"" + ns + "\",\"name\":\"" + name +
+           "\"}}";
+  };
+  const std::string a =
+      event("00000000-0000-4000-8000-000000000001", "ns/a", "b", "");
+  const std::string b =
+      event("00000000-0000-4000-8000-000000000002", "ns", "a/b", "");
+  const std::string child =
+      event("00000000-0000-4000-8000-000000000003", "ns", "c",
+            "\"parent\":{\"_producer\":\"p\",\"_schemaURL\":\"s\",\"run\":{"
+            "\"runId\":\"00000000-0000-4000-8000-0000000000aa\"},\"job\":{"
+            "\"namespace\":\"ns\",\"name\":\"a/b\"}}");
+  OpenLineageSummary s = Ingest(a + "\n" + b + "\n" + child, "all");
+  EXPECT_EQ(s.events, 1);
+  ASSERT_EQ(s.rejected, 2);
+  EXPECT_EQ(s.rejections[0].index, 2);
+  EXPECT_THAT(s.rejections[0].reason,
+              HasSubstr("job ns/a/b (namespace 'ns', name 'a/b') shares its "
+                        "name with another job"));
+  EXPECT_EQ(s.rejections[1].index, 3);
+  const auto after_first = Dump();
+  s = Ingest(b + "\n" + child, "later");
+  EXPECT_EQ(s.events, 0);
+  EXPECT_EQ(s.rejected, 2);
+  EXPECT_THAT(s.rejections[0].reason, HasSubstr(", context "));
+  EXPECT_EQ(Dump(), after_first);
+  const std::vector<Context> jobs = All<Context>("openlineage.Job");
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0].properties.at("namespace"), Value("ns/a"));
+  EXPECT_EQ(jobs[0].properties.at("name"), Value("b"));
+}
+
 TEST_F(IngesterTest, EventTimesThatAreNoDateAreRejected) {
   const std::string id = "00000000-0000-4000-8000-000000000001";
   // The types are written by a first good event: the snapshot is taken
