@@ -311,6 +311,13 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
   // skip-list search.
   ro.memtable_prefix_bloom_size_ratio = 0.05;
   ro.memtable_whole_key_filtering = true;
+  // The memtable keeps one insert position per family (a tag and its
+  // next byte: the kind, or the top byte of an id). A batch's keys are
+  // sorted, and a family's new keys mostly land where its last ones did
+  // (new ids are the largest), so an insert starts next to its place
+  // instead of at the skip list's head.
+  ro.memtable_insert_with_hint_prefix_extractor.reset(
+      rocksdb::NewCappedPrefixTransform(2));
   ro.level_compaction_dynamic_level_bytes = true;
   ro.info_log_level = rocksdb::WARN_LEVEL;
   ro.keep_log_file_num = 2;
