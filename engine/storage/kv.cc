@@ -181,6 +181,16 @@ class RocksKv final : public Kv {
     return FromRocks(db_->Flush(rocksdb::FlushOptions()), "flush");
   }
 
+  Status SetWriteBufferBytes(uint64_t bytes) override {
+    return FromRocks(
+        db_->SetOptions({{"write_buffer_size", std::to_string(bytes)}}),
+        "set write_buffer_size");
+  }
+
+  uint64_t WriteBufferBytes() override {
+    return db_->GetOptions().write_buffer_size;
+  }
+
   Status SyncWal() override {
     return FromRocks(db_->FlushWAL(/*sync=*/true), "sync the WAL");
   }

@@ -83,6 +83,17 @@ class BulkWriterImpl final : public BulkWriter {
 
   ~BulkWriterImpl() override { Close().IgnoreError(); }
 
+  // Raises the memtable size for the writer's life (BulkWriterOptions::
+  // write_buffer_bytes). Errors: as Kv::SetWriteBufferBytes.
+  Status Start() {
+    if (options_.write_buffer_bytes > impl_->options().write_buffer_bytes) {
+      RETURN_IF_ERROR(
+          impl_->kv()->SetWriteBufferBytes(options_.write_buffer_bytes));
+      raised_buffer_ = true;
+    }
+    return absl::OkStatus();
+  }
+
   StatusOr<PutExecutionResult> Add(
       const Execution& execution, const std::vector<ArtifactAndEvent>& pairs,
       const std::vector<Context>& contexts) override {
@@ -118,6 +129,12 @@ class BulkWriterImpl final : public BulkWriter {
     if (s.ok()) s = StartCommit();
     if (s.ok()) s = WaitForCommit();
     closed_ = true;
+    if (raised_buffer_) {
+      raised_buffer_ = false;
+      const Status restored =
+          impl_->kv()->SetWriteBufferBytes(impl_->options().write_buffer_bytes);
+      if (s.ok()) s = restored;
+    }
     impl_->SetBulkOwner(false);
     lock_.unlock();
     if (error_.ok()) {
@@ -185,6 +202,7 @@ class BulkWriterImpl final : public BulkWriter {
   BulkWriterStats stats_;
   Status error_;
   bool closed_ = false;
+  bool raised_buffer_ = false;  // See Start().
   // The batch being written in the background, and its outcome.
   std::unique_ptr<WriteContext::DetachedBatch> in_flight_batch_;
   bool in_flight_ = false;
@@ -198,8 +216,10 @@ StatusOr<std::unique_ptr<BulkWriter>> NewBulkWriter(
     Store* store, const BulkWriterOptions& options) {
   StoreImpl* impl = store->impl();
   ASSIGN_OR_RETURN(std::unique_lock<std::mutex> lock, impl->LockForWrite());
-  return std::unique_ptr<BulkWriter>(
+  auto writer = std::unique_ptr<BulkWriterImpl>(
       new BulkWriterImpl(impl, options, std::move(lock)));
+  RETURN_IF_ERROR(writer->Start());
+  return std::unique_ptr<BulkWriter>(std::move(writer));
 }
 
 }  // namespace lineagedb

@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "storage/kv.h"
+#include "store/store_impl.h"
 #include "tests/test_util.h"
 
 namespace lineagedb {
@@ -542,6 +544,37 @@ TEST_F(BulkWriterTest, ReuseOptionsApplyToEveryAdd) {
   ASSERT_EQ(page.items.size(), 2u);
   EXPECT_EQ(page.items[0].id, first.execution_id);
   EXPECT_EQ(page.items[1].id, second.execution_id);
+}
+
+// While a writer lives the store's memtables have its write_buffer_bytes
+// when that is larger; Close, or destroying the writer, restores the
+// store's size.
+TEST_F(BulkWriterTest, RaisesTheMemtableSizeWhileItLives) {
+  storage::Kv* kv = store_->impl()->kv();
+  const uint64_t base = options_.write_buffer_bytes;
+  ASSERT_EQ(kv->WriteBufferBytes(), base);
+  BulkWriterOptions options;
+  options.write_buffer_bytes = base * 4;
+  {
+    ASSERT_OK_AND_ASSIGN(std::unique_ptr<BulkWriter> writer,
+                         NewBulkWriter(store_.get(), options));
+    EXPECT_EQ(kv->WriteBufferBytes(), base * 4);
+    ASSERT_OK(writer->Add(E(0), {}, {}).status());
+    ASSERT_OK(writer->Close());
+    EXPECT_EQ(kv->WriteBufferBytes(), base);
+  }
+  {
+    ASSERT_OK_AND_ASSIGN(std::unique_ptr<BulkWriter> writer,
+                         NewBulkWriter(store_.get(), options));
+    EXPECT_EQ(kv->WriteBufferBytes(), base * 4);
+  }  // Destroyed without Close().
+  EXPECT_EQ(kv->WriteBufferBytes(), base);
+  options.write_buffer_bytes = base / 2;
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<BulkWriter> writer,
+                       NewBulkWriter(store_.get(), options));
+  EXPECT_EQ(kv->WriteBufferBytes(), base);
+  ASSERT_OK(writer->Close());
+  EXPECT_EQ(All<Execution>().size(), 1u);
 }
 
 TEST_F(BulkWriterTest, FlushedExecutionsSurviveAReopen) {

@@ -34,7 +34,8 @@ struct Options {
   // Default: 64 MiB
   uint64_t row_cache_bytes = 64ull << 20;
 
-  // Size of one memtable before it is flushed to disk.
+  // Size of one memtable before it is flushed to disk. A BulkWriter may
+  // raise it while it lives (BulkWriterOptions::write_buffer_bytes).
   // Default: 64 MiB
   uint64_t write_buffer_bytes = 64ull << 20;
 
