@@ -343,8 +343,12 @@ namespace {
 
 // The memtable size while the session writes (BulkWriterOptions): a
 // 1M-event ingest took 0.8x the CPU with 256 MiB, the compactions after it
-// included, than with the 64 MiB default (BENCHMARKS.md).
+// included, than with the 64 MiB default (BENCHMARKS.md). Only for a
+// writer started by at least kLargeWrite pending events: raising the size
+// and restoring it rewrite RocksDB's options file, a few milliseconds that
+// an ingest of a few events would feel.
 constexpr uint64_t kWriteBufferBytes = 256ull << 20;
+constexpr int64_t kLargeWrite = 4096;
 
 }  // namespace
 
@@ -352,7 +356,9 @@ Status Session::EnsureWriter() {
   if (writer_ != nullptr) return absl::OkStatus();
   BulkWriterOptions options;
   options.batch_bytes = options_.batch_bytes;
-  options.write_buffer_bytes = kWriteBufferBytes;
+  if (pending_events_ >= kLargeWrite) {
+    options.write_buffer_bytes = kWriteBufferBytes;
+  }
   options.put_options.reuse_context_if_already_exist = true;
   options.put_options.reuse_artifact_if_already_exist_by_external_id = true;
   ASSIGN_OR_RETURN(writer_, NewBulkWriter(store_, options));
