@@ -162,14 +162,21 @@ Status Ingester::StrictCheck(std::string_view source) {
   // Nothing of the document is applied if an event is bad: one the parser
   // rejected, or one the store's state refuses (e.g. a runId naming an
   // execution of another type). The first of them by index is reported.
+  // The entries the checks add are undone when the document is refused,
+  // so that none of its events collides with a later one (Session::Hold).
   const int64_t first_rejected = rejected_.empty()
                                      ? std::numeric_limits<int64_t>::max()
                                      : rejected_.front().index;
+  Session* checker = nullptr;
   for (const openlineage::IndexedEvent& ie : events_) {
     if (ie.index > first_rejected) break;
-    ASSIGN_OR_RETURN(Session * checker, CheckingSession());
+    if (checker == nullptr) {
+      ASSIGN_OR_RETURN(checker, CheckingSession());
+      checker->Hold();
+    }
     Status s = checker->Check(ie.event);
     if (s.ok()) continue;
+    checker->Undo();
     if (!IsInputError(s)) {
       error_ = s;
       return s;
@@ -179,11 +186,13 @@ Status Ingester::StrictCheck(std::string_view source) {
         StrCat(source, ":", ie.index, ": ", std::string(s.message())));
   }
   if (!rejected_.empty()) {
+    if (checker != nullptr) checker->Undo();
     const RejectedEvent& first = rejected_.front();
     Reject(first.source, first.index, first.reason);
     return absl::InvalidArgumentError(
         StrCat(first.source, ":", first.index, ": ", first.reason));
   }
+  if (checker != nullptr) checker->Release();
   return absl::OkStatus();
 }
 

@@ -106,7 +106,10 @@ StatusOr<Session::JobEntry*> Session::Job(const JobRef& job) {
   ASSIGN_OR_RETURN(JobEntry * entry,
                    FindOrRead(store_, stored_contexts_, kJobType, key_, &jobs_,
                               [&] { return NewJobContext(job, types_.job); }));
-  if (HasIdentity(entry->node, job.ns, job.name, "")) return entry;
+  if (HasIdentity(entry->node, job.ns, job.name, "")) {
+    if (jobs_.size() != known) Added('j', key_);
+    return entry;
+  }
   // The second identity is refused, not merged into the first.
   const Status s = SharedName(
       "job", key_, StrCat("namespace '", job.ns, "', name '", job.name, "'"),
@@ -153,6 +156,7 @@ StatusOr<Session::DatasetEntry*> Session::Dataset(const DatasetRef& ds) {
       return s;
     }
   }
+  Added('d', key_);
   return entry;
 }
 
@@ -167,6 +171,7 @@ Session::DatasetEntry* Session::StoredDataset(Artifact artifact) {
   entry.node = std::move(artifact);
   auto it = datasets_.emplace(name, std::move(entry)).first;
   it->second.key = &it->first;
+  Added('d', name);
   return &it->second;
 }
 
@@ -180,6 +185,7 @@ StatusOr<Session::RunEntry*> Session::Run(const std::string& run_id) {
   if (stored.empty()) {
     run.exec.type_id = types_.run;
     run.exec.external_id = run_id;
+    Added('r', run_id);
     return &runs_.emplace(run_id, std::move(run)).first->second;
   }
   run.exec = std::move(stored[0]);
@@ -202,6 +208,7 @@ StatusOr<Session::RunEntry*> Session::Run(const std::string& run_id) {
   for (const lineagedb::Event& e : events) {
     if (DatasetEntry* d = by_id[e.artifact_id]) run.events.emplace(d, e.type);
   }
+  Added('r', run_id);
   return &runs_.emplace(run_id, std::move(run)).first->second;
 }
 
@@ -319,15 +326,62 @@ void Session::ApplyOther(const Event& event, const EventEntries& found) {
   MergeDatasets(event, event.outputs, outputs_, EventType::kOutput, nullptr);
 }
 
+void Session::Added(char kind, const std::string& key) {
+  added_.emplace_back(kind, key);
+}
+
+void Session::UndoSince(size_t mark) {
+  while (added_.size() > mark) {
+    const auto& [kind, key] = added_.back();
+    if (kind == 'j') {
+      jobs_.erase(key);
+    } else if (kind == 'd') {
+      datasets_.erase(key);
+    } else {
+      runs_.erase(key);
+    }
+    added_.pop_back();
+  }
+}
+
+void Session::Hold() {
+  if (!holding_) added_.clear();
+  holding_ = true;
+  hold_mark_ = added_.size();
+}
+
+void Session::Release() {
+  holding_ = false;
+  added_.clear();
+}
+
+void Session::Undo() {
+  UndoSince(hold_mark_);
+  Release();
+}
+
 Status Session::Check(const Event& event) {
+  const size_t mark = added_.size();
   EventEntries found;
-  return FindEntries(event, &found);
+  const Status s = FindEntries(event, &found);
+  if (!s.ok()) {
+    UndoSince(mark);
+  } else if (!holding_) {
+    added_.clear();
+  }
+  return s;
 }
 
 Status Session::Apply(const Event& event) {
-  // Every lookup, which may fail, before any change.
+  // Every lookup, which may fail, before any change; a failed one leaves
+  // no entry behind for a later event to collide with.
+  const size_t mark = added_.size();
   EventEntries found;
-  RETURN_IF_ERROR(FindEntries(event, &found));
+  if (Status s = FindEntries(event, &found); !s.ok()) {
+    UndoSince(mark);
+    return s;
+  }
+  if (!holding_) added_.clear();
   if (event.kind == EventKind::kRun) {
     RETURN_IF_ERROR(ApplyRun(event, found));
   } else {

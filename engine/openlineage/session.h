@@ -56,6 +56,14 @@ class Session {
   // event errors Apply would return (so a strict ingester can refuse a
   // whole document before merging any of it). Errors: as Apply.
   Status Check(const Event& event);
+  // Between Hold() and Release() the entries that Check() and Apply() add
+  // are kept on a list; Undo() erases them (and ends the hold), so that a
+  // strict document refused after some of its events were checked leaves
+  // the session as it was. A single Check() or Apply() that fails always
+  // erases the entries its own lookups added.
+  void Hold();
+  void Release();
+  void Undo();
   // Events merged since the last WritePending().
   int64_t pending_events() const { return pending_events_; }
   // Adds every changed run to the bulk writer (which commits batches as
@@ -146,6 +154,11 @@ class Session {
   void SeeJob(JobEntry* job);
   void SeeDataset(DatasetEntry* ds);
 
+  // Notes an entry a lookup added (see Hold()); kind 'j', 'd' or 'r'.
+  void Added(char kind, const std::string& key);
+  // Erases the entries added since added_[mark].
+  void UndoSince(size_t mark);
+
   Status EnsureWriter();
   // One Add of the run's changes.
   Status WriteRun(RunEntry* run);
@@ -164,6 +177,10 @@ class Session {
   absl::node_hash_map<std::string, DatasetEntry> datasets_;  // By name.
   absl::node_hash_map<std::string, RunEntry> runs_;          // By runId.
   std::vector<RunEntry*> pending_runs_;
+  // Entries added by lookups whose event is not merged yet (see Hold()).
+  std::vector<std::pair<char, std::string>> added_;
+  bool holding_ = false;
+  size_t hold_mark_ = 0;
   int64_t pending_events_ = 0;
   uint64_t write_count_ = 0;
   // (child, parent) job contexts whose edge is not yet written.

@@ -586,6 +586,9 @@ TEST_F(IngesterTest, JobsSharingANameAreRefusedNotMerged) {
               HasSubstr("job ns/a/b (namespace 'ns', name 'a/b') shares its "
                         "name with another job"));
   EXPECT_EQ(s.rejections[1].index, 3);
+  EXPECT_THAT(s.rejections[1].reason,
+              HasSubstr("job ns/a/b (namespace 'ns', name 'a/b') shares its "
+                        "name with another job"));
   const auto after_first = Dump();
   s = Ingest(b + "\n" + child, "later");
   EXPECT_EQ(s.events, 0);
@@ -596,6 +599,72 @@ TEST_F(IngesterTest, JobsSharingANameAreRefusedNotMerged) {
   ASSERT_EQ(jobs.size(), 1u);
   EXPECT_EQ(jobs[0].properties.at("namespace"), Value("ns/a"));
   EXPECT_EQ(jobs[0].properties.at("name"), Value("b"));
+}
+
+// A START event of run `run` of job (`ns`, `name`) with `inputs` (JSON
+// objects, comma-separated).
+std::string JobEvent(int run, const std::string& ns, const std::string& name,
+                     const std::string& inputs = "") {
+  return "{\"eventType\":\"START\",\"eventTime\":\"2025-01-01T10:00:00Z\","
+         "\"producer\":\"p\",\"schemaURL\":\"s\",\"run\":{\"runId\":"
+         "\"00000000-0000-4000-8000-0000000000" +
+         std::to_string(10 + run) + "\"},\"job\":{\"namespace\":\"" + ns +
+         "\",\"name\":\"" + name + "\"},\"inputs\":[" + inputs + "]}";
+}
+
+// Inputs that are refused: namespace "x:y" name "z" and namespace "x" name
+// "y:z" share the dataset name "x:y:z".
+constexpr char kCollidingInputs[] =
+    "{\"namespace\":\"x:y\",\"name\":\"z\"},"
+    "{\"namespace\":\"x\",\"name\":\"y:z\"}";
+
+// A refused event leaves nothing behind for a later event to collide with:
+// the job of an event refused for its inputs does not make the job whose
+// name it shares ("<root>/a/b") refused too, whether the refused event
+// was checked on the ingester's scratch session (no event accepted yet) or
+// on its session.
+TEST_F(IngesterTest, ARefusedEventLeavesNoEntryToCollideWith) {
+  for (const std::string root : {"ns", "ms"}) {
+    SCOPED_TRACE(root);
+    const bool after_accepted = root == "ms";
+    const int run = after_accepted ? 10 : 0;  // Run ids: run + 1 to run + 3.
+    const std::string first =
+        after_accepted ? JobEvent(run + 1, root, "first") + "\n" : "";
+    const OpenLineageSummary s =
+        Ingest(first + JobEvent(run + 2, root + "/a", "b", kCollidingInputs) +
+                   "\n" + JobEvent(run + 3, root, "a/b"),
+               "f");
+    EXPECT_EQ(s.rejected, 1);
+    EXPECT_EQ(s.events, after_accepted ? 2 : 1);
+    ASSERT_OK_AND_ASSIGN(Context job, store_->GetByTypeAndName<Context>(
+                                          "openlineage.Job", root + "/a/b"));
+    EXPECT_EQ(job.properties.at("namespace"), Value(root));
+  }
+}
+
+// The same for a strict document refused after some of its events were
+// checked: the entries of all its events are undone.
+TEST_F(IngesterTest, ARefusedStrictDocumentLeavesNoEntryToCollideWith) {
+  OpenLineageOptions strict;
+  strict.strict = true;
+  ASSERT_OK_AND_ASSIGN(auto ingester,
+                       NewOpenLineageIngester(store_.get(), strict));
+  for (const std::string root : {"ns", "ms"}) {
+    SCOPED_TRACE(root);
+    const int run = root == "ms" ? 10 : 0;  // Run ids: run + 1 to run + 3.
+    const std::string refused =
+        JobEvent(run + 1, root + "/a", "b") + "\n" +
+        JobEvent(run + 2, root + "/c", "d", kCollidingInputs);
+    EXPECT_CODE(ingester->IngestDocument(refused, "refused"), kInvalidArgument);
+    ASSERT_OK(ingester->IngestDocument(JobEvent(run + 3, root, "a/b"), "ok"));
+  }
+  ASSERT_OK(ingester->Finish());
+  EXPECT_EQ(ingester->summary().events, 2);
+  for (const std::string root : {"ns", "ms"}) {
+    ASSERT_OK_AND_ASSIGN(Context job, store_->GetByTypeAndName<Context>(
+                                          "openlineage.Job", root + "/a/b"));
+    EXPECT_EQ(job.properties.at("namespace"), Value(root));
+  }
 }
 
 TEST_F(IngesterTest, EventTimesThatAreNoDateAreRejected) {
