@@ -395,13 +395,10 @@ Status Session::Apply(const Event& event) {
 
 namespace {
 
-// The memtable size while the session writes (BulkWriterOptions): a
-// 1M-event ingest took 0.8x the CPU with 256 MiB, the compactions after it
-// included, than with the 64 MiB default (BENCHMARKS.md). Only for a
-// writer started by at least kLargeWrite pending events: raising the size
-// and restoring it rewrite RocksDB's options file, a few milliseconds that
-// an ingest of a few events would feel.
-constexpr uint64_t kWriteBufferBytes = 256ull << 20;
+// A writer started by at least this many pending events takes
+// OpenLineageOptions::write_buffer_bytes; smaller ones keep the store's
+// memtable size, since raising it and restoring it rewrite RocksDB's
+// options file (a few milliseconds an ingest of a few events would feel).
 constexpr int64_t kLargeWrite = 4096;
 
 }  // namespace
@@ -411,7 +408,7 @@ Status Session::EnsureWriter() {
   BulkWriterOptions options;
   options.batch_bytes = options_.batch_bytes;
   if (pending_events_ >= kLargeWrite) {
-    options.write_buffer_bytes = kWriteBufferBytes;
+    options.write_buffer_bytes = options_.write_buffer_bytes;
   }
   options.put_options.reuse_context_if_already_exist = true;
   options.put_options.reuse_artifact_if_already_exist_by_external_id = true;

@@ -103,8 +103,10 @@ class Kv {
   virtual uint64_t DiskBytes() = 0;
   // Flushes memtables to SST files.
   virtual Status Flush() = 0;
-  // Memtables started from now on hold `bytes` before they are flushed (the
-  // one being filled keeps its size). Errors: INVALID_ARGUMENT from RocksDB.
+  // Memtables started from now on hold `bytes` before they are flushed.
+  // RocksDB may shrink the one being filled to the new size (it is then
+  // flushed at its next write), never grow it. Errors: INVALID_ARGUMENT
+  // from RocksDB.
   virtual Status SetWriteBufferBytes(uint64_t bytes) = 0;
   // The size set last (at open, Options::write_buffer_bytes).
   virtual uint64_t WriteBufferBytes() = 0;

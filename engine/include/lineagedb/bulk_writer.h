@@ -44,10 +44,11 @@ struct BulkWriterOptions {
   // Sync the write-ahead log on every commit.
   // Default: false
   bool sync = false;
-  // While the writer lives, memtables hold this many bytes before they are
-  // flushed, if that is more than Options::write_buffer_bytes (afterwards
-  // they hold that again); up to two of them are in memory. Fewer, larger
-  // flushes leave fewer table files to merge and to probe per lookup. It
+  // While the writer lives, new memtables hold this many bytes before they
+  // are flushed, if that is more than Options::write_buffer_bytes (the one
+  // being filled when the writer starts keeps its size; afterwards they
+  // hold the store's size again); up to two of them are in memory. Fewer,
+  // larger flushes leave fewer table files to merge and to probe per lookup. It
   // depends on the load (BENCHMARKS.md): 256 MiB took a fifth off a
   // 1M-event OpenLineage ingest, compactions after it included, but made a
   // 1M-node native load 10% slower in total (faster to ingest, more
