@@ -127,7 +127,10 @@ class BulkWriterImpl final : public BulkWriter {
     if (closed_) return error_;
     Status s = error_;
     if (s.ok()) s = StartCommit();
-    if (s.ok()) s = WaitForCommit();
+    // Waited for even when the last commit failed before it started: the
+    // store's lock must not be released under a batch still being written.
+    const Status waited = WaitForCommit();
+    if (s.ok()) s = waited;
     closed_ = true;
     if (raised_buffer_) {
       raised_buffer_ = false;
