@@ -345,9 +345,8 @@ void Session::UndoSince(size_t mark) {
 }
 
 void Session::Hold() {
-  if (!holding_) added_.clear();
+  added_.clear();
   holding_ = true;
-  hold_mark_ = added_.size();
 }
 
 void Session::Release() {
@@ -356,7 +355,7 @@ void Session::Release() {
 }
 
 void Session::Undo() {
-  UndoSince(hold_mark_);
+  UndoSince(0);
   Release();
 }
 

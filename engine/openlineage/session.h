@@ -180,7 +180,6 @@ class Session {
   // Entries added by lookups whose event is not merged yet (see Hold()).
   std::vector<std::pair<char, std::string>> added_;
   bool holding_ = false;
-  size_t hold_mark_ = 0;
   int64_t pending_events_ = 0;
   uint64_t write_count_ = 0;
   // (child, parent) job contexts whose edge is not yet written.
