@@ -308,6 +308,56 @@ TEST_F(CliTest, StrictIngestOfSeveralFilesStoresNothingOnABadEvent) {
   EXPECT_THAT(r.out, HasSubstr("ingested 52 events: 13 runs, 13 jobs"));
 }
 
+// NDJSON is read in 16 MiB blocks: an event across a block's end goes in
+// whole, also when it is the first line (which decides whether the input is
+// NDJSON), rejections name their line in the whole input, and a last line
+// without a newline is read.
+TEST_F(CliTest, NdjsonLinesAcrossReadBlocks) {
+  auto event = [](int i) {
+    const std::string n = std::to_string(i);
+    return "{\"eventType\":\"COMPLETE\",\"eventTime\":"
+           "\"2024-01-01T00:00:00Z\",\"run\":{\"runId\":"
+           "\"00000000-0000-4000-8000-00000000000" +
+           n + "\"},\"job\":{\"namespace\":\"ns\",\"name\":\"job" + n +
+           "\"},\"inputs\":[],\"outputs\":[{\"namespace\":\"ns\","
+           "\"name\":\"out" +
+           n + "\"}],\"producer\":\"p\",\"schemaURL\":\"s\"}";
+  };
+  constexpr size_t kBlock = size_t{16} << 20;
+  // The event on line `across` (from 0) spans the first block's end.
+  for (const int across : {0, 1}) {
+    SCOPED_TRACE(across);
+    fs::remove_all(store_);
+    std::string text = across == 0 ? "" : event(1) + "\n";
+    const std::string spanning = event(across + 1);
+    // Blank lines up to the middle of that event at the block's end.
+    const size_t blanks = kBlock - text.size() - spanning.size() / 2;
+    text.append(blanks, '\n');
+    text += spanning + "\n";
+    const size_t bad_line = blanks + across + 2;  // From 1.
+    text += "{\"eventType\": \"START\", not JSON}\n";
+    for (int i = across + 2; i <= 3; ++i) {
+      text += '\n';
+      text += event(i);
+    }
+    const fs::path input = fs::path(dir_.path()) / "blocks.ndjson";
+    std::ofstream(input, std::ios::binary | std::ios::trunc) << text;
+
+    CliResult r = Run("ingest -q '" + input.string() + "'");
+    EXPECT_EQ(r.code, 3) << r.err;
+    EXPECT_THAT(r.out,
+                HasSubstr("ingested 3 events: 3 runs, 3 jobs, 3 datasets"));
+    EXPECT_THAT(r.err, HasSubstr("blocks.ndjson:" + std::to_string(bad_line) +
+                                 ": malformed JSON"));
+    for (int i = 1; i <= 3; ++i) {
+      CliResult got =
+          Run("get artifact --type openlineage.Dataset --name ns:out" +
+              std::to_string(i));
+      EXPECT_EQ(got.code, 0) << i << got.err;
+    }
+  }
+}
+
 TEST_F(CliTest, OutputThatCannotBeWrittenIsAStorageError) {
   IngestMarquez();
   const fs::path err = fs::path(dir_.path()) / "stderr";

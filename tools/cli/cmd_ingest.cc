@@ -31,27 +31,47 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-// The lines of `doc` if it looks like newline-delimited JSON (its first
-// non-blank line is a whole object and another non-blank line follows),
-// else nothing.
-std::vector<std::string_view> NdjsonLines(std::string_view doc) {
-  std::vector<std::string_view> lines;
-  size_t pos = 0;
-  while (pos <= doc.size()) {
-    size_t end = doc.find('\n', pos);
-    if (end == std::string_view::npos) end = doc.size();
-    lines.push_back(doc.substr(pos, end - pos));
-    pos = end + 1;
+// What `ingest` reads of an NDJSON input at a time.
+constexpr size_t kReadBlockBytes = size_t{16} << 20;
+
+bool IsBlank(std::string_view s) { return Trim(s).empty(); }
+
+// Whether an input is newline-delimited JSON: its first non-blank line is a
+// whole object and another non-blank line follows. Fed the input's first
+// bytes (it keeps offsets into them), it says kMore until they decide.
+class NdjsonSniffer {
+ public:
+  enum Verdict { kMore, kNdjson, kNot };
+
+  // `head`: the input's first bytes, a longer prefix at each call; `end`:
+  // whether it is the whole input.
+  Verdict Sniff(std::string_view head, bool end) {
+    while (!first_line_found_) {
+      const size_t newline = head.find('\n', searched_);
+      if (newline == std::string_view::npos) {
+        searched_ = head.size();
+        // No line yet, or the input's last line is its first non-blank one.
+        return end ? kNot : kMore;
+      }
+      const std::string_view line = Trim(head.substr(start_, newline - start_));
+      searched_ = start_ = newline + 1;
+      if (line.empty()) continue;
+      if (line.front() != '{' || line.back() != '}') return kNot;
+      first_line_found_ = true;
+    }
+    if (!IsBlank(head.substr(searched_))) return kNdjson;
+    searched_ = head.size();
+    return end ? kNot : kMore;
   }
-  int non_blank = 0;
-  for (std::string_view line : lines) {
-    std::string_view t = Trim(line);
-    if (t.empty()) continue;
-    if (non_blank == 0 && (t.front() != '{' || t.back() != '}')) return {};
-    if (++non_blank == 2) return lines;
-  }
-  return {};
-}
+
+ private:
+  bool first_line_found_ = false;
+  // Before the first non-blank line is found: where the line being looked
+  // at starts. No newline (before it is found), or only blanks (after it),
+  // in [start_, searched_).
+  size_t start_ = 0;
+  size_t searched_ = 0;
+};
 
 // The summary of each ingester: what the rate counts, the summary line and
 // its JSON members.
@@ -215,13 +235,13 @@ class IngestCommand : public Command {
     progress_ = !quiet_ && !global.json && isatty(STDERR_FILENO);
 
     for (size_t i = 0; i < files_.size(); ++i) {
-      std::string doc;
+      const std::string source = SourceName(files_[i]);
       if (i < checked_.size()) {
-        doc = std::move(checked_[i]);
+        RETURN_IF_ERROR(Feed(checked_[i], source, 0));
+        checked_[i] = std::string();
       } else {
-        ASSIGN_OR_RETURN(doc, ReadInput(files_[i]));
+        RETURN_IF_ERROR(IngestInput(files_[i], source));
       }
-      RETURN_IF_ERROR(IngestOne(doc, SourceName(files_[i])));
     }
     RETURN_IF_ERROR(ingest_->Finish());
     const double seconds = NowSeconds() - start_;
@@ -265,17 +285,49 @@ class IngestCommand : public Command {
     return file == "-" ? "<stdin>" : file;
   }
 
-  // Ingests one document. NDJSON is fed a line at a time (outside --strict)
-  // so that progress shows while a large file or stream goes in.
-  Status IngestOne(std::string_view doc, const std::string& source) {
-    std::vector<std::string_view> lines;
-    if (!strict_) lines = NdjsonLines(doc);
-    if (lines.empty()) return Feed(doc, source, 0);
-    for (size_t i = 0; i < lines.size(); ++i) {
-      if (Trim(lines[i]).empty()) continue;
-      RETURN_IF_ERROR(Feed(lines[i], source, static_cast<int64_t>(i)));
+  // Ingests one input outside --strict. NDJSON is read in blocks and fed a
+  // line at a time, so that its memory is bounded by a block and its longest
+  // line and progress shows while a large file or a stream goes in; other
+  // input is read whole and fed as one document.
+  Status IngestInput(const std::string& path, const std::string& source) {
+    ASSIGN_OR_RETURN(std::unique_ptr<InputStream> in, InputStream::Open(path));
+    std::string buffer;
+    bool end = false;
+    auto read = [&]() -> Status {
+      ASSIGN_OR_RETURN(const size_t n, in->Read(kReadBlockBytes, &buffer));
+      end = n < kReadBlockBytes;
+      return absl::OkStatus();
+    };
+    NdjsonSniffer sniffer;
+    NdjsonSniffer::Verdict verdict = NdjsonSniffer::kMore;
+    while (verdict == NdjsonSniffer::kMore) {
+      RETURN_IF_ERROR(read());
+      verdict = sniffer.Sniff(buffer, end);
     }
-    return absl::OkStatus();
+    if (verdict == NdjsonSniffer::kNot) {
+      while (!end) RETURN_IF_ERROR(read());
+      return Feed(buffer, source, 0);
+    }
+    int64_t line = 0;  // Lines of the input before the current one.
+    size_t pos = 0;
+    for (;;) {
+      for (size_t newline; (newline = buffer.find('\n', pos)) != buffer.npos;
+           pos = newline + 1, ++line) {
+        RETURN_IF_ERROR(FeedLine(
+            std::string_view(buffer).substr(pos, newline - pos), source, line));
+      }
+      if (end) break;
+      buffer.erase(0, pos);  // Keeps the part of a line the block ended in.
+      pos = 0;
+      RETURN_IF_ERROR(read());
+    }
+    return FeedLine(std::string_view(buffer).substr(pos), source, line);
+  }
+
+  Status FeedLine(std::string_view line, const std::string& source,
+                  int64_t index) {
+    if (IsBlank(line)) return absl::OkStatus();
+    return Feed(line, source, index);
   }
 
   // Feeds `doc`, whose first line is line `line_offset` + 1 of `source`.

@@ -147,39 +147,51 @@ StatusOr<NodeRef> ResolveNode(Store* store, std::string_view spec) {
       fmt::format("no dataset or artifact named '{}'", spec));
 }
 
-StatusOr<std::string> ReadInput(const std::string& path) {
-  const bool stdin_input = path == "-";
-  std::FILE* file = stdin;
-  if (!stdin_input) {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) {
-      return absl::NotFoundError(fmt::format("no such file: {}", path));
-    }
-    file = std::fopen(path.c_str(), "rb");
-    if (file == nullptr) {
-      return absl::InternalError(fmt::format("cannot open {}", path));
-    }
+StatusOr<std::unique_ptr<InputStream>> InputStream::Open(
+    const std::string& path) {
+  if (path == "-") {
+    return std::unique_ptr<InputStream>(new InputStream(stdin, path, 0));
   }
-  // A regular file is read in one call of its size; a stream in large
-  // blocks until its end.
-  std::string text;
   std::error_code ec;
-  if (!stdin_input) text.resize(std::filesystem::file_size(path, ec));
-  if (ec) text.clear();
-  size_t size = 0;
-  for (;;) {
-    size += std::fread(text.data() + size, 1, text.size() - size, file);
-    if (size < text.size()) break;  // The end, or an error.
-    const int next = std::fgetc(file);
-    if (next == EOF) break;
-    text.resize(std::max<size_t>(1 << 20, size * 2));
-    text[size++] = static_cast<char>(next);
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return absl::NotFoundError(fmt::format("no such file: {}", path));
   }
-  const bool failed = std::ferror(file) != 0;
-  if (!stdin_input) std::fclose(file);
-  if (failed) return absl::InternalError(fmt::format("cannot read {}", path));
-  text.resize(size);
-  return text;
+  const uintmax_t size = std::filesystem::file_size(path, ec);
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) {
+    return absl::InternalError(fmt::format("cannot open {}", path));
+  }
+  return std::unique_ptr<InputStream>(
+      new InputStream(file, path, ec ? 0 : static_cast<size_t>(size)));
+}
+
+InputStream::~InputStream() {
+  if (file_ != stdin) std::fclose(file_);
+}
+
+StatusOr<size_t> InputStream::Read(size_t max, std::string* out) {
+  const size_t old = out->size();
+  out->resize(old + max);
+  const size_t n = std::fread(out->data() + old, 1, max, file_);
+  out->resize(old + n);
+  if (n < max && std::ferror(file_) != 0) {
+    return absl::InternalError(fmt::format("cannot read {}", path_));
+  }
+  return n;
+}
+
+StatusOr<std::string> ReadInput(const std::string& path) {
+  ASSIGN_OR_RETURN(std::unique_ptr<InputStream> in, InputStream::Open(path));
+  // A regular file is read in one call of its size; a stream in blocks
+  // that grow with it.
+  std::string text;
+  text.reserve(in->size_hint() + 1);
+  for (;;) {
+    const size_t block = std::max<size_t>(
+        {size_t{1} << 20, text.size(), text.capacity() - text.size()});
+    ASSIGN_OR_RETURN(const size_t n, in->Read(block, &text));
+    if (n < block) return text;  // fread reads short only at the end.
+  }
 }
 
 Status WriteOutput(const std::string& path, std::string_view text) {

@@ -3,9 +3,11 @@
 #ifndef LINEAGEDB_TOOLS_CLI_COMMON_H_
 #define LINEAGEDB_TOOLS_CLI_COMMON_H_
 
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "lineagedb/lineage.h"
 #include "lineagedb/lineagedb.h"
@@ -49,8 +51,32 @@ StatusOr<NodeRef> ResolveNode(Store* store, std::string_view spec);
 // "artifact:7".
 std::string RefText(NodeRef ref);
 
+// An input read in blocks: a regular file, or stdin for "-".
+class InputStream {
+ public:
+  // Errors: NOT_FOUND (no such regular file), INTERNAL (cannot open it).
+  static StatusOr<std::unique_ptr<InputStream>> Open(const std::string& path);
+  ~InputStream();
+  InputStream(const InputStream&) = delete;
+  InputStream& operator=(const InputStream&) = delete;
+
+  // Appends up to `max` bytes to *out; returns how many, 0 at the end.
+  // Errors: INTERNAL (a read error).
+  StatusOr<size_t> Read(size_t max, std::string* out);
+  // The size of a regular file; 0 for stdin or when unknown.
+  size_t size_hint() const { return size_hint_; }
+
+ private:
+  InputStream(std::FILE* file, std::string path, size_t size_hint)
+      : file_(file), path_(std::move(path)), size_hint_(size_hint) {}
+
+  std::FILE* const file_;
+  const std::string path_;  // "-" for stdin, which is not closed.
+  const size_t size_hint_;
+};
+
 // The whole content of `path`, or of stdin for "-".
-// Errors: NOT_FOUND (no such file), INTERNAL (a read error).
+// Errors: as InputStream.
 StatusOr<std::string> ReadInput(const std::string& path);
 
 // Writes `text` to `path`, or to stdout when `path` is empty.
