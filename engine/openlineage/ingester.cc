@@ -22,6 +22,8 @@ using openlineage::Session;
 
 // The session writes its pending runs once this many events are merged:
 // the larger, the more events of one run, job or dataset share one write.
+// Then it forgets what no event named since the last time (bounding its
+// memory by what about two such spans of events name).
 constexpr int64_t kWriteEvery = 1 << 15;
 
 // The run, job and dataset types, in that order.
@@ -145,6 +147,7 @@ Status Ingester::Apply(const openlineage::IndexedEvent& ie,
     ++summary_.events;
     if (session_->pending_events() < kWriteEvery) return absl::OkStatus();
     s = session_->WritePending();
+    if (s.ok()) s = session_->ForgetWritten();
     if (!s.ok()) error_ = s;
     return s;
   }

@@ -2,10 +2,11 @@
 // session.h.
 #include "openlineage/session.h"
 
+#include <xxhash.h>
+
 #include <algorithm>
 #include <utility>
 
-#include "absl/container/flat_hash_map.h"
 #include "openlineage/mapping.h"
 #include "util/input_error.h"
 #include "util/status_macros.h"
@@ -45,10 +46,10 @@ StatusOr<std::unique_ptr<Session>> Session::Start(
 namespace {
 
 // The entry of `key` in `entries`, made the first time from the store's
-// node of type `type` named `key` if `read` and the store has one, else
+// node of type `type` named `key` if read() and the store has one, else
 // from fresh().
-template <typename Map, typename Fresh>
-StatusOr<typename Map::mapped_type*> FindOrRead(Store* store, bool read,
+template <typename Map, typename Read, typename Fresh>
+StatusOr<typename Map::mapped_type*> FindOrRead(Store* store, Read read,
                                                 std::string_view type,
                                                 const std::string& key,
                                                 Map* entries, Fresh fresh) {
@@ -56,7 +57,7 @@ StatusOr<typename Map::mapped_type*> FindOrRead(Store* store, bool read,
   typename Map::mapped_type entry;
   using N = decltype(entry.node);
   StatusOr<N> stored = absl::NotFoundError("");
-  if (read) stored = store->GetByTypeAndName<N>(type, key);
+  if (read()) stored = store->GetByTypeAndName<N>(type, key);
   if (stored.ok()) {
     entry.node = *std::move(stored);
   } else if (absl::IsNotFound(stored.status())) {
@@ -104,8 +105,9 @@ StatusOr<Session::JobEntry*> Session::Job(const JobRef& job) {
   JobContextNameTo(job, &key_);
   const size_t known = jobs_.size();
   ASSIGN_OR_RETURN(JobEntry * entry,
-                   FindOrRead(store_, stored_contexts_, kJobType, key_, &jobs_,
-                              [&] { return NewJobContext(job, types_.job); }));
+                   FindOrRead(
+                       store_, [&] { return stored_contexts_; }, kJobType, key_,
+                       &jobs_, [&] { return NewJobContext(job, types_.job); }));
   if (HasIdentity(entry->node, job.ns, job.name, "")) {
     if (jobs_.size() != known) Added('j', key_);
     return entry;
@@ -121,11 +123,18 @@ StatusOr<Session::JobEntry*> Session::Job(const JobRef& job) {
 StatusOr<Session::DatasetEntry*> Session::Dataset(const DatasetRef& ds) {
   DatasetNameTo(ds, &key_);
   const size_t known = datasets_.size();
-  ASSIGN_OR_RETURN(
-      DatasetEntry * entry,
-      FindOrRead(store_, stored_artifacts_, kDatasetType, key_, &datasets_,
-                 [&] { return NewDatasetArtifact(ds, types_.dataset); }));
+  bool seen = false;
+  ASSIGN_OR_RETURN(DatasetEntry * entry,
+                   FindOrRead(
+                       store_,
+                       [&] {
+                         return Forgotten(forgotten_datasets_, key_, &seen) ||
+                                stored_artifacts_;
+                       },
+                       kDatasetType, key_, &datasets_,
+                       [&] { return NewDatasetArtifact(ds, types_.dataset); }));
   const bool loaded = datasets_.size() != known;
+  entry->used = generation_;
   if (!HasIdentity(entry->node, ds.ns, ds.name, ds.version)) {
     // The second identity is refused, not merged into the first.
     const Status s =
@@ -137,6 +146,7 @@ StatusOr<Session::DatasetEntry*> Session::Dataset(const DatasetRef& ds) {
     return s;
   }
   if (!loaded) return entry;
+  entry->seen = seen && entry->node.id != 0;
   if (entry->node.id != 0) {
     entry->by_external_id = entry->node.external_id == DatasetExternalId(key_);
   } else if (stored_artifacts_) {
@@ -163,10 +173,13 @@ StatusOr<Session::DatasetEntry*> Session::Dataset(const DatasetRef& ds) {
 Session::DatasetEntry* Session::StoredDataset(Artifact artifact) {
   if (artifact.type_id != types_.dataset) return nullptr;
   if (auto it = datasets_.find(artifact.name); it != datasets_.end()) {
+    it->second.used = generation_;
     return &it->second;
   }
   const std::string name = artifact.name;
   DatasetEntry entry;
+  Forgotten(forgotten_datasets_, name, &entry.seen);
+  entry.used = generation_;
   entry.by_external_id = artifact.external_id == DatasetExternalId(name);
   entry.node = std::move(artifact);
   auto it = datasets_.emplace(name, std::move(entry)).first;
@@ -176,13 +189,18 @@ Session::DatasetEntry* Session::StoredDataset(Artifact artifact) {
 }
 
 StatusOr<Session::RunEntry*> Session::Run(const std::string& run_id) {
-  if (auto it = runs_.find(run_id); it != runs_.end()) return &it->second;
-  std::vector<Execution> stored;
-  if (stored_executions_) {
-    ASSIGN_OR_RETURN(stored, store_->GetByExternalIds<Execution>({run_id}));
+  if (auto it = runs_.find(run_id); it != runs_.end()) {
+    it->second.used = generation_;
+    return &it->second;
   }
   RunEntry run;
+  run.used = generation_;
+  std::vector<Execution> stored;
+  if (Forgotten(forgotten_runs_, run_id, &run.seen) || stored_executions_) {
+    ASSIGN_OR_RETURN(stored, store_->GetByExternalIds<Execution>({run_id}));
+  }
   if (stored.empty()) {
+    run.seen = false;
     run.exec.type_id = types_.run;
     run.exec.external_id = run_id;
     Added('r', run_id);
@@ -206,7 +224,7 @@ StatusOr<Session::RunEntry*> Session::Run(const std::string& run_id) {
     by_id[id] = StoredDataset(std::move(a));
   }
   for (const lineagedb::Event& e : events) {
-    if (DatasetEntry* d = by_id[e.artifact_id]) run.events.emplace(d, e.type);
+    if (DatasetEntry* d = by_id[e.artifact_id]) AddRunEvent(&run, d, e.type);
   }
   Added('r', run_id);
   return &runs_.emplace(run_id, std::move(run)).first->second;
@@ -249,7 +267,7 @@ void Session::MergeDatasets(const Event& event,
     SeeDataset(d);
     if (run == nullptr) continue;
     run->named.push_back(d);
-    if (run->events.emplace(d, type).second) {
+    if (AddRunEvent(run, d, type)) {
       run->new_edges.push_back(
           NewEdge{d, type, static_cast<int64_t>(i), event.time.ms});
       ++edges_;
@@ -330,15 +348,37 @@ void Session::Added(char kind, const std::string& key) {
   added_.emplace_back(kind, key);
 }
 
+bool Session::AddRunEvent(RunEntry* run, DatasetEntry* dataset,
+                          EventType type) {
+  if (!run->events.emplace(dataset, type).second) return false;
+  ++dataset->run_events;
+  return true;
+}
+
+void Session::EraseRun(
+    absl::node_hash_map<std::string, RunEntry>::iterator it) {
+  for (const auto& [dataset, type] : it->second.events) --dataset->run_events;
+  runs_.erase(it);
+}
+
+bool Session::Forgotten(const absl::flat_hash_map<uint64_t, bool>& forgotten,
+                        std::string_view key, bool* seen) {
+  if (forgotten.empty()) return false;
+  auto it = forgotten.find(XXH3_64bits(key.data(), key.size()));
+  if (it == forgotten.end()) return false;
+  *seen = it->second;
+  return true;
+}
+
 void Session::UndoSince(size_t mark) {
   while (added_.size() > mark) {
     const auto& [kind, key] = added_.back();
     if (kind == 'j') {
       jobs_.erase(key);
     } else if (kind == 'd') {
-      datasets_.erase(key);
-    } else {
-      runs_.erase(key);
+      datasets_.erase(key);  // The runs holding it were added after it.
+    } else if (auto it = runs_.find(key); it != runs_.end()) {
+      EraseRun(it);
     }
     added_.pop_back();
   }
@@ -490,6 +530,36 @@ Status Session::WritePending() {
   }
   pending_runs_.clear();
   pending_events_ = 0;
+  return absl::OkStatus();
+}
+
+Status Session::ForgetWritten() {
+  // A forgotten node is read back from the store: all of it must be there.
+  if (writer_ != nullptr) RETURN_IF_ERROR(writer_->Flush());
+  const uint64_t current = generation_++;
+  auto fingerprint = [](const std::string& key) {
+    return XXH3_64bits(key.data(), key.size());
+  };
+  for (auto it = runs_.begin(); it != runs_.end();) {
+    const RunEntry& run = it->second;
+    if (run.used == current || run.queued || run.changed) {
+      ++it;
+      continue;
+    }
+    // A run with no id is one only a strict check looked up: there is
+    // nothing of it to read back.
+    if (run.exec.id != 0) forgotten_runs_[fingerprint(it->first)] = run.seen;
+    EraseRun(it++);
+  }
+  for (auto it = datasets_.begin(); it != datasets_.end();) {
+    const DatasetEntry& d = it->second;
+    if (d.used == current || d.dirty || d.run_events > 0) {
+      ++it;
+      continue;
+    }
+    if (d.node.id != 0) forgotten_datasets_[fingerprint(it->first)] = d.seen;
+    datasets_.erase(it++);
+  }
   return absl::OkStatus();
 }
 

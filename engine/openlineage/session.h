@@ -13,7 +13,12 @@
 // Reads: the session reads the store only for a job, dataset or runId it
 // has not seen, and not at all for a kind of node the store had none of
 // when the session started (the session is the store's only writer, so such
-// a node can only be one of its own).
+// a node can only be one of its own) unless it is one the session wrote and
+// then forgot (ForgetWritten()).
+//
+// Memory: ForgetWritten() drops the runs and datasets no event named since
+// its last call, once they are written, keeping a 64-bit fingerprint of each
+// name; a later event naming one reads it back. Jobs are kept.
 //
 // Not thread-safe.
 #ifndef LINEAGEDB_OPENLINEAGE_SESSION_H_
@@ -25,6 +30,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/container/node_hash_map.h"
 #include "lineagedb/bulk_writer.h"
@@ -69,6 +75,12 @@ class Session {
   // Adds every changed run to the bulk writer (which commits batches as
   // they fill). Errors: storage errors, and a write the store refuses.
   Status WritePending();
+  // Commits what is written, then drops the entries of the runs and
+  // datasets that are stored as the session has them and that no event
+  // named since the last call (a strict check's lookups included).
+  // Call it after WritePending(). Errors: storage errors (those of the
+  // commit).
+  Status ForgetWritten();
   // WritePending(), closes the writer, and writes the jobs and datasets
   // still changed and the parent context edges not yet stored.
   Status Finish();
@@ -79,6 +91,8 @@ class Session {
   int64_t jobs() const { return jobs_seen_; }
   int64_t datasets() const { return datasets_seen_; }
   int64_t edges() const { return edges_; }
+  // Runs and datasets the session holds in memory.
+  size_t entries() const { return runs_.size() + datasets_.size(); }
 
  private:
   // A node as this session wants it: id 0 until stored; `dirty` when it
@@ -90,11 +104,13 @@ class Session {
     bool dirty = false;
     bool seen = false;   // Named by a merged event.
     uint64_t given = 0;  // The WriteRun that last gave the node in full.
+    uint64_t used = 0;   // The generation_ of its last lookup.
   };
   using JobEntry = Entry<Context>;
   struct DatasetEntry : Entry<Artifact> {
     // external_id is the mapping's, so a write can reuse the node by it.
     bool by_external_id = true;
+    int64_t run_events = 0;  // Pairs of RunEntry::events naming it.
   };
   // A new event of a run, not yet written.
   struct NewEdge {
@@ -108,9 +124,10 @@ class Session {
     bool seen = false;
     bool changed = false;     // exec differs from what is stored or staged.
     bool queued = false;      // In pending_runs_.
+    uint64_t used = 0;        // As Entry::used.
     JobEntry* job = nullptr;  // The job of its pending events.
     // (dataset, type) of its stored, staged and new events.
-    absl::flat_hash_set<std::pair<const DatasetEntry*, EventType>> events;
+    absl::flat_hash_set<std::pair<DatasetEntry*, EventType>> events;
     std::vector<NewEdge> new_edges;
     std::vector<DatasetEntry*> named;  // By its pending events.
   };
@@ -156,6 +173,14 @@ class Session {
 
   // Notes an entry a lookup added (see Hold()); kind 'j', 'd' or 'r'.
   void Added(char kind, const std::string& key);
+  // Adds (dataset, type) to the events of `run`; false if they hold it.
+  static bool AddRunEvent(RunEntry* run, DatasetEntry* dataset, EventType type);
+  // Erases the run entry at `it`, and its events' hold on their datasets.
+  void EraseRun(absl::node_hash_map<std::string, RunEntry>::iterator it);
+  // Whether ForgetWritten() dropped the run or dataset named `key` of
+  // `forgotten` (a map below), with *seen its `seen` flag then.
+  static bool Forgotten(const absl::flat_hash_map<uint64_t, bool>& forgotten,
+                        std::string_view key, bool* seen);
   // Erases the entries added since added_[mark].
   void UndoSince(size_t mark);
 
@@ -177,6 +202,12 @@ class Session {
   absl::node_hash_map<std::string, DatasetEntry> datasets_;  // By name.
   absl::node_hash_map<std::string, RunEntry> runs_;          // By runId.
   std::vector<RunEntry*> pending_runs_;
+  // Lookups since the last ForgetWritten().
+  uint64_t generation_ = 1;
+  // By the fingerprint of their name: the runs and datasets ForgetWritten()
+  // dropped after they were stored, and whether each was seen.
+  absl::flat_hash_map<uint64_t, bool> forgotten_runs_;
+  absl::flat_hash_map<uint64_t, bool> forgotten_datasets_;
   // Entries added by lookups whose event is not merged yet (see Hold()).
   std::vector<std::pair<char, std::string>> added_;
   bool holding_ = false;

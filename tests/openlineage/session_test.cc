@@ -61,9 +61,10 @@ class SessionTest : public testing::StoreTest {
     return std::move(session).value();
   }
 
-  // Applies `lines`; after each index in `write_after`, WritePending().
+  // Applies `lines`; after each index in `write_after`, WritePending(),
+  // and ForgetWritten() too if `forget`.
   void Apply(Session* session, const std::vector<std::string>& lines,
-             const std::vector<size_t>& write_after = {}) {
+             const std::vector<size_t>& write_after = {}, bool forget = false) {
     for (size_t i = 0; i < lines.size(); ++i) {
       std::vector<IndexedEvent> events;
       std::vector<RejectedEvent> rejected;
@@ -74,6 +75,7 @@ class SessionTest : public testing::StoreTest {
       if (std::find(write_after.begin(), write_after.end(), i) !=
           write_after.end()) {
         ASSERT_OK(session->WritePending());
+        if (forget) ASSERT_OK(session->ForgetWritten());
       }
     }
   }
@@ -84,10 +86,59 @@ class SessionTest : public testing::StoreTest {
     return a.ok() ? *a : Artifact();
   }
 
+  // Every node (its store-set times zeroed), event and context membership.
+  struct Graph {
+    std::vector<Artifact> artifacts;
+    std::vector<Execution> executions;
+    std::vector<Context> contexts;
+    std::vector<lineagedb::Event> events;
+    std::vector<std::vector<std::string>> contexts_of;  // Executions first.
+    friend bool operator==(const Graph&, const Graph&) = default;
+  };
+  template <typename N>
+  std::vector<N> AllOf() {
+    auto page = store_->List<N>();
+    EXPECT_OK(page.status());
+    if (!page.ok()) return {};
+    EXPECT_TRUE(page->next_page_token.empty());
+    for (N& node : page->items)
+      node.create_time_ms = node.last_update_time_ms = 0;
+    return page->items;
+  }
+  Graph GraphOfStore() {
+    Graph g;
+    g.artifacts = AllOf<Artifact>();
+    g.executions = AllOf<Execution>();
+    g.contexts = AllOf<Context>();
+    std::vector<int64_t> ids;
+    for (const Execution& e : g.executions) {
+      ids.push_back(e.id);
+      g.contexts_of.push_back(
+          ContextNames(store_->GetContextsOf<Execution>(e.id).value()));
+    }
+    for (const Artifact& a : g.artifacts) {
+      g.contexts_of.push_back(
+          ContextNames(store_->GetContextsOf<Artifact>(a.id).value()));
+    }
+    g.events = store_->GetEventsByExecutionIds(ids).value();
+    return g;
+  }
+
   std::vector<std::string> ContextNames(const std::vector<Context>& contexts) {
     std::vector<std::string> names;
     for (const Context& c : contexts) names.push_back(c.name);
     return names;
+  }
+
+  // Opens a fresh store in `dir` as store_; returns the store it replaces.
+  std::unique_ptr<Store> SwapInFreshStore(const testing::TempDir& dir) {
+    Options options;
+    options.create_if_missing = true;
+    auto fresh = Store::Open(options, dir.path() + "/store");
+    EXPECT_OK(fresh.status());
+    std::unique_ptr<Store> replaced = std::move(store_);
+    if (fresh.ok()) store_ = std::move(fresh).value();
+    return replaced;
   }
 
   DocumentParser parser_;
@@ -121,11 +172,8 @@ TEST_F(SessionTest, WritingPendingRunsEarlierStoresTheSameGraph) {
   EXPECT_THAT(ContextNames(of_clean), ElementsAre("ns/load", "ns/train"));
 
   testing::TempDir other_dir;
-  Options options;
-  options.create_if_missing = true;
-  ASSERT_OK_AND_ASSIGN(std::unique_ptr<Store> other,
-                       Store::Open(options, other_dir.path() + "/store"));
-  std::swap(store_, other);
+  std::unique_ptr<Store> other = SwapInFreshStore(other_dir);
+  ASSERT_NE(store_, nullptr);
   auto stepwise = Start();
   Apply(stepwise.get(), kLines, {0, 1, 2, 3, 4});
   ASSERT_OK(stepwise->Finish());
@@ -147,6 +195,49 @@ TEST_F(SessionTest, AgainInANewSessionWritesNothing) {
   ASSERT_OK(again->Finish());
   EXPECT_EQ(again->edges(), 0);
   EXPECT_EQ(DumpStore(), before);
+}
+
+// Runs and datasets forgotten between their events are read back whole:
+// the store and the counts are those of a session that forgets nothing.
+TEST_F(SessionTest, ForgottenEntriesAreReadBackWhole) {
+  const std::vector<std::string> lines = {
+      RunEvent("START", 1, 1, "load", "raw", "clean"),
+      RunEvent("START", 2, 2, "train", "clean", "model"),
+      RunEvent("START", 3, 3, "load", "raw", "clean2"),
+      // Run 1, and datasets raw and clean, forgotten by now.
+      RunEvent("COMPLETE", 4, 1, "load", "raw", "clean"),
+      RunEvent("COMPLETE", 5, 2, "train", "clean", "model"),
+      RunEvent("START", 6, 1, "load", "raw", "clean"),
+      RunEvent("COMPLETE", 7, 3, "load", "clean", "clean2"),
+  };
+  const std::vector<size_t> every = {0, 1, 2, 3, 4, 5, 6};
+  auto keeping = Start();
+  Apply(keeping.get(), lines, every);
+  ASSERT_OK(keeping->Finish());
+  const Graph kept = GraphOfStore();
+  ASSERT_EQ(kept.executions.size(), 3);
+  ASSERT_EQ(kept.events.size(), 7);
+
+  testing::TempDir other_dir;
+  std::unique_ptr<Store> other = SwapInFreshStore(other_dir);
+  ASSERT_NE(store_, nullptr);
+  auto forgetting = Start();
+  Apply(forgetting.get(), {lines.begin(), lines.begin() + 3}, {0, 1, 2},
+        /*forget=*/true);
+  // Only what event 2 named is left: run 3, raw and clean2.
+  EXPECT_EQ(forgetting->entries(), 3);
+  Apply(forgetting.get(), {lines.begin() + 3, lines.end()}, {0, 1, 2, 3},
+        /*forget=*/true);
+  ASSERT_OK(forgetting->Finish());
+  EXPECT_TRUE(GraphOfStore() == kept);
+  std::swap(store_, other);
+  EXPECT_EQ(forgetting->runs(), keeping->runs());
+  EXPECT_EQ(forgetting->jobs(), keeping->jobs());
+  EXPECT_EQ(forgetting->datasets(), keeping->datasets());
+  EXPECT_EQ(forgetting->edges(), keeping->edges());
+  EXPECT_EQ(keeping->runs(), 3);
+  EXPECT_EQ(keeping->datasets(), 4);
+  EXPECT_EQ(keeping->edges(), 7);
 }
 
 TEST_F(SessionTest, ARunNamingTwoJobsIsAssociatedWithBoth) {
