@@ -5,13 +5,25 @@
 //   ingest  OpenLineageIngester into a fresh store, fed line by line as
 //           `lineagedb ingest` does, until Finish() returns;
 //   raw     RocksDB alone, replaying exactly the batches the ingest wrote
-//           (same keys, values, batches; WAL on, no sync) into a fresh
-//           database: the physical limit of the store's writes.
+//           (same keys, values, batches; WAL on, no sync; the memtable size
+//           the ingest used) into a fresh database: the limit of the
+//           store's write path;
+//   sst     the same keys and values as sorted table files (runs of 256 MiB
+//           of the batches, in order, sorted, the last write of a key
+//           kept) loaded past the WAL and memtables (Kv::IngestSorted): the
+//           limit of a bulk-load path.
+// Each line gives the seconds until its last call returned, the seconds
+// until no flush or compaction was left (settled), and the process's CPU
+// seconds (all threads) until then: on a machine with few cores, CPU per
+// event bounds the rate.
 //
 //   openlineage_ceiling --in /tmp/ol-1m.ndjson --dir /tmp/ceiling
 //
 // --dir is removed and recreated. Exit codes: 0 ok, 1 an error, 2 bad flags.
+#include <sys/resource.h>
+
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -33,6 +45,34 @@ double Now() {
   return std::chrono::duration<double>(
              std::chrono::steady_clock::now().time_since_epoch())
       .count();
+}
+
+// CPU seconds of the process so far, all threads, user and system.
+double CpuSeconds() {
+  rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+// One measured phase: see the file comment.
+struct Phase {
+  double wall_s = 0;
+  double settled_s = 0;
+  double cpu_s = 0;
+};
+
+// Times `work` and then `settle` into *phase.
+template <typename Work, typename Settle>
+Status Measure(Phase* phase, Work work, Settle settle) {
+  const double t0 = Now();
+  const double cpu0 = CpuSeconds();
+  RETURN_IF_ERROR(work());
+  phase->wall_s = Now() - t0;
+  RETURN_IF_ERROR(settle());
+  phase->settled_s = Now() - t0;
+  phase->cpu_s = CpuSeconds() - cpu0;
+  return absl::OkStatus();
 }
 
 // The non-blank lines of `text`.
@@ -82,28 +122,47 @@ int64_t ParseOnly(const std::vector<std::string_view>& lines) {
 // store writes to `batches`.
 StatusOr<OpenLineageSummary> Ingest(const std::vector<std::string_view>& lines,
                                     const std::string& dir,
-                                    std::vector<std::string>* batches) {
+                                    std::vector<std::string>* batches,
+                                    Phase* phase) {
   Options options;
   ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open(options, dir));
   store->impl()->kv()->SetBatchObserver(
       [batches](std::string_view batch) { batches->emplace_back(batch); });
   ASSIGN_OR_RETURN(std::unique_ptr<OpenLineageIngester> ingester,
                    NewOpenLineageIngester(store.get(), OpenLineageOptions()));
-  for (std::string_view line : lines) {
-    RETURN_IF_ERROR(ingester->IngestDocument(line, "in"));
-  }
-  RETURN_IF_ERROR(ingester->Finish());
+  RETURN_IF_ERROR(Measure(
+      phase,
+      [&]() -> Status {
+        for (std::string_view line : lines) {
+          RETURN_IF_ERROR(ingester->IngestDocument(line, "in"));
+        }
+        return ingester->Finish();
+      },
+      [&] { return store->impl()->kv()->WaitForCompactions(); }));
   return ingester->summary();
 }
 
-Status Replay(std::vector<std::string> batches, const std::string& dir) {
+// The options of the raw and sst databases: the memtable size the ingest
+// used for its large writes.
+Options CeilingOptions() {
   Options options;
+  options.write_buffer_bytes = OpenLineageOptions().write_buffer_bytes;
+  return options;
+}
+
+Status Replay(std::vector<std::string> batches, const std::string& dir,
+              Phase* phase) {
   ASSIGN_OR_RETURN(std::unique_ptr<storage::Kv> kv,
-                   storage::Kv::Open(options, dir));
-  for (std::string& b : batches) {
-    RETURN_IF_ERROR(kv->WriteSerialized(std::move(b), /*sync=*/false));
-  }
-  return absl::OkStatus();
+                   storage::Kv::Open(CeilingOptions(), dir));
+  return Measure(
+      phase,
+      [&]() -> Status {
+        for (std::string& b : batches) {
+          RETURN_IF_ERROR(kv->WriteSerialized(std::move(b), /*sync=*/false));
+        }
+        return absl::OkStatus();
+      },
+      [&] { return kv->WaitForCompactions(); });
 }
 
 // Puts and deletes of serialized RocksDB write batches, in total and by
@@ -126,10 +185,13 @@ bool Varint32(std::string_view* in, uint32_t* v) {
   return false;
 }
 
-// The record layout of rocksdb/db/write_batch.cc: a 12-byte header, then
+// Calls fn(key, value, erase) for each record of a serialized batch, in
+// the record layout of rocksdb/db/write_batch.cc: a 12-byte header, then
 // per record a type byte (0 delete, 1 put), the key and, for a put, the
-// value, each as varint32 length and bytes.
-void CountKeys(std::string_view batch, KeyCounts* counts) {
+// value, each as varint32 length and bytes. Stops at a record of another
+// type.
+template <typename Fn>
+void ForEachRecord(std::string_view batch, Fn fn) {
   if (batch.size() < 12) return;
   batch.remove_prefix(12);
   while (!batch.empty()) {
@@ -138,17 +200,67 @@ void CountKeys(std::string_view batch, KeyCounts* counts) {
     if (type != 0 && type != 1) return;
     uint32_t key_size = 0, value_size = 0;
     if (!Varint32(&batch, &key_size) || batch.size() < key_size) return;
-    const uint8_t tag = key_size > 0 ? static_cast<uint8_t>(batch[0]) : 0;
+    const std::string_view key = batch.substr(0, key_size);
     batch.remove_prefix(key_size);
+    std::string_view value;
     if (type == 1) {
       if (!Varint32(&batch, &value_size) || batch.size() < value_size) return;
+      value = batch.substr(0, value_size);
       batch.remove_prefix(value_size);
     }
+    fn(key, value, type == 0);
+  }
+}
+
+void CountKeys(std::string_view batch, KeyCounts* counts) {
+  ForEachRecord(batch, [counts](std::string_view key, std::string_view value,
+                                bool erase) {
+    const uint8_t tag = key.empty() ? 0 : static_cast<uint8_t>(key[0]);
     ++counts->keys;
     ++counts->count[tag];
-    counts->deletes[tag] += type == 0;
-    counts->bytes[tag] += key_size + value_size;
-  }
+    counts->deletes[tag] += erase;
+    counts->bytes[tag] += key.size() + value.size();
+  });
+}
+
+// Loads the records of `batches` into a fresh database at `dir` as sorted
+// table files: runs of kRunBytes of the batches, in order, each sorted by
+// key with the last write of a key kept.
+Status BulkLoad(const std::vector<std::string>& batches, const std::string& dir,
+                Phase* phase) {
+  constexpr size_t kRunBytes = size_t{256} << 20;
+  ASSIGN_OR_RETURN(std::unique_ptr<storage::Kv> kv,
+                   storage::Kv::Open(CeilingOptions(), dir));
+  std::vector<storage::Kv::SortedEntry> run, sorted;
+  size_t run_bytes = 0;
+  auto load_run = [&]() -> Status {
+    // Stable: of the writes of one key, the last stays last.
+    std::stable_sort(run.begin(), run.end(), [](const auto& a, const auto& b) {
+      return a.key < b.key;
+    });
+    sorted.clear();
+    for (size_t i = 0; i < run.size(); ++i) {
+      if (i + 1 < run.size() && run[i + 1].key == run[i].key) continue;
+      sorted.push_back(run[i]);
+    }
+    run.clear();
+    run_bytes = 0;
+    return kv->IngestSorted(sorted);
+  };
+  return Measure(
+      phase,
+      [&]() -> Status {
+        for (const std::string& b : batches) {
+          ForEachRecord(
+              b, [&](std::string_view key, std::string_view value, bool erase) {
+                run.push_back({key, value, erase});
+                run_bytes += key.size() + value.size();
+              });
+          if (run_bytes >= kRunBytes) RETURN_IF_ERROR(load_run());
+        }
+        return run.empty() ? absl::OkStatus() : load_run();
+      },
+      [&] { return kv->WaitForCompactions(); });
 }
 
 void PrintKeyCounts(const KeyCounts& c, double events) {
@@ -181,15 +293,21 @@ int Run(int argc, char** argv) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
 
-  double t0 = Now();
-  const int64_t parsed = ParseOnly(lines);
-  const double parse_s = Now() - t0;
+  Phase parse;
+  int64_t parsed = 0;
+  Measure(
+      &parse,
+      [&] {
+        parsed = ParseOnly(lines);
+        return absl::OkStatus();
+      },
+      [] { return absl::OkStatus(); })
+      .IgnoreError();
 
   std::vector<std::string> batches;
-  t0 = Now();
+  Phase ingest;
   StatusOr<OpenLineageSummary> summary =
-      Ingest(lines, dir + "/store", &batches);
-  const double ingest_s = Now() - t0;
+      Ingest(lines, dir + "/store", &batches, &ingest);
   if (!summary.ok()) {
     std::fprintf(stderr, "ingest: %s\n", summary.status().ToString().c_str());
     return 1;
@@ -201,11 +319,14 @@ int Run(int argc, char** argv) {
   for (const std::string& b : batches) bytes += b.size();
   const size_t batch_count = batches.size();
 
-  t0 = Now();
-  Status replayed = Replay(std::move(batches), dir + "/raw");
-  const double raw_s = Now() - t0;
-  if (!replayed.ok()) {
-    std::fprintf(stderr, "raw: %s\n", replayed.ToString().c_str());
+  Phase sst;
+  if (Status s = BulkLoad(batches, dir + "/sst", &sst); !s.ok()) {
+    std::fprintf(stderr, "sst: %s\n", s.ToString().c_str());
+    return 1;
+  }
+  Phase raw;
+  if (Status s = Replay(std::move(batches), dir + "/raw", &raw); !s.ok()) {
+    std::fprintf(stderr, "raw: %s\n", s.ToString().c_str());
     return 1;
   }
   const double events = static_cast<double>(summary->events);
@@ -215,14 +336,16 @@ int Run(int argc, char** argv) {
       static_cast<long long>(summary->events), static_cast<long long>(parsed),
       static_cast<long long>(keys), keys / events, batch_count,
       bytes / 1048576.0);
-  std::printf("parse   %8.2f s %10.0f events/s\n", parse_s, parsed / parse_s);
-  std::printf(
-      "ingest  %8.2f s %10.0f events/s  (%.1f%% of raw, %.1f%% of "
-      "parse)\n",
-      ingest_s, events / ingest_s, 100 * raw_s / ingest_s,
-      100 * parse_s / ingest_s);
-  std::printf("raw     %8.2f s %10.0f events/s  %.0f keys/s\n", raw_s,
-              events / raw_s, keys / raw_s);
+  std::printf("%-7s %8s %12s %10s %8s %12s\n", "", "s", "events/s", "settled s",
+              "cpu s", "cpu us/event");
+  auto print = [&](const char* name, const Phase& p, double n) {
+    std::printf("%-7s %8.2f %12.0f %10.2f %8.2f %12.1f\n", name, p.wall_s,
+                n / p.wall_s, p.settled_s, p.cpu_s, 1e6 * p.cpu_s / n);
+  };
+  print("parse", parse, static_cast<double>(parsed));
+  print("ingest", ingest, events);
+  print("raw", raw, events);
+  print("sst", sst, events);
   PrintKeyCounts(counts, events);
   std::filesystem::remove_all(dir);
   return 0;

@@ -125,6 +125,21 @@ class Kv {
   virtual void SetBatchObserver(BatchObserver observer) = 0;
   virtual Status WriteSerialized(std::string serialized, bool sync) = 0;
 
+  // A key and its value, or (erase) its deletion, for IngestSorted.
+  struct SortedEntry {
+    std::string_view key;
+    std::string_view value;
+    bool erase = false;
+  };
+  // Bulk load: writes `entries`, keys strictly increasing, as one table file
+  // and adds it to the store in one atomic step, past the write-ahead log
+  // and the memtables (RocksDB's external file ingestion): a key the store
+  // has gets the new value, an erase deletes. Neither the batch observer nor
+  // the write listener sees it. Errors: INVALID_ARGUMENT (no entries, or a
+  // key not after the one before it), storage errors; on error the store is
+  // unchanged.
+  virtual Status IngestSorted(const std::vector<SortedEntry>& entries) = 0;
+
   // `listener` gets every batch given to Write from now on, after RocksDB
   // returns and before Write does, whether or not the write succeeded (a
   // failed write may still be partly visible after a crash recovery, so

@@ -1,0 +1,91 @@
+// Tests of the key-value layer's bulk load (storage/kv.h, IngestSorted).
+#include "storage/kv.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tests/test_util.h"
+
+namespace lineagedb::storage {
+namespace {
+
+class KvTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Open(); }
+
+  void Open() {
+    kv_.reset();
+    Options options;
+    options.create_if_missing = true;
+    ASSERT_OK_AND_ASSIGN(kv_, Kv::Open(options, dir_.path() + "/kv"));
+  }
+
+  // Files of the store's folder whose name ends in `suffix`.
+  int FilesEndingIn(const std::string& suffix) {
+    int n = 0;
+    for (const auto& e :
+         std::filesystem::directory_iterator(dir_.path() + "/kv")) {
+      const std::string name = e.path().filename().string();
+      n +=
+          name.size() >= suffix.size() &&
+          name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+    }
+    return n;
+  }
+
+  void Put(const std::string& key, const std::string& value) {
+    WriteBatch batch;
+    batch.Put(key, value);
+    ASSERT_OK(kv_->Write(&batch, /*sync=*/false));
+  }
+
+  // Every key and value, in key order.
+  std::vector<std::pair<std::string, std::string>> All() {
+    std::vector<std::pair<std::string, std::string>> all;
+    auto view = kv_->NewReadView();
+    auto it = view->NewIterator("", "\xff\xff\xff\xff");
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      all.emplace_back(std::string(it->key()), std::string(it->value()));
+    }
+    EXPECT_OK(it->status());
+    return all;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Kv> kv_;
+};
+
+using Entries = std::vector<std::pair<std::string, std::string>>;
+
+TEST_F(KvTest, IngestSortedPutsOverwritesAndErases) {
+  Put("b", "old b");
+  Put("d", "d");
+  ASSERT_OK(kv_->IngestSorted(
+      {{"a", "a"}, {"b", "new b"}, {"c", "c"}, {"d", "", /*erase=*/true}}));
+  EXPECT_EQ(All(), (Entries{{"a", "a"}, {"b", "new b"}, {"c", "c"}}));
+  // Later writes go over it, through the memtable as usual.
+  Put("a", "a2");
+  EXPECT_EQ(All(), (Entries{{"a", "a2"}, {"b", "new b"}, {"c", "c"}}));
+  Open();
+  EXPECT_EQ(All(), (Entries{{"a", "a2"}, {"b", "new b"}, {"c", "c"}}));
+  EXPECT_EQ(FilesEndingIn(".tmp"), 0);
+}
+
+TEST_F(KvTest, IngestSortedRefusesUnorderedOrNoEntriesAndChangesNothing) {
+  Put("k", "v");
+  const Entries before = All();
+  EXPECT_CODE(kv_->IngestSorted({}), kInvalidArgument);
+  Status s = kv_->IngestSorted({{"a", "1"}, {"c", "2"}, {"b", "3"}});
+  EXPECT_CODE(s, kInvalidArgument);
+  EXPECT_NE(s.message().find("entry 2"), std::string::npos) << s.message();
+  EXPECT_CODE(kv_->IngestSorted({{"a", "1"}, {"a", "2"}}), kInvalidArgument);
+  EXPECT_EQ(All(), before);
+  EXPECT_EQ(FilesEndingIn(".tmp"), 0);
+}
+
+}  // namespace
+}  // namespace lineagedb::storage
