@@ -186,6 +186,25 @@ TEST_F(CliTest, IngestNativeStrictKeepsTheItemsBeforeARefusedOne) {
   EXPECT_EQ(Run("get execution 2").code, 1);
 }
 
+// --strict on native NDJSON that is not valid JSON stores nothing of it
+// (the whole input is one document), and no store is left where there was
+// none.
+TEST_F(CliTest, IngestNativeStrictStoresNothingOfMalformedInput) {
+  const fs::path input = fs::path(dir_.path()) / "steps.ndjson";
+  std::ofstream(input) << R"({"execution_type": {"name": "Train"}})"
+                          "\n"
+                          R"({"execution": {"type": "Train"}})"
+                          "\n"
+                          R"({"execution": {"type": "Train", not json}})"
+                          "\n"
+                          R"({"execution": {"type": "Train"}})"
+                          "\n";
+  CliResult r = Run("ingest --native --strict '" + input.string() + "'");
+  EXPECT_EQ(r.code, 3) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("malformed JSON"));
+  EXPECT_FALSE(fs::exists(store_));
+}
+
 TEST_F(CliTest, LineageOfADatasetInEveryFormat) {
   IngestMarquez();
   const std::string node = "food_delivery:public.popular_orders_day_of_week";

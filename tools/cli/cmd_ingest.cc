@@ -239,6 +239,10 @@ class IngestCommand : public Command {
       if (i < checked_.size()) {
         RETURN_IF_ERROR(Feed(checked_[i], source, 0));
         checked_[i] = std::string();
+      } else if (strict_) {
+        // Native: one document, refused whole if it is not valid JSON.
+        ASSIGN_OR_RETURN(std::string doc, ReadInput(files_[i]));
+        RETURN_IF_ERROR(Feed(doc, source, 0));
       } else {
         RETURN_IF_ERROR(IngestInput(files_[i], source));
       }
