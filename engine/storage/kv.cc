@@ -42,6 +42,10 @@ Status FromRocks(const rocksdb::Status& s, std::string_view context) {
   return absl::InternalError(msg);
 }
 
+// IngestSorted's table files are written as <store>/bulk-N.sst.tmp.
+constexpr std::string_view kBulkFilePrefix = "bulk-";
+constexpr std::string_view kBulkFileSuffix = ".sst.tmp";
+
 // Key bytes the prefix Bloom filters cover: a tag and a big-endian id.
 constexpr size_t kPrefixBytes = 9;
 
@@ -175,8 +179,9 @@ class RocksKv final : public Kv {
     // The store's own options: the file is read as if a flush had made it.
     const rocksdb::Options options = db_->GetOptions();
     rocksdb::SstFileWriter writer(rocksdb::EnvOptions(options), options);
-    const std::string file = StrCat(db_->GetName(), "/bulk-",
-                                    next_bulk_file_.fetch_add(1), ".sst.tmp");
+    const std::string file =
+        StrCat(db_->GetName(), "/", kBulkFilePrefix,
+               next_bulk_file_.fetch_add(1), kBulkFileSuffix);
     rocksdb::Status s = writer.Open(file);
     for (size_t i = 0; s.ok() && i < entries.size(); ++i) {
       const SortedEntry& e = entries[i];
@@ -319,6 +324,19 @@ std::unique_ptr<Iterator> ReadView::Scan(std::string_view prefix) const {
   return NewIterator(std::string(prefix), codec::PrefixEnd(prefix));
 }
 
+// Removes the table files of bulk loads (IngestSorted) that a crash left
+// half written; RocksDB's lock on the folder means no other process is
+// writing one.
+void RemoveBulkFiles(const std::string& path) {
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(path, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.starts_with(kBulkFilePrefix) && name.ends_with(kBulkFileSuffix)) {
+      std::filesystem::remove(e.path(), ec);
+    }
+  }
+}
+
 StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
                                        const std::string& path) {
   rocksdb::Options ro;
@@ -398,6 +416,7 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
   // Housekeeping: a store that cannot take the write (a full disk) opens
   // all the same, its logs left for a later open.
   RetireIdleLogs(db.get()).IgnoreError();
+  RemoveBulkFiles(path);
   return std::unique_ptr<Kv>(std::make_unique<RocksKv>(std::move(db)));
 }
 

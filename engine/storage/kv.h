@@ -135,9 +135,10 @@ class Kv {
   // and adds it to the store in one atomic step, past the write-ahead log
   // and the memtables (RocksDB's external file ingestion): a key the store
   // has gets the new value, an erase deletes. Neither the batch observer nor
-  // the write listener sees it. Errors: INVALID_ARGUMENT (no entries, or a
-  // key not after the one before it), storage errors; on error the store is
-  // unchanged.
+  // the write listener sees it. The file is written in the store's folder;
+  // one a crash left behind is removed by the next Open. Errors:
+  // INVALID_ARGUMENT (no entries, or a key not after the one before it),
+  // storage errors; on error the store is unchanged.
   virtual Status IngestSorted(const std::vector<SortedEntry>& entries) = 0;
 
   // `listener` gets every batch given to Write from now on, after RocksDB

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -85,6 +86,14 @@ TEST_F(KvTest, IngestSortedRefusesUnorderedOrNoEntriesAndChangesNothing) {
   EXPECT_CODE(kv_->IngestSorted({{"a", "1"}, {"a", "2"}}), kInvalidArgument);
   EXPECT_EQ(All(), before);
   EXPECT_EQ(FilesEndingIn(".tmp"), 0);
+}
+
+TEST_F(KvTest, OpenRemovesABulkFileACrashLeft) {
+  std::ofstream(dir_.path() + "/kv/bulk-3.sst.tmp") << "half a table";
+  std::ofstream(dir_.path() + "/kv/notes.tmp") << "not ours";
+  Open();
+  EXPECT_EQ(FilesEndingIn(".sst.tmp"), 0);
+  EXPECT_EQ(FilesEndingIn("notes.tmp"), 1);
 }
 
 }  // namespace
