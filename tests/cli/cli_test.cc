@@ -72,12 +72,18 @@ class CliTest : public ::testing::Test {
     return r;
   }
 
-  // Writes `lines` as an NDJSON file of native items and ingests it.
-  CliResult IngestNative(const std::vector<std::string>& lines) {
-    const fs::path input = fs::path(dir_.path()) / "native.ndjson";
+  // Writes `lines` as the NDJSON file `name` of the test's folder.
+  fs::path WriteNdjson(const std::string& name,
+                       const std::vector<std::string>& lines) {
+    const fs::path input = fs::path(dir_.path()) / name;
     std::ofstream out(input);
     for (const std::string& line : lines) out << line << "\n";
-    out.close();
+    return input;
+  }
+
+  // Writes `lines` as an NDJSON file of native items and ingests it.
+  CliResult IngestNative(const std::vector<std::string>& lines) {
+    const fs::path input = WriteNdjson("native.ndjson", lines);
     return Run("ingest --native '" + input.string() + "'");
   }
 
@@ -168,15 +174,11 @@ TEST_F(CliTest, IngestNativeJsonAndReportBadItems) {
 }
 
 TEST_F(CliTest, IngestNativeStrictKeepsTheItemsBeforeARefusedOne) {
-  const fs::path input = fs::path(dir_.path()) / "steps.ndjson";
-  std::ofstream(input) << R"({"execution_type": {"name": "Train"}})"
-                          "\n"
-                          R"({"execution": {"type": "Train"}})"
-                          "\n"
-                          R"({"execution": {"type": "Missing"}})"
-                          "\n"
-                          R"({"execution": {"type": "Train"}})"
-                          "\n";
+  const fs::path input =
+      WriteNdjson("steps.ndjson", {R"({"execution_type": {"name": "Train"}})",
+                                   R"({"execution": {"type": "Train"}})",
+                                   R"({"execution": {"type": "Missing"}})",
+                                   R"({"execution": {"type": "Train"}})"});
   CliResult r = Run("ingest --native --strict '" + input.string() + "'");
   EXPECT_EQ(r.code, 3) << r.out << r.err;
   EXPECT_THAT(r.err, HasSubstr(input.string() +
@@ -190,15 +192,11 @@ TEST_F(CliTest, IngestNativeStrictKeepsTheItemsBeforeARefusedOne) {
 // (the whole input is one document), and no store is left where there was
 // none.
 TEST_F(CliTest, IngestNativeStrictStoresNothingOfMalformedInput) {
-  const fs::path input = fs::path(dir_.path()) / "steps.ndjson";
-  std::ofstream(input) << R"({"execution_type": {"name": "Train"}})"
-                          "\n"
-                          R"({"execution": {"type": "Train"}})"
-                          "\n"
-                          R"({"execution": {"type": "Train", not json}})"
-                          "\n"
-                          R"({"execution": {"type": "Train"}})"
-                          "\n";
+  const fs::path input = WriteNdjson(
+      "steps.ndjson", {R"({"execution_type": {"name": "Train"}})",
+                       R"({"execution": {"type": "Train"}})",
+                       R"({"execution": {"type": "Train", not json}})",
+                       R"({"execution": {"type": "Train"}})"});
   CliResult r = Run("ingest --native --strict '" + input.string() + "'");
   EXPECT_EQ(r.code, 3) << r.out << r.err;
   EXPECT_THAT(r.err, HasSubstr("malformed JSON"));
