@@ -178,7 +178,9 @@ class IngestCommand : public Command {
                   "Stop at the first bad event (exit 3), storing nothing: "
                   "every input is checked before any is ingested (native: "
                   "nothing of its document if it is not valid JSON; the "
-                  "items before an item the store refuses stay)");
+                  "items before an item the store refuses stay). Each "
+                  "input is then read whole; without it NDJSON is read in "
+                  "blocks");
     app->add_flag("-q,--quiet", quiet_, "No progress line");
   }
 
