@@ -22,8 +22,8 @@ using openlineage::Session;
 
 // The session writes its pending runs once this many events are merged:
 // the larger, the more events of one run, job or dataset share one write.
-// Then it forgets what no event named since the last time (bounding its
-// memory by what about two such spans of events name).
+// Then it forgets the runs and datasets no event named since the last time,
+// so that its memory holds what the last one or two spans named.
 constexpr int64_t kWriteEvery = 1 << 15;
 
 // The run, job and dataset types, in that order.

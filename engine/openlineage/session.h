@@ -202,7 +202,8 @@ class Session {
   absl::node_hash_map<std::string, DatasetEntry> datasets_;  // By name.
   absl::node_hash_map<std::string, RunEntry> runs_;          // By runId.
   std::vector<RunEntry*> pending_runs_;
-  // Lookups since the last ForgetWritten().
+  // 1 + the number of ForgetWritten() calls; a lookup stamps an entry's
+  // `used` with it.
   uint64_t generation_ = 1;
   // By the fingerprint of their name: the runs and datasets ForgetWritten()
   // dropped after they were stored, and whether each was seen.
