@@ -494,8 +494,16 @@ Status Session::WriteRun(RunEntry* run) {
     contexts_[0].type_id = job->node.type_id;
     contexts_[0].name = *job->key;
   }
+  // A node the session has never written (id 0) was looked up when it was
+  // first named and is free; the writer need not look again (NewNodes).
+  known_new_.execution = run->exec.id == 0;
+  known_new_.artifacts.clear();
+  for (size_t i = 0; i < pairs_.size(); ++i) {
+    known_new_.artifacts.push_back(pair_sources_[i].second &&
+                                   pairs_[i].artifact->id == 0);
+  }
   StatusOr<PutExecutionResult> result =
-      writer_->Add(run->exec, pairs_, contexts_);
+      AddNewNodes(writer_.get(), run->exec, pairs_, contexts_, known_new_);
   for (size_t i = 0; i < pairs_.size(); ++i) {
     auto [d, full] = pair_sources_[i];
     if (full) d->node = *std::move(pairs_[i].artifact);

@@ -36,6 +36,7 @@
 #include "lineagedb/bulk_writer.h"
 #include "lineagedb/openlineage.h"
 #include "openlineage/event.h"
+#include "store/known_new.h"
 
 namespace lineagedb::openlineage {
 
@@ -226,6 +227,7 @@ class Session {
   std::vector<ArtifactAndEvent> pairs_;
   // Per pair of pairs_: its dataset, and whether the pair holds its node.
   std::vector<std::pair<DatasetEntry*, bool>> pair_sources_;
+  NewNodes known_new_;
   std::vector<Context> contexts_;
 };
 

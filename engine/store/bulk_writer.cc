@@ -97,12 +97,19 @@ class BulkWriterImpl final : public BulkWriter {
   StatusOr<PutExecutionResult> Add(
       const Execution& execution, const std::vector<ArtifactAndEvent>& pairs,
       const std::vector<Context>& contexts) override {
+    return AddKnowing(execution, pairs, contexts, nullptr);
+  }
+
+  // Add(), with the nodes `known_new` vouches for (NewNodes), if given.
+  StatusOr<PutExecutionResult> AddKnowing(
+      const Execution& execution, const std::vector<ArtifactAndEvent>& pairs,
+      const std::vector<Context>& contexts, const NewNodes* known_new) {
     RETURN_IF_ERROR(CheckOpen());
     PutExecutionResult result;
     wc_.SetSavePoint();
     const size_t events_before = wc_.staged_events().size();
     Status s = impl_->StageExecution(wc_, execution, pairs, contexts,
-                                     options_.put_options, &result);
+                                     options_.put_options, &result, known_new);
     if (!s.ok()) {
       wc_.RollbackToSavePoint();
       return s;
@@ -214,6 +221,15 @@ class BulkWriterImpl final : public BulkWriter {
 };
 
 }  // namespace
+
+StatusOr<PutExecutionResult> AddNewNodes(
+    BulkWriter* writer, const Execution& execution,
+    const std::vector<ArtifactAndEvent>& pairs,
+    const std::vector<Context>& contexts, const NewNodes& known_new) {
+  // NewBulkWriter makes no other kind of writer.
+  return static_cast<BulkWriterImpl*>(writer)->AddKnowing(execution, pairs,
+                                                          contexts, &known_new);
+}
 
 StatusOr<std::unique_ptr<BulkWriter>> NewBulkWriter(
     Store* store, const BulkWriterOptions& options) {

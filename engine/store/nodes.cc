@@ -234,7 +234,7 @@ void StoreImpl::StageIndexes(WriteContext& wc, const NodeRow& row, bool put) {
 
 Status StoreImpl::StageNode(WriteContext& wc, NodeRow* row,
                             const PutNodesOptions& options,
-                            bool external_id_free) {
+                            KnownFree known_free) {
   if (row->base.id != 0) {
     ASSIGN_OR_RETURN(NodeRow stored, ReadNode(wc, row->kind, row->base.id));
     if (row->base.type_id != 0 && row->base.type_id != stored.base.type_id) {
@@ -256,7 +256,7 @@ Status StoreImpl::StageNode(WriteContext& wc, NodeRow* row,
     return absl::InvalidArgumentError(StrCat(
         "no ", NodeKindName(row->kind), " type with id ", row->base.type_id));
   }
-  return StageInsert(wc, row, *type, external_id_free);
+  return StageInsert(wc, row, *type, known_free);
 }
 
 namespace {
@@ -273,18 +273,18 @@ Status ExternalIdTaken(NodeKind kind, const std::string& ext, int64_t owner) {
 }  // namespace
 
 Status StoreImpl::StageInsert(WriteContext& wc, NodeRow* row, const Type& type,
-                              bool external_id_free) {
+                              KnownFree known_free) {
   if (row->kind == NodeKind::kContext && row->base.name.empty()) {
     return absl::InvalidArgumentError(
         StrCat("a context needs a name (type '", type.name, "')"));
   }
   RETURN_IF_ERROR(CheckProperties(*row, type));
-  if (!row->base.name.empty()) {
+  if (!row->base.name.empty() && known_free != KnownFree::kNameAndExternalId) {
     ASSIGN_OR_RETURN(int64_t owner,
                      FindByTypeName(wc, row->kind, type.id, row->base.name));
     if (owner != 0) return AlreadyNamed(row->kind, type, row->base.name, owner);
   }
-  if (!row->base.external_id.empty() && !external_id_free) {
+  if (!row->base.external_id.empty() && known_free == KnownFree::kNothing) {
     ASSIGN_OR_RETURN(int64_t owner,
                      FindByExternalId(wc, row->kind, row->base.external_id));
     if (owner != 0) {

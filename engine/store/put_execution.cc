@@ -23,8 +23,12 @@ Status StoreImpl::StageContext(WriteContext& wc, NodeRow* context, bool reuse) {
   return StageNode(wc, context, PutNodesOptions());
 }
 
-Status StoreImpl::StageArtifact(WriteContext& wc, NodeRow* artifact,
-                                bool reuse) {
+Status StoreImpl::StageArtifact(WriteContext& wc, NodeRow* artifact, bool reuse,
+                                bool known_new) {
+  if (known_new && artifact->base.id == 0) {
+    return StageNode(wc, artifact, PutNodesOptions(),
+                     KnownFree::kNameAndExternalId);
+  }
   const bool look_up =
       artifact->base.id == 0 && reuse && !artifact->base.external_id.empty();
   if (look_up) {
@@ -37,7 +41,7 @@ Status StoreImpl::StageArtifact(WriteContext& wc, NodeRow* artifact,
     }
   }
   return StageNode(wc, artifact, PutNodesOptions(),
-                   /*external_id_free=*/look_up);
+                   look_up ? KnownFree::kExternalId : KnownFree::kNothing);
 }
 
 namespace {
@@ -60,20 +64,28 @@ Status StoreImpl::StageExecution(WriteContext& wc, const Execution& execution,
                                  const std::vector<ArtifactAndEvent>& pairs,
                                  const std::vector<Context>& contexts,
                                  const PutExecutionOptions& options,
-                                 PutExecutionResult* result) {
+                                 PutExecutionResult* result,
+                                 const NewNodes* known_new) {
   result->artifact_ids.assign(pairs.size(), 0);
   result->context_ids.clear();
   std::vector<int64_t> linked_artifacts;
   for (size_t i = 0; i < pairs.size(); ++i) {
     if (!pairs[i].artifact.has_value()) continue;
     NodeRow row = store::ToRow(*pairs[i].artifact);
+    const bool new_artifact = known_new != nullptr &&
+                              i < known_new->artifacts.size() &&
+                              known_new->artifacts[i];
     RETURN_IF_ERROR(StageArtifact(
-        wc, &row, options.reuse_artifact_if_already_exist_by_external_id));
+        wc, &row, options.reuse_artifact_if_already_exist_by_external_id,
+        new_artifact));
     result->artifact_ids[i] = row.base.id;
     linked_artifacts.push_back(row.base.id);
   }
   NodeRow exec = store::ToRow(execution);
-  RETURN_IF_ERROR(StageNode(wc, &exec, PutNodesOptions()));
+  RETURN_IF_ERROR(StageNode(wc, &exec, PutNodesOptions(),
+                            known_new != nullptr && known_new->execution
+                                ? KnownFree::kNameAndExternalId
+                                : KnownFree::kNothing));
   result->execution_id = exec.base.id;
   for (size_t i = 0; i < pairs.size(); ++i) {
     if (!pairs[i].event.has_value()) continue;

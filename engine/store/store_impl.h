@@ -19,6 +19,7 @@
 #include "graph/graph.h"
 #include "lineagedb/lineagedb.h"
 #include "storage/kv.h"
+#include "store/known_new.h"
 #include "store/result_cache.h"
 #include "store/write_context.h"
 
@@ -92,22 +93,23 @@ class StoreImpl {
       const LineageSubgraphWrite& subgraph, const PutExecutionOptions& options);
   // Stages PutExecution's writes in `wc`. Errors as Store::PutExecution; on
   // error `wc` holds part of the call and must be dropped or rolled back.
+  // `known_new`, if given, names nodes the caller vouches for (NewNodes).
   Status StageExecution(WriteContext& wc, const Execution& execution,
                         const std::vector<ArtifactAndEvent>& pairs,
                         const std::vector<Context>& contexts,
                         const PutExecutionOptions& options,
-                        PutExecutionResult* result);
+                        PutExecutionResult* result,
+                        const NewNodes* known_new = nullptr);
 
   // ---- Building blocks shared by the write paths ----
 
   // Validates `row` and stages its insert (id 0) or update in `wc`; sets
   // row->base.id. Errors as Store::Put.
-  // With `external_id_free`, the caller has just found no node of the
-  // row's kind with its external_id as of `wc`, and an insert does not look
-  // again.
+  // `known_free`: what the caller knows is free as of `wc`, which an insert
+  // does not look up again.
   Status StageNode(WriteContext& wc, codec::NodeRow* row,
                    const PutNodesOptions& options,
-                   bool external_id_free = false);
+                   KnownFree known_free = KnownFree::kNothing);
   // Reads node `id` of `kind` as of `wc`; NOT_FOUND if absent.
   StatusOr<codec::NodeRow> ReadNode(WriteContext& wc, NodeKind kind,
                                     int64_t id);
@@ -129,9 +131,10 @@ class StoreImpl {
   // Inserts or reuses `context` (id 0) per `reuse`, or updates it; sets its
   // id.
   Status StageContext(WriteContext& wc, codec::NodeRow* context, bool reuse);
-  // Inserts `artifact` (id 0), reusing one by external id if `reuse`, or
-  // updates it; sets its id.
-  Status StageArtifact(WriteContext& wc, codec::NodeRow* artifact, bool reuse);
+  // Inserts `artifact` (id 0), reusing one by external id if `reuse` and it
+  // is not `known_new` (NewNodes), or updates it; sets its id.
+  Status StageArtifact(WriteContext& wc, codec::NodeRow* artifact, bool reuse,
+                       bool known_new = false);
 
   // Takes the write lock for a write call. FAILED_PRECONDITION if the
   // calling thread owns a BulkWriter (it would wait for itself).
@@ -226,7 +229,7 @@ class StoreImpl {
   Status StageType(WriteContext& wc, const Type& type,
                    const PutTypeOptions& options, Type* stored, bool* changed);
   Status StageInsert(WriteContext& wc, codec::NodeRow* row, const Type& type,
-                     bool external_id_free);
+                     KnownFree known_free);
   Status StageUpdate(WriteContext& wc, codec::NodeRow* row, const Type& type,
                      const PutNodesOptions& options);
   void StageIndexes(WriteContext& wc, const codec::NodeRow& row, bool put);

@@ -546,6 +546,94 @@ TEST_F(BulkWriterTest, ReuseOptionsApplyToEveryAdd) {
   EXPECT_EQ(page.items[1].id, second.execution_id);
 }
 
+// AddNewNodes (store/known_new.h): nodes vouched new are stored as Add
+// stores them, and a pair not vouched for still finds the node an earlier
+// pair of the call inserted.
+TEST_F(BulkWriterTest, NodesVouchedNewAreStoredAsAddStoresThem) {
+  auto step = [this](int i) {
+    Execution e = E(i);
+    e.external_id = "run-" + std::to_string(i);
+    Artifact out = A("out-" + std::to_string(i));
+    out.name = "out-" + std::to_string(i);
+    out.external_id = "ext-out-" + std::to_string(i);
+    Artifact again;  // The same artifact, by external id.
+    again.type_id = artifact_type_;
+    again.external_id = out.external_id;
+    return Step{
+        e,
+        {Pair(out, Ev(EventType::kOutput)), Pair(again, Ev(EventType::kInput))},
+        {C("pipeline")}};
+  };
+  BulkWriterOptions options;
+  options.put_options.reuse_artifact_if_already_exist_by_external_id = true;
+  options.put_options.reuse_context_if_already_exist = true;
+  NewNodes known_new;
+  known_new.execution = true;
+  known_new.artifacts = {true, false};
+  std::vector<PutExecutionResult> vouched, plain;
+  for (bool vouch : {true, false}) {
+    testing::TempDir dir;
+    std::unique_ptr<Store> plain_store;
+    Store* store = store_.get();
+    if (!vouch) {
+      ASSERT_OK_AND_ASSIGN(plain_store,
+                           Store::Open(Options(), dir.path() + "/store"));
+      ASSERT_NO_FATAL_FAILURE(AddTypes(plain_store.get()));
+      store = plain_store.get();
+    }
+    ASSERT_OK_AND_ASSIGN(std::unique_ptr<BulkWriter> writer,
+                         NewBulkWriter(store, options));
+    for (int i = 0; i < 3; ++i) {
+      Step s = step(i);
+      ASSERT_OK_AND_ASSIGN(PutExecutionResult r,
+                           vouch
+                               ? AddNewNodes(writer.get(), s.execution, s.pairs,
+                                             s.contexts, known_new)
+                               : writer->Add(s.execution, s.pairs, s.contexts));
+      (vouch ? vouched : plain).push_back(r);
+    }
+    ASSERT_OK(writer->Close());
+  }
+  for (int i = 0; i < 3; ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(vouched[i].execution_id, plain[i].execution_id);
+    EXPECT_EQ(vouched[i].artifact_ids, plain[i].artifact_ids);
+    EXPECT_EQ(vouched[i].artifact_ids[0], vouched[i].artifact_ids[1]);
+    EXPECT_EQ(vouched[i].context_ids, plain[i].context_ids);
+    const std::string n = std::to_string(i);
+    ASSERT_OK_AND_ASSIGN(Artifact by_name,
+                         store_->GetByTypeAndName<Artifact>("A", "out-" + n));
+    EXPECT_EQ(by_name.id, vouched[i].artifact_ids[0]);
+    ASSERT_OK_AND_ASSIGN(std::vector<Execution> runs,
+                         store_->GetByExternalIds<Execution>({"run-" + n}));
+    ASSERT_EQ(runs.size(), 1u);
+    EXPECT_EQ(runs[0].id, vouched[i].execution_id);
+    ASSERT_OK_AND_ASSIGN(std::vector<Event> events,
+                         store_->GetEventsByExecutionIds({runs[0].id}));
+    EXPECT_EQ(events.size(), 2u);
+  }
+}
+
+// A vouch is taken on trust: the lookups Add makes are skipped, so a name
+// Add refuses as taken goes through (the caller's promise is the check).
+TEST_F(BulkWriterTest, AVouchIsTakenOnTrust) {
+  Artifact taken = A("first");
+  taken.name = "taken";
+  ASSERT_OK(store_->Put(std::vector<Artifact>{taken}).status());
+  Artifact again = A("second");
+  again.name = "taken";
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<BulkWriter> writer,
+                       NewBulkWriter(store_.get()));
+  EXPECT_CODE(writer->Add(E(0), {Pair(again, std::nullopt)}, {}),
+              kAlreadyExists);
+  NewNodes known_new;
+  known_new.artifacts = {true};
+  EXPECT_OK(AddNewNodes(writer.get(), E(1), {Pair(again, std::nullopt)}, {},
+                        known_new)
+                .status());
+  ASSERT_OK(writer->Close());
+}
+
 // While a writer lives the store's memtables have its write_buffer_bytes
 // when that is larger; Close, or destroying the writer, restores the
 // store's size.
