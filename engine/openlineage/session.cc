@@ -361,10 +361,19 @@ void Session::EraseRun(
   runs_.erase(it);
 }
 
+namespace {
+
+// The key of a forgotten run or dataset name in Session's forgotten maps.
+uint64_t NameFingerprint(std::string_view name) {
+  return XXH3_64bits(name.data(), name.size());
+}
+
+}  // namespace
+
 bool Session::Forgotten(const absl::flat_hash_map<uint64_t, bool>& forgotten,
                         std::string_view key, bool* seen) {
   if (forgotten.empty()) return false;
-  auto it = forgotten.find(XXH3_64bits(key.data(), key.size()));
+  auto it = forgotten.find(NameFingerprint(key));
   if (it == forgotten.end()) return false;
   *seen = it->second;
   return true;
@@ -545,9 +554,6 @@ Status Session::ForgetWritten() {
   // A forgotten node is read back from the store: all of it must be there.
   if (writer_ != nullptr) RETURN_IF_ERROR(writer_->Flush());
   const uint64_t current = generation_++;
-  auto fingerprint = [](const std::string& key) {
-    return XXH3_64bits(key.data(), key.size());
-  };
   for (auto it = runs_.begin(); it != runs_.end();) {
     const RunEntry& run = it->second;
     if (run.used == current || run.queued || run.changed) {
@@ -556,7 +562,9 @@ Status Session::ForgetWritten() {
     }
     // A run with no id is one only a strict check looked up: there is
     // nothing of it to read back.
-    if (run.exec.id != 0) forgotten_runs_[fingerprint(it->first)] = run.seen;
+    if (run.exec.id != 0) {
+      forgotten_runs_[NameFingerprint(it->first)] = run.seen;
+    }
     EraseRun(it++);
   }
   for (auto it = datasets_.begin(); it != datasets_.end();) {
@@ -565,7 +573,9 @@ Status Session::ForgetWritten() {
       ++it;
       continue;
     }
-    if (d.node.id != 0) forgotten_datasets_[fingerprint(it->first)] = d.seen;
+    if (d.node.id != 0) {
+      forgotten_datasets_[NameFingerprint(it->first)] = d.seen;
+    }
     datasets_.erase(it++);
   }
   return absl::OkStatus();
