@@ -63,7 +63,8 @@ const std::string* StringProperty(const Artifact& a, const char* key) {
 }
 
 // Adds dataset artifact `a` to `catalog`, keeping for each dataset the
-// newest artifact (event_time, then id) with a columnLineage facet.
+// artifact with the newest columnLineage facet (the time of the event that
+// set it, then the artifact id).
 void AddToCatalog(const Artifact& a, Catalog* catalog) {
   const std::string* ns = StringProperty(a, kPropNamespace);
   const std::string* name = StringProperty(a, kPropName);
@@ -72,7 +73,8 @@ void AddToCatalog(const Artifact& a, Catalog* catalog) {
   catalog->datasets.insert(key);
   auto facet = a.custom_properties.find(kColumnLineageKey);
   if (facet == a.custom_properties.end()) return;
-  const openlineage::Instant time = openlineage::NodeTime(a);
+  const openlineage::Instant time =
+      openlineage::FacetTime(a, kColumnLineageKey);
   auto [it, inserted] = catalog->lineage.try_emplace(std::move(key));
   if (inserted ||
       std::tie(time, a.id) > std::tie(it->second.time, it->second.id)) {

@@ -131,12 +131,11 @@ Instant TimeProperty(const PropertyMap& properties, const std::string& key) {
 }  // namespace
 
 bool MergeRunEvent(const Event& event, Execution* run) {
-  const bool newer = event.time > NodeTime(*run);
   bool changed =
       run->properties.try_emplace(kPropJobNamespace, event.job.ns).second;
   changed |= run->properties.try_emplace(kPropJobName, event.job.name).second;
-  changed |=
-      MergeFacets(event.run_facets, kFacetPrefix, newer, event.event_time, run);
+  changed |= AdvanceTime(event, run);
+  changed |= MergeFacets(event.run_facets, kFacetPrefix, event, run);
   // An end event is compared with the one that ended the run, not with the
   // run's latest event: of COMPLETE, FAIL and a RUNNING later than both, the
   // later of the two end events decides, whatever the order of arrival.
@@ -148,24 +147,19 @@ bool MergeRunEvent(const Event& event, Execution* run) {
   }
   changed |= state != run->last_known_state;
   run->last_known_state = state;
-  return MergeTime(event, newer, run) || changed;
+  return changed;
 }
 
 bool MergeJobEvent(const Event& event, Context* job) {
-  const bool newer = event.time > NodeTime(*job);
-  const bool changed =
-      MergeFacets(event.job_facets, kFacetPrefix, newer, event.event_time, job);
-  return MergeTime(event, newer, job) || changed;
+  const bool changed = AdvanceTime(event, job);
+  return MergeFacets(event.job_facets, kFacetPrefix, event, job) || changed;
 }
 
 bool MergeDatasetEvent(const Event& event, const DatasetRef& ds,
                        std::string_view io_prefix, Artifact* artifact) {
-  const bool newer = event.time > NodeTime(*artifact);
-  bool changed =
-      MergeFacets(ds.facets, kFacetPrefix, newer, event.event_time, artifact);
-  changed |=
-      MergeFacets(ds.io_facets, io_prefix, newer, event.event_time, artifact);
-  return MergeTime(event, newer, artifact) || changed;
+  bool changed = AdvanceTime(event, artifact);
+  changed |= MergeFacets(ds.facets, kFacetPrefix, event, artifact);
+  return MergeFacets(ds.io_facets, io_prefix, event, artifact) || changed;
 }
 
 lineagedb::Event EdgeEvent(EventType type, int64_t index, int64_t time_ms) {
@@ -200,43 +194,86 @@ Instant NodeTime(const NodeBase& node) {
   return TimeProperty(node.properties, kPropEventTime);
 }
 
+namespace {
+
+bool IsFacetKey(std::string_view key) {
+  return key.starts_with(kFacetPrefix) || key.starts_with(kInputFacetPrefix) ||
+         key.starts_with(kOutputFacetPrefix);
+}
+
+}  // namespace
+
+Instant FacetTime(const NodeBase& node, const std::string& key) {
+  if (!node.custom_properties.contains(key)) return Instant::Min();
+  const std::string time_key = StrCat(kFacetTimePrefix, key);
+  if (node.custom_properties.contains(time_key)) {
+    return TimeProperty(node.custom_properties, time_key);
+  }
+  return NodeTime(node);
+}
+
 bool MergeFacets(const std::vector<Facet>& facets, std::string_view prefix,
-                 bool newer, std::string_view event_time, NodeBase* node) {
+                 const Event& event, NodeBase* node) {
   bool changed = false;
-  std::string key, tombstone;
+  const Instant node_time = NodeTime(*node);
+  std::string key, tombstone, time_key;
   for (const Facet& facet : facets) {
     key.assign(prefix).append(facet.name);
     tombstone.assign(kDeletedFacetPrefix).append(key);
-    auto it = node->custom_properties.find(key);
+    time_key.assign(kFacetTimePrefix).append(key);
+    PropertyMap& props = node->custom_properties;
+    auto it = props.find(key);
+    Instant stored = Instant::Min();
+    if (it == props.end()) {
+      stored = TimeProperty(props, tombstone);
+    } else if (props.contains(time_key)) {
+      stored = TimeProperty(props, time_key);
+    } else {
+      stored = node_time;
+    }
+    if (!(event.time > stored)) continue;
+    changed |= props.erase(time_key) > 0;
     if (facet.deleted) {
-      if (!newer) continue;
-      if (it != node->custom_properties.end()) {
-        node->custom_properties.erase(it);
+      if (it != props.end()) {
+        props.erase(it);
         changed = true;
       }
-      changed |= SetText(&node->custom_properties[tombstone], event_time);
+      changed |= SetText(&props[tombstone], event.event_time);
       continue;
     }
-    if (newer) {
-      changed |= node->custom_properties.erase(tombstone) > 0;
-    } else if (it == node->custom_properties.end() &&
-               node->custom_properties.contains(tombstone)) {
-      continue;  // Deleted by a newer event: an older one does not revive it.
-    }
-    if (it == node->custom_properties.end()) {
-      node->custom_properties.emplace(key, StructValue{facet.json});
+    changed |= props.erase(tombstone) > 0;
+    if (it == props.end()) {
+      props.emplace(key, StructValue{facet.json});
       changed = true;
-    } else if (newer && !(it->second.kind() == PropertyKind::kStruct &&
-                          it->second.struct_value().json == facet.json)) {
+    } else if (!(it->second.kind() == PropertyKind::kStruct &&
+                 it->second.struct_value().json == facet.json)) {
       it->second = StructValue{facet.json};
       changed = true;
+    }
+    // An event older than the node's latest keeps its own time.
+    if (event.time < node_time) {
+      changed |= SetText(&props[time_key], event.event_time);
     }
   }
   return changed;
 }
 
-bool MergeTime(const Event& event, bool newer, NodeBase* node) {
-  return newer && SetText(&node->properties[kPropEventTime], event.event_time);
+bool AdvanceTime(const Event& event, NodeBase* node) {
+  if (!(event.time > NodeTime(*node))) return false;
+  auto old = node->properties.find(kPropEventTime);
+  if (old != node->properties.end() &&
+      old->second.kind() == PropertyKind::kString) {
+    // Inserting the marks keeps the iterators valid; their keys are not
+    // facet keys.
+    PropertyMap& props = node->custom_properties;
+    for (const auto& [key, value] : props) {
+      if (IsFacetKey(key)) {
+        props.try_emplace(StrCat(kFacetTimePrefix, key), old->second);
+      }
+    }
+  }
+  SetText(&node->properties[kPropEventTime], event.event_time);
+  return true;
 }
 
 ExecutionState MergeState(ExecutionState state, std::string_view event_type,

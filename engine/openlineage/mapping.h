@@ -26,6 +26,10 @@ inline constexpr std::string_view kOutputFacetPrefix = "outputFacet.";
 // Before one of those keys: the mark of a facet a newer event deleted (a
 // STRING custom property, that event's eventTime).
 inline constexpr std::string_view kDeletedFacetPrefix = "deleted.";
+// Before one of those keys: the eventTime (a STRING custom property) of the
+// event that set the facet, while that event is older than the node's
+// event_time. A facet without it was set by the event that set event_time.
+inline constexpr std::string_view kFacetTimePrefix = "event_time.";
 
 // Declared property names.
 inline constexpr char kPropNamespace[] = "namespace";
@@ -62,7 +66,9 @@ Context NewJobContext(const JobRef& job, int64_t type_id);
 Artifact NewDatasetArtifact(const DatasetRef& ds, int64_t type_id);
 
 // Merging events into nodes. Each Merge* returns true if it changed the
-// node.
+// node. A node's event_time is its latest event's; each facet keeps the
+// time of the event that set it (FacetTime), so that the latest event
+// carrying a facet decides it, whatever the order of arrival.
 //
 // Merges a RunEvent into its run's execution: job properties (first event
 // wins), run facets, state and event_time.
@@ -81,6 +87,10 @@ lineagedb::Event EdgeEvent(EventType type, int64_t index, int64_t time_ms);
 // The time of the latest event merged into `node` (its event_time
 // property), or Instant::Min() if none.
 Instant NodeTime(const NodeBase& node);
+// The time of the event that set the facet stored under custom property
+// `key` (e.g. "facet.schema"): its kFacetTimePrefix mark, else NodeTime.
+// Instant::Min() if the node has no such facet.
+Instant FacetTime(const NodeBase& node, const std::string& key);
 // The STRING property `key` of `properties`, or null (absent, another kind).
 const std::string* TextProperty(const PropertyMap& properties,
                                 const std::string& key);
@@ -93,17 +103,22 @@ bool IsEndEventType(std::string_view event_type);
 // an ended run without it, NodeTime), or Instant::Min() if it has not ended.
 Instant EndTime(const Execution& run);
 
-// Merges `facets` into node->custom_properties under `prefix`: a facet
-// replaces one of the same name if `newer`, and fills in a missing one
-// otherwise, unless a newer event deleted it. A deleted facet, if `newer`,
-// is removed and leaves the mark kDeletedFacetPrefix + key = `event_time`,
-// which keeps older events (or the same ones ingested again) from bringing
-// it back; a newer event that carries the facet clears the mark.
+// Merges `facets` of `event` into node->custom_properties under `prefix`.
+// A facet replaces the stored one of its name if its event is newer than
+// the one that set that (FacetTime), fills in a missing one, and does
+// neither if a newer event deleted it (the kDeletedFacetPrefix mark holds
+// that event's eventTime). A deleted facet newer than the stored one is
+// removed and leaves that mark, which keeps older events (or the same ones
+// ingested again) from bringing it back; a newer event that carries the
+// facet clears the mark. Ties keep what arrived first. Call after
+// AdvanceTime.
 bool MergeFacets(const std::vector<Facet>& facets, std::string_view prefix,
-                 bool newer, std::string_view event_time, NodeBase* node);
+                 const Event& event, NodeBase* node);
 
-// Sets event_time to the event's if `newer`.
-bool MergeTime(const Event& event, bool newer, NodeBase* node);
+// If `event` is newer than `node`, sets event_time to its eventTime, first
+// marking each stored facet that lacks a kFacetTimePrefix mark with the old
+// event_time (the time of the event that set it).
+bool AdvanceTime(const Event& event, NodeBase* node);
 
 // The run state after an event of `event_type` (empty = OTHER): START and
 // RUNNING give RUNNING unless the run has ended; COMPLETE, FAIL and ABORT

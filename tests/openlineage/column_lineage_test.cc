@@ -233,6 +233,22 @@ TEST_F(ColumnLineageTest, NewestVersionWithAFacetWins) {
   EXPECT_THAT(Lineage(ColumnRef{"ns", "in", "old"}, kDown), IsEmpty());
 }
 
+// The version is chosen by the time of its columnLineage facet, not by
+// its latest event: v1 named again at 09:00 (as a run's input would) still
+// has the facet of 07:00, older than v2's.
+TEST_F(ColumnLineageTest, ALaterEventWithoutTheFacetDoesNotMakeItNewer) {
+  const std::string from_v1 =
+      "{\"c\":{\"inputFields\":[" + InputField("in", "v1") + "]}}";
+  const std::string from_v2 =
+      "{\"c\":{\"inputFields\":[" + InputField("in", "v2") + "]}}";
+  Ingest(DatasetEvent("out", "2025-01-01T07:00:00Z", from_v1, "v1") +
+         DatasetEvent("out", "2025-01-01T08:00:00Z", from_v2, "v2") +
+         DatasetEvent("out", "2025-01-01T09:00:00Z", "", "v1"));
+  const ColumnRef out{"ns", "out", "c"};
+  EXPECT_THAT(Lineage(out, kUp),
+              ElementsAre(Edge(ColumnRef{"ns", "in", "v2"}, out, 1)));
+}
+
 TEST_F(ColumnLineageTest, TransformationsAreDescribed) {
   const std::string t1 =
       ",\"transformations\":[{\"type\":\"DIRECT\",\"subtype\":\"IDENTITY\","

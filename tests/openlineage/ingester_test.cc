@@ -887,6 +887,118 @@ TEST_F(IngesterTest, EventsLessThanAMillisecondApartAreOrdered) {
   }
 }
 
+// An event of run `run` of job `job` at `time`: run facet `c` and job facet
+// `sql` hold `value` unless it is empty; dataset `dataset` of namespace
+// "dns" is an output with a schema of one field named `value`, or an input
+// without facets if `value` is empty.
+std::string FacetTimeEvent(const std::string& type, const std::string& time,
+                           const std::string& run, const std::string& job,
+                           const std::string& dataset,
+                           const std::string& value) {
+  const std::string base = R"("_producer":"p","_schemaURL":"s",)";
+  const std::string run_facets =
+      value.empty() ? "" : "\"c\":{" + base + "\"v\":\"" + value + "\"}";
+  const std::string job_facets =
+      value.empty() ? "" : "\"sql\":{" + base + "\"query\":\"" + value + "\"}";
+  const std::string ds = "{\"namespace\":\"dns\",\"name\":\"" + dataset + "\"";
+  const std::string io =
+      value.empty()
+          ? "\"inputs\":[" + ds + "}]"
+          : "\"outputs\":[" + ds + ",\"facets\":{\"schema\":{" + base +
+                "\"fields\":[{\"name\":\"" + value + "\"}]}}}]";
+  return "{\"eventType\":\"" + type + "\",\"eventTime\":\"" + time +
+         "\",\"producer\":\"p\",\"schemaURL\":\"s\",\"run\":{\"runId\":\"" +
+         run + "\",\"facets\":{" + run_facets +
+         "}},\"job\":{\"namespace\":\"ns\",\"name\":\"" + job +
+         "\",\"facets\":{" + job_facets + "}}," + io + "}";
+}
+
+// Each facet is decided by the latest event that carries it, however late
+// it arrives: an event that only names the node (a later COMPLETE without
+// facets, another run reading the dataset) does not freeze the facets.
+TEST_F(IngesterTest, TheLatestEventCarryingAFacetDecidesItWhateverTheOrder) {
+  struct Timed {
+    std::string type, time, run, value;
+  };
+  const std::string run1 = "00000000-0000-4000-8000-000000000001";
+  const std::string run2 = "00000000-0000-4000-8000-000000000002";
+  // Run 1 sets v1 at :00 and v2 at :05; at :10 its COMPLETE carries no
+  // facets and run 2 reads the dataset.
+  std::vector<Timed> events = {{"START", "2025-01-01T10:00:00Z", run1, "v1"},
+                               {"RUNNING", "2025-01-01T10:00:05Z", run1, "v2"},
+                               {"COMPLETE", "2025-01-01T10:00:10Z", run1, ""},
+                               {"START", "2025-01-01T10:00:10Z", run2, ""}};
+  std::sort(events.begin(), events.end(), [](const Timed& a, const Timed& b) {
+    return std::tie(a.time, a.run) < std::tie(b.time, b.run);
+  });
+  int order = 0;
+  do {
+    // Each order on its own runs, job and dataset.
+    const std::string n = std::to_string(++order);
+    auto id = [&](const std::string& run) {
+      return run.substr(0, 24) + std::string(4 - n.size(), '0') + n +
+             run.substr(28);
+    };
+    std::string doc;
+    for (const Timed& e : events) {
+      doc +=
+          FacetTimeEvent(e.type, e.time, id(e.run), "j" + n, "d" + n, e.value) +
+          "\n";
+    }
+    ASSERT_EQ(Ingest(doc, "doc").rejected, 0);
+    SCOPED_TRACE("order " + n);
+    ASSERT_OK_AND_ASSIGN(std::vector<Execution> runs,
+                         store_->GetByExternalIds<Execution>({id(run1)}));
+    ASSERT_THAT(runs, SizeIs(1));
+    EXPECT_EQ(At(FacetJson(runs[0], "facet.c"), "/v"), "\"v2\"");
+    EXPECT_EQ(runs[0].properties.at("event_time").string_value(),
+              "2025-01-01T10:00:10Z");
+    // The facet keeps the time of the event that set it.
+    EXPECT_EQ(runs[0].custom_properties.at("event_time.facet.c").string_value(),
+              "2025-01-01T10:00:05Z");
+    ASSERT_OK_AND_ASSIGN(Context job, store_->GetByTypeAndName<Context>(
+                                          "openlineage.Job", "ns/j" + n));
+    EXPECT_EQ(At(FacetJson(job, "facet.sql"), "/query"), "\"v2\"");
+    ASSERT_OK_AND_ASSIGN(Artifact d, store_->GetByTypeAndName<Artifact>(
+                                         "openlineage.Dataset", "dns:d" + n));
+    EXPECT_EQ(At(FacetJson(d, "facet.schema"), "/fields/0/name"), "\"v2\"");
+  } while (std::next_permutation(
+      events.begin(), events.end(), [](const Timed& a, const Timed& b) {
+        return std::tie(a.time, a.run) < std::tie(b.time, b.run);
+      }));
+  EXPECT_EQ(order, 24);
+}
+
+// A facet set at :00 is deleted by an event at :05 that arrives after one
+// at :10 that only names the dataset.
+TEST_F(IngesterTest, ADeletionIsDecidedByTheFacetsTimeNotTheNodes) {
+  const std::string run1 = "00000000-0000-4000-8000-000000000001";
+  const std::string run2 = "00000000-0000-4000-8000-000000000002";
+  // :00 sets the facet, :10 names the dataset (another run's input), :05
+  // deletes it.
+  const std::string named =
+      "{\"eventType\":\"START\",\"eventTime\":\"2025-01-01T10:00:10Z\","
+      "\"producer\":\"p\",\"schemaURL\":\"s\",\"run\":{\"runId\":\"" +
+      run2 +
+      "\"},\"job\":{\"namespace\":\"ns\",\"name\":\"j\"},"
+      "\"inputs\":[{\"namespace\":\"dns\",\"name\":\"a\"}]}";
+  ASSERT_EQ(Ingest(OutputFacetEvent("START", "2025-01-01T10:00:00Z", run1, "a",
+                                    false) +
+                       "\n" + named + "\n" +
+                       OutputFacetEvent("COMPLETE", "2025-01-01T10:00:05Z",
+                                        run1, "a", true) +
+                       "\n",
+                   "doc")
+                .rejected,
+            0);
+  ASSERT_OK_AND_ASSIGN(Artifact a, store_->GetByTypeAndName<Artifact>(
+                                       "openlineage.Dataset", "dns:a"));
+  EXPECT_FALSE(a.custom_properties.contains("facet.custom"));
+  EXPECT_EQ(a.custom_properties.at("deleted.facet.custom").string_value(),
+            "2025-01-01T10:00:05Z");
+  EXPECT_FALSE(a.custom_properties.contains("event_time.facet.custom"));
+}
+
 TEST_F(IngesterTest, TheLaterEndEventDecidesWhateverTheOrder) {
   const std::string complete = "2025-01-01T10:00:05Z";
   const std::string running = "2025-01-01T10:00:10Z";

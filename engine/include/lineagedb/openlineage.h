@@ -119,9 +119,9 @@ struct ColumnEdge {
 // Edges are ordered by hop, then by the far end's (ns, name, field), then by
 // the near end's. max_hops -1 is unbounded; 0 gives no edges.
 //
-// A dataset with several artifacts (versions) is read from the newest one
-// that carries a columnLineage facet (latest event_time property, then
-// highest id). A column named by a facet whose dataset has no artifact is
+// A dataset with several artifacts (versions) is read from the one with the
+// newest columnLineage facet (the latest time of the event that set it,
+// schema/OPENLINEAGE.md "Facets"; then the highest id). A column named by a facet whose dataset has no artifact is
 // returned but has no lineage of its own; the start's field need not appear
 // in any schema.
 //
