@@ -52,9 +52,13 @@ Status GetFacets(const object& obj, std::string_view key, const JsonPath& path,
         return InvalidAt(JsonPath(facet_path, "_deleted"), "must be a boolean");
       }
     }
-    RETURN_IF_ERROR(CheckFacetRules(place, name, field.value, facet_path));
+    // A deletion names the facet; its other fields are not kept, so the
+    // facet's own rules (its required fields) do not apply.
+    if (!deleted) {
+      RETURN_IF_ERROR(CheckFacetRules(place, name, field.value, facet_path));
+    }
     // Checked by the facet rules: the fields read below have their types.
-    if (values.parent_job != nullptr && name == "parent") {
+    if (values.parent_job != nullptr && name == "parent" && !deleted) {
       JobRef job;
       job.ns = std::string(facet["job"]["namespace"].get_string().value());
       job.name = std::string(facet["job"]["name"].get_string().value());
@@ -197,6 +201,11 @@ std::optional<Instant> ParseInstant(std::string_view s) {
       return std::nullopt;
     }
   }
+  // A leap second is 23:59:60 UTC, whatever the offset it is written in.
+  if (second == 60 &&
+      ((hour * 60 + minute - offset_min) % 1440 + 1440) % 1440 != 1439) {
+    return std::nullopt;
+  }
   const int64_t days = DaysFromCivil(year, month, day);
   const int64_t seconds =
       days * 86400 + hour * 3600 + minute * 60 + second - offset_min * 60;
@@ -257,6 +266,10 @@ Status ParseEvent(const element& root_element, Event* event) {
     if (!IsUuid(event->run_id)) {
       return InvalidAt(JsonPath(run_path, "runId"),
                        StrCat("'", event->run_id, "' is not a UUID"));
+    }
+    // UUIDs compare without regard to case (RFC 9562): one spelling.
+    for (char& c : event->run_id) {
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
     FacetValues values;
     values.parent_job = &event->parent_job;

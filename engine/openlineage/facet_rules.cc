@@ -1,5 +1,6 @@
 #include "openlineage/facet_rules.h"
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -217,6 +218,11 @@ bool HasType(const element& e, JsonType type) {
     case JsonType::kUuid:
       return e.is_string() && IsUuid(std::string_view(e.get_string().value()));
     case JsonType::kInteger:
+      // As JSON Schema has it: any number without a fraction (1.0, 1e3).
+      if (e.is_double()) {
+        const double d = e.get_double().value();
+        return std::isfinite(d) && std::floor(d) == d;
+      }
       return e.is_int64() || e.is_uint64();
     case JsonType::kNumber:
       return e.is_number();

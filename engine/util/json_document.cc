@@ -35,6 +35,8 @@ simdjson::error_code JsonDocumentReader::ParseJson(
 
 void JsonDocumentReader::Read(std::string_view document, OnValue on_value,
                               OnError on_error) {
+  // A UTF-8 byte order mark, which RFC 8259 lets a parser ignore.
+  if (document.starts_with("\xEF\xBB\xBF")) document.remove_prefix(3);
   ReadValues(document, on_value, on_error);
   // A large document's buffers are not kept for the next ones.
   if (buffer_.size() > kKeepBytes) {

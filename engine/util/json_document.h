@@ -30,7 +30,8 @@ class JsonDocumentReader {
   // + 1); otherwise each non-blank line is a value (index = 1-based line
   // number) if the first non-blank line is JSON of its own, and a line that
   // is not JSON goes to on_error ("malformed JSON: ..."). A document that is
-  // none of these gives one on_error with index 1.
+  // none of these gives one on_error with index 1. A leading UTF-8 byte
+  // order mark is skipped.
   void Read(std::string_view document, OnValue on_value, OnError on_error);
 
  private:

@@ -675,7 +675,8 @@ TEST_F(IngesterTest, EventTimesThatAreNoDateAreRejected) {
   const auto before = Dump();
   for (const std::string time :
        {"2024-02-30T00:00:00Z", "2023-02-29T10:00:00Z", "2024-04-31T00:00:00Z",
-        "2024-01-01T00:00:00+24:00", "2024-01-01T00:00:00-05:60"}) {
+        "2024-01-01T00:00:00+24:00", "2024-01-01T00:00:00-05:60",
+        "2025-01-01T10:00:60Z", "2016-12-31T23:59:60+01:00"}) {
     SCOPED_TRACE(time);
     OpenLineageSummary s = Ingest(RunEvent("START", time, id, "j"), "t");
     EXPECT_EQ(s.events, 0);
@@ -683,10 +684,12 @@ TEST_F(IngesterTest, EventTimesThatAreNoDateAreRejected) {
     EXPECT_THAT(s.rejections[0].reason, HasSubstr("eventTime"));
   }
   EXPECT_EQ(Dump(), before);
-  // The last day of each month, a leap day and the largest offsets are.
+  // The last day of each month, a leap day, the largest offsets and leap
+  // seconds (23:59:60 UTC) are.
   for (const std::string time :
        {"2024-02-29T10:00:00Z", "2023-02-28T10:00:00Z", "2024-04-30T00:00:00Z",
-        "2024-12-31T23:59:59+23:59", "2024-01-31T00:00:00-23:59"}) {
+        "2024-12-31T23:59:59+23:59", "2024-01-31T00:00:00-23:59",
+        "2016-12-31T23:59:60Z", "2017-01-01T00:59:60+01:00"}) {
     SCOPED_TRACE(time);
     EXPECT_EQ(Ingest(RunEvent("START", time, id, "j"), "t").rejected, 0);
   }
@@ -997,6 +1000,83 @@ TEST_F(IngesterTest, ADeletionIsDecidedByTheFacetsTimeNotTheNodes) {
   EXPECT_EQ(a.custom_properties.at("deleted.facet.custom").string_value(),
             "2025-01-01T10:00:05Z");
   EXPECT_FALSE(a.custom_properties.contains("event_time.facet.custom"));
+}
+
+TEST_F(IngesterTest, ARunIdIsOneRunWhateverItsCase) {
+  Ingest(RunEvent("START", "2025-01-01T10:00:00Z",
+                  "ABCDEF01-1111-4111-8111-11111111111A", "j"),
+         "1");
+  Ingest(RunEvent("COMPLETE", "2025-01-01T10:00:05Z",
+                  "abcdef01-1111-4111-8111-11111111111a", "j"),
+         "2");
+  const std::vector<Execution> runs = All<Execution>("openlineage.Job");
+  ASSERT_THAT(runs, SizeIs(1));
+  EXPECT_EQ(runs[0].external_id, "abcdef01-1111-4111-8111-11111111111a");
+  EXPECT_EQ(runs[0].last_known_state, ExecutionState::kComplete);
+}
+
+// Integers as JSON Schema has them: a number without a fraction, however
+// it is written.
+TEST_F(IngesterTest, AnIntegerFieldTakesANumberWithoutAFraction) {
+  auto event = [](const std::string& row_count) {
+    return "{\"eventType\":\"COMPLETE\",\"eventTime\":\"2025-01-01T10:00:00Z\","
+           "\"producer\":\"p\",\"schemaURL\":\"s\",\"run\":{\"runId\":"
+           "\"00000000-0000-4000-8000-000000000001\"},\"job\":{\"namespace\":"
+           "\"ns\",\"name\":\"j\"},\"outputs\":[{\"namespace\":\"dns\","
+           "\"name\":\"d\",\"outputFacets\":{\"outputStatistics\":{"
+           "\"_producer\":\"p\",\"_schemaURL\":\"s\",\"rowCount\":" +
+           row_count + "}}}]}";
+  };
+  for (const std::string good : {"1", "1.0", "1e3", "-0.0"}) {
+    SCOPED_TRACE(good);
+    EXPECT_EQ(Ingest(event(good), "t").rejected, 0);
+  }
+  for (const std::string bad : {"1.5", "\"1\"", "1e-3"}) {
+    SCOPED_TRACE(bad);
+    OpenLineageSummary s = Ingest(event(bad), "t");
+    ASSERT_THAT(s.rejections, SizeIs(1));
+    EXPECT_THAT(s.rejections[0].reason, HasSubstr("rowCount"));
+  }
+}
+
+TEST_F(IngesterTest, AByteOrderMarkIsSkipped) {
+  const std::string id = "00000000-0000-4000-8000-000000000001";
+  const std::string bom = "\xEF\xBB\xBF";
+  const std::string start = RunEvent("START", "2025-01-01T10:00:00Z", id, "j");
+  const std::string end = RunEvent("COMPLETE", "2025-01-01T10:00:05Z", id, "j");
+  EXPECT_EQ(Ingest(bom + start, "one").events, 1);
+  EXPECT_EQ(Ingest(bom + "[" + start + "," + end + "]", "array").events, 2);
+  OpenLineageSummary s = Ingest(bom + start + "\n" + end + "\n", "lines");
+  EXPECT_EQ(s.events, 2);
+  EXPECT_EQ(s.rejected, 0);
+}
+
+// A facet that deletes names the facet only: the fields its schema
+// requires (sql's query here) need not be there.
+TEST_F(IngesterTest, ADeletionNeedsNoneOfTheFacetsRequiredFields) {
+  auto event = [](const std::string& time, const std::string& sql) {
+    return "{\"eventType\":\"COMPLETE\",\"eventTime\":\"" + time +
+           "\",\"producer\":\"p\",\"schemaURL\":\"s\",\"run\":{\"runId\":"
+           "\"00000000-0000-4000-8000-000000000001\"},\"job\":{\"namespace\":"
+           "\"ns\",\"name\":\"j\",\"facets\":{\"sql\":{\"_producer\":\"p\","
+           "\"_schemaURL\":\"s\"" +
+           sql + "}}}}";
+  };
+  ASSERT_EQ(
+      Ingest(event("2025-01-01T10:00:00Z", ",\"query\":\"q\""), "set").rejected,
+      0);
+  ASSERT_EQ(
+      Ingest(event("2025-01-01T10:00:05Z", ",\"_deleted\":true"), "deleted")
+          .rejected,
+      0);
+  ASSERT_OK_AND_ASSIGN(Context job, store_->GetByTypeAndName<Context>(
+                                        "openlineage.Job", "ns/j"));
+  EXPECT_FALSE(job.custom_properties.contains("facet.sql"));
+  EXPECT_TRUE(job.custom_properties.contains("deleted.facet.sql"));
+  // Not deleting, the facet still needs its query.
+  OpenLineageSummary s = Ingest(event("2025-01-01T10:00:09Z", ""), "bad");
+  ASSERT_THAT(s.rejections, SizeIs(1));
+  EXPECT_THAT(s.rejections[0].reason, HasSubstr("query"));
 }
 
 TEST_F(IngesterTest, TheLaterEndEventDecidesWhateverTheOrder) {
