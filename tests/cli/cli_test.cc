@@ -3,6 +3,7 @@
 // output and exit codes.
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "codec/coding.h"
@@ -49,6 +51,18 @@ std::string MarquezFile() {
   return (fs::path(__FILE__).parent_path().parent_path() / "data" /
           "openlineage" / "marquez_food_delivery.json")
       .string();
+}
+
+// A COMPLETE event of run i (1-9) of job "ns/job<i>" with output ns:out<i>.
+std::string CompleteEvent(int i) {
+  const std::string n = std::to_string(i);
+  return "{\"eventType\":\"COMPLETE\",\"eventTime\":"
+         "\"2024-01-01T00:00:00Z\",\"run\":{\"runId\":"
+         "\"00000000-0000-4000-8000-00000000000" +
+         n + "\"},\"job\":{\"namespace\":\"ns\",\"name\":\"job" + n +
+         "\"},\"inputs\":[],\"outputs\":[{\"namespace\":\"ns\","
+         "\"name\":\"out" +
+         n + "\"}],\"producer\":\"p\",\"schemaURL\":\"s\"}";
 }
 
 class CliTest : public ::testing::Test {
@@ -142,6 +156,37 @@ TEST_F(CliTest, IngestMarquezSummary) {
   r = Run("ingest --json '" + MarquezFile() + "'");
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr("\"edges\":0"));
+}
+
+// A pipe is read as a stream (what `<(zcat events.gz)` gives); a folder is
+// a usage error and a missing file not found.
+TEST_F(CliTest, IngestReadsAPipeAndRefusesAFolder) {
+  const fs::path fifo = fs::path(dir_.path()) / "events.fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::thread writer(
+      [&] { std::ofstream(fifo, std::ios::binary) << ReadAll(MarquezFile()); });
+  CliResult r = Run("ingest '" + fifo.string() + "'");
+  writer.join();
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("13 runs, 13 jobs, 13 datasets, 27 edges"));
+  r = Run("ingest '" + dir_.path() + "'");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("is a directory"));
+  r = Run("ingest '" + dir_.path() + "/none.json'");
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("no such file"));
+}
+
+// A UTF-8 byte order mark before NDJSON: the lines are still events, and a
+// bad one is named by its line.
+TEST_F(CliTest, NdjsonAfterAByteOrderMark) {
+  const fs::path input = WriteNdjson(
+      "bom.ndjson",
+      {"\xEF\xBB\xBF" + CompleteEvent(1), "{not json}", CompleteEvent(2)});
+  CliResult r = Run("ingest -q '" + input.string() + "'");
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("bom.ndjson:2: malformed JSON"));
+  EXPECT_THAT(r.out, HasSubstr("ingested 2 events: 2 runs, 2 jobs"));
 }
 
 TEST_F(CliTest, IngestNativeJsonAndReportBadItems) {
@@ -330,23 +375,13 @@ TEST_F(CliTest, StrictIngestOfSeveralFilesStoresNothingOnABadEvent) {
 // NDJSON), rejections name their line in the whole input, and a last line
 // without a newline is read.
 TEST_F(CliTest, NdjsonLinesAcrossReadBlocks) {
-  auto event = [](int i) {
-    const std::string n = std::to_string(i);
-    return "{\"eventType\":\"COMPLETE\",\"eventTime\":"
-           "\"2024-01-01T00:00:00Z\",\"run\":{\"runId\":"
-           "\"00000000-0000-4000-8000-00000000000" +
-           n + "\"},\"job\":{\"namespace\":\"ns\",\"name\":\"job" + n +
-           "\"},\"inputs\":[],\"outputs\":[{\"namespace\":\"ns\","
-           "\"name\":\"out" +
-           n + "\"}],\"producer\":\"p\",\"schemaURL\":\"s\"}";
-  };
   constexpr size_t kBlock = size_t{16} << 20;
   // The event on line `across` (from 0) spans the first block's end.
   for (const int across : {0, 1}) {
     SCOPED_TRACE(across);
     fs::remove_all(store_);
-    std::string text = across == 0 ? "" : event(1) + "\n";
-    const std::string spanning = event(across + 1);
+    std::string text = across == 0 ? "" : CompleteEvent(1) + "\n";
+    const std::string spanning = CompleteEvent(across + 1);
     // Blank lines up to the middle of that event at the block's end.
     const size_t blanks = kBlock - text.size() - spanning.size() / 2;
     text.append(blanks, '\n');
@@ -355,7 +390,7 @@ TEST_F(CliTest, NdjsonLinesAcrossReadBlocks) {
     text += "{\"eventType\": \"START\", not JSON}\n";
     for (int i = across + 2; i <= 3; ++i) {
       text += '\n';
-      text += event(i);
+      text += CompleteEvent(i);
     }
     const fs::path input = fs::path(dir_.path()) / "blocks.ndjson";
     std::ofstream(input, std::ios::binary | std::ios::trunc) << text;

@@ -46,6 +46,10 @@ class NdjsonSniffer {
   // `head`: the input's first bytes, a longer prefix at each call; `end`:
   // whether it is the whole input.
   Verdict Sniff(std::string_view head, bool end) {
+    // A UTF-8 byte order mark before the first line (the ingesters skip it).
+    if (searched_ == 0 && head.starts_with("\xEF\xBB\xBF")) {
+      start_ = searched_ = 3;
+    }
     while (!first_line_found_) {
       const size_t newline = head.find('\n', searched_);
       if (newline == std::string_view::npos) {

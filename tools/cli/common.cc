@@ -2,9 +2,11 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -152,17 +154,26 @@ StatusOr<std::unique_ptr<InputStream>> InputStream::Open(
   if (path == "-") {
     return std::unique_ptr<InputStream>(new InputStream(stdin, path, 0));
   }
+  // Pipes and devices are read as streams (`<(zcat x.gz)`, a FIFO).
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
+  const std::filesystem::file_status status = std::filesystem::status(path, ec);
+  if (!std::filesystem::exists(status)) {
     return absl::NotFoundError(fmt::format("no such file: {}", path));
   }
-  const uintmax_t size = std::filesystem::file_size(path, ec);
+  if (std::filesystem::is_directory(status)) {
+    return UsageError(fmt::format("{} is a directory, not a file", path));
+  }
   std::FILE* file = std::fopen(path.c_str(), "rb");
   if (file == nullptr) {
-    return absl::InternalError(fmt::format("cannot open {}", path));
+    return absl::InternalError(
+        fmt::format("cannot open {}: {}", path, std::strerror(errno)));
   }
-  return std::unique_ptr<InputStream>(
-      new InputStream(file, path, ec ? 0 : static_cast<size_t>(size)));
+  size_t size = 0;
+  if (std::filesystem::is_regular_file(status)) {
+    size = static_cast<size_t>(std::filesystem::file_size(path, ec));
+    if (ec) size = 0;
+  }
+  return std::unique_ptr<InputStream>(new InputStream(file, path, size));
 }
 
 InputStream::~InputStream() {

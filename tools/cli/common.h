@@ -54,7 +54,9 @@ std::string RefText(NodeRef ref);
 // An input read in blocks: a regular file, or stdin for "-".
 class InputStream {
  public:
-  // Errors: NOT_FOUND (no such regular file), INTERNAL (cannot open it).
+  // `path` is "-" for stdin, a regular file, or a pipe or device read as a
+  // stream. Errors: NOT_FOUND (no such file), UsageError (a directory),
+  // INTERNAL (cannot open it; the message says why).
   static StatusOr<std::unique_ptr<InputStream>> Open(const std::string& path);
   ~InputStream();
   InputStream(const InputStream&) = delete;
