@@ -101,7 +101,9 @@ class Store {
   // Opens the store in folder `path`, creating it if options allow.
   // Errors: NOT_FOUND (missing and !create_if_missing), ALREADY_EXISTS
   // (exists and error_if_exists), FAILED_PRECONDITION (a newer on-disk
-  // format, or the folder is locked by another process), DATA_LOSS.
+  // format, or the folder is locked by another process), DATA_LOSS (a
+  // damaged record, the write-ahead log's included: a last write cut short
+  // by a crash is dropped, a damaged one is not skipped).
   static StatusOr<std::unique_ptr<Store>> Open(const Options& options,
                                                const std::string& path);
   ~Store();
