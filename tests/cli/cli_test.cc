@@ -484,6 +484,48 @@ TEST_F(CliTest, DotLabelsCutLongNamesBetweenCharacters) {
   }
 }
 
+// Control characters in names (a NUL, a newline) are escaped in DOT, so
+// graphviz can draw the store.
+TEST_F(CliTest, DotEscapesControlCharactersInNames) {
+  const fs::path input = WriteNdjson(
+      "ctl.ndjson",
+      {R"({"eventType":"COMPLETE","eventTime":"2024-01-01T00:00:00Z","run":{"runId":"00000000-0000-4000-8000-000000000001"},"job":{"namespace":"ns","name":"j"},"outputs":[{"namespace":"d","name":"a\u0000b\nc"}],"producer":"p","schemaURL":"s"})"});
+  ASSERT_EQ(Run("ingest -q '" + input.string() + "'").code, 0);
+  CliResult dot = Run("export --format dot");
+  ASSERT_EQ(dot.code, 0) << dot.err;
+  EXPECT_EQ(dot.out.find('\0'), std::string::npos);
+  EXPECT_THAT(dot.out, HasSubstr(R"(d:a\\x00b\\x0Ac)"));
+  if (std::system("command -v dot >/dev/null 2>&1") == 0) {
+    const fs::path svg = fs::path(dir_.path()) / "g.svg";
+    CliResult r = Run("export --format svg -o '" + svg.string() + "'");
+    EXPECT_EQ(r.code, 0) << r.err;
+  }
+}
+
+// A dataset known only by versions is found by its namespace:name: the
+// version stored last.
+TEST_F(CliTest, ADatasetNameFindsItsLastVersion) {
+  auto event = [](int run, const std::string& version) {
+    return R"({"eventType":"COMPLETE","eventTime":"2024-01-01T00:00:0)" +
+           std::to_string(run) +
+           R"(Z","run":{"runId":"00000000-0000-4000-8000-00000000000)" +
+           std::to_string(run) +
+           R"("},"job":{"namespace":"ns","name":"j"},"outputs":[{"namespace":"d","name":"t","facets":{"version":{"_producer":"p","_schemaURL":"s","datasetVersion":")" +
+           version + R"("}}}],"producer":"p","schemaURL":"s"})";
+  };
+  const fs::path input =
+      WriteNdjson("versions.ndjson", {event(1, "1"), event(2, "2")});
+  ASSERT_EQ(Run("ingest -q '" + input.string() + "'").code, 0);
+  CliResult r = Run("lineage d:t --up --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("d:t@2"));
+  EXPECT_THAT(r.out, Not(HasSubstr("d:t@1")));
+  EXPECT_EQ(Run("lineage d:t@1 --up --json").code, 0);
+  r = Run("lineage d:u --up");
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("no dataset or artifact named 'd:u'"));
+}
+
 TEST_F(CliTest, CheckPassesOnHealthyStoreAndNamesACorruptKey) {
   IngestMarquez();
   CliResult r = Run("check");

@@ -81,6 +81,49 @@ std::string RefText(NodeRef ref) {
   return fmt::format("{}:{}", NodeKindName(ref.kind), ref.id);
 }
 
+namespace {
+
+const std::string* TextOf(const PropertyMap& properties, const char* key) {
+  auto it = properties.find(key);
+  if (it == properties.end() || it->second.kind() != PropertyKind::kString) {
+    return nullptr;
+  }
+  return &it->second.string_value();
+}
+
+// The id of the version stored last (highest id) of the OpenLineage
+// dataset `spec` (its "namespace:name"; versions are named
+// "namespace:name@version"), or 0. Reads every dataset artifact, page by
+// page: only for a name the indexes did not find.
+StatusOr<int64_t> NewestDatasetVersion(Store* store, std::string_view spec) {
+  NodeQuery query;
+  query.type_name = std::string(kDatasetType);
+  ListOptions options;
+  options.max_result_size = 1000;
+  int64_t best = 0;
+  do {
+    StatusOr<Page<Artifact>> page = store->List<Artifact>(query, options);
+    if (absl::IsNotFound(page.status())) return 0;  // No such type.
+    RETURN_IF_ERROR(page.status());
+    for (const Artifact& a : page->items) {
+      const std::string* ns = TextOf(a.properties, "namespace");
+      const std::string* name = TextOf(a.properties, "name");
+      const std::string* version = TextOf(a.properties, "version");
+      if (ns == nullptr || name == nullptr || version == nullptr ||
+          spec.size() != ns->size() + 1 + name->size() ||
+          !spec.starts_with(*ns) || spec[ns->size()] != ':' ||
+          !spec.ends_with(*name)) {
+        continue;
+      }
+      best = std::max(best, a.id);
+    }
+    options.page_token = std::move(page->next_page_token);
+  } while (!options.page_token.empty());
+  return best;
+}
+
+}  // namespace
+
 StatusOr<NodeRef> ResolveNode(Store* store, std::string_view spec) {
   const size_t colon = spec.find(':');
   if (colon == std::string_view::npos || colon == 0 ||
@@ -145,6 +188,8 @@ StatusOr<NodeRef> ResolveNode(Store* store, std::string_view spec) {
     return UsageError(fmt::format(
         "bad id '{}' in '{}' (expected a positive integer)", tail, spec));
   }
+  ASSIGN_OR_RETURN(const int64_t version, NewestDatasetVersion(store, spec));
+  if (version != 0) return NodeRef{NodeKind::kArtifact, version};
   return absl::NotFoundError(
       fmt::format("no dataset or artifact named '{}'", spec));
 }

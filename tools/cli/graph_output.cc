@@ -38,9 +38,16 @@ struct NodeNames {
   }
 };
 
+// `text` inside a DOT quoted string. A control character (a NUL would end
+// graphviz's input, a newline break the line) is shown as \xNN.
 std::string DotEscape(std::string_view text) {
   std::string out;
   for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) {
+      out += fmt::format("\\\\x{:02X}", u);
+      continue;
+    }
     if (c == '"' || c == '\\') out.push_back('\\');
     out.push_back(c);
   }
