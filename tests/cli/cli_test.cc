@@ -296,6 +296,26 @@ TEST_F(CliTest, ExitCodes) {
   }
   EXPECT_EQ(Run("impact artifact:1 --hops -5").code, 2);
   EXPECT_EQ(Run("export artifact:1 --hops -1").code, 2);
+  // Counts are not negative (not wrapped to a huge number either).
+  for (const std::string args :
+       {"impact artifact:1 --max-listed -3",
+        "lineage artifact:1 --max-nodes -1", "check --max-problems -1"}) {
+    r = Run(args);
+    EXPECT_EQ(r.code, 2) << args << ": " << r.err;
+  }
+  // --json and another --format conflict.
+  for (const std::string args :
+       {"--json export --format dot", "--json lineage artifact:1 --format dot",
+        "--json lineage --column a:b:c --up --format text"}) {
+    r = Run(args);
+    EXPECT_EQ(r.code, 2) << args << ": " << r.err;
+    EXPECT_THAT(r.err, HasSubstr("conflict")) << args;
+  }
+  // A --data file the demo cannot find, before anything is wiped.
+  r = RunRaw("--store '" + (fs::path(dir_.path()) / "demo").string() +
+             "' demo --small --data '" + dir_.path() + "/none.json'");
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("no such file"));
   // Id options take positive 64-bit ids, not clamped or wrapped.
   for (const std::string args :
        {"get artifact 99999999999999999999", "get artifact -3",

@@ -24,7 +24,8 @@ class CacheCommand : public Command {
   }
   void AddOptions(CLI::App* app) override {
     app->add_option("action", action_, "lookup")->required();
-    app->add_option("--fingerprint", fingerprint_, "32 hex digits");
+    app->add_option("--fingerprint", fingerprint_,
+                    "As stored (computed ones are 32 hex digits)");
     AddIdOption(app, "--execution", &execution_,
                 "Compute the fingerprint of this execution id");
     app->add_option("--code-version", code_version_,

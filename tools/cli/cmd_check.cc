@@ -20,8 +20,8 @@ class CheckCommand : public Command {
     return "Verify every value, index entry and edge; exit 4 on problems";
   }
   void AddOptions(CLI::App* app) override {
-    app->add_option("--max-problems", max_problems_,
-                    "Print at most this many problems")
+    NotNegative(app->add_option("--max-problems", max_problems_,
+                                "Print at most this many problems"))
         ->capture_default_str();
   }
 

@@ -92,6 +92,10 @@ class DemoCommand : public Command {
           "the demo prints a report for people and has no --json output; "
           "query its store with --json instead");
     }
+    std::error_code ec;
+    if (!data_.empty() && !fs::exists(data_, ec)) {
+      return absl::NotFoundError(fmt::format("no such file: {}", data_));
+    }
     RETURN_IF_ERROR(Wipe(dir_));
     GlobalOptions options = global;
     options.store = dir_;

@@ -112,14 +112,15 @@ class ExportCommand : public Command {
     up->excludes(down);
     app->add_option("--hops", hops_, "With a node: maximum hops")
         ->capture_default_str();
-    app->add_option("--format", format_, "json, dot or svg")
-        ->capture_default_str();
+    format_option_ = app->add_option("--format", format_, "json, dot or svg")
+                         ->capture_default_str();
     app->add_option("-o,--output", output_,
                     "Write to this file (svg: needed "
                     "unless stdout is wanted)");
   }
 
   Status Run(const GlobalOptions& global) override {
+    ASSIGN_OR_RETURN(format_, OutputFormat(global, format_option_, format_));
     if (format_ != "json" && format_ != "dot" && format_ != "svg") {
       return UsageError("--format must be json, dot or svg");
     }
@@ -158,6 +159,7 @@ class ExportCommand : public Command {
   bool down_ = false;
   int hops_ = 20;
   std::string format_ = "json";
+  CLI::Option* format_option_ = nullptr;
   std::string output_;
 };
 

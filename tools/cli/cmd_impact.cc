@@ -26,9 +26,9 @@ class ImpactCommand : public Command {
     app->add_option("--execution-type", execution_types_,
                     "Only executions of this type (repeatable)");
     app->add_flag("--artifacts-only", artifacts_only_, "Skip executions");
-    app->add_option("--max-listed", max_listed_,
-                    "List a hop's nodes when at most this many, else count "
-                    "them by type")
+    NotNegative(app->add_option("--max-listed", max_listed_,
+                                "List a hop's nodes when at most this many, "
+                                "else count them by type"))
         ->capture_default_str();
   }
 

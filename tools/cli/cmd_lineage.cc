@@ -108,16 +108,19 @@ class LineageCommand : public Command {
     app->add_option("--end", ends_, "Do not walk past this node (repeatable)");
     app->add_flag("--exclude-ending", exclude_ending_,
                   "Leave the ending nodes out of the result");
-    app->add_option("--max-nodes", max_nodes_, "Cap on nodes (0 = none)");
-    app->add_option("--format", format_, "text, json, dot or svg")
-        ->capture_default_str();
+    NotNegative(
+        app->add_option("--max-nodes", max_nodes_, "Cap on nodes (0 = none)"));
+    format_option_ =
+        app->add_option("--format", format_, "text, json, dot or svg")
+            ->capture_default_str();
     app->add_option("-o,--output", output_, "Write to this file");
   }
 
   Status Run(const GlobalOptions& global) override {
     if (!column_.empty()) return RunColumn(global);
     if (node_.empty()) return UsageError("give a node or --column");
-    std::string format = global.json ? "json" : format_;
+    ASSIGN_OR_RETURN(const std::string format,
+                     OutputFormat(global, format_option_, format_));
     if (format != "text" && format != "json" && format != "dot" &&
         format != "svg") {
       return UsageError("--format must be text, json, dot or svg");
@@ -168,8 +171,10 @@ class LineageCommand : public Command {
       return UsageError(
           "--end, --exclude-ending and --max-nodes do not apply to --column");
     }
-    const bool json = global.json || format_ == "json";
-    if (!json && format_ != "text") {
+    ASSIGN_OR_RETURN(const std::string format,
+                     OutputFormat(global, format_option_, format_));
+    const bool json = format == "json";
+    if (!json && format != "text") {
       return UsageError("--column writes text or json");
     }
     if (hops_ < -1) return UsageError("--hops must be >= 0, or -1 (no limit)");
@@ -189,6 +194,7 @@ class LineageCommand : public Command {
   std::string node_;
   std::string column_;
   CLI::Option* hops_option_ = nullptr;
+  CLI::Option* format_option_ = nullptr;
   bool up_ = false;
   bool down_ = false;
   bool both_ = false;

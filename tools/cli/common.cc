@@ -81,6 +81,24 @@ std::string RefText(NodeRef ref) {
   return fmt::format("{}:{}", NodeKindName(ref.kind), ref.id);
 }
 
+CLI::Option* NotNegative(CLI::Option* option) {
+  return option->check(CLI::Validator(
+      [](std::string& text) -> std::string {
+        return text.starts_with('-') ? "must not be negative" : "";
+      },
+      "", "NotNegative"));
+}
+
+StatusOr<std::string> OutputFormat(const GlobalOptions& global,
+                                   const CLI::Option* option,
+                                   const std::string& format) {
+  if (!global.json) return format;
+  if (option->count() > 0 && format != "json") {
+    return UsageError(fmt::format("--json and --format {} conflict", format));
+  }
+  return std::string("json");
+}
+
 namespace {
 
 const std::string* TextOf(const PropertyMap& properties, const char* key) {

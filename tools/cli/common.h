@@ -34,6 +34,10 @@ StatusOr<NodeKind> ParseKind(std::string_view text);
 // else.
 bool ParseId(std::string_view text, int64_t* id);
 
+// Makes count `option` refuse a negative number (which an unsigned option
+// would otherwise take wrapped around) with a plain message. Returns it.
+CLI::Option* NotNegative(CLI::Option* option);
+
 // Adds the option `name` (positional, or "--flag") taking a node id into
 // *id: text that ParseId refuses (not a number, 0, negative, past int64) is
 // a usage error at parse time, not clamped.
@@ -51,6 +55,13 @@ StatusOr<NodeRef> ResolveNode(Store* store, std::string_view spec);
 
 // "artifact:7".
 std::string RefText(NodeRef ref);
+
+// The output format of a command with a --format option (`option`, whose
+// value is `format`): "json" for --json. UsageError for --json with another
+// format given.
+StatusOr<std::string> OutputFormat(const GlobalOptions& global,
+                                   const CLI::Option* option,
+                                   const std::string& format);
 
 // An input read in blocks: a regular file, or stdin for "-".
 class InputStream {
