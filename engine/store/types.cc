@@ -70,8 +70,8 @@ Status Evolve(const Type& given, const PutTypeOptions& options, Type* stored) {
     if (it->second != kind) {
       return absl::AlreadyExistsError(
           StrCat("type '", given.name, "' has property '", name, "' of kind ",
-                 static_cast<int>(it->second), "; it cannot change to kind ",
-                 static_cast<int>(kind)));
+                 PropertyKindName(it->second), "; it cannot change to ",
+                 PropertyKindName(kind)));
     }
   }
   for (const auto& [name, kind] : stored->properties) {

@@ -311,6 +311,17 @@ TEST_F(CliTest, ExitCodes) {
     EXPECT_EQ(r.code, 2) << args << ": " << r.err;
     EXPECT_THAT(r.err, HasSubstr("conflict")) << args;
   }
+  // export's walk options need a node.
+  for (const std::string args : {"export --up", "export --hops 2"}) {
+    r = Run(args);
+    EXPECT_EQ(r.code, 2) << args << ": " << r.err;
+    EXPECT_THAT(r.err, HasSubstr("need a node")) << args;
+  }
+  // A missing input among several: nothing is ingested.
+  r = Run("ingest '" + MarquezFile() + "' '" + dir_.path() + "/none.json'");
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("no such file"));
+  EXPECT_THAT(Run("stats --json").out, HasSubstr("\"artifacts\":{\"total\":0"));
   // A --data file the demo cannot find, before anything is wiped.
   r = RunRaw("--store '" + (fs::path(dir_.path()) / "demo").string() +
              "' demo --small --data '" + dir_.path() + "/none.json'");

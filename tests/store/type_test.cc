@@ -93,6 +93,17 @@ TEST_F(TypeTest, IdenticalPutReturnsSameId) {
   EXPECT_EQ(all.size(), 1u);
 }
 
+TEST_F(TypeTest, AChangedPropertyKindIsRefusedByName) {
+  PutOrDie(MakeType(NodeKind::kArtifact, "T", {{"p", PropertyKind::kInt}}));
+  StatusOr<int64_t> changed = store_->PutType(
+      MakeType(NodeKind::kArtifact, "T", {{"p", PropertyKind::kString}}),
+      {.can_add_fields = true, .can_omit_fields = true});
+  EXPECT_CODE(changed.status(), kAlreadyExists);
+  EXPECT_THAT(std::string(changed.status().message()),
+              ::testing::HasSubstr("'p' of kind INT; it cannot change to "
+                                   "STRING"));
+}
+
 TEST_F(TypeTest, DistinctTypesGetDistinctIds) {
   Type a = PutOrDie(MakeType(NodeKind::kArtifact, "A"));
   Type b = PutOrDie(MakeType(NodeKind::kArtifact, "B"));

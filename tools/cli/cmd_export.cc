@@ -110,8 +110,8 @@ class ExportCommand : public Command {
     auto* up = app->add_flag("--up", up_, "With a node: upstream only");
     auto* down = app->add_flag("--down", down_, "With a node: downstream only");
     up->excludes(down);
-    app->add_option("--hops", hops_, "With a node: maximum hops")
-        ->capture_default_str();
+    hops_option_ = app->add_option("--hops", hops_, "With a node: maximum hops")
+                       ->capture_default_str();
     format_option_ = app->add_option("--format", format_, "json, dot or svg")
                          ->capture_default_str();
     app->add_option("-o,--output", output_,
@@ -125,6 +125,9 @@ class ExportCommand : public Command {
       return UsageError("--format must be json, dot or svg");
     }
     if (hops_ < 0) return UsageError("--hops must be >= 0");
+    if (node_.empty() && (up_ || down_ || hops_option_->count() > 0)) {
+      return UsageError("--up, --down and --hops need a node");
+    }
     ASSIGN_OR_RETURN(std::unique_ptr<Store> store,
                      OpenStore(global, /*create=*/false));
     LineageGraph graph;
@@ -160,6 +163,7 @@ class ExportCommand : public Command {
   int hops_ = 20;
   std::string format_ = "json";
   CLI::Option* format_option_ = nullptr;
+  CLI::Option* hops_option_ = nullptr;
   std::string output_;
 };
 

@@ -193,6 +193,8 @@ class IngestCommand : public Command {
     if (std::count(files_.begin(), files_.end(), "-") > 1) {
       return UsageError("standard input ('-') can be given once");
     }
+    // A missing input stops the command before any other is ingested.
+    for (const std::string& file : files_) RETURN_IF_ERROR(CheckInput(file));
     std::error_code ec;
     const bool existed = std::filesystem::exists(global.store, ec) || ec;
     ASSIGN_OR_RETURN(std::unique_ptr<Store> store,

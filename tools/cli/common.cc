@@ -212,11 +212,8 @@ StatusOr<NodeRef> ResolveNode(Store* store, std::string_view spec) {
       fmt::format("no dataset or artifact named '{}'", spec));
 }
 
-StatusOr<std::unique_ptr<InputStream>> InputStream::Open(
-    const std::string& path) {
-  if (path == "-") {
-    return std::unique_ptr<InputStream>(new InputStream(stdin, path, 0));
-  }
+Status CheckInput(const std::string& path) {
+  if (path == "-") return absl::OkStatus();
   // Pipes and devices are read as streams (`<(zcat x.gz)`, a FIFO).
   std::error_code ec;
   const std::filesystem::file_status status = std::filesystem::status(path, ec);
@@ -226,6 +223,17 @@ StatusOr<std::unique_ptr<InputStream>> InputStream::Open(
   if (std::filesystem::is_directory(status)) {
     return UsageError(fmt::format("{} is a directory, not a file", path));
   }
+  return absl::OkStatus();
+}
+
+StatusOr<std::unique_ptr<InputStream>> InputStream::Open(
+    const std::string& path) {
+  if (path == "-") {
+    return std::unique_ptr<InputStream>(new InputStream(stdin, path, 0));
+  }
+  RETURN_IF_ERROR(CheckInput(path));
+  std::error_code ec;
+  const std::filesystem::file_status status = std::filesystem::status(path, ec);
   std::FILE* file = std::fopen(path.c_str(), "rb");
   if (file == nullptr) {
     return absl::InternalError(

@@ -63,6 +63,10 @@ StatusOr<std::string> OutputFormat(const GlobalOptions& global,
                                    const CLI::Option* option,
                                    const std::string& format);
 
+// Whether `path` can be an input ("-", or anything but a folder that
+// exists), without opening it. Errors: NOT_FOUND, UsageError (a folder).
+Status CheckInput(const std::string& path);
+
 // An input read in blocks: a regular file, or stdin for "-".
 class InputStream {
  public:
