@@ -43,9 +43,10 @@ struct OpenLineageOptions {
 struct OpenLineageSummary {
   int64_t events = 0;    // Accepted events.
   int64_t runs = 0;      // Distinct runs seen.
-  int64_t jobs = 0;      // Distinct jobs seen.
+  int64_t jobs = 0;      // Distinct jobs of events (not parent-only jobs).
   int64_t datasets = 0;  // Distinct datasets (or dataset versions) seen.
-  int64_t edges = 0;     // Input/output events stored (new ones).
+  int64_t edges = 0;     // Input/output events stored (new ones; parent
+                         // context links not counted).
   int64_t rejected = 0;
   std::vector<RejectedEvent> rejections;
 };
@@ -121,9 +122,9 @@ struct ColumnEdge {
 //
 // A dataset with several artifacts (versions) is read from the one with the
 // newest columnLineage facet (the latest time of the event that set it,
-// schema/OPENLINEAGE.md "Facets"; then the highest id). A column named by a facet whose dataset has no artifact is
-// returned but has no lineage of its own; the start's field need not appear
-// in any schema.
+// schema/OPENLINEAGE.md "Facets"; then the highest id). A column named by a
+// facet whose dataset has no artifact is returned but has no lineage of its
+// own; the start's field need not appear in any schema.
 //
 // Cost: one paged scan of all openlineage.Dataset artifacts (each page is
 // its own snapshot). Upstream parses only the facets of the datasets the
