@@ -159,7 +159,7 @@ int64_t DaysFromCivil(int64_t y, int m, int d) {
 
 }  // namespace
 
-std::optional<Instant> ParseInstant(std::string_view s) {
+std::optional<Instant> ParseInstant(std::string_view s, bool strict) {
   const int year = DigitsAt(s, 0, 4), month = DigitsAt(s, 5, 2),
             day = DigitsAt(s, 8, 2), hour = DigitsAt(s, 11, 2),
             minute = DigitsAt(s, 14, 2), second = DigitsAt(s, 17, 2);
@@ -202,7 +202,7 @@ std::optional<Instant> ParseInstant(std::string_view s) {
     }
   }
   // A leap second is 23:59:60 UTC, whatever the offset it is written in.
-  if (second == 60 &&
+  if (strict && second == 60 &&
       ((hour * 60 + minute - offset_min) % 1440 + 1440) % 1440 != 1439) {
     return std::nullopt;
   }
@@ -236,7 +236,8 @@ Status ParseEvent(const element& root_element, Event* event) {
       GetString(root, "eventTime", root_path, true, &event->event_time));
   RETURN_IF_ERROR(GetString(root, "producer", root_path, true, &ignored));
   RETURN_IF_ERROR(GetString(root, "schemaURL", root_path, true, &ignored));
-  std::optional<Instant> time = ParseInstant(event->event_time);
+  std::optional<Instant> time =
+      ParseInstant(event->event_time, /*strict=*/true);
   if (!time.has_value()) {
     return InvalidAt(
         JsonPath(root_path, "eventTime"),

@@ -77,8 +77,10 @@ Status ParseEvent(const simdjson::dom::element& root, Event* event);
 // without a zone offset the time is taken as UTC. Fractions of a second are
 // kept to the nanosecond (later digits are ignored). nullopt if `text` is
 // not such a date-time (including a day its month does not have, or an
-// offset past 23:59).
-std::optional<Instant> ParseInstant(std::string_view text);
+// offset past 23:59). Second 60 is the next minute's 0; if `strict`, it is
+// taken only at 23:59:60 UTC (a leap second) and refused elsewhere (times
+// stored by earlier builds are read without that rule).
+std::optional<Instant> ParseInstant(std::string_view text, bool strict = false);
 
 // True for the canonical 8-4-4-4-12 hex form of a UUID.
 bool IsUuid(std::string_view text);

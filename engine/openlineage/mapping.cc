@@ -1,5 +1,7 @@
 #include "openlineage/mapping.h"
 
+#include <algorithm>
+#include <initializer_list>
 #include <limits>
 
 #include "util/str_cat.h"
@@ -134,12 +136,14 @@ bool MergeRunEvent(const Event& event, Execution* run) {
   bool changed =
       run->properties.try_emplace(kPropJobNamespace, event.job.ns).second;
   changed |= run->properties.try_emplace(kPropJobName, event.job.name).second;
-  changed |= AdvanceTime(event, run);
-  changed |= MergeFacets(event.run_facets, kFacetPrefix, event, run);
   // An end event is compared with the one that ended the run, not with the
   // run's latest event: of COMPLETE, FAIL and a RUNNING later than both, the
   // later of the two end events decides, whatever the order of arrival.
+  // (Read before event_time moves: it stands in for a missing
+  // end_event_time.)
   const bool end_newer = event.time > EndTime(*run);
+  changed |=
+      MergeFacetsAndTime(event, {{&event.run_facets, kFacetPrefix}}, run);
   const ExecutionState state =
       MergeState(run->last_known_state, event.event_type, end_newer);
   if (end_newer && IsEndEventType(event.event_type)) {
@@ -151,15 +155,14 @@ bool MergeRunEvent(const Event& event, Execution* run) {
 }
 
 bool MergeJobEvent(const Event& event, Context* job) {
-  const bool changed = AdvanceTime(event, job);
-  return MergeFacets(event.job_facets, kFacetPrefix, event, job) || changed;
+  return MergeFacetsAndTime(event, {{&event.job_facets, kFacetPrefix}}, job);
 }
 
 bool MergeDatasetEvent(const Event& event, const DatasetRef& ds,
                        std::string_view io_prefix, Artifact* artifact) {
-  bool changed = AdvanceTime(event, artifact);
-  changed |= MergeFacets(ds.facets, kFacetPrefix, event, artifact);
-  return MergeFacets(ds.io_facets, io_prefix, event, artifact) || changed;
+  return MergeFacetsAndTime(
+      event, {{&ds.facets, kFacetPrefix}, {&ds.io_facets, io_prefix}},
+      artifact);
 }
 
 lineagedb::Event EdgeEvent(EventType type, int64_t index, int64_t time_ms) {
@@ -201,38 +204,61 @@ bool IsFacetKey(std::string_view key) {
          key.starts_with(kOutputFacetPrefix);
 }
 
-}  // namespace
+// The time of the node's facets that have no kFacetTimePrefix mark, and its
+// text (null if the node has no event_time yet).
+struct FacetsTime {
+  Instant time = Instant::Min();
+  const std::string* text = nullptr;
+};
 
-Instant FacetTime(const NodeBase& node, const std::string& key) {
-  if (!node.custom_properties.contains(key)) return Instant::Min();
-  const std::string time_key = StrCat(kFacetTimePrefix, key);
-  if (node.custom_properties.contains(time_key)) {
-    return TimeProperty(node.custom_properties, time_key);
+FacetsTime FacetsTimeOf(const NodeBase& node) {
+  FacetsTime t;
+  t.text = TextProperty(node.custom_properties, kPropFacetsEventTime);
+  if (t.text == nullptr) t.text = TextProperty(node.properties, kPropEventTime);
+  if (t.text != nullptr) {
+    t.time = ParseInstant(*t.text).value_or(Instant::Min());
   }
-  return NodeTime(node);
+  return t;
 }
 
+bool Carries(std::initializer_list<FacetList> lists, std::string_view key) {
+  for (const FacetList& list : lists) {
+    if (!key.starts_with(list.prefix)) continue;
+    const std::string_view name = key.substr(list.prefix.size());
+    for (const Facet& f : *list.facets) {
+      if (f.name == name) return true;
+    }
+  }
+  return false;
+}
+
+// Merges `facets` of `event` under `prefix`: `unmarked` is the time of the
+// stored facets without a mark before the event, `now` after it.
 bool MergeFacets(const std::vector<Facet>& facets, std::string_view prefix,
-                 const Event& event, NodeBase* node) {
+                 const Event& event, Instant unmarked, Instant now,
+                 NodeBase* node) {
   bool changed = false;
-  const Instant node_time = NodeTime(*node);
   std::string key, tombstone, time_key;
+  PropertyMap& props = node->custom_properties;
   for (const Facet& facet : facets) {
     key.assign(prefix).append(facet.name);
     tombstone.assign(kDeletedFacetPrefix).append(key);
     time_key.assign(kFacetTimePrefix).append(key);
-    PropertyMap& props = node->custom_properties;
     auto it = props.find(key);
+    auto mark = props.find(time_key);
     Instant stored = Instant::Min();
     if (it == props.end()) {
       stored = TimeProperty(props, tombstone);
-    } else if (props.contains(time_key)) {
+    } else if (mark != props.end()) {
       stored = TimeProperty(props, time_key);
     } else {
-      stored = node_time;
+      stored = unmarked;
     }
     if (!(event.time > stored)) continue;
-    changed |= props.erase(time_key) > 0;
+    if (mark != props.end()) {
+      props.erase(mark);
+      changed = true;
+    }
     if (facet.deleted) {
       if (it != props.end()) {
         props.erase(it);
@@ -250,30 +276,73 @@ bool MergeFacets(const std::vector<Facet>& facets, std::string_view prefix,
       it->second = StructValue{facet.json};
       changed = true;
     }
-    // An event older than the node's latest keeps its own time.
-    if (event.time < node_time) {
-      changed |= SetText(&props[time_key], event.event_time);
+    // Set by an event older than the unmarked facets' time: its own.
+    if (event.time < now) {
+      props.emplace(time_key, Value(event.event_time));
+      changed = true;
     }
   }
   return changed;
 }
 
-bool AdvanceTime(const Event& event, NodeBase* node) {
-  if (!(event.time > NodeTime(*node))) return false;
-  auto old = node->properties.find(kPropEventTime);
-  if (old != node->properties.end() &&
-      old->second.kind() == PropertyKind::kString) {
-    // Inserting the marks keeps the iterators valid; their keys are not
-    // facet keys.
-    PropertyMap& props = node->custom_properties;
-    for (const auto& [key, value] : props) {
-      if (IsFacetKey(key)) {
-        props.try_emplace(StrCat(kFacetTimePrefix, key), old->second);
+}  // namespace
+
+Instant FacetTime(const NodeBase& node, const std::string& key) {
+  if (!node.custom_properties.contains(key)) return Instant::Min();
+  const std::string time_key = StrCat(kFacetTimePrefix, key);
+  if (node.custom_properties.contains(time_key)) {
+    return TimeProperty(node.custom_properties, time_key);
+  }
+  return FacetsTimeOf(node).time;
+}
+
+bool MergeFacetsAndTime(const Event& event,
+                        std::initializer_list<FacetList> lists,
+                        NodeBase* node) {
+  bool changed = false;
+  PropertyMap& props = node->custom_properties;
+  const FacetsTime before = FacetsTimeOf(*node);
+  const Instant node_time = NodeTime(*node);
+  bool carries = false;
+  for (const FacetList& list : lists) carries |= !list.facets->empty();
+  Instant now = before.time;
+  if (carries && event.time > before.time) {
+    // The event's time becomes the unmarked facets' time: the stored ones
+    // it does not replace keep theirs in a mark. (Inserting keeps the
+    // iterators valid; the marks' keys are not facet keys.)
+    if (before.text != nullptr) {
+      const std::string old_text = *before.text;
+      for (const auto& [key, value] : props) {
+        if (IsFacetKey(key) && !Carries(lists, key)) {
+          changed |=
+              props.try_emplace(StrCat(kFacetTimePrefix, key), old_text).second;
+        }
       }
     }
+    now = event.time;
+    if (event.time >= node_time) {
+      changed |= props.erase(kPropFacetsEventTime) > 0;
+    } else {
+      changed |= SetText(&props[kPropFacetsEventTime], event.event_time);
+    }
   }
-  SetText(&node->properties[kPropEventTime], event.event_time);
-  return true;
+  if (event.time > node_time) {
+    // An event that carries no facet moves event_time but not the facets'
+    // time, which is then kept apart.
+    if (!carries && before.text != nullptr &&
+        !props.contains(kPropFacetsEventTime) &&
+        std::any_of(props.begin(), props.end(),
+                    [](const auto& p) { return IsFacetKey(p.first); })) {
+      props.emplace(kPropFacetsEventTime, Value(*before.text));
+    }
+    SetText(&node->properties[kPropEventTime], event.event_time);
+    changed = true;
+  }
+  for (const FacetList& list : lists) {
+    changed |=
+        MergeFacets(*list.facets, list.prefix, event, before.time, now, node);
+  }
+  return changed;
 }
 
 ExecutionState MergeState(ExecutionState state, std::string_view event_type,

@@ -4,6 +4,7 @@
 #define LINEAGEDB_OPENLINEAGE_MAPPING_H_
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,10 +27,13 @@ inline constexpr std::string_view kOutputFacetPrefix = "outputFacet.";
 // Before one of those keys: the mark of a facet a newer event deleted (a
 // STRING custom property, that event's eventTime).
 inline constexpr std::string_view kDeletedFacetPrefix = "deleted.";
-// Before one of those keys: the eventTime (a STRING custom property) of the
-// event that set the facet, while that event is older than the node's
-// event_time. A facet without it was set by the event that set event_time.
+// The time of a facet is the eventTime of the event that set it: the
+// custom property kFacetTimePrefix + key (a STRING) if the facet has one,
+// else kPropFacetsEventTime if the node has it, else the node's event_time.
 inline constexpr std::string_view kFacetTimePrefix = "event_time.";
+// Custom property: the eventTime of the latest event that carried facets of
+// the node, while older than its event_time (later events only named it).
+inline constexpr char kPropFacetsEventTime[] = "facets_event_time";
 
 // Declared property names.
 inline constexpr char kPropNamespace[] = "namespace";
@@ -88,7 +92,7 @@ lineagedb::Event EdgeEvent(EventType type, int64_t index, int64_t time_ms);
 // property), or Instant::Min() if none.
 Instant NodeTime(const NodeBase& node);
 // The time of the event that set the facet stored under custom property
-// `key` (e.g. "facet.schema"): its kFacetTimePrefix mark, else NodeTime.
+// `key` (e.g. "facet.schema"), as kFacetTimePrefix describes.
 // Instant::Min() if the node has no such facet.
 Instant FacetTime(const NodeBase& node, const std::string& key);
 // The STRING property `key` of `properties`, or null (absent, another kind).
@@ -103,22 +107,24 @@ bool IsEndEventType(std::string_view event_type);
 // an ended run without it, NodeTime), or Instant::Min() if it has not ended.
 Instant EndTime(const Execution& run);
 
-// Merges `facets` of `event` into node->custom_properties under `prefix`.
-// A facet replaces the stored one of its name if its event is newer than
-// the one that set that (FacetTime), fills in a missing one, and does
-// neither if a newer event deleted it (the kDeletedFacetPrefix mark holds
-// that event's eventTime). A deleted facet newer than the stored one is
-// removed and leaves that mark, which keeps older events (or the same ones
-// ingested again) from bringing it back; a newer event that carries the
-// facet clears the mark. Ties keep what arrived first. Call after
-// AdvanceTime.
-bool MergeFacets(const std::vector<Facet>& facets, std::string_view prefix,
-                 const Event& event, NodeBase* node);
+// Facets of one kind (run, job, dataset, input or output) of an event, kept
+// under custom property keys `prefix` + facet name.
+struct FacetList {
+  const std::vector<Facet>* facets;
+  std::string_view prefix;
+};
 
-// If `event` is newer than `node`, sets event_time to its eventTime, first
-// marking each stored facet that lacks a kFacetTimePrefix mark with the old
-// event_time (the time of the event that set it).
-bool AdvanceTime(const Event& event, NodeBase* node);
+// Merges the facet lists of `event` into node->custom_properties and moves
+// the node's event_time. A facet replaces the stored one of its name if its
+// event is newer than the one that set that (FacetTime), fills in a missing
+// one, and does neither if a newer event deleted it (the kDeletedFacetPrefix
+// mark holds that event's eventTime). A deleted facet newer than the stored
+// one is removed and leaves that mark, which keeps older events (or the
+// same ones ingested again) from bringing it back; a newer event that
+// carries the facet clears the mark. Ties keep what arrived first. Returns
+// true if the node changed.
+bool MergeFacetsAndTime(const Event& event,
+                        std::initializer_list<FacetList> lists, NodeBase* node);
 
 // The run state after an event of `event_type` (empty = OTHER): START and
 // RUNNING give RUNNING unless the run has ended; COMPLETE, FAIL and ABORT

@@ -5,7 +5,10 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <cctype>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "openlineage/mapping.h"
 #include "util/input_error.h"
@@ -197,7 +200,20 @@ StatusOr<Session::RunEntry*> Session::Run(const std::string& run_id) {
   run.used = generation_;
   std::vector<Execution> stored;
   if (Forgotten(forgotten_runs_, run_id, &run.seen) || stored_executions_) {
-    ASSIGN_OR_RETURN(stored, store_->GetByExternalIds<Execution>({run_id}));
+    // run_id is in lower case; a build before that rule stored a runId as
+    // written, which in practice is all lower or all upper case.
+    std::string upper = run_id;
+    for (char& c : upper) {
+      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    ASSIGN_OR_RETURN(
+        stored, store_->GetByExternalIds<Execution>(
+                    upper == run_id ? std::vector<std::string>{run_id}
+                                    : std::vector<std::string>{run_id, upper}));
+    // Both, from a store that already split them: the lower case one.
+    if (stored.size() > 1 && stored[0].external_id != run_id) {
+      std::swap(stored[0], stored[1]);
+    }
   }
   if (stored.empty()) {
     run.seen = false;

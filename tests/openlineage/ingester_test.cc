@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "lineagedb/openlineage.h"
+#include "openlineage/mapping.h"
 #include "store/store_impl.h"
 #include "tests/openlineage/store_setup.h"
 #include "tests/test_util.h"
@@ -957,8 +958,8 @@ TEST_F(IngesterTest, TheLatestEventCarryingAFacetDecidesItWhateverTheOrder) {
     EXPECT_EQ(runs[0].properties.at("event_time").string_value(),
               "2025-01-01T10:00:10Z");
     // The facet keeps the time of the event that set it.
-    EXPECT_EQ(runs[0].custom_properties.at("event_time.facet.c").string_value(),
-              "2025-01-01T10:00:05Z");
+    EXPECT_EQ(openlineage::FacetTime(runs[0], "facet.c"),
+              *openlineage::ParseInstant("2025-01-01T10:00:05Z"));
     ASSERT_OK_AND_ASSIGN(Context job, store_->GetByTypeAndName<Context>(
                                           "openlineage.Job", "ns/j" + n));
     EXPECT_EQ(At(FacetJson(job, "facet.sql"), "/query"), "\"v2\"");
@@ -970,6 +971,52 @@ TEST_F(IngesterTest, TheLatestEventCarryingAFacetDecidesItWhateverTheOrder) {
         return std::tie(a.time, a.run) < std::tie(b.time, b.run);
       }));
   EXPECT_EQ(order, 24);
+}
+
+// Two run facets set by different events, one event older than both and
+// one later than all that carries none: in every order of arrival each
+// facet is its latest event's, with that event's time.
+TEST_F(IngesterTest, FacetsOfOneRunAreDecidedOneByOne) {
+  struct Timed {
+    std::string type, time, facets;
+  };
+  auto facet = [](const std::string& name, const std::string& v) {
+    return "\"" + name + R"(":{"_producer":"p","_schemaURL":"s","v":")" + v +
+           "\"}";
+  };
+  std::vector<Timed> events = {
+      {"START", "2025-01-01T10:00:00Z",
+       facet("a", "1") + "," + facet("b", "1")},
+      {"OTHER", "2025-01-01T10:00:01Z",
+       facet("a", "0") + "," + facet("b", "0")},
+      {"RUNNING", "2025-01-01T10:00:02Z", facet("a", "2")},
+      {"RUNNING", "2025-01-01T10:00:03Z", facet("b", "3")},
+      {"COMPLETE", "2025-01-01T10:00:05Z", ""}};
+  auto by_time = [](const Timed& x, const Timed& y) { return x.time < y.time; };
+  int order = 0;
+  do {
+    const std::string n = std::to_string(++order);
+    const std::string id =
+        "00000000-0000-4000-8000-" + std::string(12 - n.size(), '0') + n;
+    std::string doc;
+    for (const Timed& e : events) {
+      doc += RunEvent(e.type, e.time, id, "j", e.facets) + "\n";
+    }
+    ASSERT_EQ(Ingest(doc, "doc").rejected, 0);
+    ASSERT_OK_AND_ASSIGN(std::vector<Execution> runs,
+                         store_->GetByExternalIds<Execution>({id}));
+    ASSERT_THAT(runs, SizeIs(1));
+    SCOPED_TRACE("order " + n);
+    EXPECT_EQ(At(FacetJson(runs[0], "facet.a"), "/v"), "\"2\"");
+    EXPECT_EQ(At(FacetJson(runs[0], "facet.b"), "/v"), "\"3\"");
+    EXPECT_EQ(openlineage::FacetTime(runs[0], "facet.a"),
+              *openlineage::ParseInstant("2025-01-01T10:00:02Z"));
+    EXPECT_EQ(openlineage::FacetTime(runs[0], "facet.b"),
+              *openlineage::ParseInstant("2025-01-01T10:00:03Z"));
+    EXPECT_EQ(runs[0].properties.at("event_time").string_value(),
+              "2025-01-01T10:00:05Z");
+  } while (std::next_permutation(events.begin(), events.end(), by_time));
+  EXPECT_EQ(order, 120);
 }
 
 // A facet set at :00 is deleted by an event at :05 that arrives after one
@@ -1013,6 +1060,67 @@ TEST_F(IngesterTest, ARunIdIsOneRunWhateverItsCase) {
   ASSERT_THAT(runs, SizeIs(1));
   EXPECT_EQ(runs[0].external_id, "abcdef01-1111-4111-8111-11111111111a");
   EXPECT_EQ(runs[0].last_known_state, ExecutionState::kComplete);
+}
+
+// A run an earlier build stored under its runId in upper case (as
+// written) is found by the lower case runId the parser now gives.
+TEST_F(IngesterTest, ARunStoredInUpperCaseIsFound) {
+  const std::string upper = "ABCDEF01-1111-4111-8111-11111111111A";
+  ASSERT_EQ(Ingest(RunEvent("START", "2025-01-01T10:00:00Z", upper, "j"), "1")
+                .rejected,
+            0);
+  // As an earlier build left it: the external_id as written.
+  std::vector<Execution> runs = All<Execution>("openlineage.Job");
+  ASSERT_THAT(runs, SizeIs(1));
+  runs[0].external_id = upper;
+  ASSERT_OK(store_->Put(runs).status());
+  for (const std::string id :
+       {upper, std::string("abcdef01-1111-4111-8111-11111111111a")}) {
+    SCOPED_TRACE(id);
+    ASSERT_EQ(Ingest(RunEvent("COMPLETE", "2025-01-01T10:00:05Z", id, "j"), "2")
+                  .rejected,
+              0);
+    runs = All<Execution>("openlineage.Job");
+    ASSERT_THAT(runs, SizeIs(1));
+    EXPECT_EQ(runs[0].external_id, upper);
+    EXPECT_EQ(runs[0].last_known_state, ExecutionState::kComplete);
+  }
+}
+
+// Stored by an earlier build: a run ended without end_event_time, and an
+// event_time with a second 60 outside 23:59 UTC. Both still read as they
+// did: a later end event decides, an older facet does not replace.
+TEST_F(IngesterTest, TimesStoredByEarlierRulesStillOrderEvents) {
+  const std::string id = "00000000-0000-4000-8000-000000000001";
+  auto c = [](const std::string& v) {
+    return R"("c":{"_producer":"p","_schemaURL":"s","v":")" + v + "\"}";
+  };
+  ASSERT_EQ(
+      Ingest(RunEvent("COMPLETE", "2025-01-01T10:00:05Z", id, "j", c("new")),
+             "1")
+          .rejected,
+      0);
+  std::vector<Execution> runs = All<Execution>("openlineage.Job");
+  ASSERT_THAT(runs, SizeIs(1));
+  runs[0].properties.erase("end_event_time");
+  runs[0].properties["event_time"] = std::string("2025-01-01T10:00:60Z");
+  ASSERT_OK(store_->Put(runs).status());
+  // 10:00:30 is older than 10:00:60 (10:01:00): its facet is not taken.
+  ASSERT_EQ(
+      Ingest(RunEvent("RUNNING", "2025-01-01T10:00:30Z", id, "j", c("old")),
+             "2")
+          .rejected,
+      0);
+  runs = All<Execution>("openlineage.Job");
+  EXPECT_EQ(At(FacetJson(runs[0], "facet.c"), "/v"), "\"new\"");
+  // FAIL at 10:01:07 is later than the end the run had: it decides.
+  ASSERT_EQ(
+      Ingest(RunEvent("FAIL", "2025-01-01T10:01:07Z", id, "j"), "3").rejected,
+      0);
+  runs = All<Execution>("openlineage.Job");
+  EXPECT_EQ(runs[0].last_known_state, ExecutionState::kFailed);
+  EXPECT_EQ(runs[0].properties.at("end_event_time").string_value(),
+            "2025-01-01T10:01:07Z");
 }
 
 // Integers as JSON Schema has them: a number without a fraction, however
