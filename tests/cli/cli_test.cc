@@ -187,6 +187,12 @@ TEST_F(CliTest, NdjsonAfterAByteOrderMark) {
   EXPECT_EQ(r.code, 3) << r.err;
   EXPECT_THAT(r.err, HasSubstr("bom.ndjson:2: malformed JSON"));
   EXPECT_THAT(r.out, HasSubstr("ingested 2 events: 2 runs, 2 jobs"));
+  // The mark on a line of its own, then blank lines: no rejection.
+  const fs::path alone =
+      WriteNdjson("alone.ndjson", {"\xEF\xBB\xBF", " \r", CompleteEvent(3)});
+  r = Run("ingest -q '" + alone.string() + "'");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("ingested 1 events"));
 }
 
 TEST_F(CliTest, IngestNativeJsonAndReportBadItems) {

@@ -36,6 +36,9 @@ constexpr size_t kReadBlockBytes = size_t{16} << 20;
 
 bool IsBlank(std::string_view s) { return Trim(s).empty(); }
 
+// UTF-8's byte order mark, which RFC 8259 lets a reader skip.
+constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+
 // Whether an input is newline-delimited JSON: its first non-blank line is a
 // whole object and another non-blank line follows. Fed the input's first
 // bytes (it keeps offsets into them), it says kMore until they decide.
@@ -46,9 +49,9 @@ class NdjsonSniffer {
   // `head`: the input's first bytes, a longer prefix at each call; `end`:
   // whether it is the whole input.
   Verdict Sniff(std::string_view head, bool end) {
-    // A UTF-8 byte order mark before the first line (the ingesters skip it).
-    if (searched_ == 0 && head.starts_with("\xEF\xBB\xBF")) {
-      start_ = searched_ = 3;
+    // A UTF-8 byte order mark before the first line.
+    if (searched_ == 0 && head.starts_with(kByteOrderMark)) {
+      start_ = searched_ = kByteOrderMark.size();
     }
     while (!first_line_found_) {
       const size_t newline = head.find('\n', searched_);
@@ -321,7 +324,8 @@ class IngestCommand : public Command {
       return Feed(buffer, source, 0);
     }
     int64_t line = 0;  // Lines of the input before the current one.
-    size_t pos = 0;
+    // Past a byte order mark, which may stand on a line of its own.
+    size_t pos = buffer.starts_with(kByteOrderMark) ? kByteOrderMark.size() : 0;
     for (;;) {
       for (size_t newline; (newline = buffer.find('\n', pos)) != buffer.npos;
            pos = newline + 1, ++line) {
