@@ -383,11 +383,13 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
       rocksdb::NewCappedPrefixTransform(2));
   ro.level_compaction_dynamic_level_bytes = true;
   // Replaying the write-ahead log drops a last record cut short (a crash in
-  // the middle of a write), but a damaged record fails the open (DATA_LOSS):
-  // RocksDB's default stops at it and silently drops it and everything
-  // after it, committed writes included.
+  // the middle of a write), but a damaged record fails the open (DATA_LOSS)
+  // unless salvage_log: RocksDB's default would silently drop it and
+  // everything after it, committed writes included.
   ro.wal_recovery_mode =
-      rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+      options.salvage_log
+          ? rocksdb::WALRecoveryMode::kPointInTimeRecovery
+          : rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   ro.info_log_level = rocksdb::WARN_LEVEL;
   ro.keep_log_file_num = 2;
   // Tables read through memory maps (Options::mmap_reads). Opening a store

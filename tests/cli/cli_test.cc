@@ -563,6 +563,33 @@ TEST_F(CliTest, ADatasetNameFindsItsLastVersion) {
   EXPECT_THAT(r.err, HasSubstr("no dataset or artifact named 'd:u'"));
 }
 
+// A damaged write-ahead log: every command fails (exit 4) and says how to
+// get past it; --salvage-log opens the store without the damaged writes.
+TEST_F(CliTest, ADamagedLogIsAStorageErrorUntilSalvaged) {
+  IngestMarquez();
+  fs::path log;
+  for (const auto& e : fs::directory_iterator(store_)) {
+    if (e.path().extension() == ".log" && e.file_size() > 0) log = e.path();
+  }
+  ASSERT_FALSE(log.empty());
+  const auto size = static_cast<std::streamoff>(fs::file_size(log));
+  {
+    std::fstream f(log, std::ios::binary | std::ios::in | std::ios::out);
+    f.seekg(size - 20);
+    const char c = static_cast<char>(f.get() ^ 0x01);
+    f.seekp(size - 20);
+    f.put(c);
+  }
+  CliResult r = Run("stats");
+  EXPECT_EQ(r.code, 4) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("--salvage-log"));
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  r = Run("--salvage-log stats");
+  EXPECT_EQ(r.code, 0) << r.err;
+  r = Run("check");
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+}
+
 TEST_F(CliTest, CheckPassesOnHealthyStoreAndNamesACorruptKey) {
   IngestMarquez();
   CliResult r = Run("check");

@@ -46,6 +46,7 @@ StatusOr<std::unique_ptr<Store>> OpenStore(const GlobalOptions& global,
   Options options;
   options.create_if_missing = create;
   options.mmap_reads = mmap_reads;
+  options.salvage_log = global.salvage_log;
   // A folder without RocksDB's CURRENT file holds no store: opening it
   // would leave LOCK and LOG files behind in someone else's folder.
   if (!create && !std::filesystem::exists(std::filesystem::path(global.store) /
@@ -56,9 +57,15 @@ StatusOr<std::unique_ptr<Store>> OpenStore(const GlobalOptions& global,
   }
   StatusOr<std::unique_ptr<Store>> store = Store::Open(options, global.store);
   if (!store.ok()) {
-    return Status(store.status().code(),
-                  fmt::format("cannot open store {}: {}", global.store,
-                              std::string(store.status().message())));
+    // A damaged log: the way past it, and its price.
+    const bool log = absl::IsDataLoss(store.status()) && !global.salvage_log;
+    return Status(
+        store.status().code(),
+        fmt::format("cannot open store {}: {}{}", global.store,
+                    std::string(store.status().message()),
+                    log ? " (if its write-ahead log is damaged, --salvage-log "
+                          "opens it without the damaged writes)"
+                        : ""));
   }
   return store;
 }

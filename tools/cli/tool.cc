@@ -63,6 +63,9 @@ int RunTool(int argc, char** argv) {
       app.add_option("--store", global.store, "Store folder")
           ->capture_default_str();
   app.add_flag("--json", global.json, "Machine-readable (JSON) output");
+  app.add_flag("--salvage-log", global.salvage_log,
+               "Open a store whose write-ahead log is damaged, dropping the "
+               "damaged record and every later one (after a power loss)");
   app.require_subcommand(1);
   app.fallthrough();
 

@@ -47,6 +47,9 @@ struct GlobalOptions {
   // Machine-readable output.
   // Default: false
   bool json = false;
+  // Options::salvage_log.
+  // Default: false
+  bool salvage_log = false;
 };
 
 class Command {

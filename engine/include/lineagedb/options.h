@@ -25,6 +25,15 @@ struct Options {
   // Default: false
   bool sync_writes = false;
 
+  // Open a store whose write-ahead log has a damaged record by dropping
+  // that record and every later one (RocksDB's point-in-time recovery).
+  // Otherwise such an open fails with DATA_LOSS and changes nothing (a last
+  // record cut short by a crash is dropped either way). For a machine that
+  // lost power while unsynced writes were in flight: what is dropped is
+  // lost.
+  // Default: false
+  bool salvage_log = false;
+
   // Size of RocksDB's block cache, shared by all reads.
   // Default: 256 MiB
   uint64_t block_cache_bytes = 256ull << 20;
