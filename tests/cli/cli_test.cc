@@ -305,7 +305,8 @@ TEST_F(CliTest, ExitCodes) {
   // Counts are not negative (not wrapped to a huge number either).
   for (const std::string args :
        {"impact artifact:1 --max-listed -3",
-        "lineage artifact:1 --max-nodes -1", "check --max-problems -1"}) {
+        "lineage artifact:1 --max-nodes -1",
+        "lineage artifact:1 --max-nodes ' -1'", "check --max-problems -1"}) {
     r = Run(args);
     EXPECT_EQ(r.code, 2) << args << ": " << r.err;
   }

@@ -91,7 +91,10 @@ std::string RefText(NodeRef ref) {
 CLI::Option* NotNegative(CLI::Option* option) {
   return option->check(CLI::Validator(
       [](std::string& text) -> std::string {
-        return text.starts_with('-') ? "must not be negative" : "";
+        const size_t first = text.find_first_not_of(" \t");
+        return first != std::string::npos && text[first] == '-'
+                   ? "must not be negative"
+                   : "";
       },
       "", "NotNegative"));
 }
@@ -224,8 +227,12 @@ Status CheckInput(const std::string& path) {
   // Pipes and devices are read as streams (`<(zcat x.gz)`, a FIFO).
   std::error_code ec;
   const std::filesystem::file_status status = std::filesystem::status(path, ec);
-  if (!std::filesystem::exists(status)) {
+  if (status.type() == std::filesystem::file_type::not_found) {
     return absl::NotFoundError(fmt::format("no such file: {}", path));
+  }
+  if (ec) {  // E.g. a folder on the way that cannot be searched.
+    return absl::InternalError(
+        fmt::format("cannot open {}: {}", path, ec.message()));
   }
   if (std::filesystem::is_directory(status)) {
     return UsageError(fmt::format("{} is a directory, not a file", path));
