@@ -1074,7 +1074,7 @@ TEST_F(IngesterTest, ARunStoredInUpperCaseIsFound) {
   ASSERT_THAT(runs, SizeIs(1));
   runs[0].external_id = upper;
   ASSERT_OK(store_->Put(runs).status());
-  for (const std::string id :
+  for (const std::string& id :
        {upper, std::string("abcdef01-1111-4111-8111-11111111111a")}) {
     SCOPED_TRACE(id);
     ASSERT_EQ(Ingest(RunEvent("COMPLETE", "2025-01-01T10:00:05Z", id, "j"), "2")
