@@ -27,6 +27,10 @@ StoreImpl::StoreImpl(Options options, std::string path,
 
 StoreImpl::~StoreImpl() {
   std::lock_guard lock(write_mu_);
+  if (options_.read_only) return;
+  // What this session wrote goes to table files, so that a read-only open
+  // (which cannot) need not replay it from the log each time.
+  if (counters_.seq != opened_seq_) kv_->Flush().IgnoreError();
   if (snapshot_current_.load()) return;
   if (auto index = graph_index()) {
     // Best effort: a missing or stale snapshot only costs a rebuild. The WAL
@@ -52,9 +56,12 @@ Status StoreImpl::OpenIndex() {
   }
   auto view = kv_->NewReadView();
   ASSIGN_OR_RETURN(index_, graph::AdjacencyIndex::Build(*view));
-  // A refused snapshot is stale for good; it is written again at close.
-  std::error_code ignored;
-  std::filesystem::remove(IndexSnapshotPath(), ignored);
+  // A refused snapshot is stale for good; it is written again at close (by
+  // a writer: a read-only store leaves the folder alone).
+  if (!options_.read_only) {
+    std::error_code ignored;
+    std::filesystem::remove(IndexSnapshotPath(), ignored);
+  }
   return absl::OkStatus();
 }
 
@@ -72,6 +79,7 @@ StatusOr<std::unique_ptr<StoreImpl>> StoreImpl::Open(const Options& options,
   std::unique_ptr<StoreImpl> impl(new StoreImpl(options, path, std::move(kv)));
   bool created = false;
   RETURN_IF_ERROR(impl->LoadMeta(&created));
+  impl->opened_seq_ = impl->counters_.seq;
   impl->edges_version_.store(impl->counters_.seq);
   RETURN_IF_ERROR(impl->LoadTypes());
   if (options.use_graph_index) RETURN_IF_ERROR(impl->OpenIndex());
@@ -84,6 +92,9 @@ Status StoreImpl::LoadMeta(bool* created) {
   const std::string counters_key = codec::MetaKey(codec::MetaId::kCounters);
   std::string value;
   Status s = view->Get(version_key, &value);
+  if (absl::IsNotFound(s) && options_.read_only) {
+    return absl::NotFoundError(StrCat("no store at ", path_));
+  }
   if (absl::IsNotFound(s)) {
     // A new store: write the format version and the initial counters.
     storage::WriteBatch batch;
@@ -107,6 +118,9 @@ Status StoreImpl::LoadMeta(bool* created) {
 }
 
 StatusOr<std::unique_lock<std::mutex>> StoreImpl::LockForWrite() {
+  if (options_.read_only) {
+    return absl::FailedPreconditionError("the store was opened read-only");
+  }
   if (bulk_owner_.load() == std::this_thread::get_id()) {
     return absl::FailedPreconditionError(
         "this thread owns an open BulkWriter; add through it or close it "

@@ -264,6 +264,7 @@ class StoreImpl {
   std::mutex write_mu_;  // Serializes write calls.
   std::atomic<std::thread::id> bulk_owner_{};
   codec::Counters counters_;  // Committed counters; guarded by write_mu_.
+  uint64_t opened_seq_ = 0;   // counters_.seq when the store was opened.
   uint32_t format_version_ = codec::kFormatVersion;  // Set by LoadMeta.
 
   mutable std::mutex index_mu_;  // Guards the index_ pointer.

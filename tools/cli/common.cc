@@ -47,6 +47,7 @@ StatusOr<std::unique_ptr<Store>> OpenStore(const GlobalOptions& global,
   options.create_if_missing = create;
   options.mmap_reads = mmap_reads;
   options.salvage_log = global.salvage_log;
+  options.read_only = !create && !global.salvage_log;
   // A folder without RocksDB's CURRENT file holds no store: opening it
   // would leave LOCK and LOG files behind in someone else's folder.
   if (!create && !std::filesystem::exists(std::filesystem::path(global.store) /

@@ -20,9 +20,11 @@ namespace lineagedb::cli {
 inline constexpr std::string_view kDatasetType = "openlineage.Dataset";
 inline constexpr std::string_view kJobType = "openlineage.Job";
 
-// Opens the store of `global`. With create false a missing store is
-// NOT_FOUND with a hint to run `lineagedb init`. `mmap_reads` as in
-// Options.
+// Opens the store of `global`: for writing if `create` (the commands that
+// write), else read-only (Options::read_only: beside a writer, on a
+// read-only file system), unless --salvage-log asks for the repair, which
+// writes. With create false a missing store is NOT_FOUND with a hint to
+// run `lineagedb init`. `mmap_reads` as in Options.
 StatusOr<std::unique_ptr<Store>> OpenStore(const GlobalOptions& global,
                                            bool create, bool mmap_reads = true);
 

@@ -34,6 +34,16 @@ struct Options {
   // Default: false
   bool salvage_log = false;
 
+  // Open without writing anything to the folder and without locking it, so
+  // that a reader may open a store another process writes (it sees the
+  // store as of its open) or one on a read-only file system. Write calls
+  // and BulkWriters fail with FAILED_PRECONDITION; a missing store is
+  // NOT_FOUND (create_if_missing does not apply); the graph index is built
+  // in memory when its saved copy is stale, and not saved; there is no row
+  // cache (row_cache_bytes is ignored).
+  // Default: false
+  bool read_only = false;
+
   // Size of RocksDB's block cache, shared by all reads.
   // Default: 256 MiB
   uint64_t block_cache_bytes = 256ull << 20;
