@@ -643,8 +643,14 @@ TEST_F(CliTest, QueriesRunBesideAnIngest) {
   EXPECT_THAT(r.out, HasSubstr("\"artifacts\":{\"total\":13"));
   EXPECT_EQ(Run("lineage food_delivery:public.delivery_7_days --up").code, 0);
   {
-    // Read and write ends at once: never blocks, even if the ingest is gone.
-    const int fd = ::open(fifo.c_str(), O_RDWR);
+    // Once the ingest reads the pipe (an open for writing alone fails
+    // until then), one event and the end of the input.
+    int fd = -1;
+    for (int i = 0; i < 200 && fd < 0; ++i) {
+      fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
+      if (fd < 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (fd < 0) fd = ::open(fifo.c_str(), O_RDWR);  // Never blocks.
     ASSERT_GE(fd, 0);
     const std::string line = CompleteEvent(1) + "\n";
     EXPECT_EQ(::write(fd, line.data(), line.size()),
