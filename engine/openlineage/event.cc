@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "absl/strings/ascii.h"
 #include "openlineage/facet_rules.h"
 #include "util/status_macros.h"
 #include "util/str_cat.h"
@@ -269,9 +270,7 @@ Status ParseEvent(const element& root_element, Event* event) {
                        StrCat("'", event->run_id, "' is not a UUID"));
     }
     // UUIDs compare without regard to case (RFC 9562): one spelling.
-    for (char& c : event->run_id) {
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
+    absl::AsciiStrToLower(&event->run_id);
     FacetValues values;
     values.parent_job = &event->parent_job;
     RETURN_IF_ERROR(GetFacets(*run, "facets", run_path, FacetPlace::kRun,

@@ -5,11 +5,11 @@
 #include <xxhash.h>
 
 #include <algorithm>
-#include <cctype>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "openlineage/mapping.h"
 #include "util/input_error.h"
 #include "util/status_macros.h"
@@ -202,10 +202,7 @@ StatusOr<Session::RunEntry*> Session::Run(const std::string& run_id) {
   if (Forgotten(forgotten_runs_, run_id, &run.seen) || stored_executions_) {
     // run_id is in lower case; a build before that rule stored a runId as
     // written, which in practice is all lower or all upper case.
-    std::string upper = run_id;
-    for (char& c : upper) {
-      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    }
+    const std::string upper = absl::AsciiStrToUpper(run_id);
     ASSIGN_OR_RETURN(
         stored, store_->GetByExternalIds<Execution>(
                     upper == run_id ? std::vector<std::string>{run_id}

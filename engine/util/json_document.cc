@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "util/json_string.h"
 #include "util/str_cat.h"
 
 namespace lineagedb::util {
@@ -36,7 +37,9 @@ simdjson::error_code JsonDocumentReader::ParseJson(
 void JsonDocumentReader::Read(std::string_view document, OnValue on_value,
                               OnError on_error) {
   // A UTF-8 byte order mark, which RFC 8259 lets a parser ignore.
-  if (document.starts_with("\xEF\xBB\xBF")) document.remove_prefix(3);
+  if (document.starts_with(kByteOrderMark)) {
+    document.remove_prefix(kByteOrderMark.size());
+  }
   ReadValues(document, on_value, on_error);
   // A large document's buffers are not kept for the next ones.
   if (buffer_.size() > kKeepBytes) {

@@ -10,6 +10,9 @@
 
 namespace lineagedb {
 
+// UTF-8's byte order mark, which RFC 8259 lets a JSON reader skip.
+inline constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+
 // Appends `s` to *out as a quoted JSON string: quote, backslash and control
 // characters escaped; other bytes (UTF-8 included) as they are.
 inline void AppendJsonString(std::string* out, std::string_view s) {

@@ -14,6 +14,7 @@
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
 #include "tools/cli/output.h"
+#include "util/json_string.h"
 #include "util/status_macros.h"
 
 namespace lineagedb::cli {
@@ -35,9 +36,6 @@ std::string_view Trim(std::string_view s) {
 constexpr size_t kReadBlockBytes = size_t{16} << 20;
 
 bool IsBlank(std::string_view s) { return Trim(s).empty(); }
-
-// UTF-8's byte order mark, which RFC 8259 lets a reader skip.
-constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 
 // Whether an input is newline-delimited JSON: its first non-blank line is a
 // whole object and another non-blank line follows. Fed the input's first

@@ -12,6 +12,7 @@
 #include <iostream>
 
 #include "fmt/format.h"
+#include "openlineage/mapping.h"
 #include "util/status_macros.h"
 
 namespace lineagedb::cli {
@@ -112,14 +113,6 @@ StatusOr<std::string> OutputFormat(const GlobalOptions& global,
 
 namespace {
 
-const std::string* TextOf(const PropertyMap& properties, const char* key) {
-  auto it = properties.find(key);
-  if (it == properties.end() || it->second.kind() != PropertyKind::kString) {
-    return nullptr;
-  }
-  return &it->second.string_value();
-}
-
 // The id of the version stored last (highest id) of the OpenLineage
 // dataset `spec` (its "namespace:name"; versions are named
 // "namespace:name@version"), or 0. Reads every dataset artifact, page by
@@ -135,9 +128,12 @@ StatusOr<int64_t> NewestDatasetVersion(Store* store, std::string_view spec) {
     if (absl::IsNotFound(page.status())) return 0;  // No such type.
     RETURN_IF_ERROR(page.status());
     for (const Artifact& a : page->items) {
-      const std::string* ns = TextOf(a.properties, "namespace");
-      const std::string* name = TextOf(a.properties, "name");
-      const std::string* version = TextOf(a.properties, "version");
+      const std::string* ns =
+          openlineage::TextProperty(a.properties, openlineage::kPropNamespace);
+      const std::string* name =
+          openlineage::TextProperty(a.properties, openlineage::kPropName);
+      const std::string* version =
+          openlineage::TextProperty(a.properties, openlineage::kPropVersion);
       if (ns == nullptr || name == nullptr || version == nullptr ||
           spec.size() != ns->size() + 1 + name->size() ||
           !spec.starts_with(*ns) || spec[ns->size()] != ':' ||
@@ -223,11 +219,12 @@ StatusOr<NodeRef> ResolveNode(Store* store, std::string_view spec) {
       fmt::format("no dataset or artifact named '{}'", spec));
 }
 
-Status CheckInput(const std::string& path) {
-  if (path == "-") return absl::OkStatus();
-  // Pipes and devices are read as streams (`<(zcat x.gz)`, a FIFO).
-  std::error_code ec;
-  const std::filesystem::file_status status = std::filesystem::status(path, ec);
+namespace {
+
+// CheckInput for `path`, whose status() gave `status` and `ec`.
+Status CheckInputStatus(const std::string& path,
+                        const std::filesystem::file_status& status,
+                        const std::error_code& ec) {
   if (status.type() == std::filesystem::file_type::not_found) {
     return absl::NotFoundError(fmt::format("no such file: {}", path));
   }
@@ -241,14 +238,23 @@ Status CheckInput(const std::string& path) {
   return absl::OkStatus();
 }
 
+}  // namespace
+
+Status CheckInput(const std::string& path) {
+  if (path == "-") return absl::OkStatus();
+  // Pipes and devices are read as streams (`<(zcat x.gz)`, a FIFO).
+  std::error_code ec;
+  return CheckInputStatus(path, std::filesystem::status(path, ec), ec);
+}
+
 StatusOr<std::unique_ptr<InputStream>> InputStream::Open(
     const std::string& path) {
   if (path == "-") {
     return std::unique_ptr<InputStream>(new InputStream(stdin, path, 0));
   }
-  RETURN_IF_ERROR(CheckInput(path));
   std::error_code ec;
   const std::filesystem::file_status status = std::filesystem::status(path, ec);
+  RETURN_IF_ERROR(CheckInputStatus(path, status, ec));
   std::FILE* file = std::fopen(path.c_str(), "rb");
   if (file == nullptr) {
     return absl::InternalError(
