@@ -18,6 +18,13 @@ bool Blank(std::string_view line) {
 }
 
 std::string Malformed(simdjson::error_code err) {
+  // simdjson's DOM answers NUMBER_ERROR both for a number that is not JSON
+  // and for one that is valid JSON beyond what it represents (RFC 8259 lets
+  // a parser limit the range), so the message names both.
+  if (err == simdjson::NUMBER_ERROR || err == simdjson::NUMBER_OUT_OF_RANGE) {
+    return "malformed JSON: a number is not JSON, or is beyond the range "
+           "kept (64-bit integers, finite doubles)";
+  }
   return StrCat("malformed JSON: ", simdjson::error_message(err));
 }
 

@@ -69,6 +69,25 @@ TEST(JsonDocumentReaderTest, ADocumentThatIsNoJsonIsOneError) {
   }
 }
 
+TEST(JsonDocumentReaderTest, ANumberBeyondTheRangeKeptIsNamed) {
+  JsonDocumentReader reader;
+  for (std::string_view doc :
+       {R"({"n": 123456789012345678901234567890})", R"({"n": 1e400})",
+        "{\"n\": 1}\n{\"n\": -99999999999999999999}\n"}) {
+    Read r = ReadAll(reader, doc);
+    ASSERT_EQ(r.errors.size(), 1u) << doc;
+    EXPECT_THAT(r.errors[0].second,
+                HasSubstr("beyond the range kept (64-bit integers, finite "
+                          "doubles)"))
+        << doc;
+  }
+  // The largest integers and doubles kept are read.
+  Read r = ReadAll(reader, R"([18446744073709551615, -9223372036854775808, )"
+                           R"(1.7976931348623157e308])");
+  EXPECT_TRUE(r.errors.empty());
+  EXPECT_EQ(r.values.size(), 3u);
+}
+
 TEST(JsonDocumentReaderTest, ALargeDocumentThenSmallOnes) {
   JsonDocumentReader reader;
   std::string big = "[";
