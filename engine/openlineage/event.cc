@@ -47,8 +47,13 @@ Status GetFacets(const object& obj, std::string_view key, const JsonPath& path,
     std::string_view ignored;
     RETURN_IF_ERROR(GetString(facet, "_producer", facet_path, true, &ignored));
     RETURN_IF_ERROR(GetString(facet, "_schemaURL", facet_path, true, &ignored));
+    // Only job and dataset facets delete (the spec's JobFacet and
+    // DatasetFacet); elsewhere `_deleted` is a field like any other.
     bool deleted = false;
-    if (std::optional<element> d = Member(facet, "_deleted")) {
+    const bool deletable =
+        place == FacetPlace::kJob || place == FacetPlace::kDataset;
+    if (std::optional<element> d =
+            deletable ? Member(facet, "_deleted") : std::nullopt) {
       if (d->get_bool().get(deleted) != simdjson::SUCCESS) {
         return InvalidAt(JsonPath(facet_path, "_deleted"), "must be a boolean");
       }

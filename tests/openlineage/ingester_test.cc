@@ -1187,6 +1187,41 @@ TEST_F(IngesterTest, ADeletionNeedsNoneOfTheFacetsRequiredFields) {
   EXPECT_THAT(s.rejections[0].reason, HasSubstr("query"));
 }
 
+// `_deleted` deletes job and dataset facets only (the spec's JobFacet and
+// DatasetFacet); a run or output facet keeps it as a field of any type.
+TEST_F(IngesterTest, OnlyJobAndDatasetFacetsDelete) {
+  const std::string id = "00000000-0000-4000-8000-000000000001";
+  auto event = [&](const std::string& time, const std::string& deleted) {
+    const std::string facet =
+        R"({"_producer":"p","_schemaURL":"s","x":1,"_deleted":)" + deleted +
+        "}";
+    return "{\"eventType\":\"COMPLETE\",\"eventTime\":\"" + time +
+           "\",\"producer\":\"p\",\"schemaURL\":\"s\",\"run\":{\"runId\":"
+           "\"" +
+           id + "\",\"facets\":{\"r\":" + facet +
+           "}},\"job\":{\"namespace\":\"ns\",\"name\":\"j\"},\"outputs\":[{"
+           "\"namespace\":\"dns\",\"name\":\"d\",\"outputFacets\":{\"o\":" +
+           facet + "}}]}";
+  };
+  ASSERT_EQ(Ingest(event("2025-01-01T10:00:00Z", "false"), "kept").rejected, 0);
+  ASSERT_EQ(Ingest(event("2025-01-01T10:00:05Z", "true"), "true").rejected, 0);
+  ASSERT_OK_AND_ASSIGN(std::vector<Execution> runs,
+                       store_->GetByExternalIds<Execution>({id}));
+  ASSERT_THAT(runs, SizeIs(1));
+  EXPECT_EQ(Canonical(FacetJson(runs[0], "facet.r")),
+            R"({"_producer":"p","_schemaURL":"s","x":1,"_deleted":true})");
+  EXPECT_FALSE(runs[0].custom_properties.contains("deleted.facet.r"));
+  ASSERT_OK_AND_ASSIGN(Artifact out, store_->GetByTypeAndName<Artifact>(
+                                         "openlineage.Dataset", "dns:d"));
+  EXPECT_EQ(Canonical(FacetJson(out, "outputFacet.o")),
+            R"({"_producer":"p","_schemaURL":"s","x":1,"_deleted":true})");
+  // Not a boolean: no rule holds it there.
+  EXPECT_EQ(Ingest(event("2025-01-01T10:00:09Z", "\"yes\""), "text").rejected,
+            0);
+  ASSERT_OK_AND_ASSIGN(runs, store_->GetByExternalIds<Execution>({id}));
+  EXPECT_THAT(FacetJson(runs[0], "facet.r"), HasSubstr(R"("_deleted":"yes")"));
+}
+
 TEST_F(IngesterTest, TheLaterEndEventDecidesWhateverTheOrder) {
   const std::string complete = "2025-01-01T10:00:05Z";
   const std::string running = "2025-01-01T10:00:10Z";
