@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "absl/strings/cord.h"
 #include "codec/coding.h"
 #include "codec/keys.h"
 #include "util/status_macros.h"
@@ -337,6 +338,36 @@ void RemoveBulkFiles(const std::string& path) {
   }
 }
 
+// True if `dir` holds files only a RocksDB database writes and whose loss
+// loses data: MANIFEST-*, *.sst, *.log, *.blob.
+bool HoldsDatabaseFiles(const std::filesystem::path& dir) {
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    const std::string ext = e.path().extension().string();
+    if (name.starts_with("MANIFEST-") || ext == ".sst" || ext == ".log" ||
+        ext == ".blob") {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Whether the database at `path`, which failed to open, opens read-only
+// when its log replay stops at the first damaged record: then the damage is
+// in the write-ahead log. Writes nothing.
+bool DamagedLogOnly(rocksdb::Options ro, const std::string& path) {
+  ro.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  rocksdb::DB* raw = nullptr;
+  if (!rocksdb::DB::OpenForReadOnly(ro, path, &raw,
+                                    /*error_if_wal_file_exists=*/false)
+           .ok()) {
+    return false;
+  }
+  delete raw;
+  return true;
+}
+
 StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
                                        const std::string& path) {
   rocksdb::Options ro;
@@ -409,9 +440,18 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
   // point read then reads ahead too).
   ro.advise_random_on_open = !options.mmap_reads;
 
-  if (options.read_only &&
-      !std::filesystem::exists(std::filesystem::path(path) / "CURRENT")) {
-    return absl::NotFoundError(StrCat("no store at ", path));
+  // Without CURRENT, RocksDB would create a new database over the files of
+  // one whose CURRENT was lost, and delete them as obsolete.
+  if (!std::filesystem::exists(std::filesystem::path(path) / "CURRENT")) {
+    if (HoldsDatabaseFiles(path)) {
+      return absl::DataLossError(StrCat(
+          "the store at ", path,
+          " is damaged: it has table, log or MANIFEST files but no CURRENT "
+          "file naming its MANIFEST (nothing was changed)"));
+    }
+    if (options.read_only || !options.create_if_missing) {
+      return absl::NotFoundError(StrCat("no store at ", path));
+    }
   }
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s =
@@ -430,7 +470,11 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
       return absl::AlreadyExistsError(
           StrCat("a store already exists at ", path));
     }
-    return FromRocks(s, StrCat("open ", path));
+    Status error = FromRocks(s, StrCat("open ", path));
+    if (s.IsCorruption() && !options.salvage_log && DamagedLogOnly(ro, path)) {
+      error.SetPayload(kDamagedLogPayload, absl::Cord());
+    }
+    return error;
   }
   std::unique_ptr<rocksdb::DB> db(raw);
   if (!options.read_only) {

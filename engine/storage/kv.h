@@ -89,7 +89,9 @@ class Kv {
   // that wrote nothing until a flush; past kMaxIdleLogs of them, Open
   // rewrites the format version key with its own value and flushes, which
   // retires them and leaves every key and value as it was (best effort: if
-  // that fails, the open goes on and the logs stay).
+  // that fails, the open goes on and the logs stay). A folder with database
+  // files but no CURRENT is DATA_LOSS, never a new database; one without
+  // either is NOT_FOUND unless create_if_missing (and not read_only).
   static StatusOr<std::unique_ptr<Kv>> Open(const Options& options,
                                             const std::string& path);
   static constexpr int kMaxIdleLogs = 8;

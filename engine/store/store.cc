@@ -106,6 +106,10 @@ Status StoreImpl::LoadMeta(bool* created) {
   RETURN_IF_ERROR(s);
   uint32_t version;
   RETURN_IF_ERROR(codec::DecodeFormatVersion(version_key, value, &version));
+  if (version == 0) {
+    return absl::DataLossError(
+        "the store's format version is 0, which no lineagedb writes");
+  }
   if (version > codec::kFormatVersion) {
     return absl::FailedPreconditionError(
         StrCat("the store has on-disk format version ", version,

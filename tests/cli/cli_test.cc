@@ -611,6 +611,49 @@ TEST_F(CliTest, ADamagedLogIsAStorageErrorUntilSalvaged) {
               HasSubstr("\"artifacts\":{\"total\":13"));
 }
 
+// A store that lost its CURRENT file is damaged, not absent: every command,
+// `init` and `ingest` included, fails (exit 4) and leaves its files as they
+// were (RocksDB would start a new database and delete the tables).
+TEST_F(CliTest, AStoreWithoutItsCurrentFileIsDamagedNotAbsent) {
+  IngestMarquez();
+  ASSERT_TRUE(fs::remove(store_ / "CURRENT"));
+  auto files = [&] {
+    std::map<std::string, uintmax_t> sizes;
+    for (const auto& e : fs::directory_iterator(store_)) {
+      sizes[e.path().filename().string()] = e.file_size();
+    }
+    return sizes;
+  };
+  const auto before = files();
+  for (const std::string& args : std::vector<std::string>{
+           "stats", "init", "ingest '" + MarquezFile() + "'",
+           "--salvage-log check"}) {
+    CliResult r = Run(args);
+    EXPECT_EQ(r.code, 4) << args << ": " << r.err;
+    EXPECT_THAT(r.err, HasSubstr("no CURRENT file")) << args;
+    EXPECT_THAT(r.err, Not(HasSubstr("--salvage-log"))) << args;
+    EXPECT_EQ(files(), before) << args;
+  }
+}
+
+// Only a damaged write-ahead log is pointed to --salvage-log: a damaged
+// table is not what it repairs.
+TEST_F(CliTest, ADamagedTableIsNotPointedToSalvage) {
+  IngestMarquez();
+  for (const auto& e : fs::directory_iterator(store_)) {
+    if (e.path().extension() != ".sst") continue;
+    std::fstream f(e.path(), std::ios::binary | std::ios::in | std::ios::out);
+    f.seekg(100);
+    const char c = static_cast<char>(f.get() ^ 0x01);
+    f.seekp(100);
+    f.put(c);
+  }
+  CliResult r = Run("stats");
+  EXPECT_EQ(r.code, 4) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("checksum mismatch"));
+  EXPECT_THAT(r.err, Not(HasSubstr("--salvage-log")));
+}
+
 // Query commands open the store read-only: they work while an ingest holds
 // it (RocksDB's lock refuses a second writer) and change no file.
 TEST_F(CliTest, QueriesRunBesideAnIngest) {

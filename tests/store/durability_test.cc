@@ -183,6 +183,48 @@ TEST_F(DurabilityTest, NewerFormatIsFailedPreconditionNamingBothVersions) {
                                         std::to_string(codec::kFormatVersion)));
 }
 
+TEST_F(DurabilityTest, FormatVersionZeroIsDataLoss) {
+  WithRawDb([&](rocksdb::DB* db) {
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(),
+                        codec::MetaKey(codec::MetaId::kFormatVersion),
+                        codec::EncodeFormatVersion(0))
+                    .ok());
+  });
+  EXPECT_CODE(Store::Open(options_, store_path()).status(), kDataLoss);
+}
+
+// Names and sizes of the files in `dir`.
+std::map<std::string, uintmax_t> Files(const std::string& dir) {
+  std::map<std::string, uintmax_t> files;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    files[e.path().filename().string()] = e.file_size();
+  }
+  return files;
+}
+
+// RocksDB, asked to create a database where CURRENT is missing, would start
+// a new one and delete the old one's tables as obsolete.
+TEST_F(DurabilityTest, AStoreThatLostItsCurrentFileIsDataLossAndUntouched) {
+  const int64_t type_id = MakeType();
+  Artifact a;
+  a.type_id = type_id;
+  ASSERT_OK(store_->Put<Artifact>({a}).status());
+  store_.reset();
+  ASSERT_TRUE(std::filesystem::remove(store_path() + "/CURRENT"));
+  const auto before = Files(store_path());
+  for (const bool read_only : {false, true}) {
+    SCOPED_TRACE(read_only ? "read-only" : "read-write");
+    Options o = options_;
+    o.create_if_missing = !read_only;
+    o.read_only = read_only;
+    const Status s = Store::Open(o, store_path()).status();
+    EXPECT_CODE(s, kDataLoss);
+    EXPECT_THAT(s.message(), ::testing::HasSubstr("no CURRENT file"));
+    EXPECT_FALSE(s.GetPayload(kDamagedLogPayload).has_value());
+    EXPECT_EQ(Files(store_path()), before);
+  }
+}
+
 TEST_F(DurabilityTest, SecondOpenOfALockedStoreIsFailedPrecondition) {
   auto second = Store::Open(options_, store_path());
   EXPECT_CODE(second.status(), kFailedPrecondition);
@@ -275,7 +317,9 @@ TEST_F(DurabilityTest, ADamagedLogRecordFailsTheOpenWithDataLoss) {
     f.seekp(static_cast<std::streamoff>(size - 20));
     f.put(c);
   }
-  EXPECT_CODE(Store::Open(options_, store_path()).status(), kDataLoss);
+  const Status damaged = Store::Open(options_, store_path()).status();
+  EXPECT_CODE(damaged, kDataLoss);
+  EXPECT_TRUE(damaged.GetPayload(kDamagedLogPayload).has_value()) << damaged;
   // Nothing was dropped: the same open fails again.
   EXPECT_CODE(Store::Open(options_, store_path()).status(), kDataLoss);
   // Salvaged: the writes before the damaged record, none after it.

@@ -49,18 +49,20 @@ StatusOr<std::unique_ptr<Store>> OpenStore(const GlobalOptions& global,
   options.mmap_reads = mmap_reads;
   options.salvage_log = global.salvage_log;
   options.read_only = !create && !global.salvage_log;
-  // A folder without RocksDB's CURRENT file holds no store: opening it
-  // would leave LOCK and LOG files behind in someone else's folder.
-  if (!create && !std::filesystem::exists(std::filesystem::path(global.store) /
-                                          "CURRENT")) {
+  // Store::Open refuses a folder without CURRENT before RocksDB touches it
+  // (no LOCK or LOG file left behind in someone else's folder): NOT_FOUND,
+  // or DATA_LOSS if the folder has the files of a store that lost it.
+  const bool no_current =
+      !std::filesystem::exists(std::filesystem::path(global.store) / "CURRENT");
+  StatusOr<std::unique_ptr<Store>> store = Store::Open(options, global.store);
+  if (no_current && absl::IsNotFound(store.status())) {
     return absl::NotFoundError(fmt::format(
         "no store at {} (create one with `lineagedb init --store {}`)",
         global.store, global.store));
   }
-  StatusOr<std::unique_ptr<Store>> store = Store::Open(options, global.store);
   if (!store.ok()) {
     // A damaged log: the way past it, and its price.
-    const bool log = absl::IsDataLoss(store.status()) && !global.salvage_log;
+    const bool log = store.status().GetPayload(kDamagedLogPayload).has_value();
     return Status(
         store.status().code(),
         fmt::format("cannot open store {}: {}{}", global.store,

@@ -103,7 +103,8 @@ class Store {
   // (exists and error_if_exists), FAILED_PRECONDITION (a newer on-disk
   // format, or the folder is locked by another process), DATA_LOSS (a
   // damaged record, the write-ahead log's included: a last write cut short
-  // by a crash is dropped, a damaged one is not skipped).
+  // by a crash is dropped, a damaged one is not skipped; a folder with the
+  // store's table, log or MANIFEST files but no CURRENT file).
   static StatusOr<std::unique_ptr<Store>> Open(const Options& options,
                                                const std::string& path);
   ~Store();

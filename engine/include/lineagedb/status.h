@@ -20,6 +20,12 @@ using Status = absl::Status;
 template <typename T>
 using StatusOr = absl::StatusOr<T>;
 
+// The payload (type URL; its value is empty) of a DATA_LOSS from
+// Store::Open whose damage is in the write-ahead log: a store that opens
+// with Options::salvage_log, without the damaged write and every later one.
+inline constexpr char kDamagedLogPayload[] =
+    "lineagedb/damaged-write-ahead-log";
+
 }  // namespace lineagedb
 
 #endif  // LINEAGEDB_STATUS_H_
