@@ -30,6 +30,18 @@ DirectedEdges Direct(const EdgeTriple& e) {
   return IsInputEvent(e.type) ? DirectedEdges{a, x} : DirectedEdges{x, a};
 }
 
+uint64_t Mix(uint64_t x) {  // splitmix64's finalizer.
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+// The hash of the edge from `down_from` to `down_to` (in the direction of
+// data flow, vertex indexes below 2^32) of event type `type`.
+uint64_t DownEdgeHash(uint64_t down_from, uint64_t down_to, uint8_t type) {
+  return Mix(Mix((down_from << 32) | down_to) + type);
+}
+
 Status CheckIds(const EdgeTriple& e) {
   if (e.artifact_id < 1 || e.artifact_id > kMaxId || e.execution_id < 1 ||
       e.execution_id > kMaxId) {
@@ -254,6 +266,32 @@ void AdjacencyIndex::PrefetchRow(VertexId v, Dir d) const {
   if (v + 1 < csr.offsets.size()) {
     __builtin_prefetch(csr.targets.data() + csr.offsets[v]);
   }
+}
+
+uint64_t AdjacencyIndex::EdgeHash(const EdgeTriple& e) {
+  const DirectedEdges d = Direct(e);
+  return DownEdgeHash(d.down_from, d.down_to, static_cast<uint8_t>(e.type));
+}
+
+uint64_t AdjacencyIndex::EdgeDigest(Dir d) const {
+  std::shared_lock lock(mu_);
+  const bool down = d == Dir::kDown;
+  auto hash = [down](uint64_t from, uint64_t to, uint8_t type) {
+    return down ? DownEdgeHash(from, to, type) : DownEdgeHash(to, from, type);
+  };
+  uint64_t sum = 0;
+  const Csr& csr = csr_[static_cast<int>(d)];
+  for (uint32_t v = 0; v + 1 < csr.offsets.size(); ++v) {
+    for (uint32_t i = csr.offsets[v]; i < csr.offsets[v + 1]; ++i) {
+      sum += hash(v, csr.targets[i], csr.types[i]);
+    }
+  }
+  for (const auto& [from, row] : delta_[static_cast<int>(d)]) {
+    for (const Neighbor& n : row) {
+      sum += hash(from, n.vertex, static_cast<uint8_t>(n.type));
+    }
+  }
+  return sum;
 }
 
 uint64_t AdjacencyIndex::edges() const {

@@ -45,18 +45,34 @@ class AdjacencyIndex final : public Graph {
   // Adds committed events. Errors: FAILED_PRECONDITION (an id too large).
   Status Add(const std::vector<EdgeTriple>& edges);
 
+  // The store a snapshot reflects: its database's identity (fixed when the
+  // database is created) and sequence. Two stores at one sequence differ in
+  // identity, unless one is a copy of the other's files.
+  struct Stamp {
+    std::string identity;
+    uint64_t seq = 0;
+  };
   // Persists the index to `path` (written whole to a temporary file, then
-  // renamed), stamped with the store sequence `seq` it reflects:
-  //   "LDBGIDX2" | u64 seq | per direction: u64 vertices+1, u64 edges,
-  //   offsets u32[], targets u32[], types u8[] | u64 slots,
-  //   component roots u32[] | XXH64 of all before, u64
+  // renamed), stamped with the store it reflects:
+  //   "LDBGIDX3" | u64 seq | u64 XXH64 of the identity | per direction:
+  //   u64 vertices+1, u64 edges, offsets u32[], targets u32[], types u8[] |
+  //   u64 slots, component roots u32[] | XXH64 of all before, u64
   // (integers little-endian, this machine's order; a snapshot is a cache,
   // not part of the store's format, and is rebuilt whenever it is refused).
-  Status Save(const std::string& path, uint64_t seq);
-  // Loads a snapshot saved at store sequence `seq`. NOT_FOUND if there is
-  // none or it reflects another sequence; DATA_LOSS if it fails its checks.
+  Status Save(const std::string& path, const Stamp& stamp);
+  // Loads a snapshot saved with `stamp`. NOT_FOUND if there is none (or
+  // `path` is not a regular file) or it reflects another store or sequence;
+  // DATA_LOSS if it fails its checks (its checksum, its layout, targets past
+  // its vertices, directions that disagree) or is too large to allocate.
   static StatusOr<std::unique_ptr<AdjacencyIndex>> Load(const std::string& path,
-                                                        uint64_t seq);
+                                                        const Stamp& stamp);
+
+  // An order-independent digest of a multiset of events: the sum (mod 2^64)
+  // of EdgeHash over them. EdgeDigest(d) is that of the index's edges in
+  // direction d, so an index holds exactly a store's events iff both
+  // directions' digests and edges() match the store's.
+  static uint64_t EdgeHash(const EdgeTriple& e);
+  uint64_t EdgeDigest(Dir d) const;
 
   std::shared_lock<std::shared_mutex> LockShared() const {
     return std::shared_lock<std::shared_mutex>(mu_);

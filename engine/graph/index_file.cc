@@ -15,7 +15,7 @@ namespace lineagedb::graph {
 
 namespace {
 
-constexpr char kMagic[8] = {'L', 'D', 'B', 'G', 'I', 'D', 'X', '2'};
+constexpr char kMagic[8] = {'L', 'D', 'B', 'G', 'I', 'D', 'X', '3'};
 
 template <typename T>
 void Append(std::string* out, const T& v) {
@@ -50,30 +50,47 @@ class Reader {
   bool Read(T* v) {
     return ReadBytes(v, sizeof(T));
   }
+  // False if the file ends first or the memory cannot be had (a sparse
+  // file can declare more than the machine holds): too_large() tells.
   template <typename T, typename A>
   bool ReadVector(uint64_t n, std::vector<T, A>* v) {
     if (n > left_ / sizeof(T)) return false;
-    v->resize(n);
+    try {
+      v->resize(n);
+    } catch (const std::bad_alloc&) {
+      too_large_ = true;
+      return false;
+    } catch (const std::length_error&) {
+      too_large_ = true;
+      return false;
+    }
     return ReadBytes(v->data(), n * sizeof(T));
   }
+  bool too_large() const { return too_large_; }
   uint64_t remaining() const { return left_; }
   uint64_t digest() const { return XXH64_digest(&hash_); }
 
  private:
   std::ifstream* f_;
   uint64_t left_;
+  bool too_large_ = false;
   XXH64_state_t hash_;
 };
 
+uint64_t IdentityHash(const std::string& identity) {
+  return XXH64(identity.data(), identity.size(), 0);
+}
+
 }  // namespace
 
-Status AdjacencyIndex::Save(const std::string& path, uint64_t seq) {
+Status AdjacencyIndex::Save(const std::string& path, const Stamp& stamp) {
   std::unique_lock lock(mu_);
   // The forest is flat already: Build, Load and MergeDelta flatten it, and
   // only Add, which fills the delta, unites.
   if (delta_edges_ > 0) MergeDelta();
   std::string out(kMagic, sizeof(kMagic));
-  Append(&out, seq);
+  Append(&out, stamp.seq);
+  Append(&out, IdentityHash(stamp.identity));
   for (const Csr& csr : csr_) {
     Append(&out, static_cast<uint64_t>(csr.offsets.size()));
     Append(&out, static_cast<uint64_t>(csr.targets.size()));
@@ -102,7 +119,12 @@ Status AdjacencyIndex::Save(const std::string& path, uint64_t seq) {
 }
 
 StatusOr<std::unique_ptr<AdjacencyIndex>> AdjacencyIndex::Load(
-    const std::string& path, uint64_t seq) {
+    const std::string& path, const Stamp& stamp) {
+  // Not a FIFO, whose open would wait for a writer, nor a device.
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return absl::NotFoundError(StrCat("no index snapshot ", path));
+  }
   std::ifstream f(path, std::ios::binary | std::ios::ate);
   if (!f.good()) return absl::NotFoundError(StrCat("no index snapshot ", path));
   const uint64_t size = static_cast<uint64_t>(f.tellg());
@@ -118,22 +140,34 @@ StatusOr<std::unique_ptr<AdjacencyIndex>> AdjacencyIndex::Load(
       std::memcmp(magic, kMagic, sizeof(kMagic)) != 0) {
     return corrupt("not a snapshot");
   }
-  uint64_t snapshot_seq;
-  if (!r.Read(&snapshot_seq)) return corrupt("truncated");
+  uint64_t snapshot_seq, identity;
+  if (!r.Read(&snapshot_seq) || !r.Read(&identity)) {
+    return corrupt("truncated");
+  }
   auto index = std::unique_ptr<AdjacencyIndex>(new AdjacencyIndex());
+  auto short_or_large = [&] {
+    return corrupt(r.too_large() ? "too large to load" : "truncated");
+  };
+  // Vertex indexes and offsets are 32-bit: larger counts are not an index's.
+  constexpr uint64_t k32 = uint64_t{1} << 32;
   for (Csr& csr : index->csr_) {
     uint64_t offsets, targets;
-    if (!r.Read(&offsets) || !r.Read(&targets) || offsets == 0 ||
-        !r.ReadVector(offsets, &csr.offsets) ||
+    if (!r.Read(&offsets) || !r.Read(&targets)) return corrupt("truncated");
+    if (offsets == 0 || offsets > k32 || targets >= k32) {
+      return corrupt("bad sizes");
+    }
+    if (!r.ReadVector(offsets, &csr.offsets) ||
         !r.ReadVector(targets, &csr.targets) ||
         !r.ReadVector(targets, &csr.types)) {
-      return corrupt("truncated");
+      return short_or_large();
     }
     if (csr.offsets.back() != targets) return corrupt("bad offsets");
   }
   uint64_t slots;
-  if (!r.Read(&slots) || !r.ReadVector(slots, &index->parent_)) {
-    return corrupt("truncated");
+  if (!r.Read(&slots)) return corrupt("truncated");
+  if (slots > k32) return corrupt("bad sizes");
+  if (!r.ReadVector(slots, &index->parent_)) {
+    return short_or_large();
   }
   if (r.remaining() != 0) return corrupt("trailing bytes");
   uint64_t stored_sum;
@@ -141,15 +175,27 @@ StatusOr<std::unique_ptr<AdjacencyIndex>> AdjacencyIndex::Load(
     return corrupt("truncated");
   }
   if (stored_sum != r.digest()) return corrupt("checksum mismatch");
-  if (snapshot_seq != seq) {
+  if (identity != IdentityHash(stamp.identity)) {
     return absl::NotFoundError(
-        StrCat("index snapshot of sequence ", snapshot_seq, ", not ", seq));
+        StrCat("index snapshot ", path, " is another store's"));
   }
-  // Checked only once the bytes are known to be the ones saved.
+  if (snapshot_seq != stamp.seq) {
+    return absl::NotFoundError(StrCat("index snapshot of sequence ",
+                                      snapshot_seq, ", not ", stamp.seq));
+  }
+  // Checked only once the bytes are known to be the ones saved: every row
+  // within its targets, every target a vertex, one edge set both ways.
   for (const Csr& csr : index->csr_) {
     for (size_t v = 0; v + 1 < csr.offsets.size(); ++v) {
       if (csr.offsets[v] > csr.offsets[v + 1]) return corrupt("bad offsets");
     }
+    const uint64_t vertices = csr.offsets.size() - 1;
+    for (uint32_t t : csr.targets) {
+      if (t >= vertices) return corrupt("a target past the vertices");
+    }
+  }
+  if (index->EdgeDigest(Dir::kDown) != index->EdgeDigest(Dir::kUp)) {
+    return corrupt("the two directions hold different edges");
   }
   // Saved flat: every entry a root, so that no root search can loop.
   const HugeVector<uint32_t>& parent = index->parent_;

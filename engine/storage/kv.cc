@@ -221,6 +221,12 @@ class RocksKv final : public Kv {
     return FromRocks(db_->Flush(rocksdb::FlushOptions()), "flush");
   }
 
+  std::string Identity() override {
+    std::string identity;
+    if (!db_->GetDbIdentity(identity).ok()) identity.clear();
+    return identity;
+  }
+
   Status SetWriteBufferBytes(uint64_t bytes) override {
     return FromRocks(
         db_->SetOptions({{"write_buffer_size", std::to_string(bytes)}}),

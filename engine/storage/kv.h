@@ -105,6 +105,9 @@ class Kv {
   virtual uint64_t DiskBytes() = 0;
   // Flushes memtables to SST files.
   virtual Status Flush() = 0;
+  // The database's identity, fixed when it was created (RocksDB's IDENTITY
+  // file; a copy of the files keeps it). Empty if it cannot be read.
+  virtual std::string Identity() = 0;
   // Memtables started from now on hold `bytes` before they are flushed.
   // RocksDB may shrink the one being filled to the new size (it is then
   // flushed at its next write), never grow it. Errors: INVALID_ARGUMENT

@@ -37,8 +37,9 @@ StoreImpl::~StoreImpl() {
     // is synced first, so that the sequence the snapshot is stamped with is
     // durable: were it lost, later writes could reach the same sequence
     // with other edges, and the snapshot would match them.
-    if (kv_->SyncWal().ok()) {
-      index->Save(IndexSnapshotPath(), counters_.seq).IgnoreError();
+    const graph::AdjacencyIndex::Stamp stamp = IndexStamp();
+    if (!stamp.identity.empty() && kv_->SyncWal().ok()) {
+      index->Save(IndexSnapshotPath(), stamp).IgnoreError();
     }
   }
 }
@@ -47,15 +48,28 @@ std::string StoreImpl::IndexSnapshotPath() const {
   return path_ + "/lineagedb-graph.idx";
 }
 
+graph::AdjacencyIndex::Stamp StoreImpl::IndexStamp() const {
+  return {kv_->Identity(), counters_.seq};
+}
+
 Status StoreImpl::OpenIndex() {
-  auto loaded = graph::AdjacencyIndex::Load(IndexSnapshotPath(), counters_.seq);
+  const graph::AdjacencyIndex::Stamp stamp = IndexStamp();
+  auto loaded =
+      stamp.identity.empty()
+          ? StatusOr<std::unique_ptr<graph::AdjacencyIndex>>(
+                absl::NotFoundError("the store's identity is unknown"))
+          : graph::AdjacencyIndex::Load(IndexSnapshotPath(), stamp);
   if (loaded.ok()) {
     index_ = std::move(loaded).value();
     snapshot_current_.store(true);
     return absl::OkStatus();
   }
   auto view = kv_->NewReadView();
-  ASSIGN_OR_RETURN(index_, graph::AdjacencyIndex::Build(*view));
+  auto built = graph::AdjacencyIndex::Build(*view);
+  // Events the index cannot hold (a damaged event key, an id past its
+  // limit) do not keep the store from opening: it opens without the index,
+  // lineage queries read the edge keys, and `check` names the bad key.
+  index_ = built.ok() ? std::move(built).value() : nullptr;
   // A refused snapshot is stale for good; it is written again at close (by
   // a writer: a read-only store leaves the folder alone).
   if (!options_.read_only) {

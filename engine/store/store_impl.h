@@ -184,6 +184,8 @@ class StoreImpl {
   uint64_t edges_version() const { return edges_version_.load(); }
   // The index, or null when it is off.
   std::shared_ptr<graph::AdjacencyIndex> graph_index();
+  // The store as its index snapshot is stamped; empty identity if unknown.
+  graph::AdjacencyIndex::Stamp IndexStamp() const;
 
   storage::Kv* kv() { return kv_.get(); }
   // Results of repeated reads, kept exact by every write (result_cache.h).

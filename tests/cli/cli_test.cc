@@ -24,6 +24,9 @@
 #include "codec/coding.h"
 #include "codec/keys.h"
 #include "codec/records.h"
+#include "graph/adjacency_index.h"
+#include "storage/kv.h"
+#include "store/store_impl.h"
 #include "tests/test_util.h"
 
 #ifndef LINEAGEDB_CLI_BINARY
@@ -634,6 +637,36 @@ TEST_F(CliTest, AStoreWithoutItsCurrentFileIsDamagedNotAbsent) {
     EXPECT_THAT(r.err, Not(HasSubstr("--salvage-log"))) << args;
     EXPECT_EQ(files(), before) << args;
   }
+}
+
+// `check` compares the lineage index with the store's events edge by edge:
+// a snapshot stamped as this store's, with as many edges but other ones, is
+// a problem (exit 4), not "0 problems".
+TEST_F(CliTest, CheckFindsALineageIndexThatHoldsOtherEdges) {
+  IngestMarquez();
+  graph::AdjacencyIndex::Stamp stamp;
+  uint64_t edges = 0;
+  {
+    Options o;
+    o.read_only = true;
+    auto store = Store::Open(o, store_.string());
+    ASSERT_TRUE(store.ok()) << store.status();
+    stamp = (*store)->impl()->IndexStamp();
+    edges = (*store)->impl()->graph_index()->edges();
+  }
+  ASSERT_EQ(edges, 27u);
+  auto kv = storage::Kv::Open(Options(), dir_.path() + "/empty");
+  ASSERT_TRUE(kv.ok()) << kv.status();
+  auto index = graph::AdjacencyIndex::Build(*(*kv)->NewReadView());
+  ASSERT_TRUE(index.ok()) << index.status();
+  std::vector<graph::EdgeTriple> other;
+  for (int64_t i = 1; i <= 27; ++i) other.push_back({i, 1, EventType::kInput});
+  ASSERT_TRUE((*index)->Add(other).ok());
+  ASSERT_TRUE(
+      (*index)->Save((store_ / "lineagedb-graph.idx").string(), stamp).ok());
+  CliResult r = Run("check");
+  EXPECT_EQ(r.code, 4) << r.out << r.err;
+  EXPECT_THAT(r.out + r.err, HasSubstr("other edges than the store's events"));
 }
 
 // Only a damaged write-ahead log is pointed to --salvage-log: a damaged

@@ -1,5 +1,6 @@
 #include "graph/adjacency_index.h"
 
+#include <sys/stat.h>
 #include <xxhash.h>
 
 #include <cstring>
@@ -202,8 +203,8 @@ TEST(AdjacencyIndexTest, ComponentsMatchAModelThroughMergesAndSnapshots) {
     check(*index, "batch " + std::to_string(batch));
   }
   const std::string path = dir.path() + "/g.idx";
-  ASSERT_OK(index->Save(path, 7));
-  ASSERT_OK_AND_ASSIGN(auto loaded, AdjacencyIndex::Load(path, 7));
+  ASSERT_OK(index->Save(path, {"store", 7}));
+  ASSERT_OK_AND_ASSIGN(auto loaded, AdjacencyIndex::Load(path, {"store", 7}));
   check(*loaded, "loaded");
   for (int batch = 0; batch < 3; ++batch) {  // A loaded index grows too.
     ASSERT_OK(loaded->Add(random_edges(3000)));
@@ -218,15 +219,18 @@ TEST(AdjacencyIndexTest, SnapshotRoundTripAndRefusals) {
   ASSERT_OK(
       index->Add({{1, 1, EventType::kInput}, {2, 1, EventType::kOutput}}));
   const std::string path = dir.path() + "/g.idx";
-  ASSERT_OK(index->Save(path, 42));
-  ASSERT_OK_AND_ASSIGN(auto loaded, AdjacencyIndex::Load(path, 42));
+  const AdjacencyIndex::Stamp stamp{"store-a", 42};
+  ASSERT_OK(index->Save(path, stamp));
+  ASSERT_OK_AND_ASSIGN(auto loaded, AdjacencyIndex::Load(path, stamp));
   for (VertexId v : {A(1), A(2), X(1)}) {
     for (Dir d : {Dir::kUp, Dir::kDown}) {
       EXPECT_EQ(Of(*loaded, v, d), Of(*index, v, d));
     }
   }
-  EXPECT_CODE(AdjacencyIndex::Load(path, 43), kNotFound);
-  EXPECT_CODE(AdjacencyIndex::Load(dir.path() + "/none", 42), kNotFound);
+  EXPECT_CODE(AdjacencyIndex::Load(path, {"store-a", 43}), kNotFound);
+  // Another store's, at the same sequence.
+  EXPECT_CODE(AdjacencyIndex::Load(path, {"store-b", 42}), kNotFound);
+  EXPECT_CODE(AdjacencyIndex::Load(dir.path() + "/none", stamp), kNotFound);
   std::string bytes;
   {
     std::ifstream f(path, std::ios::binary);
@@ -236,12 +240,13 @@ TEST(AdjacencyIndexTest, SnapshotRoundTripAndRefusals) {
     std::string bad = bytes;
     bad[i] ^= 1;
     std::ofstream(path, std::ios::binary | std::ios::trunc) << bad;
-    EXPECT_CODE(AdjacencyIndex::Load(path, 42), kDataLoss) << "byte " << i;
+    EXPECT_CODE(AdjacencyIndex::Load(path, stamp), kDataLoss) << "byte " << i;
   }
   // Changes that keep the checksum right (it is recomputed) are refused by
-  // the structural checks: the first format's magic, component entries
-  // that are not roots or are past the end. Slots: A(1)=2 and X(1)=3 joined
-  // under 2, A(2)=4 joined too; the entries end before the checksum.
+  // the structural checks. Layout: magic, seq, identity (24 bytes); up: 2
+  // counts, offsets[6] (vertices 0..4), targets[2], types[2]; down: the
+  // same; slots count, parent[5]; checksum. Slots: A(1)=2 and X(1)=3
+  // joined under 2, A(2)=4 joined too.
   auto rewrite = [&](size_t at, std::string_view with) {
     std::string bad = bytes;
     bad.replace(at, with.size(), with);
@@ -249,16 +254,61 @@ TEST(AdjacencyIndexTest, SnapshotRoundTripAndRefusals) {
     std::memcpy(bad.data() + bad.size() - 8, &sum, 8);
     std::ofstream(path, std::ios::binary | std::ios::trunc) << bad;
   };
+  auto u32 = [](const uint32_t& v) {
+    return std::string_view(reinterpret_cast<const char*>(&v), 4);
+  };
   rewrite(0, bytes.substr(0, 8));  // Itself: accepted.
-  EXPECT_OK(AdjacencyIndex::Load(path, 42).status());
-  rewrite(7, "1");
-  EXPECT_CODE(AdjacencyIndex::Load(path, 42), kDataLoss);
+  EXPECT_OK(AdjacencyIndex::Load(path, stamp).status());
+  for (const char* older : {"1", "2"}) {  // Earlier formats' magic.
+    rewrite(7, older);
+    EXPECT_CODE(AdjacencyIndex::Load(path, stamp), kDataLoss) << older;
+  }
   const size_t parent0 = bytes.size() - 8 - 5 * sizeof(uint32_t);
   for (uint32_t bad_parent : {3u, 99u}) {  // parent[3] is 2; 99 is past.
-    rewrite(parent0,
-            std::string_view(reinterpret_cast<const char*>(&bad_parent), 4));
-    EXPECT_CODE(AdjacencyIndex::Load(path, 42), kDataLoss) << bad_parent;
+    rewrite(parent0, u32(bad_parent));
+    EXPECT_CODE(AdjacencyIndex::Load(path, stamp), kDataLoss) << bad_parent;
   }
+  // The first direction's first target (X(1) -> A(1) upstream, i.e. 2):
+  // past the vertices, or another vertex than the other direction has.
+  const size_t target0 = 24 + 16 + 6 * sizeof(uint32_t);
+  ASSERT_EQ(bytes.substr(target0, 4), u32(2));
+  for (uint32_t bad_target : {5u, 4u}) {
+    rewrite(target0, u32(bad_target));
+    EXPECT_CODE(AdjacencyIndex::Load(path, stamp), kDataLoss) << bad_target;
+  }
+}
+
+// A snapshot that declares more entries than a 32-bit index has (in a sparse
+// file large enough to hold them) is refused before anything is allocated.
+TEST(AdjacencyIndexTest, ASnapshotDeclaringHugeArraysIsRefused) {
+  TempDir dir;
+  auto index = EmptyIndex(dir);
+  ASSERT_OK(index->Add({{1, 1, EventType::kInput}}));
+  const std::string path = dir.path() + "/g.idx";
+  const AdjacencyIndex::Stamp stamp{"store-a", 1};
+  ASSERT_OK(index->Save(path, stamp));
+  {
+    std::fstream f(path, std::ios::binary | std::ios::in | std::ios::out);
+    const uint64_t offsets = uint64_t{1} << 33;
+    f.seekp(24);
+    f.write(reinterpret_cast<const char*>(&offsets), 8);
+  }
+  std::error_code ec;
+  std::filesystem::resize_file(path, uint64_t{1} << 36, ec);  // Sparse.
+  if (ec) GTEST_SKIP() << "no sparse file here: " << ec.message();
+  const Status s = AdjacencyIndex::Load(path, stamp).status();
+  EXPECT_CODE(s, kDataLoss);
+  EXPECT_THAT(s.message(), ::testing::HasSubstr("bad sizes"));
+}
+
+// A FIFO (or any file that is not a regular one) is no snapshot: opening it
+// would wait for a writer.
+TEST(AdjacencyIndexTest, AFifoIsNoSnapshot) {
+  TempDir dir;
+  const std::string path = dir.path() + "/g.idx";
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  EXPECT_CODE(AdjacencyIndex::Load(path, {"store-a", 1}), kNotFound);
+  EXPECT_CODE(AdjacencyIndex::Load(dir.path(), {"store-a", 1}), kNotFound);
 }
 
 class IndexSnapshotStoreTest : public lineagedb::testing::StoreTest {};
@@ -316,6 +366,56 @@ TEST_F(IndexSnapshotStoreTest, ReopenUsesTheSnapshotOnlyWhenCurrent) {
   q.start = {NodeKind::kArtifact, last};
   ASSERT_OK_AND_ASSIGN(up, GetAncestry(store_.get(), q));
   EXPECT_EQ(up.size(), 13u);
+}
+
+// Two stores at one sequence: the snapshot of one, copied into the other,
+// is refused there (the index is rebuilt from the events) and kept where it
+// belongs.
+TEST_F(IndexSnapshotStoreTest, AnotherStoresSnapshotIsRefused) {
+  const std::string other_path = dir_.path() + "/other";
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<Store> other,
+                       Store::Open(options_, other_path));
+  // The same writes into both, but only this store chains its steps.
+  auto steps = [](Store* store, bool chain) {
+    Type at{.kind = NodeKind::kArtifact, .name = "A"};
+    Type et{.kind = NodeKind::kExecution, .name = "E"};
+    const int64_t ta = store->PutType(at).value();
+    const int64_t te = store->PutType(et).value();
+    int64_t last = 0;
+    for (int i = 0; i < 6; ++i) {
+      Execution e;
+      e.type_id = te;
+      Artifact out;
+      out.type_id = ta;
+      std::vector<ArtifactAndEvent> pairs;
+      Event in;
+      in.artifact_id = last;
+      in.type = EventType::kInput;
+      if (chain && last != 0) pairs.push_back({std::nullopt, in});
+      Event o;
+      o.type = EventType::kOutput;
+      pairs.push_back({out, o});
+      last = store->PutExecution(e, pairs, {}).value().artifact_ids.back();
+    }
+    return last;
+  };
+  const int64_t last = steps(store_.get(), true);
+  steps(other.get(), false);
+  ASSERT_EQ(store_->impl()->IndexStamp().seq, other->impl()->IndexStamp().seq);
+  store_.reset();
+  other.reset();
+  const std::string snapshot = "/lineagedb-graph.idx";
+  std::filesystem::copy_file(other_path + snapshot, store_path() + snapshot,
+                             std::filesystem::copy_options::overwrite_existing);
+  Reopen();
+  AncestryQuery q;
+  q.start = {NodeKind::kArtifact, last};
+  ASSERT_OK_AND_ASSIGN(auto up, GetAncestry(store_.get(), q));
+  EXPECT_EQ(up.size(), 11u);
+  store_.reset();
+  ASSERT_OK_AND_ASSIGN(other, Store::Open(options_, other_path));
+  ASSERT_OK_AND_ASSIGN(up, GetAncestry(other.get(), q));
+  EXPECT_EQ(up.size(), 1u);
 }
 
 // An index built from the stored events (no snapshot) knows the components.

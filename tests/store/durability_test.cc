@@ -225,6 +225,30 @@ TEST_F(DurabilityTest, AStoreThatLostItsCurrentFileIsDataLossAndUntouched) {
   }
 }
 
+// An event key the lineage index cannot hold (execution id 0) does not
+// lock the store: it opens without the index, and lineage queries read the
+// edge keys.
+TEST_F(DurabilityTest, AnEventTheIndexCannotHoldLeavesTheStoreOpenable) {
+  const int64_t type_id = MakeType();
+  Artifact a;
+  a.type_id = type_id;
+  ASSERT_OK_AND_ASSIGN(std::vector<int64_t> ids, store_->Put<Artifact>({a}));
+  WithRawDb([&](rocksdb::DB* db) {
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(),
+                        codec::EventKey(codec::Tag::kEventByArtifact, ids[0],
+                                        EventType::kInput, 0),
+                        "")
+                    .ok());
+  });
+  // Built from the keys, not loaded from the snapshot saved at the close.
+  std::filesystem::remove(store_path() + "/lineagedb-graph.idx");
+  ASSERT_OK_AND_ASSIGN(store_, Store::Open(options_, store_path()));
+  EXPECT_EQ(store_->impl()->graph_index(), nullptr);
+  ASSERT_OK_AND_ASSIGN(std::vector<Artifact> got,
+                       store_->GetByIds<Artifact>(ids));
+  EXPECT_EQ(got.size(), 1u);
+}
+
 TEST_F(DurabilityTest, SecondOpenOfALockedStoreIsFailedPrecondition) {
   auto second = Store::Open(options_, store_path());
   EXPECT_CODE(second.status(), kFailedPrecondition);

@@ -361,9 +361,13 @@ class Checker {
       return Problem(std::string(s.message()));
     }
     const bool by_artifact = tag == Tag::kEventByArtifact;
-    if (by_artifact) ++report_.events;
     const int64_t artifact = by_artifact ? parsed.from : parsed.to;
     const int64_t execution = by_artifact ? parsed.to : parsed.from;
+    if (by_artifact) {
+      ++report_.events;
+      event_digest_ +=
+          graph::AdjacencyIndex::EdgeHash({artifact, execution, parsed.type});
+    }
     if (!NodeExists(NodeKind::kArtifact, artifact) ||
         !NodeExists(NodeKind::kExecution, execution)) {
       Problem(fmt::format("event {} links missing artifact {} or execution {}",
@@ -514,6 +518,12 @@ class Checker {
       if (edges != static_cast<uint64_t>(report_.events)) {
         Problem(fmt::format("lineage index holds {} edges, the store {}", edges,
                             report_.events));
+      } else if (index->EdgeDigest(graph::Dir::kUp) != event_digest_ ||
+                 index->EdgeDigest(graph::Dir::kDown) != event_digest_) {
+        Problem(
+            "lineage index holds other edges than the store's events (its "
+            "snapshot lineagedb-graph.idx is not this store's: delete it, and "
+            "the next open rebuilds the index)");
       }
     }
   }
@@ -527,6 +537,8 @@ class Checker {
   std::map<int64_t, TypeEntry> types_;
   std::unordered_map<int64_t, NodeEntry> nodes_[3];
   std::map<EdgeTuple, uint64_t> events_;
+  // AdjacencyIndex::EdgeHash summed over the by-artifact event keys.
+  uint64_t event_digest_ = 0;
   std::map<EdgeTuple, uint64_t> pairs_[3];
   // Expected [38] keys (by hash) -> (context, execution).
   std::unordered_map<uint64_t, std::pair<int64_t, int64_t>> context_executions_;
