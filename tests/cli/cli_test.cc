@@ -1104,6 +1104,12 @@ TEST_F(CliTest, QueriesOnTheDemoStore) {
     ASSERT_TRUE(WIFEXITED(status));
     EXPECT_EQ(WEXITSTATUS(status), 4);
     EXPECT_THAT(ReadAll(err), HasSubstr("cannot write standard output"));
+    // dot's own failure is one line of this tool's, with dot's reason.
+    r = Run("export --format svg -o '" + dir_.path() + "/none/g.svg'");
+    EXPECT_EQ(r.code, 4);
+    EXPECT_THAT(r.err, HasSubstr("the `dot` program failed"));
+    EXPECT_THAT(r.err, HasSubstr("none/g.svg"));
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   } else {
     EXPECT_THAT(r.err, HasSubstr("`dot`"));
   }

@@ -209,6 +209,32 @@ std::string WaitText(int status) {
   return fmt::format("ended with wait status {}", status);
 }
 
+// A new empty file in the temporary folder, "" if none can be made.
+std::string TempFile(std::string_view stem) {
+  std::error_code ec;
+  std::string name = (std::filesystem::temp_directory_path(ec) /
+                      fmt::format("lineagedb-{}-XXXXXX", stem))
+                         .string();
+  const int fd = ec ? -1 : mkstemp(name.data());
+  if (fd < 0) return "";
+  close(fd);
+  return name;
+}
+
+// What dot wrote to its standard error, on one line.
+std::string DotMessages(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string line;
+  for (std::string part; std::getline(in, part);) {
+    const size_t first = part.find_first_not_of(" \t\r");
+    if (first == std::string::npos) continue;
+    const size_t last = part.find_last_not_of(" \t\r");
+    if (!line.empty()) line += "; ";
+    line.append(part, first, last - first + 1);
+  }
+  return line;
+}
+
 }  // namespace
 
 Status DotToSvg(std::string_view dot, const std::string& path) {
@@ -219,26 +245,27 @@ Status DotToSvg(std::string_view dot, const std::string& path) {
   }
   // For standard output dot writes a temporary file that is copied here,
   // so that output the reader does not take (a closed pipe, a full disk)
-  // is this tool's storage error, not dot's failure.
+  // is this tool's storage error, not dot's failure. dot's own messages go
+  // to another, so that its failure is one line of this tool's.
   const bool to_stdout = path.empty() || path == "-";
-  std::filesystem::path target = path;
-  if (to_stdout) {
-    std::error_code ec;
-    std::string name =
-        (std::filesystem::temp_directory_path(ec) / "lineagedb-svg-XXXXXX")
-            .string();
-    const int fd = ec ? -1 : mkstemp(name.data());
-    if (fd < 0) return absl::InternalError("cannot make a temporary file");
-    close(fd);
-    target = name;
+  const std::string target = to_stdout ? TempFile("svg") : path;
+  const std::string errors = TempFile("dot-errors");
+  auto remove_temporaries = [&] {
+    std::error_code ignored;
+    if (to_stdout) std::filesystem::remove(target, ignored);
+    std::filesystem::remove(errors, ignored);
+  };
+  if (target.empty() || errors.empty()) {
+    remove_temporaries();
+    return absl::InternalError("cannot make a temporary file");
   }
   // `exec`: the status is dot's own, not a shell's. The path is attached to
   // -o, so that one starting with '-' is not taken for an option.
-  const std::string command = "exec dot -Tsvg -o" + ShellQuote(target.string());
+  const std::string command =
+      "exec dot -Tsvg -o" + ShellQuote(target) + " 2>" + ShellQuote(errors);
   FILE* pipe = popen(command.c_str(), "w");
   if (pipe == nullptr) {
-    std::error_code ignored;
-    if (to_stdout) std::filesystem::remove(target, ignored);
+    remove_temporaries();
     return absl::InternalError("cannot run the `dot` program");
   }
   // dot may end without reading all of its input: the write then fails
@@ -252,16 +279,17 @@ Status DotToSvg(std::string_view dot, const std::string& path) {
   Status s;
   std::string svg;
   if (written != dot.size() || status != 0) {
-    s = absl::InternalError(fmt::format(
-        "the `dot` program failed: it {}",
-        status == -1 ? "could not be waited for" : WaitText(status)));
+    const std::string said = DotMessages(errors);
+    s = absl::InternalError(
+        fmt::format("the `dot` program failed: it {}{}",
+                    status == -1 ? "could not be waited for" : WaitText(status),
+                    said.empty() ? "" : ": " + said));
   } else if (to_stdout) {
     std::ifstream in(target, std::ios::binary);
     svg.assign(std::istreambuf_iterator<char>(in), {});
     if (in.bad()) s = absl::InternalError("cannot read dot's output");
   }
-  std::error_code ignored;
-  if (to_stdout) std::filesystem::remove(target, ignored);
+  remove_temporaries();
   if (s.ok() && to_stdout) std::cout << svg;
   return s;
 }
