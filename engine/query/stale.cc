@@ -182,7 +182,7 @@ StatusOr<StaleSteps> GetStaleSteps(Store* store, int64_t pipeline_context_id,
   RETURN_IF_ERROR(r.Node(NodeKind::kArtifact, new_artifact_id).status());
   ASSIGN_OR_RETURN(std::optional<Slot> new_slot, r.SlotOf(new_artifact_id));
   if (!new_slot.has_value()) {
-    return absl::FailedPreconditionError(
+    return absl::InvalidArgumentError(
         StrCat("artifact ", new_artifact_id, " has no producing execution"));
   }
   ASSIGN_OR_RETURN(auto steps, r.LatestExecutions(pipeline_context_id));

@@ -217,6 +217,22 @@ TEST_F(CachingTest, NewSpanMakesExactlyTheStepsDownstreamOfExampleGenStale) {
               ::testing::UnorderedElementsAre("ExampleGen", "VocabGen"));
 }
 
+TEST_F(CachingTest, StaleStepsOfUnknownNodesOrAnArtifactNoStepMade) {
+  RunPipeline(1, 0.01);
+  ASSERT_OK_AND_ASSIGN(
+      int64_t loose_type,
+      store_->PutType(Type{.kind = NodeKind::kArtifact, .name = "Loose"}));
+  Artifact loose;
+  loose.type_id = loose_type;
+  ASSERT_OK_AND_ASSIGN(std::vector<int64_t> ids,
+                       store_->Put<Artifact>({loose}));
+  EXPECT_CODE(GetStaleSteps(store_.get(), PipelineContextId(), ids[0]),
+              kInvalidArgument);
+  EXPECT_CODE(GetStaleSteps(store_.get(), PipelineContextId(), ids[0] + 100),
+              kNotFound);
+  EXPECT_CODE(GetStaleSteps(store_.get(), 999999, ids[0]), kNotFound);
+}
+
 // Part of the pipeline already re-ran on the new span: the steps after it
 // still read the outputs it replaced, so they are stale; the re-run steps
 // are not.

@@ -107,8 +107,8 @@ struct StaleSteps {
 // The steps of the pipeline context `pipeline_context_id` made stale by the
 // arrival of `new_artifact_id` (a step is judged by its latest COMPLETE or
 // CACHED execution). Errors: NOT_FOUND (unknown context or
-// artifact), FAILED_PRECONDITION (the artifact has no producing execution,
-// so it has no slot).
+// artifact), INVALID_ARGUMENT (the artifact has no producing execution, so
+// it has no slot).
 StatusOr<StaleSteps> GetStaleSteps(Store* store, int64_t pipeline_context_id,
                                    int64_t new_artifact_id);
 
