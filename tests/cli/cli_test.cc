@@ -352,6 +352,13 @@ TEST_F(CliTest, ExitCodes) {
     EXPECT_EQ(r.code, 2) << args << ": " << r.err;
     EXPECT_THAT(r.err, HasSubstr("is no positive 64-bit id")) << args;
   }
+  // Options that would be ignored.
+  for (const std::string args : {"list artifact --type-version v9",
+                                 "get artifact 3 --type-version v9"}) {
+    r = Run(args);
+    EXPECT_EQ(r.code, 2) << args << ": " << r.err;
+    EXPECT_THAT(r.err, HasSubstr("--type-version")) << args;
+  }
   // Not found.
   EXPECT_EQ(Run("get artifact 12345").code, 1);
   EXPECT_EQ(Run("lineage artifact:12345").code, 1);

@@ -35,6 +35,9 @@ class GetCommand : public Command {
     if (id_ <= 0 && (type_.empty() || name_.empty())) {
       return UsageError("--type and --name go together");
     }
+    if (id_ > 0 && !version_.empty()) {
+      return UsageError("--type-version goes with --type and --name");
+    }
     ASSIGN_OR_RETURN(std::unique_ptr<Store> store,
                      OpenStore(global, /*create=*/false));
     switch (kind) {

@@ -117,6 +117,9 @@ class ListCommand : public Command {
             "--filter key '{}' is none of type, uri, context", key));
       }
     }
+    if (!version_.empty() && query.type_name.empty()) {
+      return UsageError("--type-version needs a type (--type)");
+    }
     return query;
   }
 
