@@ -1,5 +1,6 @@
 // Ancestry and impact, reachability, provenance paths and lineage diffs.
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -351,6 +352,15 @@ std::string Render(const Value& v) {
   return "";
 }
 
+// Equal values, NaN equal to NaN: a property is no change from itself.
+bool Same(const Value& a, const Value& b) {
+  if (a.kind() == PropertyKind::kDouble && b.kind() == PropertyKind::kDouble &&
+      std::isnan(a.double_value()) && std::isnan(b.double_value())) {
+    return true;
+  }
+  return a == b;
+}
+
 void DiffProperties(const std::string& type, const std::string& prefix,
                     const PropertyMap& a, const PropertyMap& b,
                     std::vector<PropertyChange>* out) {
@@ -362,7 +372,14 @@ void DiffProperties(const std::string& type, const std::string& prefix,
     auto ib = b.find(name);
     std::string va = ia == a.end() ? "" : Render(ia->second);
     std::string vb = ib == b.end() ? "" : Render(ib->second);
-    if (ia != a.end() && ib != b.end() && ia->second == ib->second) continue;
+    if (ia != a.end() && ib != b.end()) {
+      if (Same(ia->second, ib->second)) continue;
+      // Different values that read alike (1 and 1.0): say which kinds.
+      if (va == vb) {
+        va += StrCat(" (", PropertyKindName(ia->second.kind()), ")");
+        vb += StrCat(" (", PropertyKindName(ib->second.kind()), ")");
+      }
+    }
     out->push_back({type, prefix + name, va, vb});
   }
 }

@@ -1,6 +1,7 @@
 // Tests of GetAncestry, IsUpstream, GetProvenancePath and DiffLineage
 // (lineage.h) on a small hand-built pipeline whose answers are written out.
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <optional>
 #include <set>
@@ -374,6 +375,23 @@ TEST_F(AncestryTest, ContextsAndIdsBelowOneAreInvalidArgument) {
     EXPECT_CODE(GetAncestry(store_.get(), q), kInvalidArgument);
   }
   EXPECT_CODE(DiffLineage(store_.get(), 0, model_), kInvalidArgument);
+}
+
+// NaN is no change from NaN; 1 and 1.0 differ, and the change says so.
+TEST_F(AncestryTest, DiffLineageComparesValuesNotTheirText) {
+  const int64_t raw = Source("Dataset");
+  int64_t model_a, model_b;
+  Execution train = NewExecution("Trainer");
+  train.custom_properties = {{"loss", std::nan("")}, {"x", int64_t{1}}};
+  Run(train, {raw}, NewArtifact("Model"), &model_a);
+  train.custom_properties["x"] = 1.0;
+  Run(train, {raw}, NewArtifact("Model"), &model_b);
+  ASSERT_OK_AND_ASSIGN(LineageDiff diff,
+                       DiffLineage(store_.get(), model_a, model_b));
+  ASSERT_EQ(diff.changed.size(), 1u);
+  EXPECT_EQ(diff.changed[0].property, "custom_properties.x");
+  EXPECT_EQ(diff.changed[0].value_a, "1 (INT)");
+  EXPECT_EQ(diff.changed[0].value_b, "1 (DOUBLE)");
 }
 
 TEST_F(AncestryTest, DiffLineageOfTwoTrainings) {
