@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_split.h"
 #include "codec/coding.h"
 #include "codec/keys.h"
 #include "codec/records.h"
@@ -619,6 +620,48 @@ TEST_F(CliTest, ADamagedLogIsAStorageErrorUntilSalvaged) {
   EXPECT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_THAT(Run("stats --json").out,
               HasSubstr("\"artifacts\":{\"total\":13"));
+}
+
+// A lineage result cut by --max-nodes prints its cursor; --cursor gives the
+// rest, page by page, each node once, until the whole result is read.
+TEST_F(CliTest, LineagePagesWithItsCursor) {
+  IngestMarquez();
+  const std::string node =
+      "lineage food_delivery:public.popular_orders_day_of_week --up";
+  CliResult whole = Run("--json " + node);
+  ASSERT_EQ(whole.code, 0) << whole.err;
+  const std::regex nodes_re(R"re("nodes":\[([^\]]*)\])re");
+  const std::regex cursor_re(R"re("cursor":"([^"]*)")re");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(whole.out, m, nodes_re));
+  std::vector<std::string> expected = absl::StrSplit(m[1].str(), ',');
+  ASSERT_EQ(expected.size(), 24u);  // The dataset, 12 runs, 11 datasets.
+  EXPECT_THAT(whole.out, HasSubstr(R"("types":[{"kind":)"));
+  std::vector<std::string> paged;
+  std::string cursor;
+  for (int page = 0; page < 10; ++page) {
+    CliResult r = Run("--json " + node + " --max-nodes 5" +
+                      (cursor.empty() ? "" : " --cursor " + cursor));
+    ASSERT_EQ(r.code, 0) << r.err;
+    ASSERT_TRUE(std::regex_search(r.out, m, nodes_re));
+    for (absl::string_view n : absl::StrSplit(m[1].str(), ',')) {
+      paged.emplace_back(n);
+    }
+    ASSERT_TRUE(std::regex_search(r.out, m, cursor_re));
+    cursor = m[1].str();
+    if (cursor.empty()) break;
+    EXPECT_THAT(r.out, HasSubstr("\"partial\":true"));
+  }
+  EXPECT_TRUE(cursor.empty());
+  std::sort(expected.begin(), expected.end());
+  std::sort(paged.begin(), paged.end());
+  EXPECT_EQ(paged, expected);
+  // Text says how to go on; a cursor of another query is invalid data.
+  CliResult r = Run(node + " --max-nodes 5");
+  EXPECT_THAT(r.out, HasSubstr("(partial: the rest with --cursor "));
+  ASSERT_TRUE(std::regex_search(r.out, m, std::regex(R"(--cursor (\S+)\))")));
+  r = Run(node + " --hops 3 --max-nodes 5 --cursor " + m[1].str());
+  EXPECT_EQ(r.code, 3) << r.err;
 }
 
 // A store that lost its CURRENT file is damaged, not absent: every command,

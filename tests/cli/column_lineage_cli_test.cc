@@ -160,13 +160,16 @@ TEST_F(ColumnLineageCliTest, DeepestUpstreamChainIsNineEdgesThroughMenus) {
     preds[to].push_back(from);
   }
   std::map<std::string, std::string> names;  // Dataset name or run's job.
+  // The node records, before the types (whose records also have a kind and
+  // an id).
+  const std::string records = r.out.substr(0, r.out.find("\"types\":"));
   static const std::regex kArtifact(
       R"re("kind":"artifact","id":(\d+),"type":"[^"]*","type_id":\d+,"name":"([^"]*)")re");
   static const std::regex kRun(
       R"re("kind":"execution","id":(\d+),[^{]*\{[^}]*"job_name":"([^"]*)")re");
   for (const auto& [re, prefix] :
        {std::pair{&kArtifact, "a"}, std::pair{&kRun, "e"}}) {
-    for (std::sregex_iterator it(r.out.begin(), r.out.end(), *re), end;
+    for (std::sregex_iterator it(records.begin(), records.end(), *re), end;
          it != end; ++it) {
       names[prefix + (*it)[1].str()] = (*it)[2];
     }

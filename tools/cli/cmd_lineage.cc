@@ -108,8 +108,12 @@ class LineageCommand : public Command {
     app->add_option("--end", ends_, "Do not walk past this node (repeatable)");
     app->add_flag("--exclude-ending", exclude_ending_,
                   "Leave the ending nodes out of the result");
-    NotNegative(
-        app->add_option("--max-nodes", max_nodes_, "Cap on nodes (0 = none)"));
+    NotNegative(app->add_option(
+        "--max-nodes", max_nodes_,
+        "Cap on nodes (0 = none); a result it cuts prints a cursor"));
+    app->add_option("--cursor", cursor_,
+                    "The rest of a result --max-nodes cut: the cursor it "
+                    "printed (same node and options)");
     format_option_ =
         app->add_option("--format", format_, "text, json, dot or svg")
             ->capture_default_str();
@@ -145,6 +149,7 @@ class LineageCommand : public Command {
     }
     query.include_ending_nodes = !exclude_ending_;
     query.max_nodes = max_nodes_;
+    query.cursor = cursor_;
     ASSIGN_OR_RETURN(LineageGraph graph,
                      GetLineageSubgraph(store.get(), query));
     const std::vector<NodeRef> starts = {start};
@@ -167,9 +172,11 @@ class LineageCommand : public Command {
   Status RunColumn(const GlobalOptions& global) {
     if (!node_.empty()) return UsageError("give a node or --column, not both");
     if (!up_ && !down_) return UsageError("--column needs --up or --down");
-    if (!ends_.empty() || exclude_ending_ || max_nodes_ != 0) {
+    if (!ends_.empty() || exclude_ending_ || max_nodes_ != 0 ||
+        !cursor_.empty()) {
       return UsageError(
-          "--end, --exclude-ending and --max-nodes do not apply to --column");
+          "--end, --exclude-ending, --max-nodes and --cursor do not apply to "
+          "--column");
     }
     ASSIGN_OR_RETURN(const std::string format,
                      OutputFormat(global, format_option_, format_));
@@ -202,6 +209,7 @@ class LineageCommand : public Command {
   std::vector<std::string> ends_;
   bool exclude_ending_ = false;
   size_t max_nodes_ = 0;
+  std::string cursor_;
   std::string format_ = "text";
   std::string output_;
 };

@@ -88,9 +88,10 @@ std::string ShellQuote(std::string_view text) {
 std::string GraphText(const LineageGraph& graph,
                       const std::vector<NodeRef>& start) {
   const NodeNames names(graph);
-  std::string out =
-      fmt::format("{} nodes, {} events{}\n", graph.nodes.size(),
-                  graph.events.size(), graph.partial ? " (partial)" : "");
+  std::string out = fmt::format(
+      "{} nodes, {} events{}\n", graph.nodes.size(), graph.events.size(),
+      graph.partial ? " (partial: the rest with --cursor " + graph.cursor + ")"
+                    : "");
   out += "nodes:\n";
   for (const NodeRef& ref : graph.nodes) {
     const bool is_start =
@@ -136,10 +137,15 @@ std::string GraphJson(const LineageGraph& graph) {
   json.Key("contexts").BeginArray();
   for (const Context& c : graph.contexts) WriteNodeJson(c, &json);
   json.EndArray();
+  json.Key("types").BeginArray();
+  for (const Type& t : graph.types) WriteTypeJson(t, &json);
+  json.EndArray();
   json.Key("events").BeginArray();
   for (const Event& e : graph.events) WriteEventJson(e, &json);
   json.EndArray();
   json.Key("partial").Bool(graph.partial);
+  // Empty unless partial; `lineage --cursor` continues from it.
+  json.Key("cursor").String(graph.cursor);
   json.EndObject();
   return json.str() + "\n";
 }
@@ -147,7 +153,10 @@ std::string GraphJson(const LineageGraph& graph) {
 std::string GraphDot(const LineageGraph& graph,
                      const std::vector<NodeRef>& start) {
   const NodeNames names(graph);
-  std::string out =
+  std::string out = graph.partial ? "// partial: the rest with --cursor " +
+                                        graph.cursor + "\n"
+                                  : "";
+  out +=
       "digraph lineage {\n"
       "  rankdir=LR;\n"
       "  node [fontname=\"Helvetica\", fontsize=10];\n"

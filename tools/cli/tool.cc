@@ -40,6 +40,7 @@ int ExitCodeOf(const Status& status) {
       return kExitInvalidData;
     case absl::StatusCode::kOutOfRange:
     case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kAborted:  // A cursor the store has moved past.
       return kExitInvalidData;
     default:
       return kExitStorage;
