@@ -622,6 +622,27 @@ TEST_F(CliTest, ADamagedLogIsAStorageErrorUntilSalvaged) {
               HasSubstr("\"artifacts\":{\"total\":13"));
 }
 
+// A dataset in namespace "context" is a starting node like any other;
+// "context:ID" that names none is a context, which lineage does not start
+// from.
+TEST_F(CliTest, ADatasetInNamespaceContextIsANode) {
+  std::string event = CompleteEvent(1);
+  const std::string out = R"({"namespace":"ns","name":"out1"})";
+  event.replace(event.find(out), out.size(),
+                R"({"namespace":"context","name":"in"})");
+  const fs::path file = fs::path(dir_.path()) / "e.json";
+  std::ofstream(file) << event;
+  ASSERT_EQ(Run("ingest '" + file.string() + "'").code, 0);
+  for (const std::string cmd : {"lineage context:in", "impact context:in"}) {
+    CliResult r = Run(cmd);
+    EXPECT_EQ(r.code, 0) << cmd << ": " << r.err;
+    EXPECT_THAT(r.out, HasSubstr("context:in")) << cmd;
+  }
+  CliResult r = Run("lineage context:1");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("not contexts"));
+}
+
 // A lineage result cut by --max-nodes prints its cursor; --cursor gives the
 // rest, page by page, each node once, until the whole result is read.
 TEST_F(CliTest, LineagePagesWithItsCursor) {

@@ -179,10 +179,6 @@ StatusOr<NodeRef> ResolveNode(Store* store, std::string_view spec) {
     }
     return NodeRef{NodeKind::kExecution, id};
   }
-  if (head == "context") {
-    return UsageError(
-        "lineage connects artifacts and executions, not contexts");
-  }
   StatusOr<Artifact> dataset =
       store->GetByTypeAndName<Artifact>(kDatasetType, spec);
   if (dataset.ok()) return NodeRef{NodeKind::kArtifact, dataset->id};
@@ -217,6 +213,11 @@ StatusOr<NodeRef> ResolveNode(Store* store, std::string_view spec) {
   }
   ASSIGN_OR_RETURN(const int64_t version, NewestDatasetVersion(store, spec));
   if (version != 0) return NodeRef{NodeKind::kArtifact, version};
+  // "context:ID" (a dataset in namespace "context" was looked up first).
+  if (head == "context") {
+    return UsageError(
+        "lineage connects artifacts and executions, not contexts");
+  }
   return absl::NotFoundError(
       fmt::format("no dataset or artifact named '{}'", spec));
 }
