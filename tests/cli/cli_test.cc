@@ -512,6 +512,28 @@ TEST_F(CliTest, JsonOfCacheLookupAndStaleEscapesNames) {
   EXPECT_THAT(r.out, HasSubstr(R"("valid":[{"type":"Ste\"p")")) << r.out;
 }
 
+// What is stored is shown: an execution's fingerprint (get, export) and a
+// type's base type, description and external id (export).
+TEST_F(CliTest, GetAndExportShowFingerprintsAndTypeFields) {
+  CliResult r = IngestNative(
+      {R"({"artifact_type": {"name": "Data"}})",
+       R"({"execution_type": {"name": "Step", "base_type": "TRAIN", "description": "trains", "external_id": "x-step"}})",
+       R"({"execution": {"type": "Step", "state": "COMPLETE", "fingerprint": "fp1"}, "events": [{"type": "OUTPUT", "artifact": {"type": "Data", "uri": "/d"}}]})"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  r = Run("get execution 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("  fingerprint: fp1\n"));
+  r = Run("--json get execution 1");
+  EXPECT_THAT(r.out, HasSubstr(R"("fingerprint":"fp1")"));
+  r = Run("export --format json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr(R"("fingerprint":"fp1")"));
+  EXPECT_THAT(
+      r.out,
+      HasSubstr(
+          R"("description":"trains","external_id":"x-step","base_type":"TRAIN")"));
+}
+
 // A name longer than a DOT label is cut between characters, not inside one.
 TEST_F(CliTest, DotLabelsCutLongNamesBetweenCharacters) {
   std::string name;

@@ -211,6 +211,9 @@ void WriteNodeJson(const Execution& node, JsonWriter* json) {
   json->BeginObject();
   WriteBaseJson(NodeKind::kExecution, node, json);
   json->Key("state").String(ExecutionStateName(node.last_known_state));
+  if (!node.fingerprint.empty()) {
+    json->Key("fingerprint").String(node.fingerprint);
+  }
   json->EndObject();
 }
 
@@ -244,6 +247,15 @@ void WriteTypeJson(const Type& type, JsonWriter* json) {
   json->Key("id").Int(type.id);
   json->Key("name").String(type.name);
   if (!type.version.empty()) json->Key("version").String(type.version);
+  if (!type.description.empty()) {
+    json->Key("description").String(type.description);
+  }
+  if (!type.external_id.empty()) {
+    json->Key("external_id").String(type.external_id);
+  }
+  if (type.base_type != BaseType::kUnset) {
+    json->Key("base_type").String(BaseTypeName(type.base_type));
+  }
   json->Key("properties").BeginObject();
   for (const auto& [name, kind] : type.properties) {
     json->Key(name).String(PropertyKindName(kind));
@@ -259,9 +271,13 @@ std::string NodeDetailText(const Artifact& node) {
 }
 
 std::string NodeDetailText(const Execution& node) {
-  return BaseDetailText(NodeKind::kExecution, node) +
-         fmt::format("  state: {}\n",
-                     ExecutionStateName(node.last_known_state));
+  std::string out =
+      BaseDetailText(NodeKind::kExecution, node) +
+      fmt::format("  state: {}\n", ExecutionStateName(node.last_known_state));
+  if (!node.fingerprint.empty()) {
+    out += fmt::format("  fingerprint: {}\n", node.fingerprint);
+  }
+  return out;
 }
 
 std::string NodeDetailText(const Context& node) {
