@@ -11,6 +11,8 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "absl/strings/cord.h"
@@ -374,6 +376,15 @@ bool DamagedLogOnly(rocksdb::Options ro, const std::string& path) {
   return true;
 }
 
+// Whether the file `current` holds what RocksDB writes there: the name of
+// a MANIFEST file and a newline.
+bool NamesAManifest(const std::filesystem::path& current) {
+  std::ifstream in(current, std::ios::binary);
+  std::string text(std::istreambuf_iterator<char>(in), {});
+  return text.starts_with("MANIFEST-") && text.ends_with('\n') &&
+         text.find('\n') == text.size() - 1;
+}
+
 StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
                                        const std::string& path) {
   rocksdb::Options ro;
@@ -447,8 +458,16 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
   ro.advise_random_on_open = !options.mmap_reads;
 
   // Without CURRENT, RocksDB would create a new database over the files of
-  // one whose CURRENT was lost, and delete them as obsolete.
-  if (!std::filesystem::exists(std::filesystem::path(path) / "CURRENT")) {
+  // one whose CURRENT was lost, and delete them as obsolete. A damaged one
+  // (empty, cut short) fails its open in ways that name the wrong cause.
+  const std::filesystem::path current = std::filesystem::path(path) / "CURRENT";
+  if (std::filesystem::exists(current) && !NamesAManifest(current)) {
+    return absl::DataLossError(StrCat(
+        "the store at ", path,
+        " is damaged: its CURRENT file does not name a MANIFEST file (nothing "
+        "was changed)"));
+  }
+  if (!std::filesystem::exists(current)) {
     if (HoldsDatabaseFiles(path)) {
       return absl::DataLossError(StrCat(
           "the store at ", path,
@@ -465,6 +484,15 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
           ? rocksdb::DB::OpenForReadOnly(ro, path, &raw,
                                          /*error_if_wal_file_exists=*/false)
           : rocksdb::DB::Open(ro, path, &raw);
+  // A writer beside a read-only open may delete a file the MANIFEST the
+  // reader read still lists (a compaction's inputs): read it again.
+  for (int retry = 0; options.read_only && !s.ok() && retry < 5 &&
+                      s.ToString().find("No such file") != std::string::npos;
+       ++retry) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10 << retry));
+    s = rocksdb::DB::OpenForReadOnly(ro, path, &raw,
+                                     /*error_if_wal_file_exists=*/false);
+  }
   if (!s.ok()) {
     if (s.IsInvalidArgument() &&
         s.ToString().find("does not exist") != std::string::npos) {

@@ -223,6 +223,20 @@ TEST_F(DurabilityTest, AStoreThatLostItsCurrentFileIsDataLossAndUntouched) {
     EXPECT_FALSE(s.GetPayload(kDamagedLogPayload).has_value());
     EXPECT_EQ(Files(store_path()), before);
   }
+  // An empty or cut CURRENT is damage too, named as such.
+  for (const std::string text : {"", "MANIFEST-0000", "garbage\n"}) {
+    std::ofstream(store_path() + "/CURRENT", std::ios::trunc) << text;
+    const auto with_current = Files(store_path());
+    for (const bool read_only : {false, true}) {
+      Options o = options_;
+      o.read_only = read_only;
+      const Status s = Store::Open(o, store_path()).status();
+      EXPECT_CODE(s, kDataLoss) << text;
+      EXPECT_THAT(s.message(),
+                  ::testing::HasSubstr("does not name a MANIFEST"));
+      EXPECT_EQ(Files(store_path()), with_current) << text;
+    }
+  }
 }
 
 // An event key the lineage index cannot hold (execution id 0) does not
