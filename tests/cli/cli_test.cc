@@ -665,6 +665,28 @@ TEST_F(CliTest, ADatasetInNamespaceContextIsANode) {
   EXPECT_THAT(r.err, HasSubstr("not contexts"));
 }
 
+// Text output shows control characters in stored names as \xNN: a name
+// cannot break a line of the output or drive the terminal.
+TEST_F(CliTest, TextOutputEscapesControlCharacters) {
+  std::string event = CompleteEvent(1);
+  const std::string out = R"("name":"out1")";
+  event.replace(event.find(out), out.size(), R"("name":"a\nb\u001b[31mc")");
+  const fs::path file = fs::path(dir_.path()) / "e.json";
+  std::ofstream(file) << event;
+  ASSERT_EQ(Run("ingest '" + file.string() + "'").code, 0);
+  for (const std::string cmd :
+       {"get artifact 1", "list artifact", "lineage artifact:1",
+        "path execution:1 artifact:1"}) {
+    CliResult r = Run(cmd);
+    ASSERT_EQ(r.code, 0) << cmd << ": " << r.err;
+    EXPECT_THAT(r.out, HasSubstr("ns:a\\x0Ab\\x1B[31mc")) << cmd;
+    EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << cmd;
+  }
+  // JSON keeps the name as it is, escaped the JSON way.
+  EXPECT_THAT(Run("--json get artifact 1").out,
+              HasSubstr(R"("name":"ns:a\nb\u001b[31mc")"));
+}
+
 // A lineage result cut by --max-nodes prints its cursor; --cursor gives the
 // rest, page by page, each node once, until the whole result is read.
 TEST_F(CliTest, LineagePagesWithItsCursor) {

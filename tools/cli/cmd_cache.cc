@@ -68,11 +68,12 @@ class CacheCommand : public Command {
       return absl::OkStatus();
     }
     std::cout << fmt::format("cache hit for {}: execution:{} ({})\n",
-                             fingerprint_, hit.execution.id,
-                             hit.execution.type);
+                             Printable(fingerprint_), hit.execution.id,
+                             Printable(hit.execution.type));
     for (const auto& [slot, artifacts] : hit.outputs) {
       for (const Artifact& a : artifacts) {
-        std::cout << fmt::format("  {} -> artifact:{} {}\n", slot, a.id, a.uri);
+        std::cout << fmt::format("  {} -> artifact:{} {}\n", Printable(slot),
+                                 a.id, Printable(a.uri));
       }
     }
     return absl::OkStatus();
@@ -123,7 +124,7 @@ class StaleCommand : public Command {
       std::string out;
       for (const PipelineStep& s : list) {
         if (!out.empty()) out += " ";
-        out += fmt::format("{}(execution:{})", s.execution_type,
+        out += fmt::format("{}(execution:{})", Printable(s.execution_type),
                            s.latest_execution_id);
       }
       return out;

@@ -65,9 +65,10 @@ class DiffCommand : public Command {
     print_only("b", diff.only_b);
     std::cout << fmt::format("changed properties: {}\n", diff.changed.size());
     for (const PropertyChange& c : diff.changed) {
-      std::cout << fmt::format("  {} {}: {} -> {}\n", c.execution_type,
-                               c.property, c.value_a.empty() ? "-" : c.value_a,
-                               c.value_b.empty() ? "-" : c.value_b);
+      std::cout << fmt::format(
+          "  {} {}: {} -> {}\n", Printable(c.execution_type),
+          Printable(c.property), c.value_a.empty() ? "-" : Printable(c.value_a),
+          c.value_b.empty() ? "-" : Printable(c.value_b));
     }
     return absl::OkStatus();
   }

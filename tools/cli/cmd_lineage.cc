@@ -43,7 +43,7 @@ StatusOr<ColumnRef> ParseColumn(std::string_view spec) {
 }
 
 std::string ColumnText(const ColumnRef& c) {
-  return fmt::format("{}:{}:{}", c.ns, c.name, c.field);
+  return Printable(fmt::format("{}:{}:{}", c.ns, c.name, c.field));
 }
 
 void WriteColumnJson(const ColumnRef& c, JsonWriter* json) {
@@ -75,7 +75,7 @@ std::string ColumnEdgesText(const ColumnRef& start, bool up,
         fmt::format("hop {}: {} {} {}", e.hop, ColumnText(up ? e.to : e.from),
                     up ? "<-" : "->", ColumnText(up ? e.from : e.to));
     if (!e.transformation.empty()) {
-      text += fmt::format("  [{}]", e.transformation);
+      text += fmt::format("  [{}]", Printable(e.transformation));
     }
     text += "\n";
   }

@@ -111,7 +111,8 @@ class StatsCommand : public Command {
     for (const KindCount& kc : kinds) {
       std::cout << fmt::format("{}s: {}\n", NodeKindName(kc.kind), kc.total);
       for (const TypeCount& t : kc.types) {
-        std::cout << fmt::format("  {:<28} {:>10}\n", t.type, t.count);
+        std::cout << fmt::format("  {:<28} {:>10}\n", Printable(t.type),
+                                 t.count);
       }
     }
     std::cout << "edges:\n";

@@ -35,10 +35,10 @@ std::string Describe(NodeRef ref, const NodeInfoMap& info, bool with_name) {
   auto it = info.find(ref);
   if (it == info.end()) return RefText(ref);
   if (with_name && !it->second.name.empty()) {
-    return fmt::format("{} ({} '{}')", RefText(ref), it->second.type,
-                       it->second.name);
+    return fmt::format("{} ({} '{}')", RefText(ref), Printable(it->second.type),
+                       Printable(it->second.name));
   }
-  return fmt::format("{} ({})", RefText(ref), it->second.type);
+  return fmt::format("{} ({})", RefText(ref), Printable(it->second.type));
 }
 
 std::string AncestryText(const std::vector<AncestryEntry>& entries,

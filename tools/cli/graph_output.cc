@@ -98,8 +98,8 @@ std::string GraphText(const LineageGraph& graph,
         std::find(start.begin(), start.end(), ref) != start.end();
     const NodeBase* node = names.Find(ref);
     out += fmt::format("  {} {:<16} {:<20} {}\n", is_start ? '*' : ' ',
-                       RefText(ref), node ? node->type : "",
-                       node ? node->name : "");
+                       RefText(ref), node ? Printable(node->type) : "",
+                       node ? Printable(node->name) : "");
   }
   out += "events (data flow):\n";
   for (const Event& e : graph.events) {
@@ -108,9 +108,9 @@ std::string GraphText(const LineageGraph& graph,
     const NodeBase* an = names.Find(a);
     const NodeBase* xn = names.Find(x);
     const std::string a_text =
-        fmt::format("{} ({})", RefText(a), an ? an->type : "?");
+        fmt::format("{} ({})", RefText(a), an ? Printable(an->type) : "?");
     const std::string x_text =
-        fmt::format("{} ({})", RefText(x), xn ? xn->type : "?");
+        fmt::format("{} ({})", RefText(x), xn ? Printable(xn->type) : "?");
     if (IsInputEvent(e.type)) {
       out += fmt::format("    {} -> {}  [{}]\n", a_text, x_text,
                          EventTypeName(e.type));

@@ -92,6 +92,20 @@ JsonWriter& JsonWriter::Raw(std::string_view json) {
 
 std::string JsonQuote(std::string_view text) { return JsonString(text); }
 
+std::string Printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) {
+      out += fmt::format("\\x{:02X}", u);
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
 // ---- Enums and values ----
 
 std::string ValueText(const Value& value) {
@@ -175,25 +189,27 @@ void WriteBaseJson(NodeKind kind, const NodeBase& node, JsonWriter* json) {
 std::string BaseDetailText(NodeKind kind, const NodeBase& node) {
   std::string out =
       fmt::format("{}:{}\n  type: {}\n  name: {}\n", NodeKindName(kind),
-                  node.id, node.type, node.name);
+                  node.id, Printable(node.type), Printable(node.name));
   if (!node.external_id.empty()) {
-    out += fmt::format("  external_id: {}\n", node.external_id);
+    out += fmt::format("  external_id: {}\n", Printable(node.external_id));
   }
   out += fmt::format("  create_time_ms: {}\n  last_update_time_ms: {}\n",
                      node.create_time_ms, node.last_update_time_ms);
   for (const auto& [name, value] : node.properties) {
-    out += fmt::format("  properties.{}: {}\n", name, ValueText(value));
+    out += fmt::format("  properties.{}: {}\n", Printable(name),
+                       Printable(ValueText(value)));
   }
   for (const auto& [name, value] : node.custom_properties) {
-    out += fmt::format("  custom_properties.{}: {}\n", name, ValueText(value));
+    out += fmt::format("  custom_properties.{}: {}\n", Printable(name),
+                       Printable(ValueText(value)));
   }
   return out;
 }
 
 std::string BaseLine(NodeKind kind, const NodeBase& node) {
-  std::string line =
-      fmt::format("{:<16} {:<20}", RefText({kind, node.id}), node.type);
-  if (!node.name.empty()) line += " " + node.name;
+  std::string line = fmt::format("{:<16} {:<20}", RefText({kind, node.id}),
+                                 Printable(node.type));
+  if (!node.name.empty()) line += " " + Printable(node.name);
   return line;
 }
 
@@ -266,7 +282,7 @@ void WriteTypeJson(const Type& type, JsonWriter* json) {
 
 std::string NodeDetailText(const Artifact& node) {
   return BaseDetailText(NodeKind::kArtifact, node) +
-         fmt::format("  uri: {}\n  state: {}\n", node.uri,
+         fmt::format("  uri: {}\n  state: {}\n", Printable(node.uri),
                      ArtifactStateName(node.state));
 }
 
@@ -275,7 +291,7 @@ std::string NodeDetailText(const Execution& node) {
       BaseDetailText(NodeKind::kExecution, node) +
       fmt::format("  state: {}\n", ExecutionStateName(node.last_known_state));
   if (!node.fingerprint.empty()) {
-    out += fmt::format("  fingerprint: {}\n", node.fingerprint);
+    out += fmt::format("  fingerprint: {}\n", Printable(node.fingerprint));
   }
   return out;
 }
@@ -286,7 +302,7 @@ std::string NodeDetailText(const Context& node) {
 
 std::string NodeLine(const Artifact& node) {
   std::string line = BaseLine(NodeKind::kArtifact, node);
-  if (!node.uri.empty()) line += "  " + node.uri;
+  if (!node.uri.empty()) line += "  " + Printable(node.uri);
   return line;
 }
 

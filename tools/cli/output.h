@@ -43,6 +43,11 @@ class JsonWriter {
 // `text` as a quoted JSON string.
 std::string JsonQuote(std::string_view text);
 
+// Stored text as text output shows it: a control character (a newline
+// would break a line of its own, an escape sequence drive the terminal) is
+// written \xNN.
+std::string Printable(std::string_view text);
+
 // A property value for humans: numbers, strings as they are, structs as
 // their JSON, protos as their type URL.
 std::string ValueText(const Value& value);
