@@ -63,7 +63,7 @@ class AdjacencyIndex final : public Graph {
   // Loads a snapshot saved with `stamp`. NOT_FOUND if there is none (or
   // `path` is not a regular file) or it reflects another store or sequence;
   // DATA_LOSS if it fails its checks (its checksum, its layout, targets past
-  // its vertices, directions that disagree) or is too large to allocate.
+  // its vertices) or is too large to allocate.
   static StatusOr<std::unique_ptr<AdjacencyIndex>> Load(const std::string& path,
                                                         const Stamp& stamp);
 
