@@ -8,6 +8,7 @@
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -346,15 +347,22 @@ void RemoveBulkFiles(const std::string& path) {
   }
 }
 
-// True if `dir` holds files only a RocksDB database writes and whose loss
-// loses data: MANIFEST-*, *.sst, *.log, *.blob.
+// True if `dir` holds files only a RocksDB database writes, and whose loss
+// loses data: MANIFEST-N, N.sst, N.log, N.blob (N decimal digits).
 bool HoldsDatabaseFiles(const std::filesystem::path& dir) {
+  auto number = [](std::string_view text) {
+    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+      return c >= '0' && c <= '9';
+    });
+  };
   std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
-    const std::string name = e.path().filename().string();
-    const std::string ext = e.path().extension().string();
-    if (name.starts_with("MANIFEST-") || ext == ".sst" || ext == ".log" ||
-        ext == ".blob") {
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    const std::string stem = it->path().stem().string();
+    const std::string ext = it->path().extension().string();
+    if ((name.starts_with("MANIFEST-") && number(name.substr(9))) ||
+        ((ext == ".sst" || ext == ".log" || ext == ".blob") && number(stem))) {
       return true;
     }
   }
@@ -461,13 +469,18 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
   // one whose CURRENT was lost, and delete them as obsolete. A damaged one
   // (empty, cut short) fails its open in ways that name the wrong cause.
   const std::filesystem::path current = std::filesystem::path(path) / "CURRENT";
-  if (std::filesystem::exists(current) && !NamesAManifest(current)) {
+  std::error_code ec;
+  const bool has_current = std::filesystem::exists(current, ec);
+  if (ec) {  // A name too long, a symlink loop, a folder not searchable.
+    return absl::InternalError(StrCat("open ", path, ": ", ec.message()));
+  }
+  if (has_current && !NamesAManifest(current)) {
     return absl::DataLossError(StrCat(
         "the store at ", path,
         " is damaged: its CURRENT file does not name a MANIFEST file (nothing "
         "was changed)"));
   }
-  if (!std::filesystem::exists(current)) {
+  if (!has_current) {
     if (HoldsDatabaseFiles(path)) {
       return absl::DataLossError(StrCat(
           "the store at ", path,

@@ -353,10 +353,10 @@ TEST_F(CliTest, ExitCodes) {
     EXPECT_EQ(r.code, 2) << args << ": " << r.err;
     EXPECT_THAT(r.err, HasSubstr("is no positive 64-bit id")) << args;
   }
-  // Options that would be ignored.
+  // Options that would be ignored (a usage error before the store is read).
   for (const std::string args : {"list artifact --type-version v9",
                                  "get artifact 3 --type-version v9"}) {
-    r = Run(args);
+    r = RunRaw("--store '" + dir_.path() + "/absent' " + args);
     EXPECT_EQ(r.code, 2) << args << ": " << r.err;
     EXPECT_THAT(r.err, HasSubstr("--type-version")) << args;
   }
@@ -663,6 +663,9 @@ TEST_F(CliTest, ADatasetInNamespaceContextIsANode) {
   CliResult r = Run("lineage context:1");
   EXPECT_EQ(r.code, 2) << r.err;
   EXPECT_THAT(r.err, HasSubstr("not contexts"));
+  r = Run("lineage context:nothing");  // A dataset name mistyped.
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("no dataset or artifact named"));
 }
 
 // Text output shows control characters in stored names as \xNN: a name
@@ -670,7 +673,8 @@ TEST_F(CliTest, ADatasetInNamespaceContextIsANode) {
 TEST_F(CliTest, TextOutputEscapesControlCharacters) {
   std::string event = CompleteEvent(1);
   const std::string out = R"("name":"out1")";
-  event.replace(event.find(out), out.size(), R"("name":"a\nb\u001b[31mc")");
+  event.replace(event.find(out), out.size(),
+                R"("name":"a\nb\u001b[31mc\u009b")");
   const fs::path file = fs::path(dir_.path()) / "e.json";
   std::ofstream(file) << event;
   ASSERT_EQ(Run("ingest '" + file.string() + "'").code, 0);
@@ -679,12 +683,22 @@ TEST_F(CliTest, TextOutputEscapesControlCharacters) {
         "path execution:1 artifact:1"}) {
     CliResult r = Run(cmd);
     ASSERT_EQ(r.code, 0) << cmd << ": " << r.err;
-    EXPECT_THAT(r.out, HasSubstr("ns:a\\x0Ab\\x1B[31mc")) << cmd;
+    EXPECT_THAT(r.out, HasSubstr("ns:a\\x0Ab\\x1B[31mc\\xC2\\x9B")) << cmd;
     EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << cmd;
   }
   // JSON keeps the name as it is, escaped the JSON way.
   EXPECT_THAT(Run("--json get artifact 1").out,
-              HasSubstr(R"("name":"ns:a\nb\u001b[31mc")"));
+              HasSubstr(R"("name":"ns:a\nb\u001b[31mc)"));
+  // Impact's per-hop counts name types: a type name is stored text too.
+  CliResult r = IngestNative(
+      {R"({"artifact_type": {"name": "D\u001bX"}})",
+       R"({"execution_type": {"name": "S"}})",
+       R"({"execution": {"type": "S"}, "events": [{"type": "OUTPUT", "artifact": {"type": "D\u001bX"}}, {"type": "OUTPUT", "artifact": {"type": "D\u001bX"}}]})"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = Run("impact execution:2 --max-listed 0");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("2 D\\x1BX"));
+  EXPECT_EQ(r.out.find('\x1b'), std::string::npos);
 }
 
 // A lineage result cut by --max-nodes prints its cursor; --cursor gives the
@@ -725,8 +739,16 @@ TEST_F(CliTest, LineagePagesWithItsCursor) {
   CliResult r = Run(node + " --max-nodes 5");
   EXPECT_THAT(r.out, HasSubstr("(partial: the rest with --cursor "));
   ASSERT_TRUE(std::regex_search(r.out, m, std::regex(R"(--cursor (\S+)\))")));
-  r = Run(node + " --hops 3 --max-nodes 5 --cursor " + m[1].str());
+  const std::string first_cursor = m[1].str();
+  r = Run(node + " --hops 3 --max-nodes 5 --cursor " + first_cursor);
   EXPECT_EQ(r.code, 3) << r.err;
+  // The lineage changed since the first page: start again (exit 3 too).
+  const fs::path later = fs::path(dir_.path()) / "later.json";
+  std::ofstream(later) << CompleteEvent(7);
+  ASSERT_EQ(Run("ingest '" + later.string() + "'").code, 0);
+  r = Run(node + " --max-nodes 5 --cursor " + first_cursor);
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("start again"));
 }
 
 // A store that lost its CURRENT file is damaged, not absent: every command,
@@ -782,6 +804,50 @@ TEST_F(CliTest, CheckFindsALineageIndexThatHoldsOtherEdges) {
   CliResult r = Run("check");
   EXPECT_EQ(r.code, 4) << r.out << r.err;
   EXPECT_THAT(r.out + r.err, HasSubstr("other edges than the store's events"));
+}
+
+// Files that are not RocksDB's (its names are numbers) do not make a folder
+// a damaged store; a path the file system refuses is an error, not a crash.
+TEST_F(CliTest, OnlyRocksDbFilesMakeAFolderADamagedStore) {
+  const fs::path folder = fs::path(dir_.path()) / "notes";
+  fs::create_directory(folder);
+  for (const char* name : {"build.log", "x.sst", "MANIFEST-draft"}) {
+    std::ofstream(folder / name) << "hi";
+  }
+  const std::string store = "--store '" + folder.string() + "' ";
+  EXPECT_EQ(RunRaw(store + "stats").code, 1);
+  CliResult r = RunRaw(store + "init");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(RunRaw(store + "check").code, 0);
+  const std::string too_long(300, 'a');
+  for (const std::string cmd : {"init", "stats"}) {
+    r = RunRaw("--store '" + (fs::path(dir_.path()) / too_long).string() +
+               "' " + cmd);
+    EXPECT_TRUE(r.code == 1 || r.code == 4) << cmd << ": " << r.code;
+    EXPECT_THAT(r.err, HasSubstr("lineagedb: error:")) << cmd;
+  }
+}
+
+// An event key the lineage index cannot hold (execution id 0) leaves the
+// store usable: queries answer, and check names the key (exit 4).
+TEST_F(CliTest, CheckNamesAnEventKeyTheIndexCannotHold) {
+  IngestMarquez();
+  const std::string bad_key =
+      codec::EventKey(codec::Tag::kEventByArtifact, 1, EventType::kInput, 0);
+  {
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(
+        rocksdb::DB::Open(rocksdb::Options(), store_.string(), &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), bad_key, "").ok());
+    ASSERT_TRUE(db->Close().ok());
+  }
+  fs::remove(store_ / "lineagedb-graph.idx");
+  EXPECT_EQ(Run("stats").code, 0);
+  EXPECT_EQ(Run("lineage food_delivery:public.orders_7_days --up").code, 0);
+  CliResult r = Run("check");
+  EXPECT_EQ(r.code, 4);
+  EXPECT_THAT(r.out, HasSubstr("under key " + codec::Hex(bad_key)));
 }
 
 // Only a damaged write-ahead log is pointed to --salvage-log: a damaged
@@ -1225,6 +1291,16 @@ TEST_F(CliTest, QueriesOnTheDemoStore) {
     EXPECT_THAT(r.err, HasSubstr("the `dot` program failed"));
     EXPECT_THAT(r.err, HasSubstr("none/g.svg"));
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    // Into a named file, no temporary folder is needed.
+    const fs::path named = fs::path(dir_.path()) / "named.svg";
+    const int written =
+        std::system((std::string("TMPDIR=/nonexistent '") +
+                     LINEAGEDB_CLI_BINARY + "' --store '" + store_.string() +
+                     "' export --format svg -o '" + named.string() + "'")
+                        .c_str());
+    ASSERT_TRUE(WIFEXITED(written));
+    EXPECT_EQ(WEXITSTATUS(written), 0);
+    EXPECT_THAT(ReadAll(named), HasSubstr("<svg"));
   } else {
     EXPECT_THAT(r.err, HasSubstr("`dot`"));
   }

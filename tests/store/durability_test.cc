@@ -11,6 +11,7 @@
 #include "codec/keys.h"
 #include "codec/records.h"
 #include "lineagedb/bulk_writer.h"
+#include "lineagedb/lineage.h"
 #include "storage/kv.h"
 #include "store/store_impl.h"
 #include "tests/test_util.h"
@@ -261,6 +262,12 @@ TEST_F(DurabilityTest, AnEventTheIndexCannotHoldLeavesTheStoreOpenable) {
   ASSERT_OK_AND_ASSIGN(std::vector<Artifact> got,
                        store_->GetByIds<Artifact>(ids));
   EXPECT_EQ(got.size(), 1u);
+  // Lineage reads the edge keys: the bad one is there to see.
+  LineageQuery q;
+  q.artifact_ids = {ids[0]};
+  q.fetch_nodes = false;
+  ASSERT_OK_AND_ASSIGN(LineageGraph g, GetLineageSubgraph(store_.get(), q));
+  EXPECT_THAT(g.nodes, ::testing::Contains(NodeRef{NodeKind::kExecution, 0}));
 }
 
 TEST_F(DurabilityTest, SecondOpenOfALockedStoreIsFailedPrecondition) {

@@ -1,6 +1,7 @@
 // `lineagedb list`: nodes of one kind, optionally filtered by type, URI
 // and context, a page at a time.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -44,6 +45,12 @@ class ListCommand : public Command {
     ASSIGN_OR_RETURN(NodeKind kind, ParseKind(kind_));
     if (limit_ < 1 || limit_ > 10000) {
       return UsageError("--limit must be in 1..10000");
+    }
+    const bool type_filter = std::any_of(
+        filters_.begin(), filters_.end(),
+        [](const std::string& f) { return f.starts_with("type="); });
+    if (!version_.empty() && type_.empty() && !type_filter) {
+      return UsageError("--type-version needs a type (--type)");
     }
     ListOptions options;
     options.max_result_size = limit_;
@@ -116,9 +123,6 @@ class ListCommand : public Command {
         return UsageError(fmt::format(
             "--filter key '{}' is none of type, uri, context", key));
       }
-    }
-    if (!version_.empty() && query.type_name.empty()) {
-      return UsageError("--type-version needs a type (--type)");
     }
     return query;
   }

@@ -52,8 +52,9 @@ StatusOr<std::unique_ptr<Store>> OpenStore(const GlobalOptions& global,
   // Store::Open refuses a folder without CURRENT before RocksDB touches it
   // (no LOCK or LOG file left behind in someone else's folder): NOT_FOUND,
   // or DATA_LOSS if the folder has the files of a store that lost it.
-  const bool no_current =
-      !std::filesystem::exists(std::filesystem::path(global.store) / "CURRENT");
+  std::error_code ec;
+  const bool no_current = !std::filesystem::exists(
+      std::filesystem::path(global.store) / "CURRENT", ec);
   StatusOr<std::unique_ptr<Store>> store = Store::Open(options, global.store);
   if (no_current && absl::IsNotFound(store.status())) {
     return absl::NotFoundError(fmt::format(
@@ -214,7 +215,7 @@ StatusOr<NodeRef> ResolveNode(Store* store, std::string_view spec) {
   ASSIGN_OR_RETURN(const int64_t version, NewestDatasetVersion(store, spec));
   if (version != 0) return NodeRef{NodeKind::kArtifact, version};
   // "context:ID" (a dataset in namespace "context" was looked up first).
-  if (head == "context") {
+  if (head == "context" && ParseId(tail, &id)) {
     return UsageError(
         "lineage connects artifacts and executions, not contexts");
   }

@@ -72,7 +72,7 @@ std::string AncestryText(const std::vector<AncestryEntry>& entries,
       line = fmt::format("{} nodes:", j - i);
       for (size_t k = 0; k < counts.size(); ++k) {
         line += fmt::format("{} {} {}", k ? "," : "", counts[k].second,
-                            counts[k].first);
+                            Printable(counts[k].first));
       }
     }
     out += fmt::format("  {:>3} hop{} {}\n", distance,

@@ -264,14 +264,16 @@ Status DotToSvg(std::string_view dot, const std::string& path) {
     if (to_stdout) std::filesystem::remove(target, ignored);
     std::filesystem::remove(errors, ignored);
   };
-  if (target.empty() || errors.empty()) {
+  if (target.empty()) {
     remove_temporaries();
     return absl::InternalError("cannot make a temporary file");
   }
   // `exec`: the status is dot's own, not a shell's. The path is attached to
-  // -o, so that one starting with '-' is not taken for an option.
+  // -o, so that one starting with '-' is not taken for an option. Without a
+  // temporary file for its messages, dot writes them where it would.
   const std::string command =
-      "exec dot -Tsvg -o" + ShellQuote(target) + " 2>" + ShellQuote(errors);
+      "exec dot -Tsvg -o" + ShellQuote(target) +
+      (errors.empty() ? "" : " 2>" + ShellQuote(errors));
   FILE* pipe = popen(command.c_str(), "w");
   if (pipe == nullptr) {
     remove_temporaries();
@@ -293,10 +295,17 @@ Status DotToSvg(std::string_view dot, const std::string& path) {
         fmt::format("the `dot` program failed: it {}{}",
                     status == -1 ? "could not be waited for" : WaitText(status),
                     said.empty() ? "" : ": " + said));
-  } else if (to_stdout) {
-    std::ifstream in(target, std::ios::binary);
-    svg.assign(std::istreambuf_iterator<char>(in), {});
-    if (in.bad()) s = absl::InternalError("cannot read dot's output");
+  } else {
+    // A success's warnings, as dot wrote them.
+    if (std::ifstream warnings(errors, std::ios::binary);
+        warnings.peek() != std::ifstream::traits_type::eof()) {
+      std::cerr << warnings.rdbuf();
+    }
+    if (to_stdout) {
+      std::ifstream in(target, std::ios::binary);
+      svg.assign(std::istreambuf_iterator<char>(in), {});
+      if (in.bad()) s = absl::InternalError("cannot read dot's output");
+    }
   }
   remove_temporaries();
   if (s.ok() && to_stdout) std::cout << svg;

@@ -95,12 +95,18 @@ std::string JsonQuote(std::string_view text) { return JsonString(text); }
 std::string Printable(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto u = static_cast<unsigned char>(text[i]);
+    const auto next =
+        i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
     if (u < 0x20 || u == 0x7F) {
       out += fmt::format("\\x{:02X}", u);
+    } else if (u == 0xC2 && next >= 0x80 && next <= 0x9F) {
+      // A C1 control (U+0080..U+009F) in UTF-8; some terminals act on them.
+      out += fmt::format("\\xC2\\x{:02X}", next);
+      ++i;
     } else {
-      out.push_back(c);
+      out.push_back(text[i]);
     }
   }
   return out;

@@ -45,7 +45,7 @@ std::string JsonQuote(std::string_view text);
 
 // Stored text as text output shows it: a control character (a newline
 // would break a line of its own, an escape sequence drive the terminal) is
-// written \xNN.
+// written \xNN, a C1 control in UTF-8 \xC2\xNN.
 std::string Printable(std::string_view text);
 
 // A property value for humans: numbers, strings as they are, structs as

@@ -152,7 +152,9 @@ StatusOr<ProvenancePath> GetProvenancePath(Store* store, NodeRef from,
 struct PropertyChange {
   std::string execution_type;
   std::string property;  // "properties.NAME" or "custom_properties.NAME".
-  std::string value_a, value_b;  // Rendered; empty when absent.
+  // Rendered; empty when absent. Values of different kinds that render
+  // alike name their kinds: "1 (INT)" and "1 (DOUBLE)".
+  std::string value_a, value_b;
 };
 struct LineageDiff {
   std::vector<NodeRef> only_a;  // Upstream of a only.
