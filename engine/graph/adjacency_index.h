@@ -69,8 +69,8 @@ class AdjacencyIndex final : public Graph {
 
   // An order-independent digest of a multiset of events: the sum (mod 2^64)
   // of EdgeHash over them. EdgeDigest(d) is that of the index's edges in
-  // direction d, so an index holds exactly a store's events iff both
-  // directions' digests and edges() match the store's.
+  // direction d: an index whose two digests and edges() match a store's
+  // holds exactly its events, but for a 64-bit hash collision.
   static uint64_t EdgeHash(const EdgeTriple& e);
   uint64_t EdgeDigest(Dir d) const;
 
