@@ -492,6 +492,7 @@ std::string EncodeCounters(const Counters& c) {
       static_cast<uint64_t>(c.last_create_ms[0]),
       static_cast<uint64_t>(c.last_create_ms[1]),
       static_cast<uint64_t>(c.last_create_ms[2]),
+      c.edges_seq,
   };
   std::string out;
   PutU32(&out, std::size(fields));
@@ -521,6 +522,9 @@ Status DecodeCounters(std::string_view key, std::string_view value,
     out->next_node_id[i] = static_cast<int64_t>(f[2 + i]);
     out->last_create_ms[i] = static_cast<int64_t>(f[5 + i]);
   }
+  // Field 9 (edges_seq) came later.
+  out->edges_seq = out->seq;
+  if (count >= kKnown + 1) GetU64(&payload, &out->edges_seq);
   return absl::OkStatus();
 }
 

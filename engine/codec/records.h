@@ -55,6 +55,10 @@ struct Counters {
   int64_t next_type_id = 1;
   int64_t next_node_id[3] = {1, 1, 1};    // Indexed by kind - 1.
   int64_t last_create_ms[3] = {0, 0, 0};  // Indexed by kind - 1.
+  // Sequence of the last write call that added events (lineage cursors are
+  // stamped with it). Counters written before the field existed decode it
+  // as `seq`, which is never smaller.
+  uint64_t edges_seq = 0;
 };
 
 std::string EncodeType(const Type& type, int64_t create_time_ms, uint64_t seq);

@@ -94,7 +94,7 @@ StatusOr<std::unique_ptr<StoreImpl>> StoreImpl::Open(const Options& options,
   bool created = false;
   RETURN_IF_ERROR(impl->LoadMeta(&created));
   impl->opened_seq_ = impl->counters_.seq;
-  impl->edges_version_.store(impl->counters_.seq);
+  impl->edges_version_.store(impl->counters_.edges_seq);
   RETURN_IF_ERROR(impl->LoadTypes());
   if (options.use_graph_index) RETURN_IF_ERROR(impl->OpenIndex());
   return impl;

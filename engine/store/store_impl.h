@@ -178,9 +178,10 @@ class StoreImpl {
   };
   GraphHandle AcquireGraph();
   // The store sequence (codec::Counters::seq, written with every batch) of
-  // the last commit that added events; at open, the store's sequence. It
-  // only grows, across reopens too, so a paging cursor stamped with it
-  // cannot match again after the lineage changed.
+  // the last commit that added events (kept in the counters, so a reopen
+  // finds it). It only grows, across reopens too, so a paging cursor
+  // stamped with it cannot match again after the lineage changed, and
+  // writes without events leave it valid.
   uint64_t edges_version() const { return edges_version_.load(); }
   // The index, or null when it is off.
   std::shared_ptr<graph::AdjacencyIndex> graph_index();

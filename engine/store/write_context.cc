@@ -184,6 +184,7 @@ void WriteContext::FillBatch(storage::WriteBatch* batch) {
 }
 
 void WriteContext::AppendCounters(storage::WriteBatch* batch) {
+  if (!staged_events_.empty()) counters_.edges_seq = counters_.seq;
   batch->Put(codec::MetaKey(codec::MetaId::kCounters),
              codec::EncodeCounters(counters_));
 }

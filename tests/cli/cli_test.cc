@@ -742,6 +742,12 @@ TEST_F(CliTest, LineagePagesWithItsCursor) {
   const std::string first_cursor = m[1].str();
   r = Run(node + " --hops 3 --max-nodes 5 --cursor " + first_cursor);
   EXPECT_EQ(r.code, 3) << r.err;
+  // An ingest that adds no lineage (a JobEvent) leaves the cursor valid.
+  const fs::path job_event =
+      fs::path(MarquezFile()).parent_path() / "serde_example_job_event.json";
+  ASSERT_EQ(Run("ingest '" + job_event.string() + "'").code, 0);
+  r = Run(node + " --max-nodes 5 --cursor " + first_cursor);
+  EXPECT_EQ(r.code, 0) << r.err;
   // The lineage changed since the first page: start again (exit 3 too).
   const fs::path later = fs::path(dir_.path()) / "later.json";
   std::ofstream(later) << CompleteEvent(7);

@@ -1,6 +1,7 @@
 #include "codec/records.h"
 
 #include <gtest/gtest.h>
+#include <xxhash.h>
 
 #include <string>
 
@@ -108,6 +109,20 @@ TEST(RecordsTest, EventRoundTripTakesEndsFromTheKey) {
   EXPECT_EQ(by_execution, e);
 }
 
+// Counters of the eight fields written before edges_seq: it reads as the
+// store sequence, which no lineage change can have followed unseen.
+TEST(RecordsTest, CountersWithoutEdgesSeqReadItAsTheSequence) {
+  std::string old;
+  PutU32(&old, 8);
+  for (uint64_t f : {12, 1, 5, 6, 7, 0, 0, 0}) PutU64(&old, f);
+  PutU32(&old, XXH32(old.data(), old.size(), 0x6c646231));  // FORMAT.md.
+  Counters c;
+  ASSERT_TRUE(DecodeCounters("k", old, &c).ok());
+  EXPECT_EQ(c.seq, 12u);
+  EXPECT_EQ(c.edges_seq, 12u);
+  EXPECT_EQ(c.next_node_id[2], 7);
+}
+
 TEST(RecordsTest, EdgeIdCountersAndVersionRoundTrip) {
   int64_t time;
   uint64_t seq;
@@ -133,9 +148,11 @@ TEST(RecordsTest, EdgeIdCountersAndVersionRoundTrip) {
   c.next_node_id[0] = 100;
   c.next_node_id[2] = 7;
   c.last_create_ms[1] = 1700000000000;
+  c.edges_seq = 8;
   Counters out;
   ASSERT_TRUE(DecodeCounters("k", EncodeCounters(c), &out).ok());
   EXPECT_EQ(out.seq, 10u);
+  EXPECT_EQ(out.edges_seq, 8u);
   EXPECT_EQ(out.next_type_id, 4);
   EXPECT_EQ(out.next_node_id[0], 100);
   EXPECT_EQ(out.next_node_id[1], 1);

@@ -220,6 +220,18 @@ TEST_F(SubgraphPagingTest, LineageWriteBetweenPagesAbortsAcrossReopens) {
   Reopen();
   q.cursor = again.cursor;
   EXPECT_OK(GetLineageSubgraph(store_.get(), q).status());
+  // Nor does a write without events, before or after a reopen.
+  ASSERT_OK_AND_ASSIGN(
+      int64_t type,
+      store_->PutType(Type{.kind = NodeKind::kContext, .name = "NoLineage"}));
+  Reopen();
+  Context c;
+  c.type_id = type;
+  c.name = "c";
+  ASSERT_OK(store_->Put<Context>({c}).status());
+  EXPECT_OK(GetLineageSubgraph(store_.get(), q).status());
+  Reopen();
+  EXPECT_OK(GetLineageSubgraph(store_.get(), q).status());
 }
 
 }  // namespace
