@@ -53,16 +53,15 @@ graph::AdjacencyIndex::Stamp StoreImpl::IndexStamp() const {
 }
 
 Status StoreImpl::OpenIndex() {
-  const graph::AdjacencyIndex::Stamp stamp = IndexStamp();
-  auto loaded =
-      stamp.identity.empty()
-          ? StatusOr<std::unique_ptr<graph::AdjacencyIndex>>(
-                absl::NotFoundError("the store's identity is unknown"))
-          : graph::AdjacencyIndex::Load(IndexSnapshotPath(), stamp);
-  if (loaded.ok()) {
-    index_ = std::move(loaded).value();
-    snapshot_current_.store(true);
-    return absl::OkStatus();
+  // A store whose identity is unknown trusts no snapshot.
+  if (const graph::AdjacencyIndex::Stamp stamp = IndexStamp();
+      !stamp.identity.empty()) {
+    auto loaded = graph::AdjacencyIndex::Load(IndexSnapshotPath(), stamp);
+    if (loaded.ok()) {
+      index_ = std::move(loaded).value();
+      snapshot_current_.store(true);
+      return absl::OkStatus();
+    }
   }
   auto view = kv_->NewReadView();
   auto built = graph::AdjacencyIndex::Build(*view);
