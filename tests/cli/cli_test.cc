@@ -740,6 +740,17 @@ TEST_F(CliTest, LineagePagesWithItsCursor) {
   EXPECT_THAT(r.out, HasSubstr("(partial: the rest with --cursor "));
   ASSERT_TRUE(std::regex_search(r.out, m, std::regex(R"(--cursor (\S+)\))")));
   const std::string first_cursor = m[1].str();
+  // DOT and SVG say so too, under the drawing.
+  r = Run(node + " --max-nodes 5 --format dot");
+  EXPECT_THAT(r.out, HasSubstr("label=\"partial: the rest with --cursor " +
+                               first_cursor + "\""));
+  const fs::path svg = fs::path(dir_.path()) / "partial.svg";
+  r = Run(node + " --max-nodes 5 --format svg -o '" + svg.string() + "'");
+  if (r.code == 0) {  // Else graphviz is not installed.
+    EXPECT_THAT(ReadAll(svg), HasSubstr("partial: the rest with &#45;&#45;"
+                                        "cursor " +
+                                        first_cursor + "<"));
+  }
   r = Run(node + " --hops 3 --max-nodes 5 --cursor " + first_cursor);
   EXPECT_EQ(r.code, 3) << r.err;
   // An ingest that adds no lineage (a JobEvent) leaves the cursor valid.

@@ -161,6 +161,13 @@ std::string GraphDot(const LineageGraph& graph,
       "  rankdir=LR;\n"
       "  node [fontname=\"Helvetica\", fontsize=10];\n"
       "  edge [fontname=\"Helvetica\", fontsize=8, color=\"#555555\"];\n";
+  if (graph.partial) {
+    // Drawn under the graph, so that an SVG of a cut lineage says so too.
+    out += fmt::format(
+        "  label=\"partial: the rest with --cursor {}\";\n"
+        "  labelloc=b;\n  fontname=\"Helvetica\";\n  fontsize=10;\n",
+        DotEscape(graph.cursor));
+  }
   for (const NodeRef& ref : graph.nodes) {
     const NodeBase* node = names.Find(ref);
     std::string label = node ? DotEscape(node->type) : "";
