@@ -32,6 +32,7 @@ struct IndexedItem {
   int64_t index = 0;
   Item item;
   std::optional<std::string> malformed;
+  native::DeclaredLabels labels;
 };
 
 // A context as a step names it when it is already known: by type and name,
@@ -65,6 +66,9 @@ class Ingester final : public NativeJsonIngester {
   // returned as INVALID_ARGUMENT); another error ends the ingester.
   Status Apply(IndexedItem& item, std::string_view source);
   Status Reject(std::string_view source, int64_t index, std::string reason);
+  // Notes the labels a rejected item declared and no earlier item bound: a
+  // later reference to one is refused, not taken for a stored node's id.
+  void Lose(const native::DeclaredLabels& labels);
   Status PutType(const Type& type);
   Status AddStep(Step& step);
   Status ResolveArtifacts(Step& step, Request* request);
@@ -95,6 +99,9 @@ class Ingester final : public NativeJsonIngester {
   // readable through the store).
   absl::flat_hash_map<Label, Context> contexts_;
   absl::flat_hash_map<int64_t, Context> context_ids_;
+  // Labels declared only by rejected items (Lose()).
+  absl::flat_hash_set<Label> lost_artifacts_;
+  absl::flat_hash_set<Label> lost_contexts_;
 };
 
 StatusOr<const Type*> Ingester::FindType(NodeKind kind, const std::string& name,
@@ -118,12 +125,23 @@ Status Ingester::ResolveType(NodeKind kind, const std::string& version,
   }
   RETURN_IF_ERROR(type.status());
   node->type_id = (*type)->id;
+  // The store checks these too; here the reason names the field.
   for (auto& [name, value] : node->properties) {
+    const std::string at = StrCat(path, ".properties.", name);
     auto declared = (*type)->properties.find(name);
-    if (declared != (*type)->properties.end() &&
-        declared->second == PropertyKind::kDouble &&
+    if (declared == (*type)->properties.end()) {
+      return absl::InvalidArgumentError(
+          StrCat(at, ": type '", node->type, "' declares no property '", name,
+                 "' (use custom_properties for undeclared ones)"));
+    }
+    if (declared->second == PropertyKind::kDouble &&
         value.kind() == PropertyKind::kInt) {
       value = static_cast<double>(value.int_value());
+    }
+    if (value.kind() != declared->second) {
+      return absl::InvalidArgumentError(StrCat(
+          at, " is ", PropertyKindName(value.kind()), "; type '", node->type,
+          "' declares it ", PropertyKindName(declared->second)));
     }
   }
   return absl::OkStatus();
@@ -158,6 +176,11 @@ Status Ingester::ResolveArtifacts(Step& step, Request* request) {
     pair.event = std::move(a.event);
     if (!a.artifact.has_value()) {
       auto bound = artifacts_.find(a.label);
+      if (bound == artifacts_.end() && lost_artifacts_.contains(a.label)) {
+        return absl::InvalidArgumentError(
+            StrCat(path, ".artifact_id ", a.label,
+                   " names the artifact of a rejected item"));
+      }
       pair.event->artifact_id =
           bound != artifacts_.end() ? bound->second : a.label;
       continue;
@@ -193,6 +216,9 @@ Status Ingester::ResolveContexts(Step& step, Request* request) {
     if (!c.context.has_value()) {
       if (auto it = contexts_.find(c.label); it != contexts_.end()) {
         out = it->second;
+      } else if (lost_contexts_.contains(c.label)) {
+        return absl::InvalidArgumentError(StrCat(
+            path, ".id ", c.label, " names the context of a rejected item"));
       } else if (auto id = context_ids_.find(c.label);
                  id != context_ids_.end()) {
         out = id->second;
@@ -287,8 +313,18 @@ Status Ingester::Reject(std::string_view source, int64_t index,
   return absl::InvalidArgumentError(StrCat(source, ":", index, ": ", reason));
 }
 
+void Ingester::Lose(const native::DeclaredLabels& labels) {
+  for (Label label : labels.artifacts) {
+    if (!artifacts_.contains(label)) lost_artifacts_.insert(label);
+  }
+  for (Label label : labels.contexts) {
+    if (!contexts_.contains(label)) lost_contexts_.insert(label);
+  }
+}
+
 Status Ingester::Apply(IndexedItem& item, std::string_view source) {
   if (item.malformed.has_value()) {
+    Lose(item.labels);
     return Reject(source, item.index, std::move(*item.malformed));
   }
   Status s = std::holds_alternative<Type>(item.item)
@@ -300,6 +336,7 @@ Status Ingester::Apply(IndexedItem& item, std::string_view source) {
     error_ = s;
     return s;
   }
+  Lose(item.labels);
   return Reject(source, item.index, std::string(s.message()));
 }
 
@@ -312,6 +349,7 @@ Status Ingester::IngestDocument(std::string_view document,
       [&](const simdjson::dom::element& e, int64_t index) {
         IndexedItem& item = items.emplace_back();
         item.index = index;
+        item.labels = native::FindDeclaredLabels(e);
         Status s = native::ParseItem(e, &item.item);
         if (!s.ok()) item.malformed = std::string(s.message());
       },

@@ -6,6 +6,7 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "util/json_fields.h"
 #include "util/status_macros.h"
@@ -25,13 +26,19 @@ using util::InvalidAt;
 using util::JsonPath;
 using util::Member;
 
-// Every member of `obj` is one of `known`.
+// Every member of `obj` is one of `known`, and appears once (simdjson keeps
+// both copies of a repeated member, and a lookup finds the first).
 Status CheckKeys(const object& obj, const JsonPath& path,
                  std::initializer_list<std::string_view> known) {
+  std::vector<std::string_view> seen;
   for (const auto field : obj) {
     if (std::find(known.begin(), known.end(), field.key) == known.end()) {
       return InvalidAt(JsonPath(path, field.key), "is not a known field");
     }
+    if (std::find(seen.begin(), seen.end(), field.key) != seen.end()) {
+      return InvalidAt(JsonPath(path, field.key), "appears twice");
+    }
+    seen.push_back(field.key);
   }
   return absl::OkStatus();
 }
@@ -139,10 +146,12 @@ Status GetProperties(const object& obj, std::string_view key,
   if (e->get_object().get(props) != simdjson::SUCCESS) {
     return InvalidAt(JsonPath(path, key), "must be an object");
   }
+  const JsonPath here(path, key);  // JsonPath refers to its parent.
   for (const auto field : props) {
-    RETURN_IF_ERROR(ParseValue(field.value,
-                               JsonPath(JsonPath(path, key), field.key),
-                               &(*out)[std::string(field.key)]));
+    const JsonPath at(here, field.key);
+    auto [it, added] = out->try_emplace(std::string(field.key));
+    if (!added) return InvalidAt(at, "appears twice");
+    RETURN_IF_ERROR(ParseValue(field.value, at, &it->second));
   }
   return absl::OkStatus();
 }
@@ -336,12 +345,60 @@ Status ParseType(const object& obj, const JsonPath& path, NodeKind kind,
                        StrCat("has an unknown property kind '", name, "'"));
     }
     k = *parsed;
-    type->properties[std::string(field.key)] = k;
+    if (!type->properties.try_emplace(std::string(field.key), k).second) {
+      return InvalidAt(JsonPath(here, field.key), "appears twice");
+    }
   }
   return absl::OkStatus();
 }
 
+// The positive integer member `key` of `e`, if `e` is an object that has
+// it and one of `beside`.
+std::optional<Label> LabelBeside(
+    const element& e, std::string_view key,
+    std::initializer_list<std::string_view> beside) {
+  object obj;
+  int64_t id = 0;
+  if (e.get_object().get(obj) != simdjson::SUCCESS) return std::nullopt;
+  std::optional<element> label = Member(obj, key);
+  if (!label.has_value() || label->get_int64().get(id) != simdjson::SUCCESS ||
+      id <= 0) {
+    return std::nullopt;
+  }
+  for (std::string_view other : beside) {
+    if (Member(obj, other).has_value()) return id;
+  }
+  return std::nullopt;
+}
+
+// Into `out`, the labels LabelBeside finds in the items of the array `key`
+// of `root`, if any.
+void LabelsOf(const object& root, std::string_view key,
+              std::string_view label_key,
+              std::initializer_list<std::string_view> beside,
+              std::vector<Label>* out) {
+  std::optional<element> items = Member(root, key);
+  array list;
+  if (!items.has_value() || items->get_array().get(list) != simdjson::SUCCESS) {
+    return;
+  }
+  for (const element e : list) {
+    if (std::optional<Label> l = LabelBeside(e, label_key, beside)) {
+      out->push_back(*l);
+    }
+  }
+}
+
 }  // namespace
+
+DeclaredLabels FindDeclaredLabels(const simdjson::dom::element& root) {
+  DeclaredLabels labels;
+  object obj;
+  if (root.get_object().get(obj) != simdjson::SUCCESS) return labels;
+  LabelsOf(obj, "events", "artifact_id", {"artifact"}, &labels.artifacts);
+  LabelsOf(obj, "contexts", "id", {"type", "name"}, &labels.contexts);
+  return labels;
+}
 
 Status ParseItem(const simdjson::dom::element& root, Item* item) {
   object obj;

@@ -52,6 +52,16 @@ struct Step {
 // One item of the input: a type declaration or a step.
 using Item = std::variant<Type, Step>;
 
+// The labels an item declares: its events' artifact_id beside an artifact,
+// its contexts' id beside a type or a name. Read leniently, so that they are
+// found in an item ParseItem refuses too: an ingester that rejects an item
+// refuses the later references to the nodes it declared.
+struct DeclaredLabels {
+  std::vector<Label> artifacts;
+  std::vector<Label> contexts;
+};
+DeclaredLabels FindDeclaredLabels(const simdjson::dom::element& root);
+
 // Converts one JSON value.
 // Errors: INVALID_ARGUMENT whose message is the reason, naming the offending
 // field by its path (e.g. "events[2].artifact.type is required").

@@ -96,16 +96,16 @@ not json
   EXPECT_EQ(reasons[0], "2: execution.type: no execution type named 'Nope'");
   EXPECT_EQ(reasons[1], "3: the event's artifact 12 does not exist");
   EXPECT_EQ(reasons[2],
-            "4: new execution: property 'lr' of type 'Trainer' is DOUBLE, not "
-            "STRING");
+            "4: execution.properties.lr is STRING; type 'Trainer' declares it "
+            "DOUBLE");
   EXPECT_EQ(reasons[3],
-            "5: new execution: type 'Trainer' declares no property 'zz' (use "
-            "custom_properties for undeclared ones)");
+            "5: execution.properties.zz: type 'Trainer' declares no property "
+            "'zz' (use custom_properties for undeclared ones)");
   EXPECT_THAT(reasons[4], HasSubstr("6: malformed JSON"));
   EXPECT_EQ(reasons[5], "7: contexts[0].id: no context with id 4");
   EXPECT_EQ(reasons[6],
-            "8: new artifact: property 'accuracy' of type 'Model' is DOUBLE, "
-            "not STRING");
+            "8: events[0].artifact.properties.accuracy is STRING; type 'Model' "
+            "declares it DOUBLE");
   EXPECT_EQ(DumpStore(), before);
 }
 
@@ -124,6 +124,45 @@ TEST_F(NativeIngesterTest, LabelsDeclaredTwiceAreRejected) {
             "events[0].artifact_id 3 is declared twice");
   EXPECT_EQ(summary_.rejections[2].reason,
             "contexts[0].id 5 is declared twice, as another context");
+}
+
+// A label declared by a rejected item is still the input's: a later item
+// naming it is rejected too, not linked to the stored node with that id.
+TEST_F(NativeIngesterTest, LabelsOfRejectedItemsAreNotStoredIds) {
+  ASSERT_OK(Ingest(std::string(kTypes) + R"(
+{"execution": {"type": "Trainer"}, "events": [{"type": "OUTPUT", "artifact": {"type": "Model"}}, {"type": "OUTPUT", "artifact": {"type": "Model"}}], "contexts": [{"type": "pipeline", "name": "p"}]})"));
+  const auto before = DumpStore();
+  ASSERT_OK(Ingest(R"(
+{"execution": {"type": "Trainer"}, "events": [{"type": "OUTPUT", "artifact_id": 1, "artifact": {"type": "Model", "properties": {"accuracy": "high"}}}], "contexts": [{"id": 1, "type": "pipeline", "name": "q"}]}
+{"execution": {"type": "Trainer"}, "events": [{"type": "INPUT", "artifact_id": 1}]}
+{"execution": {"type": "Trainer"}, "contexts": [{"id": 1}]}
+{"execution": {"type": "Trainer", "colour": 1}, "events": [{"type": "OUTPUT", "artifact_id": 2, "artifact": {"type": "Model"}}]}
+{"execution": {"type": "Trainer"}, "events": [{"type": "INPUT", "artifact_id": 2}]}
+)"));
+  EXPECT_EQ(summary_.executions, 0);
+  std::vector<std::string> reasons;
+  for (const RejectedEvent& r : summary_.rejections) {
+    reasons.push_back(r.reason);
+  }
+  EXPECT_THAT(
+      reasons,
+      ElementsAre(
+          HasSubstr("accuracy is STRING"),
+          "events[0].artifact_id 1 names the artifact of a rejected item",
+          "contexts[0].id 1 names the context of a rejected item",
+          "execution.colour is not a known field",
+          "events[0].artifact_id 2 names the artifact of a rejected item"));
+  EXPECT_EQ(DumpStore(), before);
+  // Declared again by an item that goes in, the label names its node.
+  ASSERT_OK(Ingest(R"(
+{"execution": {"type": "Trainer", "colour": 1}, "events": [{"type": "OUTPUT", "artifact_id": 1, "artifact": {"type": "Model"}}]}
+{"execution": {"type": "Trainer"}, "events": [{"type": "OUTPUT", "artifact_id": 1, "artifact": {"type": "Model"}}]}
+{"execution": {"type": "Trainer"}, "events": [{"type": "INPUT", "artifact_id": 1}]}
+)"));
+  EXPECT_EQ(summary_.rejected, 1);
+  ASSERT_OK_AND_ASSIGN(auto events, store_->GetEventsByExecutionIds({3}));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].artifact_id, 3);
 }
 
 TEST_F(NativeIngesterTest, StrictModeStopsAtTheFirstBadItem) {

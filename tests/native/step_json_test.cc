@@ -161,5 +161,50 @@ TEST_F(StepJsonTest, BadItemsNameTheField) {
             "a type item has only the member artifact_type");
 }
 
+// A repeated member would be half read (simdjson's lookups find the first
+// copy, property maps keep the last): it is refused.
+TEST_F(StepJsonTest, RepeatedMembersAreRefused) {
+  EXPECT_EQ(ErrorOf(R"({"execution": {"type": "T"}, "events": [],
+                        "execution": {"type": "U"}})"),
+            "execution appears twice");
+  EXPECT_EQ(ErrorOf(R"({"execution": {"type": "T", "name": "a",
+                                      "name": "b"}})"),
+            "execution.name appears twice");
+  EXPECT_EQ(ErrorOf(R"({"execution": {"type": "T"}, "events": [
+      {"type": "INPUT", "artifact_id": 1, "artifact_id": 2}]})"),
+            "events[0].artifact_id appears twice");
+  EXPECT_EQ(ErrorOf(R"({"execution": {"type": "T",
+                        "custom_properties": {"a": 1, "a": 2}}})"),
+            "execution.custom_properties.a appears twice");
+  EXPECT_EQ(ErrorOf(R"({"artifact_type": {"name": "M",
+                        "properties": {"a": "INT", "a": "STRING"}}})"),
+            "artifact_type.properties.a appears twice");
+  // Inside a STRUCT value the JSON is data, kept as it is.
+  Step step = ParseStepOk(R"({"execution": {"type": "T",
+      "custom_properties": {"s": {"a": 1, "a": 2}}}})");
+  EXPECT_EQ(step.execution.custom_properties.at("s").kind(),
+            PropertyKind::kStruct);
+}
+
+TEST_F(StepJsonTest, DeclaredLabelsAreFoundInItemsThatDoNotParse) {
+  simdjson::dom::element root;
+  ASSERT_EQ(parser_
+                .parse(std::string(R"({"execution": {"colour": 1},
+      "events": [{"type": "OUTPUT", "artifact_id": 3, "artifact": {}},
+                 {"type": "INPUT", "artifact_id": 4},
+                 {"artifact_id": 0, "artifact": {}}, 7],
+      "contexts": [{"id": 5, "name": "p"}, {"id": 6}, {"id": 8, "type": "t"},
+                   {"id": "9", "type": "t"}]})"))
+                .get(root),
+            simdjson::SUCCESS);
+  Item item;
+  EXPECT_FALSE(ParseItem(root, &item).ok());
+  const DeclaredLabels labels = FindDeclaredLabels(root);
+  EXPECT_EQ(labels.artifacts, std::vector<Label>({3}));
+  EXPECT_EQ(labels.contexts, std::vector<Label>({5, 8}));
+  ASSERT_EQ(parser_.parse(std::string("[1]")).get(root), simdjson::SUCCESS);
+  EXPECT_TRUE(FindDeclaredLabels(root).artifacts.empty());
+}
+
 }  // namespace
 }  // namespace lineagedb::native
