@@ -201,8 +201,8 @@ class MlmdSqlite {
   // `new_artifact_id`, as the ids of their latest executions, sorted; with
   // lineagedb::GetStaleSteps' semantics (a step is an execution type; its
   // latest execution is its newest COMPLETE or CACHED one, else its newest;
-  // stale = read an older artifact of the new one's slot, or an output of a
-  // stale step). Per execution
+  // stale = read an older artifact of the new one's slot and not the new
+  // one, or an output of a stale step). Per execution
   // type one query on Association joined with Execution, newest first (a
   // type without executions in the context scans the context's
   // associations); then the latest executions' events, the producers of

@@ -192,17 +192,20 @@ StatusOr<std::vector<int64_t>> MlmdSqlite::StaleSteps(int64_t context_id,
   MLMD_RETURN_IF_ERROR(resolve_slots(inputs));
 
   std::set<int64_t> stale;
+  std::set<int64_t> read_new;  // Steps that read the new artifact itself.
   std::set<std::pair<int64_t, int64_t>> edges;  // producer -> consumer step
   for (const auto& [event_id, e] : events) {
     if (!IsInputEvent(e.type)) continue;
+    const int64_t consumer = step_of[e.execution_id];
+    if (e.artifact_id == new_artifact_id) read_new.insert(consumer);
     const std::optional<Slot>& slot = slots[e.artifact_id];
     if (!slot.has_value()) continue;
-    const int64_t consumer = step_of[e.execution_id];
     if (latest.contains(slot->first)) edges.emplace(slot->first, consumer);
     if (*slot == *new_slot && e.artifact_id < new_artifact_id) {
       stale.insert(consumer);
     }
   }
+  for (const int64_t type : read_new) stale.erase(type);
   for (bool grew = true; grew;) {
     grew = false;
     for (const auto& [from, to] : edges) {

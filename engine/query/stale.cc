@@ -4,7 +4,8 @@
 // (the [38] index lists them and their executions newest last, so each
 // step's latest execution is one seek). A slot is (producing step, output
 // key). A step is stale when its latest execution read an older artifact of
-// the new artifact's slot, or read an output of a stale step.
+// the new artifact's slot (and not the new artifact itself), or read an
+// output of a stale step.
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/topological_sort.hpp>
 #include <map>
@@ -132,6 +133,15 @@ class PipelineReader {
     return row.base.type_id;
   }
 
+  // Whether the store has `key`.
+  StatusOr<bool> Has(const std::string& key) {
+    std::string value;
+    Status s = view_->Get(key, &value);
+    if (absl::IsNotFound(s)) return false;
+    RETURN_IF_ERROR(s);
+    return true;
+  }
+
   std::string TypeName(int64_t type_id) {
     auto t = impl_->CachedType(NodeKind::kExecution, type_id);
     return t ? t->name : "";
@@ -173,6 +183,28 @@ std::vector<int64_t> TopologicalSteps(
   return out;
 }
 
+// OK if artifact `id` is attributed to `context` or one of its producers is
+// associated with it. Errors: INVALID_ARGUMENT (neither), storage errors.
+Status InContext(PipelineReader& r, int64_t context, int64_t id) {
+  ASSIGN_OR_RETURN(
+      bool attributed,
+      r.Has(codec::PairKey(Tag::kAttributionByArtifact, id, context)));
+  if (attributed) return absl::OkStatus();
+  ASSIGN_OR_RETURN(
+      std::vector<Event> producers,
+      r.Events(Tag::kEventByArtifact, id, codec::Direction::kOutput));
+  for (const Event& e : producers) {
+    ASSIGN_OR_RETURN(bool associated,
+                     r.Has(codec::PairKey(Tag::kAssociationByExecution,
+                                          e.execution_id, context)));
+    if (associated) return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(
+      StrCat("artifact ", id, " is not in context ", context,
+             ": neither it nor ", "execution ", producers.front().execution_id,
+             ", which produced it, belongs to that pipeline"));
+}
+
 }  // namespace
 
 StatusOr<StaleSteps> GetStaleSteps(Store* store, int64_t pipeline_context_id,
@@ -186,6 +218,9 @@ StatusOr<StaleSteps> GetStaleSteps(Store* store, int64_t pipeline_context_id,
         StrCat("artifact ", new_artifact_id, " has no producing execution"));
   }
   ASSIGN_OR_RETURN(auto steps, r.LatestExecutions(pipeline_context_id));
+  if (steps.contains(new_slot->producer_type)) {
+    RETURN_IF_ERROR(InContext(r, pipeline_context_id, new_artifact_id));
+  }
   // The outputs of each step's latest execution.
   std::map<int64_t, std::set<int64_t>> latest_outputs;
   for (const auto& [type, latest] : steps) {
@@ -226,6 +261,9 @@ StatusOr<StaleSteps> GetStaleSteps(Store* store, int64_t pipeline_context_id,
       }
     }
   }
+  // A step that read the new artifact ran on it, whatever older artifacts
+  // of its slot it read beside it (an Evaluator's baseline model).
+  for (int64_t type : refreshed) direct.erase(type);
   // Both flow along the reads to a fixpoint: a step is refreshed if it read
   // the current output of a refreshed step; stale if it read anything of a
   // stale step, or an output of a refreshed step that its latest execution

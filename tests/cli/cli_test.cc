@@ -1116,6 +1116,11 @@ TEST_F(CliTest, CacheLookupAndStaleSteps) {
       Run("cache lookup --fingerprint 00000000000000000000000000000000").code,
       1);
   EXPECT_EQ(Run("cache lookup").code, 2);
+  r =
+      Run("cache lookup --fingerprint 00000000000000000000000000000000 "
+          "--code-version x");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--code-version goes with --execution"));
   EXPECT_EQ(Run("cache evict --fingerprint ab").code, 2);
 
   r = Run("--json get execution " + example_gen);
@@ -1140,6 +1145,13 @@ TEST_F(CliTest, CacheLookupAndStaleSteps) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr(R"("outputs":{"model":[)"));
   EXPECT_EQ(Run("stale --context 999999 --artifact " + examples).code, 1);
+  // The latest model: the steps after the Trainer read it (the Evaluator
+  // beside its baseline model), so none is stale.
+  ASSERT_TRUE(
+      std::regex_search(demo.out, m, std::regex(R"(model -> artifact:(\d+))")));
+  r = Run("stale --context " + context + " --artifact " + m[1].str());
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("stale: (none)\n"));
 }
 
 // The values of `"field":<number or string>` in compact JSON, in order.

@@ -111,7 +111,7 @@ class CachingTest : public StoreTest {
   std::vector<Context> Contexts() {
     Context pipeline, run;
     pipeline.type_id = pipeline_type_;
-    pipeline.name = "taxi";
+    pipeline.name = pipeline_;
     run.type_id = run_type_;
     run.name = "run-" + std::to_string(run_);
     return {pipeline, run};
@@ -155,6 +155,7 @@ class CachingTest : public StoreTest {
   int64_t pipeline_type_ = 0, run_type_ = 0, vocab_source_ = 0;
   int run_ = 0;
   int seq_ = 0;
+  std::string pipeline_ = "taxi";  // The pipeline RunStep runs in.
 };
 
 TEST_F(CachingTest, IdenticalRerunIsAllCacheHitsRecordedAsCached) {
@@ -261,6 +262,53 @@ TEST_F(CachingTest, StepsReadingOutputsThatARerunReplacedAreStale) {
   EXPECT_THAT(valid_names,
               ::testing::UnorderedElementsAre("ExampleGen", "SchemaGen",
                                               "VocabGen", "Transform"));
+}
+
+// A step whose latest run read the new artifact beside an older one of its
+// slot (as an Evaluator reads a baseline model) ran on the new data.
+TEST_F(CachingTest, AStepThatReadTheNewArtifactBesideAnOlderOneIsNotStale) {
+  auto first = RunPipeline(1, 0.01);
+  ++run_;
+  auto gen = RunStep("ExampleGen", {}, {{"span", int64_t{2}}},
+                     {{"examples", "Examples"}});
+  const int64_t examples = gen.outputs["examples"];
+  RunStep("SchemaGen",
+          {{"examples", examples},
+           {"baseline", first["ExampleGen"].outputs["examples"]}},
+          {}, {{"schema", "Schema"}});
+  ASSERT_OK_AND_ASSIGN(
+      StaleSteps stale,
+      GetStaleSteps(store_.get(), PipelineContextId(), examples));
+  std::vector<std::string> stale_names, valid_names;
+  for (const auto& s : stale.stale) stale_names.push_back(s.execution_type);
+  for (const auto& s : stale.valid) valid_names.push_back(s.execution_type);
+  EXPECT_EQ(stale_names,
+            (std::vector<std::string>{"Transform", "Trainer", "Pusher"}));
+  EXPECT_THAT(valid_names, ::testing::UnorderedElementsAre(
+                               "ExampleGen", "SchemaGen", "VocabGen"));
+}
+
+// An artifact one of the pipeline's steps made in another pipeline is not
+// new data for this one; data made by a step the pipeline does not have is.
+TEST_F(CachingTest, StaleStepsRefuseAnArtifactOfAnotherPipeline) {
+  RunPipeline(1, 0.01);
+  const int64_t taxi = PipelineContextId();
+  pipeline_ = "other";
+  auto gen = RunStep("ExampleGen", {}, {{"span", int64_t{2}}},
+                     {{"examples", "Examples"}});
+  Status s =
+      GetStaleSteps(store_.get(), taxi, gen.outputs["examples"]).status();
+  EXPECT_CODE(s, kInvalidArgument);
+  EXPECT_THAT(std::string(s.message()),
+              ::testing::HasSubstr("is not in context"));
+  ASSERT_OK_AND_ASSIGN(
+      execution_types_["Crawler"],
+      store_->PutType(Type{.kind = NodeKind::kExecution, .name = "Crawler"}));
+  auto crawl = RunStep("Crawler", {}, {}, {{"pages", "Source"}});
+  ASSERT_OK_AND_ASSIGN(StaleSteps stale, GetStaleSteps(store_.get(), taxi,
+                                                       crawl.outputs["pages"]));
+  EXPECT_TRUE(stale.stale.empty());
+  EXPECT_EQ(stale.valid.size(), 6u);
 }
 
 TEST_F(CachingTest, NewestSlotArtifactsFollowTheLatestRun) {

@@ -28,8 +28,9 @@ class CacheCommand : public Command {
                     "As stored (computed ones are 32 hex digits)");
     AddIdOption(app, "--execution", &execution_,
                 "Compute the fingerprint of this execution id");
-    app->add_option("--code-version", code_version_,
-                    "Code version in the computed fingerprint");
+    code_version_option_ =
+        app->add_option("--code-version", code_version_,
+                        "Code version in the computed fingerprint");
   }
 
   Status Run(const GlobalOptions& global) override {
@@ -38,6 +39,11 @@ class CacheCommand : public Command {
     }
     if (fingerprint_.empty() == (execution_ == 0)) {
       return UsageError("give exactly one of --fingerprint and --execution");
+    }
+    if (execution_ == 0 && code_version_option_->count() > 0) {
+      return UsageError(
+          "--code-version goes with --execution: a given fingerprint already "
+          "has its code version");
     }
     ASSIGN_OR_RETURN(std::unique_ptr<Store> store,
                      OpenStore(global, /*create=*/false));
@@ -84,6 +90,7 @@ class CacheCommand : public Command {
   std::string fingerprint_;
   int64_t execution_ = 0;
   std::string code_version_;
+  CLI::Option* code_version_option_ = nullptr;
 };
 
 class StaleCommand : public Command {
@@ -121,6 +128,7 @@ class StaleCommand : public Command {
       return absl::OkStatus();
     }
     auto names = [](const std::vector<PipelineStep>& list) {
+      if (list.empty()) return std::string("(none)");
       std::string out;
       for (const PipelineStep& s : list) {
         if (!out.empty()) out += " ";

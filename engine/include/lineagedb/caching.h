@@ -106,9 +106,14 @@ struct StaleSteps {
 
 // The steps of the pipeline context `pipeline_context_id` made stale by the
 // arrival of `new_artifact_id` (a step is judged by its latest COMPLETE or
-// CACHED execution). Errors: NOT_FOUND (unknown context or
-// artifact), INVALID_ARGUMENT (the artifact has no producing execution, so
-// it has no slot).
+// CACHED execution; one that read the new artifact ran on it, whatever
+// older artifacts of its slot it read beside it). An artifact made by a
+// step of the pipeline must belong to it (attributed to the context, or
+// made by an execution associated with it); one made elsewhere (an
+// upstream pipeline's data) is taken as new input to the pipeline.
+// Errors: NOT_FOUND (unknown context or artifact), INVALID_ARGUMENT (the
+// artifact has no producing execution, so it has no slot; or a step of the
+// pipeline made it outside the context).
 StatusOr<StaleSteps> GetStaleSteps(Store* store, int64_t pipeline_context_id,
                                    int64_t new_artifact_id);
 
