@@ -200,6 +200,13 @@ TEST_F(CachingTest, ChangedHyperparameterMissesTrainerAndDownstreamOnly) {
   }
 }
 
+// The execution types of `steps`, in order.
+std::vector<std::string> Names(const std::vector<PipelineStep>& steps) {
+  std::vector<std::string> names;
+  for (const PipelineStep& s : steps) names.push_back(s.execution_type);
+  return names;
+}
+
 TEST_F(CachingTest, NewSpanMakesExactlyTheStepsDownstreamOfExampleGenStale) {
   RunPipeline(1, 0.01);
   ++run_;
@@ -209,9 +216,8 @@ TEST_F(CachingTest, NewSpanMakesExactlyTheStepsDownstreamOfExampleGenStale) {
   ASSERT_OK_AND_ASSIGN(StaleSteps stale,
                        GetStaleSteps(store_.get(), PipelineContextId(),
                                      gen.outputs["examples"]));
-  std::vector<std::string> stale_names, valid_names;
-  for (const auto& s : stale.stale) stale_names.push_back(s.execution_type);
-  for (const auto& s : stale.valid) valid_names.push_back(s.execution_type);
+  const std::vector<std::string> stale_names = Names(stale.stale);
+  const std::vector<std::string> valid_names = Names(stale.valid);
   EXPECT_EQ(stale_names, (std::vector<std::string>{"SchemaGen", "Transform",
                                                    "Trainer", "Pusher"}));
   EXPECT_THAT(valid_names,
@@ -255,9 +261,8 @@ TEST_F(CachingTest, StepsReadingOutputsThatARerunReplacedAreStale) {
   ASSERT_OK_AND_ASSIGN(
       StaleSteps stale,
       GetStaleSteps(store_.get(), PipelineContextId(), examples));
-  std::vector<std::string> stale_names, valid_names;
-  for (const auto& s : stale.stale) stale_names.push_back(s.execution_type);
-  for (const auto& s : stale.valid) valid_names.push_back(s.execution_type);
+  const std::vector<std::string> stale_names = Names(stale.stale);
+  const std::vector<std::string> valid_names = Names(stale.valid);
   EXPECT_EQ(stale_names, (std::vector<std::string>{"Trainer", "Pusher"}));
   EXPECT_THAT(valid_names,
               ::testing::UnorderedElementsAre("ExampleGen", "SchemaGen",
@@ -279,9 +284,8 @@ TEST_F(CachingTest, AStepThatReadTheNewArtifactBesideAnOlderOneIsNotStale) {
   ASSERT_OK_AND_ASSIGN(
       StaleSteps stale,
       GetStaleSteps(store_.get(), PipelineContextId(), examples));
-  std::vector<std::string> stale_names, valid_names;
-  for (const auto& s : stale.stale) stale_names.push_back(s.execution_type);
-  for (const auto& s : stale.valid) valid_names.push_back(s.execution_type);
+  const std::vector<std::string> stale_names = Names(stale.stale);
+  const std::vector<std::string> valid_names = Names(stale.valid);
   EXPECT_EQ(stale_names,
             (std::vector<std::string>{"Transform", "Trainer", "Pusher"}));
   EXPECT_THAT(valid_names, ::testing::UnorderedElementsAre(
