@@ -699,6 +699,15 @@ TEST_F(CliTest, TextOutputEscapesControlCharacters) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("2 D\\x1BX"));
   EXPECT_EQ(r.out.find('\x1b'), std::string::npos);
+  // Errors and rejections quoting the input: one line each, escaped.
+  r = IngestNative({R"({"execution": {"type": "E\nZ\u001b[2J"}})"});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_THAT(r.err, HasSubstr("no execution type named 'E\\x0AZ\\x1B[2J'"));
+  EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 2) << r.err;
+  r = Run("get artifact --type 'D\x1bX' --name 'n\x1b'");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << r.err;
 }
 
 // A lineage result cut by --max-nodes prints its cursor; --cursor gives the

@@ -260,8 +260,8 @@ class IngestCommand : public Command {
     const double seconds = NowSeconds() - start_;
     if (progress_) std::fprintf(stderr, "\r\033[K");
     for (const RejectedEvent& r : rejections_) {
-      std::cerr << fmt::format("rejected {}:{}: {}\n", r.source, r.index,
-                               r.reason);
+      std::cerr << fmt::format("rejected {}:{}: {}\n", Printable(r.source),
+                               r.index, Printable(r.reason));
     }
     if (global.json) {
       JsonWriter json;

@@ -6,19 +6,22 @@
 #include <string>
 
 #include "absl/strings/cord.h"
+#include "tools/cli/output.h"
 
 namespace lineagedb::cli {
 namespace {
 
 constexpr char kUsagePayload[] = "lineagedb.cli/usage";
 
+// `text` on one line: line breaks become spaces, other control characters
+// \xNN (Printable), so that an error quoting input cannot move the cursor.
 std::string OneLine(std::string_view text) {
   std::string out(text);
   for (char& c : out) {
     if (c == '\n' || c == '\r') c = ' ';
   }
   while (!out.empty() && out.back() == ' ') out.pop_back();
-  return out;
+  return Printable(out);
 }
 
 }  // namespace
