@@ -310,8 +310,23 @@ StatusOr<PutExecutionResult> RecordCacheHit(Store* store, const CacheHit& hit) {
   StoreImpl* impl = store->impl();
   ASSIGN_OR_RETURN(std::unique_lock<std::mutex> lock, impl->LockForWrite());
   WriteContext wc = impl->BeginWrite();
+  for (size_t i = 0; i < hit.inputs.size(); ++i) {
+    if (!IsInputEvent(hit.inputs[i].type)) {
+      return absl::InvalidArgumentError(
+          StrCat("inputs[", i, "] is an event of type ",
+                 EventTypeName(hit.inputs[i].type),
+                 "; a cache hit's inputs are input events"));
+    }
+  }
   ASSIGN_OR_RETURN(NodeRow cached, impl->ReadNode(wc, NodeKind::kExecution,
                                                   hit.cached_execution_id));
+  const auto state = static_cast<ExecutionState>(cached.state);
+  if (state != ExecutionState::kComplete && state != ExecutionState::kCached) {
+    return absl::FailedPreconditionError(
+        StrCat("execution ", hit.cached_execution_id, " is ",
+               ExecutionStateName(state),
+               "; only a COMPLETE or CACHED execution's outputs are reused"));
+  }
   auto view = impl->kv()->NewReadView();
   ASSIGN_OR_RETURN(std::vector<Event> outputs,
                    OutputEvents(*view, hit.cached_execution_id));
@@ -319,11 +334,7 @@ StatusOr<PutExecutionResult> RecordCacheHit(Store* store, const CacheHit& hit) {
   execution.last_known_state = ExecutionState::kCached;
   if (execution.fingerprint.empty()) execution.fingerprint = cached.fingerprint;
   std::vector<ArtifactAndEvent> pairs;
-  for (const Event& in : hit.inputs) {
-    Event e = in;
-    e.execution_id = 0;
-    pairs.push_back({std::nullopt, e});
-  }
+  for (const Event& in : hit.inputs) pairs.push_back({std::nullopt, in});
   for (const Event& out : outputs) {
     Event e;
     e.artifact_id = out.artifact_id;

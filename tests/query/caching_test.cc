@@ -339,6 +339,39 @@ TEST_F(CachingTest, BadLookupsAreRefusedWithTheirCodes) {
   EXPECT_CODE(GetNewestSlotArtifacts(store_.get(), 12345), kNotFound);
 }
 
+// A cache hit's inputs are checked as PutExecution checks them, and only a
+// finished execution's outputs are reused; a refused hit writes nothing.
+TEST_F(CachingTest, BadCacheHitsAreRefusedAndWriteNothing) {
+  auto first = RunPipeline(1, 0.01);
+  const int64_t examples = first["ExampleGen"].outputs["examples"];
+  Execution failed;
+  failed.type_id = execution_types_["SchemaGen"];
+  failed.last_known_state = ExecutionState::kFailed;
+  ASSERT_OK_AND_ASSIGN(auto failed_ids, store_->Put<Execution>({failed}));
+  const auto before = DumpStore();
+  CacheHit hit;
+  hit.cached_execution_id = first["SchemaGen"].execution_id;
+  hit.execution.type_id = execution_types_["SchemaGen"];
+  Event input;
+  input.artifact_id = examples;
+  input.type = EventType::kOutput;
+  hit.inputs = {input};
+  Status s = RecordCacheHit(store_.get(), hit).status();
+  EXPECT_CODE(s, kInvalidArgument);
+  EXPECT_THAT(std::string(s.message()), ::testing::HasSubstr("OUTPUT"));
+  hit.inputs[0].type = EventType::kInput;
+  hit.inputs[0].execution_id = first["Trainer"].execution_id;
+  EXPECT_CODE(RecordCacheHit(store_.get(), hit), kInvalidArgument);
+  hit.inputs[0].execution_id = 0;
+  hit.cached_execution_id = failed_ids[0];
+  s = RecordCacheHit(store_.get(), hit).status();
+  EXPECT_CODE(s, kFailedPrecondition);
+  EXPECT_THAT(std::string(s.message()), ::testing::HasSubstr("is FAILED"));
+  EXPECT_EQ(DumpStore(), before);
+  hit.cached_execution_id = first["SchemaGen"].execution_id;
+  EXPECT_OK(RecordCacheHit(store_.get(), hit).status());
+}
+
 TEST_F(CachingTest, DeletedOutputIsNeverACacheHit) {
   auto first = RunPipeline(1, 0.01);
   ASSERT_OK_AND_ASSIGN(auto models, store_->GetByIds<Artifact>(

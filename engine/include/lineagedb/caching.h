@@ -87,9 +87,12 @@ struct CacheHit {
 // cached execution's fingerprint unless one is given, its input events,
 // OUTPUT events to each output of the cached execution (with the same
 // paths), and links the contexts to it and to the reused outputs.
-// Errors: NOT_FOUND (no cached execution), INVALID_ARGUMENT (as
-// PutExecution; an execution id set), ALREADY_EXISTS (as PutExecution: an
-// input event given twice, a name another execution of the type has).
+// Errors: NOT_FOUND (no cached execution), FAILED_PRECONDITION (the cached
+// execution is neither COMPLETE nor CACHED), INVALID_ARGUMENT (as
+// PutExecution, e.g. an input naming another execution; an execution id
+// set; an input that is not an input event), ALREADY_EXISTS (as
+// PutExecution: an input event given twice, a name another execution of the
+// type has).
 StatusOr<PutExecutionResult> RecordCacheHit(Store* store, const CacheHit& hit);
 
 // A step of a pipeline: an execution type and its latest execution there.
