@@ -33,6 +33,10 @@ std::string Subject(const NodeRow& row) {
 Status CheckValue(const NodeRow& row, const std::string& name,
                   const Value& value, bool custom) {
   const char* which = custom ? "custom property" : "property";
+  if (name.empty()) {
+    return absl::InvalidArgumentError(
+        StrCat(Subject(row), " has a ", which, " without a name"));
+  }
   if (value.kind() == PropertyKind::kUnknown) {
     return absl::InvalidArgumentError(
         StrCat(which, " '", name, "' of ", Subject(row), " has no value"));
@@ -46,7 +50,19 @@ Status CheckValue(const NodeRow& row, const std::string& name,
   return absl::OkStatus();
 }
 
+// The node's state is one of its kind's, and its properties are those its
+// type declares, with their kinds.
 Status CheckProperties(const NodeRow& row, const Type& type) {
+  const auto last_state = row.kind == NodeKind::kArtifact
+                              ? static_cast<uint8_t>(ArtifactState::kReference)
+                          : row.kind == NodeKind::kExecution
+                              ? static_cast<uint8_t>(ExecutionState::kCanceled)
+                              : uint8_t{0};
+  if (row.state > last_state) {
+    return absl::InvalidArgumentError(StrCat(Subject(row),
+                                             " has no valid state (",
+                                             static_cast<int>(row.state), ")"));
+  }
   for (const auto& [name, value] : row.base.properties) {
     RETURN_IF_ERROR(CheckValue(row, name, value, /*custom=*/false));
     auto it = type.properties.find(name);

@@ -11,6 +11,7 @@ using node_testing::NodeKinds;
 using node_testing::NowMs;
 using node_testing::SetKindFields;
 using node_testing::SleepMs;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 template <typename N>
@@ -223,6 +224,34 @@ TEST_F(KindRulesTest, ContextWithoutNameIsInvalidArgument) {
   EXPECT_CODE(store_->Put(std::vector<Context>{c}), kInvalidArgument);
   ASSERT_OK_AND_ASSIGN(auto page, store_->List<Context>());
   EXPECT_THAT(page.items, IsEmpty());
+}
+
+// A state outside its enum, or a property without a name, is refused on
+// insert and on update, and nothing is written.
+TEST_F(KindRulesTest, InvalidStatesAndUnnamedPropertiesAreInvalidArgument) {
+  Artifact a;
+  a.type_id = AddType(NodeKind::kArtifact);
+  a.state = ArtifactState::kReference;
+  ASSERT_OK_AND_ASSIGN(auto ids, store_->Put(std::vector<Artifact>{a}));
+  const auto before = DumpStore();
+  a.state = static_cast<ArtifactState>(77);
+  Status s = store_->Put(std::vector<Artifact>{a}).status();
+  EXPECT_CODE(s, kInvalidArgument);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("no valid state (77)"));
+  a.id = ids[0];
+  EXPECT_CODE(store_->Put(std::vector<Artifact>{a}), kInvalidArgument);
+  a.state = ArtifactState::kLive;
+  a.custom_properties[""] = int64_t{1};
+  EXPECT_CODE(store_->Put(std::vector<Artifact>{a}), kInvalidArgument);
+  EXPECT_EQ(DumpStore(), before);
+  Execution e;
+  e.type_id = AddType(NodeKind::kExecution);
+  e.last_known_state = ExecutionState::kCanceled;
+  ASSERT_OK(store_->Put(std::vector<Execution>{e}).status());
+  const auto with_execution = DumpStore();
+  e.last_known_state = static_cast<ExecutionState>(50);
+  EXPECT_CODE(store_->Put(std::vector<Execution>{e}), kInvalidArgument);
+  EXPECT_EQ(DumpStore(), with_execution);
 }
 
 // A context's name is required and immutable: an update cannot clear it.
