@@ -102,7 +102,8 @@ Status WalkAncestry(const graph::Graph& g, VertexId start, Dir dir,
 }
 
 Status CheckRef(NodeRef n) {
-  if (n.kind == NodeKind::kContext || n.id <= 0) {
+  if ((n.kind != NodeKind::kArtifact && n.kind != NodeKind::kExecution) ||
+      n.id <= 0) {
     return absl::InvalidArgumentError(
         StrCat("lineage nodes are artifacts or executions with positive ids, "
                "not kind ",
@@ -177,6 +178,7 @@ Status FilterByRecords(StoreImpl* impl, const AncestryQuery& q,
 StatusOr<std::vector<NodeRef>> GetNeighbors(Store* store, NodeRef node,
                                             Direction direction) {
   RETURN_IF_ERROR(CheckRef(node));
+  RETURN_IF_ERROR(query::CheckDirection(direction, /*both=*/true));
   thread_local std::vector<VertexId> neighbors;
   neighbors.clear();
   {
@@ -205,10 +207,7 @@ StatusOr<std::vector<NodeRef>> GetNeighbors(Store* store, NodeRef node,
 StatusOr<std::vector<AncestryEntry>> GetAncestry(Store* store,
                                                  const AncestryQuery& q) {
   RETURN_IF_ERROR(CheckRef(q.start));
-  if (q.direction == Direction::kBidirectional) {
-    return absl::InvalidArgumentError(
-        "ancestry is upstream or downstream, not both");
-  }
+  RETURN_IF_ERROR(query::CheckDirection(q.direction, /*both=*/false));
   StoreImpl* impl = store->impl();
   std::vector<AncestryEntry> out;
   {

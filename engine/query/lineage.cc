@@ -102,6 +102,7 @@ StatusOr<LineageGraph> GetLineageSubgraph(Store* store, const LineageQuery& q) {
     return absl::InvalidArgumentError(
         StrCat("max_hops must not be negative, not ", q.max_hops));
   }
+  RETURN_IF_ERROR(query::CheckDirection(q.direction, /*both=*/true));
   for (int64_t id : q.artifact_ids) {
     if (id <= 0) return absl::InvalidArgumentError(StrCat("bad id ", id));
   }

@@ -12,6 +12,17 @@
 
 namespace lineagedb::query {
 
+Status CheckDirection(Direction d, bool both) {
+  if (d == Direction::kUpstream || d == Direction::kDownstream ||
+      (both && d == Direction::kBidirectional)) {
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(
+      d == Direction::kBidirectional
+          ? std::string("this query is upstream or downstream, not both")
+          : StrCat("no direction ", static_cast<int>(d)));
+}
+
 Event MakeEvent(graph::VertexId a, graph::VertexId b, EventType type) {
   if (graph::IsExecution(a)) std::swap(a, b);
   Event e;

@@ -10,6 +10,10 @@
 
 namespace lineagedb::query {
 
+// OK if `d` is one of Direction's values (not kBidirectional unless
+// `both`). Errors: INVALID_ARGUMENT.
+Status CheckDirection(Direction d, bool both);
+
 // The event between two vertices (one artifact, one execution) with only
 // its ends and type.
 Event MakeEvent(graph::VertexId a, graph::VertexId b, EventType type);

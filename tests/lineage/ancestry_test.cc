@@ -276,6 +276,14 @@ TEST_F(AncestryTest, BidirectionalIsInvalid) {
   AncestryQuery q = Up(A(model_));
   q.direction = Direction::kBidirectional;
   EXPECT_CODE(GetAncestry(store_.get(), q), kInvalidArgument);
+  // A value that is no Direction is refused too, not taken as one.
+  for (int d : {0, 4, 200}) {
+    q.direction = static_cast<Direction>(d);
+    EXPECT_CODE(GetAncestry(store_.get(), q), kInvalidArgument) << d;
+    EXPECT_CODE(GetNeighbors(store_.get(), A(model_), q.direction),
+                kInvalidArgument)
+        << d;
+  }
 }
 
 TEST_F(AncestryTest, IsUpstream) {
@@ -366,13 +374,17 @@ TEST_F(AncestryTest, ProvenancePathNotFound) {
 TEST_F(AncestryTest, ContextsAndIdsBelowOneAreInvalidArgument) {
   BuildPipeline();
   const NodeRef ok = A(ds_);
-  for (NodeRef bad : {A(0), X(-1), NodeRef{NodeKind::kContext, 1}}) {
+  for (NodeRef bad : {A(0), X(-1), NodeRef{NodeKind::kContext, 1},
+                      NodeRef{static_cast<NodeKind>(0), ds_},
+                      NodeRef{static_cast<NodeKind>(9), ds_}}) {
     EXPECT_CODE(IsUpstream(store_.get(), bad, ok), kInvalidArgument);
     EXPECT_CODE(IsUpstream(store_.get(), ok, bad), kInvalidArgument);
     EXPECT_CODE(GetProvenancePath(store_.get(), bad, ok), kInvalidArgument);
     AncestryQuery q;
     q.start = bad;
     EXPECT_CODE(GetAncestry(store_.get(), q), kInvalidArgument);
+    EXPECT_CODE(GetNeighbors(store_.get(), bad, Direction::kUpstream),
+                kInvalidArgument);
   }
   EXPECT_CODE(DiffLineage(store_.get(), 0, model_), kInvalidArgument);
 }

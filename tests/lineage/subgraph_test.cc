@@ -197,6 +197,8 @@ TEST_F(SubgraphTest, InvalidQueries) {
   q = Query({}, 2, Direction::kUpstream);
   q.ending_artifact_ids = {a1_};
   EXPECT_CODE(GetLineageSubgraph(store_.get(), q), kInvalidArgument);
+  q = Query({A(a1_)}, 2, static_cast<Direction>(0));
+  EXPECT_CODE(GetLineageSubgraph(store_.get(), q), kInvalidArgument);
 }
 
 TEST_F(SubgraphTest, UnknownStartsAreReturnedWithoutEdges) {

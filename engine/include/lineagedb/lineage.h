@@ -84,9 +84,9 @@ struct LineageGraph {
 };
 
 // Errors: INVALID_ARGUMENT (no starting nodes; a starting id <= 0; negative
-// max_hops; a cursor of another query), ABORTED (the lineage changed since
-// the cursor's first page; start again). Unknown starting ids (> 0) are
-// returned with no edges.
+// max_hops; no Direction; a cursor of another query), ABORTED (the lineage
+// changed since the cursor's first page; start again). Unknown starting ids (>
+// 0) are returned with no edges.
 StatusOr<LineageGraph> GetLineageSubgraph(Store* store,
                                           const LineageQuery& query);
 
@@ -94,7 +94,8 @@ StatusOr<LineageGraph> GetLineageSubgraph(Store* store,
 // artifact the executions that produced it (upstream) or read it
 // (downstream), for an execution its input or output artifacts. Each
 // neighbour once, ordered by (id, kind). Unknown nodes have none.
-// Errors: INVALID_ARGUMENT (a context, or an id below 1).
+// Errors: INVALID_ARGUMENT (not an artifact or execution, an id below 1, no
+// Direction).
 StatusOr<std::vector<NodeRef>> GetNeighbors(Store* store, NodeRef node,
                                             Direction direction);
 
@@ -126,14 +127,14 @@ struct AncestryEntry {
 };
 
 // Ordered by (distance, kind, id); the start node is not included.
-// Errors: INVALID_ARGUMENT (kBidirectional; a start that is a context or has
-// an id <= 0).
+// Errors: INVALID_ARGUMENT (kBidirectional or no Direction; a start that is
+// not an artifact or execution or has an id <= 0).
 StatusOr<std::vector<AncestryEntry>> GetAncestry(Store* store,
                                                  const AncestryQuery& query);
 
 // True if `from` is upstream of `to` (a path of events leads from `from` to
 // `to` in the direction of data flow). A node is not upstream of itself.
-// Errors: INVALID_ARGUMENT (a context, or an id <= 0).
+// Errors: INVALID_ARGUMENT (not an artifact or execution, or an id <= 0).
 StatusOr<bool> IsUpstream(Store* store, NodeRef from, NodeRef to);
 
 // One shortest chain of events from `from` down to `to`, explaining why `to`
@@ -142,8 +143,8 @@ struct ProvenancePath {
   std::vector<NodeRef> nodes;  // from, ..., to
   std::vector<Event> events;   // events[i] links nodes[i] and nodes[i+1]
 };
-// Errors: NOT_FOUND (no such path), INVALID_ARGUMENT (a context, or an id
-// <= 0).
+// Errors: NOT_FOUND (no such path), INVALID_ARGUMENT (not an artifact or
+// execution, or an id <= 0).
 StatusOr<ProvenancePath> GetProvenancePath(Store* store, NodeRef from,
                                            NodeRef to);
 
