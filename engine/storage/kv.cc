@@ -395,6 +395,17 @@ bool NamesAManifest(const std::filesystem::path& current) {
 
 StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
                                        const std::string& path) {
+  if (path.empty()) {
+    return absl::InvalidArgumentError("a store needs the path of a folder");
+  }
+  {
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (!ec && std::filesystem::exists(status) &&
+        !std::filesystem::is_directory(status)) {
+      return absl::FailedPreconditionError(StrCat(path, " is not a folder"));
+    }
+  }
   rocksdb::Options ro;
   ro.create_if_missing = options.create_if_missing;
   ro.error_if_exists = options.error_if_exists;

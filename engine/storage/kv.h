@@ -91,7 +91,8 @@ class Kv {
   // retires them and leaves every key and value as it was (best effort: if
   // that fails, the open goes on and the logs stay). A folder with database
   // files but no CURRENT is DATA_LOSS, never a new database; one without
-  // either is NOT_FOUND unless create_if_missing (and not read_only).
+  // either is NOT_FOUND unless create_if_missing (and not read_only). An
+  // empty path is INVALID_ARGUMENT; a file is FAILED_PRECONDITION.
   static StatusOr<std::unique_ptr<Kv>> Open(const Options& options,
                                             const std::string& path);
   static constexpr int kMaxIdleLogs = 8;

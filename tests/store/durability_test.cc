@@ -281,6 +281,24 @@ TEST_F(DurabilityTest, MissingStoreWithoutCreateIsNotFound) {
   EXPECT_CODE(Store::Open(o, dir_.path() + "/nowhere").status(), kNotFound);
 }
 
+// A path that cannot be a store is the caller's error, not INTERNAL; a file
+// there is left as it was.
+TEST_F(DurabilityTest, AnEmptyPathOrAFileIsNoStore) {
+  EXPECT_CODE(Store::Open(Options(), "").status(), kInvalidArgument);
+  const std::string file = dir_.path() + "/file";
+  std::ofstream(file) << "data";
+  for (bool create : {true, false}) {
+    Options o;
+    o.create_if_missing = create;
+    Status s = Store::Open(o, file).status();
+    EXPECT_CODE(s, kFailedPrecondition);
+    EXPECT_THAT(std::string(s.message()),
+                ::testing::HasSubstr("is not a folder"));
+  }
+  std::ifstream in(file);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "data");
+}
+
 TEST_F(DurabilityTest, IdsAreNeverReusedAfterACrash) {
   int64_t type_id = MakeType();
   store_.reset();

@@ -99,9 +99,10 @@ class StoreImpl;
 class Store {
  public:
   // Opens the store in folder `path`, creating it if options allow.
-  // Errors: NOT_FOUND (missing and !create_if_missing), ALREADY_EXISTS
-  // (exists and error_if_exists), FAILED_PRECONDITION (a newer on-disk
-  // format, or the folder is locked by another process), DATA_LOSS (a
+  // Errors: INVALID_ARGUMENT (an empty path), NOT_FOUND (missing and
+  // !create_if_missing), ALREADY_EXISTS (exists and error_if_exists),
+  // FAILED_PRECONDITION (a newer on-disk format, the folder is locked by
+  // another process, or `path` is a file, not a folder), DATA_LOSS (a
   // damaged record, the write-ahead log's included: a last write cut short
   // by a crash is dropped, a damaged one is not skipped; a folder with the
   // store's table, log or MANIFEST files but no CURRENT file).
