@@ -710,6 +710,25 @@ TEST_F(CliTest, TextOutputEscapesControlCharacters) {
   EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << r.err;
 }
 
+// A line of NDJSON holding an array is one bad value, with or without
+// --strict (which reads the input as one document), at its own line.
+TEST_F(CliTest, AnNdjsonLineHoldingAnArrayIsOneBadItem) {
+  const fs::path input = WriteNdjson(
+      "mix.ndjson",
+      {R"({"execution_type": {"name": "T"}})",
+       R"([{"execution": {"type": "T"}}, {"execution": {"type": "T"}}])",
+       R"({"execution": {"type": "T"}})"});
+  for (const std::string strict : {"", "--strict "}) {
+    CliResult r = Run("ingest --native " + strict + "'" + input.string() + "'");
+    EXPECT_EQ(r.code, 3) << strict;
+    EXPECT_THAT(r.err, HasSubstr("mix.ndjson:2: an item must be a JSON object"))
+        << strict;
+  }
+  CliResult r = Run("--json stats");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr(R"("executions":{"total":1,)"));  // Line 3.
+}
+
 // A lineage result cut by --max-nodes prints its cursor; --cursor gives the
 // rest, page by page, each node once, until the whole result is read.
 TEST_F(CliTest, LineagePagesWithItsCursor) {

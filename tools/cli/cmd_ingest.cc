@@ -341,6 +341,11 @@ class IngestCommand : public Command {
   Status FeedLine(std::string_view line, const std::string& source,
                   int64_t index) {
     if (IsBlank(line)) return absl::OkStatus();
+    // A line of NDJSON is one value, an array too (as when the whole input
+    // is read as one document): alone, the reader would take its items.
+    if (Trim(line).starts_with('[')) {
+      return Feed(fmt::format("[{}]", line), source, index);
+    }
     return Feed(line, source, index);
   }
 
