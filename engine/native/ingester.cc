@@ -157,7 +157,8 @@ Status Ingester::PutType(const Type& type) {
       return s;
     }
   }
-  ASSIGN_OR_RETURN(const int64_t id, store_->PutType(type));
+  ASSIGN_OR_RETURN(const int64_t id,
+                   store_->PutType(type, options_.type_options));
   Type stored = type;
   stored.id = id;
   types_[std::make_tuple(type.kind, type.name, type.version)] =

@@ -729,6 +729,24 @@ TEST_F(CliTest, AnNdjsonLineHoldingAnArrayIsOneBadItem) {
   EXPECT_THAT(r.out, HasSubstr(R"("executions":{"total":1,)"));  // Line 3.
 }
 
+// An ingest that stores nothing into an empty folder leaves it empty;
+// --evolve-types lets a native type item add a property.
+TEST_F(CliTest, IngestLeavesAnEmptyFolderEmptyAndEvolvesTypesOnRequest) {
+  fs::create_directories(store_);
+  const fs::path bad = WriteNdjson("bad.ndjson", {"not json"});
+  EXPECT_EQ(Run("ingest --native '" + bad.string() + "'").code, 3);
+  EXPECT_TRUE(fs::is_directory(store_));
+  EXPECT_TRUE(fs::is_empty(store_));
+  ASSERT_EQ(IngestNative({R"({"artifact_type": {"name": "M"}})"}).code, 0);
+  const fs::path more = WriteNdjson(
+      "more.ndjson",
+      {R"({"artifact_type": {"name": "M", "properties": {"p": "INT"}}})"});
+  EXPECT_EQ(Run("ingest --native '" + more.string() + "'").code, 3);
+  CliResult r = Run("ingest --native --evolve-types '" + more.string() + "'");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(Run("ingest --evolve-types '" + more.string() + "'").code, 2);
+}
+
 // A lineage result cut by --max-nodes prints its cursor; --cursor gives the
 // rest, page by page, each node once, until the whole result is read.
 TEST_F(CliTest, LineagePagesWithItsCursor) {

@@ -201,6 +201,27 @@ TEST_F(NativeIngesterTest, ATypeItemConflictingWithTheStoreIsRejected) {
   EXPECT_EQ(model.properties.at("accuracy"), PropertyKind::kDouble);
 }
 
+// Adding or omitting properties needs the type options; a description
+// changes without them.
+TEST_F(NativeIngesterTest, TypeItemsEvolveATypeOnlyAsTheOptionsAllow) {
+  ASSERT_OK(Ingest(kTypes));
+  const std::string added =
+      R"({"artifact_type": {"name": "Model", "description": "d", "properties": {"loss": "DOUBLE"}}})";
+  ASSERT_OK(Ingest(added));
+  ASSERT_EQ(summary_.rejected, 1);
+  EXPECT_THAT(summary_.rejections[0].reason, HasSubstr("can_add_fields"));
+  NativeJsonOptions evolve;
+  evolve.type_options.can_add_fields = true;
+  evolve.type_options.can_omit_fields = true;
+  ASSERT_OK(Ingest(added, evolve));
+  EXPECT_EQ(summary_.rejected, 0);
+  ASSERT_OK_AND_ASSIGN(Type model,
+                       store_->GetType(NodeKind::kArtifact, "Model"));
+  EXPECT_EQ(model.properties.size(), 2u);  // accuracy is kept.
+  EXPECT_EQ(model.properties.at("loss"), PropertyKind::kDouble);
+  EXPECT_EQ(model.description, "d");
+}
+
 TEST_F(NativeIngesterTest, ATypeItemAfterStepsCommitsThemAndTakesEffect) {
   ASSERT_OK(Ingest(std::string(kTypes) + R"(
 {"execution": {"type": "Trainer"}, "events": [{"type": "OUTPUT", "artifact_id": 1, "artifact": {"type": "Model"}}]}

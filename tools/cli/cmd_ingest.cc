@@ -180,12 +180,16 @@ class IngestCommand : public Command {
                   "The input is lineagedb's native JSON (schema/"
                   "NATIVE_JSON.md), not OpenLineage");
     app->add_flag("--strict", strict_,
-                  "Stop at the first bad event (exit 3), storing nothing: "
-                  "every input is checked before any is ingested (native: "
-                  "nothing of its document if it is not valid JSON; the "
-                  "items before an item the store refuses stay). Each "
-                  "input is then read whole; without it NDJSON is read in "
-                  "blocks");
+                  "Stop at the first bad event or item (exit 3). "
+                  "OpenLineage: every input is checked before any is "
+                  "ingested, so nothing is stored. Native: nothing of a "
+                  "document that is not valid native JSON; the items before "
+                  "an item the store refuses stay stored. Each input is "
+                  "then read whole; without it NDJSON is read in blocks");
+    app->add_flag("--evolve-types", evolve_types_,
+                  "Native: a type item may add properties to the stored type "
+                  "and omit some of its properties, which it keeps "
+                  "(PutType's can_add_fields and can_omit_fields)");
     app->add_flag("-q,--quiet", quiet_, "No progress line");
   }
 
@@ -196,8 +200,14 @@ class IngestCommand : public Command {
     }
     // A missing input stops the command before any other is ingested.
     for (const std::string& file : files_) RETURN_IF_ERROR(CheckInput(file));
+    if (evolve_types_ && !native_) {
+      return UsageError("--evolve-types applies to --native input");
+    }
     std::error_code ec;
     const bool existed = std::filesystem::exists(global.store, ec) || ec;
+    const bool was_empty = existed &&
+                           std::filesystem::is_directory(global.store, ec) &&
+                           std::filesystem::is_empty(global.store, ec) && !ec;
     ASSIGN_OR_RETURN(std::unique_ptr<Store> store,
                      OpenStore(global, /*create=*/true));
     Status s = IngestAll(global, store.get());
@@ -210,6 +220,11 @@ class IngestCommand : public Command {
     // nothing before, rather than an empty one.
     if (!s.ok() && !stored && !existed) {
       std::filesystem::remove_all(global.store, ec);
+    } else if (!s.ok() && !stored && was_empty) {
+      for (const auto& entry :
+           std::filesystem::directory_iterator(global.store, ec)) {
+        std::filesystem::remove_all(entry.path(), ec);
+      }
     }
     return s;
   }
@@ -220,6 +235,8 @@ class IngestCommand : public Command {
     if (native_) {
       NativeJsonOptions options;
       options.strict = strict_;
+      options.type_options.can_add_fields = evolve_types_;
+      options.type_options.can_omit_fields = evolve_types_;
       ASSIGN_OR_RETURN(std::unique_ptr<NativeJsonIngester> ingester,
                        NewNativeJsonIngester(store, options));
       ingest_ =
@@ -386,6 +403,7 @@ class IngestCommand : public Command {
   std::vector<std::string> files_;
   bool native_ = false;
   bool strict_ = false;
+  bool evolve_types_ = false;
   bool quiet_ = false;
   std::unique_ptr<Ingest> ingest_;
   // With --strict (OpenLineage): the inputs, read and checked.

@@ -31,6 +31,10 @@ struct NativeJsonOptions {
   // refuses stops it after the items before it.
   // Default: false
   bool strict = false;
+  // How a type item may change the stored type of its name and version
+  // (Store::PutType's options).
+  // Default: neither adding nor omitting properties
+  PutTypeOptions type_options;
   // Commit after this many bytes of pending writes (see BulkWriterOptions).
   // Default: 1 MiB
   size_t batch_bytes = 1u << 20;
