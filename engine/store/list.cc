@@ -195,6 +195,16 @@ StatusOr<Page<NodeRow>> StoreImpl::ListNodes(NodeKind kind,
                                              kMaxPageSize, "], not ",
                                              options.max_result_size));
   }
+  if (options.order_by != OrderBy::kId &&
+      options.order_by != OrderBy::kCreateTime &&
+      options.order_by != OrderBy::kLastUpdateTime) {
+    return absl::InvalidArgumentError(
+        StrCat("no order_by ", static_cast<int>(options.order_by)));
+  }
+  if (query.type_name.empty() && !query.type_version.empty()) {
+    return absl::InvalidArgumentError(
+        "a type_version filters nodes only with its type_name");
+  }
   if (query.uri.has_value() && kind != NodeKind::kArtifact) {
     return absl::InvalidArgumentError("only artifacts can be listed by uri");
   }

@@ -286,6 +286,18 @@ TYPED_TEST(ListTest, UnknownTypeGivesAnEmptyPage) {
   EXPECT_THAT(page2.items, IsEmpty());
 }
 
+// A filter that cannot apply is refused, not dropped.
+TYPED_TEST(ListTest, AVersionWithoutItsTypeOrAnUnknownOrderIsInvalidArgument) {
+  this->Insert(3, this->type_id_, "n");
+  NodeQuery query;
+  query.type_version = "v1";
+  EXPECT_CODE(this->store_->template List<TypeParam>(query), kInvalidArgument);
+  ListOptions order = Paging(7);
+  order.order_by = static_cast<OrderBy>(200);
+  EXPECT_CODE(this->store_->template List<TypeParam>({}, order),
+              kInvalidArgument);
+}
+
 TYPED_TEST(ListTest, PageTokenOfAnotherQueryIsInvalidArgument) {
   std::vector<int64_t> ids = this->Insert(20, this->type_id_, "n");
   this->Insert(20, this->other_type_id_, "o");

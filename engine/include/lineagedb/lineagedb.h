@@ -164,8 +164,8 @@ class Store {
                                std::string_view node_name,
                                std::string_view type_version = "");
   // Errors: INVALID_ARGUMENT (bad paging options, a page token of another
-  // query, a filter the kind does not have). An unknown type gives an empty
-  // page.
+  // query, a filter the kind does not have, a type_version without a
+  // type_name). An unknown type gives an empty page.
   template <typename N>
   StatusOr<Page<N>> List(const NodeQuery& query = {},
                          const ListOptions& options = {});

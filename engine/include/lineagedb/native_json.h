@@ -56,7 +56,11 @@ class NativeJsonIngester {
   // is parsed before any of it is applied: feed a large NDJSON stream a
   // line or a chunk of lines at a time (as `lineagedb ingest` does).
   // Errors: INVALID_ARGUMENT (strict and a bad item: the message names
-  // source, index and reason), storage errors (which end the ingester).
+  // source, index and reason), FAILED_PRECONDITION (the calling thread
+  // holds another BulkWriter on the store), storage errors. Any but
+  // INVALID_ARGUMENT ends the ingester, every later call returning it: the
+  // items before it stay applied, and feeding the document again would
+  // apply them twice.
   virtual Status IngestDocument(std::string_view document,
                                 std::string_view source) = 0;
   // Commits everything accepted so far.
