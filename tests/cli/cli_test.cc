@@ -747,6 +747,22 @@ TEST_F(CliTest, IngestLeavesAnEmptyFolderEmptyAndEvolvesTypesOnRequest) {
   EXPECT_EQ(Run("ingest --evolve-types '" + more.string() + "'").code, 2);
 }
 
+// Types of one name differ by version; stats tells them apart from a type
+// whose name looks like a name and a version.
+TEST_F(CliTest, StatsListsTypesWithTheirVersions) {
+  ASSERT_EQ(
+      IngestNative({R"({"artifact_type": {"name": "M", "version": "v1"}})",
+                    R"({"artifact_type": {"name": "M@v1"}})"})
+          .code,
+      0);
+  CliResult r = Run("--json stats");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr(R"("name":"M","version":"v1","count":0})"));
+  EXPECT_THAT(r.out, HasSubstr(R"("name":"M@v1","count":0})"));
+  r = Run("stats");
+  EXPECT_THAT(r.out, HasSubstr("M (version v1)"));
+}
+
 // A lineage result cut by --max-nodes prints its cursor; --cursor gives the
 // rest, page by page, each node once, until the whole result is read.
 TEST_F(CliTest, LineagePagesWithItsCursor) {

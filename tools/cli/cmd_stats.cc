@@ -24,7 +24,7 @@ StatusOr<int64_t> CountPrefix(const storage::ReadView& view,
 }
 
 struct TypeCount {
-  std::string type;
+  const Type* type;
   int64_t count = 0;
 };
 
@@ -55,16 +55,20 @@ class StatsCommand : public Command {
     StoreImpl* impl = store->impl();
     std::unique_ptr<storage::ReadView> view = impl->kv()->NewReadView();
     std::vector<KindCount> kinds;
+    std::vector<Type> all_types;
+    for (NodeKind kind :
+         {NodeKind::kArtifact, NodeKind::kExecution, NodeKind::kContext}) {
+      ASSIGN_OR_RETURN(std::vector<Type> types, store->ListTypes(kind));
+      all_types.insert(all_types.end(), types.begin(), types.end());
+    }
+    auto type = all_types.begin();
     for (NodeKind kind :
          {NodeKind::kArtifact, NodeKind::kExecution, NodeKind::kContext}) {
       KindCount kc{kind};
-      ASSIGN_OR_RETURN(std::vector<Type> types, store->ListTypes(kind));
-      for (const Type& type : types) {
+      for (; type != all_types.end() && type->kind == kind; ++type) {
         ASSIGN_OR_RETURN(int64_t n, CountPrefix(*view, codec::NodeByTypePrefix(
-                                                           kind, type.id)));
-        std::string label = type.name;
-        if (!type.version.empty()) label += "@" + type.version;
-        kc.types.push_back({label, n});
+                                                           kind, type->id)));
+        kc.types.push_back({&*type, n});
         kc.total += n;
       }
       kinds.push_back(std::move(kc));
@@ -95,9 +99,18 @@ class StatsCommand : public Command {
       for (const KindCount& kc : kinds) {
         json.Key(fmt::format("{}s", NodeKindName(kc.kind))).BeginObject();
         json.Key("total").Int(kc.total);
-        json.Key("types").BeginObject();
-        for (const TypeCount& t : kc.types) json.Key(t.type).Int(t.count);
-        json.EndObject().EndObject();
+        // A list, not an object keyed by name: types of one name differ
+        // by version.
+        json.Key("types").BeginArray();
+        for (const TypeCount& t : kc.types) {
+          json.BeginObject().Key("id").Int(t.type->id);
+          json.Key("name").String(t.type->name);
+          if (!t.type->version.empty()) {
+            json.Key("version").String(t.type->version);
+          }
+          json.Key("count").Int(t.count).EndObject();
+        }
+        json.EndArray().EndObject();
       }
       for (const EdgeCount& e : edges) json.Key(e.name).Int(e.count);
       json.EndObject();
@@ -111,8 +124,11 @@ class StatsCommand : public Command {
     for (const KindCount& kc : kinds) {
       std::cout << fmt::format("{}s: {}\n", NodeKindName(kc.kind), kc.total);
       for (const TypeCount& t : kc.types) {
-        std::cout << fmt::format("  {:<28} {:>10}\n", Printable(t.type),
-                                 t.count);
+        std::string label = Printable(t.type->name);
+        if (!t.type->version.empty()) {
+          label += fmt::format(" (version {})", Printable(t.type->version));
+        }
+        std::cout << fmt::format("  {:<28} {:>10}\n", label, t.count);
       }
     }
     std::cout << "edges:\n";
