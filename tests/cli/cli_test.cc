@@ -761,6 +761,19 @@ TEST_F(CliTest, StatsListsTypesWithTheirVersions) {
   EXPECT_THAT(r.out, HasSubstr(R"("name":"M@v1","count":0})"));
   r = Run("stats");
   EXPECT_THAT(r.out, HasSubstr("M (version v1)"));
+  // A type name without its version, or a name no type has, is not found,
+  // as an unknown context is, with the versions the name has.
+  for (const std::string cmd :
+       {"list artifact --type M", "get artifact --type M --name x"}) {
+    r = Run(cmd);
+    EXPECT_EQ(r.code, 1) << cmd;
+    EXPECT_THAT(r.err, HasSubstr("no artifact type 'M' without a version; its "
+                                 "versions (--type-version): v1"))
+        << cmd;
+  }
+  EXPECT_EQ(Run("list artifact --filter type=Nope").code, 1);
+  r = Run("list artifact --type M --type-version v1");
+  EXPECT_EQ(r.code, 0) << r.err;
 }
 
 // A lineage result cut by --max-nodes prints its cursor; --cursor gives the

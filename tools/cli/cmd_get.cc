@@ -63,6 +63,7 @@ class GetCommand : public Command {
       }
       node = std::move(found[0]);
     } else {
+      RETURN_IF_ERROR(CheckTypeExists(store, N::kKind, type_, version_));
       ASSIGN_OR_RETURN(node,
                        store->GetByTypeAndName<N>(type_, name_, version_));
     }

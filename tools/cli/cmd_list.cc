@@ -124,6 +124,10 @@ class ListCommand : public Command {
             "--filter key '{}' is none of type, uri, context", key));
       }
     }
+    if (!query.type_name.empty()) {
+      RETURN_IF_ERROR(
+          CheckTypeExists(store, kind, query.type_name, query.type_version));
+    }
     return query;
   }
 

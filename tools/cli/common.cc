@@ -89,6 +89,28 @@ StatusOr<NodeKind> ParseKind(std::string_view text) {
       "unknown kind '{}' (expected artifact, execution or context)", text));
 }
 
+Status CheckTypeExists(Store* store, NodeKind kind, const std::string& name,
+                       const std::string& version) {
+  StatusOr<Type> type = store->GetType(kind, name, version);
+  if (!absl::IsNotFound(type.status())) return type.status();
+  ASSIGN_OR_RETURN(std::vector<Type> types, store->ListTypes(kind));
+  std::vector<std::string> versions;
+  for (const Type& t : types) {
+    if (t.name != name) continue;
+    versions.push_back(t.version.empty() ? "(none)" : Printable(t.version));
+  }
+  if (versions.empty()) {
+    return absl::NotFoundError(
+        fmt::format("no {} type '{}'", NodeKindName(kind), Printable(name)));
+  }
+  return absl::NotFoundError(fmt::format(
+      "no {} type '{}' {}; its versions (--type-version): {}",
+      NodeKindName(kind), Printable(name),
+      version.empty() ? std::string("without a version")
+                      : fmt::format("with version '{}'", Printable(version)),
+      fmt::join(versions, ", ")));
+}
+
 std::string RefText(NodeRef ref) {
   return fmt::format("{}:{}", NodeKindName(ref.kind), ref.id);
 }

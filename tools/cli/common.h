@@ -56,6 +56,11 @@ CLI::Option* AddIdOption(CLI::App* app, const std::string& name, int64_t* id,
 // artifact types have).
 StatusOr<NodeRef> ResolveNode(Store* store, std::string_view spec);
 
+// OK if the store has a `kind` type named `name` with `version`. Errors:
+// NOT_FOUND naming the versions the name has, if it has others.
+Status CheckTypeExists(Store* store, NodeKind kind, const std::string& name,
+                       const std::string& version);
+
 // "artifact:7".
 std::string RefText(NodeRef ref);
 
