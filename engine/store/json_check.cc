@@ -4,12 +4,15 @@
 
 namespace lineagedb::store {
 
-bool IsJsonObject(std::string_view json) {
+std::string JsonObjectProblem(std::string_view json) {
   thread_local simdjson::dom::parser parser;
   simdjson::padded_string padded(json);
   simdjson::dom::element root;
-  if (parser.parse(padded).get(root) != simdjson::SUCCESS) return false;
-  return root.is_object();
+  if (const auto error = parser.parse(padded).get(root);
+      error != simdjson::SUCCESS) {
+    return std::string("is not JSON: ") + simdjson::error_message(error);
+  }
+  return root.is_object() ? "" : "is not a JSON object";
 }
 
 }  // namespace lineagedb::store

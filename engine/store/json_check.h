@@ -2,12 +2,15 @@
 #ifndef LINEAGEDB_STORE_JSON_CHECK_H_
 #define LINEAGEDB_STORE_JSON_CHECK_H_
 
+#include <string>
 #include <string_view>
 
 namespace lineagedb::store {
 
-// True if `json` is one well-formed JSON object (MLMD's Struct).
-bool IsJsonObject(std::string_view json);
+// Empty if `json` is one well-formed JSON object (MLMD's Struct); else why
+// not: "is not a JSON object", or the parser's reason (malformed, nested
+// too deep).
+std::string JsonObjectProblem(std::string_view json);
 
 }  // namespace lineagedb::store
 

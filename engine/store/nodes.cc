@@ -41,11 +41,14 @@ Status CheckValue(const NodeRow& row, const std::string& name,
     return absl::InvalidArgumentError(
         StrCat(which, " '", name, "' of ", Subject(row), " has no value"));
   }
-  if (value.kind() == PropertyKind::kStruct &&
-      !store::IsJsonObject(value.struct_value().json)) {
-    return absl::InvalidArgumentError(
-        StrCat(which, " '", name, "' of ", Subject(row),
-               " holds a struct that is not a JSON object"));
+  if (value.kind() == PropertyKind::kStruct) {
+    const std::string problem =
+        store::JsonObjectProblem(value.struct_value().json);
+    if (!problem.empty()) {
+      return absl::InvalidArgumentError(
+          StrCat(which, " '", name, "' of ", Subject(row),
+                 " holds a struct that ", problem));
+    }
   }
   return absl::OkStatus();
 }

@@ -90,6 +90,17 @@ TYPED_TEST(NodeFieldsTest, StructValueMustBeAJsonObject) {
     custom.custom_properties["st"] = StructValue{json};
     EXPECT_CODE(this->PutOne(custom), kInvalidArgument);
   }
+  // The reason says what is wrong: not an object, or too deep to parse.
+  TypeParam array = this->Make("a");
+  array.custom_properties["st"] = StructValue{"[1]"};
+  EXPECT_THAT(std::string(this->PutOne(array).status().message()),
+              HasSubstr("holds a struct that is not a JSON object"));
+  TypeParam deep = this->Make("deep");
+  deep.custom_properties["st"] =
+      StructValue{std::string(100000, '[') + std::string(100000, ']')};
+  const Status s = this->PutOne(deep).status();
+  EXPECT_CODE(s, kInvalidArgument);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("too deep"));
   EXPECT_THAT(this->All(), IsEmpty());
 }
 
