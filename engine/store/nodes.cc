@@ -287,7 +287,8 @@ Status AlreadyNamed(NodeKind kind, const Type& type, const std::string& name,
 }
 Status ExternalIdTaken(NodeKind kind, const std::string& ext, int64_t owner) {
   return absl::AlreadyExistsError(StrCat(NodeKindName(kind), " external_id '",
-                                         ext, "' belongs to ", owner));
+                                         ext, "' belongs to ",
+                                         NodeKindName(kind), " ", owner));
 }
 }  // namespace
 

@@ -49,8 +49,9 @@ Status ValidateType(const Type& type) {
   }
   if (!BaseTypeFitsKind(type.base_type, type.kind)) {
     return absl::InvalidArgumentError(
-        StrCat("base type ", static_cast<int>(type.base_type),
-               " is not one of ", NodeKindName(type.kind), " types"));
+        StrCat("base type ", BaseTypeName(type.base_type), " (",
+               static_cast<int>(type.base_type), ") is not one of ",
+               NodeKindName(type.kind), " types"));
   }
   return absl::OkStatus();
 }

@@ -283,6 +283,20 @@ TYPED_TEST(NodeTest, UnknownUpdateMaskPathIsInvalidArgument) {
 
 // ---- Names ----
 
+TYPED_TEST(NodeTest, ATakenExternalIdNamesItsOwner) {
+  TypeParam first = this->Make("x1");
+  first.external_id = "E";
+  ASSERT_OK_AND_ASSIGN(int64_t owner, this->PutOne(first));
+  TypeParam second = this->Make("x2");
+  second.external_id = "E";
+  const Status s = this->PutOne(second).status();
+  EXPECT_CODE(s, kAlreadyExists);
+  EXPECT_THAT(
+      std::string(s.message()),
+      HasSubstr("belongs to " + std::string(NodeKindName(TypeParam::kKind)) +
+                " " + std::to_string(owner)));
+}
+
 TYPED_TEST(NodeTest, NameIsUniqueWithinItsType) {
   ASSERT_OK_AND_ASSIGN(int64_t id, this->PutOne(this->Make("n")));
   EXPECT_CODE(this->PutOne(this->Make("n")), kAlreadyExists);

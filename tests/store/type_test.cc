@@ -356,7 +356,9 @@ TEST_F(TypeTest, BaseTypeOfTheWrongKindIsInvalidArgument) {
 
   Type execution = MakeType(NodeKind::kExecution, "E");
   execution.base_type = BaseType::kDataset;
-  EXPECT_CODE(store_->PutType(execution), kInvalidArgument);
+  const Status s = store_->PutType(execution).status();
+  EXPECT_CODE(s, kInvalidArgument);
+  EXPECT_EQ(s.message(), "base type DATASET (1) is not one of execution types");
   execution.base_type = BaseType::kStatistics;
   EXPECT_CODE(store_->PutType(execution), kInvalidArgument);
 
