@@ -157,10 +157,10 @@ Status Ingester::PutType(const Type& type) {
       return s;
     }
   }
-  ASSIGN_OR_RETURN(const int64_t id,
-                   store_->PutType(type, options_.type_options));
-  Type stored = type;
-  stored.id = id;
+  RETURN_IF_ERROR(store_->PutType(type, options_.type_options).status());
+  // As stored: evolved, it may keep properties the item omits.
+  ASSIGN_OR_RETURN(Type stored,
+                   store_->GetType(type.kind, type.name, type.version));
   types_[std::make_tuple(type.kind, type.name, type.version)] =
       std::move(stored);
   ++summary_.types;

@@ -401,9 +401,11 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
   {
     std::error_code ec;
     const auto status = std::filesystem::status(path, ec);
-    if (!ec && std::filesystem::exists(status) &&
-        !std::filesystem::is_directory(status)) {
-      return absl::FailedPreconditionError(StrCat(path, " is not a folder"));
+    if ((!ec && std::filesystem::exists(status) &&
+         !std::filesystem::is_directory(status)) ||
+        ec == std::errc::not_a_directory) {
+      return absl::FailedPreconditionError(StrCat(
+          path, " is not a folder", ec ? " (a part of it is a file)" : ""));
     }
   }
   rocksdb::Options ro;

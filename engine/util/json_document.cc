@@ -30,6 +30,14 @@ std::string Malformed(simdjson::error_code err) {
 
 }  // namespace
 
+bool IsOneJsonArray(std::string_view text) {
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  return parser.parse(simdjson::padded_string(text)).get(root) ==
+             simdjson::SUCCESS &&
+         root.is_array();
+}
+
 simdjson::error_code JsonDocumentReader::ParseJson(
     std::string_view json, simdjson::dom::element* root) {
   if (buffer_.size() < json.size() + simdjson::SIMDJSON_PADDING) {

@@ -14,6 +14,10 @@
 
 namespace lineagedb::util {
 
+// True if `text` is one well-formed JSON array, blank space around it
+// aside.
+bool IsOneJsonArray(std::string_view text);
+
 // Parses documents with one simdjson parser and one padded copy buffer,
 // both kept from document to document unless a document was larger than
 // kKeepBytes. Not thread-safe.

@@ -295,6 +295,8 @@ TEST_F(DurabilityTest, AnEmptyPathOrAFileIsNoStore) {
     EXPECT_THAT(std::string(s.message()),
                 ::testing::HasSubstr("is not a folder"));
   }
+  EXPECT_CODE(Store::Open(Options(), file + "/sub").status(),
+              kFailedPrecondition);
   std::ifstream in(file);
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "data");
 }

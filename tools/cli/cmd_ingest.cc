@@ -14,6 +14,7 @@
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
 #include "tools/cli/output.h"
+#include "util/json_document.h"
 #include "util/json_string.h"
 #include "util/status_macros.h"
 
@@ -221,9 +222,9 @@ class IngestCommand : public Command {
     if (!s.ok() && !stored && !existed) {
       std::filesystem::remove_all(global.store, ec);
     } else if (!s.ok() && !stored && was_empty) {
-      for (const auto& entry :
-           std::filesystem::directory_iterator(global.store, ec)) {
-        std::filesystem::remove_all(entry.path(), ec);
+      std::filesystem::directory_iterator it(global.store, ec), end;
+      for (; !ec && it != end; it.increment(ec)) {
+        std::filesystem::remove_all(it->path(), ec);
       }
     }
     return s;
@@ -360,7 +361,9 @@ class IngestCommand : public Command {
     if (IsBlank(line)) return absl::OkStatus();
     // A line of NDJSON is one value, an array too (as when the whole input
     // is read as one document): alone, the reader would take its items.
-    if (Trim(line).starts_with('[')) {
+    // Wrapped only when it is one array, so that a malformed line cannot
+    // become several values.
+    if (Trim(line).starts_with('[') && util::IsOneJsonArray(line)) {
       return Feed(fmt::format("[{}]", line), source, index);
     }
     return Feed(line, source, index);
