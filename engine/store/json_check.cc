@@ -10,7 +10,7 @@ std::string JsonObjectProblem(std::string_view json) {
   simdjson::dom::element root;
   if (const auto error = parser.parse(padded).get(root);
       error != simdjson::SUCCESS) {
-    return std::string("is not JSON: ") + simdjson::error_message(error);
+    return std::string("does not parse: ") + simdjson::error_message(error);
   }
   return root.is_object() ? "" : "is not a JSON object";
 }

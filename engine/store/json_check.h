@@ -8,8 +8,8 @@
 namespace lineagedb::store {
 
 // Empty if `json` is one well-formed JSON object (MLMD's Struct); else why
-// not: "is not a JSON object", or the parser's reason (malformed, nested
-// too deep).
+// not: "is not a JSON object", or "does not parse: " and the parser's
+// reason (malformed, nested too deep).
 std::string JsonObjectProblem(std::string_view json);
 
 }  // namespace lineagedb::store

@@ -150,7 +150,10 @@ TEST_F(DurabilityTest, ReadOnlySessionsLeaveABoundedNumberOfLogs) {
     Reopen();
     most = std::max(most, logs());
   }
-  EXPECT_LE(most, storage::Kv::kMaxIdleLogs + 1);
+  // The open that finds more than kMaxIdleLogs flushes; RocksDB deletes the
+  // logs the flush retires in the background, which may lag its return by
+  // one open (seen once under ASan on a loaded machine).
+  EXPECT_LE(most, storage::Kv::kMaxIdleLogs + 2);
   EXPECT_EQ(DumpStore(), before);
   ASSERT_OK_AND_ASSIGN(std::vector<Artifact> got,
                        store_->GetByIds<Artifact>({1}));
