@@ -24,7 +24,7 @@ StatusOr<int64_t> CountPrefix(const storage::ReadView& view,
 }
 
 struct TypeCount {
-  const Type* type;
+  Type type;
   int64_t count = 0;
 };
 
@@ -55,20 +55,14 @@ class StatsCommand : public Command {
     StoreImpl* impl = store->impl();
     std::unique_ptr<storage::ReadView> view = impl->kv()->NewReadView();
     std::vector<KindCount> kinds;
-    std::vector<Type> all_types;
-    for (NodeKind kind :
-         {NodeKind::kArtifact, NodeKind::kExecution, NodeKind::kContext}) {
-      ASSIGN_OR_RETURN(std::vector<Type> types, store->ListTypes(kind));
-      all_types.insert(all_types.end(), types.begin(), types.end());
-    }
-    auto type = all_types.begin();
     for (NodeKind kind :
          {NodeKind::kArtifact, NodeKind::kExecution, NodeKind::kContext}) {
       KindCount kc{kind};
-      for (; type != all_types.end() && type->kind == kind; ++type) {
+      ASSIGN_OR_RETURN(std::vector<Type> types, store->ListTypes(kind));
+      for (Type& type : types) {
         ASSIGN_OR_RETURN(int64_t n, CountPrefix(*view, codec::NodeByTypePrefix(
-                                                           kind, type->id)));
-        kc.types.push_back({&*type, n});
+                                                           kind, type.id)));
+        kc.types.push_back({std::move(type), n});
         kc.total += n;
       }
       kinds.push_back(std::move(kc));
@@ -103,10 +97,10 @@ class StatsCommand : public Command {
         // by version.
         json.Key("types").BeginArray();
         for (const TypeCount& t : kc.types) {
-          json.BeginObject().Key("id").Int(t.type->id);
-          json.Key("name").String(t.type->name);
-          if (!t.type->version.empty()) {
-            json.Key("version").String(t.type->version);
+          json.BeginObject().Key("id").Int(t.type.id);
+          json.Key("name").String(t.type.name);
+          if (!t.type.version.empty()) {
+            json.Key("version").String(t.type.version);
           }
           json.Key("count").Int(t.count).EndObject();
         }
@@ -124,9 +118,9 @@ class StatsCommand : public Command {
     for (const KindCount& kc : kinds) {
       std::cout << fmt::format("{}s: {}\n", NodeKindName(kc.kind), kc.total);
       for (const TypeCount& t : kc.types) {
-        std::string label = Printable(t.type->name);
-        if (!t.type->version.empty()) {
-          label += fmt::format(" (version {})", Printable(t.type->version));
+        std::string label = Printable(t.type.name);
+        if (!t.type.version.empty()) {
+          label += fmt::format(" (version {})", Printable(t.type.version));
         }
         std::cout << fmt::format("  {:<28} {:>10}\n", label, t.count);
       }
