@@ -708,6 +708,12 @@ TEST_F(CliTest, TextOutputEscapesControlCharacters) {
   r = Run("get artifact --type 'D\x1bX' --name 'n\x1b'");
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << r.err;
+  // A backslash is escaped too: the text "\x0A" is not a newline.
+  event = CompleteEvent(2);
+  event.replace(event.find(R"("name":"out2")"), 13, R"("name":"a\\x0Ab")");
+  std::ofstream(file) << event;
+  ASSERT_EQ(Run("ingest '" + file.string() + "'").code, 0);
+  EXPECT_THAT(Run("list artifact").out, HasSubstr("ns:a\\\\x0Ab"));
 }
 
 // A line of NDJSON holding an array is one bad value, with or without
@@ -779,6 +785,40 @@ TEST_F(CliTest, StatsListsTypesWithTheirVersions) {
   EXPECT_EQ(Run("list artifact --filter type=Nope").code, 1);
   r = Run("list artifact --type M --type-version v1");
   EXPECT_EQ(r.code, 0) << r.err;
+}
+
+// Nodes of two versions of one type name read apart in get and list: the
+// version shows beside the name, in text and JSON, and for a node's
+// contexts.
+TEST_F(CliTest, GetAndListShowTheTypeVersion) {
+  ASSERT_EQ(
+      IngestNative(
+          {R"({"artifact_type": {"name": "M", "version": "v2"}})",
+           R"({"artifact_type": {"name": "M"}})",
+           R"({"execution_type": {"name": "T"}})",
+           R"({"context_type": {"name": "P", "version": "p1"}})",
+           R"({"execution": {"type": "T"}, "events": [)"
+           R"({"type": "OUTPUT", "artifact": {"type": "M", "type_version": )"
+           R"("v2", "name": "a"}}, {"type": "OUTPUT", "artifact": )"
+           R"({"type": "M", "name": "b"}}], "contexts": [{"type": "P", )"
+           R"("type_version": "p1", "name": "run"}]})"})
+          .code,
+      0);
+  CliResult r = Run("get artifact 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("type: M (version v2)\n"));
+  EXPECT_THAT(r.out, HasSubstr("P (version p1)"));
+  r = Run("get artifact 2");
+  EXPECT_THAT(r.out, HasSubstr("type: M\n"));
+  r = Run("--json get artifact 1");
+  EXPECT_THAT(r.out, HasSubstr(R"("type":"M","type_version":"v2")"));
+  r = Run("--json get artifact 2");
+  EXPECT_THAT(r.out, HasSubstr(R"("type":"M","type_id")"));
+  r = Run("list artifact --type M --type-version v2");
+  EXPECT_THAT(r.out, HasSubstr("M (version v2)"));
+  r = Run("list artifact --type M");
+  EXPECT_THAT(r.out, Not(HasSubstr("version")));
+  EXPECT_THAT(r.out, HasSubstr(" b"));
 }
 
 // A lineage result cut by --max-nodes prints its cursor; --cursor gives the

@@ -68,12 +68,15 @@ class GetCommand : public Command {
                        store->GetByTypeAndName<N>(type_, name_, version_));
     }
     std::vector<Context> contexts;
+    TypeVersions versions;
+    RETURN_IF_ERROR(versions.Load(store, N::kKind));
     if constexpr (N::kKind != NodeKind::kContext) {
       ASSIGN_OR_RETURN(contexts, store->GetContextsOf<N>(node.id));
+      RETURN_IF_ERROR(versions.Load(store, NodeKind::kContext));
     }
     if (global.json) {
       JsonWriter json;
-      WriteNodeJson(node, &json);
+      WriteNodeJson(node, &json, versions.Of(node.type_id));
       std::string out = json.str();
       if constexpr (N::kKind != NodeKind::kContext) {
         // Adds the contexts' ids to the object.
@@ -87,9 +90,10 @@ class GetCommand : public Command {
       std::cout << out << "\n";
       return absl::OkStatus();
     }
-    std::cout << NodeDetailText(node);
+    std::cout << NodeDetailText(node, versions.Of(node.type_id));
     for (const Context& c : contexts) {
-      std::cout << fmt::format("  context: {}\n", NodeLine(c));
+      std::cout << fmt::format("  context: {}\n",
+                               NodeLine(c, versions.Of(c.type_id)));
     }
     return absl::OkStatus();
   }

@@ -178,6 +178,8 @@ class ListCommand : public Command {
   template <typename N>
   Status Print(Store* store, const NodeQuery& query, ListOptions options,
                const GlobalOptions& global) {
+    TypeVersions versions;
+    RETURN_IF_ERROR(versions.Load(store, N::kKind));
     JsonWriter json;
     if (global.json) json.BeginObject().Key("items").BeginArray();
     std::string next;
@@ -193,9 +195,9 @@ class ListCommand : public Command {
       ASSIGN_OR_RETURN(Page<N> page, std::move(listed));
       for (const N& node : page.items) {
         if (global.json) {
-          WriteNodeJson(node, &json);
+          WriteNodeJson(node, &json, versions.Of(node.type_id));
         } else {
-          std::cout << NodeLine(node) << "\n";
+          std::cout << NodeLine(node, versions.Of(node.type_id)) << "\n";
         }
       }
       count += static_cast<int64_t>(page.items.size());

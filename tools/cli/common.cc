@@ -111,6 +111,19 @@ Status CheckTypeExists(Store* store, NodeKind kind, const std::string& name,
       fmt::join(versions, ", ")));
 }
 
+Status TypeVersions::Load(Store* store, NodeKind kind) {
+  ASSIGN_OR_RETURN(std::vector<Type> types, store->ListTypes(kind));
+  for (Type& t : types) {
+    if (!t.version.empty()) versions_[t.id] = std::move(t.version);
+  }
+  return absl::OkStatus();
+}
+
+std::string_view TypeVersions::Of(int64_t type_id) const {
+  auto it = versions_.find(type_id);
+  return it == versions_.end() ? std::string_view() : it->second;
+}
+
 std::string RefText(NodeRef ref) {
   return fmt::format("{}:{}", NodeKindName(ref.kind), ref.id);
 }

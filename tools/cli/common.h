@@ -4,6 +4,7 @@
 #define LINEAGEDB_TOOLS_CLI_COMMON_H_
 
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -60,6 +61,19 @@ StatusOr<NodeRef> ResolveNode(Store* store, std::string_view spec);
 // NOT_FOUND naming the versions the name has, if it has others.
 Status CheckTypeExists(Store* store, NodeKind kind, const std::string& name,
                        const std::string& version);
+
+// The versions of a store's versioned types by type id (type ids are one
+// sequence across kinds), for output that shows them beside type names.
+class TypeVersions {
+ public:
+  // Adds the versioned types of `kind`.
+  Status Load(Store* store, NodeKind kind);
+  // "" for a type without a version or not loaded.
+  std::string_view Of(int64_t type_id) const;
+
+ private:
+  std::map<int64_t, std::string> versions_;
+};
 
 // "artifact:7".
 std::string RefText(NodeRef ref);

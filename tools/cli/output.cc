@@ -99,7 +99,9 @@ std::string Printable(std::string_view text) {
     const auto u = static_cast<unsigned char>(text[i]);
     const auto next =
         i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
-    if (u < 0x20 || u == 0x7F) {
+    if (u == '\\') {
+      out += "\\\\";
+    } else if (u < 0x20 || u == 0x7F) {
       out += fmt::format("\\x{:02X}", u);
     } else if (u == 0xC2 && next >= 0x80 && next <= 0x9F) {
       // A C1 control (U+0080..U+009F) in UTF-8; some terminals act on them.
@@ -176,11 +178,20 @@ void WriteProperties(std::string_view key, const PropertyMap& props,
   json->EndObject();
 }
 
+// The type's name, and its version when it has one.
+std::string TypeText(const NodeBase& node, std::string_view type_version) {
+  if (type_version.empty()) return Printable(node.type);
+  return fmt::format("{} (version {})", Printable(node.type),
+                     Printable(type_version));
+}
+
 // Fields every kind has, inside an open object.
-void WriteBaseJson(NodeKind kind, const NodeBase& node, JsonWriter* json) {
+void WriteBaseJson(NodeKind kind, const NodeBase& node,
+                   std::string_view type_version, JsonWriter* json) {
   json->Key("kind").String(NodeKindName(kind));
   json->Key("id").Int(node.id);
   json->Key("type").String(node.type);
+  if (!type_version.empty()) json->Key("type_version").String(type_version);
   json->Key("type_id").Int(node.type_id);
   json->Key("name").String(node.name);
   if (!node.external_id.empty()) {
@@ -192,10 +203,11 @@ void WriteBaseJson(NodeKind kind, const NodeBase& node, JsonWriter* json) {
   json->Key("last_update_time_ms").Int(node.last_update_time_ms);
 }
 
-std::string BaseDetailText(NodeKind kind, const NodeBase& node) {
+std::string BaseDetailText(NodeKind kind, const NodeBase& node,
+                           std::string_view type_version) {
   std::string out =
       fmt::format("{}:{}\n  type: {}\n  name: {}\n", NodeKindName(kind),
-                  node.id, Printable(node.type), Printable(node.name));
+                  node.id, TypeText(node, type_version), Printable(node.name));
   if (!node.external_id.empty()) {
     out += fmt::format("  external_id: {}\n", Printable(node.external_id));
   }
@@ -212,26 +224,29 @@ std::string BaseDetailText(NodeKind kind, const NodeBase& node) {
   return out;
 }
 
-std::string BaseLine(NodeKind kind, const NodeBase& node) {
+std::string BaseLine(NodeKind kind, const NodeBase& node,
+                     std::string_view type_version) {
   std::string line = fmt::format("{:<16} {:<20}", RefText({kind, node.id}),
-                                 Printable(node.type));
+                                 TypeText(node, type_version));
   if (!node.name.empty()) line += " " + Printable(node.name);
   return line;
 }
 
 }  // namespace
 
-void WriteNodeJson(const Artifact& node, JsonWriter* json) {
+void WriteNodeJson(const Artifact& node, JsonWriter* json,
+                   std::string_view type_version) {
   json->BeginObject();
-  WriteBaseJson(NodeKind::kArtifact, node, json);
+  WriteBaseJson(NodeKind::kArtifact, node, type_version, json);
   json->Key("uri").String(node.uri);
   json->Key("state").String(ArtifactStateName(node.state));
   json->EndObject();
 }
 
-void WriteNodeJson(const Execution& node, JsonWriter* json) {
+void WriteNodeJson(const Execution& node, JsonWriter* json,
+                   std::string_view type_version) {
   json->BeginObject();
-  WriteBaseJson(NodeKind::kExecution, node, json);
+  WriteBaseJson(NodeKind::kExecution, node, type_version, json);
   json->Key("state").String(ExecutionStateName(node.last_known_state));
   if (!node.fingerprint.empty()) {
     json->Key("fingerprint").String(node.fingerprint);
@@ -239,9 +254,10 @@ void WriteNodeJson(const Execution& node, JsonWriter* json) {
   json->EndObject();
 }
 
-void WriteNodeJson(const Context& node, JsonWriter* json) {
+void WriteNodeJson(const Context& node, JsonWriter* json,
+                   std::string_view type_version) {
   json->BeginObject();
-  WriteBaseJson(NodeKind::kContext, node, json);
+  WriteBaseJson(NodeKind::kContext, node, type_version, json);
   json->EndObject();
 }
 
@@ -286,15 +302,17 @@ void WriteTypeJson(const Type& type, JsonWriter* json) {
   json->EndObject();
 }
 
-std::string NodeDetailText(const Artifact& node) {
-  return BaseDetailText(NodeKind::kArtifact, node) +
+std::string NodeDetailText(const Artifact& node,
+                           std::string_view type_version) {
+  return BaseDetailText(NodeKind::kArtifact, node, type_version) +
          fmt::format("  uri: {}\n  state: {}\n", Printable(node.uri),
                      ArtifactStateName(node.state));
 }
 
-std::string NodeDetailText(const Execution& node) {
+std::string NodeDetailText(const Execution& node,
+                           std::string_view type_version) {
   std::string out =
-      BaseDetailText(NodeKind::kExecution, node) +
+      BaseDetailText(NodeKind::kExecution, node, type_version) +
       fmt::format("  state: {}\n", ExecutionStateName(node.last_known_state));
   if (!node.fingerprint.empty()) {
     out += fmt::format("  fingerprint: {}\n", Printable(node.fingerprint));
@@ -302,23 +320,23 @@ std::string NodeDetailText(const Execution& node) {
   return out;
 }
 
-std::string NodeDetailText(const Context& node) {
-  return BaseDetailText(NodeKind::kContext, node);
+std::string NodeDetailText(const Context& node, std::string_view type_version) {
+  return BaseDetailText(NodeKind::kContext, node, type_version);
 }
 
-std::string NodeLine(const Artifact& node) {
-  std::string line = BaseLine(NodeKind::kArtifact, node);
+std::string NodeLine(const Artifact& node, std::string_view type_version) {
+  std::string line = BaseLine(NodeKind::kArtifact, node, type_version);
   if (!node.uri.empty()) line += "  " + Printable(node.uri);
   return line;
 }
 
-std::string NodeLine(const Execution& node) {
-  return BaseLine(NodeKind::kExecution, node) + "  " +
+std::string NodeLine(const Execution& node, std::string_view type_version) {
+  return BaseLine(NodeKind::kExecution, node, type_version) + "  " +
          std::string(ExecutionStateName(node.last_known_state));
 }
 
-std::string NodeLine(const Context& node) {
-  return BaseLine(NodeKind::kContext, node);
+std::string NodeLine(const Context& node, std::string_view type_version) {
+  return BaseLine(NodeKind::kContext, node, type_version);
 }
 
 }  // namespace lineagedb::cli

@@ -45,7 +45,8 @@ std::string JsonQuote(std::string_view text);
 
 // Stored text as text output shows it: a control character (a newline
 // would break a line of its own, an escape sequence drive the terminal) is
-// written \xNN, a C1 control in UTF-8 \xC2\xNN.
+// written \xNN, a C1 control in UTF-8 \xC2\xNN, and a backslash \\ (so that
+// a name holding the text "\x0A" does not read as one holding a newline).
 std::string Printable(std::string_view text);
 
 // A property value for humans: numbers, strings as they are, structs as
@@ -53,22 +54,31 @@ std::string Printable(std::string_view text);
 std::string ValueText(const Value& value);
 void WriteValueJson(const Value& value, JsonWriter* json);
 
-// Full records as JSON objects.
-void WriteNodeJson(const Artifact& node, JsonWriter* json);
-void WriteNodeJson(const Execution& node, JsonWriter* json);
-void WriteNodeJson(const Context& node, JsonWriter* json);
+// Full records as JSON objects. A non-empty `type_version` (the version of
+// the node's type, which reads do not fill in) is shown beside the type's
+// name, here and in the text forms below.
+void WriteNodeJson(const Artifact& node, JsonWriter* json,
+                   std::string_view type_version = {});
+void WriteNodeJson(const Execution& node, JsonWriter* json,
+                   std::string_view type_version = {});
+void WriteNodeJson(const Context& node, JsonWriter* json,
+                   std::string_view type_version = {});
 void WriteEventJson(const Event& event, JsonWriter* json);
 void WriteTypeJson(const Type& type, JsonWriter* json);
 
 // Full records as indented text, one field a line.
-std::string NodeDetailText(const Artifact& node);
-std::string NodeDetailText(const Execution& node);
-std::string NodeDetailText(const Context& node);
+std::string NodeDetailText(const Artifact& node,
+                           std::string_view type_version = {});
+std::string NodeDetailText(const Execution& node,
+                           std::string_view type_version = {});
+std::string NodeDetailText(const Context& node,
+                           std::string_view type_version = {});
 
-// One line: "artifact:7  Model  'name'  uri".
-std::string NodeLine(const Artifact& node);
-std::string NodeLine(const Execution& node);
-std::string NodeLine(const Context& node);
+// One line: "artifact:7  Model  name  uri"; a versioned type is shown as
+// "Model (version v2)".
+std::string NodeLine(const Artifact& node, std::string_view type_version = {});
+std::string NodeLine(const Execution& node, std::string_view type_version = {});
+std::string NodeLine(const Context& node, std::string_view type_version = {});
 
 // A lineage graph (nodes fetched) in each output format. `start` nodes are
 // marked in text and drawn bold in DOT.
