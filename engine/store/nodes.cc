@@ -279,13 +279,25 @@ Status StoreImpl::StageNode(WriteContext& wc, NodeRow* row,
 }
 
 namespace {
-Status AlreadyNamed(NodeKind kind, const Type& type, const std::string& name,
-                    int64_t owner) {
+// `owner` new since the save point is another node of the same call.
+Status AlreadyNamed(const WriteContext& wc, NodeKind kind, const Type& type,
+                    const std::string& name, int64_t owner) {
+  if (wc.IsNewSinceSavePoint(kind, owner)) {
+    return absl::AlreadyExistsError(StrCat(NodeKindName(kind), " '", name,
+                                           "' of type '", type.name,
+                                           "' is given twice in one write"));
+  }
   return absl::AlreadyExistsError(StrCat(NodeKindName(kind), " '", name,
                                          "' of type '", type.name,
                                          "' already exists (id ", owner, ")"));
 }
-Status ExternalIdTaken(NodeKind kind, const std::string& ext, int64_t owner) {
+Status ExternalIdTaken(const WriteContext& wc, NodeKind kind,
+                       const std::string& ext, int64_t owner) {
+  if (wc.IsNewSinceSavePoint(kind, owner)) {
+    return absl::AlreadyExistsError(StrCat(NodeKindName(kind), " external_id '",
+                                           ext,
+                                           "' is given twice in one write"));
+  }
   return absl::AlreadyExistsError(StrCat(NodeKindName(kind), " external_id '",
                                          ext, "' belongs to ",
                                          NodeKindName(kind), " ", owner));
@@ -302,13 +314,14 @@ Status StoreImpl::StageInsert(WriteContext& wc, NodeRow* row, const Type& type,
   if (!row->base.name.empty() && known_free != KnownFree::kNameAndExternalId) {
     ASSIGN_OR_RETURN(int64_t owner,
                      FindByTypeName(wc, row->kind, type.id, row->base.name));
-    if (owner != 0) return AlreadyNamed(row->kind, type, row->base.name, owner);
+    if (owner != 0)
+      return AlreadyNamed(wc, row->kind, type, row->base.name, owner);
   }
   if (!row->base.external_id.empty() && known_free == KnownFree::kNothing) {
     ASSIGN_OR_RETURN(int64_t owner,
                      FindByExternalId(wc, row->kind, row->base.external_id));
     if (owner != 0) {
-      return ExternalIdTaken(row->kind, row->base.external_id, owner);
+      return ExternalIdTaken(wc, row->kind, row->base.external_id, owner);
     }
   }
   row->base.id = wc.NextNodeId(row->kind);
@@ -336,7 +349,7 @@ Status StoreImpl::StageUpdate(WriteContext& wc, NodeRow* row, const Type& type,
     ASSIGN_OR_RETURN(int64_t owner,
                      FindByTypeName(wc, row->kind, type.id, merged.base.name));
     if (owner != 0) {
-      return AlreadyNamed(row->kind, type, merged.base.name, owner);
+      return AlreadyNamed(wc, row->kind, type, merged.base.name, owner);
     }
   }
   if (!merged.base.external_id.empty() &&
@@ -344,7 +357,7 @@ Status StoreImpl::StageUpdate(WriteContext& wc, NodeRow* row, const Type& type,
     ASSIGN_OR_RETURN(int64_t owner,
                      FindByExternalId(wc, row->kind, merged.base.external_id));
     if (owner != 0) {
-      return ExternalIdTaken(row->kind, merged.base.external_id, owner);
+      return ExternalIdTaken(wc, row->kind, merged.base.external_id, owner);
     }
   }
   merged.base.last_update_time_ms =

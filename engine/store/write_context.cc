@@ -144,6 +144,14 @@ bool WriteContext::IsNew(NodeKind kind, int64_t id) const {
          id < counters_.next_node_id[KindIndex(kind)];
 }
 
+bool WriteContext::IsNewSinceSavePoint(NodeKind kind, int64_t id) const {
+  const int k = KindIndex(kind);
+  const int64_t first = save_point_.has_value()
+                            ? save_point_->counters.next_node_id[k]
+                            : batch_first_id_[k];
+  return id >= first && id < counters_.next_node_id[k];
+}
+
 bool WriteContext::MayExist(NodeKind kind, int64_t id) const {
   return id >= 1 && id < counters_.next_node_id[KindIndex(kind)];
 }

@@ -61,6 +61,10 @@ class WriteContext {
   // True if node `id` of `kind` was inserted by this write (so nothing
   // committed can refer to it yet).
   bool IsNew(NodeKind kind, int64_t id) const;
+  // True if node `id` of `kind` was inserted since the save point, or by
+  // this write when there is none: the caller's failure drops it, so its id
+  // is never stored.
+  bool IsNewSinceSavePoint(NodeKind kind, int64_t id) const;
   // False if no node `id` of `kind` was ever inserted (ids are never
   // reused, so every id below the counter was once assigned).
   bool MayExist(NodeKind kind, int64_t id) const;

@@ -27,6 +27,7 @@ using ::lineagedb::testing::OfContext;
 using ::lineagedb::testing::Pair;
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
 
@@ -405,8 +406,12 @@ TEST_F(BulkWriterTest, FailedAddChangesNothing) {
   EXPECT_CODE(writer->Add(E(3), {Pair(A("a"), Ev(EventType::kOutput))},
                           {C("y"), C("c1")}),
               kAlreadyExists);
-  // So is the execution's (type, name).
-  EXPECT_CODE(writer->Add(E(2), {}, {}), kAlreadyExists);
+  // So is the execution's (type, name), and the error names the earlier
+  // add's execution, which the writer stores.
+  const Status taken = writer->Add(E(2), {}, {}).status();
+  EXPECT_CODE(taken, kAlreadyExists);
+  EXPECT_THAT(std::string(taken.message()),
+              HasSubstr("already exists (id " + std::to_string(ids[2]) + ")"));
   for (int i = 3; i < 5; ++i) {
     ASSERT_OK_AND_ASSIGN(
         PutExecutionResult r,

@@ -297,12 +297,27 @@ TYPED_TEST(NodeTest, ATakenExternalIdNamesItsOwner) {
                 " " + std::to_string(owner)));
 }
 
+TYPED_TEST(NodeTest, AnExternalIdGivenTwiceInOneCallNamesNoOwner) {
+  TypeParam a = this->Make("x1");
+  TypeParam b = this->Make("x2");
+  a.external_id = b.external_id = "E";
+  const Status s = this->Put({a, b}).status();
+  EXPECT_CODE(s, kAlreadyExists);
+  EXPECT_THAT(std::string(s.message()),
+              HasSubstr("external_id 'E' is given twice in one write"));
+  EXPECT_CODE(this->ByName("T", "x1"), kNotFound);
+}
+
 TYPED_TEST(NodeTest, NameIsUniqueWithinItsType) {
   ASSERT_OK_AND_ASSIGN(int64_t id, this->PutOne(this->Make("n")));
   EXPECT_CODE(this->PutOne(this->Make("n")), kAlreadyExists);
-  // Two new nodes with the same name in one call: nothing is written.
-  EXPECT_CODE(this->Put({this->Make("twin"), this->Make("twin")}),
-              kAlreadyExists);
+  // Two new nodes with the same name in one call: nothing is written, and
+  // the error names no id (the first one's is never stored).
+  const Status twins =
+      this->Put({this->Make("twin"), this->Make("twin")}).status();
+  EXPECT_CODE(twins, kAlreadyExists);
+  EXPECT_THAT(std::string(twins.message()),
+              HasSubstr("'twin' of type 'T' is given twice in one write"));
   EXPECT_CODE(this->ByName("T", "twin"), kNotFound);
   // The same name in another type is fine.
   ASSERT_OK_AND_ASSIGN(int64_t in_u,
