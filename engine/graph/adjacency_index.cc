@@ -158,6 +158,49 @@ bool AdjacencyIndex::MayConnect(VertexId a, VertexId b) const {
   return Root(static_cast<uint32_t>(a)) == Root(static_cast<uint32_t>(b));
 }
 
+bool AdjacencyIndex::ComponentsMatchEdges() const {
+  std::shared_lock lock(mu_);
+  const Csr& down = csr_[static_cast<int>(Dir::kDown)];
+  size_t slots = std::max<size_t>(parent_.size(), down.offsets.size());
+  for (const auto& [from, row] : delta_[static_cast<int>(Dir::kDown)]) {
+    slots = std::max<size_t>(slots, size_t{from} + 1);
+    for (const Neighbor& n : row) {
+      slots = std::max<size_t>(slots, static_cast<size_t>(n.vertex) + 1);
+    }
+  }
+  // The components of the edges, by union-find with path halving.
+  std::vector<uint32_t> fresh(slots);
+  for (size_t v = 0; v < slots; ++v) fresh[v] = static_cast<uint32_t>(v);
+  auto find = [&fresh](uint32_t v) {
+    while (fresh[v] != v) v = fresh[v] = fresh[fresh[v]];
+    return v;
+  };
+  auto unite = [&](uint32_t a, uint32_t b) { fresh[find(a)] = find(b); };
+  for (uint32_t v = 0; v + 1 < down.offsets.size(); ++v) {
+    for (uint32_t i = down.offsets[v]; i < down.offsets[v + 1]; ++i) {
+      unite(v, down.targets[i]);
+    }
+  }
+  for (const auto& [from, row] : delta_[static_cast<int>(Dir::kDown)]) {
+    for (const Neighbor& n : row) unite(from, static_cast<uint32_t>(n.vertex));
+  }
+  // The two partitions are equal iff their roots pair up one to one.
+  constexpr uint32_t kNone = UINT32_MAX;
+  std::vector<uint32_t> fresh_of(slots, kNone), stored_of(slots, kNone);
+  for (size_t i = 0; i < slots; ++i) {
+    const uint32_t v = static_cast<uint32_t>(i);
+    const uint32_t a = Root(v), b = find(v);
+    if (a >= slots) return false;
+    if (fresh_of[a] == kNone && stored_of[b] == kNone) {
+      fresh_of[a] = b;
+      stored_of[b] = a;
+    } else if (fresh_of[a] != b || stored_of[b] != a) {
+      return false;
+    }
+  }
+  return true;
+}
+
 Status AdjacencyIndex::Add(const std::vector<EdgeTriple>& edges) {
   for (const EdgeTriple& e : edges) RETURN_IF_ERROR(CheckIds(e));
   std::unique_lock lock(mu_);

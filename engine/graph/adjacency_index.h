@@ -87,6 +87,12 @@ class AdjacencyIndex final : public Graph {
   // Exact: true iff `a` and `b` are the same vertex or in one component.
   bool MayConnect(VertexId a, VertexId b) const override;
 
+  // True if the component forest is exactly the weakly connected components
+  // of the index's own edges (a forest that splits a component would make
+  // MayConnect deny a connection). For `lineagedb check`: O(vertices +
+  // edges) time and 12 bytes per vertex slot.
+  bool ComponentsMatchEdges() const;
+
   // Edges per direction (events), and bytes held.
   uint64_t edges() const;
   uint64_t memory_bytes() const;

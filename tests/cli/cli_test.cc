@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include <algorithm>
 #include <chrono>
@@ -941,6 +942,50 @@ TEST_F(CliTest, CheckFindsALineageIndexThatHoldsOtherEdges) {
   CliResult r = Run("check");
   EXPECT_EQ(r.code, 4) << r.out << r.err;
   EXPECT_THAT(r.out + r.err, HasSubstr("other edges than the store's events"));
+}
+
+// A snapshot whose components split one (its checksum made right, as a
+// writer bug would save it) would make `path` deny a path that `lineage`
+// shows: check compares the components with the edges.
+TEST_F(CliTest, CheckFindsALineageIndexWithWrongComponents) {
+  IngestMarquez();
+  const fs::path file = store_ / "lineagedb-graph.idx";
+  std::string bytes;
+  {
+    std::ifstream f(file, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(f), {});
+  }
+  // The file ends with u64 slots, u32 roots[slots], u64 checksum.
+  uint64_t slots = 0;
+  size_t roots = 0;
+  for (uint64_t n = 1; 16 + 4 * n <= bytes.size(); ++n) {
+    uint64_t count;
+    std::memcpy(&count, bytes.data() + bytes.size() - 16 - 4 * n, 8);
+    if (count == n) {
+      slots = n;
+      roots = bytes.size() - 8 - 4 * n;
+      break;
+    }
+  }
+  ASSERT_GT(slots, 0u);
+  // A slot under another root becomes a root of its own: still flat, so
+  // the snapshot loads.
+  bool split = false;
+  for (uint32_t v = 0; v < slots && !split; ++v) {
+    uint32_t parent;
+    std::memcpy(&parent, bytes.data() + roots + 4 * v, 4);
+    if (parent == v) continue;
+    std::memcpy(bytes.data() + roots + 4 * v, &v, 4);
+    split = true;
+  }
+  ASSERT_TRUE(split);
+  const uint64_t sum = XXH64(bytes.data(), bytes.size() - 8, 0);
+  std::memcpy(bytes.data() + bytes.size() - 8, &sum, 8);
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes;
+  CliResult r = Run("check");
+  EXPECT_EQ(r.code, 4) << r.out << r.err;
+  EXPECT_THAT(r.out + r.err,
+              HasSubstr("components are not those of its edges"));
 }
 
 // Files that are not RocksDB's (its names are numbers) do not make a folder

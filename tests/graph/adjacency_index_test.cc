@@ -179,6 +179,7 @@ TEST(AdjacencyIndexTest, ComponentsMatchAModelThroughMergesAndSnapshots) {
           << when << ": " << a << " " << b;
     }
     EXPECT_GT(joined, 100) << when;
+    EXPECT_TRUE(g.ComponentsMatchEdges()) << when;
   };
   // `n` random edges, applied to the model.
   auto random_edges = [&](int n) {
@@ -268,6 +269,24 @@ TEST(AdjacencyIndexTest, SnapshotRoundTripAndRefusals) {
     rewrite(parent0, u32(bad_parent));
     EXPECT_CODE(AdjacencyIndex::Load(path, stamp), kDataLoss) << bad_parent;
   }
+  // A flat forest that is not the edges' components loads (its bytes are
+  // as saved), but check finds it: A(2) split off would deny that A(2)
+  // connects to X(1); slot 1 joined to slot 2 is a component of no edge.
+  EXPECT_TRUE(index->ComponentsMatchEdges());
+  rewrite(0, bytes.substr(0, 8));  // The snapshot as saved.
+  ASSERT_OK_AND_ASSIGN(loaded, AdjacencyIndex::Load(path, stamp));
+  EXPECT_TRUE(loaded->ComponentsMatchEdges());
+  const std::string split =
+      std::string(u32(2)) + std::string(u32(2)) + std::string(u32(4));
+  rewrite(parent0 + 2 * sizeof(uint32_t), split);
+  ASSERT_OK_AND_ASSIGN(loaded, AdjacencyIndex::Load(path, stamp));
+  EXPECT_FALSE(loaded->MayConnect(A(2), X(1)));
+  EXPECT_FALSE(loaded->ComponentsMatchEdges());
+  uint32_t root;  // Of slot 2, the component of every edge.
+  std::memcpy(&root, bytes.data() + parent0 + 2 * sizeof(uint32_t), 4);
+  rewrite(parent0 + sizeof(uint32_t), u32(root));
+  ASSERT_OK_AND_ASSIGN(loaded, AdjacencyIndex::Load(path, stamp));
+  EXPECT_FALSE(loaded->ComponentsMatchEdges());
   // The first direction's first target (X(1) -> A(1) upstream, i.e. 2),
   // past the vertices.
   const size_t target0 = 24 + 16 + 6 * sizeof(uint32_t);

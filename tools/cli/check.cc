@@ -524,6 +524,11 @@ class Checker {
             "lineage index holds other edges than the store's events (its "
             "snapshot lineagedb-graph.idx is not this store's: delete it, and "
             "the next open rebuilds the index)");
+      } else if (!index->ComponentsMatchEdges()) {
+        Problem(
+            "lineage index's components are not those of its edges (its "
+            "snapshot lineagedb-graph.idx is damaged: delete it, and the next "
+            "open rebuilds the index)");
       }
     }
   }
