@@ -514,12 +514,13 @@ TEST_F(CliTest, JsonOfCacheLookupAndStaleEscapesNames) {
 }
 
 // What is stored is shown: an execution's fingerprint (get, export) and a
-// type's base type, description and external id (export).
+// type's base type, description and external id (export), a proto's bytes
+// (export, as native JSON takes them in).
 TEST_F(CliTest, GetAndExportShowFingerprintsAndTypeFields) {
   CliResult r = IngestNative(
       {R"({"artifact_type": {"name": "Data"}})",
        R"({"execution_type": {"name": "Step", "base_type": "TRAIN", "description": "trains", "external_id": "x-step"}})",
-       R"({"execution": {"type": "Step", "state": "COMPLETE", "fingerprint": "fp1"}, "events": [{"type": "OUTPUT", "artifact": {"type": "Data", "uri": "/d"}}]})"});
+       R"({"execution": {"type": "Step", "state": "COMPLETE", "fingerprint": "fp1", "custom_properties": {"p": {"type_url": "t/x.Y", "hex": "de00ef"}}}, "events": [{"type": "OUTPUT", "artifact": {"type": "Data", "uri": "/d"}}]})"});
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   r = Run("get execution 1");
   ASSERT_EQ(r.code, 0) << r.err;
@@ -533,6 +534,8 @@ TEST_F(CliTest, GetAndExportShowFingerprintsAndTypeFields) {
       r.out,
       HasSubstr(
           R"("description":"trains","external_id":"x-step","base_type":"TRAIN")"));
+  // A proto's bytes, as native JSON takes them in.
+  EXPECT_THAT(r.out, HasSubstr(R"("p":{"type_url":"t/x.Y","hex":"de00ef"})"));
 }
 
 // A name longer than a DOT label is cut between characters, not inside one.

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <variant>
 
+#include "absl/strings/escaping.h"
 #include "fmt/format.h"
 #include "tools/cli/common.h"
 #include "util/json_string.h"
@@ -151,9 +152,10 @@ void WriteValueJson(const Value& value, JsonWriter* json) {
       json->Raw(value.struct_value().json);
       return;
     case PropertyKind::kProto:
+      // As native JSON takes it in, so that an export can be read back.
       json->BeginObject().Key("type_url").String(value.proto_value().type_url);
-      json->Key("bytes").Int(
-          static_cast<int64_t>(value.proto_value().bytes.size()));
+      json->Key("hex").String(
+          absl::BytesToHexString(value.proto_value().bytes));
       json->EndObject();
       return;
     case PropertyKind::kBool:

@@ -52,6 +52,8 @@ std::string Printable(std::string_view text);
 // A property value for humans: numbers, strings as they are, structs as
 // their JSON, protos as their type URL.
 std::string ValueText(const Value& value);
+// A property value as native JSON takes it in (schema/NATIVE_JSON.md): a
+// proto as {"type_url": ..., "hex": ...}.
 void WriteValueJson(const Value& value, JsonWriter* json);
 
 // Full records as JSON objects. A non-empty `type_version` (the version of
