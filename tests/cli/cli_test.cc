@@ -1448,6 +1448,13 @@ TEST_F(CliTest, QueriesOnTheDemoStore) {
   r = Run("impact artifact:1 --artifact-type Model --artifacts-only --json");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("\"type\":\"Model\""));
+  // A misspelt type is not found, not "nothing affected".
+  r = Run("impact artifact:1 --artifact-type Modle");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_THAT(r.err, HasSubstr("no artifact type 'Modle'"));
+  r = Run("impact artifact:1 --execution-type Trainer --execution-type Nope");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_THAT(r.err, HasSubstr("no execution type 'Nope'"));
   r = Run("path artifact:1 execution:1");
   EXPECT_EQ(r.code, 1) << r.out;  // Artifact 1 is ExampleGen's output.
   r = Run("path execution:1 artifact:1");

@@ -37,6 +37,10 @@ class ImpactCommand : public Command {
     ASSIGN_OR_RETURN(std::unique_ptr<Store> store,
                      OpenStore(global, /*create=*/false));
     ASSIGN_OR_RETURN(NodeRef start, ResolveNode(store.get(), node_));
+    RETURN_IF_ERROR(
+        CheckTypeNamesExist(store.get(), NodeKind::kArtifact, artifact_types_));
+    RETURN_IF_ERROR(CheckTypeNamesExist(store.get(), NodeKind::kExecution,
+                                        execution_types_));
     AncestryQuery query;
     query.start = start;
     query.direction = Direction::kDownstream;

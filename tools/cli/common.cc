@@ -111,6 +111,20 @@ Status CheckTypeExists(Store* store, NodeKind kind, const std::string& name,
       fmt::join(versions, ", ")));
 }
 
+Status CheckTypeNamesExist(Store* store, NodeKind kind,
+                           const std::vector<std::string>& names) {
+  if (names.empty()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(std::vector<Type> types, store->ListTypes(kind));
+  for (const std::string& name : names) {
+    if (std::none_of(types.begin(), types.end(),
+                     [&](const Type& t) { return t.name == name; })) {
+      return absl::NotFoundError(
+          fmt::format("no {} type '{}'", NodeKindName(kind), Printable(name)));
+    }
+  }
+  return absl::OkStatus();
+}
+
 Status TypeVersions::Load(Store* store, NodeKind kind) {
   ASSIGN_OR_RETURN(std::vector<Type> types, store->ListTypes(kind));
   for (Type& t : types) {

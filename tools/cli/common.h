@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "lineagedb/lineage.h"
 #include "lineagedb/lineagedb.h"
@@ -61,6 +62,12 @@ StatusOr<NodeRef> ResolveNode(Store* store, std::string_view spec);
 // NOT_FOUND naming the versions the name has, if it has others.
 Status CheckTypeExists(Store* store, NodeKind kind, const std::string& name,
                        const std::string& version);
+
+// OK if the store has a `kind` type (of any version) of each name in
+// `names`. Errors: NOT_FOUND naming the first unknown name (a misspelt
+// filter would otherwise read as "nothing matches").
+Status CheckTypeNamesExist(Store* store, NodeKind kind,
+                           const std::vector<std::string>& names);
 
 // The versions of a store's versioned types by type id (type ids are one
 // sequence across kinds), for output that shows them beside type names.
