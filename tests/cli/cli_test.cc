@@ -565,19 +565,24 @@ TEST_F(CliTest, DotLabelsCutLongNamesBetweenCharacters) {
 
 // Control characters in names (a NUL, a newline) are escaped in DOT, so
 // graphviz can draw the store.
-TEST_F(CliTest, DotEscapesControlCharactersInNames) {
+TEST_F(CliTest, DotEscapesControlCharactersAndEntitiesInNames) {
   const fs::path input = WriteNdjson(
       "ctl.ndjson",
-      {R"({"eventType":"COMPLETE","eventTime":"2024-01-01T00:00:00Z","run":{"runId":"00000000-0000-4000-8000-000000000001"},"job":{"namespace":"ns","name":"j"},"outputs":[{"namespace":"d","name":"a\u0000b\nc"}],"producer":"p","schemaURL":"s"})"});
+      {R"({"eventType":"COMPLETE","eventTime":"2024-01-01T00:00:00Z","run":{"runId":"00000000-0000-4000-8000-000000000001"},"job":{"namespace":"ns","name":"j"},"outputs":[{"namespace":"d","name":"a\u0000b\nc"},{"namespace":"d","name":"x&amp;y"}],"producer":"p","schemaURL":"s"})"});
   ASSERT_EQ(Run("ingest -q '" + input.string() + "'").code, 0);
   CliResult dot = Run("export --format dot");
   ASSERT_EQ(dot.code, 0) << dot.err;
   EXPECT_EQ(dot.out.find('\0'), std::string::npos);
   EXPECT_THAT(dot.out, HasSubstr(R"(d:a\\x00b\\x0Ac)"));
+  // Graphviz would read an entity in a name as its character.
+  EXPECT_THAT(dot.out, HasSubstr("d:x&amp;amp;y"));
   if (std::system("command -v dot >/dev/null 2>&1") == 0) {
     const fs::path svg = fs::path(dir_.path()) / "g.svg";
     CliResult r = Run("export --format svg -o '" + svg.string() + "'");
     EXPECT_EQ(r.code, 0) << r.err;
+    std::ifstream f(svg);
+    const std::string text(std::istreambuf_iterator<char>(f), {});
+    EXPECT_THAT(text, HasSubstr("d:x&amp;amp;y"));  // Shows "x&amp;y".
   }
 }
 

@@ -48,6 +48,10 @@ std::string DotEscape(std::string_view text) {
       out += fmt::format("\\\\x{:02X}", u);
       continue;
     }
+    if (c == '&') {  // Graphviz reads "&amp;", "&lt;" as entities.
+      out += "&amp;";
+      continue;
+    }
     if (c == '"' || c == '\\') out.push_back('\\');
     out.push_back(c);
   }
