@@ -17,6 +17,7 @@
 #include <map>
 #include <optional>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -880,6 +881,24 @@ TEST_F(CliTest, LineagePagesWithItsCursor) {
                                         "cursor " +
                                         first_cursor + "<"));
   }
+  // A later page's edges to an earlier page's nodes end at declared nodes.
+  r = Run(node + " --max-nodes 5 --format dot --cursor " + first_cursor);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("(on another page)"));
+  std::set<std::string> declared;
+  const std::regex node_re(R"(\n  ([ae]\d+) \[)"),
+      edge_re(R"(\n  ([ae]\d+) -> ([ae]\d+);)");
+  for (auto it = std::sregex_iterator(r.out.begin(), r.out.end(), node_re);
+       it != std::sregex_iterator(); ++it) {
+    declared.insert((*it)[1].str());
+  }
+  int edges = 0;
+  for (auto it = std::sregex_iterator(r.out.begin(), r.out.end(), edge_re);
+       it != std::sregex_iterator(); ++it, ++edges) {
+    EXPECT_TRUE(declared.contains((*it)[1].str())) << (*it)[0].str();
+    EXPECT_TRUE(declared.contains((*it)[2].str())) << (*it)[0].str();
+  }
+  EXPECT_GT(edges, 0);
   r = Run(node + " --hops 3 --max-nodes 5 --cursor " + first_cursor);
   EXPECT_EQ(r.code, 3) << r.err;
   // An ingest that adds no lineage (a JobEvent) leaves the cursor valid.

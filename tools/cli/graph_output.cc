@@ -12,6 +12,7 @@
 #include <iostream>
 #include <iterator>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "fmt/format.h"
@@ -187,6 +188,21 @@ std::string GraphDot(const LineageGraph& graph,
         "penwidth={}, label=\"{}\"];\n",
         DotId(ref), artifact ? "box" : "ellipse", artifact ? "rounded," : "",
         artifact ? "#dbe9f6" : "#fde2c4", is_start ? 3 : 1, label);
+  }
+  // A later page's event may end at a node of an earlier page: drawn as
+  // an outline, not as a bare ellipse of graphviz's own.
+  std::set<std::pair<NodeKind, int64_t>> drawn;
+  for (const NodeRef& ref : graph.nodes) drawn.insert({ref.kind, ref.id});
+  auto declare = [&](NodeRef ref) {
+    if (!drawn.insert({ref.kind, ref.id}).second) return;
+    out += fmt::format(
+        "  {} [shape={}, style=dashed, label=\"{}\\n(on another page)\"];\n",
+        DotId(ref), ref.kind == NodeKind::kArtifact ? "box" : "ellipse",
+        RefText(ref));
+  };
+  for (const Event& e : graph.events) {
+    declare({NodeKind::kArtifact, e.artifact_id});
+    declare({NodeKind::kExecution, e.execution_id});
   }
   for (const Event& e : graph.events) {
     const std::string a = DotId({NodeKind::kArtifact, e.artifact_id});
