@@ -369,14 +369,15 @@ void DiffProperties(const std::string& type, const std::string& prefix,
   for (const std::string& name : names) {
     auto ia = a.find(name);
     auto ib = b.find(name);
-    std::string va = ia == a.end() ? "" : Render(ia->second);
-    std::string vb = ib == b.end() ? "" : Render(ib->second);
-    if (ia != a.end() && ib != b.end()) {
+    std::optional<std::string> va, vb;
+    if (ia != a.end()) va = Render(ia->second);
+    if (ib != b.end()) vb = Render(ib->second);
+    if (va && vb) {
       if (Same(ia->second, ib->second)) continue;
       // Different values that read alike (1 and 1.0): say which kinds.
-      if (va == vb) {
-        va += StrCat(" (", PropertyKindName(ia->second.kind()), ")");
-        vb += StrCat(" (", PropertyKindName(ib->second.kind()), ")");
+      if (*va == *vb) {
+        *va += StrCat(" (", PropertyKindName(ia->second.kind()), ")");
+        *vb += StrCat(" (", PropertyKindName(ib->second.kind()), ")");
       }
     }
     out->push_back({type, prefix + name, va, vb});

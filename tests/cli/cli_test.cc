@@ -831,6 +831,26 @@ TEST_F(CliTest, GetAndListShowTheTypeVersion) {
   EXPECT_THAT(r.out, HasSubstr(" b"));
 }
 
+// diff tells an empty value from an absent property.
+TEST_F(CliTest, DiffTellsAnEmptyValueFromAnAbsentOne) {
+  ASSERT_EQ(
+      IngestNative(
+          {R"({"artifact_type": {"name": "D"}})",
+           R"({"execution_type": {"name": "P"}})",
+           R"({"execution": {"type": "P"}, "events": [{"type": "OUTPUT", "artifact": {"type": "D"}}]})",
+           R"({"execution": {"type": "P", "custom_properties": {"note": ""}}, "events": [{"type": "INPUT", "artifact_id": 1}, {"type": "OUTPUT", "artifact": {"type": "D"}}]})",
+           R"({"execution": {"type": "P"}, "events": [{"type": "INPUT", "artifact_id": 1}, {"type": "OUTPUT", "artifact": {"type": "D"}}]})"})
+          .code,
+      0);
+  CliResult r = Run("diff artifact:2 artifact:3");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("P custom_properties.note: \"\" -> (absent)"));
+  r = Run("--json diff artifact:2 artifact:3");
+  EXPECT_THAT(
+      r.out,
+      HasSubstr(R"("property":"custom_properties.note","a":"","b":null)"));
+}
+
 // A lineage result cut by --max-nodes prints its cursor; --cursor gives the
 // rest, page by page, each node once, until the whole result is read.
 TEST_F(CliTest, LineagePagesWithItsCursor) {

@@ -1,6 +1,8 @@
 // `lineagedb diff`: how the upstream lineage of two artifacts differs.
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <optional>
+#include <string>
 
 #include "fmt/format.h"
 #include "tools/cli/commands.h"
@@ -48,7 +50,16 @@ class DiffCommand : public Command {
       for (const PropertyChange& c : diff.changed) {
         json.BeginObject().Key("execution_type").String(c.execution_type);
         json.Key("property").String(c.property);
-        json.Key("a").String(c.value_a).Key("b").String(c.value_b);
+        // An absent property is null; "" is an empty value.
+        for (const auto& [key, value] :
+             {std::pair{"a", &c.value_a}, std::pair{"b", &c.value_b}}) {
+          json.Key(key);
+          if (value->has_value()) {
+            json.String(**value);
+          } else {
+            json.Null();
+          }
+        }
         json.EndObject();
       }
       json.EndArray().EndObject();
@@ -64,11 +75,15 @@ class DiffCommand : public Command {
     print_only("a", diff.only_a);
     print_only("b", diff.only_b);
     std::cout << fmt::format("changed properties: {}\n", diff.changed.size());
+    // "(absent)" for a property one side lacks, "" for an empty value.
+    auto text = [](const std::optional<std::string>& v) -> std::string {
+      if (!v.has_value()) return "(absent)";
+      return v->empty() ? "\"\"" : Printable(*v);
+    };
     for (const PropertyChange& c : diff.changed) {
       std::cout << fmt::format(
           "  {} {}: {} -> {}\n", Printable(c.execution_type),
-          Printable(c.property), c.value_a.empty() ? "-" : Printable(c.value_a),
-          c.value_b.empty() ? "-" : Printable(c.value_b));
+          Printable(c.property), text(c.value_a), text(c.value_b));
     }
     return absl::OkStatus();
   }

@@ -13,6 +13,7 @@
 #define LINEAGEDB_LINEAGE_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -153,9 +154,10 @@ StatusOr<ProvenancePath> GetProvenancePath(Store* store, NodeRef from,
 struct PropertyChange {
   std::string execution_type;
   std::string property;  // "properties.NAME" or "custom_properties.NAME".
-  // Rendered; empty when absent. Values of different kinds that render
-  // alike name their kinds: "1 (INT)" and "1 (DOUBLE)".
-  std::string value_a, value_b;
+  // Rendered; nullopt when absent (an empty string is a value). Values of
+  // different kinds that render alike name their kinds: "1 (INT)" and
+  // "1 (DOUBLE)".
+  std::optional<std::string> value_a, value_b;
 };
 struct LineageDiff {
   std::vector<NodeRef> only_a;  // Upstream of a only.
