@@ -264,6 +264,7 @@ TEST_F(CliTest, IngestNativeStrictStoresNothingOfMalformedInput) {
   EXPECT_FALSE(fs::exists(store_));
 }
 
+// Lineage in every format; OpenLineage runs are named by their jobs.
 TEST_F(CliTest, LineageOfADatasetInEveryFormat) {
   IngestMarquez();
   const std::string node = "food_delivery:public.popular_orders_day_of_week";
@@ -273,6 +274,9 @@ TEST_F(CliTest, LineageOfADatasetInEveryFormat) {
   EXPECT_THAT(text.out, HasSubstr("popular_orders_day_of_week"));
   EXPECT_THAT(text.out,
               HasSubstr("24 nodes"));  // 12 runs, 11 datasets and the start.
+  // A run has no name: it is shown by its job's.
+  EXPECT_THAT(text.out, HasSubstr("openlineage.Job      "
+                                  "food_delivery/orders_popular_day_of_week"));
 
   CliResult json = Run("--json lineage " + node + " --up");
   ASSERT_EQ(json.code, 0) << json.err;
@@ -284,6 +288,10 @@ TEST_F(CliTest, LineageOfADatasetInEveryFormat) {
   ASSERT_EQ(dot.code, 0) << dot.err;
   EXPECT_THAT(dot.out, HasSubstr("digraph lineage {"));
   EXPECT_THAT(dot.out, HasSubstr(" -> "));
+  EXPECT_THAT(dot.out, HasSubstr("food_delivery/orders_popular_day_of_week"));
+  CliResult path = Run("path food_delivery:public.menus " + node);
+  EXPECT_THAT(path.out, HasSubstr("(openlineage.Job "
+                                  "'food_delivery/etl_orders_7_days')"));
 
   CliResult by_id = Run("lineage artifact:1 --down --hops 2");
   EXPECT_EQ(by_id.code, 0) << by_id.err;

@@ -138,6 +138,17 @@ std::string_view TypeVersions::Of(int64_t type_id) const {
   return it == versions_.end() ? std::string_view() : it->second;
 }
 
+std::string ShownName(const NodeBase& node) {
+  if (!node.name.empty() || node.type != openlineage::kJobType) {
+    return node.name;
+  }
+  const std::string* ns = openlineage::TextProperty(
+      node.properties, openlineage::kPropJobNamespace);
+  const std::string* job =
+      openlineage::TextProperty(node.properties, openlineage::kPropJobName);
+  return ns && job ? *ns + "/" + *job : "";
+}
+
 std::string RefText(NodeRef ref) {
   return fmt::format("{}:{}", NodeKindName(ref.kind), ref.id);
 }

@@ -82,6 +82,11 @@ class TypeVersions {
   std::map<int64_t, std::string> versions_;
 };
 
+// The name output shows for a node: its name, or for an OpenLineage run
+// (which has none) its job's, "namespace/name" as the job's context is
+// named.
+std::string ShownName(const NodeBase& node);
+
 // "artifact:7".
 std::string RefText(NodeRef ref);
 

@@ -26,7 +26,7 @@ StatusOr<NodeInfoMap> FetchNodeInfo(Store* store,
   ASSIGN_OR_RETURN(std::vector<Execution> executions,
                    store->GetByIds<Execution>(execution_ids));
   for (const Execution& e : executions) {
-    info[{NodeKind::kExecution, e.id}] = {e.type, e.name};
+    info[{NodeKind::kExecution, e.id}] = {e.type, ShownName(e)};
   }
   return info;
 }

@@ -104,7 +104,7 @@ std::string GraphText(const LineageGraph& graph,
     const NodeBase* node = names.Find(ref);
     out += fmt::format("  {} {:<16} {:<20} {}\n", is_start ? '*' : ' ',
                        RefText(ref), node ? Printable(node->type) : "",
-                       node ? Printable(node->name) : "");
+                       node ? Printable(ShownName(*node)) : "");
   }
   out += "events (data flow):\n";
   for (const Event& e : graph.events) {
@@ -177,8 +177,8 @@ std::string GraphDot(const LineageGraph& graph,
     const NodeBase* node = names.Find(ref);
     std::string label = node ? DotEscape(node->type) : "";
     label += "\\n" + RefText(ref);
-    if (node && !node->name.empty()) {
-      label += "\\n" + DotEscape(Shorten(node->name, 40));
+    if (const std::string name = node ? ShownName(*node) : ""; !name.empty()) {
+      label += "\\n" + DotEscape(Shorten(name, 40));
     }
     const bool is_start =
         std::find(start.begin(), start.end(), ref) != start.end();
