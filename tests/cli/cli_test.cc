@@ -56,12 +56,15 @@ std::string ReadAll(const fs::path& path) {
   return s.str();
 }
 
-// The project's copy of Marquez's food_delivery events.
-std::string MarquezFile() {
+// The project's copy of an OpenLineage example file.
+std::string DataFile(const std::string& name) {
   return (fs::path(__FILE__).parent_path().parent_path() / "data" /
-          "openlineage" / "marquez_food_delivery.json")
+          "openlineage" / name)
       .string();
 }
+
+// The project's copy of Marquez's food_delivery events.
+std::string MarquezFile() { return DataFile("marquez_food_delivery.json"); }
 
 // A COMPLETE event of run i (1-9) of job "ns/job<i>" with output ns:out<i>.
 std::string CompleteEvent(int i) {
@@ -1308,6 +1311,15 @@ TEST_F(CliTest, DemoRunsAndPrintsItsSections) {
   // The demo's store passes the check.
   CliResult check = Run("check");
   EXPECT_EQ(check.code, 0) << check.out;
+  // Other events (--data): every section runs, on the dataset stored last.
+  r = Run("demo --small --data '" + DataFile("example_full_event.json") + "'");
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, Not(HasSubstr("food_delivery")));
+  EXPECT_THAT(r.out,
+              HasSubstr("== 6. Upstream of "
+                        "my-datasource-namespace:instance.schema.table"));
+  EXPECT_THAT(r.out, HasSubstr("jobs:    myjob.mytask"));
+  EXPECT_THAT(r.out, HasSubstr("== 9. New data arrives"));
 }
 
 // The demo records the latest Trainer's fingerprint (code version

@@ -117,7 +117,7 @@ class DemoCommand : public Command {
         "  lineagedb --store {0} lineage artifact:{1} --up --hops 4\n"
         "  lineagedb --store {0} impact {2}\n"
         "  lineagedb --store {0} check\n",
-        dir_, latest_model_, kFoodDeliveryTarget);
+        dir_, latest_model_, impact_example_);
     return absl::OkStatus();
   }
 
@@ -151,7 +151,9 @@ class DemoCommand : public Command {
   }
 
   Status IngestOpenLineage() {
-    Section(2, "OpenLineage events from Marquez's food_delivery example");
+    Section(2, data_.empty()
+                   ? "OpenLineage events from Marquez's food_delivery example"
+                   : "OpenLineage events");
     std::string path = data_;
 #ifdef LINEAGEDB_SOURCE_DIR
     if (path.empty()) {
@@ -250,13 +252,25 @@ class DemoCommand : public Command {
     return absl::OkStatus();
   }
 
+  // The upstream of food_delivery's last table, or with other events
+  // (--data) of the dataset stored last.
   Status FoodDeliveryUpstream() {
-    Section(6, fmt::format("Upstream of {}", kFoodDeliveryTarget));
     if (!have_openlineage_) {
+      Section(6, "Upstream of an OpenLineage dataset");
       std::cout << "skipped: no OpenLineage events were ingested\n";
       return absl::OkStatus();
     }
-    ASSIGN_OR_RETURN(NodeRef target, ResolveNode(store_, kFoodDeliveryTarget));
+    StatusOr<NodeRef> found = ResolveNode(store_, kFoodDeliveryTarget);
+    if (absl::IsNotFound(found.status())) {
+      ASSIGN_OR_RETURN(Artifact last, Newest(store_, kDatasetType, true));
+      found = NodeRef{NodeKind::kArtifact, last.id};
+      impact_example_ = RefText(*found);
+      Section(6, fmt::format("Upstream of {}", Printable(last.name)));
+    } else {
+      impact_example_ = kFoodDeliveryTarget;
+      Section(6, fmt::format("Upstream of {}", kFoodDeliveryTarget));
+    }
+    ASSIGN_OR_RETURN(NodeRef target, std::move(found));
     AncestryQuery query;
     query.start = target;
     query.direction = Direction::kUpstream;
@@ -329,6 +343,9 @@ class DemoCommand : public Command {
   Store* store_ = nullptr;
   bool have_openlineage_ = false;
   int64_t latest_model_ = 0;
+  // A node for "Try next" to show `impact` on: the dataset of section 6,
+  // else the first artifact (an early Examples).
+  std::string impact_example_ = "artifact:1";
 };
 
 }  // namespace
