@@ -303,7 +303,9 @@ TEST_F(CliTest, LineageOfADatasetInEveryFormat) {
 TEST_F(CliTest, ExitCodes) {
   // Usage errors.
   EXPECT_EQ(RunRaw("").code, 2);
-  EXPECT_EQ(RunRaw("no-such-subcommand").code, 2);
+  CliResult unknown = RunRaw("no-such-subcommand");
+  EXPECT_EQ(unknown.code, 2);
+  EXPECT_THAT(unknown.err, HasSubstr("unknown command 'no-such-subcommand'"));
   EXPECT_EQ(Run("stats --no-such-flag").code, 2);
   ASSERT_EQ(Run("init").code, 0);
   CliResult r = Run("lineage not-a-node");

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/strings/cord.h"
+#include "fmt/format.h"
 #include "tools/cli/output.h"
 
 namespace lineagedb::cli {
@@ -88,6 +89,14 @@ int RunTool(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    // CLI11 says "a subcommand is required" of a misspelt one.
+    const std::vector<std::string> rest = app.remaining();
+    if (app.get_subcommands().empty() && !rest.empty() &&
+        !rest[0].starts_with("-")) {
+      PrintError(UsageError(fmt::format("unknown command '{}' (see --help)",
+                                        Printable(rest[0]))));
+      return kExitUsage;
+    }
     PrintError(UsageError(std::string(e.what()) + " (see --help)"));
     return kExitUsage;
   }
