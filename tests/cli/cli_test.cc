@@ -601,7 +601,7 @@ TEST_F(CliTest, DotEscapesControlCharactersAndEntitiesInNames) {
 }
 
 // A dataset known only by versions is found by its namespace:name: the
-// version stored last.
+// version stored last, which a note names.
 TEST_F(CliTest, ADatasetNameFindsItsLastVersion) {
   auto event = [](int run, const std::string& version) {
     return R"({"eventType":"COMPLETE","eventTime":"2024-01-01T00:00:0)" +
@@ -618,7 +618,12 @@ TEST_F(CliTest, ADatasetNameFindsItsLastVersion) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("d:t@2"));
   EXPECT_THAT(r.out, Not(HasSubstr("d:t@1")));
-  EXPECT_EQ(Run("lineage d:t@1 --up --json").code, 0);
+  // Stderr says which version answered.
+  EXPECT_THAT(r.err, HasSubstr("note: 'd:t' has 2 versions; using the one "
+                               "stored last, artifact:2 (version '2')"));
+  r = Run("lineage d:t@1 --up --json");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(r.err, "");
   r = Run("lineage d:u --up");
   EXPECT_EQ(r.code, 1) << r.err;
   EXPECT_THAT(r.err, HasSubstr("no dataset or artifact named 'd:u'"));

@@ -176,19 +176,27 @@ StatusOr<std::string> OutputFormat(const GlobalOptions& global,
 
 namespace {
 
-// The id of the version stored last (highest id) of the OpenLineage
-// dataset `spec` (its "namespace:name"; versions are named
-// "namespace:name@version"), or 0. Reads every dataset artifact, page by
-// page: only for a name the indexes did not find.
-StatusOr<int64_t> NewestDatasetVersion(Store* store, std::string_view spec) {
+// The versions of the OpenLineage dataset `spec` (its "namespace:name";
+// versions are named "namespace:name@version"): how many, and the one
+// stored last (highest id).
+struct DatasetVersions {
+  int count = 0;
+  int64_t newest = 0;
+  std::string newest_version;
+};
+
+// Reads every dataset artifact, page by page: only for a name the indexes
+// did not find.
+StatusOr<DatasetVersions> FindDatasetVersions(Store* store,
+                                              std::string_view spec) {
   NodeQuery query;
   query.type_name = std::string(kDatasetType);
   ListOptions options;
   options.max_result_size = 1000;
-  int64_t best = 0;
+  DatasetVersions found;
   do {
     StatusOr<Page<Artifact>> page = store->List<Artifact>(query, options);
-    if (absl::IsNotFound(page.status())) return 0;  // No such type.
+    if (absl::IsNotFound(page.status())) return found;  // No such type.
     RETURN_IF_ERROR(page.status());
     for (const Artifact& a : page->items) {
       const std::string* ns =
@@ -203,11 +211,15 @@ StatusOr<int64_t> NewestDatasetVersion(Store* store, std::string_view spec) {
           !spec.ends_with(*name)) {
         continue;
       }
-      best = std::max(best, a.id);
+      ++found.count;
+      if (a.id > found.newest) {
+        found.newest = a.id;
+        found.newest_version = *version;
+      }
     }
     options.page_token = std::move(page->next_page_token);
   } while (!options.page_token.empty());
-  return best;
+  return found;
 }
 
 }  // namespace
@@ -272,8 +284,19 @@ StatusOr<NodeRef> ResolveNode(Store* store, std::string_view spec) {
     return UsageError(fmt::format(
         "bad id '{}' in '{}' (expected a positive integer)", tail, spec));
   }
-  ASSIGN_OR_RETURN(const int64_t version, NewestDatasetVersion(store, spec));
-  if (version != 0) return NodeRef{NodeKind::kArtifact, version};
+  ASSIGN_OR_RETURN(const DatasetVersions versions,
+                   FindDatasetVersions(store, spec));
+  if (versions.count > 1) {
+    // A "no" about the one version must not read as one about them all.
+    std::cerr << fmt::format(
+        "lineagedb: note: '{}' has {} versions; using the one stored last, "
+        "artifact:{} (version '{}')\n",
+        Printable(spec), versions.count, versions.newest,
+        Printable(versions.newest_version));
+  }
+  if (versions.newest != 0) {
+    return NodeRef{NodeKind::kArtifact, versions.newest};
+  }
   // "context:ID" (a dataset in namespace "context" was looked up first).
   if (head == "context" && ParseId(tail, &id)) {
     return UsageError(

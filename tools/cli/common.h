@@ -51,7 +51,8 @@ CLI::Option* AddIdOption(CLI::App* app, const std::string& name, int64_t* id,
 // A node on the command line: "artifact:ID", "execution:ID", or a dataset
 // name "NAMESPACE:NAME" (an artifact of type openlineage.Dataset; failing
 // that, the one artifact of any type with that name; failing that, the
-// dataset's version stored last, "NAMESPACE:NAME@VERSION" naming one). The
+// dataset's version stored last, with a note on stderr when it has
+// several, "NAMESPACE:NAME@VERSION" naming one). The
 // id forms come first: a dataset named "artifact:7" is reached by its id.
 // Errors: NOT_FOUND (no such node), UsageError (a context, neither form, an
 // id that is no positive integer and no name, or a name that several
