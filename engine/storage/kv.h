@@ -119,6 +119,10 @@ class Kv {
   // Writes the write-ahead log to disk and syncs it: every write made so far
   // survives a machine crash.
   virtual Status SyncWal() = 0;
+  // Reads every block of every table file (data, index, filter and meta
+  // blocks alike) and checks its checksum: the blocks a scan of the keys
+  // never reads too. Errors: DATA_LOSS naming the file and the block.
+  virtual Status VerifyTableFiles() = 0;
   // Blocks until no flush or compaction is running or pending, so that a
   // measurement sees a settled store rather than one compacting under it.
   virtual Status WaitForCompactions() = 0;

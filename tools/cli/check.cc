@@ -63,6 +63,11 @@ class Checker {
   explicit Checker(StoreImpl* impl) : impl_(impl) {}
 
   StatusOr<CheckReport> Run() {
+    // Blocks the scan below never reads (Bloom filters, properties) too.
+    if (Status s = impl_->kv()->VerifyTableFiles(); !s.ok()) {
+      if (!absl::IsDataLoss(s)) return s;
+      Problem(std::string(s.message()));
+    }
     view_ = impl_->kv()->NewReadView();
     CheckMeta(*view_);
     std::unique_ptr<storage::Iterator> it = view_->NewIterator("", "");

@@ -1,4 +1,5 @@
-// Full integrity verification of a store, read-only, in one ordered scan of
+// Full integrity verification of a store, read-only: every block of every
+// table file passes its checksum; then in one ordered scan of
 // every key: each value decodes and passes its checksum; each index entry
 // points at a record whose fields give exactly that key, and each record has
 // all of its index entries; each edge is stored in both directions and both
