@@ -314,8 +314,9 @@ Status StoreImpl::StageInsert(WriteContext& wc, NodeRow* row, const Type& type,
   if (!row->base.name.empty() && known_free != KnownFree::kNameAndExternalId) {
     ASSIGN_OR_RETURN(int64_t owner,
                      FindByTypeName(wc, row->kind, type.id, row->base.name));
-    if (owner != 0)
+    if (owner != 0) {
       return AlreadyNamed(wc, row->kind, type, row->base.name, owner);
+    }
   }
   if (!row->base.external_id.empty() && known_free == KnownFree::kNothing) {
     ASSIGN_OR_RETURN(int64_t owner,
