@@ -272,7 +272,13 @@ Status CheckAt(const element& e, size_t i, const FieldRule& rule,
   size_t n = 0;
   const simdjson::dom::array items = child.get_array().value();
   for (element item : items) {
-    RETURN_IF_ERROR(CheckAt(item, i + 1, rule, JsonPath(child_trail, n++)));
+    const JsonPath item_trail(child_trail, n++);
+    // An item is reached by no rule of its own: one that is not an object
+    // where the path goes on into it is reported here.
+    if (i + 1 < rule.steps.size() && !item.is_object()) {
+      return RuleViolation(item_trail, " must be an object");
+    }
+    RETURN_IF_ERROR(CheckAt(item, i + 1, rule, item_trail));
   }
   return absl::OkStatus();
 }

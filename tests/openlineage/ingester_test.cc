@@ -82,6 +82,17 @@ std::string FacetJson(const NodeBase& node, const std::string& key) {
   return it->second.struct_value().json;
 }
 
+// A COMPLETE event of run ...0001 of job ns/j writing dataset dns/d, whose
+// output object also holds `member` (e.g. "\"facets\":{...}").
+std::string OutputEvent(const std::string& member) {
+  return R"({"eventType":"COMPLETE","eventTime":"2025-01-01T10:00:00Z",)"
+         R"("producer":"p","schemaURL":"s",)"
+         R"("run":{"runId":"00000000-0000-4000-8000-000000000001"},)"
+         R"("job":{"namespace":"ns","name":"j"},)"
+         R"("outputs":[{"namespace":"dns","name":"d",)" +
+         member + "}]}";
+}
+
 class IngesterTest : public testing::StoreTest {
  protected:
   testing::Dump Dump() { return DumpStore(); }
@@ -1127,13 +1138,9 @@ TEST_F(IngesterTest, TimesStoredByEarlierRulesStillOrderEvents) {
 // it is written.
 TEST_F(IngesterTest, AnIntegerFieldTakesANumberWithoutAFraction) {
   auto event = [](const std::string& row_count) {
-    return "{\"eventType\":\"COMPLETE\",\"eventTime\":\"2025-01-01T10:00:00Z\","
-           "\"producer\":\"p\",\"schemaURL\":\"s\",\"run\":{\"runId\":"
-           "\"00000000-0000-4000-8000-000000000001\"},\"job\":{\"namespace\":"
-           "\"ns\",\"name\":\"j\"},\"outputs\":[{\"namespace\":\"dns\","
-           "\"name\":\"d\",\"outputFacets\":{\"outputStatistics\":{"
-           "\"_producer\":\"p\",\"_schemaURL\":\"s\",\"rowCount\":" +
-           row_count + "}}}]}";
+    return OutputEvent(R"("outputFacets":{"outputStatistics":{"_producer":"p",)"
+                       R"("_schemaURL":"s","rowCount":)" +
+                       row_count + "}}");
   };
   for (const std::string good : {"1", "1.0", "1e3", "-0.0"}) {
     SCOPED_TRACE(good);
@@ -1145,6 +1152,48 @@ TEST_F(IngesterTest, AnIntegerFieldTakesANumberWithoutAFraction) {
     ASSERT_THAT(s.rejections, SizeIs(1));
     EXPECT_THAT(s.rejections[0].reason, HasSubstr("rowCount"));
   }
+}
+
+// Array items that a facet's schema makes objects are checked as objects:
+// a string or null among columnLineage's inputFields would be stored as a
+// column edge from nowhere.
+TEST_F(IngesterTest, ArrayItemsThatAreNotObjectsAreRejected) {
+  auto event = [](const std::string& dataset_facet) {
+    return OutputEvent(R"("facets":{)" + dataset_facet + "}");
+  };
+  const std::string base = R"("_producer":"p","_schemaURL":"s",)";
+  const std::string good_input =
+      R"({"namespace":"dns","name":"src","field":"a"})";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"("columnLineage":{)" + base + R"("fields":{"x":{"inputFields":[)" +
+           good_input + R"(,null]}}})",
+       "facets.columnLineage.fields.x.inputFields[1] must be an object"},
+      {R"("columnLineage":{)" + base + R"("fields":{"x":{"inputFields":[7]}}})",
+       "inputFields[0] must be an object"},
+      {R"("schema":{)" + base + R"("fields":[{"name":"a"},1]})",
+       "facets.schema.fields[1] must be an object"},
+      {R"("ownership":{)" + base + R"("owners":["bob"]})",
+       "facets.ownership.owners[0] must be an object"},
+      {R"("symlinks":{)" + base + R"("identifiers":[1]})",
+       "facets.symlinks.identifiers[0] must be an object"},
+      {R"("dataQualityAssertions":{)" + base + R"("assertions":[true]})",
+       "facets.dataQualityAssertions.assertions[0] must be an object"},
+  };
+  const testing::Dump before = Dump();
+  for (const auto& [facet, reason] : cases) {
+    SCOPED_TRACE(facet);
+    OpenLineageSummary s = Ingest(event(facet), "t");
+    ASSERT_THAT(s.rejections, SizeIs(1));
+    EXPECT_THAT(s.rejections[0].reason, HasSubstr(reason));
+  }
+  EXPECT_EQ(Dump(), before);
+  // The same facets with object items are stored.
+  EXPECT_EQ(
+      Ingest(event(R"("columnLineage":{)" + base +
+                   R"("fields":{"x":{"inputFields":[)" + good_input + "]}}}"),
+             "t")
+          .rejected,
+      0);
 }
 
 TEST_F(IngesterTest, AByteOrderMarkIsSkipped) {
