@@ -79,8 +79,10 @@ void JsonDocumentReader::ReadValues(std::string_view document, OnValue on_value,
     }
     return;
   }
-  // Not one JSON value: newline-delimited values if the first non-blank
-  // line is a JSON value of its own; else the parse error of the whole.
+  if (Blank(document)) return;  // No value at all: nothing to read.
+  // Not one JSON value: newline-delimited values if some line is a JSON
+  // object of its own (a malformed first line does not hide the good ones);
+  // else the parse error of the whole.
   std::vector<std::string_view> lines;
   size_t start = 0;
   while (start < document.size()) {
@@ -89,11 +91,13 @@ void JsonDocumentReader::ReadValues(std::string_view document, OnValue on_value,
     lines.push_back(document.substr(start, end - start));
     start = end + 1;
   }
-  size_t first = 0;
-  while (first < lines.size() && Blank(lines[first])) ++first;
-  simdjson::dom::element ignored;
-  if (first == lines.size() ||
-      ParseJson(lines[first], &ignored) != simdjson::SUCCESS) {
+  bool any_object = false;
+  for (size_t i = 0; i < lines.size() && !any_object; ++i) {
+    simdjson::dom::element e;
+    any_object = !Blank(lines[i]) &&
+                 ParseJson(lines[i], &e) == simdjson::SUCCESS && e.is_object();
+  }
+  if (!any_object) {
     on_error(1, Malformed(whole));
     return;
   }

@@ -32,10 +32,10 @@ class JsonDocumentReader {
   // document that parses as one JSON value is a single value (index 1)
   // unless it is an array, whose items are the values (index = array index
   // + 1); otherwise each non-blank line is a value (index = 1-based line
-  // number) if the first non-blank line is JSON of its own, and a line that
-  // is not JSON goes to on_error ("malformed JSON: ..."). A document that is
-  // none of these gives one on_error with index 1. A leading UTF-8 byte
-  // order mark is skipped.
+  // number) if some line is a JSON object of its own, and a line that is
+  // not JSON goes to on_error ("malformed JSON: ..."). A blank document has
+  // no values and no errors; one that is none of these gives one on_error
+  // with index 1. A leading UTF-8 byte order mark is skipped.
   void Read(std::string_view document, OnValue on_value, OnError on_error);
 
  private:

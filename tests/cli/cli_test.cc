@@ -768,6 +768,27 @@ TEST_F(CliTest, AnNdjsonLineHoldingAnArrayIsOneBadItem) {
   EXPECT_THAT(r.out, HasSubstr(R"("executions":{"total":1,)"));  // Line 3.
 }
 
+// Empty input is no events, not a rejection; a malformed first line of
+// NDJSON is one rejection, and the lines after it go in.
+TEST_F(CliTest, EmptyInputAndABadFirstLine) {
+  const fs::path empty = WriteNdjson("empty.ndjson", {});
+  for (const std::string& input :
+       std::vector<std::string>{"", "-", "'" + empty.string() + "'"}) {
+    SCOPED_TRACE(input);
+    CliResult r = Run("ingest -q " + input);  // stdin is /dev/null.
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("ingested 0 events: 0 runs"));
+  }
+  const fs::path bad_first = WriteNdjson(
+      "bad_first.ndjson",
+      {R"({"eventType": "START",)", CompleteEvent(1), "", CompleteEvent(2)});
+  CliResult r = Run("ingest -q '" + bad_first.string() + "'");
+  EXPECT_EQ(r.code, 3);
+  EXPECT_THAT(r.out, HasSubstr("ingested 2 events: 2 runs, 2 jobs"));
+  EXPECT_THAT(r.err, HasSubstr("bad_first.ndjson:1: malformed JSON"));
+  EXPECT_THAT(r.err, HasSubstr("1 event was rejected"));
+}
+
 // An ingest that stores nothing into an empty folder leaves it empty;
 // --evolve-types lets a native type item add a property.
 TEST_F(CliTest, IngestLeavesAnEmptyFolderEmptyAndEvolvesTypesOnRequest) {

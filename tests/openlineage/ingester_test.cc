@@ -284,6 +284,7 @@ TEST_F(IngesterTest, InputWithoutAGoodEventLeavesAFreshStoreAsItWas) {
   }
   OpenLineageSummary s = Ingest("", "empty");
   EXPECT_EQ(s.events, 0);
+  EXPECT_EQ(s.rejected, 0);
   EXPECT_EQ(Dump(), before);
   // One good event writes them.
   s = IngestFile("marquez_food_delivery.json");

@@ -58,9 +58,33 @@ TEST(JsonDocumentReaderTest, ABadLineIsAnErrorAtItsLineNumber) {
   EXPECT_THAT(r.errors[0].second, HasSubstr("malformed JSON: "));
 }
 
+// A malformed first line does not make the good lines after it one error.
+TEST(JsonDocumentReaderTest, LinesAfterABadFirstLineAreRead) {
+  JsonDocumentReader reader;
+  Read r = ReadAll(reader, "{\"a\":\n\n{\"b\":2}\nnot json\n{\"c\":3}");
+  EXPECT_THAT(r.values,
+              ElementsAre(Pair(3, R"({"b":2})"), Pair(5, R"({"c":3})")));
+  ASSERT_EQ(r.errors.size(), 2u);
+  EXPECT_EQ(r.errors[0].first, 1);
+  EXPECT_EQ(r.errors[1].first, 4);
+  EXPECT_THAT(r.errors[1].second, HasSubstr("malformed JSON: "));
+}
+
+TEST(JsonDocumentReaderTest, ABlankDocumentHasNoValuesAndNoErrors) {
+  JsonDocumentReader reader;
+  for (std::string_view doc : {"", "   \n", "\n\r\n\t", "\xEF\xBB\xBF\n"}) {
+    Read r = ReadAll(reader, doc);
+    EXPECT_TRUE(r.values.empty()) << doc;
+    EXPECT_TRUE(r.errors.empty()) << doc;
+  }
+}
+
+// No line an object of its own (a malformed object across lines, say):
+// one error, with the parse error of the whole.
 TEST(JsonDocumentReaderTest, ADocumentThatIsNoJsonIsOneError) {
   JsonDocumentReader reader;
-  for (std::string_view doc : {"", "   \n", "not json\n{\"a\":1}", "{\"a\":"}) {
+  for (std::string_view doc :
+       {"not json", "not json\nstill not", "{\"a\":", "{\n  \"a\": 1,\n}\n"}) {
     Read r = ReadAll(reader, doc);
     EXPECT_TRUE(r.values.empty()) << doc;
     ASSERT_EQ(r.errors.size(), 1u) << doc;
