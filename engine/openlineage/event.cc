@@ -68,6 +68,14 @@ Status GetFacets(const object& obj, std::string_view key, const JsonPath& path,
       JobRef job;
       job.ns = std::string(facet["job"]["namespace"].get_string().value());
       job.name = std::string(facet["job"]["name"].get_string().value());
+      // Empty, as for the event's own job: no job "/" is made of it.
+      const JsonPath job_path(facet_path, "job");
+      if (job.ns.empty()) {
+        return InvalidAt(JsonPath(job_path, "namespace"), "is empty");
+      }
+      if (job.name.empty()) {
+        return InvalidAt(JsonPath(job_path, "name"), "is empty");
+      }
       *values.parent_job = std::move(job);
     }
     if (values.dataset_version != nullptr && name == "version" && !deleted) {
@@ -231,12 +239,78 @@ bool IsUuid(std::string_view s) {
   return true;
 }
 
+namespace {
+
+// The members RunEvent and JobEvent share: job, inputs, outputs.
+Status GetJobInputsAndOutputs(const object& root, Event* event) {
+  RETURN_IF_ERROR(GetJob(root, &event->job, &event->job_facets));
+  RETURN_IF_ERROR(GetDatasets(root, "inputs", "inputFacets",
+                              FacetPlace::kInputDataset, &event->inputs));
+  return GetDatasets(root, "outputs", "outputFacets",
+                     FacetPlace::kOutputDataset, &event->outputs);
+}
+
+// The members of a RunEvent past the base event's.
+Status ParseRunEvent(const object& root, Event* event) {
+  const JsonPath root_path;
+  event->kind = EventKind::kRun;
+  RETURN_IF_ERROR(
+      GetString(root, "eventType", root_path, false, &event->event_type));
+  static constexpr std::string_view kTypes[] = {"START", "RUNNING", "COMPLETE",
+                                                "ABORT", "FAIL",    "OTHER"};
+  if (Member(root, "eventType").has_value() &&
+      std::find(std::begin(kTypes), std::end(kTypes), event->event_type) ==
+          std::end(kTypes)) {
+    return InvalidAt(JsonPath(root_path, "eventType"),
+                     StrCat("'", event->event_type,
+                            "' is not one of START, RUNNING, "
+                            "COMPLETE, ABORT, FAIL, OTHER"));
+  }
+  std::optional<object> run;
+  RETURN_IF_ERROR(GetObject(root, "run", root_path, true, &run));
+  const JsonPath run_path(root_path, "run");
+  RETURN_IF_ERROR(GetString(*run, "runId", run_path, true, &event->run_id));
+  if (!IsUuid(event->run_id)) {
+    return InvalidAt(JsonPath(run_path, "runId"),
+                     StrCat("'", event->run_id, "' is not a UUID"));
+  }
+  // UUIDs compare without regard to case (RFC 9562): one spelling.
+  absl::AsciiStrToLower(&event->run_id);
+  FacetValues values;
+  values.parent_job = &event->parent_job;
+  RETURN_IF_ERROR(GetFacets(*run, "facets", run_path, FacetPlace::kRun,
+                            &event->run_facets, values));
+  return GetJobInputsAndOutputs(root, event);
+}
+
+// The members of a JobEvent past the base event's.
+Status ParseJobEvent(const object& root, Event* event) {
+  event->kind = EventKind::kJob;
+  return GetJobInputsAndOutputs(root, event);
+}
+
+// The member of a DatasetEvent past the base event's.
+Status ParseDatasetEvent(const object& root, Event* event) {
+  const JsonPath root_path;
+  event->kind = EventKind::kDataset;
+  std::optional<object> ds;
+  RETURN_IF_ERROR(GetObject(root, "dataset", root_path, true, &ds));
+  DatasetRef ref;
+  RETURN_IF_ERROR(GetDataset(*ds, JsonPath(root_path, "dataset"), "",
+                             FacetPlace::kDataset, &ref));
+  event->dataset = std::move(ref);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 Status ParseEvent(const element& root_element, Event* event) {
   object root;
   if (root_element.get_object().get(root) != simdjson::SUCCESS) {
     return absl::InvalidArgumentError("the event is not a JSON object");
   }
   const JsonPath root_path;
+  RETURN_IF_ERROR(util::CheckUniqueMembers(root_element, root_path));
   std::string_view ignored;
   RETURN_IF_ERROR(
       GetString(root, "eventTime", root_path, true, &event->event_time));
@@ -250,57 +324,34 @@ Status ParseEvent(const element& root_element, Event* event) {
         StrCat("'", event->event_time, "' is not an RFC 3339 date-time"));
   }
   event->time = *time;
+  // The spec's oneOf: a RunEvent has run and job; a JobEvent has job and
+  // no run; a DatasetEvent has dataset and not both run and job. An event
+  // must be exactly one of them.
   const bool has_run = Member(root, "run").has_value();
   const bool has_job = Member(root, "job").has_value();
-  if (has_run) {
-    event->kind = EventKind::kRun;
-    RETURN_IF_ERROR(
-        GetString(root, "eventType", root_path, false, &event->event_type));
-    static constexpr std::string_view kTypes[] = {
-        "START", "RUNNING", "COMPLETE", "ABORT", "FAIL", "OTHER"};
-    if (Member(root, "eventType").has_value() &&
-        std::find(std::begin(kTypes), std::end(kTypes), event->event_type) ==
-            std::end(kTypes)) {
-      return InvalidAt(JsonPath(root_path, "eventType"),
-                       StrCat("'", event->event_type,
-                              "' is not one of START, RUNNING, "
-                              "COMPLETE, ABORT, FAIL, OTHER"));
+  const bool has_dataset = Member(root, "dataset").has_value();
+  if (has_run && has_job) return ParseRunEvent(root, event);
+  if (has_job && has_dataset) {
+    Event as_job = *event;
+    const Status job = ParseJobEvent(root, &as_job);
+    const Status dataset = ParseDatasetEvent(root, event);
+    if (job.ok() && dataset.ok()) {
+      return absl::InvalidArgumentError(
+          "the event is both a JobEvent and a DatasetEvent (it has job and "
+          "dataset, no run); the spec allows exactly one");
     }
-    std::optional<object> run;
-    RETURN_IF_ERROR(GetObject(root, "run", root_path, true, &run));
-    const JsonPath run_path(root_path, "run");
-    RETURN_IF_ERROR(GetString(*run, "runId", run_path, true, &event->run_id));
-    if (!IsUuid(event->run_id)) {
-      return InvalidAt(JsonPath(run_path, "runId"),
-                       StrCat("'", event->run_id, "' is not a UUID"));
-    }
-    // UUIDs compare without regard to case (RFC 9562): one spelling.
-    absl::AsciiStrToLower(&event->run_id);
-    FacetValues values;
-    values.parent_job = &event->parent_job;
-    RETURN_IF_ERROR(GetFacets(*run, "facets", run_path, FacetPlace::kRun,
-                              &event->run_facets, values));
-  } else if (has_job) {
-    event->kind = EventKind::kJob;
-  } else if (Member(root, "dataset").has_value()) {
-    event->kind = EventKind::kDataset;
-    std::optional<object> ds;
-    RETURN_IF_ERROR(GetObject(root, "dataset", root_path, true, &ds));
-    DatasetRef ref;
-    RETURN_IF_ERROR(GetDataset(*ds, JsonPath(root_path, "dataset"), "",
-                               FacetPlace::kDataset, &ref));
-    event->dataset = std::move(ref);
-    return absl::OkStatus();
-  } else {
+    if (job.ok()) *event = std::move(as_job);
+    if (job.ok() || dataset.ok()) return absl::OkStatus();
     return absl::InvalidArgumentError(
-        "the event has neither run, job nor dataset (not a RunEvent, "
-        "JobEvent or DatasetEvent)");
+        StrCat("the event is neither a JobEvent (", std::string(job.message()),
+               ") nor a DatasetEvent (", std::string(dataset.message()), ")"));
   }
-  RETURN_IF_ERROR(GetJob(root, &event->job, &event->job_facets));
-  RETURN_IF_ERROR(GetDatasets(root, "inputs", "inputFacets",
-                              FacetPlace::kInputDataset, &event->inputs));
-  return GetDatasets(root, "outputs", "outputFacets",
-                     FacetPlace::kOutputDataset, &event->outputs);
+  if (has_dataset) return ParseDatasetEvent(root, event);
+  if (has_job) return ParseJobEvent(root, event);
+  if (has_run) return ParseRunEvent(root, event);  // Reports the missing job.
+  return absl::InvalidArgumentError(
+      "the event has neither run, job nor dataset (not a RunEvent, "
+      "JobEvent or DatasetEvent)");
 }
 
 }  // namespace lineagedb::openlineage

@@ -1,5 +1,8 @@
 #include "util/json_fields.h"
 
+#include <algorithm>
+
+#include "absl/container/inlined_vector.h"
 #include "util/status_macros.h"
 #include "util/str_cat.h"
 
@@ -72,6 +75,33 @@ Status GetObject(const object& obj, std::string_view key, const JsonPath& path,
     return InvalidAt(JsonPath(path, key), "must be an object");
   }
   *out = o;
+  return absl::OkStatus();
+}
+
+Status CheckUniqueMembers(const element& e, const JsonPath& path) {
+  if (e.is_array()) {
+    size_t i = 0;
+    const simdjson::dom::array items = e.get_array().value();
+    for (const element item : items) {
+      RETURN_IF_ERROR(CheckUniqueMembers(item, JsonPath(path, i++)));
+    }
+    return absl::OkStatus();
+  }
+  if (!e.is_object()) return absl::OkStatus();
+  absl::InlinedVector<std::string_view, 16> keys;
+  const object obj = e.get_object().value();
+  for (const auto field : obj) {
+    RETURN_IF_ERROR(CheckUniqueMembers(field.value, JsonPath(path, field.key)));
+    keys.push_back(field.key);
+  }
+  std::sort(keys.begin(), keys.end());
+  auto repeated = std::adjacent_find(keys.begin(), keys.end());
+  if (repeated != keys.end()) {
+    // A path cannot show an empty name.
+    return repeated->empty()
+               ? InvalidAt(path, "has two members named \"\"")
+               : InvalidAt(JsonPath(path, *repeated), "appears twice");
+  }
   return absl::OkStatus();
 }
 

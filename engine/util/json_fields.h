@@ -62,6 +62,14 @@ Status GetObject(const simdjson::dom::object& obj, std::string_view key,
                  const JsonPath& path, bool required,
                  std::optional<simdjson::dom::object>* out);
 
+// OK if no object in `e` (at any depth) has two members of one name: RFC
+// 8259 leaves such a document's meaning open, and simdjson keeps both
+// copies (a lookup finds the first, iteration sees both).
+// Errors: INVALID_ARGUMENT "<path of the member> appears twice" (or
+// "<path> has two members named \"\"").
+Status CheckUniqueMembers(const simdjson::dom::element& e,
+                          const JsonPath& path);
+
 }  // namespace lineagedb::util
 
 #endif  // LINEAGEDB_UTIL_JSON_FIELDS_H_
