@@ -267,10 +267,21 @@ void Session::SeeDataset(DatasetEntry* ds) {
   ++datasets_seen_;
 }
 
+void Session::MergeInputsAndOutputs(const Event& event, RunEntry* run) {
+  // Outputs first: a dataset both read and written by one event takes the
+  // output's dataset facets (the dataset as the run left it), since a facet
+  // is replaced only by a later event.
+  MergeDatasets(event, event.outputs, outputs_, EventType::kOutput);
+  MergeDatasets(event, event.inputs, inputs_, EventType::kInput);
+  if (run == nullptr) return;
+  LinkDatasets(event, inputs_, EventType::kInput, run);
+  LinkDatasets(event, outputs_, EventType::kOutput, run);
+}
+
 void Session::MergeDatasets(const Event& event,
                             const std::vector<DatasetRef>& list,
                             const std::vector<DatasetEntry*>& entries,
-                            EventType type, RunEntry* run) {
+                            EventType type) {
   const std::string_view prefix =
       IsInputEvent(type) ? kInputFacetPrefix : kOutputFacetPrefix;
   for (size_t i = 0; i < list.size(); ++i) {
@@ -278,7 +289,14 @@ void Session::MergeDatasets(const Event& event,
     const bool changed = MergeDatasetEvent(event, list[i], prefix, &d->node);
     d->dirty = d->dirty || changed || d->node.id == 0;
     SeeDataset(d);
-    if (run == nullptr) continue;
+  }
+}
+
+void Session::LinkDatasets(const Event& event,
+                           const std::vector<DatasetEntry*>& entries,
+                           EventType type, RunEntry* run) {
+  for (size_t i = 0; i < entries.size(); ++i) {
+    DatasetEntry* d = entries[i];
     run->named.push_back(d);
     if (AddRunEvent(run, d, type)) {
       run->new_edges.push_back(
@@ -322,8 +340,7 @@ Status Session::ApplyRun(const Event& event, const EventEntries& found) {
     run->seen = true;
     ++runs_seen_;
   }
-  MergeDatasets(event, event.inputs, inputs_, EventType::kInput, run);
-  MergeDatasets(event, event.outputs, outputs_, EventType::kOutput, run);
+  MergeInputsAndOutputs(event, run);
   if (run->changed || !run->new_edges.empty()) {
     if (!run->queued) {
       run->queued = true;
@@ -353,8 +370,7 @@ void Session::ApplyOther(const Event& event, const EventEntries& found) {
   const bool changed = MergeJobEvent(event, &job->node);
   job->dirty = job->dirty || changed || job->node.id == 0;
   SeeJob(job);
-  MergeDatasets(event, event.inputs, inputs_, EventType::kInput, nullptr);
-  MergeDatasets(event, event.outputs, outputs_, EventType::kOutput, nullptr);
+  MergeInputsAndOutputs(event, nullptr);
 }
 
 void Session::Added(char kind, const std::string& key) {

@@ -166,9 +166,14 @@ class Session {
   // another job): as WritePending.
   Status ApplyRun(const Event& event, const EventEntries& found);
   void ApplyOther(const Event& event, const EventEntries& found);
+  // Merges the facets of the inputs and outputs of `event` (entries
+  // inputs_ and outputs_) into their datasets; with `run`, adds its edges.
+  void MergeInputsAndOutputs(const Event& event, RunEntry* run);
   void MergeDatasets(const Event& event, const std::vector<DatasetRef>& list,
-                     const std::vector<DatasetEntry*>& entries, EventType type,
-                     RunEntry* run);
+                     const std::vector<DatasetEntry*>& entries, EventType type);
+  void LinkDatasets(const Event& event,
+                    const std::vector<DatasetEntry*>& entries, EventType type,
+                    RunEntry* run);
   void SeeJob(JobEntry* job);
   void SeeDataset(DatasetEntry* ds);
 

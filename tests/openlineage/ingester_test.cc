@@ -1197,6 +1197,34 @@ TEST_F(IngesterTest, ArrayItemsThatAreNotObjectsAreRejected) {
       0);
 }
 
+// A run that reads and rewrites a dataset: the output's dataset facets
+// describe it after the run, and are the ones kept.
+TEST_F(IngesterTest, ADatasetReadAndWrittenKeepsItsOutputFacets) {
+  auto schema = [](const std::string& fields) {
+    return R"("facets":{"schema":{"_producer":"p","_schemaURL":"s",)"
+           R"("fields":[)" +
+           fields + "]}}";
+  };
+  const std::string old_schema = schema(R"({"name":"a"})");
+  const std::string new_schema = schema(R"({"name":"a"},{"name":"b"})");
+  const std::string event =
+      R"({"eventType":"COMPLETE","eventTime":"2025-01-01T10:00:00Z",)"
+      R"("producer":"p","schemaURL":"s",)"
+      R"("run":{"runId":"00000000-0000-4000-8000-000000000001"},)"
+      R"("job":{"namespace":"ns","name":"j"},)"
+      R"("inputs":[{"namespace":"dns","name":"d",)" +
+      old_schema + R"(}],"outputs":[{"namespace":"dns","name":"d",)" +
+      new_schema + "}]}";
+  OpenLineageSummary s = Ingest(event, "t");
+  ASSERT_EQ(s.rejected, 0);
+  EXPECT_EQ(s.edges, 2);
+  ASSERT_OK_AND_ASSIGN(Artifact d, store_->GetByTypeAndName<Artifact>(
+                                       "openlineage.Dataset", "dns:d"));
+  EXPECT_EQ(FacetJson(d, "facet.schema"),
+            R"({"_producer":"p","_schemaURL":"s","fields":[{"name":"a"},)"
+            R"({"name":"b"}]})");
+}
+
 TEST_F(IngesterTest, AByteOrderMarkIsSkipped) {
   const std::string id = "00000000-0000-4000-8000-000000000001";
   const std::string bom = "\xEF\xBB\xBF";
