@@ -321,16 +321,38 @@ Status Session::FindEntries(const Event& event, EventEntries* found) {
     }
   }
   RETURN_IF_ERROR(Datasets(event.inputs, &inputs_));
-  return Datasets(event.outputs, &outputs_);
+  RETURN_IF_ERROR(Datasets(event.outputs, &outputs_));
+  if (found->run != nullptr) RETURN_IF_ERROR(ClaimRun(event, found->run));
+  return absl::OkStatus();
+}
+
+Status Session::ClaimRun(const Event& event, RunEntry* run) {
+  PropertyMap& props = run->exec.properties;
+  const std::string* ns = TextProperty(props, kPropJobNamespace);
+  const std::string* name = TextProperty(props, kPropJobName);
+  if (ns != nullptr && name != nullptr) {
+    if (*ns == event.job.ns && *name == event.job.name) {
+      return absl::OkStatus();
+    }
+    return absl::InvalidArgumentError(
+        StrCat("run ", event.run_id, " is a run of job ", *ns, "/", *name,
+               ", not of ", event.job.ns, "/", event.job.name,
+               " (a runId names one run of one job)"));
+  }
+  // A run no event has merged into yet: the job is claimed now, so that a
+  // strict check of a later event of the document sees it. (A run stored
+  // without these properties is not held to one job.)
+  if (run->exec.id == 0) {
+    props[kPropJobNamespace] = event.job.ns;
+    props[kPropJobName] = event.job.name;
+  }
+  return absl::OkStatus();
 }
 
 Status Session::ApplyRun(const Event& event, const EventEntries& found) {
   JobEntry* job = found.job;
   RunEntry* run = found.run;
-  // The pending changes of a run are written with one job context.
-  if (run->queued && run->job != job) RETURN_IF_ERROR(WriteRun(run));
-
-  run->job = job;
+  run->job = job;  // The same job at every event (ClaimRun).
   const bool job_changed = MergeJobEvent(event, &job->node);
   job->dirty = job->dirty || job_changed || job->node.id == 0;
   SeeJob(job);

@@ -55,9 +55,9 @@ class Session {
 
   // Merges a validated event into the session's nodes; nothing is written.
   // Errors: INVALID_ARGUMENT (the runId is the external_id of an execution
-  // of another type, a new dataset's external_id an artifact's of another
-  // type, or a job or dataset has the name of another job or dataset;
-  // nothing is merged), storage errors.
+  // of another type or a run of another job, a new dataset's external_id
+  // an artifact's of another type, or a job or dataset has the name of
+  // another job or dataset; nothing is merged), storage errors.
   Status Apply(const Event& event);
   // The lookups Apply(event) makes, without merging anything: returns the
   // event errors Apply would return (so a strict ingester can refuse a
@@ -157,10 +157,14 @@ class Session {
   };
   // Every lookup `event` needs (each may read the store): it adds entries
   // for the job, run and datasets it has not seen, empty, but merges none of
-  // the event into them. Check is this, and Apply does it before it merges
+  // the event into them (a new run is marked as its job's: ClaimRun). Check
+  // is this, and Apply does it before it merges
   // anything.
   // Errors: as Apply.
   Status FindEntries(const Event& event, EventEntries* found);
+  // OK if `run` is a run of the event's job, or of none yet (then of it).
+  // Errors: INVALID_ARGUMENT (a run of another job).
+  Status ClaimRun(const Event& event, RunEntry* run);
   // Merges `event` into the entries FindEntries found for it. Errors
   // (ApplyRun only, when it first writes the run's pending changes of
   // another job): as WritePending.

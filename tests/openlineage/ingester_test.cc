@@ -1225,6 +1225,31 @@ TEST_F(IngesterTest, ADatasetReadAndWrittenKeepsItsOutputFacets) {
             R"({"name":"b"}]})");
 }
 
+// One document's two events naming one new runId with two jobs: the
+// second is rejected, and in strict mode the check finds it before anything
+// of the document is stored.
+TEST_F(IngesterTest, ARunNamedWithTwoJobsInOneDocument) {
+  const std::string id = "00000000-0000-4000-8000-000000000001";
+  const std::string doc =
+      "[" + RunEvent("START", "2025-01-01T10:00:00Z", id, "a") + "," +
+      RunEvent("COMPLETE", "2025-01-01T10:00:05Z", id, "b") + "]";
+  const auto before = Dump();
+  OpenLineageOptions strict;
+  strict.strict = true;
+  ASSERT_OK_AND_ASSIGN(auto ingester,
+                       NewOpenLineageIngester(store_.get(), strict));
+  EXPECT_TRUE(absl::IsInvalidArgument(ingester->IngestDocument(doc, "doc")));
+  ASSERT_OK(ingester->Finish());
+  EXPECT_EQ(Dump(), before);
+
+  OpenLineageSummary s = Ingest(doc, "doc");
+  EXPECT_EQ(s.events, 1);
+  ASSERT_THAT(s.rejections, SizeIs(1));
+  EXPECT_EQ(s.rejections[0].index, 2);
+  EXPECT_THAT(s.rejections[0].reason,
+              HasSubstr("is a run of job ns/a, not of ns/b"));
+}
+
 TEST_F(IngesterTest, AByteOrderMarkIsSkipped) {
   const std::string id = "00000000-0000-4000-8000-000000000001";
   const std::string bom = "\xEF\xBB\xBF";

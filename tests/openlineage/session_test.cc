@@ -26,6 +26,7 @@ namespace lineagedb::openlineage {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::SizeIs;
 
 // A RunEvent with one input and optionally one output (with a schema facet).
@@ -240,25 +241,40 @@ TEST_F(SessionTest, ForgottenEntriesAreReadBackWhole) {
   EXPECT_EQ(keeping->edges(), 7);
 }
 
-TEST_F(SessionTest, ARunNamingTwoJobsIsAssociatedWithBoth) {
-  // Each dataset is attributed to the job of the event that named it.
-  auto session = Start();
-  Apply(session.get(), {RunEvent("START", 1, 7, "first", "a"),
-                        RunEvent("RUNNING", 2, 7, "second", "b")});
-  ASSERT_OK(session->Finish());
-  ASSERT_OK_AND_ASSIGN(std::vector<Execution> runs,
-                       store_->GetByExternalIds<Execution>(
-                           {"00000000-0000-4000-8000-000000000007"}));
-  ASSERT_THAT(runs, SizeIs(1));
-  ASSERT_OK_AND_ASSIGN(std::vector<Context> of_run,
-                       store_->GetContextsOf<Execution>(runs[0].id));
-  EXPECT_THAT(ContextNames(of_run), ElementsAre("ns/first", "ns/second"));
-  ASSERT_OK_AND_ASSIGN(std::vector<Context> of_a,
-                       store_->GetContextsOf<Artifact>(Dataset("a").id));
-  EXPECT_THAT(ContextNames(of_a), ElementsAre("ns/first"));
-  ASSERT_OK_AND_ASSIGN(std::vector<Context> of_b,
-                       store_->GetContextsOf<Artifact>(Dataset("b").id));
-  EXPECT_THAT(ContextNames(of_b), ElementsAre("ns/second"));
+// A runId names one run of one job: an event naming it with another job is
+// refused, whether the first job is in the session or only in the store.
+TEST_F(SessionTest, ARunOfOneJobIsNotMergedIntoAnother) {
+  for (const bool written : {false, true}) {
+    SCOPED_TRACE(written);
+    auto session = Start();
+    Apply(session.get(), {RunEvent("START", 1, 7, "first", "a")});
+    if (written) {
+      ASSERT_OK(session->Finish());
+      session = Start();
+    }
+    std::vector<IndexedEvent> events;
+    std::vector<RejectedEvent> rejected;
+    parser_.Parse(RunEvent("RUNNING", 2, 7, "second", "b"), "test", &events,
+                  &rejected);
+    ASSERT_THAT(events, SizeIs(1));
+    for (Status s :
+         {session->Check(events[0].event), session->Apply(events[0].event)}) {
+      EXPECT_CODE(s, kInvalidArgument);
+      EXPECT_THAT(s.message(),
+                  HasSubstr("run 00000000-0000-4000-8000-000000000007 is a "
+                            "run of job ns/first, not of ns/second"));
+    }
+    ASSERT_OK(session->Finish());
+    ASSERT_OK_AND_ASSIGN(std::vector<Execution> runs,
+                         store_->GetByExternalIds<Execution>(
+                             {"00000000-0000-4000-8000-000000000007"}));
+    ASSERT_THAT(runs, SizeIs(1));
+    ASSERT_OK_AND_ASSIGN(std::vector<Context> of_run,
+                         store_->GetContextsOf<Execution>(runs[0].id));
+    EXPECT_THAT(ContextNames(of_run), ElementsAre("ns/first"));
+    EXPECT_CODE(store_->GetByTypeAndName<Artifact>(kDatasetType, "db:b"),
+                kNotFound);
+  }
 }
 
 TEST_F(SessionTest, ARunIdOfAnotherTypeOfExecutionIsRejectedBeforeMerging) {
