@@ -768,6 +768,28 @@ TEST_F(CliTest, AnNdjsonLineHoldingAnArrayIsOneBadItem) {
   EXPECT_THAT(r.out, HasSubstr(R"("executions":{"total":1,)"));  // Line 3.
 }
 
+// impact and diff name the nodes they list; a hop's nodes go one a line.
+TEST_F(CliTest, ImpactAndDiffTextNameTheirNodes) {
+  IngestMarquez();
+  CliResult r = Run("impact food_delivery:public.orders_7_days --hops 5");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("(openlineage.Job "
+                               "'food_delivery/etl_delivery_7_days')\n"));
+  EXPECT_THAT(r.out, HasSubstr("    4 hops artifact:11 (openlineage.Dataset "
+                               "'food_delivery:public.top_delivery_times')\n"
+                               "           artifact:12 (openlineage.Dataset "
+                               "'food_delivery:public.discounts')\n"));
+  r =
+      Run("diff food_delivery:public.popular_orders_day_of_week "
+          "food_delivery:public.top_delivery_times");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("upstream of a only: 2\n  artifact:11 "
+                               "(openlineage.Dataset "
+                               "'food_delivery:public.top_delivery_times')\n"
+                               "  execution:12 (openlineage.Job "
+                               "'food_delivery/orders_popular_day_of_week')"));
+}
+
 // Empty input is no events, not a rejection; a malformed first line of
 // NDJSON is one rejection, and the lines after it go in.
 TEST_F(CliTest, EmptyInputAndABadFirstLine) {

@@ -70,7 +70,9 @@ class DiffCommand : public Command {
                              Describe(b, info, true));
     auto print_only = [&](const char* label, const std::vector<NodeRef>& v) {
       std::cout << fmt::format("upstream of {} only: {}\n", label, v.size());
-      for (const NodeRef& r : v) std::cout << "  " << Describe(r, info) << "\n";
+      for (const NodeRef& r : v) {
+        std::cout << "  " << Describe(r, info, /*with_name=*/true) << "\n";
+      }
     };
     print_only("a", diff.only_a);
     print_only("b", diff.only_b);

@@ -49,11 +49,14 @@ std::string AncestryText(const std::vector<AncestryEntry>& entries,
     const int distance = entries[i].distance;
     size_t j = i;
     while (j < entries.size() && entries[j].distance == distance) ++j;
+    const std::string head =
+        fmt::format("  {:>3} hop{} ", distance, distance == 1 ? " " : "s");
     std::string line;
     if (j - i <= max_listed) {
+      // One node a line, named, under the distance.
       for (size_t k = i; k < j; ++k) {
-        if (!line.empty()) line += ", ";
-        line += Describe(entries[k].node, info);
+        if (!line.empty()) line += "\n" + std::string(head.size(), ' ');
+        line += Describe(entries[k].node, info, /*with_name=*/true);
       }
     } else {
       // Counts by type, in order of first appearance.
@@ -75,8 +78,7 @@ std::string AncestryText(const std::vector<AncestryEntry>& entries,
                             Printable(counts[k].first));
       }
     }
-    out += fmt::format("  {:>3} hop{} {}\n", distance,
-                       distance == 1 ? " " : "s", line);
+    out += head + line + "\n";
     i = j;
   }
   return out;

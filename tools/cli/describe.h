@@ -27,8 +27,9 @@ StatusOr<NodeInfoMap> FetchNodeInfo(Store* store,
 std::string Describe(NodeRef ref, const NodeInfoMap& info,
                      bool with_name = false);
 
-// One line per distance. A distance with more than `max_listed` nodes is
-// summarized by type ("12 nodes: 6 Examples, 6 Schema").
+// By distance: the nodes of a distance one a line, with type and name; a
+// distance with more than `max_listed` nodes in one line by type ("12
+// nodes: 6 Examples, 6 Schema").
 std::string AncestryText(const std::vector<AncestryEntry>& entries,
                          const NodeInfoMap& info, size_t max_listed = 6);
 std::string AncestryJson(NodeRef start,
