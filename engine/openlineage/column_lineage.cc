@@ -27,6 +27,7 @@ using openlineage::kPropNamespace;
 using simdjson::dom::element;
 
 constexpr char kColumnLineageKey[] = "facet.columnLineage";
+constexpr char kSchemaKey[] = "facet.schema";
 constexpr int kPageSize = 10000;
 
 using DatasetKey = std::pair<std::string, std::string>;  // (ns, name)
@@ -42,6 +43,8 @@ struct Chosen {
 struct Catalog {
   std::set<DatasetKey> datasets;
   std::map<DatasetKey, Chosen> lineage;
+  // The schema facets (JSON) of the artifacts of one dataset, the start's.
+  std::vector<std::string> start_schemas;
 };
 
 // A column reached from another one, and how.
@@ -65,12 +68,20 @@ const std::string* StringProperty(const Artifact& a, const char* key) {
 // Adds dataset artifact `a` to `catalog`, keeping for each dataset the
 // artifact with the newest columnLineage facet (the time of the event that
 // set it, then the artifact id).
-void AddToCatalog(const Artifact& a, Catalog* catalog) {
+void AddToCatalog(const Artifact& a, const DatasetKey& start,
+                  Catalog* catalog) {
   const std::string* ns = StringProperty(a, kPropNamespace);
   const std::string* name = StringProperty(a, kPropName);
   if (ns == nullptr || name == nullptr) return;
   DatasetKey key(*ns, *name);
   catalog->datasets.insert(key);
+  if (key == start) {
+    auto schema = a.custom_properties.find(kSchemaKey);
+    if (schema != a.custom_properties.end() &&
+        schema->second.kind() == PropertyKind::kStruct) {
+      catalog->start_schemas.push_back(schema->second.struct_value().json);
+    }
+  }
   auto facet = a.custom_properties.find(kColumnLineageKey);
   if (facet == a.custom_properties.end()) return;
   const openlineage::Instant time =
@@ -82,7 +93,7 @@ void AddToCatalog(const Artifact& a, Catalog* catalog) {
   }
 }
 
-StatusOr<Catalog> ReadCatalog(Store* store) {
+StatusOr<Catalog> ReadCatalog(Store* store, const DatasetKey& start) {
   Catalog catalog;
   NodeQuery query;
   query.type_name = std::string(kDatasetType);
@@ -91,7 +102,7 @@ StatusOr<Catalog> ReadCatalog(Store* store) {
   do {
     ASSIGN_OR_RETURN(Page<Artifact> page,
                      store->List<Artifact>(query, options));
-    for (const Artifact& a : page.items) AddToCatalog(a, &catalog);
+    for (const Artifact& a : page.items) AddToCatalog(a, start, &catalog);
     options.page_token = std::move(page.next_page_token);
   } while (!options.page_token.empty());
   return catalog;
@@ -248,6 +259,59 @@ StatusOr<std::vector<ColumnEdge>> Walk(const Catalog& catalog,
   return result;
 }
 
+// Whether `field` is a field of one of `schemas` (schema facets' JSON), or
+// of the columnLineage facet `lineage` (a struct value, or absent).
+bool IsFieldOf(const std::vector<std::string>& schemas, const Value* lineage,
+               std::string_view field) {
+  simdjson::dom::parser parser;
+  element root;
+  if (lineage != nullptr && lineage->kind() == PropertyKind::kStruct &&
+      parser.parse(simdjson::padded_string(lineage->struct_value().json))
+              .get(root) == simdjson::SUCCESS &&
+      root["fields"][field].error() == simdjson::SUCCESS) {
+    return true;
+  }
+  for (const std::string& json : schemas) {
+    simdjson::dom::array fields;
+    if (parser.parse(simdjson::padded_string(json)).get(root) !=
+            simdjson::SUCCESS ||
+        root["fields"].get(fields) != simdjson::SUCCESS) {
+      continue;
+    }
+    for (element f : fields) {
+      if (StringAt(f, "name") == field) return true;
+    }
+  }
+  return false;
+}
+
+// Whether a stored facet names column `start`: a field of its dataset's
+// chosen columnLineage facet or schema facets, or an input field of any
+// chosen columnLineage facet (a malformed one aside: an upstream walk that
+// does not reach it does not fail on it). `links`: the walk's (downstream:
+// every facet's input fields).
+bool IsKnownColumn(const Catalog& catalog, const ColumnRef& start,
+                   bool upstream, const LinkMap& links) {
+  if (links.contains(start)) return true;
+  auto chosen = catalog.lineage.find(DatasetKey(start.ns, start.name));
+  if (IsFieldOf(
+          catalog.start_schemas,
+          chosen == catalog.lineage.end() ? nullptr : &chosen->second.facet,
+          start.field)) {
+    return true;
+  }
+  if (!upstream) return false;
+  bool found = false;
+  for (const auto& [key, facet] : catalog.lineage) {
+    ForEachInputField(key, facet,
+                      [&](const ColumnRef& from, const std::string&,
+                          const std::string&) { found |= from == start; })
+        .IgnoreError();
+    if (found) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 StatusOr<std::vector<ColumnEdge>> GetColumnLineage(Store* store,
@@ -267,8 +331,9 @@ StatusOr<std::vector<ColumnEdge>> GetColumnLineage(Store* store,
     return absl::InvalidArgumentError(
         StrCat("max_hops must be >= -1, not ", max_hops));
   }
-  ASSIGN_OR_RETURN(Catalog catalog, ReadCatalog(store));
-  if (!catalog.datasets.contains(DatasetKey(start.ns, start.name))) {
+  const DatasetKey start_key(start.ns, start.name);
+  ASSIGN_OR_RETURN(Catalog catalog, ReadCatalog(store, start_key));
+  if (!catalog.datasets.contains(start_key)) {
     return absl::NotFoundError(
         StrCat("no OpenLineage dataset ", start.ns, ":", start.name));
   }
@@ -277,7 +342,15 @@ StatusOr<std::vector<ColumnEdge>> GetColumnLineage(Store* store,
   if (!upstream) {
     ASSIGN_OR_RETURN(links, OutputLinks(catalog));
   }
-  return Walk(catalog, start, upstream, max_hops, &links);
+  ASSIGN_OR_RETURN(std::vector<ColumnEdge> edges,
+                   Walk(catalog, start, upstream, max_hops, &links));
+  if (edges.empty() && !IsKnownColumn(catalog, start, upstream, links)) {
+    return absl::NotFoundError(StrCat(
+        "no stored facet names column ", start.field, " of dataset ", start.ns,
+        ":", start.name,
+        " (neither the columnLineage facets in use nor its schema facets)"));
+  }
+  return edges;
 }
 
 }  // namespace lineagedb

@@ -271,6 +271,11 @@ TEST_F(ColumnLineageCliTest, UsageErrorsAndUnknownDatasets) {
       1);
   EXPECT_EQ(
       Lineagedb("lineage --column elsewhere:public.orders:id --down").code, 1);
+  // A misspelt column is not found, not a column without lineage.
+  EXPECT_EQ(
+      Lineagedb("lineage --column food_delivery:public.orders:ID --down").code,
+      1);
+  EXPECT_THAT(Slurp(err_), HasSubstr("no stored facet names column ID"));
   const Result help = Lineagedb("lineage --help");
   EXPECT_EQ(help.code, 0);
   EXPECT_THAT(help.out, HasSubstr("--column"));

@@ -171,9 +171,12 @@ TEST_F(ColumnLineageTest, UpstreamHopByHop) {
                        Food("orders_7_days", "placed_on"), 4)));
   EXPECT_THAT(Lineage(start, kUp, 2), ::testing::SizeIs(2));
   EXPECT_THAT(Lineage(start, kUp, 0), IsEmpty());
-  // A column whose dataset has no facet, and a field no facet lists.
+  // A column whose dataset has no columnLineage facet, named as an input
+  // field, has no upstream; a field no facet names is not found.
   EXPECT_THAT(Lineage(Food("orders", "placed_on"), kUp), IsEmpty());
-  EXPECT_THAT(Lineage(Food("orders_7_days", "no_such_field"), kUp), IsEmpty());
+  EXPECT_CODE(GetColumnLineage(store_.get(),
+                               Food("orders_7_days", "no_such_field"), kUp),
+              kNotFound);
 }
 
 TEST_F(ColumnLineageTest, DownstreamHopByHopInOrder) {
@@ -214,6 +217,45 @@ TEST_F(ColumnLineageTest, CyclesEndAndEveryEdgeIsReturnedOnce) {
   EXPECT_THAT(Lineage(bz, kDown), ElementsAre(Edge(bz, bz, 1)));
 }
 
+// A start with no edges is a column if a facet in use names it: a schema
+// field, a columnLineage field without inputs, an input field.
+TEST_F(ColumnLineageTest, AColumnWithoutEdgesMustBeNamedByAFacet) {
+  const std::string schema =
+      R"({"eventTime":"2025-01-01T00:00:00Z","producer":"p","schemaURL":"s",)"
+      R"("dataset":{"namespace":"ns","name":"s","facets":{"schema":{)"
+      R"("_producer":"p","_schemaURL":"s","fields":[{"name":"listed"}]}}}})";
+  Ingest(schema + "\n" +
+         DatasetEvent("out", "2025-01-01T00:00:00Z",
+                      "{\"bare\":{\"inputFields\":[]},\"c\":{"
+                      "\"inputFields\":[" +
+                          InputField("in", "a") + "]}}") +
+         DatasetEvent("in", "2025-01-01T00:00:00Z", ""));
+  for (const ColumnRef& known :
+       {ColumnRef{"ns", "s", "listed"}, ColumnRef{"ns", "out", "bare"},
+        ColumnRef{"ns", "in", "a"}}) {
+    SCOPED_TRACE(known.name + "." + known.field);
+    for (const Direction d : {kUp, kDown}) {
+      const bool has_edges = known.field == "a" && d == kDown;
+      EXPECT_THAT(Lineage(known, d), ::testing::SizeIs(has_edges ? 1 : 0));
+    }
+    EXPECT_THAT(Lineage(known, kUp, 0), IsEmpty());
+  }
+  for (const ColumnRef& unknown :
+       {ColumnRef{"ns", "s", "Listed"}, ColumnRef{"ns", "out", "d"},
+        ColumnRef{"ns", "in", "b"}}) {
+    SCOPED_TRACE(unknown.name + "." + unknown.field);
+    for (const Direction d : {kUp, kDown}) {
+      StatusOr<std::vector<ColumnEdge>> r =
+          GetColumnLineage(store_.get(), unknown, d);
+      ASSERT_CODE_IS(r, kNotFound);
+      EXPECT_THAT(r.status().message(),
+                  HasSubstr("no stored facet names column " + unknown.field +
+                            " of dataset ns:" + unknown.name));
+    }
+    EXPECT_CODE(GetColumnLineage(store_.get(), unknown, kUp, 0), kNotFound);
+  }
+}
+
 TEST_F(ColumnLineageTest, NewestVersionWithAFacetWins) {
   // v2 is ingested first (lower id) but is newer than v1; v3 is newest but
   // has no columnLineage facet.
@@ -230,7 +272,10 @@ TEST_F(ColumnLineageTest, NewestVersionWithAFacetWins) {
               ElementsAre(Edge(ColumnRef{"ns", "in", "new"}, out, 1)));
   EXPECT_THAT(Lineage(ColumnRef{"ns", "in", "new"}, kDown),
               ElementsAre(Edge(ColumnRef{"ns", "in", "new"}, out, 1)));
-  EXPECT_THAT(Lineage(ColumnRef{"ns", "in", "old"}, kDown), IsEmpty());
+  // Named only by the facet v2 replaced: no facet in use names it.
+  EXPECT_CODE(
+      GetColumnLineage(store_.get(), ColumnRef{"ns", "in", "old"}, kDown),
+      kNotFound);
 }
 
 // The version is chosen by the time of its columnLineage facet, not by
@@ -314,8 +359,10 @@ TEST_F(ColumnLineageTest, MalformedStoredFacetIsInvalidArgument) {
   r = GetColumnLineage(store_.get(), ColumnRef{"ns", "text", "c"}, kUp);
   ASSERT_CODE_IS(r, kInvalidArgument);
   EXPECT_THAT(r.status().message(), HasSubstr("not a JSON object"));
-  // Upstream of a sound column reads no other facet; downstream reads all.
-  EXPECT_THAT(Lineage(ColumnRef{"ns", "in", "c"}, kUp), IsEmpty());
+  // Upstream of a sound column fails on no other facet (ns:in's c, named
+  // only by the malformed facet, is not found); downstream reads all.
+  EXPECT_CODE(GetColumnLineage(store_.get(), ColumnRef{"ns", "in", "c"}, kUp),
+              kNotFound);
   EXPECT_CODE(GetColumnLineage(store_.get(), ColumnRef{"ns", "in", "c"}, kDown),
               kInvalidArgument);
 }

@@ -124,19 +124,24 @@ struct ColumnEdge {
 // newest columnLineage facet (the latest time of the event that set it,
 // schema/OPENLINEAGE.md "Facets"; then the highest id). A column named by a
 // facet whose dataset has no artifact is returned but has no lineage of its
-// own; the start's field need not appear in any schema.
+// own. A start with no edges must be named by a stored facet: a field of
+// its dataset's chosen columnLineage facet or of one of its schema facets,
+// or an input field of a chosen columnLineage facet (else NOT_FOUND, so
+// that a misspelt field is not taken for a column without lineage).
 //
 // Cost: one paged scan of all openlineage.Dataset artifacts (each page is
 // its own snapshot). Upstream parses only the facets of the datasets the
-// walk reaches; downstream parses every chosen facet to build the reverse
-// map. Memory: one page of artifacts, every dataset's (ns, name), the chosen
-// facets and the links read from them.
+// walk reaches (and, for a start with no edges, every chosen facet, whose
+// errors are then ignored); downstream parses every chosen facet to build
+// the reverse map. Memory: one page of artifacts, every dataset's (ns,
+// name), the chosen facets and the links read from them.
 //
 // Errors: INVALID_ARGUMENT (an empty ns, name or field; a direction other
 // than kUpstream/kDownstream; max_hops < -1; a facet the walk reads that is
 // not a columnLineage object of the spec's shape: the message names the
 // dataset, its artifact and the offending path), NOT_FOUND (no dataset
-// artifact with start's namespace and name), storage errors.
+// artifact with start's namespace and name; a start with no edges that no
+// stored facet names), storage errors.
 StatusOr<std::vector<ColumnEdge>> GetColumnLineage(Store* store,
                                                    const ColumnRef& start,
                                                    Direction direction,
