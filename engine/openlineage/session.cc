@@ -349,7 +349,7 @@ Status Session::ClaimRun(const Event& event, RunEntry* run) {
   return absl::OkStatus();
 }
 
-Status Session::ApplyRun(const Event& event, const EventEntries& found) {
+void Session::ApplyRun(const Event& event, const EventEntries& found) {
   JobEntry* job = found.job;
   RunEntry* run = found.run;
   run->job = job;  // The same job at every event (ClaimRun).
@@ -377,7 +377,6 @@ Status Session::ApplyRun(const Event& event, const EventEntries& found) {
     parent->dirty = parent->dirty || parent->node.id == 0;
     parents_.emplace(job, parent);
   }
-  return absl::OkStatus();
 }
 
 void Session::ApplyOther(const Event& event, const EventEntries& found) {
@@ -482,7 +481,7 @@ Status Session::Apply(const Event& event) {
   }
   if (!holding_) added_.clear();
   if (event.kind == EventKind::kRun) {
-    RETURN_IF_ERROR(ApplyRun(event, found));
+    ApplyRun(event, found);
   } else {
     ApplyOther(event, found);
   }

@@ -158,17 +158,14 @@ class Session {
   // Every lookup `event` needs (each may read the store): it adds entries
   // for the job, run and datasets it has not seen, empty, but merges none of
   // the event into them (a new run is marked as its job's: ClaimRun). Check
-  // is this, and Apply does it before it merges
-  // anything.
+  // is this, and Apply does it before it merges anything.
   // Errors: as Apply.
   Status FindEntries(const Event& event, EventEntries* found);
   // OK if `run` is a run of the event's job, or of none yet (then of it).
   // Errors: INVALID_ARGUMENT (a run of another job).
   Status ClaimRun(const Event& event, RunEntry* run);
-  // Merges `event` into the entries FindEntries found for it. Errors
-  // (ApplyRun only, when it first writes the run's pending changes of
-  // another job): as WritePending.
-  Status ApplyRun(const Event& event, const EventEntries& found);
+  // Merge `event` into the entries FindEntries found for it.
+  void ApplyRun(const Event& event, const EventEntries& found);
   void ApplyOther(const Event& event, const EventEntries& found);
   // Merges the facets of the inputs and outputs of `event` (entries
   // inputs_ and outputs_) into their datasets; with `run`, adds its edges.
