@@ -788,6 +788,14 @@ TEST_F(CliTest, ImpactAndDiffTextNameTheirNodes) {
                                "'food_delivery:public.top_delivery_times')\n"
                                "  execution:12 (openlineage.Job "
                                "'food_delivery/orders_popular_day_of_week')"));
+  r =
+      Run("--json diff food_delivery:public.popular_orders_day_of_week "
+          "food_delivery:public.top_delivery_times");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr(R"("only_a":["artifact:11","execution:12"])"));
+  EXPECT_THAT(r.out, HasSubstr(R"("execution:12":{"type":"openlineage.Job",)"
+                               R"("name":"food_delivery/)"
+                               R"(orders_popular_day_of_week"})"));
 }
 
 // Empty input is no events, not a rejection; a malformed first line of

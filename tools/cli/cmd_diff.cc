@@ -62,7 +62,14 @@ class DiffCommand : public Command {
         }
         json.EndObject();
       }
-      json.EndArray().EndObject();
+      json.EndArray();
+      // The type and name of every node listed above, by reference.
+      json.Key("nodes").BeginObject();
+      for (const auto& [ref, node] : info) {
+        json.Key(RefText(ref)).BeginObject().Key("type").String(node.type);
+        json.Key("name").String(node.name).EndObject();
+      }
+      json.EndObject().EndObject();
       std::cout << json.str() << "\n";
       return absl::OkStatus();
     }
