@@ -30,12 +30,24 @@ std::string Malformed(simdjson::error_code err) {
 
 }  // namespace
 
-bool IsOneJsonArray(std::string_view text) {
+namespace {
+
+bool IsOneJsonValueOf(std::string_view text, simdjson::dom::element_type type) {
   thread_local simdjson::dom::parser parser;
   simdjson::dom::element root;
   return parser.parse(simdjson::padded_string(text)).get(root) ==
              simdjson::SUCCESS &&
-         root.is_array();
+         root.type() == type;
+}
+
+}  // namespace
+
+bool IsOneJsonArray(std::string_view text) {
+  return IsOneJsonValueOf(text, simdjson::dom::element_type::ARRAY);
+}
+
+bool IsOneJsonObject(std::string_view text) {
+  return IsOneJsonValueOf(text, simdjson::dom::element_type::OBJECT);
 }
 
 simdjson::error_code JsonDocumentReader::ParseJson(

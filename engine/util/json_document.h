@@ -17,6 +17,9 @@ namespace lineagedb::util {
 // True if `text` is one well-formed JSON array, blank space around it
 // aside.
 bool IsOneJsonArray(std::string_view text);
+// True if `text` is one well-formed JSON object, blank space around it
+// aside.
+bool IsOneJsonObject(std::string_view text);
 
 // Parses documents with one simdjson parser and one padded copy buffer,
 // both kept from document to document unless a document was larger than

@@ -798,6 +798,30 @@ TEST_F(CliTest, ImpactAndDiffTextNameTheirNodes) {
                                R"(orders_popular_day_of_week"})"));
 }
 
+// One event over two lines whose first line looks like an object ("{...}")
+// but is not one on its own is one value, strict or not, native too.
+TEST_F(CliTest, OneValueOverLinesIsNotTakenForNdjson) {
+  std::string event = CompleteEvent(1);
+  const size_t job = event.find(",\"job\"");
+  ASSERT_NE(job, std::string::npos);
+  event.insert(job, "\n");
+  const fs::path input = WriteNdjson("split.json", {event});
+  const fs::path native = WriteNdjson(
+      "split_native.json", {R"({"artifact_type": {"name": "M"})", "}"});
+  for (const std::string& args :
+       {"ingest -q '" + input.string() + "'",
+        "ingest -q --strict '" + input.string() + "'",
+        "ingest -q --native '" + native.string() + "'"}) {
+    SCOPED_TRACE(args);
+    fs::remove_all(store_);
+    CliResult r = Run(args);
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr(args.find("native") == std::string::npos
+                                     ? "ingested 1 events"
+                                     : "1 types"));
+  }
+}
+
 // Empty input is no events, not a rejection; a malformed first line of
 // NDJSON is one rejection, and the lines after it go in.
 TEST_F(CliTest, EmptyInputAndABadFirstLine) {

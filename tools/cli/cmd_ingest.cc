@@ -39,7 +39,9 @@ constexpr size_t kReadBlockBytes = size_t{16} << 20;
 bool IsBlank(std::string_view s) { return Trim(s).empty(); }
 
 // Whether an input is newline-delimited JSON: its first non-blank line is a
-// whole object and another non-blank line follows. Fed the input's first
+// JSON object of its own and another non-blank line follows. (Any other
+// input is read whole, where a bad first line is told from one value over
+// several lines: util/json_document.h.) Fed the input's first
 // bytes (it keeps offsets into them), it says kMore until they decide.
 class NdjsonSniffer {
  public:
@@ -62,7 +64,10 @@ class NdjsonSniffer {
       const std::string_view line = Trim(head.substr(start_, newline - start_));
       searched_ = start_ = newline + 1;
       if (line.empty()) continue;
-      if (line.front() != '{' || line.back() != '}') return kNot;
+      if (line.front() != '{' || line.back() != '}' ||
+          !util::IsOneJsonObject(line)) {
+        return kNot;
+      }
       first_line_found_ = true;
     }
     if (!IsBlank(head.substr(searched_))) return kNdjson;
