@@ -78,14 +78,22 @@ StatusOr<typename Map::mapped_type*> FindOrRead(Store* store, Read read,
 namespace {
 
 // Whether `node` is the job or dataset (`ns`, `name`, `version`), by the
-// namespace, name and version properties it keeps (a node without them is
-// taken to be). Names are not escaped, so two identities can share one
-// (dataset "d@1" and version 1 of "d"; a dataset namespace holding ':', a
-// job namespace holding '/'): the properties hold the exact parts.
-bool HasIdentity(const NodeBase& node, std::string_view ns,
-                 std::string_view name, std::string_view version) {
+// namespace, name and version properties it keeps. Names are not escaped,
+// so two identities can share one (dataset "d@1" and version 1 of "d"; a
+// dataset namespace holding ':', a job namespace holding '/'): the
+// properties hold the exact parts. A stored node without them (one not
+// made from OpenLineage events) is taken to be, and gets them (`*claimed`),
+// so that a second identity of its name is refused.
+bool HasIdentity(NodeBase& node, std::string_view ns, std::string_view name,
+                 std::string_view version, bool* claimed) {
   const std::string* node_ns = TextProperty(node.properties, kPropNamespace);
-  if (node_ns == nullptr) return true;
+  if (node_ns == nullptr) {
+    node.properties[kPropNamespace] = std::string(ns);
+    node.properties[kPropName] = std::string(name);
+    if (!version.empty()) node.properties[kPropVersion] = std::string(version);
+    *claimed = true;
+    return true;
+  }
   const std::string* node_name = TextProperty(node.properties, kPropName);
   const std::string* node_version = TextProperty(node.properties, kPropVersion);
   return *node_ns == ns && node_name != nullptr && *node_name == name &&
@@ -111,7 +119,9 @@ StatusOr<Session::JobEntry*> Session::Job(const JobRef& job) {
                    FindOrRead(
                        store_, [&] { return stored_contexts_; }, kJobType, key_,
                        &jobs_, [&] { return NewJobContext(job, types_.job); }));
-  if (HasIdentity(entry->node, job.ns, job.name, "")) {
+  bool claimed = false;
+  if (HasIdentity(entry->node, job.ns, job.name, "", &claimed)) {
+    entry->dirty = entry->dirty || claimed;
     if (jobs_.size() != known) Added('j', key_);
     return entry;
   }
@@ -138,7 +148,8 @@ StatusOr<Session::DatasetEntry*> Session::Dataset(const DatasetRef& ds) {
                        [&] { return NewDatasetArtifact(ds, types_.dataset); }));
   const bool loaded = datasets_.size() != known;
   entry->used = generation_;
-  if (!HasIdentity(entry->node, ds.ns, ds.name, ds.version)) {
+  bool claimed = false;
+  if (!HasIdentity(entry->node, ds.ns, ds.name, ds.version, &claimed)) {
     // The second identity is refused, not merged into the first.
     const Status s =
         SharedName("dataset", key_,
@@ -148,6 +159,7 @@ StatusOr<Session::DatasetEntry*> Session::Dataset(const DatasetRef& ds) {
     if (loaded) datasets_.erase(key_);
     return s;
   }
+  entry->dirty = entry->dirty || claimed;
   if (!loaded) return entry;
   entry->seen = seen && entry->node.id != 0;
   if (entry->node.id != 0) {

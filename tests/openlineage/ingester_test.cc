@@ -1250,6 +1250,61 @@ TEST_F(IngesterTest, ARunNamedWithTwoJobsInOneDocument) {
               HasSubstr("is a run of job ns/a, not of ns/b"));
 }
 
+// A stored node of an OpenLineage type without the mapping's namespace and
+// name properties (put through the API) is taken by the first identity of
+// its name, which it then keeps: a second identity is refused, not merged,
+// and column lineage finds the dataset by its properties.
+TEST_F(IngesterTest, ANodeWithoutTheMappingsPropertiesIsClaimedOnce) {
+  const std::string id = "00000000-0000-4000-8000-000000000001";
+  ASSERT_EQ(Ingest(RunEvent("START", "2025-01-01T10:00:00Z", id, "j"), "types")
+                .rejected,
+            0);
+  ASSERT_OK_AND_ASSIGN(Type job_type,
+                       store_->GetType(NodeKind::kContext, "openlineage.Job"));
+  ASSERT_OK_AND_ASSIGN(
+      Type dataset_type,
+      store_->GetType(NodeKind::kArtifact, "openlineage.Dataset"));
+  Context bare_job;
+  bare_job.type_id = job_type.id;
+  bare_job.name = "a/b/c";
+  Artifact bare_dataset;
+  bare_dataset.type_id = dataset_type.id;
+  bare_dataset.name = "n:x";
+  ASSERT_OK(store_->Put(std::vector<Context>{bare_job}).status());
+  ASSERT_OK(store_->Put(std::vector<Artifact>{bare_dataset}).status());
+
+  auto event = [](const std::string& run, const std::string& ns,
+                  const std::string& name) {
+    return R"({"eventType":"COMPLETE","eventTime":"2025-01-01T10:00:00Z",)"
+           R"("producer":"p","schemaURL":"s","run":{"runId":")" +
+           run + R"("},"job":{"namespace":")" + ns + R"(","name":")" + name +
+           R"("},"outputs":[{"namespace":"n","name":"x","facets":{)"
+           R"("columnLineage":{"_producer":"p","_schemaURL":"s","fields":{)"
+           R"("f":{"inputFields":[{"namespace":"n","name":"y","field":"g"}]})"
+           R"(}}}}]})";
+  };
+  OpenLineageSummary s =
+      Ingest(event("00000000-0000-4000-8000-000000000002", "a", "b/c") + "\n" +
+                 event("00000000-0000-4000-8000-000000000003", "a/b", "c"),
+             "doc");
+  EXPECT_EQ(s.events, 1);
+  ASSERT_THAT(s.rejections, SizeIs(1));
+  EXPECT_THAT(s.rejections[0].reason,
+              HasSubstr("job a/b/c (namespace 'a/b', name 'c') shares its "
+                        "name with another job"));
+  ASSERT_OK_AND_ASSIGN(Context job, store_->GetByTypeAndName<Context>(
+                                        "openlineage.Job", "a/b/c"));
+  EXPECT_EQ(job.properties.at("namespace").string_value(), "a");
+  EXPECT_EQ(job.properties.at("name").string_value(), "b/c");
+  ASSERT_OK_AND_ASSIGN(std::vector<ColumnEdge> edges,
+                       GetColumnLineage(store_.get(), ColumnRef{"n", "x", "f"},
+                                        Direction::kUpstream));
+  EXPECT_THAT(edges, SizeIs(1));
+  const auto before = Dump();
+  Ingest(event("00000000-0000-4000-8000-000000000002", "a", "b/c"), "again");
+  EXPECT_EQ(Dump(), before);
+}
+
 TEST_F(IngesterTest, AByteOrderMarkIsSkipped) {
   const std::string id = "00000000-0000-4000-8000-000000000001";
   const std::string bom = "\xEF\xBB\xBF";
