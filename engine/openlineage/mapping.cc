@@ -73,10 +73,17 @@ std::string DatasetExternalId(std::string_view dataset_name) {
 }
 
 std::string DatasetUri(const DatasetRef& ds) {
-  if (ds.ns.find("://") == std::string::npos) return "";
+  const size_t scheme_end = ds.ns.find("://");
+  if (scheme_end == std::string::npos) return "";
   std::string_view ns = ds.ns;
   std::string_view name = ds.name;
-  while (ns.ends_with('/')) ns.remove_suffix(1);
+  // One '/' between them; the "://" after the scheme stays whole.
+  const size_t authority = scheme_end + 3;
+  while (ns.size() > authority && ns.ends_with('/')) ns.remove_suffix(1);
+  if (ns.size() == authority) {
+    // No authority ("file://" + "/data/a.csv"): the name follows as given.
+    return StrCat(ns, name);
+  }
   while (name.starts_with('/')) name.remove_prefix(1);
   return StrCat(ns, "/", name);
 }

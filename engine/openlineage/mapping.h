@@ -61,7 +61,9 @@ void DatasetNameTo(const DatasetRef& ds, std::string* out);
 // "openlineage:" + DatasetName.
 std::string DatasetExternalId(std::string_view dataset_name);
 // namespace + "/" + name when the namespace has a scheme ("s3://bucket",
-// "postgres://host:5432"); empty otherwise.
+// "postgres://host:5432"), with one '/' between them; a namespace with no
+// authority ("file://", "file:///") is followed by the name as given
+// ("file:///" + "/a.csv" is "file:///a.csv"). Empty without a scheme.
 std::string DatasetUri(const DatasetRef& ds);
 
 // A job context / dataset artifact not yet stored, of the given type, with
