@@ -1175,6 +1175,18 @@ TEST_F(IngesterTest, ArrayItemsThatAreNotObjectsAreRejected) {
        "facets.schema.fields[1] must be an object"},
       {R"("ownership":{)" + base + R"("owners":["bob"]})",
        "facets.ownership.owners[0] must be an object"},
+      {R"("columnLineage":{)" + base +
+           R"("fields":{"x":{"inputFields":[{"namespace":"dns","name":"s",)"
+           R"("field":"a","transformations":[null]}]}}})",
+       "inputFields[0].transformations[0] must be an object"},
+      {R"("columnLineage":{)" + base +
+           R"("fields":{"x":{"inputFields":[{"namespace":"dns","name":"s",)"
+           R"("field":"a","transformations":[{"subtype":"X"}]}]}}})",
+       "inputFields[0].transformations[0].type is required"},
+      {R"("columnLineage":{)" + base +
+           R"("fields":{"x":{"inputFields":[{"namespace":"dns","name":"s",)"
+           R"("field":"a","transformations":"DIRECT"}]}}})",
+       "inputFields[0].transformations must be an array"},
       {R"("symlinks":{)" + base + R"("identifiers":[1]})",
        "facets.symlinks.identifiers[0] must be an object"},
       {R"("dataQualityAssertions":{)" + base + R"("assertions":[true]})",
