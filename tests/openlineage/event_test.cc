@@ -96,6 +96,22 @@ TEST(ParseEventTest, JobAndDatasetMakeOneKindOrNone) {
                                      "must be an object)"));
 }
 
+// null inputs or outputs are absent ones (as Marquez reads them); any
+// other non-array is refused.
+TEST(ParseEventTest, NullInputsAndOutputsAreAbsent) {
+  Event e;
+  ASSERT_TRUE(Parse(EventWith(Join(Join(kRun, kJob),
+                                   R"("inputs":null,"outputs":null)")),
+                    &e)
+                  .ok());
+  EXPECT_TRUE(e.inputs.empty());
+  EXPECT_TRUE(e.outputs.empty());
+  e = Event();
+  Status s = Parse(EventWith(Join(Join(kRun, kJob), R"("inputs":{})")), &e);
+  EXPECT_TRUE(absl::IsInvalidArgument(s));
+  EXPECT_THAT(s.message(), HasSubstr("inputs must be an array"));
+}
+
 TEST(ParseEventTest, ARunWithoutAJobIsRefused) {
   Event e;
   Status s = Parse(EventWith(kRun), &e);
