@@ -978,7 +978,7 @@ TEST_F(CliTest, LineagePagesWithItsCursor) {
   std::sort(expected.begin(), expected.end());
   std::sort(paged.begin(), paged.end());
   EXPECT_EQ(paged, expected);
-  // Text says how to go on; a cursor of another query is invalid data.
+  // Text says how to go on.
   CliResult r = Run(node + " --max-nodes 5");
   EXPECT_THAT(r.out, HasSubstr("(partial: the rest with --cursor "));
   ASSERT_TRUE(std::regex_search(r.out, m, std::regex(R"(--cursor (\S+)\))")));
@@ -1012,8 +1012,14 @@ TEST_F(CliTest, LineagePagesWithItsCursor) {
     EXPECT_TRUE(declared.contains((*it)[2].str())) << (*it)[0].str();
   }
   EXPECT_GT(edges, 0);
+  // A cursor of another query, or a damaged one, is a usage error (as
+  // list's --page-token).
   r = Run(node + " --hops 3 --max-nodes 5 --cursor " + first_cursor);
-  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("--cursor: the lineage cursor belongs to "
+                               "another query"));
+  r = Run(node + " --max-nodes 5 --cursor junk");
+  EXPECT_EQ(r.code, 2) << r.err;
   // An ingest that adds no lineage (a JobEvent) leaves the cursor valid.
   const fs::path job_event =
       fs::path(MarquezFile()).parent_path() / "serde_example_job_event.json";

@@ -150,8 +150,14 @@ class LineageCommand : public Command {
     query.include_ending_nodes = !exclude_ending_;
     query.max_nodes = max_nodes_;
     query.cursor = cursor_;
-    ASSIGN_OR_RETURN(LineageGraph graph,
-                     GetLineageSubgraph(store.get(), query));
+    StatusOr<LineageGraph> walked = GetLineageSubgraph(store.get(), query);
+    if (absl::IsInvalidArgument(walked.status()) && !cursor_.empty()) {
+      // A damaged cursor or one of another query: given on the command
+      // line, so a usage error (as list's --page-token).
+      return UsageError(
+          fmt::format("--cursor: {}", std::string(walked.status().message())));
+    }
+    ASSIGN_OR_RETURN(LineageGraph graph, std::move(walked));
     const std::vector<NodeRef> starts = {start};
     if (format == "svg") return DotToSvg(GraphDot(graph, starts), output_);
     std::string text;
