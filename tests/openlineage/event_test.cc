@@ -167,5 +167,40 @@ TEST(ParseEventTest, AParentFacetNeedsAJobNamespaceAndName) {
   }
 }
 
+// The parent facet's optional root (1-1-0) is checked like its run and job.
+TEST(ParseEventTest, AParentFacetsRootIsChecked) {
+  auto with_root = [](const std::string& root) {
+    return EventWith(
+        Join(R"("run":{"runId":"00000000-0000-4000-8000-000000000001",)"
+             R"("facets":{"parent":{"_producer":"p","_schemaURL":"s",)"
+             R"("run":{"runId":"00000000-0000-4000-8000-0000000000aa"},)"
+             R"("job":{"namespace":"airflow","name":"task"},"root":)" +
+                 root + "}}}",
+             kJob));
+  };
+  const std::string root_run =
+      R"("run":{"runId":"00000000-0000-4000-8000-0000000000bb"})";
+  Event e;
+  EXPECT_TRUE(
+      Parse(with_root("{" + root_run +
+                      R"(,"job":{"namespace":"airflow","name":"dag"}})"),
+            &e)
+          .ok());
+  for (const auto& [root, reason] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"7", "parent.root must be an object"},
+           {R"({"job":{"namespace":"a","name":"d"}})",
+            "parent.root.run is required"},
+           {"{" + root_run + R"(,"job":{"namespace":"a"}})",
+            "parent.root.job.name is required"},
+       }) {
+    SCOPED_TRACE(root);
+    e = Event();
+    Status s = Parse(with_root(root), &e);
+    EXPECT_TRUE(absl::IsInvalidArgument(s));
+    EXPECT_THAT(s.message(), HasSubstr(reason));
+  }
+}
+
 }  // namespace
 }  // namespace lineagedb::openlineage

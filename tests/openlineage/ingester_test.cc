@@ -1173,6 +1173,12 @@ TEST_F(IngesterTest, ArrayItemsThatAreNotObjectsAreRejected) {
        "inputFields[0] must be an object"},
       {R"("schema":{)" + base + R"("fields":[{"name":"a"},1]})",
        "facets.schema.fields[1] must be an object"},
+      {R"("schema":{)" + base + R"("fields":[{"name":"a","fields":[1]}]})",
+       "facets.schema.fields[0].fields[0] must be an object"},
+      {R"("schema":{)" + base + R"("fields":[{"name":"a","type":5}]})",
+       "facets.schema.fields[0].type must be a string"},
+      {R"("ownership":{)" + base + R"("owners":[{"name":"a","type":5}]})",
+       "facets.ownership.owners[0].type must be a string"},
       {R"("ownership":{)" + base + R"("owners":["bob"]})",
        "facets.ownership.owners[0] must be an object"},
       {R"("columnLineage":{)" + base +
