@@ -28,10 +28,6 @@ std::string Malformed(simdjson::error_code err) {
   return StrCat("malformed JSON: ", simdjson::error_message(err));
 }
 
-}  // namespace
-
-namespace {
-
 bool IsOneJsonValueOf(std::string_view text, simdjson::dom::element_type type) {
   thread_local simdjson::dom::parser parser;
   simdjson::dom::element root;

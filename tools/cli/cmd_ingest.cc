@@ -41,8 +41,8 @@ bool IsBlank(std::string_view s) { return Trim(s).empty(); }
 // Whether an input is newline-delimited JSON: its first non-blank line is a
 // JSON object of its own and another non-blank line follows. (Any other
 // input is read whole, where a bad first line is told from one value over
-// several lines: util/json_document.h.) Fed the input's first
-// bytes (it keeps offsets into them), it says kMore until they decide.
+// several lines: util/json_document.h.) Fed the input's first bytes (it
+// keeps offsets into them), it says kMore until they decide.
 class NdjsonSniffer {
  public:
   enum Verdict { kMore, kNdjson, kNot };
