@@ -822,6 +822,27 @@ TEST_F(CliTest, OneValueOverLinesIsNotTakenForNdjson) {
   }
 }
 
+// "artifact:ID" is a node id first; with no such node, the dataset of that
+// name (namespace "artifact") if there is one.
+TEST_F(CliTest, AnIdFormNamingNoNodeIsTriedAsADatasetName) {
+  const fs::path input = WriteNdjson(
+      "artifact_ns.json",
+      {R"({"eventTime":"2025-01-01T00:00:00Z","producer":"p",)"
+       R"("schemaURL":"s","dataset":{"namespace":"artifact","name":"999"}})"});
+  ASSERT_EQ(Run("ingest -q '" + input.string() + "'").code, 0);
+  CliResult r = Run("lineage artifact:999");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("lineage of artifact:1,"));
+  r = Run("lineage artifact:1");  // Id 1 is the dataset itself.
+  EXPECT_EQ(r.code, 0) << r.err;
+  r = Run("lineage artifact:998");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("no artifact 998"));
+  r = Run("lineage execution:5");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("no execution 5"));
+}
+
 // Empty input is no events, not a rejection; a malformed first line of
 // NDJSON is one rejection, and the lines after it go in.
 TEST_F(CliTest, EmptyInputAndABadFirstLine) {

@@ -236,21 +236,24 @@ StatusOr<NodeRef> ResolveNode(Store* store, std::string_view spec) {
   const std::string_view tail = spec.substr(colon + 1);
   const bool by_id = head == "artifact" || head == "execution";
   int64_t id = 0;
-  if (by_id && ParseId(tail, &id)) {
+  const bool is_id = by_id && ParseId(tail, &id);
+  if (is_id) {
+    bool found = false;
     if (head == "artifact") {
-      ASSIGN_OR_RETURN(std::vector<Artifact> found,
+      ASSIGN_OR_RETURN(std::vector<Artifact> nodes,
                        store->GetByIds<Artifact>({id}));
-      if (found.empty()) {
-        return absl::NotFoundError(fmt::format("no artifact {}", id));
-      }
-      return NodeRef{NodeKind::kArtifact, id};
+      found = !nodes.empty();
+    } else {
+      ASSIGN_OR_RETURN(std::vector<Execution> nodes,
+                       store->GetByIds<Execution>({id}));
+      found = !nodes.empty();
     }
-    ASSIGN_OR_RETURN(std::vector<Execution> found,
-                     store->GetByIds<Execution>({id}));
-    if (found.empty()) {
-      return absl::NotFoundError(fmt::format("no execution {}", id));
+    if (found) {
+      return NodeRef{
+          head == "artifact" ? NodeKind::kArtifact : NodeKind::kExecution, id};
     }
-    return NodeRef{NodeKind::kExecution, id};
+    // No such node: maybe a name ("artifact:9", a dataset in namespace
+    // "artifact"), looked up below.
   }
   StatusOr<Artifact> dataset =
       store->GetByTypeAndName<Artifact>(kDatasetType, spec);
@@ -280,7 +283,7 @@ StatusOr<NodeRef> ResolveNode(Store* store, std::string_view spec) {
   if (named.size() == 1) return NodeRef{NodeKind::kArtifact, named[0].id};
   // "artifact:abc", "artifact:-1", "artifact:99999999999999999999": neither
   // an id nor a name.
-  if (by_id) {
+  if (by_id && !is_id) {
     return UsageError(fmt::format(
         "bad id '{}' in '{}' (expected a positive integer)", tail, spec));
   }
@@ -297,6 +300,7 @@ StatusOr<NodeRef> ResolveNode(Store* store, std::string_view spec) {
   if (versions.newest != 0) {
     return NodeRef{NodeKind::kArtifact, versions.newest};
   }
+  if (is_id) return absl::NotFoundError(fmt::format("no {} {}", head, id));
   // "context:ID" (a dataset in namespace "context" was looked up first).
   if (head == "context" && ParseId(tail, &id)) {
     return UsageError(

@@ -53,7 +53,8 @@ CLI::Option* AddIdOption(CLI::App* app, const std::string& name, int64_t* id,
 // that, the one artifact of any type with that name; failing that, the
 // dataset's version stored last, with a note on stderr when it has
 // several, "NAMESPACE:NAME@VERSION" naming one). The
-// id forms come first: a dataset named "artifact:7" is reached by its id.
+// id forms come first: "artifact:7" is artifact 7 if there is one, else the
+// dataset of that name (namespace "artifact").
 // Errors: NOT_FOUND (no such node), UsageError (a context, neither form, an
 // id that is no positive integer and no name, or a name that several
 // artifact types have).
