@@ -26,21 +26,27 @@ enum class JsonType {
 };
 
 // One step of a field's path: a key (every item of the array under it if
-// `each`), or with `star` every value of an object.
+// `each`; with `nested` also the items of the arrays under the same key of
+// those items, at any depth), or with `star` every value of an object.
 struct Step {
   std::string_view key;
   bool each = false;
+  bool nested = false;
   bool star = false;
 };
 
 // One field check. `path` is a dot-separated walk from the facet object; a
-// step ending in "[]" visits every item of an array, a step "*" every value
-// of an object. Absent intermediate steps are not checked (their own rule
-// says whether they are required). `steps` is `path` compiled.
+// step ending in "[]" visits every item of an array, one ending in "[**]"
+// every item of a tree of arrays under that key (schema fields and their
+// nested fields), a step "*" every value of an object. Absent intermediate
+// steps are not checked (their own rule says whether they are required).
+// A string field with `values` must be one of them. `steps` is `path`
+// compiled.
 struct FieldRule {
   const char* path;
   JsonType type;
   bool required;
+  std::vector<std::string_view> values = {};
   std::vector<Step> steps = {};
 };
 
@@ -63,9 +69,10 @@ void Compile(FieldRule* field) {
     size_t dot = path.find('.', start);
     if (dot == std::string_view::npos) dot = path.size();
     std::string_view step = path.substr(start, dot - start);
-    const bool each = step.size() > 2 && step.ends_with("[]");
-    if (each) step.remove_suffix(2);
-    field->steps.push_back(Step{step, each, step == "*"});
+    const bool nested = step.size() > 4 && step.ends_with("[**]");
+    const bool each = nested || (step.size() > 2 && step.ends_with("[]"));
+    if (each) step.remove_suffix(nested ? 4 : 2);
+    field->steps.push_back(Step{step, each, nested, step == "*"});
     start = dot + 1;
   }
 }
@@ -140,13 +147,11 @@ const std::vector<FacetRule>& Rules() {
         {kDataset,
          "schema",
          {{"fields", kArray, kOpt},
-          {"fields[].name", kString, kReq},
-          {"fields[].type", kString, kOpt},
-          {"fields[].description", kString, kOpt},
-          // Nested fields (struct columns), one level deep.
-          {"fields[].fields", kArray, kOpt},
-          {"fields[].fields[].name", kString, kReq},
-          {"fields[].fields[].type", kString, kOpt}},
+          // The fields and their nested fields (struct columns).
+          {"fields[**].name", kString, kReq},
+          {"fields[**].type", kString, kOpt},
+          {"fields[**].description", kString, kOpt},
+          {"fields[**].fields", kArray, kOpt}},
          {}},
         {kDataset,
          "dataSource",
@@ -173,7 +178,13 @@ const std::vector<FacetRule>& Rules() {
         {kDataset, "version", {{"datasetVersion", kString, kReq}}, {}},
         {kDataset,
          "lifecycleStateChange",
-         {{"lifecycleStateChange", kString, kReq}},
+         {{"lifecycleStateChange",
+           kString,
+           kReq,
+           {"ALTER", "CREATE", "DROP", "OVERWRITE", "RENAME", "TRUNCATE"}},
+          {"previousIdentifier", kObject, kOpt},
+          {"previousIdentifier.namespace", kString, kReq},
+          {"previousIdentifier.name", kString, kReq}},
          {}},
         {kDataset,
          "symlinks",
@@ -261,8 +272,17 @@ Status RuleViolation(const JsonPath& path, std::string_view what) {
 Status CheckAt(const element& e, size_t i, const FieldRule& rule,
                const JsonPath& trail) {
   if (i == rule.steps.size()) {
-    if (HasType(e, rule.type)) return absl::OkStatus();
-    return RuleViolation(trail, StrCat(" must be ", TypeNoun(rule.type)));
+    if (!HasType(e, rule.type)) {
+      return RuleViolation(trail, StrCat(" must be ", TypeNoun(rule.type)));
+    }
+    if (rule.values.empty()) return absl::OkStatus();
+    const std::string_view value = e.get_string().value();
+    std::string names;
+    for (std::string_view v : rule.values) {
+      if (v == value) return absl::OkStatus();
+      names += names.empty() ? std::string(v) : StrCat(", ", v);
+    }
+    return RuleViolation(trail, StrCat(" must be one of ", names));
   }
   const Step& step = rule.steps[i];
   if (!e.is_object()) return absl::OkStatus();  // The parent's rule reports.
@@ -295,6 +315,8 @@ Status CheckAt(const element& e, size_t i, const FieldRule& rule,
       return RuleViolation(item_trail, " must be an object");
     }
     RETURN_IF_ERROR(CheckAt(item, i + 1, rule, item_trail));
+    // The item's own array under the same key, through this step again.
+    if (step.nested) RETURN_IF_ERROR(CheckAt(item, i, rule, item_trail));
   }
   return absl::OkStatus();
 }

@@ -1177,6 +1177,19 @@ TEST_F(IngesterTest, ArrayItemsThatAreNotObjectsAreRejected) {
        "facets.schema.fields[0].fields[0] must be an object"},
       {R"("schema":{)" + base + R"("fields":[{"name":"a","type":5}]})",
        "facets.schema.fields[0].type must be a string"},
+      // Nested fields are checked at every depth.
+      {R"("schema":{)" + base +
+           R"("fields":[{"name":"a","fields":[{"name":"b","fields":)"
+           R"([{"name":"c"},{"type":"int"}]}]}]})",
+       "facets.schema.fields[0].fields[0].fields[1].name is required"},
+      {R"("schema":{)" + base +
+           R"("fields":[{"name":"a","fields":[{"name":"b","fields":7}]}]})",
+       "facets.schema.fields[0].fields[0].fields must be an array"},
+      {R"("schema":{)" + base +
+           R"("fields":[{"name":"a","fields":[{"name":"b","fields":[)"
+           R"({"name":"c","fields":[{"name":"d","description":1}]}]}]}]})",
+       "fields[0].fields[0].fields[0].fields[0].description must be a "
+       "string"},
       {R"("ownership":{)" + base + R"("owners":[{"name":"a","type":5}]})",
        "facets.ownership.owners[0].type must be a string"},
       {R"("ownership":{)" + base + R"("owners":["bob"]})",
@@ -1213,6 +1226,40 @@ TEST_F(IngesterTest, ArrayItemsThatAreNotObjectsAreRejected) {
              "t")
           .rejected,
       0);
+}
+
+// lifecycleStateChange takes the values of the spec's enum, and a
+// previousIdentifier names a dataset.
+TEST_F(IngesterTest, ALifecycleStateChangeIsOneOfTheSpecsValues) {
+  auto event = [](const std::string& fields) {
+    return OutputEvent(R"("facets":{"lifecycleStateChange":{"_producer":"p",)"
+                       R"("_schemaURL":"s",)" +
+                       fields + "}}");
+  };
+  const testing::Dump before = Dump();
+  for (const auto& [fields, reason] :
+       std::vector<std::pair<std::string, std::string>>{
+           {R"("lifecycleStateChange":"create")",
+            "facets.lifecycleStateChange.lifecycleStateChange must be one of "
+            "ALTER, CREATE, DROP, OVERWRITE, RENAME, TRUNCATE"},
+           {R"("lifecycleStateChange":"RENAME","previousIdentifier":"x")",
+            "previousIdentifier must be an object"},
+           {R"("lifecycleStateChange":"RENAME",)"
+            R"("previousIdentifier":{"namespace":"dns"})",
+            "previousIdentifier.name is required"},
+       }) {
+    SCOPED_TRACE(fields);
+    OpenLineageSummary s = Ingest(event(fields), "t");
+    ASSERT_THAT(s.rejections, SizeIs(1));
+    EXPECT_THAT(s.rejections[0].reason, HasSubstr(reason));
+  }
+  EXPECT_EQ(Dump(), before);
+  EXPECT_EQ(Ingest(event(R"("lifecycleStateChange":"RENAME",)"
+                         R"("previousIdentifier":{"namespace":"dns",)"
+                         R"("name":"old"})"),
+                   "t")
+                .rejected,
+            0);
 }
 
 // A run that reads and rewrites a dataset: the output's dataset facets
