@@ -438,6 +438,32 @@ TEST_F(CliTest, StrictIngestOfSeveralFilesStoresNothingOnABadEvent) {
   EXPECT_THAT(r.out, HasSubstr("ingested 52 events: 13 runs, 13 jobs"));
 }
 
+// A strict refusal gives --json its report on stdout: what was stored and
+// the refused event (whose message is also the error line).
+TEST_F(CliTest, StrictRefusalStillReportsInJson) {
+  const fs::path bad = fs::path(dir_.path()) / "bad.json";
+  std::ofstream(bad) << "{\"eventType\": \"START\", this is not JSON";
+  CliResult r = Run("--json ingest --strict '" + MarquezFile() + "' '" +
+                    bad.string() + "'");
+  EXPECT_EQ(r.code, 3);
+  EXPECT_THAT(r.err, HasSubstr("bad.json:1"));
+  EXPECT_THAT(r.err, Not(HasSubstr("rejected ")));
+  EXPECT_THAT(r.out, HasSubstr("\"events\":0,"));
+  EXPECT_THAT(r.out, HasSubstr("\"rejections\":[{\"source\":\"" + bad.string() +
+                               "\",\"index\":1,"));
+  EXPECT_FALSE(fs::exists(store_));
+
+  // Native: the items before the refused one stay stored, and say so.
+  const fs::path steps =
+      WriteNdjson("steps.ndjson", {R"({"execution_type": {"name": "Train"}})",
+                                   R"({"execution": {"type": "Train"}})",
+                                   R"({"execution": {"type": "Missing"}})"});
+  r = Run("--json ingest --native --strict '" + steps.string() + "'");
+  EXPECT_EQ(r.code, 3);
+  EXPECT_THAT(r.out, HasSubstr("\"executions\":1,\"types\":1,"));
+  EXPECT_THAT(r.out, HasSubstr("\"index\":3,"));
+}
+
 // NDJSON is read in 16 MiB blocks: an event across a block's end goes in
 // whole, also when it is the first line (which decides whether the input is
 // NDJSON), rejections name their line in the whole input, and a last line

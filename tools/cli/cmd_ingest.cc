@@ -238,6 +238,28 @@ class IngestCommand : public Command {
  private:
   Status IngestAll(const GlobalOptions& global, Store* store) {
     start_ = NowSeconds();  // The strict checks included.
+    Status s = IngestInputs(global, store);
+    if (s.ok()) s = ingest_->Finish();
+    const bool refused = strict_ && absl::IsInvalidArgument(s);
+    if (!s.ok() && !(refused && global.json)) return s;
+    // A strict refusal still gives --json its report (what was stored, the
+    // refused event); its message is the error line.
+    Report(global, /*list_rejections=*/!refused);
+    if (!s.ok()) return s;
+    if (!rejections_.empty()) {
+      const std::string_view unit = ingest_->rejected_unit();
+      return absl::InvalidArgumentError(fmt::format(
+          "{} {} rejected", rejections_.size(),
+          rejections_.size() == 1
+              ? fmt::format("{} was", unit.substr(0, unit.size() - 1))
+              : fmt::format("{} were", unit)));
+    }
+    return absl::OkStatus();
+  }
+
+  // Makes ingest_ and feeds it every input; with --strict (OpenLineage),
+  // checks every input first.
+  Status IngestInputs(const GlobalOptions& global, Store* store) {
     if (native_) {
       NativeJsonOptions options;
       options.strict = strict_;
@@ -252,17 +274,22 @@ class IngestCommand : public Command {
       options.strict = strict_;
       ASSIGN_OR_RETURN(std::unique_ptr<OpenLineageIngester> ingester,
                        NewOpenLineageIngester(store, options));
+      OpenLineageIngester* const checker = ingester.get();
+      ingest_ =
+          std::make_unique<IngestOf<OpenLineageIngester>>(std::move(ingester));
       if (strict_) {
         // Every input is checked before any is ingested: a bad event in
         // the last file stores nothing of the first.
         for (const std::string& file : files_) {
           ASSIGN_OR_RETURN(std::string doc, ReadInput(file));
-          RETURN_IF_ERROR(ingester->CheckDocument(doc, SourceName(file)));
+          Status s = checker->CheckDocument(doc, SourceName(file));
+          if (!s.ok()) {
+            rejections_ = checker->summary().rejections;
+            return s;
+          }
           checked_.push_back(std::move(doc));
         }
       }
-      ingest_ =
-          std::make_unique<IngestOf<OpenLineageIngester>>(std::move(ingester));
     }
     progress_ = !quiet_ && !global.json && isatty(STDERR_FILENO);
 
@@ -279,10 +306,17 @@ class IngestCommand : public Command {
         RETURN_IF_ERROR(IngestInput(files_[i], source));
       }
     }
-    RETURN_IF_ERROR(ingest_->Finish());
+    return absl::OkStatus();
+  }
+
+  // The summary on stdout (text, or with --json an object with the
+  // rejections) and, if `list_rejections`, one line per rejection on
+  // stderr.
+  void Report(const GlobalOptions& global, bool list_rejections) {
     const double seconds = NowSeconds() - start_;
     if (progress_) std::fprintf(stderr, "\r\033[K");
-    for (const RejectedEvent& r : rejections_) {
+    for (size_t i = 0; list_rejections && i < rejections_.size(); ++i) {
+      const RejectedEvent& r = rejections_[i];
       std::cerr << fmt::format("rejected {}:{}: {}\n", Printable(r.source),
                                r.index, Printable(r.reason));
     }
@@ -306,15 +340,6 @@ class IngestCommand : public Command {
           "{} ({:.2f} s, {:.0f} {}/s)\n", ingest_->SummaryText(), seconds,
           seconds > 0 ? ingest_->accepted() / seconds : 0, ingest_->unit());
     }
-    if (!rejections_.empty()) {
-      const std::string_view unit = ingest_->rejected_unit();
-      return absl::InvalidArgumentError(fmt::format(
-          "{} {} rejected", rejections_.size(),
-          rejections_.size() == 1
-              ? fmt::format("{} was", unit.substr(0, unit.size() - 1))
-              : fmt::format("{} were", unit)));
-    }
-    return absl::OkStatus();
   }
 
   static std::string SourceName(const std::string& file) {
