@@ -67,7 +67,8 @@ class Ingester final : public NativeJsonIngester {
   Status Apply(IndexedItem& item, std::string_view source);
   Status Reject(std::string_view source, int64_t index, std::string reason);
   // Notes the labels a rejected item declared and no earlier item bound: a
-  // later reference to one is refused, not taken for a stored node's id.
+  // later reference to one is refused, not taken for a stored node's id,
+  // and so is a later declaration of one (the label is declared twice).
   void Lose(const native::DeclaredLabels& labels);
   Status PutType(const Type& type);
   Status AddStep(Step& step);
@@ -100,6 +101,7 @@ class Ingester final : public NativeJsonIngester {
   absl::flat_hash_map<Label, Context> contexts_;
   absl::flat_hash_map<int64_t, Context> context_ids_;
   // Labels declared only by rejected items (Lose()).
+  absl::flat_hash_set<Label> lost_executions_;
   absl::flat_hash_set<Label> lost_artifacts_;
   absl::flat_hash_set<Label> lost_contexts_;
 };
@@ -186,6 +188,11 @@ Status Ingester::ResolveArtifacts(Step& step, Request* request) {
           bound != artifacts_.end() ? bound->second : a.label;
       continue;
     }
+    if (a.label != 0 && lost_artifacts_.contains(a.label)) {
+      return absl::InvalidArgumentError(StrCat(path, ".artifact_id ", a.label,
+                                               " is declared twice (first by "
+                                               "a rejected item)"));
+    }
     if (a.label != 0 &&
         (artifacts_.contains(a.label) || !declared.insert(a.label).second)) {
       return absl::InvalidArgumentError(
@@ -208,13 +215,32 @@ Status Ingester::ResolveArtifacts(Step& step, Request* request) {
 }
 
 Status Ingester::ResolveContexts(Step& step, Request* request) {
-  absl::flat_hash_map<Label, const Context*> declared;  // In this step.
+  // The labels this step declares: one named by id in the same step would
+  // otherwise be taken for a stored context's id (PutExecution cannot
+  // refer to a context it inserts), as for artifacts.
+  absl::flat_hash_set<Label> in_step;
+  for (size_t i = 0; i < step.contexts.size(); ++i) {
+    const native::StepContext& c = step.contexts[i];
+    if (!c.context.has_value() || c.label == 0) continue;
+    const std::string path = StrCat("contexts[", i, "].id ", c.label);
+    if (lost_contexts_.contains(c.label)) {
+      return absl::InvalidArgumentError(
+          StrCat(path, " is declared twice (first by a rejected item)"));
+    }
+    if (!in_step.insert(c.label).second) {
+      return absl::InvalidArgumentError(StrCat(path, " is declared twice"));
+    }
+  }
   request->contexts.resize(step.contexts.size());
   for (size_t i = 0; i < step.contexts.size(); ++i) {
     native::StepContext& c = step.contexts[i];
     const std::string path = StrCat("contexts[", i, "]");
     Context& out = request->contexts[i];
     if (!c.context.has_value()) {
+      if (in_step.contains(c.label)) {
+        return absl::InvalidArgumentError(StrCat(
+            path, ".id ", c.label, " names a context this step declares"));
+      }
       if (auto it = contexts_.find(c.label); it != contexts_.end()) {
         out = it->second;
       } else if (lost_contexts_.contains(c.label)) {
@@ -236,21 +262,14 @@ Status Ingester::ResolveContexts(Step& step, Request* request) {
     }
     RETURN_IF_ERROR(
         ResolveType(NodeKind::kContext, c.type_version, path, &*c.context));
-    const Context* earlier = nullptr;
-    if (auto it = contexts_.find(c.label); it != contexts_.end()) {
-      earlier = &it->second;
-    } else if (auto in_step = declared.find(c.label);
-               in_step != declared.end()) {
-      earlier = in_step->second;
-    }
-    if (c.label != 0 && earlier != nullptr &&
-        (earlier->type_id != c.context->type_id ||
-         earlier->name != c.context->name)) {
+    if (auto earlier = contexts_.find(c.label);
+        c.label != 0 && earlier != contexts_.end() &&
+        (earlier->second.type_id != c.context->type_id ||
+         earlier->second.name != c.context->name)) {
       return absl::InvalidArgumentError(StrCat(
           path, ".id ", c.label, " is declared twice, as another context"));
     }
     out = std::move(*c.context);
-    if (c.label != 0) declared.emplace(c.label, &out);
   }
   return absl::OkStatus();
 }
@@ -278,6 +297,11 @@ Status Ingester::AddStep(Step& step) {
   if (step.label != 0 && executions_.contains(step.label)) {
     return absl::InvalidArgumentError(
         StrCat("execution.id ", step.label, " is declared twice"));
+  }
+  if (step.label != 0 && lost_executions_.contains(step.label)) {
+    return absl::InvalidArgumentError(
+        StrCat("execution.id ", step.label,
+               " is declared twice (first by a rejected item)"));
   }
   RETURN_IF_ERROR(ResolveType(NodeKind::kExecution, step.type_version,
                               "execution", &step.execution));
@@ -315,6 +339,9 @@ Status Ingester::Reject(std::string_view source, int64_t index,
 }
 
 void Ingester::Lose(const native::DeclaredLabels& labels) {
+  for (Label label : labels.executions) {
+    if (!executions_.contains(label)) lost_executions_.insert(label);
+  }
   for (Label label : labels.artifacts) {
     if (!artifacts_.contains(label)) lost_artifacts_.insert(label);
   }

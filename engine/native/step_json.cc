@@ -395,6 +395,12 @@ DeclaredLabels FindDeclaredLabels(const simdjson::dom::element& root) {
   DeclaredLabels labels;
   object obj;
   if (root.get_object().get(obj) != simdjson::SUCCESS) return labels;
+  if (std::optional<element> execution = Member(obj, "execution")) {
+    // An execution item always declares: its id stands beside itself.
+    if (std::optional<Label> l = LabelBeside(*execution, "id", {"id"})) {
+      labels.executions.push_back(*l);
+    }
+  }
   LabelsOf(obj, "events", "artifact_id", {"artifact"}, &labels.artifacts);
   LabelsOf(obj, "contexts", "id", {"type", "name"}, &labels.contexts);
   return labels;

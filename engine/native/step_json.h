@@ -52,11 +52,13 @@ struct Step {
 // One item of the input: a type declaration or a step.
 using Item = std::variant<Type, Step>;
 
-// The labels an item declares: its events' artifact_id beside an artifact,
-// its contexts' id beside a type or a name. Read leniently, so that they are
-// found in an item ParseItem refuses too: an ingester that rejects an item
-// refuses the later references to the nodes it declared.
+// The labels an item declares: its execution's id, its events' artifact_id
+// beside an artifact, its contexts' id beside a type or a name. Read
+// leniently, so that they are found in an item ParseItem refuses too: an
+// ingester that rejects an item refuses the later references to the nodes
+// it declared, and their declaration again.
 struct DeclaredLabels {
+  std::vector<Label> executions;  // At most one.
   std::vector<Label> artifacts;
   std::vector<Label> contexts;
 };

@@ -153,16 +153,53 @@ TEST_F(NativeIngesterTest, LabelsOfRejectedItemsAreNotStoredIds) {
           "execution.colour is not a known field",
           "events[0].artifact_id 2 names the artifact of a rejected item"));
   EXPECT_EQ(DumpStore(), before);
-  // Declared again by an item that goes in, the label names its node.
+  // Declared again, by an item that would otherwise go in, the label is
+  // declared twice: it cannot come to mean another node than the input's.
   ASSERT_OK(Ingest(R"(
-{"execution": {"type": "Trainer", "colour": 1}, "events": [{"type": "OUTPUT", "artifact_id": 1, "artifact": {"type": "Model"}}]}
+{"execution": {"id": 9, "type": "Trainer", "colour": 1}, "events": [{"type": "OUTPUT", "artifact_id": 1, "artifact": {"type": "Model"}}], "contexts": [{"id": 1, "type": "pipeline", "name": "q"}]}
+{"execution": {"id": 9, "type": "Trainer"}}
 {"execution": {"type": "Trainer"}, "events": [{"type": "OUTPUT", "artifact_id": 1, "artifact": {"type": "Model"}}]}
+{"execution": {"type": "Trainer"}, "contexts": [{"id": 1, "type": "pipeline", "name": "zz"}]}
 {"execution": {"type": "Trainer"}, "events": [{"type": "INPUT", "artifact_id": 1}]}
 )"));
-  EXPECT_EQ(summary_.rejected, 1);
-  ASSERT_OK_AND_ASSIGN(auto events, store_->GetEventsByExecutionIds({3}));
-  ASSERT_EQ(events.size(), 1u);
-  EXPECT_EQ(events[0].artifact_id, 3);
+  reasons.clear();
+  for (const RejectedEvent& r : summary_.rejections) {
+    reasons.push_back(r.reason);
+  }
+  EXPECT_THAT(
+      reasons,
+      ElementsAre(
+          "execution.colour is not a known field",
+          "execution.id 9 is declared twice (first by a rejected item)",
+          "events[0].artifact_id 1 is declared twice (first by a rejected "
+          "item)",
+          "contexts[0].id 1 is declared twice (first by a rejected item)",
+          "events[0].artifact_id 1 names the artifact of a rejected item"));
+  EXPECT_EQ(DumpStore(), before);
+}
+
+// A context declared by type and name is created with its members; found
+// again, it is used as stored (reuse_context_if_already_exist), its
+// members checked but not applied.
+TEST_F(NativeIngesterTest, AContextFoundAgainIsUsedAsStored) {
+  ASSERT_OK(Ingest(std::string(kTypes) + R"(
+{"execution": {"type": "Trainer"}, "contexts": [{"type": "pipeline", "name": "p", "external_id": "E1", "custom_properties": {"owner": "ann"}}]}
+{"execution": {"type": "Trainer"}, "contexts": [{"type": "pipeline", "name": "p", "external_id": "E2", "custom_properties": {"owner": "bob"}}]}
+{"execution": {"type": "Trainer"}, "contexts": [{"type": "pipeline", "name": "p", "properties": {"owner": "carl"}}]}
+)"));
+  EXPECT_EQ(summary_.executions, 2);
+  ASSERT_EQ(summary_.rejected, 1);
+  EXPECT_THAT(summary_.rejections[0].reason, HasSubstr("owner"));
+  ASSERT_OK_AND_ASSIGN(auto contexts, store_->List<Context>());
+  ASSERT_EQ(contexts.items.size(), 1u);
+  EXPECT_EQ(contexts.items[0].external_id, "E1");
+  EXPECT_EQ(contexts.items[0].custom_properties.at("owner").string_value(),
+            "ann");
+  for (int64_t execution : {1, 2}) {
+    ASSERT_OK_AND_ASSIGN(auto of, store_->GetContextsOf<Execution>(execution));
+    ASSERT_EQ(of.size(), 1u);
+    EXPECT_EQ(of[0].id, contexts.items[0].id);
+  }
 }
 
 TEST_F(NativeIngesterTest, StrictModeStopsAtTheFirstBadItem) {
@@ -279,15 +316,24 @@ TEST_F(NativeIngesterTest, LabelsWithinOneStep) {
 {"execution": {"type": "Trainer"}, "events": [{"type": "OUTPUT", "artifact_id": 3, "artifact": {"type": "Model"}}, {"type": "OUTPUT", "artifact_id": 3, "artifact": {"type": "Model"}}]}
 {"execution": {"type": "Trainer"}, "events": [{"type": "INPUT", "artifact_id": 4}, {"type": "OUTPUT", "artifact_id": 4, "artifact": {"type": "Model"}}]}
 {"execution": {"type": "Trainer"}, "contexts": [{"id": 5, "type": "pipeline", "name": "p"}, {"id": 5, "type": "pipeline", "name": "q"}]}
+{"execution": {"type": "Trainer"}, "contexts": [{"id": 6, "type": "pipeline", "name": "p"}, {"id": 6, "type": "pipeline", "name": "p"}]}
+{"execution": {"type": "Trainer"}, "contexts": [{"id": 1}, {"id": 1, "type": "pipeline", "name": "p"}]}
 )"));
   EXPECT_EQ(summary_.executions, 0);
-  ASSERT_EQ(summary_.rejected, 3);
+  ASSERT_EQ(summary_.rejected, 5);
   EXPECT_EQ(summary_.rejections[0].reason,
             "events[1].artifact_id 3 is declared twice");
   EXPECT_EQ(summary_.rejections[1].reason,
             "events[0].artifact_id 4 names an artifact this step declares");
   EXPECT_EQ(summary_.rejections[2].reason,
-            "contexts[1].id 5 is declared twice, as another context");
+            "contexts[1].id 5 is declared twice");
+  // The same context twice too, as for artifacts.
+  EXPECT_EQ(summary_.rejections[3].reason,
+            "contexts[1].id 6 is declared twice");
+  // Not taken for the stored context 1 (PutExecution cannot name a context
+  // it inserts).
+  EXPECT_EQ(summary_.rejections[4].reason,
+            "contexts[0].id 1 names a context this step declares");
 }
 
 }  // namespace

@@ -189,7 +189,7 @@ TEST_F(StepJsonTest, RepeatedMembersAreRefused) {
 TEST_F(StepJsonTest, DeclaredLabelsAreFoundInItemsThatDoNotParse) {
   simdjson::dom::element root;
   ASSERT_EQ(parser_
-                .parse(std::string(R"({"execution": {"colour": 1},
+                .parse(std::string(R"({"execution": {"id": 2, "colour": 1},
       "events": [{"type": "OUTPUT", "artifact_id": 3, "artifact": {}},
                  {"type": "INPUT", "artifact_id": 4},
                  {"artifact_id": 0, "artifact": {}}, 7],
@@ -200,6 +200,7 @@ TEST_F(StepJsonTest, DeclaredLabelsAreFoundInItemsThatDoNotParse) {
   Item item;
   EXPECT_FALSE(ParseItem(root, &item).ok());
   const DeclaredLabels labels = FindDeclaredLabels(root);
+  EXPECT_EQ(labels.executions, std::vector<Label>({2}));
   EXPECT_EQ(labels.artifacts, std::vector<Label>({3}));
   EXPECT_EQ(labels.contexts, std::vector<Label>({5, 8}));
   ASSERT_EQ(parser_.parse(std::string("[1]")).get(root), simdjson::SUCCESS);
