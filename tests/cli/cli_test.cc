@@ -553,6 +553,24 @@ TEST_F(CliTest, JsonOfCacheLookupAndStaleEscapesNames) {
   EXPECT_THAT(r.out, HasSubstr(R"("valid":[{"type":"Ste\"p")")) << r.out;
 }
 
+// A whole DOUBLE is shown with ".0", in text and JSON, so that it is told
+// from an INT and an export reads back with the same kinds.
+TEST_F(CliTest, AWholeDoubleIsShownAsADouble) {
+  CliResult r = IngestNative(
+      {R"({"execution_type": {"name": "Step", "properties": {"lr": "DOUBLE"}}})",
+       R"({"execution": {"type": "Step", "properties": {"lr": 2}, "custom_properties": {"d": 3.0, "i": 3, "big": 1e300, "neg": -0.0}}})"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  r = Run("--json get execution 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr(R"("lr":2.0)"));
+  EXPECT_THAT(r.out, HasSubstr(R"("d":3.0)"));
+  EXPECT_THAT(r.out, HasSubstr(R"("i":3)"));
+  EXPECT_THAT(r.out, HasSubstr(R"("big":1e+300)"));
+  r = Run("get execution 1");
+  EXPECT_THAT(r.out, HasSubstr("d: 3.0\n"));
+  EXPECT_THAT(r.out, HasSubstr("i: 3\n"));
+}
+
 // What is stored is shown: an execution's fingerprint (get, export) and a
 // type's base type, description and external id (export), a proto's bytes
 // (export, as native JSON takes them in).

@@ -10,6 +10,20 @@
 
 namespace lineagedb::cli {
 
+namespace {
+
+// The shortest text that reads back as `value`, with ".0" on a whole
+// number, so that a DOUBLE 3 is not shown as (and read back as) an INT.
+std::string DoubleText(double value) {
+  std::string text = fmt::format("{}", value);
+  if (std::isfinite(value) && text.find_first_of(".e") == std::string::npos) {
+    text += ".0";
+  }
+  return text;
+}
+
+}  // namespace
+
 // ---- JsonWriter ----
 
 void JsonWriter::Separate() {
@@ -66,7 +80,7 @@ JsonWriter& JsonWriter::Int(int64_t value) {
 JsonWriter& JsonWriter::Double(double value) {
   Separate();
   if (std::isfinite(value)) {
-    out_ += fmt::format("{}", value);
+    out_ += DoubleText(value);
   } else {
     out_ += "null";
   }
@@ -122,7 +136,7 @@ std::string ValueText(const Value& value) {
     case PropertyKind::kInt:
       return std::to_string(value.int_value());
     case PropertyKind::kDouble:
-      return fmt::format("{}", value.double_value());
+      return DoubleText(value.double_value());
     case PropertyKind::kString:
       return value.string_value();
     case PropertyKind::kStruct:

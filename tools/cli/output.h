@@ -26,6 +26,8 @@ class JsonWriter {
   JsonWriter& Key(std::string_view key);
   JsonWriter& String(std::string_view value);
   JsonWriter& Int(int64_t value);
+  // A finite number, whole ones with ".0" (so that they read back as
+  // doubles); NaN and infinities as null.
   JsonWriter& Double(double value);
   JsonWriter& Bool(bool value);
   JsonWriter& Null();
@@ -49,8 +51,8 @@ std::string JsonQuote(std::string_view text);
 // a name holding the text "\x0A" does not read as one holding a newline).
 std::string Printable(std::string_view text);
 
-// A property value for humans: numbers, strings as they are, structs as
-// their JSON, protos as their type URL.
+// A property value for humans: numbers (a whole DOUBLE with ".0"),
+// strings as they are, structs as their JSON, protos as their type URL.
 std::string ValueText(const Value& value);
 // A property value as native JSON takes it in (schema/NATIVE_JSON.md): a
 // proto as {"type_url": ..., "hex": ...}.
