@@ -267,6 +267,28 @@ TEST_F(CliTest, IngestNativeStrictStoresNothingOfMalformedInput) {
   EXPECT_FALSE(fs::exists(store_));
 }
 
+// A repeatable option takes one value a flag: the node after it stays the
+// positional argument.
+TEST_F(CliTest, ARepeatableOptionLeavesThePositionalAlone) {
+  IngestMarquez();
+  const std::string node = "food_delivery:public.popular_orders_day_of_week";
+  const std::string end = "food_delivery:public.orders_7_days";
+  CliResult after = Run("lineage " + node + " --up --end " + end);
+  ASSERT_EQ(after.code, 0) << after.err;
+  CliResult before = Run("lineage --end " + end + " " + node + " --up");
+  ASSERT_EQ(before.code, 0) << before.err;
+  EXPECT_EQ(before.out, after.out);
+  CliResult two = Run("lineage --end " + end + " --end " + end + " " + node +
+                      " --up --hops 1");
+  EXPECT_EQ(two.code, 0) << two.err;
+  CliResult list = Run("list --filter type=openlineage.Dataset artifact");
+  EXPECT_EQ(list.code, 0) << list.err;
+  EXPECT_THAT(list.out, HasSubstr("food_delivery:public.orders"));
+  CliResult impact = Run("impact --artifact-type openlineage.Dataset " + end);
+  EXPECT_EQ(impact.code, 0) << impact.err;
+  EXPECT_THAT(impact.out, HasSubstr(node));
+}
+
 // Lineage in every format; OpenLineage runs are named by their jobs.
 TEST_F(CliTest, LineageOfADatasetInEveryFormat) {
   IngestMarquez();

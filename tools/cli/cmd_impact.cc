@@ -22,9 +22,11 @@ class ImpactCommand : public Command {
     app->add_option("--hops", hops_, "Maximum hops (-1 = no limit)")
         ->capture_default_str();
     app->add_option("--artifact-type", artifact_types_,
-                    "Only artifacts of this type (repeatable)");
+                    "Only artifacts of this type (repeatable)")
+        ->allow_extra_args(false);
     app->add_option("--execution-type", execution_types_,
-                    "Only executions of this type (repeatable)");
+                    "Only executions of this type (repeatable)")
+        ->allow_extra_args(false);
     app->add_flag("--artifacts-only", artifacts_only_, "Skip executions");
     NotNegative(app->add_option("--max-listed", max_listed_,
                                 "List a hop's nodes when at most this many, "

@@ -105,7 +105,9 @@ class LineageCommand : public Command {
                "--hops", hops_,
                "Maximum hops; with --column the default is -1 (no limit)")
             ->capture_default_str();
-    app->add_option("--end", ends_, "Do not walk past this node (repeatable)");
+    // One value a flag, so that the node after it stays the positional.
+    app->add_option("--end", ends_, "Do not walk past this node (repeatable)")
+        ->allow_extra_args(false);
     app->add_flag("--exclude-ending", exclude_ending_,
                   "Leave the ending nodes out of the result");
     NotNegative(app->add_option(

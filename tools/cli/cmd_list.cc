@@ -30,7 +30,8 @@ class ListCommand : public Command {
     app->add_option("--filter", filters_,
                     "KEY=VALUE, repeatable, all must hold: type=NAME, "
                     "uri=URI (artifacts), context=ID or context=TYPE/NAME "
-                    "(artifacts and executions)");
+                    "(artifacts and executions)")
+        ->allow_extra_args(false);  // One value a flag, as --end.
     app->add_option("--limit", limit_, "Nodes per page (1..10000)")
         ->capture_default_str();
     app->add_option("--page-token", page_token_,
