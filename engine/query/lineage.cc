@@ -29,9 +29,13 @@ using graph::VertexId;
 
 constexpr uint8_t kCursorVersion = 1;
 
+// The query a cursor belongs to. Its id lists are sets: the same ids in
+// another order or repeated make the same query.
 uint64_t QueryHash(const LineageQuery& q) {
   std::string s;
-  auto ids = [&s](const std::vector<int64_t>& v) {
+  auto ids = [&s](std::vector<int64_t> v) {
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
     codec::PutU64(&s, v.size());
     for (int64_t id : v) codec::PutI64(&s, id);
   };
@@ -71,6 +75,10 @@ StatusOr<uint64_t> DecodeCursor(std::string_view cursor, uint64_t hash,
   if (h != hash) {
     return absl::InvalidArgumentError(
         "the lineage cursor belongs to another query");
+  }
+  // A cursor resumes after at least one node, and no walk reaches 2^48.
+  if (skip == 0 || skip >= (uint64_t{1} << 48)) {
+    return absl::InvalidArgumentError("bad lineage cursor");
   }
   if (v != version) {
     return absl::AbortedError(
@@ -130,6 +138,11 @@ StatusOr<LineageGraph> GetLineageSubgraph(Store* store, const LineageQuery& q) {
   if (q.max_nodes > 0) w.limit = skip + q.max_nodes + 1;
   ASSIGN_OR_RETURN(query::WalkResult walk, query::Walk(handle.graph(), w));
 
+  // The walk of the same lineage reaches past the cursor's position (it
+  // was made where a page ended short of the walk's end).
+  if (skip >= walk.visits.size() && skip > 0) {
+    return absl::InvalidArgumentError("bad lineage cursor");
+  }
   LineageGraph out;
   const size_t end =
       q.max_nodes > 0 ? std::min<size_t>(walk.visits.size(), skip + q.max_nodes)

@@ -1,5 +1,6 @@
 // GetLineageSubgraph on a wide fan-out by hop, and paging: pages joined
 // give the full result, cursors belong to one query and one graph version.
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "tests/lineage/subgraph_fixture.h"
 
@@ -183,6 +184,41 @@ TEST_F(SubgraphPagingTest, CursorOfAnotherQueryIsInvalid) {
   // The right query still resumes.
   q.cursor = first.cursor;
   EXPECT_OK(GetLineageSubgraph(store_.get(), q).status());
+}
+
+// Id lists are sets: the same starts and ends, reordered or repeated, are
+// the same query.
+TEST_F(SubgraphPagingTest, ACursorResumesTheSameIdsInAnyOrder) {
+  BuildMlmdFixture();
+  LineageQuery q = Query({A(a4_), X(e1_)}, 4, Direction::kBidirectional);
+  q.ending_artifact_ids = {a1_, a2_};
+  q.max_nodes = 1;
+  ASSERT_OK_AND_ASSIGN(LineageGraph first, GetLineageSubgraph(store_.get(), q));
+  ASSERT_TRUE(first.partial);
+  LineageQuery same = q;
+  same.artifact_ids = {a4_, a4_};
+  same.ending_artifact_ids = {a2_, a1_, a2_};
+  same.cursor = first.cursor;
+  EXPECT_OK(GetLineageSubgraph(store_.get(), same).status());
+}
+
+// A cursor whose position is not one a page can end at is refused, not
+// answered with an empty page.
+TEST_F(SubgraphPagingTest, ACursorPastTheWalkIsInvalid) {
+  LineageQuery q;
+  LineageGraph first;
+  ASSERT_NO_FATAL_FAILURE(FirstPage(&q, &first));
+  std::string raw;
+  ASSERT_TRUE(absl::WebSafeBase64Unescape(first.cursor, &raw));
+  ASSERT_EQ(raw.size(), 25u);
+  for (uint64_t skip : {uint64_t{0}, uint64_t{1000}, ~uint64_t{0}}) {
+    SCOPED_TRACE(skip);
+    for (int i = 0; i < 8; ++i) {
+      raw[24 - i] = static_cast<char>((skip >> (8 * i)) & 0xff);
+    }
+    q.cursor = absl::WebSafeBase64Escape(raw);
+    EXPECT_CODE(GetLineageSubgraph(store_.get(), q), kInvalidArgument);
+  }
 }
 
 TEST_F(SubgraphPagingTest, LineageWriteBetweenPagesAborts) {
