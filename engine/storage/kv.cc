@@ -19,6 +19,7 @@
 #include "absl/strings/cord.h"
 #include "codec/coding.h"
 #include "codec/keys.h"
+#include "storage/info_log.h"
 #include "util/status_macros.h"
 #include "util/str_cat.h"
 
@@ -471,6 +472,13 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
           : rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   ro.info_log_level = rocksdb::WARN_LEVEL;
   ro.keep_log_file_num = 2;
+  // A writer logs through stdio (storage/info_log.h: RocksDB's own log
+  // writer aborts the process on a full disk). A read-only open logs
+  // nothing, as RocksDB has it.
+  if (!options.read_only) {
+    ro.info_log = NewInfoLog((std::filesystem::path(path) / "LOG").string(),
+                             ro.info_log_level);
+  }
   // Tables read through memory maps (Options::mmap_reads). Opening a store
   // reads every table's filter and index blocks (a tenth of its bytes);
   // mapped, they are used in place from the OS page cache instead of being
