@@ -1009,6 +1009,17 @@ TEST_F(CliTest, GetAndListShowTheTypeVersion) {
   r = Run("list artifact --type M");
   EXPECT_THAT(r.out, Not(HasSubstr("version")));
   EXPECT_THAT(r.out, HasSubstr(" b"));
+  // lineage --json and export too, for nodes and contexts.
+  for (const std::string command :
+       {"lineage artifact:1 --json", "export --format json",
+        "export artifact:1 --format json"}) {
+    SCOPED_TRACE(command);
+    r = Run(command);
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr(R"("type":"M","type_version":"v2")"));
+    EXPECT_THAT(r.out, HasSubstr(R"("type":"P","type_version":"p1")"));
+    EXPECT_THAT(r.out, HasSubstr(R"("name":"b")"));
+  }
 }
 
 // diff tells an empty value from an absent property.

@@ -71,17 +71,27 @@ Status WriteLinks(Store* store, codec::Tag tag, const char* key,
 StatusOr<std::string> WholeStoreJson(Store* store, const LineageGraph& graph) {
   JsonWriter json;
   json.BeginObject().Key("types").BeginArray();
+  TypeVersions versions;
   for (NodeKind kind :
        {NodeKind::kArtifact, NodeKind::kExecution, NodeKind::kContext}) {
     ASSIGN_OR_RETURN(std::vector<Type> types, store->ListTypes(kind));
-    for (const Type& t : types) WriteTypeJson(t, &json);
+    for (const Type& t : types) {
+      WriteTypeJson(t, &json);
+      versions.Add(t);
+    }
   }
   json.EndArray().Key("artifacts").BeginArray();
-  for (const Artifact& a : graph.artifacts) WriteNodeJson(a, &json);
+  for (const Artifact& a : graph.artifacts) {
+    WriteNodeJson(a, &json, versions.Of(a.type_id));
+  }
   json.EndArray().Key("executions").BeginArray();
-  for (const Execution& e : graph.executions) WriteNodeJson(e, &json);
+  for (const Execution& e : graph.executions) {
+    WriteNodeJson(e, &json, versions.Of(e.type_id));
+  }
   json.EndArray().Key("contexts").BeginArray();
-  for (const Context& c : graph.contexts) WriteNodeJson(c, &json);
+  for (const Context& c : graph.contexts) {
+    WriteNodeJson(c, &json, versions.Of(c.type_id));
+  }
   json.EndArray().Key("events").BeginArray();
   for (const Event& e : graph.events) WriteEventJson(e, &json);
   json.EndArray();

@@ -127,10 +127,12 @@ Status CheckTypeNamesExist(Store* store, NodeKind kind,
 
 Status TypeVersions::Load(Store* store, NodeKind kind) {
   ASSIGN_OR_RETURN(std::vector<Type> types, store->ListTypes(kind));
-  for (Type& t : types) {
-    if (!t.version.empty()) versions_[t.id] = std::move(t.version);
-  }
+  for (const Type& t : types) Add(t);
   return absl::OkStatus();
+}
+
+void TypeVersions::Add(const Type& type) {
+  if (!type.version.empty()) versions_[type.id] = type.version;
 }
 
 std::string_view TypeVersions::Of(int64_t type_id) const {

@@ -77,6 +77,8 @@ class TypeVersions {
  public:
   // Adds the versioned types of `kind`.
   Status Load(Store* store, NodeKind kind);
+  // Adds `type` if it has a version.
+  void Add(const Type& type);
   // "" for a type without a version or not loaded.
   std::string_view Of(int64_t type_id) const;
 

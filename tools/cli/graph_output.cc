@@ -133,14 +133,22 @@ std::string GraphJson(const LineageGraph& graph) {
   json.Key("nodes").BeginArray();
   for (const NodeRef& ref : graph.nodes) json.String(RefText(ref));
   json.EndArray();
+  TypeVersions versions;
+  for (const Type& t : graph.types) versions.Add(t);
   json.Key("artifacts").BeginArray();
-  for (const Artifact& a : graph.artifacts) WriteNodeJson(a, &json);
+  for (const Artifact& a : graph.artifacts) {
+    WriteNodeJson(a, &json, versions.Of(a.type_id));
+  }
   json.EndArray();
   json.Key("executions").BeginArray();
-  for (const Execution& e : graph.executions) WriteNodeJson(e, &json);
+  for (const Execution& e : graph.executions) {
+    WriteNodeJson(e, &json, versions.Of(e.type_id));
+  }
   json.EndArray();
   json.Key("contexts").BeginArray();
-  for (const Context& c : graph.contexts) WriteNodeJson(c, &json);
+  for (const Context& c : graph.contexts) {
+    WriteNodeJson(c, &json, versions.Of(c.type_id));
+  }
   json.EndArray();
   json.Key("types").BeginArray();
   for (const Type& t : graph.types) WriteTypeJson(t, &json);
