@@ -217,6 +217,10 @@ Status ParseEventItem(const element& e, const JsonPath& path,
     return InvalidAt(JsonPath(path, "type"), "is required");
   }
   RETURN_IF_ERROR(GetEnum(obj, "type", path, ParseEventType, &out->event.type));
+  if (out->event.type == EventType::kUnknown) {
+    // MLMD's enum has it, but no event is of it (PutExecution refuses it).
+    return InvalidAt(JsonPath(path, "type"), "must not be UNKNOWN");
+  }
   std::optional<array> steps;
   RETURN_IF_ERROR(GetArray(obj, "path", path, &steps));
   if (steps.has_value()) {

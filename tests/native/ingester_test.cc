@@ -84,9 +84,11 @@ TEST_F(NativeIngesterTest, BadItemsAreRejectedAndStoreNothing) {
 not json
 {"execution": {"type": "Trainer"}, "contexts": [{"id": 4}]}
 {"execution": {"type": "Trainer"}, "events": [{"type": "OUTPUT", "artifact": {"type": "Model", "properties": {"accuracy": "high"}}}]}
+{"execution": {"type": "Trainer"}, "events": [{"type": "INPUT", "artifact_id": 12}, {"type": "OUTPUT", "artifact_id": 12}, {"type": "INPUT", "artifact_id": 12}]}
+{"execution": {"type": "Trainer"}, "events": [{"type": "UNKNOWN", "artifact_id": 12}]}
 )"));
   EXPECT_EQ(summary_.executions, 0);
-  ASSERT_EQ(summary_.rejected, 7);
+  ASSERT_EQ(summary_.rejected, 9);
   std::vector<std::string> reasons;
   for (const RejectedEvent& r : summary_.rejections) {
     EXPECT_EQ(r.source, "in.ndjson");
@@ -106,6 +108,11 @@ not json
   EXPECT_EQ(reasons[6],
             "8: events[0].artifact.properties.accuracy is STRING; type 'Model' "
             "declares it DOUBLE");
+  // Named by the field, not by the store's ids.
+  EXPECT_EQ(reasons[7],
+            "9: events[2] repeats events[0] (the same type and artifact_id "
+            "12)");
+  EXPECT_EQ(reasons[8], "10: events[0].type must not be UNKNOWN");
   EXPECT_EQ(DumpStore(), before);
 }
 
