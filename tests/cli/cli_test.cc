@@ -23,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "codec/coding.h"
 #include "codec/keys.h"
@@ -287,6 +288,43 @@ TEST_F(CliTest, ARepeatableOptionLeavesThePositionalAlone) {
   CliResult impact = Run("impact --artifact-type openlineage.Dataset " + end);
   EXPECT_EQ(impact.code, 0) << impact.err;
   EXPECT_THAT(impact.out, HasSubstr(node));
+}
+
+// An SVG past kMaxSvgNodes is refused before graphviz is run (its layout
+// would take minutes), with the ways to draw less; DOT is still written.
+TEST_F(CliTest, AnSvgTooLargeToLayOutIsRefused) {
+  std::vector<std::string> lines = {
+      R"({"artifact_type": {"name": "D"}})",
+      R"({"execution_type": {"name": "S"}})",
+      R"({"execution": {"type": "S"}, "events": [{"type": "OUTPUT", )"
+      R"("artifact_id": 1, "artifact": {"type": "D"}}]})"};
+  // A chain of 2,501 steps after the first: 5,004 nodes, past the 5,000
+  // that kMaxSvgNodes (tools/cli/output.h) allows.
+  for (size_t i = 1; i <= 2501; ++i) {
+    lines.push_back(absl::StrCat(
+        R"({"execution": {"type": "S"}, "events": [{"type": "INPUT", )",
+        R"("artifact_id": )", i, R"(}, {"type": "OUTPUT", "artifact_id": )",
+        i + 1, R"(, "artifact": {"type": "D"}}]})"));
+  }
+  ASSERT_EQ(IngestNative(lines).code, 0);
+  for (const std::string command :
+       {"lineage artifact:1 --down --hops 6000 --format svg",
+        "export --format svg"}) {
+    SCOPED_TRACE(command);
+    CliResult r = Run(command);
+    EXPECT_EQ(r.code, 2);
+    EXPECT_THAT(r.err, HasSubstr("nodes are too many to draw as SVG"));
+    EXPECT_THAT(r.err, HasSubstr("--format dot"));
+    EXPECT_TRUE(r.out.empty());
+  }
+  CliResult dot = Run("lineage artifact:1 --down --hops 6000 --format dot");
+  EXPECT_EQ(dot.code, 0) << dot.err;
+  // A part of it still draws.
+  if (std::system("command -v dot >/dev/null 2>&1") == 0) {
+    CliResult svg = Run("lineage artifact:1 --down --hops 4 --format svg");
+    EXPECT_EQ(svg.code, 0) << svg.err;
+    EXPECT_THAT(svg.out, HasSubstr("<svg"));
+  }
 }
 
 // Lineage in every format; OpenLineage runs are named by their jobs.

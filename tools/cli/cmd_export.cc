@@ -157,7 +157,10 @@ class ExportCommand : public Command {
                                 : Direction::kBidirectional;
       ASSIGN_OR_RETURN(graph, GetLineageSubgraph(store.get(), query));
     }
-    if (format_ == "svg") return DotToSvg(GraphDot(graph, starts), output_);
+    if (format_ == "svg") {
+      RETURN_IF_ERROR(CheckSvgSize(graph));
+      return DotToSvg(GraphDot(graph, starts), output_);
+    }
     if (format_ == "dot") return WriteOutput(output_, GraphDot(graph, starts));
     if (node_.empty()) {
       ASSIGN_OR_RETURN(std::string json, WholeStoreJson(store.get(), graph));

@@ -161,7 +161,10 @@ class LineageCommand : public Command {
     }
     ASSIGN_OR_RETURN(LineageGraph graph, std::move(walked));
     const std::vector<NodeRef> starts = {start};
-    if (format == "svg") return DotToSvg(GraphDot(graph, starts), output_);
+    if (format == "svg") {
+      RETURN_IF_ERROR(CheckSvgSize(graph));
+      return DotToSvg(GraphDot(graph, starts), output_);
+    }
     std::string text;
     if (format == "json") {
       text = GraphJson(graph);

@@ -281,6 +281,16 @@ std::string DotMessages(const std::string& path) {
 
 }  // namespace
 
+Status CheckSvgSize(const LineageGraph& graph) {
+  const size_t nodes = std::max(
+      graph.nodes.size(), graph.artifacts.size() + graph.executions.size());
+  if (nodes <= kMaxSvgNodes) return absl::OkStatus();
+  return UsageError(fmt::format(
+      "{} nodes are too many to draw as SVG (graphviz takes minutes past {}): "
+      "draw fewer with --hops, or write --format dot and run dot yourself",
+      nodes, kMaxSvgNodes));
+}
+
 Status DotToSvg(std::string_view dot, const std::string& path) {
   if (!HaveDot()) {
     return absl::FailedPreconditionError(
