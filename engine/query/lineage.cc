@@ -99,6 +99,38 @@ std::vector<VertexId> Vertices(const std::vector<int64_t>& artifacts,
   return out;
 }
 
+// DATA_LOSS if a node of `out` has lineage but no record: one the walk
+// reached (not a start), or a start that an event of the page touches. A
+// start with neither is an unknown id, returned as it is.
+Status CheckRecordsFound(const LineageGraph& out,
+                         const std::vector<Event>& events,
+                         const std::vector<VertexId>& starts) {
+  std::set<NodeRef> found;
+  for (const Artifact& a : out.artifacts) {
+    found.insert({NodeKind::kArtifact, a.id});
+  }
+  for (const Execution& e : out.executions) {
+    found.insert({NodeKind::kExecution, e.id});
+  }
+  if (found.size() == out.nodes.size()) return absl::OkStatus();
+  std::set<NodeRef> touched;
+  for (const Event& e : events) {
+    touched.insert({NodeKind::kArtifact, e.artifact_id});
+    touched.insert({NodeKind::kExecution, e.execution_id});
+  }
+  for (const NodeRef& n : out.nodes) {
+    if (found.contains(n)) continue;
+    const bool start = std::count(starts.begin(), starts.end(),
+                                  graph::MakeVertex(n.kind, n.id));
+    if (start && !touched.contains(n)) continue;
+    return absl::DataLossError(StrCat(
+        "the store is damaged: ",
+        n.kind == NodeKind::kArtifact ? "artifact " : "execution ", n.id,
+        " has events but no record (`lineagedb check` lists the damage)"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 StatusOr<LineageGraph> GetLineageSubgraph(Store* store, const LineageQuery& q) {
@@ -170,6 +202,7 @@ StatusOr<LineageGraph> GetLineageSubgraph(Store* store, const LineageQuery& q) {
   if (q.fetch_nodes) {
     RETURN_IF_ERROR(query::ReadEventDetails(impl, &events));
     RETURN_IF_ERROR(query::FetchNodes(impl, out.nodes, &out));
+    RETURN_IF_ERROR(CheckRecordsFound(out, events, w.starts));
   }
   out.events = std::move(events);
   return out;

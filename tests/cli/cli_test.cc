@@ -1420,6 +1420,45 @@ TEST_F(CliTest, CheckPassesOnHealthyStoreAndNamesACorruptKey) {
   EXPECT_THAT(r.err, HasSubstr("failed the check"));
 }
 
+// A node whose record is gone (a damaged store) is an error of lineage,
+// not a node of unknown type.
+TEST_F(CliTest, LineageThroughANodeWithoutItsRecordIsDataLoss) {
+  IngestMarquez();
+  const std::string node = "food_delivery:public.popular_orders_day_of_week";
+  CliResult r = Run("lineage " + node + " --up --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  // The last node the walk reached upstream: an artifact (a source table).
+  const std::regex artifact("\"artifact:([0-9]+)\"");
+  std::string last;
+  for (auto it = std::sregex_iterator(r.out.begin(), r.out.end(), artifact);
+       it != std::sregex_iterator(); ++it) {
+    last = (*it)[1];
+  }
+  ASSERT_FALSE(last.empty()) << r.out;
+  {
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(
+        rocksdb::DB::Open(rocksdb::Options(), store_.string(), &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    ASSERT_TRUE(
+        db->Delete(rocksdb::WriteOptions(),
+                   codec::NodeKey(NodeKind::kArtifact, std::stoll(last)))
+            .ok());
+    ASSERT_TRUE(db->Close().ok());
+  }
+  for (const std::string& command :
+       {"lineage " + node + " --up", "export " + node + " --format json"}) {
+    SCOPED_TRACE(command);
+    r = Run(command);
+    EXPECT_EQ(r.code, 4);
+    EXPECT_THAT(r.err,
+                HasSubstr("artifact " + last + " has events but no record"));
+  }
+  // A walk that stops short of it is answered.
+  r = Run("lineage " + node + " --up --hops 1");
+  EXPECT_EQ(r.code, 0) << r.err;
+}
+
 // The demo's store has fingerprints of COMPLETE executions; a head naming
 // another execution, or a missing head, is a problem; so is an answer that
 // differs from the records it copies, or an output not listed under [42].
