@@ -1130,7 +1130,12 @@ TEST_F(CliTest, LineagePagesWithItsCursor) {
                                         "cursor " +
                                         first_cursor + "<"));
   }
-  // A later page's edges to an earlier page's nodes end at declared nodes.
+  // A later page's edges to an earlier page's nodes say where those are.
+  r = Run(node + " --max-nodes 5 --cursor " + first_cursor);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("(on an earlier page)"));
+  EXPECT_THAT(r.out, Not(HasSubstr("(?)")));
+  // In DOT they end at declared nodes.
   r = Run(node + " --max-nodes 5 --format dot --cursor " + first_cursor);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("(on another page)"));

@@ -112,10 +112,11 @@ std::string GraphText(const LineageGraph& graph,
     const NodeRef x{NodeKind::kExecution, e.execution_id};
     const NodeBase* an = names.Find(a);
     const NodeBase* xn = names.Find(x);
-    const std::string a_text =
-        fmt::format("{} ({})", RefText(a), an ? Printable(an->type) : "?");
-    const std::string x_text =
-        fmt::format("{} ({})", RefText(x), xn ? Printable(xn->type) : "?");
+    // An end without a record here is a node of an earlier page.
+    const std::string a_text = fmt::format(
+        "{} ({})", RefText(a), an ? Printable(an->type) : "on an earlier page");
+    const std::string x_text = fmt::format(
+        "{} ({})", RefText(x), xn ? Printable(xn->type) : "on an earlier page");
     if (IsInputEvent(e.type)) {
       out += fmt::format("    {} -> {}  [{}]\n", a_text, x_text,
                          EventTypeName(e.type));
