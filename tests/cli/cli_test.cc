@@ -613,6 +613,38 @@ TEST_F(CliTest, JsonOfCacheLookupAndStaleEscapesNames) {
   EXPECT_THAT(r.out, HasSubstr(R"("valid":[{"type":"Ste\"p")")) << r.out;
 }
 
+// get context lists a context's parent and child contexts (an
+// OpenLineage parent facet makes the parent job's context a parent).
+TEST_F(CliTest, GetContextShowsItsParentsAndChildren) {
+  const fs::path input = WriteNdjson(
+      "parent.ndjson",
+      {R"({"eventType":"COMPLETE","eventTime":"2025-01-01T10:00:00Z",)"
+       R"("producer":"p","schemaURL":"s",)"
+       R"("run":{"runId":"00000000-0000-4000-8000-000000000001","facets":)"
+       R"({"parent":{"_producer":"p","_schemaURL":"s","run":{"runId":)"
+       R"("00000000-0000-4000-8000-0000000000aa"},"job":{"namespace":)"
+       R"("airflow","name":"dag"}}}},)"
+       R"("job":{"namespace":"airflow","name":"dag.task"}})"});
+  ASSERT_EQ(Run("ingest '" + input.string() + "'").code, 0);
+  std::map<std::string, std::string> by_name;
+  for (int id : {1, 2}) {
+    CliResult r = Run("--json get context " + std::to_string(id));
+    ASSERT_EQ(r.code, 0) << r.err;
+    by_name[r.out.find("\"name\":\"airflow/dag.task\"") != std::string::npos
+                ? "task"
+                : "dag"] = r.out;
+  }
+  ASSERT_EQ(by_name.size(), 2u);
+  EXPECT_THAT(by_name["task"], HasSubstr(R"("parent_context_ids":[)"));
+  EXPECT_THAT(by_name["task"], HasSubstr(R"("child_context_ids":[]})"));
+  EXPECT_THAT(by_name["dag"], HasSubstr(R"("parent_context_ids":[],)"));
+  EXPECT_THAT(by_name["dag"], Not(HasSubstr(R"("child_context_ids":[]})")));
+  CliResult text = Run("get context 1");
+  ASSERT_EQ(text.code, 0) << text.err;
+  EXPECT_THAT(text.out,
+              ::testing::ContainsRegex("  (parent|child)_context: context:2 "));
+}
+
 // A whole DOUBLE is shown with ".0", in text and JSON, so that it is told
 // from an INT and an export reads back with the same kinds.
 TEST_F(CliTest, AWholeDoubleIsShownAsADouble) {

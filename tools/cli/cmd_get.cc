@@ -67,33 +67,43 @@ class GetCommand : public Command {
       ASSIGN_OR_RETURN(node,
                        store->GetByTypeAndName<N>(type_, name_, version_));
     }
-    std::vector<Context> contexts;
+    // A node's contexts; a context's parent and child contexts.
+    std::vector<std::pair<std::string_view, std::vector<Context>>> linked;
     TypeVersions versions;
     RETURN_IF_ERROR(versions.Load(store, N::kKind));
     if constexpr (N::kKind != NodeKind::kContext) {
-      ASSIGN_OR_RETURN(contexts, store->GetContextsOf<N>(node.id));
+      ASSIGN_OR_RETURN(std::vector<Context> contexts,
+                       store->GetContextsOf<N>(node.id));
+      linked.emplace_back("context", std::move(contexts));
       RETURN_IF_ERROR(versions.Load(store, NodeKind::kContext));
+    } else {
+      ASSIGN_OR_RETURN(auto parents, store->GetParentContexts({node.id}));
+      ASSIGN_OR_RETURN(auto children, store->GetChildContexts({node.id}));
+      linked.emplace_back("parent_context", std::move(parents[node.id]));
+      linked.emplace_back("child_context", std::move(children[node.id]));
     }
     if (global.json) {
       JsonWriter json;
       WriteNodeJson(node, &json, versions.Of(node.type_id));
       std::string out = json.str();
-      if constexpr (N::kKind != NodeKind::kContext) {
-        // Adds the contexts' ids to the object.
+      out.pop_back();
+      // Adds the linked contexts' ids to the object.
+      for (const auto& [name, contexts] : linked) {
         JsonWriter ids;
         ids.BeginArray();
         for (const Context& c : contexts) ids.Int(c.id);
         ids.EndArray();
-        out.pop_back();
-        out += ",\"context_ids\":" + ids.str() + "}";
+        out += fmt::format(",\"{}_ids\":{}", name, ids.str());
       }
-      std::cout << out << "\n";
+      std::cout << out << "}\n";
       return absl::OkStatus();
     }
     std::cout << NodeDetailText(node, versions.Of(node.type_id));
-    for (const Context& c : contexts) {
-      std::cout << fmt::format("  context: {}\n",
-                               NodeLine(c, versions.Of(c.type_id)));
+    for (const auto& [name, contexts] : linked) {
+      for (const Context& c : contexts) {
+        std::cout << fmt::format("  {}: {}\n", name,
+                                 NodeLine(c, versions.Of(c.type_id)));
+      }
     }
     return absl::OkStatus();
   }
