@@ -171,8 +171,9 @@ Status Ingester::PutType(const Type& type) {
 
 Status Ingester::ResolveArtifacts(Step& step, Request* request) {
   absl::flat_hash_set<Label> declared;  // In this step.
-  // The events naming an artifact by id: their index by (label, type).
-  absl::flat_hash_map<std::pair<Label, EventType>, size_t> named;
+  // The events naming an artifact by id: their index by (the artifact's
+  // store id, type), however the input named it.
+  absl::flat_hash_map<std::pair<int64_t, EventType>, size_t> named;
   request->pairs.resize(step.artifacts.size());
   for (size_t i = 0; i < step.artifacts.size(); ++i) {
     native::StepArtifact& a = step.artifacts[i];
@@ -180,12 +181,6 @@ Status Ingester::ResolveArtifacts(Step& step, Request* request) {
     ArtifactAndEvent& pair = request->pairs[i];
     pair.event = std::move(a.event);
     if (!a.artifact.has_value()) {
-      if (auto [it, added] = named.try_emplace({a.label, pair.event->type}, i);
-          !added) {
-        return absl::InvalidArgumentError(
-            StrCat(path, " repeats events[", it->second,
-                   "] (the same type and artifact_id ", a.label, ")"));
-      }
       auto bound = artifacts_.find(a.label);
       if (bound == artifacts_.end() && lost_artifacts_.contains(a.label)) {
         return absl::InvalidArgumentError(
@@ -194,6 +189,15 @@ Status Ingester::ResolveArtifacts(Step& step, Request* request) {
       }
       pair.event->artifact_id =
           bound != artifacts_.end() ? bound->second : a.label;
+      if (auto [it, added] =
+              named.try_emplace({pair.event->artifact_id, pair.event->type}, i);
+          !added) {
+        return absl::InvalidArgumentError(
+            StrCat(path, " repeats events[", it->second,
+                   "] (the same type, and artifact_id ", a.label,
+                   " names the same artifact as its artifact_id ",
+                   step.artifacts[it->second].label, ")"));
+      }
       continue;
     }
     if (a.label != 0 && lost_artifacts_.contains(a.label)) {

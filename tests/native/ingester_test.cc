@@ -60,6 +60,20 @@ TEST_F(NativeIngesterTest, LabelsBindDeclaredNodesForLaterItems) {
   EXPECT_THAT(IdsOf(in_p.items), ElementsAre(1, 2));
 }
 
+// A label and a stored id that name one artifact are one artifact: two
+// events of one type on it are refused by the fields that name it.
+TEST_F(NativeIngesterTest, ALabelAndAnIdOfOneArtifactAreOne) {
+  ASSERT_OK(Ingest(std::string(kTypes) + R"(
+{"execution": {"type": "Trainer"}, "events": [{"type": "OUTPUT", "artifact_id": 70, "artifact": {"type": "Model"}}]}
+{"execution": {"type": "Trainer"}, "events": [{"type": "INPUT", "artifact_id": 70}, {"type": "INPUT", "artifact_id": 1}]}
+)"));
+  EXPECT_EQ(summary_.executions, 1);
+  ASSERT_EQ(summary_.rejected, 1);
+  EXPECT_EQ(summary_.rejections[0].reason,
+            "events[1] repeats events[0] (the same type, and artifact_id 1 "
+            "names the same artifact as its artifact_id 70)");
+}
+
 TEST_F(NativeIngesterTest, UndeclaredIdsNameStoredNodes) {
   ASSERT_OK(Ingest(std::string(kTypes) + R"(
 {"execution": {"type": "Trainer"}, "events": [{"type": "OUTPUT", "artifact": {"type": "Model"}}], "contexts": [{"type": "pipeline", "name": "p"}]})"));
@@ -110,8 +124,8 @@ not json
             "declares it DOUBLE");
   // Named by the field, not by the store's ids.
   EXPECT_EQ(reasons[7],
-            "9: events[2] repeats events[0] (the same type and artifact_id "
-            "12)");
+            "9: events[2] repeats events[0] (the same type, and artifact_id "
+            "12 names the same artifact as its artifact_id 12)");
   EXPECT_EQ(reasons[8], "10: events[0].type must not be UNKNOWN");
   EXPECT_EQ(DumpStore(), before);
 }
