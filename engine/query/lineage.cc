@@ -99,12 +99,12 @@ std::vector<VertexId> Vertices(const std::vector<int64_t>& artifacts,
   return out;
 }
 
-// DATA_LOSS if a node of `out` has lineage but no record: one the walk
-// reached (not a start), or a start that an event of the page touches. A
-// start with neither is an unknown id, returned as it is.
+// DATA_LOSS if a node of `out` has events but no record: one the walk
+// reached, or a start in `with_events`. A start without events is an
+// unknown id, returned as it is.
 Status CheckRecordsFound(const LineageGraph& out,
-                         const std::vector<Event>& events,
-                         const std::vector<VertexId>& starts) {
+                         const std::vector<VertexId>& starts,
+                         const std::set<VertexId>& with_events) {
   std::set<NodeRef> found;
   for (const Artifact& a : out.artifacts) {
     found.insert({NodeKind::kArtifact, a.id});
@@ -113,16 +113,11 @@ Status CheckRecordsFound(const LineageGraph& out,
     found.insert({NodeKind::kExecution, e.id});
   }
   if (found.size() == out.nodes.size()) return absl::OkStatus();
-  std::set<NodeRef> touched;
-  for (const Event& e : events) {
-    touched.insert({NodeKind::kArtifact, e.artifact_id});
-    touched.insert({NodeKind::kExecution, e.execution_id});
-  }
   for (const NodeRef& n : out.nodes) {
     if (found.contains(n)) continue;
-    const bool start = std::count(starts.begin(), starts.end(),
-                                  graph::MakeVertex(n.kind, n.id));
-    if (start && !touched.contains(n)) continue;
+    const VertexId v = graph::MakeVertex(n.kind, n.id);
+    const bool start = std::count(starts.begin(), starts.end(), v) > 0;
+    if (start && !with_events.contains(v)) continue;
     return absl::DataLossError(StrCat(
         "the store is damaged: ",
         n.kind == NodeKind::kArtifact ? "artifact " : "execution ", n.id,
@@ -198,11 +193,19 @@ StatusOr<LineageGraph> GetLineageSubgraph(Store* store, const LineageQuery& q) {
       events.push_back(query::MakeEvent(v, n.vertex, n.type));
     }
   }
+  // The starts that have events (for CheckRecordsFound).
+  std::set<VertexId> with_events;
+  for (VertexId v : w.starts) {
+    neighbors.clear();
+    RETURN_IF_ERROR(handle.graph().Neighbors(v, graph::Dir::kUp, &neighbors));
+    RETURN_IF_ERROR(handle.graph().Neighbors(v, graph::Dir::kDown, &neighbors));
+    if (!neighbors.empty()) with_events.insert(v);
+  }
   handle = StoreImpl::GraphHandle();  // Release the index before reading.
   if (q.fetch_nodes) {
     RETURN_IF_ERROR(query::ReadEventDetails(impl, &events));
     RETURN_IF_ERROR(query::FetchNodes(impl, out.nodes, &out));
-    RETURN_IF_ERROR(CheckRecordsFound(out, events, w.starts));
+    RETURN_IF_ERROR(CheckRecordsFound(out, w.starts, with_events));
   }
   out.events = std::move(events);
   return out;

@@ -211,14 +211,28 @@ TEST_F(SubgraphPagingTest, ACursorPastTheWalkIsInvalid) {
   std::string raw;
   ASSERT_TRUE(absl::WebSafeBase64Unescape(first.cursor, &raw));
   ASSERT_EQ(raw.size(), 25u);
-  for (uint64_t skip : {uint64_t{0}, uint64_t{1000}, ~uint64_t{0}}) {
-    SCOPED_TRACE(skip);
+  auto at = [&raw](uint64_t skip) {
     for (int i = 0; i < 8; ++i) {
       raw[24 - i] = static_cast<char>((skip >> (8 * i)) & 0xff);
     }
-    q.cursor = absl::WebSafeBase64Escape(raw);
+    return absl::WebSafeBase64Escape(raw);
+  };
+  LineageQuery whole = q;
+  whole.max_nodes = 0;
+  ASSERT_OK_AND_ASSIGN(LineageGraph all,
+                       GetLineageSubgraph(store_.get(), whole));
+  const uint64_t size = all.nodes.size();
+  for (uint64_t skip : {uint64_t{0}, size, size + 1, ~uint64_t{0}}) {
+    SCOPED_TRACE(skip);
+    q.cursor = at(skip);
     EXPECT_CODE(GetLineageSubgraph(store_.get(), q), kInvalidArgument);
   }
+  // The last node is a position a page can end before.
+  q.cursor = at(size - 1);
+  ASSERT_OK_AND_ASSIGN(LineageGraph last, GetLineageSubgraph(store_.get(), q));
+  ASSERT_EQ(last.nodes.size(), 1u);
+  EXPECT_EQ(last.nodes[0], all.nodes.back());
+  EXPECT_FALSE(last.partial);
 }
 
 TEST_F(SubgraphPagingTest, LineageWriteBetweenPagesAborts) {

@@ -2,6 +2,9 @@
 // subgraph"): MLMD's fixture against a reference walk for every start, hop
 // count and direction, ending nodes, fetched records and errors. Paging and
 // the wide fan-out are in subgraph_paging_test.cc.
+#include "codec/keys.h"
+#include "storage/kv.h"
+#include "store/store_impl.h"
 #include "tests/lineage/subgraph_fixture.h"
 
 namespace lineagedb {
@@ -215,6 +218,31 @@ TEST_F(SubgraphTest, UnknownStartsAreReturnedWithoutEdges) {
   ASSERT_OK_AND_ASSIGN(g, GetLineageSubgraph(store_.get(), q));
   EXPECT_EQ(Set(g.nodes), Set({A(a1_), A(999), X(e1_), A(a3_)}));
   EXPECT_EQ(g.events.size(), 2u);
+}
+
+// A node with events whose record is gone (a damaged store) is DATA_LOSS,
+// whether the walk reaches it or starts at it, even on a page (or a walk
+// of 0 hops) with none of its events; an unknown start is not.
+TEST_F(SubgraphTest, ANodeWithEventsButNoRecordIsDataLoss) {
+  BuildMlmdFixture();
+  storage::WriteBatch batch;
+  batch.Delete(codec::NodeKey(NodeKind::kArtifact, a4_));
+  ASSERT_OK(store_->impl()->kv()->Write(&batch, /*sync=*/false));
+  auto query = [](NodeRef start, int hops) {
+    LineageQuery q = Query({start}, hops, Direction::kBidirectional);
+    q.fetch_nodes = true;
+    return q;
+  };
+  EXPECT_CODE(GetLineageSubgraph(store_.get(), query(X(e2_), 4)), kDataLoss);
+  EXPECT_CODE(GetLineageSubgraph(store_.get(), query(A(a4_), 0)), kDataLoss);
+  LineageQuery q = query(A(a4_), 4);
+  q.max_nodes = 1;
+  EXPECT_CODE(GetLineageSubgraph(store_.get(), q), kDataLoss);
+  q.fetch_nodes = false;  // Topology only: no records read.
+  EXPECT_OK(GetLineageSubgraph(store_.get(), q).status());
+  ASSERT_OK_AND_ASSIGN(LineageGraph unknown,
+                       GetLineageSubgraph(store_.get(), query(A(999), 4)));
+  EXPECT_EQ(unknown.nodes.size(), 1u);
 }
 
 }  // namespace
