@@ -37,6 +37,7 @@ class StdioLogger final : public rocksdb::Logger {
         std::vsnprintf(line + stamp, sizeof(line) - stamp - 1, format, ap);
     if (n < 0) return;
     size_t size = stamp + std::min<size_t>(n, sizeof(line) - stamp - 2);
+    if (size > stamp && line[size - 1] == '\n') --size;  // One newline.
     line[size++] = '\n';
     std::lock_guard<std::mutex> lock(mu_);
     if (!Open()) return;

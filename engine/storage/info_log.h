@@ -15,9 +15,11 @@
 namespace lineagedb::storage {
 
 // A logger of `level` and above into the file `path`, appended to, opened
-// at its first line (so that the store's folder exists by then). At that
-// open a file past 1 MiB is first moved to `path` + ".old" (replacing it).
-// A line that cannot be written is dropped: the log never fails a call.
+// at its first line (so that the store's folder exists by then; a failed
+// open is tried again at the next line). At that open a file past 1 MiB is
+// first moved to `path` + ".old" (replacing it); a writer that runs long
+// keeps appending. A line is cut at 1 KiB. A line that cannot be written is
+// dropped: the log never fails a call.
 std::shared_ptr<rocksdb::Logger> NewInfoLog(std::string path,
                                             rocksdb::InfoLogLevel level);
 

@@ -471,7 +471,6 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
           ? rocksdb::WALRecoveryMode::kPointInTimeRecovery
           : rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   ro.info_log_level = rocksdb::WARN_LEVEL;
-  ro.keep_log_file_num = 2;
   // A writer logs through stdio (storage/info_log.h: RocksDB's own log
   // writer aborts the process on a full disk). A read-only open logs
   // nothing, as RocksDB has it.
