@@ -1,5 +1,6 @@
 #include "openlineage/facet_rules.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -275,11 +276,14 @@ Status CheckAt(const element& e, size_t i, const FieldRule& rule,
     if (!HasType(e, rule.type)) {
       return RuleViolation(trail, StrCat(" must be ", TypeNoun(rule.type)));
     }
-    if (rule.values.empty()) return absl::OkStatus();
-    const std::string_view value = e.get_string().value();
+    if (rule.values.empty() ||
+        std::find(rule.values.begin(), rule.values.end(),
+                  std::string_view(e.get_string().value())) !=
+            rule.values.end()) {
+      return absl::OkStatus();
+    }
     std::string names;
     for (std::string_view v : rule.values) {
-      if (v == value) return absl::OkStatus();
       names += names.empty() ? std::string(v) : StrCat(", ", v);
     }
     return RuleViolation(trail, StrCat(" must be one of ", names));

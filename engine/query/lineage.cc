@@ -100,11 +100,16 @@ std::vector<VertexId> Vertices(const std::vector<int64_t>& artifacts,
 }
 
 // DATA_LOSS if a node of `out` has events but no record: one the walk
-// reached, or a start in `with_events`. A start without events is an
-// unknown id, returned as it is.
-Status CheckRecordsFound(const LineageGraph& out,
-                         const std::vector<VertexId>& starts,
-                         const std::set<VertexId>& with_events) {
+// reached, or a start with events (asked of the index only for a start
+// without a record). A start without events is an unknown id, returned as
+// it is.
+Status CheckRecordsFound(StoreImpl* impl, const LineageGraph& out,
+                         const std::vector<VertexId>& starts) {
+  // Each node once, each found record once: the common case is one
+  // comparison.
+  if (out.artifacts.size() + out.executions.size() == out.nodes.size()) {
+    return absl::OkStatus();
+  }
   std::set<NodeRef> found;
   for (const Artifact& a : out.artifacts) {
     found.insert({NodeKind::kArtifact, a.id});
@@ -112,12 +117,17 @@ Status CheckRecordsFound(const LineageGraph& out,
   for (const Execution& e : out.executions) {
     found.insert({NodeKind::kExecution, e.id});
   }
-  if (found.size() == out.nodes.size()) return absl::OkStatus();
   for (const NodeRef& n : out.nodes) {
     if (found.contains(n)) continue;
     const VertexId v = graph::MakeVertex(n.kind, n.id);
-    const bool start = std::count(starts.begin(), starts.end(), v) > 0;
-    if (start && !with_events.contains(v)) continue;
+    if (std::count(starts.begin(), starts.end(), v) > 0) {
+      StoreImpl::GraphHandle handle = impl->AcquireGraph();
+      std::vector<graph::Neighbor> neighbors;
+      RETURN_IF_ERROR(handle.graph().Neighbors(v, graph::Dir::kUp, &neighbors));
+      RETURN_IF_ERROR(
+          handle.graph().Neighbors(v, graph::Dir::kDown, &neighbors));
+      if (neighbors.empty()) continue;
+    }
     return absl::DataLossError(StrCat(
         "the store is damaged: ",
         n.kind == NodeKind::kArtifact ? "artifact " : "execution ", n.id,
@@ -193,19 +203,11 @@ StatusOr<LineageGraph> GetLineageSubgraph(Store* store, const LineageQuery& q) {
       events.push_back(query::MakeEvent(v, n.vertex, n.type));
     }
   }
-  // The starts that have events (for CheckRecordsFound).
-  std::set<VertexId> with_events;
-  for (VertexId v : w.starts) {
-    neighbors.clear();
-    RETURN_IF_ERROR(handle.graph().Neighbors(v, graph::Dir::kUp, &neighbors));
-    RETURN_IF_ERROR(handle.graph().Neighbors(v, graph::Dir::kDown, &neighbors));
-    if (!neighbors.empty()) with_events.insert(v);
-  }
   handle = StoreImpl::GraphHandle();  // Release the index before reading.
   if (q.fetch_nodes) {
     RETURN_IF_ERROR(query::ReadEventDetails(impl, &events));
     RETURN_IF_ERROR(query::FetchNodes(impl, out.nodes, &out));
-    RETURN_IF_ERROR(CheckRecordsFound(out, w.starts, with_events));
+    RETURN_IF_ERROR(CheckRecordsFound(impl, out, w.starts));
   }
   out.events = std::move(events);
   return out;
