@@ -13,6 +13,7 @@
 
 #include "fmt/format.h"
 #include "openlineage/mapping.h"
+#include "tools/cli/output.h"
 #include "util/status_macros.h"
 
 namespace lineagedb::cli {
