@@ -244,7 +244,10 @@ std::string BaseLine(NodeKind kind, const NodeBase& node,
                      std::string_view type_version) {
   std::string line = fmt::format("{:<16} {:<20}", RefText({kind, node.id}),
                                  TypeText(node, type_version));
-  if (!node.name.empty()) line += " " + Printable(node.name);
+  if (!node.name.empty()) {
+    line += ' ';
+    line += Printable(node.name);
+  }
   return line;
 }
 
