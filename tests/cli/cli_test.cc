@@ -120,6 +120,21 @@ class CliTest : public ::testing::Test {
     ASSERT_EQ(r.code, 0) << r.out << r.err;
   }
 
+  // Puts `value` under `key`, or deletes `key` if there is none, in the
+  // store's RocksDB behind lineagedb's back: a damaged store.
+  void WriteRawKey(const std::string& key,
+                   const std::optional<std::string>& value) {
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(
+        rocksdb::DB::Open(rocksdb::Options(), store_.string(), &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    const rocksdb::Status s =
+        value.has_value() ? db->Put(rocksdb::WriteOptions(), key, *value)
+                          : db->Delete(rocksdb::WriteOptions(), key);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    ASSERT_TRUE(db->Close().ok());
+  }
+
   testing::TempDir dir_;
   fs::path store_ = fs::path(dir_.path()) / "store";
 };
@@ -1335,14 +1350,7 @@ TEST_F(CliTest, CheckNamesAnEventKeyTheIndexCannotHold) {
   IngestMarquez();
   const std::string bad_key =
       codec::EventKey(codec::Tag::kEventByArtifact, 1, EventType::kInput, 0);
-  {
-    rocksdb::DB* raw = nullptr;
-    ASSERT_TRUE(
-        rocksdb::DB::Open(rocksdb::Options(), store_.string(), &raw).ok());
-    std::unique_ptr<rocksdb::DB> db(raw);
-    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), bad_key, "").ok());
-    ASSERT_TRUE(db->Close().ok());
-  }
+  WriteRawKey(bad_key, "");
   fs::remove(store_ / "lineagedb-graph.idx");
   EXPECT_EQ(Run("stats").code, 0);
   EXPECT_EQ(Run("lineage food_delivery:public.orders_7_days --up").code, 0);
@@ -1472,17 +1480,8 @@ TEST_F(CliTest, LineageThroughANodeWithoutItsRecordIsDataLoss) {
     last = (*it)[1];
   }
   ASSERT_FALSE(last.empty()) << r.out;
-  {
-    rocksdb::DB* raw = nullptr;
-    ASSERT_TRUE(
-        rocksdb::DB::Open(rocksdb::Options(), store_.string(), &raw).ok());
-    std::unique_ptr<rocksdb::DB> db(raw);
-    ASSERT_TRUE(
-        db->Delete(rocksdb::WriteOptions(),
-                   codec::NodeKey(NodeKind::kArtifact, std::stoll(last)))
-            .ok());
-    ASSERT_TRUE(db->Close().ok());
-  }
+  WriteRawKey(codec::NodeKey(NodeKind::kArtifact, std::stoll(last)),
+              std::nullopt);
   for (const std::string& command :
        {"lineage " + node + " --up", "export " + node + " --format json"}) {
     SCOPED_TRACE(command);
@@ -1494,6 +1493,48 @@ TEST_F(CliTest, LineageThroughANodeWithoutItsRecordIsDataLoss) {
   // A walk that stops short of it is answered.
   r = Run("lineage " + node + " --up --hops 1");
   EXPECT_EQ(r.code, 0) << r.err;
+}
+
+// impact, path and diff through a node whose record is gone are errors too,
+// as lineage is: not a node shown without a type.
+TEST_F(CliTest, ImpactPathAndDiffThroughANodeWithoutItsRecordAreDataLoss) {
+  IngestMarquez();
+  const std::string node = "food_delivery:public.popular_orders_day_of_week";
+  // Its producing run (one hop up) and a source table (the walk's last
+  // artifact), between which every path runs through the run.
+  CliResult r = Run("lineage " + node + " --up --hops 1 --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.out, m, std::regex("\"execution:([0-9]+)\"")))
+      << r.out;
+  const std::string run = m[1];
+  r = Run("lineage " + node + " --up --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::string source;
+  const std::regex artifact("\"artifact:([0-9]+)\"");
+  for (auto it = std::sregex_iterator(r.out.begin(), r.out.end(), artifact);
+       it != std::sregex_iterator(); ++it) {
+    source = (*it)[1];
+  }
+  ASSERT_FALSE(source.empty()) << r.out;
+  for (const std::string& command :
+       {"impact artifact:" + source, "path artifact:" + source + " " + node,
+        "diff " + node + " artifact:" + source}) {
+    ASSERT_EQ(Run(command).code, 0) << command;
+  }
+  WriteRawKey(codec::NodeKey(NodeKind::kExecution, std::stoll(run)),
+              std::nullopt);
+  for (const std::string& command :
+       {"impact artifact:" + source, "path artifact:" + source + " " + node,
+        "diff " + node + " artifact:" + source,
+        "impact artifact:" + source + " --json"}) {
+    SCOPED_TRACE(command);
+    r = Run(command);
+    EXPECT_EQ(r.code, 4);
+    EXPECT_THAT(r.err,
+                HasSubstr("execution " + run + " has events but no record"));
+    EXPECT_EQ(r.out, "");
+  }
 }
 
 // The demo's store has fingerprints of COMPLETE executions; a head naming

@@ -28,6 +28,13 @@ StatusOr<NodeInfoMap> FetchNodeInfo(Store* store,
   for (const Execution& e : executions) {
     info[{NodeKind::kExecution, e.id}] = {e.type, ShownName(e)};
   }
+  for (const NodeRef& ref : refs) {
+    if (info.contains(ref)) continue;
+    return absl::DataLossError(fmt::format(
+        "the store is damaged: {} {} has events but no record (`lineagedb "
+        "check` lists the damage)",
+        NodeKindName(ref.kind), ref.id));
+  }
   return info;
 }
 

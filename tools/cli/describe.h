@@ -19,7 +19,9 @@ struct NodeInfo {
 };
 using NodeInfoMap = std::map<NodeRef, NodeInfo>;
 
-// Type and name of each of `refs` (unknown ids are absent).
+// Type and name of each of `refs`, which are nodes a query reached or
+// resolved. Errors: DATA_LOSS naming the first ref without a record (the
+// store is damaged: an edge names a node that is gone), storage errors.
 StatusOr<NodeInfoMap> FetchNodeInfo(Store* store,
                                     const std::vector<NodeRef>& refs);
 
