@@ -1,5 +1,6 @@
 #include "tests/test_util.h"
 
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -45,6 +46,17 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ignored;
   std::filesystem::remove_all(path_, ignored);
+}
+
+SmallFileSystem::SmallFileSystem(const std::string& size)
+    : path_(dir_.path() + "/small") {
+  std::filesystem::create_directory(path_);
+  mounted_ = ::mount("tmpfs", path_.c_str(), "tmpfs", 0,
+                     ("size=" + size).c_str()) == 0;
+}
+
+SmallFileSystem::~SmallFileSystem() {
+  if (mounted_) ::umount2(path_.c_str(), MNT_DETACH);
 }
 
 void StoreTest::SetUp() {

@@ -71,6 +71,25 @@ class TempDir {
   std::string path_;
 };
 
+// A tmpfs of `size` (mount's form: "2m") in a fresh folder, unmounted when
+// this goes out of scope: a file system that fills up. Mounting needs root
+// with CAP_SYS_ADMIN; where it is refused, mounted() is false (skip the
+// test).
+class SmallFileSystem {
+ public:
+  explicit SmallFileSystem(const std::string& size);
+  ~SmallFileSystem();
+  SmallFileSystem(const SmallFileSystem&) = delete;
+  SmallFileSystem& operator=(const SmallFileSystem&) = delete;
+  bool mounted() const { return mounted_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  TempDir dir_;  // Removed after the unmount.
+  std::string path_;
+  bool mounted_ = false;
+};
+
 // Ids of `nodes` (anything with an `id`), in order.
 template <typename N>
 std::vector<int64_t> IdsOf(const std::vector<N>& nodes) {

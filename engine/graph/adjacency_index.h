@@ -59,6 +59,8 @@ class AdjacencyIndex final : public Graph {
   //   u64 slots, component roots u32[] | XXH64 of all before, u64
   // (integers little-endian, this machine's order; a snapshot is a cache,
   // not part of the store's format, and is rebuilt whenever it is refused).
+  // Errors: INTERNAL when the file cannot be written or renamed (a full
+  // disk); the temporary file is removed and a snapshot at `path` stays.
   Status Save(const std::string& path, const Stamp& stamp);
   // Loads a snapshot saved with `stamp`. NOT_FOUND if there is none (or
   // `path` is not a regular file) or it reflects another store or sequence;

@@ -2,6 +2,7 @@
 #define XXH_STATIC_LINKING_ONLY  // XXH64_state_t on the stack.
 #include <xxhash.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -102,18 +103,23 @@ Status AdjacencyIndex::Save(const std::string& path, const Stamp& stamp) {
   AppendVector(&out, parent_);
   Append(&out, static_cast<uint64_t>(XXH64(out.data(), out.size(), 0)));
   const std::string tmp = path + ".tmp";
+  std::error_code ec;
   {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
     f.write(out.data(), static_cast<std::streamsize>(out.size()));
-    if (!f.good()) {
-      return absl::InternalError(StrCat("cannot write ", tmp));
+    f.close();  // Writes the buffer's tail: a full disk can fail only here.
+    if (f.fail()) {
+      const int error = errno;
+      std::filesystem::remove(tmp, ec);  // Not left to fill the disk.
+      return absl::InternalError(
+          StrCat("cannot write ", tmp, ": ", std::strerror(error)));
     }
   }
-  std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
   if (ec) {
-    return absl::InternalError(
-        StrCat("cannot rename ", tmp, ": ", ec.message()));
+    const std::string why = ec.message();
+    std::filesystem::remove(tmp, ec);
+    return absl::InternalError(StrCat("cannot rename ", tmp, ": ", why));
   }
   return absl::OkStatus();
 }

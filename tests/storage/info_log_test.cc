@@ -4,7 +4,6 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <sys/mount.h>
 
 #include <filesystem>
 #include <fstream>
@@ -73,17 +72,9 @@ TEST(InfoLogTest, ALineThatCannotBeWrittenIsDroppedAndTheNextTried) {
 // opens again with what was written before. Needs a tmpfs mount (root
 // with CAP_SYS_ADMIN); skipped where that is refused.
 TEST(InfoLogTest, AFullDiskFailsWritesWithoutAborting) {
-  testing::TempDir dir;
-  const std::string mount_point = dir.path() + "/small";
-  std::filesystem::create_directory(mount_point);
-  if (::mount("tmpfs", mount_point.c_str(), "tmpfs", 0, "size=2m") != 0) {
-    GTEST_SKIP() << "cannot mount a tmpfs here";
-  }
-  struct Unmount {
-    std::string at;
-    ~Unmount() { ::umount2(at.c_str(), MNT_DETACH); }
-  } unmount{mount_point};  // Before `dir` is removed, whatever fails.
-  const std::string path = mount_point + "/kv";
+  testing::SmallFileSystem small("2m");
+  if (!small.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here";
+  const std::string path = small.path() + "/kv";
   {
     Options options;
     options.create_if_missing = true;
