@@ -1483,7 +1483,9 @@ TEST_F(CliTest, LineageThroughANodeWithoutItsRecordIsDataLoss) {
   WriteRawKey(codec::NodeKey(NodeKind::kArtifact, std::stoll(last)),
               std::nullopt);
   for (const std::string& command :
-       {"lineage " + node + " --up", "export " + node + " --format json"}) {
+       {"lineage " + node + " --up", "export " + node + " --format json",
+        std::string("export --format json"),
+        std::string("export --format dot")}) {
     SCOPED_TRACE(command);
     r = Run(command);
     EXPECT_EQ(r.code, 4);
@@ -1493,6 +1495,18 @@ TEST_F(CliTest, LineageThroughANodeWithoutItsRecordIsDataLoss) {
   // A walk that stops short of it is answered.
   r = Run("lineage " + node + " --up --hops 1");
   EXPECT_EQ(r.code, 0) << r.err;
+}
+
+// A whole-store export refuses links to a context whose record is gone, as
+// it refuses events of an artifact without its record (above).
+TEST_F(CliTest, ExportOfAStoreWithALinkToAMissingContextIsDataLoss) {
+  IngestMarquez();
+  ASSERT_EQ(Run("export --format json").code, 0);
+  WriteRawKey(codec::NodeKey(NodeKind::kContext, 1), std::nullopt);
+  CliResult r = Run("export --format json");
+  EXPECT_EQ(r.code, 4);
+  EXPECT_THAT(r.err, HasSubstr("context 1 has attributions but no record"));
+  EXPECT_EQ(r.out, "");
 }
 
 // impact, path and diff through a node whose record is gone are errors too,

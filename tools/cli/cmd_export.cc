@@ -2,6 +2,7 @@
 // node, as JSON, graphviz DOT or SVG.
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <set>
 
 #include "codec/keys.h"
 #include "fmt/format.h"
@@ -27,7 +28,32 @@ StatusOr<std::vector<N>> ListAll(Store* store) {
   return all;
 }
 
-// Every artifact, execution, context and event of the store.
+// DATA_LOSS: `ref` is named by an edge (`edge`: "events", "attributions",
+// ...) of the store but has no record.
+Status Dangling(NodeRef ref, std::string_view edge) {
+  return absl::DataLossError(fmt::format(
+      "the store is damaged: {} {} has {} but no record (`lineagedb check` "
+      "lists the damage)",
+      NodeKindName(ref.kind), ref.id, edge));
+}
+
+// The graph's nodes and contexts.
+class NodeIds {
+ public:
+  explicit NodeIds(const LineageGraph& graph)
+      : refs_(graph.nodes.begin(), graph.nodes.end()) {
+    for (const Context& c : graph.contexts) {
+      refs_.insert({NodeKind::kContext, c.id});
+    }
+  }
+  bool Has(NodeRef ref) const { return refs_.contains(ref); }
+
+ private:
+  std::set<NodeRef> refs_;
+};
+
+// Every artifact, execution, context and event of the store. Errors:
+// DATA_LOSS (an event names an artifact without a record), storage errors.
 StatusOr<LineageGraph> WholeGraph(Store* store) {
   LineageGraph graph;
   ASSIGN_OR_RETURN(graph.artifacts, ListAll<Artifact>(store));
@@ -48,19 +74,31 @@ StatusOr<LineageGraph> WholeGraph(Store* store) {
                      store->GetEventsByExecutionIds(chunk));
     std::move(events.begin(), events.end(), std::back_inserter(graph.events));
   }
+  const NodeIds known(graph);
+  for (const Event& e : graph.events) {
+    const NodeRef artifact{NodeKind::kArtifact, e.artifact_id};
+    if (!known.Has(artifact)) return Dangling(artifact, "events");
+  }
   return graph;
 }
 
 // Writes the pairs of one link family ("attributions": context, artifact;
-// "associations": context, execution; "parent_contexts": child, parent).
-Status WriteLinks(Store* store, codec::Tag tag, const char* key,
-                  const char* from, const char* to, JsonWriter* json) {
+// "associations": context, execution; "parent_contexts": child, parent),
+// whose ends are of kinds `from_kind` and `to_kind`. Errors: DATA_LOSS (an
+// end without a record), storage errors.
+Status WriteLinks(Store* store, const NodeIds& ids, codec::Tag tag,
+                  const char* key, const char* from, NodeKind from_kind,
+                  const char* to, NodeKind to_kind, JsonWriter* json) {
   std::unique_ptr<storage::ReadView> view = store->impl()->kv()->NewReadView();
   std::unique_ptr<storage::Iterator> it = view->Scan(codec::TagPrefix(tag));
   json->Key(key).BeginArray();
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     codec::ParsedPairKey pair;
     if (!codec::ParsePairKey(it->key(), &pair)) continue;
+    for (const NodeRef end :
+         {NodeRef{from_kind, pair.from}, NodeRef{to_kind, pair.to}}) {
+      if (!ids.Has(end)) return Dangling(end, key);
+    }
     json->BeginObject().Key(from).Int(pair.from).Key(to).Int(pair.to);
     json->EndObject();
   }
@@ -95,15 +133,16 @@ StatusOr<std::string> WholeStoreJson(Store* store, const LineageGraph& graph) {
   json.EndArray().Key("events").BeginArray();
   for (const Event& e : graph.events) WriteEventJson(e, &json);
   json.EndArray();
-  RETURN_IF_ERROR(WriteLinks(store, codec::Tag::kAttributionByContext,
-                             "attributions", "context_id", "artifact_id",
-                             &json));
-  RETURN_IF_ERROR(WriteLinks(store, codec::Tag::kAssociationByContext,
-                             "associations", "context_id", "execution_id",
-                             &json));
-  RETURN_IF_ERROR(WriteLinks(store, codec::Tag::kParentByChild,
-                             "parent_contexts", "child_id", "parent_id",
-                             &json));
+  const NodeIds ids(graph);
+  RETURN_IF_ERROR(WriteLinks(store, ids, codec::Tag::kAttributionByContext,
+                             "attributions", "context_id", NodeKind::kContext,
+                             "artifact_id", NodeKind::kArtifact, &json));
+  RETURN_IF_ERROR(WriteLinks(store, ids, codec::Tag::kAssociationByContext,
+                             "associations", "context_id", NodeKind::kContext,
+                             "execution_id", NodeKind::kExecution, &json));
+  RETURN_IF_ERROR(WriteLinks(store, ids, codec::Tag::kParentByChild,
+                             "parent_contexts", "child_id", NodeKind::kContext,
+                             "parent_id", NodeKind::kContext, &json));
   json.EndObject();
   return json.str() + "\n";
 }
