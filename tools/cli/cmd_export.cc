@@ -9,6 +9,7 @@
 #include "store/store_impl.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
+#include "tools/cli/describe.h"
 #include "tools/cli/output.h"
 #include "util/status_macros.h"
 
@@ -26,15 +27,6 @@ StatusOr<std::vector<N>> ListAll(Store* store) {
     options.page_token = page.next_page_token;
   } while (!options.page_token.empty());
   return all;
-}
-
-// DATA_LOSS: `ref` is named by an edge (`edge`: "events", "attributions",
-// ...) of the store but has no record.
-Status Dangling(NodeRef ref, std::string_view edge) {
-  return absl::DataLossError(fmt::format(
-      "the store is damaged: {} {} has {} but no record (`lineagedb check` "
-      "lists the damage)",
-      NodeKindName(ref.kind), ref.id, edge));
 }
 
 // The graph's nodes and contexts.
@@ -77,7 +69,7 @@ StatusOr<LineageGraph> WholeGraph(Store* store) {
   const NodeIds known(graph);
   for (const Event& e : graph.events) {
     const NodeRef artifact{NodeKind::kArtifact, e.artifact_id};
-    if (!known.Has(artifact)) return Dangling(artifact, "events");
+    if (!known.Has(artifact)) return MissingRecord(artifact, "events");
   }
   return graph;
 }
@@ -97,7 +89,7 @@ Status WriteLinks(Store* store, const NodeIds& ids, codec::Tag tag,
     if (!codec::ParsePairKey(it->key(), &pair)) continue;
     for (const NodeRef end :
          {NodeRef{from_kind, pair.from}, NodeRef{to_kind, pair.to}}) {
-      if (!ids.Has(end)) return Dangling(end, key);
+      if (!ids.Has(end)) return MissingRecord(end, key);
     }
     json->BeginObject().Key(from).Int(pair.from).Key(to).Int(pair.to);
     json->EndObject();

@@ -9,6 +9,13 @@
 
 namespace lineagedb::cli {
 
+Status MissingRecord(NodeRef ref, std::string_view edges) {
+  return absl::DataLossError(fmt::format(
+      "the store is damaged: {} {} has {} but no record (`lineagedb check` "
+      "lists the damage)",
+      NodeKindName(ref.kind), ref.id, edges));
+}
+
 StatusOr<NodeInfoMap> FetchNodeInfo(Store* store,
                                     const std::vector<NodeRef>& refs) {
   std::vector<int64_t> artifact_ids, execution_ids;
@@ -30,10 +37,7 @@ StatusOr<NodeInfoMap> FetchNodeInfo(Store* store,
   }
   for (const NodeRef& ref : refs) {
     if (info.contains(ref)) continue;
-    return absl::DataLossError(fmt::format(
-        "the store is damaged: {} {} has events but no record (`lineagedb "
-        "check` lists the damage)",
-        NodeKindName(ref.kind), ref.id));
+    return MissingRecord(ref, "events");
   }
   return info;
 }

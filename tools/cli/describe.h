@@ -19,6 +19,10 @@ struct NodeInfo {
 };
 using NodeInfoMap = std::map<NodeRef, NodeInfo>;
 
+// DATA_LOSS: node `ref` is named by `edges` of the store ("events",
+// "attributions", ...) but has no record.
+Status MissingRecord(NodeRef ref, std::string_view edges);
+
 // Type and name of each of `refs`, which are nodes a query reached or
 // resolved. Errors: DATA_LOSS naming the first ref without a record (the
 // store is damaged: an edge names a node that is gone), storage errors.
