@@ -15,12 +15,14 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <set>
 #include <thread>
 
 #include "absl/strings/cord.h"
 #include "codec/coding.h"
 #include "codec/keys.h"
 #include "storage/info_log.h"
+#include "storage/unlisted_tables.h"
 #include "util/status_macros.h"
 #include "util/str_cat.h"
 
@@ -166,7 +168,9 @@ class RocksReadView final : public ReadView {
 
 class RocksKv final : public Kv {
  public:
-  explicit RocksKv(std::unique_ptr<rocksdb::DB> db) : db_(std::move(db)) {}
+  // `env`, if given, is the one `db` was opened with.
+  RocksKv(std::unique_ptr<rocksdb::DB> db, std::unique_ptr<rocksdb::Env> env)
+      : env_(std::move(env)), db_(std::move(db)) {}
   ~RocksKv() override { db_->Close().PermitUncheckedError(); }
 
   Status Write(WriteBatch* batch, bool sync) override {
@@ -294,6 +298,7 @@ class RocksKv final : public Kv {
   }
 
  private:
+  std::unique_ptr<rocksdb::Env> env_;  // Outlives db_.
   std::unique_ptr<rocksdb::DB> db_;
   BatchObserver observer_;
   WriteListener listener_;
@@ -540,6 +545,18 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
       return absl::NotFoundError(StrCat("no store at ", path));
     }
   }
+  // A writable open deletes the table files its MANIFEST does not list:
+  // they are kept until CheckUnlistedTables has seen them
+  // (storage/unlisted_tables.h).
+  const std::set<std::string> tables = TableFiles(path);
+  std::shared_ptr<KeepTablesFileSystem> keep;
+  std::unique_ptr<rocksdb::Env> env;
+  if (!options.read_only) {
+    keep = std::make_shared<KeepTablesFileSystem>();
+    env = rocksdb::NewCompositeEnv(keep);
+    ro.env = env.get();
+    keep->set_holding(true);
+  }
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s =
       options.read_only
@@ -573,13 +590,33 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
     return error;
   }
   std::unique_ptr<rocksdb::DB> db(raw);
+  Status unlisted = CheckUnlistedTables(db.get(), path, tables,
+                                        /*remove_harmless=*/!options.read_only);
+  // A reader beside a writer can see a table that a flush has written and
+  // the MANIFEST it read does not list yet: look again.
+  for (int retry = 0; options.read_only && !unlisted.ok() && retry < 3;
+       ++retry) {
+    db.reset();
+    std::this_thread::sleep_for(std::chrono::milliseconds(50 << retry));
+    s = rocksdb::DB::OpenForReadOnly(ro, path, &raw,
+                                     /*error_if_wal_file_exists=*/false);
+    if (!s.ok()) return FromRocks(s, StrCat("open ", path));
+    db.reset(raw);
+    unlisted = CheckUnlistedTables(db.get(), path, TableFiles(path), false);
+  }
+  if (!unlisted.ok()) {
+    db->Close().PermitUncheckedError();  // Still holding the tables.
+    return unlisted;
+  }
+  if (keep != nullptr) keep->set_holding(false);
   if (!options.read_only) {
     // Housekeeping: a store that cannot take the write (a full disk) opens
     // all the same, its logs left for a later open.
     RetireIdleLogs(db.get()).IgnoreError();
     RemoveBulkFiles(path);
   }
-  return std::unique_ptr<Kv>(std::make_unique<RocksKv>(std::move(db)));
+  return std::unique_ptr<Kv>(
+      std::make_unique<RocksKv>(std::move(db), std::move(env)));
 }
 
 }  // namespace lineagedb::storage

@@ -1,6 +1,6 @@
 // The ordered key-value layer under the store: RocksDB, hidden behind small
-// classes so that only kv.cc includes RocksDB's headers. All RocksDB errors
-// are converted to Status here.
+// classes so that only storage/'s .cc files include RocksDB's headers. All
+// RocksDB errors are converted to Status here.
 #ifndef LINEAGEDB_STORAGE_KV_H_
 #define LINEAGEDB_STORAGE_KV_H_
 

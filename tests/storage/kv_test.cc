@@ -1,6 +1,7 @@
 // Tests of the key-value layer's bulk load (storage/kv.h, IngestSorted).
 #include "storage/kv.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
 #include <rocksdb/perf_context.h>
@@ -10,9 +11,13 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "codec/keys.h"
+#include "codec/records.h"
+#include "storage/unlisted_tables.h"
 #include "tests/test_util.h"
 
 namespace lineagedb::storage {
@@ -92,6 +97,77 @@ TEST_F(KvTest, WritesAndReadsLeaveThePerfContextAlone) {
   ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), "key7", &value).ok());
   EXPECT_EQ(rocksdb::get_perf_context()->get_from_memtable_count, 1u);
   rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
+}
+
+// Writes `key` with the store's counters at sequence `seq` (as every write
+// batch of the store does), then flushes them into a table file.
+void PutAndFlush(Kv* kv, const std::string& key, uint64_t seq) {
+  codec::Counters counters;
+  counters.seq = seq;
+  WriteBatch batch;
+  batch.Put(key, "value");
+  batch.Put(codec::MetaKey(codec::MetaId::kCounters),
+            codec::EncodeCounters(counters));
+  ASSERT_OK(kv->Write(&batch, /*sync=*/true));
+  ASSERT_OK(kv->Flush());
+}
+
+// Two writes flushed into two table files, the second at sequence 2, and
+// the store closed: its folder.
+std::string TwoTablesClosed(std::unique_ptr<Kv>* kv, const std::string& dir) {
+  PutAndFlush(kv->get(), "a", 1);
+  PutAndFlush(kv->get(), "b", 2);
+  kv->reset();
+  return dir + "/kv";
+}
+
+// A MANIFEST whose last record is cut off (damage, not a crash: the table
+// it listed was written whole and its log retired) makes RocksDB recover
+// the version before it, and a writable open would delete the table. Both
+// opens refuse instead, and the table stays.
+TEST_F(KvTest, ATableACutManifestNoLongerListsIsDataLoss) {
+  const std::string path = TwoTablesClosed(&kv_, dir_.path());
+  const std::set<std::string> tables = TableFiles(path);
+  std::filesystem::path manifest;
+  for (const auto& e : std::filesystem::directory_iterator(path)) {
+    if (e.path().filename().string().starts_with("MANIFEST-")) {
+      manifest = e.path();
+    }
+  }
+  ASSERT_FALSE(manifest.empty());
+  std::filesystem::resize_file(manifest,
+                               std::filesystem::file_size(manifest) - 20);
+  for (const bool read_only : {true, false}) {
+    SCOPED_TRACE(read_only ? "read-only" : "writable");
+    Options options;
+    options.read_only = read_only;
+    auto kv = Kv::Open(options, path);
+    ASSERT_EQ(kv.status().code(), absl::StatusCode::kDataLoss) << kv.status();
+    EXPECT_THAT(std::string(kv.status().message()),
+                ::testing::HasSubstr("holds writes up to sequence 2"));
+    EXPECT_EQ(TableFiles(path), tables);
+  }
+}
+
+// A table file no version lists whose writes the store has (what a crash in
+// the middle of a flush or a compaction leaves) is no damage: a writable
+// open removes it, as RocksDB would, and a read-only one leaves it.
+TEST_F(KvTest, AnUnlistedTableOfOldWritesIsRemoved) {
+  const std::string path = TwoTablesClosed(&kv_, dir_.path());
+  const std::set<std::string> tables = TableFiles(path);
+  ASSERT_FALSE(tables.empty());
+  std::filesystem::copy_file(std::filesystem::path(path) / *tables.begin(),
+                             std::filesystem::path(path) / "000900.sst");
+  Options read_only;
+  read_only.read_only = true;
+  ASSERT_OK(Kv::Open(read_only, path).status());
+  EXPECT_TRUE(
+      std::filesystem::exists(std::filesystem::path(path) / "000900.sst"));
+  Open();
+  EXPECT_FALSE(
+      std::filesystem::exists(std::filesystem::path(path) / "000900.sst"));
+  std::string value;
+  EXPECT_OK(kv_->NewReadView()->Get("b", &value));
 }
 
 // A damaged Bloom filter block does not fail a scan (RocksDB reads the
