@@ -598,11 +598,12 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
        ++retry) {
     db.reset();
     std::this_thread::sleep_for(std::chrono::milliseconds(50 << retry));
+    const std::set<std::string> again = TableFiles(path);  // Before the open.
     s = rocksdb::DB::OpenForReadOnly(ro, path, &raw,
                                      /*error_if_wal_file_exists=*/false);
     if (!s.ok()) return FromRocks(s, StrCat("open ", path));
     db.reset(raw);
-    unlisted = CheckUnlistedTables(db.get(), path, TableFiles(path), false);
+    unlisted = CheckUnlistedTables(db.get(), path, again, false);
   }
   if (!unlisted.ok()) {
     db->Close().PermitUncheckedError();  // Still holding the tables.

@@ -96,7 +96,8 @@ Status CheckUnlistedTables(rocksdb::DB* db, const std::string& path,
           "the store at ", path, " is damaged: table file ", name,
           " holds writes up to sequence ", *seq,
           " but its MANIFEST does not list it (the store's last write is ",
-          store_seq, "; no table file was deleted)"));
+          store_seq, "; no table file was deleted: moving ", name,
+          " out of the folder opens the store without those writes)"));
     }
   }
   if (remove_harmless) {
