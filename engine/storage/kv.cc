@@ -168,9 +168,13 @@ class RocksReadView final : public ReadView {
 
 class RocksKv final : public Kv {
  public:
-  // `env`, if given, is the one `db` was opened with.
-  RocksKv(std::unique_ptr<rocksdb::DB> db, std::unique_ptr<rocksdb::Env> env)
-      : env_(std::move(env)), db_(std::move(db)) {}
+  // `env`, if given, and `replayed` are what `db` was opened with: its
+  // options keep pointers to them.
+  RocksKv(std::unique_ptr<rocksdb::DB> db, std::unique_ptr<rocksdb::Env> env,
+          std::unique_ptr<ReplayedWrites> replayed)
+      : env_(std::move(env)),
+        replayed_(std::move(replayed)),
+        db_(std::move(db)) {}
   ~RocksKv() override { db_->Close().PermitUncheckedError(); }
 
   Status Write(WriteBatch* batch, bool sync) override {
@@ -298,7 +302,8 @@ class RocksKv final : public Kv {
   }
 
  private:
-  std::unique_ptr<rocksdb::Env> env_;  // Outlives db_.
+  std::unique_ptr<rocksdb::Env> env_;  // These two outlive db_.
+  std::unique_ptr<ReplayedWrites> replayed_;
   std::unique_ptr<rocksdb::DB> db_;
   BatchObserver observer_;
   WriteListener listener_;
@@ -409,6 +414,7 @@ bool HoldsDatabaseFiles(const std::filesystem::path& dir) {
 // in the write-ahead log. Writes nothing.
 bool DamagedLogOnly(rocksdb::Options ro, const std::string& path) {
   ro.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  ro.wal_filter = nullptr;
   rocksdb::DB* raw = nullptr;
   if (!rocksdb::DB::OpenForReadOnly(ro, path, &raw,
                                     /*error_if_wal_file_exists=*/false)
@@ -548,7 +554,6 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
   // A writable open deletes the table files its MANIFEST does not list:
   // they are kept until CheckUnlistedTables has seen them
   // (storage/unlisted_tables.h).
-  const std::set<std::string> tables = TableFiles(path);
   std::shared_ptr<KeepTablesFileSystem> keep;
   std::unique_ptr<rocksdb::Env> env;
   if (!options.read_only) {
@@ -557,20 +562,33 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
     ro.env = env.get();
     keep->set_holding(true);
   }
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status s =
-      options.read_only
-          ? rocksdb::DB::OpenForReadOnly(ro, path, &raw,
-                                         /*error_if_wal_file_exists=*/false)
-          : rocksdb::DB::Open(ro, path, &raw);
-  // A writer beside a read-only open may delete a file the MANIFEST the
-  // reader read still lists (a compaction's inputs): read it again.
-  for (int retry = 0; options.read_only && !s.ok() && retry < 5 &&
-                      s.ToString().find("No such file") != std::string::npos;
-       ++retry) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10 << retry));
-    s = rocksdb::DB::OpenForReadOnly(ro, path, &raw,
-                                     /*error_if_wal_file_exists=*/false);
+  auto replayed = std::make_unique<ReplayedWrites>();
+  ro.wal_filter = replayed.get();
+  rocksdb::Status s;
+  std::unique_ptr<rocksdb::DB> db;
+  Status unlisted;
+  // A read-only open beside a writer looks again when the writer has
+  // deleted a file the MANIFEST it read still lists (a compaction's
+  // inputs), or written a table that MANIFEST does not list yet (a flush).
+  for (int attempt = 0;; ++attempt) {
+    const std::set<std::string> tables = TableFiles(path);  // Before it opens.
+    replayed->Clear();
+    rocksdb::DB* raw = nullptr;
+    s = options.read_only
+            ? rocksdb::DB::OpenForReadOnly(ro, path, &raw,
+                                           /*error_if_wal_file_exists=*/false)
+            : rocksdb::DB::Open(ro, path, &raw);
+    db.reset(raw);
+    if (s.ok()) {
+      unlisted = CheckUnlistedTables(db.get(), path, tables, *replayed,
+                                     /*remove_harmless=*/!options.read_only);
+    }
+    const bool again =
+        s.ok() ? !unlisted.ok()
+               : s.ToString().find("No such file") != std::string::npos;
+    if (!options.read_only || !again || attempt == 5) break;
+    db.reset();
+    std::this_thread::sleep_for(std::chrono::milliseconds(10 << attempt));
   }
   if (!s.ok()) {
     if (s.IsInvalidArgument() &&
@@ -589,22 +607,6 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
     }
     return error;
   }
-  std::unique_ptr<rocksdb::DB> db(raw);
-  Status unlisted = CheckUnlistedTables(db.get(), path, tables,
-                                        /*remove_harmless=*/!options.read_only);
-  // A reader beside a writer can see a table that a flush has written and
-  // the MANIFEST it read does not list yet: look again.
-  for (int retry = 0; options.read_only && !unlisted.ok() && retry < 3;
-       ++retry) {
-    db.reset();
-    std::this_thread::sleep_for(std::chrono::milliseconds(50 << retry));
-    const std::set<std::string> again = TableFiles(path);  // Before the open.
-    s = rocksdb::DB::OpenForReadOnly(ro, path, &raw,
-                                     /*error_if_wal_file_exists=*/false);
-    if (!s.ok()) return FromRocks(s, StrCat("open ", path));
-    db.reset(raw);
-    unlisted = CheckUnlistedTables(db.get(), path, again, false);
-  }
   if (!unlisted.ok()) {
     db->Close().PermitUncheckedError();  // Still holding the tables.
     return unlisted;
@@ -616,8 +618,8 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
     RetireIdleLogs(db.get()).IgnoreError();
     RemoveBulkFiles(path);
   }
-  return std::unique_ptr<Kv>(
-      std::make_unique<RocksKv>(std::move(db), std::move(env)));
+  return std::unique_ptr<Kv>(std::make_unique<RocksKv>(
+      std::move(db), std::move(env), std::move(replayed)));
 }
 
 }  // namespace lineagedb::storage

@@ -2,8 +2,11 @@
 
 #include <rocksdb/metadata.h>
 #include <rocksdb/sst_file_reader.h>
+#include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <iterator>
 #include <optional>
 #include <vector>
 
@@ -36,7 +39,72 @@ std::optional<uint64_t> TableSeq(const std::string& file) {
   return counters.seq;
 }
 
+// The sequence of a write batch's counters key, if it has one.
+class CountersSeq : public rocksdb::WriteBatch::Handler {
+ public:
+  rocksdb::Status PutCF(uint32_t /*column_family_id*/,
+                        const rocksdb::Slice& key,
+                        const rocksdb::Slice& value) override {
+    if (key == key_) {
+      codec::Counters counters;
+      if (codec::DecodeCounters(
+              key_, std::string_view(value.data(), value.size()), &counters)
+              .ok()) {
+        seq_ = counters.seq;
+      }
+      found_ = true;
+    }
+    return rocksdb::Status::OK();
+  }
+  bool Continue() override { return !found_; }  // One counters key a batch.
+  const std::optional<uint64_t>& seq() const { return seq_; }
+
+ private:
+  const std::string key_ = codec::MetaKey(codec::MetaId::kCounters);
+  bool found_ = false;
+  std::optional<uint64_t> seq_;
+};
+
 }  // namespace
+
+rocksdb::WalFilter::WalProcessingOption ReplayedWrites::LogRecordFound(
+    unsigned long long /*log_number*/, const std::string& /*log_file_name*/,
+    const rocksdb::WriteBatch& batch, rocksdb::WriteBatch* /*new_batch*/,
+    bool* /*batch_changed*/) {
+  CountersSeq handler;
+  batch.Iterate(&handler).PermitUncheckedError();  // Replay judges the batch.
+  if (handler.seq().has_value()) Add(*handler.seq());
+  return WalProcessingOption::kContinueProcessing;
+}
+
+void ReplayedWrites::Add(uint64_t seq) {
+  auto next = runs_.upper_bound(seq);
+  if (next != runs_.begin()) {
+    auto prev = std::prev(next);
+    if (prev->second >= seq) return;
+    if (prev->second + 1 == seq) {
+      prev->second = seq;
+      if (next != runs_.end() && next->first == seq + 1) {
+        prev->second = next->second;
+        runs_.erase(next);
+      }
+      return;
+    }
+  }
+  uint64_t last = seq;
+  if (next != runs_.end() && next->first == seq + 1) {
+    last = next->second;
+    runs_.erase(next);
+  }
+  runs_.emplace(seq, last);
+}
+
+bool ReplayedWrites::Covers(uint64_t first, uint64_t last) const {
+  if (first > last) return true;
+  auto next = runs_.upper_bound(first);
+  if (next == runs_.begin()) return false;
+  return std::prev(next)->second >= last;
+}
 
 KeepTablesFileSystem::KeepTablesFileSystem()
     : rocksdb::FileSystemWrapper(rocksdb::FileSystem::Default()) {}
@@ -65,6 +133,7 @@ std::set<std::string> TableFiles(const std::string& path) {
 
 Status CheckUnlistedTables(rocksdb::DB* db, const std::string& path,
                            const std::set<std::string>& candidates,
+                           const ReplayedWrites& replayed,
                            bool remove_harmless) {
   if (candidates.empty()) return absl::OkStatus();
   std::vector<rocksdb::LiveFileMetaData> live;
@@ -78,26 +147,32 @@ Status CheckUnlistedTables(rocksdb::DB* db, const std::string& path,
     if (!listed.contains(name)) unlisted.push_back(name);
   }
   if (unlisted.empty()) return absl::OkStatus();
-  uint64_t store_seq = 0;  // No counters: nothing written yet.
-  std::string value;
+  // The last write the listed tables hold: the largest counters sequence
+  // among them. Not the store's counters: a writable open has flushed what
+  // it replayed into new tables.
+  const std::filesystem::path dir(path);
   const std::string key = codec::MetaKey(codec::MetaId::kCounters);
-  rocksdb::Status s = db->Get(rocksdb::ReadOptions(), key, &value);
-  if (s.ok()) {
-    codec::Counters counters;
-    if (codec::DecodeCounters(key, value, &counters).ok()) {
-      store_seq = counters.seq;
+  uint64_t listed_seq = 0;
+  for (const rocksdb::LiveFileMetaData& f : live) {
+    const std::string name = std::filesystem::path(f.name).filename().string();
+    if (candidates.contains(name) && f.smallestkey <= key &&
+        key <= f.largestkey) {
+      listed_seq =
+          std::max(listed_seq, TableSeq((dir / name).string()).value_or(0));
     }
   }
-  const std::filesystem::path dir(path);
   for (const std::string& name : unlisted) {
     const std::optional<uint64_t> seq = TableSeq((dir / name).string());
-    if (seq.has_value() && *seq > store_seq) {
+    if (seq.has_value() && !replayed.Covers(listed_seq + 1, *seq)) {
       return absl::DataLossError(StrCat(
           "the store at ", path, " is damaged: table file ", name,
           " holds writes up to sequence ", *seq,
-          " but its MANIFEST does not list it (the store's last write is ",
-          store_seq, "; no table file was deleted: moving ", name,
-          " out of the folder opens the store without those writes)"));
+          " but its MANIFEST does not list it, and neither the listed tables "
+          "(to sequence ",
+          listed_seq,
+          ") nor the write-ahead log hold them (no table file was deleted: "
+          "moving ",
+          name, " out of the folder opens the store without those writes)"));
     }
   }
   if (remove_harmless) {

@@ -5,8 +5,10 @@
 // leaves such files, harmless: their data is still in the write-ahead log
 // or in the listed tables. A file cut off by a damaged MANIFEST instead
 // holds writes the store no longer has. The store's counters (codec::
-// Counters, written with every write batch) tell them apart: a table whose
-// counters carry a later sequence than the store's holds lost writes.
+// Counters, written with every write batch, their sequence one more each
+// time) tell them apart: a table whose counters carry sequence S holds
+// writes the store has only if the listed tables reach S, or the log
+// replay holds every sequence from the listed tables' last to S.
 //
 // Internal to storage/: RocksDB types are allowed here.
 #ifndef LINEAGEDB_STORAGE_UNLISTED_TABLES_H_
@@ -14,8 +16,10 @@
 
 #include <rocksdb/db.h>
 #include <rocksdb/file_system.h>
+#include <rocksdb/wal_filter.h>
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -43,16 +47,40 @@ class KeepTablesFileSystem : public rocksdb::FileSystemWrapper {
   std::atomic<bool> holding_{false};
 };
 
+// Set as Options::wal_filter, records the store's write sequences (the
+// counters key of each batch) an open replays from the write-ahead log.
+// Changes no record.
+class ReplayedWrites : public rocksdb::WalFilter {
+ public:
+  const char* Name() const override { return "LineagedbReplayedWrites"; }
+  WalProcessingOption LogRecordFound(unsigned long long log_number,
+                                     const std::string& log_file_name,
+                                     const rocksdb::WriteBatch& batch,
+                                     rocksdb::WriteBatch* new_batch,
+                                     bool* batch_changed) override;
+  // Forgets what an earlier open replayed.
+  void Clear() { runs_.clear(); }
+  // Whether every sequence from `first` to `last` was replayed.
+  bool Covers(uint64_t first, uint64_t last) const;
+
+ private:
+  void Add(uint64_t seq);
+  std::map<uint64_t, uint64_t> runs_;  // First -> last; apart, in order.
+};
+
 // The names ("000012.sst") of the table files in folder `path`.
 std::set<std::string> TableFiles(const std::string& path);
 
-// Looks at the table files of `candidates` (names in the store's folder
-// `path`) that `db` does not list. DATA_LOSS, naming the first, if one holds
-// writes later than the store's last; otherwise OK, and with
-// `remove_harmless` those files are deleted (what RocksDB's open would have
-// done). A table that cannot be read is taken for one a crash cut short.
+// Looks at the table files of `candidates` (the names in the store's
+// folder `path` before `db` was opened, `replayed` watching its log replay)
+// that `db` does not list. DATA_LOSS, naming the first, if one holds writes
+// that neither the listed candidates nor the replay hold; otherwise OK, and
+// with `remove_harmless` those files are deleted (what RocksDB's open would
+// have done). A table that cannot be read, or has no counters, is taken for
+// one a crash cut short.
 Status CheckUnlistedTables(rocksdb::DB* db, const std::string& path,
                            const std::set<std::string>& candidates,
+                           const ReplayedWrites& replayed,
                            bool remove_harmless);
 
 }  // namespace lineagedb::storage

@@ -6,8 +6,10 @@
 #include <rocksdb/db.h>
 #include <rocksdb/perf_context.h>
 #include <rocksdb/perf_level.h>
+#include <rocksdb/sst_file_writer.h>
 #include <rocksdb/table_properties.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -19,6 +21,7 @@
 #include "codec/records.h"
 #include "storage/unlisted_tables.h"
 #include "tests/test_util.h"
+#include "util/str_cat.h"
 
 namespace lineagedb::storage {
 namespace {
@@ -65,6 +68,12 @@ class KvTest : public ::testing::Test {
     return all;
   }
 
+  // Cuts 20 bytes off the MANIFEST of the closed store, whose newest table
+  // holds sequence 2; both opens refuse, keeping the tables. Then takes the
+  // way out the message names (the table moved out of the folder) and
+  // opens the store.
+  void CutRefuseAndMoveAway();
+
   testing::TempDir dir_;
   std::unique_ptr<Kv> kv_;
 };
@@ -99,17 +108,58 @@ TEST_F(KvTest, WritesAndReadsLeaveThePerfContextAlone) {
   rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
 }
 
-// Writes `key` with the store's counters at sequence `seq` (as every write
-// batch of the store does), then flushes them into a table file.
-void PutAndFlush(Kv* kv, const std::string& key, uint64_t seq) {
+// The store's counters at sequence `seq`, encoded.
+std::string CountersAt(uint64_t seq) {
   codec::Counters counters;
   counters.seq = seq;
+  return codec::EncodeCounters(counters);
+}
+
+// Writes `key` with the store's counters at sequence `seq`, as every write
+// batch of the store does, to the log.
+void PutCounted(Kv* kv, const std::string& key, uint64_t seq) {
   WriteBatch batch;
   batch.Put(key, "value");
-  batch.Put(codec::MetaKey(codec::MetaId::kCounters),
-            codec::EncodeCounters(counters));
+  batch.Put(codec::MetaKey(codec::MetaId::kCounters), CountersAt(seq));
   ASSERT_OK(kv->Write(&batch, /*sync=*/true));
+}
+
+// PutCounted, then a flush of it into a table file.
+void PutAndFlush(Kv* kv, const std::string& key, uint64_t seq) {
+  PutCounted(kv, key, seq);
   ASSERT_OK(kv->Flush());
+}
+
+// Both opens of the store at `path` fail with DATA_LOSS naming the table
+// of sequence `seq`, and every file of `tables` stays.
+void ExpectBothOpensRefuse(const std::string& path,
+                           const std::set<std::string>& tables, int seq) {
+  for (const bool read_only : {true, false}) {
+    SCOPED_TRACE(read_only ? "read-only" : "writable");
+    Options options;
+    options.read_only = read_only;
+    auto kv = Kv::Open(options, path);
+    ASSERT_EQ(kv.status().code(), absl::StatusCode::kDataLoss) << kv.status();
+    EXPECT_THAT(
+        std::string(kv.status().message()),
+        ::testing::HasSubstr(StrCat("holds writes up to sequence ", seq, " ")));
+    const std::set<std::string> now = TableFiles(path);  // A flush's too.
+    EXPECT_TRUE(
+        std::includes(now.begin(), now.end(), tables.begin(), tables.end()));
+  }
+}
+
+// Cuts the last `bytes` bytes off the MANIFEST of the database at `path`.
+void CutManifest(const std::string& path, int bytes) {
+  std::filesystem::path manifest;
+  for (const auto& e : std::filesystem::directory_iterator(path)) {
+    if (e.path().filename().string().starts_with("MANIFEST-")) {
+      manifest = e.path();
+    }
+  }
+  ASSERT_FALSE(manifest.empty());
+  std::filesystem::resize_file(manifest,
+                               std::filesystem::file_size(manifest) - bytes);
 }
 
 // Two writes flushed into two table files, the second at sequence 2, and
@@ -121,39 +171,69 @@ std::string TwoTablesClosed(std::unique_ptr<Kv>* kv, const std::string& dir) {
   return dir + "/kv";
 }
 
+void KvTest::CutRefuseAndMoveAway() {
+  const std::string path = dir_.path() + "/kv";
+  const std::set<std::string> tables = TableFiles(path);
+  ASSERT_FALSE(tables.empty());
+  CutManifest(path, 20);
+  ExpectBothOpensRefuse(path, tables, 2);
+  std::filesystem::rename(std::filesystem::path(path) / *tables.rbegin(),
+                          dir_.path() + "/moved.sst");
+  Open();
+}
+
 // A MANIFEST whose last record is cut off (damage, not a crash: the table
 // it listed was written whole and its log retired) makes RocksDB recover
 // the version before it, and a writable open would delete the table. Both
 // opens refuse instead, and the table stays.
 TEST_F(KvTest, ATableACutManifestNoLongerListsIsDataLoss) {
-  const std::string path = TwoTablesClosed(&kv_, dir_.path());
-  const std::set<std::string> tables = TableFiles(path);
-  std::filesystem::path manifest;
-  for (const auto& e : std::filesystem::directory_iterator(path)) {
-    if (e.path().filename().string().starts_with("MANIFEST-")) {
-      manifest = e.path();
-    }
-  }
-  ASSERT_FALSE(manifest.empty());
-  std::filesystem::resize_file(manifest,
-                               std::filesystem::file_size(manifest) - 20);
-  for (const bool read_only : {true, false}) {
-    SCOPED_TRACE(read_only ? "read-only" : "writable");
-    Options options;
-    options.read_only = read_only;
-    auto kv = Kv::Open(options, path);
-    ASSERT_EQ(kv.status().code(), absl::StatusCode::kDataLoss) << kv.status();
-    EXPECT_THAT(std::string(kv.status().message()),
-                ::testing::HasSubstr("holds writes up to sequence 2"));
-    EXPECT_EQ(TableFiles(path), tables);
-  }
-  // The way out the message names: the newest table moved away, the store
-  // opens without its writes.
-  std::filesystem::rename(std::filesystem::path(path) / *tables.rbegin(),
-                          dir_.path() + "/moved.sst");
-  Open();
+  TwoTablesClosed(&kv_, dir_.path());
+  CutRefuseAndMoveAway();
   std::string value;
   EXPECT_OK(kv_->NewReadView()->Get("a", &value));
+  EXPECT_EQ(kv_->NewReadView()->Get("b", &value).code(),
+            absl::StatusCode::kNotFound);
+}
+
+// The same damage after later writes: the table the cut MANIFEST no longer
+// lists (sequence 2) has had its log retired, and the log RocksDB replays
+// holds sequence 3 only. The store's last write is past the table's, yet
+// the table's writes are nowhere else: still DATA_LOSS, the table kept.
+TEST_F(KvTest, ACutManifestIsDataLossThoughTheLogHoldsLaterWrites) {
+  PutAndFlush(kv_.get(), "a", 1);
+  PutAndFlush(kv_.get(), "b", 2);
+  PutCounted(kv_.get(), "c", 3);
+  kv_.reset();  // Sequence 3 stays in the log.
+  CutRefuseAndMoveAway();
+  std::string value;
+  EXPECT_OK(kv_->NewReadView()->Get("a", &value));
+  EXPECT_OK(kv_->NewReadView()->Get("c", &value));
+  EXPECT_EQ(kv_->NewReadView()->Get("b", &value).code(),
+            absl::StatusCode::kNotFound);
+}
+
+// A flush cut short by a crash before its MANIFEST record: its table holds
+// writes past the listed tables' (sequence 3), and the log it came from
+// holds them too. No damage: a writable open removes the table, and the
+// write is read back from the log.
+TEST_F(KvTest, AnUnlistedTableOfWritesTheLogHoldsIsRemoved) {
+  PutAndFlush(kv_.get(), "a", 1);
+  PutAndFlush(kv_.get(), "b", 2);
+  PutCounted(kv_.get(), "c", 3);
+  kv_.reset();
+  const std::filesystem::path table =
+      std::filesystem::path(dir_.path()) / "kv" / "000900.sst";
+  const rocksdb::Options options;
+  rocksdb::SstFileWriter writer(rocksdb::EnvOptions{}, options);
+  ASSERT_TRUE(writer.Open(table.string()).ok());
+  ASSERT_TRUE(
+      writer.Put(codec::MetaKey(codec::MetaId::kCounters), CountersAt(3)).ok());
+  ASSERT_TRUE(writer.Put("c", "value").ok());
+  ASSERT_TRUE(writer.Finish().ok());
+  Open();
+  EXPECT_FALSE(std::filesystem::exists(table));
+  std::string value;
+  EXPECT_OK(kv_->NewReadView()->Get("c", &value));
 }
 
 // A table file no version lists whose writes the store has (what a crash in
