@@ -46,6 +46,54 @@ bool IsOneJsonObject(std::string_view text) {
   return IsOneJsonValueOf(text, simdjson::dom::element_type::OBJECT);
 }
 
+bool NoObjectCanFollow(std::string_view line) {
+  enum Last { kNothing, kValue, kOpen, kComma, kColon };
+  Last last = kNothing;
+  std::vector<char> open;  // The '{' and '[' not closed yet.
+  bool complete = false;   // The document's one value has ended.
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    switch (c) {
+      case ' ':
+      case '\t':
+      case '\r':
+        continue;
+      case '"': {
+        size_t j = i + 1;
+        while (j < line.size() && line[j] != '"') j += line[j] == '\\' ? 2 : 1;
+        if (j >= line.size()) return true;  // A string left open.
+        i = j;
+        last = kValue;
+        break;
+      }
+      case '{':
+      case '[':
+        open.push_back(c);
+        last = kOpen;
+        break;
+      case '}':
+      case ']':
+        if (open.empty() || open.back() != (c == '}' ? '{' : '[')) return true;
+        open.pop_back();
+        last = kValue;
+        break;
+      case ',':
+        last = kComma;
+        break;
+      case ':':
+        last = kColon;
+        break;
+      default:  // A byte of a number or a literal.
+        last = kValue;
+    }
+    if (open.empty() && last == kValue) complete = true;
+  }
+  if (complete || last == kValue) return true;
+  if (last == kOpen || last == kComma)
+    return open.empty() || open.back() == '{';
+  return false;  // After ':', or a blank line.
+}
+
 simdjson::error_code JsonDocumentReader::ParseJson(
     std::string_view json, simdjson::dom::element* root) {
   if (buffer_.size() < json.size() + simdjson::SIMDJSON_PADDING) {

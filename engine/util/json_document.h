@@ -21,6 +21,15 @@ bool IsOneJsonArray(std::string_view text);
 // aside.
 bool IsOneJsonObject(std::string_view text);
 
+// True if no JSON document whose first line is `line` (no newline in it)
+// can have a '{' start its next line: the line holds a string it does not
+// close (a JSON string holds no raw newline), ends after a complete value or
+// after an object's '{' or ',' (where a key or the end must come), or has
+// already completed the document's one value. False where an object may
+// follow: after ':', '[', an array's ',', or nothing. Looks at the
+// structure only; `line` need not be valid JSON.
+bool NoObjectCanFollow(std::string_view line);
+
 // Parses documents with one simdjson parser and one padded copy buffer,
 // both kept from document to document unless a document was larger than
 // kKeepBytes. Not thread-safe.

@@ -86,10 +86,11 @@ class CliTest : public ::testing::Test {
     return RunRaw("--store '" + store_.string() + "' " + args);
   }
 
-  CliResult RunRaw(const std::string& args) {
+  // `shell` comes before the command in the shell's line ("ulimit ...;").
+  CliResult RunRaw(const std::string& args, const std::string& shell = "") {
     const fs::path out = fs::path(dir_.path()) / "stdout";
     const fs::path err = fs::path(dir_.path()) / "stderr";
-    const std::string command = std::string("'") + LINEAGEDB_CLI_BINARY + "' " +
+    const std::string command = shell + "'" + LINEAGEDB_CLI_BINARY + "' " +
                                 args + " >'" + out.string() + "' 2>'" +
                                 err.string() + "' </dev/null";
     const int status = std::system(command.c_str());
@@ -1013,6 +1014,28 @@ TEST_F(CliTest, EmptyInputAndABadFirstLine) {
   EXPECT_THAT(r.out, HasSubstr("ingested 2 events: 2 runs, 2 jobs"));
   EXPECT_THAT(r.err, HasSubstr("bad_first.ndjson:1: malformed JSON"));
   EXPECT_THAT(r.err, HasSubstr("1 event was rejected"));
+}
+
+// A first line no JSON value over several lines can begin (an event cut off
+// in a string) does not make a large NDJSON input be read whole: 64 MiB of
+// it goes in line by line within 1 GB of address space (read whole, it
+// failed with bad_alloc).
+TEST_F(CliTest, ABadFirstLineDoesNotMakeALargeInputReadWhole) {
+  const std::string event = CompleteEvent(1);
+  const fs::path input = fs::path(dir_.path()) / "cut_first.ndjson";
+  {
+    std::ofstream out(input, std::ios::binary);
+    out << event.substr(0, event.find("\"job\"") + 3) << "\n"
+        << event << "\n"
+        << CompleteEvent(2) << "\n"
+        << std::string(size_t{64} << 20, '\n') << CompleteEvent(3) << "\n";
+  }
+  CliResult r = RunRaw(
+      "--store '" + store_.string() + "' ingest -q '" + input.string() + "'",
+      "ulimit -v 1000000; ");
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("ingested 3 events: 3 runs"));
+  EXPECT_THAT(r.err, HasSubstr("cut_first.ndjson:1: malformed JSON"));
 }
 
 // An ingest that stores nothing into an empty folder leaves it empty;

@@ -121,5 +121,36 @@ TEST(JsonDocumentReaderTest, ALargeDocumentThenSmallOnes) {
   EXPECT_THAT(ReadAll(reader, "[1]").values, ElementsAre(Pair(1, "1")));
 }
 
+// A first line after which no line starting with '{' can continue one JSON
+// document: a string left open (JSON strings hold no raw newline), a
+// complete value, an object's '{' or ',' (a key must come), a closing
+// bracket that matches nothing.
+TEST(NoObjectCanFollowTest, LinesNoObjectCanFollow) {
+  for (const char* line :
+       {R"({"eventType": "STA)", R"({"a": "x\")", R"({"a": "x\\")",
+        R"({"a": 1})", R"({"a": 1} junk)", R"({"eventType": "START",)", R"({)",
+        R"({"a": {"b": 1},)", R"({"a": [1, {"b": "}"}])", R"({"a")",
+        R"({"a": tr)", R"({"a": 12)", R"(not json)", R"("text")", R"(])",
+        R"({"a": [1]})", R"(,)"}) {
+    SCOPED_TRACE(line);
+    EXPECT_TRUE(NoObjectCanFollow(line));
+  }
+}
+
+// Where an object may start the next line of one document: the first line
+// of each document here, each of which is valid JSON.
+TEST(NoObjectCanFollowTest, LinesAnObjectMayFollow) {
+  for (const char* document :
+       {"{\"a\":\n{\"b\": 1}}", "[\n{\"b\": 1}]", "{\"a\": [1,\n{}]}",
+        "{\"a\": [\n{}]}", "{\"a\": \"x{\", \"b\": [\n{}, {}]}", "\n{}"}) {
+    SCOPED_TRACE(document);
+    const std::string_view text(document);
+    simdjson::dom::parser parser;
+    ASSERT_EQ(parser.parse(simdjson::padded_string(text)).error(),
+              simdjson::SUCCESS);
+    EXPECT_FALSE(NoObjectCanFollow(text.substr(0, text.find('\n'))));
+  }
+}
+
 }  // namespace
 }  // namespace lineagedb::util

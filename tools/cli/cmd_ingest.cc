@@ -39,9 +39,12 @@ constexpr size_t kReadBlockBytes = size_t{16} << 20;
 bool IsBlank(std::string_view s) { return Trim(s).empty(); }
 
 // Whether an input is newline-delimited JSON: its first non-blank line is a
-// JSON object of its own and another non-blank line follows. (Any other
-// input is read whole, where a bad first line is told from one value over
-// several lines: util/json_document.h.) Fed the input's first bytes (it
+// JSON object of its own and another non-blank line follows, or the first
+// is not JSON but cannot begin one value over several lines either and the
+// second is an object of its own (a damaged first event: read whole, a
+// large input would be held in memory for one bad line). Any other input
+// is read whole, where a bad first line is told from one value over
+// several lines: util/json_document.h. Fed the input's first bytes (it
 // keeps offsets into them), it says kMore until they decide.
 class NdjsonSniffer {
  public:
@@ -54,32 +57,73 @@ class NdjsonSniffer {
     if (searched_ == 0 && head.starts_with(kByteOrderMark)) {
       start_ = searched_ = kByteOrderMark.size();
     }
-    while (!first_line_found_) {
-      const size_t newline = head.find('\n', searched_);
-      if (newline == std::string_view::npos) {
-        searched_ = head.size();
-        // No line yet, or the input's last line is its first non-blank one.
-        return end ? kNot : kMore;
+    std::string_view line;
+    if (state_ == kFirstLine) {
+      switch (NextLine(head, end, &line)) {
+        case kNoLineYet:
+          return kMore;
+        case kLastLine:
+        case kNoLine:
+          return kNot;  // One line at most.
+        case kLine:
+          break;
       }
-      const std::string_view line = Trim(head.substr(start_, newline - start_));
-      searched_ = start_ = newline + 1;
-      if (line.empty()) continue;
-      if (line.front() != '{' || line.back() != '}' ||
-          !util::IsOneJsonObject(line)) {
+      if (IsObjectLine(line)) {
+        state_ = kAfterObject;
+      } else if (util::NoObjectCanFollow(line)) {
+        state_ = kAfterBadLine;
+      } else {
         return kNot;
       }
-      first_line_found_ = true;
     }
-    if (!IsBlank(head.substr(searched_))) return kNdjson;
-    searched_ = head.size();
-    return end ? kNot : kMore;
+    if (state_ == kAfterObject) {
+      if (!IsBlank(head.substr(searched_))) return kNdjson;
+      searched_ = head.size();
+      return end ? kNot : kMore;
+    }
+    switch (NextLine(head, end, &line)) {
+      case kNoLineYet:
+        return kMore;
+      case kNoLine:
+        return kNot;
+      case kLine:
+      case kLastLine:
+        return IsObjectLine(line) ? kNdjson : kNot;
+    }
+    return kNot;
   }
 
  private:
-  bool first_line_found_ = false;
-  // Before the first non-blank line is found: where the line being looked
-  // at starts. No newline (before it is found), or only blanks (after it),
-  // in [start_, searched_).
+  enum State { kFirstLine, kAfterObject, kAfterBadLine };
+  enum Line { kNoLineYet, kLine, kLastLine, kNoLine };
+
+  static bool IsObjectLine(std::string_view line) {
+    return line.front() == '{' && line.back() == '}' &&
+           util::IsOneJsonObject(line);
+  }
+
+  // The next non-blank line, trimmed, from start_: kLine if a newline ends
+  // it, kLastLine if the input's end does; kNoLine if the input ends first,
+  // kNoLineYet if `head` does.
+  Line NextLine(std::string_view head, bool end, std::string_view* line) {
+    for (;;) {
+      const size_t newline = head.find('\n', searched_);
+      if (newline == std::string_view::npos) {
+        searched_ = head.size();
+        if (!end) return kNoLineYet;
+        *line = Trim(head.substr(start_));
+        start_ = head.size();
+        return line->empty() ? kNoLine : kLastLine;
+      }
+      *line = Trim(head.substr(start_, newline - start_));
+      searched_ = start_ = newline + 1;
+      if (!line->empty()) return kLine;
+    }
+  }
+
+  State state_ = kFirstLine;
+  // Where the line being looked for starts. No newline in [start_,
+  // searched_), or only blanks after the first object line.
   size_t start_ = 0;
   size_t searched_ = 0;
 };
