@@ -1533,7 +1533,8 @@ TEST_F(CliTest, ExportOfAStoreWithALinkToAMissingContextIsDataLoss) {
 }
 
 // impact, path and diff through a node whose record is gone are errors too,
-// as lineage is: not a node shown without a type.
+// as lineage is: not a node shown without a type; so is a whole-store
+// export, which finds the events of a run by its record.
 TEST_F(CliTest, ImpactPathAndDiffThroughANodeWithoutItsRecordAreDataLoss) {
   IngestMarquez();
   const std::string node = "food_delivery:public.popular_orders_day_of_week";
@@ -1564,7 +1565,9 @@ TEST_F(CliTest, ImpactPathAndDiffThroughANodeWithoutItsRecordAreDataLoss) {
   for (const std::string& command :
        {"impact artifact:" + source, "path artifact:" + source + " " + node,
         "diff " + node + " artifact:" + source,
-        "impact artifact:" + source + " --json"}) {
+        "impact artifact:" + source + " --json",
+        std::string("export --format json"),
+        std::string("export --format dot")}) {
     SCOPED_TRACE(command);
     r = Run(command);
     EXPECT_EQ(r.code, 4);

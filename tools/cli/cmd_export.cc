@@ -45,7 +45,7 @@ class NodeIds {
 };
 
 // Every artifact, execution, context and event of the store. Errors:
-// DATA_LOSS (an event names an artifact without a record), storage errors.
+// DATA_LOSS (an event names a node without a record), storage errors.
 StatusOr<LineageGraph> WholeGraph(Store* store) {
   LineageGraph graph;
   ASSIGN_OR_RETURN(graph.artifacts, ListAll<Artifact>(store));
@@ -71,6 +71,18 @@ StatusOr<LineageGraph> WholeGraph(Store* store) {
     const NodeRef artifact{NodeKind::kArtifact, e.artifact_id};
     if (!known.Has(artifact)) return MissingRecord(artifact, "events");
   }
+  // Events were fetched by execution: those of an execution without its
+  // record are found by their keys.
+  std::unique_ptr<storage::ReadView> view = store->impl()->kv()->NewReadView();
+  std::unique_ptr<storage::Iterator> it =
+      view->Scan(codec::TagPrefix(codec::Tag::kEventByExecution));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    codec::ParsedEventKey key;
+    if (!codec::ParseEventKey(it->key(), &key)) continue;
+    const NodeRef execution{NodeKind::kExecution, key.from};
+    if (!known.Has(execution)) return MissingRecord(execution, "events");
+  }
+  RETURN_IF_ERROR(it->status());
   return graph;
 }
 
