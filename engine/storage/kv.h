@@ -121,8 +121,10 @@ class Kv {
   virtual Status SyncWal() = 0;
   // Reads every block of every table file (data, index, filter and meta
   // blocks alike) and checks its checksum: the blocks a scan of the keys
-  // never reads too. Errors: DATA_LOSS naming the file and the block.
-  virtual Status VerifyTableFiles() = 0;
+  // never reads too. Appends to `damaged` one line for each file with a
+  // block that fails, naming the file and the block. Errors: none but
+  // failures to list the files.
+  virtual Status VerifyTableFiles(std::vector<std::string>* damaged) = 0;
   // Blocks until no flush or compaction is running or pending, so that a
   // measurement sees a settled store rather than one compacting under it.
   virtual Status WaitForCompactions() = 0;

@@ -1400,6 +1400,48 @@ TEST_F(CliTest, ADamagedTableIsNotPointedToSalvage) {
   EXPECT_THAT(r.err, Not(HasSubstr("--salvage-log")));
 }
 
+// check names every damaged table file, not the first only, and reports
+// where its scan of the keys had to stop: problems, not an error without
+// a report.
+TEST_F(CliTest, CheckNamesEveryDamagedTable) {
+  // Two ingests, two table files of many blocks.
+  for (const int first : {0, 1000}) {
+    std::vector<std::string> events;
+    for (int i = first; i < first + 500; ++i) {
+      std::string event = CompleteEvent(0);
+      std::string id = std::to_string(i);
+      id.insert(0, 12 - id.size(), '0');
+      event.replace(event.find("000000000000"), 12, id);
+      event.replace(event.find("\"job0\""), 6, "\"job" + id + "\"");
+      event.replace(event.find("\"out0\""), 6, "\"out" + id + "\"");
+      events.push_back(std::move(event));
+    }
+    const fs::path input = WriteNdjson("events.ndjson", events);
+    ASSERT_EQ(Run("ingest -q '" + input.string() + "'").code, 0);
+  }
+  std::vector<fs::path> tables;
+  for (const auto& e : fs::directory_iterator(store_)) {
+    if (e.path().extension() == ".sst") tables.push_back(e.path());
+  }
+  ASSERT_EQ(tables.size(), 2u);
+  for (const fs::path& table : tables) {
+    // In a data block past the first (whose meta keys an open reads).
+    const auto at = static_cast<std::streamoff>(fs::file_size(table) / 2);
+    std::fstream f(table, std::ios::binary | std::ios::in | std::ios::out);
+    f.seekp(at);
+    f.put('\x5a').put('\xa5');
+  }
+  CliResult r = Run("check");
+  EXPECT_EQ(r.code, 4) << r.err;
+  for (const fs::path& table : tables) {
+    EXPECT_THAT(r.out, HasSubstr("problem: table file " + table.string() +
+                                 ": Corruption: block checksum mismatch"));
+  }
+  EXPECT_THAT(r.out, HasSubstr("problem: the scan of the keys stopped"));
+  EXPECT_THAT(r.out, HasSubstr("; 3 problems"));
+  EXPECT_THAT(r.err, HasSubstr("failed the check: 3 problems"));
+}
+
 // Query commands open the store read-only: they work while an ingest holds
 // it (RocksDB's lock refuses a second writer) and change no file.
 TEST_F(CliTest, QueriesRunBesideAnIngest) {

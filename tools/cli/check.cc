@@ -64,16 +64,25 @@ class Checker {
 
   StatusOr<CheckReport> Run() {
     // Blocks the scan below never reads (Bloom filters, properties) too.
-    if (Status s = impl_->kv()->VerifyTableFiles(); !s.ok()) {
-      if (!absl::IsDataLoss(s)) return s;
-      Problem(std::string(s.message()));
-    }
+    RETURN_IF_ERROR(impl_->kv()->VerifyTableFiles(&report_.problems));
     view_ = impl_->kv()->NewReadView();
     CheckMeta(*view_);
     std::unique_ptr<storage::Iterator> it = view_->NewIterator("", "");
+    std::string last_key;
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       ++report_.keys;
+      last_key.assign(it->key());
       Visit(it->key(), it->value());
+    }
+    if (absl::IsDataLoss(it->status())) {
+      // A damaged block ends the scan; what it did not reach is unchecked,
+      // so the checks across keys would report what is only unread.
+      Problem(fmt::format(
+          "the scan of the keys stopped after key {} ({} keys read; no later "
+          "key was checked): {}",
+          last_key.empty() ? "(none)" : Hex(last_key), report_.keys,
+          std::string(it->status().message())));
+      return std::move(report_);
     }
     RETURN_IF_ERROR(it->status());
     Finish();
