@@ -393,5 +393,46 @@ TEST_F(CliTest, QueriesRunBesideAnIngest) {
   EXPECT_EQ(files(), before);
 }
 
+// A JSON array is read item by item, in blocks: 64 MiB of it goes in within
+// 1 GB of address space (read whole, it failed with bad_alloc), and an item
+// over several lines is one value.
+TEST_F(CliTest, AJsonArrayIsReadItemByItem) {
+  std::string second = CompleteEvent(2);
+  second.insert(second.find(",\"job\""), "\n");
+  const fs::path input = fs::path(dir_.path()) / "large_array.json";
+  {
+    std::ofstream out(input, std::ios::binary);
+    out << "[" << CompleteEvent(1) << std::string(size_t{64} << 20, ' ')
+        << ",\n"
+        << second << ",\n"
+        << CompleteEvent(3) << "]\n";
+  }
+  const CliResult r = RunRaw(
+      "--store '" + store_.string() + "' ingest -q '" + input.string() + "'",
+      "ulimit -v 1000000; ");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("ingested 3 events: 3 runs"));
+}
+
+// A damaged array: its good items go in, each bad one (a malformed item, a
+// missing one, the damaged end) is one rejection at its place, counted in
+// the summary.
+TEST_F(CliTest, ADamagedJsonArrayKeepsItsGoodItems) {
+  const fs::path input =
+      WriteNdjson("damaged_array.json",
+                  {"[" + CompleteEvent(1) + ",", "{\"eventType\": oops},", ",",
+                   CompleteEvent(2) + ",", CompleteEvent(3).substr(0, 40)});
+  const CliResult r = Run("ingest -q '" + input.string() + "'");
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("ingested 2 events: 2 runs, 2 jobs, 2 datasets, "
+                               "2 edges, 3 rejected"));
+  EXPECT_THAT(r.err, HasSubstr("damaged_array.json:2: malformed JSON"));
+  EXPECT_THAT(r.err, HasSubstr("damaged_array.json:3: malformed JSON: an "
+                               "array item is missing"));
+  EXPECT_THAT(r.err, HasSubstr("damaged_array.json:5: malformed JSON: the "
+                               "input ends in this item"));
+  EXPECT_THAT(r.err, HasSubstr("3 events were rejected"));
+}
+
 }  // namespace
 }  // namespace lineagedb::cli_test

@@ -14,6 +14,7 @@
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
 #include "tools/cli/output.h"
+#include "util/json_array_splitter.h"
 #include "util/json_document.h"
 #include "util/json_string.h"
 #include "util/status_macros.h"
@@ -38,7 +39,8 @@ constexpr size_t kReadBlockBytes = size_t{16} << 20;
 
 bool IsBlank(std::string_view s) { return Trim(s).empty(); }
 
-// Whether an input is newline-delimited JSON: its first non-blank line is a
+// Whether an input is a JSON array (its first non-blank byte is '['), or
+// newline-delimited JSON: its first non-blank line is a
 // JSON object of its own and another non-blank line follows, or the first
 // is not JSON but cannot begin one value over several lines either and the
 // second is an object of its own (a damaged first event: read whole, a
@@ -48,7 +50,7 @@ bool IsBlank(std::string_view s) { return Trim(s).empty(); }
 // keeps offsets into them), it says kMore until they decide.
 class NdjsonSniffer {
  public:
-  enum Verdict { kMore, kNdjson, kNot };
+  enum Verdict { kMore, kNdjson, kArray, kNot };
 
   // `head`: the input's first bytes, a longer prefix at each call; `end`:
   // whether it is the whole input.
@@ -59,6 +61,11 @@ class NdjsonSniffer {
     }
     std::string_view line;
     if (state_ == kFirstLine) {
+      const size_t first = head.find_first_not_of(" \t\r\n", start_);
+      if (first == std::string_view::npos && !end) return kMore;
+      if (first != std::string_view::npos && head[first] == '[') {
+        return kArray;
+      }
       switch (NextLine(head, end, &line)) {
         case kNoLineYet:
           return kMore;
@@ -176,6 +183,9 @@ class Ingest {
   virtual Status IngestDocument(std::string_view doc,
                                 std::string_view source) = 0;
   virtual Status Finish() = 0;
+  // Counts a rejection the command made itself (a JSON array's structure)
+  // in the summary.
+  virtual void AddRejected() = 0;
   virtual const std::vector<RejectedEvent>& rejections() const = 0;
   virtual int64_t accepted() const = 0;
   virtual bool stored_any() const = 0;
@@ -196,6 +206,7 @@ class IngestOf final : public Ingest {
     return ingester_->IngestDocument(doc, source);
   }
   Status Finish() override { return ingester_->Finish(); }
+  void AddRejected() override { ++added_rejected_; }
   const std::vector<RejectedEvent>& rejections() const override {
     return ingester_->summary().rejections;
   }
@@ -206,14 +217,22 @@ class IngestOf final : public Ingest {
     return RejectedUnit(ingester_->summary());
   }
   std::string SummaryText() const override {
-    return cli::SummaryText(ingester_->summary());
+    return cli::SummaryText(Totals());
   }
   void WriteSummary(JsonWriter* json) const override {
-    cli::WriteSummary(ingester_->summary(), json);
+    cli::WriteSummary(Totals(), json);
   }
 
  private:
+  // The ingester's summary with the rejections the command added.
+  auto Totals() const {
+    auto summary = ingester_->summary();
+    summary.rejected += added_rejected_;
+    return summary;
+  }
+
   std::unique_ptr<Ingester> ingester_;
+  int64_t added_rejected_ = 0;
 };
 
 class IngestCommand : public Command {
@@ -235,7 +254,8 @@ class IngestCommand : public Command {
                   "ingested, so nothing is stored. Native: nothing of a "
                   "document that is not valid native JSON; the items before "
                   "an item the store refuses stay stored. Each input is "
-                  "then read whole; without it NDJSON is read in blocks");
+                  "then read whole; without it NDJSON and JSON arrays are "
+                  "read in blocks");
     app->add_flag("--evolve-types", evolve_types_,
                   "Native: a type item may add properties to the stored type "
                   "and omit some of its properties, which it keeps "
@@ -392,8 +412,9 @@ class IngestCommand : public Command {
 
   // Ingests one input outside --strict. NDJSON is read in blocks and fed a
   // line at a time, so that its memory is bounded by a block and its longest
-  // line and progress shows while a large file or a stream goes in; other
-  // input is read whole and fed as one document.
+  // line and progress shows while a large file or a stream goes in; a JSON
+  // array likewise an item at a time (IngestArray); other input is read
+  // whole and fed as one document.
   Status IngestInput(const std::string& path, const std::string& source) {
     ASSIGN_OR_RETURN(std::unique_ptr<InputStream> in, InputStream::Open(path));
     std::string buffer;
@@ -413,6 +434,8 @@ class IngestCommand : public Command {
       while (!end) RETURN_IF_ERROR(read());
       return Feed(buffer, source, 0);
     }
+    if (verdict == NdjsonSniffer::kArray)
+      return IngestArray(in.get(), &buffer, end, source);
     int64_t line = 0;  // Lines of the input before the current one.
     // Past a byte order mark, which may stand on a line of its own.
     size_t pos = buffer.starts_with(kByteOrderMark) ? kByteOrderMark.size() : 0;
@@ -428,6 +451,45 @@ class IngestCommand : public Command {
       RETURN_IF_ERROR(read());
     }
     return FeedLine(std::string_view(buffer).substr(pos), source, line);
+  }
+
+  // Ingests a JSON array item by item, read in blocks after the bytes of
+  // `buffer` (the whole input if `end`): its memory is bounded by a block and
+  // its largest item. An item is rejected at its place (array index + 1),
+  // as when the array is read whole; a missing item, a damaged end or text
+  // after the array is one rejection at its place.
+  Status IngestArray(InputStream* in, std::string* buffer, bool end,
+                     const std::string& source) {
+    util::JsonArraySplitter splitter;
+    std::string flat;
+    auto on_piece = [&](const util::JsonArraySplitter::Piece& piece) {
+      if (!piece.error.empty()) {
+        rejections_.push_back({source, piece.index, piece.error});
+        ingest_->AddRejected();
+        return absl::OkStatus();
+      }
+      // On one line: the reader takes a malformed document's lines for
+      // values of their own (util/json_document.h); the item is one value.
+      std::string_view text = piece.text;
+      if (text.find('\n') != std::string_view::npos) {
+        flat.assign(text);
+        std::replace(flat.begin(), flat.end(), '\n', ' ');
+        text = flat;
+      }
+      return FeedLine(text, source, piece.index - 1);
+    };
+    std::string_view first(*buffer);
+    if (first.starts_with(kByteOrderMark)) {
+      first.remove_prefix(kByteOrderMark.size());
+    }
+    RETURN_IF_ERROR(splitter.Add(first, on_piece));
+    while (!end) {
+      buffer->clear();
+      ASSIGN_OR_RETURN(const size_t n, in->Read(kReadBlockBytes, buffer));
+      end = n < kReadBlockBytes;
+      RETURN_IF_ERROR(splitter.Add(*buffer, on_piece));
+    }
+    return splitter.Finish(on_piece);
   }
 
   Status FeedLine(std::string_view line, const std::string& source,
