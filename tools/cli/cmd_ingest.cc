@@ -48,7 +48,7 @@ bool IsBlank(std::string_view s) { return Trim(s).empty(); }
 // is read whole, where a bad first line is told from one value over
 // several lines: util/json_document.h. Fed the input's first bytes (it
 // keeps offsets into them), it says kMore until they decide.
-class NdjsonSniffer {
+class InputSniffer {
  public:
   enum Verdict { kMore, kNdjson, kArray, kNot };
 
@@ -424,17 +424,17 @@ class IngestCommand : public Command {
       end = n < kReadBlockBytes;
       return absl::OkStatus();
     };
-    NdjsonSniffer sniffer;
-    NdjsonSniffer::Verdict verdict = NdjsonSniffer::kMore;
-    while (verdict == NdjsonSniffer::kMore) {
+    InputSniffer sniffer;
+    InputSniffer::Verdict verdict = InputSniffer::kMore;
+    while (verdict == InputSniffer::kMore) {
       RETURN_IF_ERROR(read());
       verdict = sniffer.Sniff(buffer, end);
     }
-    if (verdict == NdjsonSniffer::kNot) {
+    if (verdict == InputSniffer::kNot) {
       while (!end) RETURN_IF_ERROR(read());
       return Feed(buffer, source, 0);
     }
-    if (verdict == NdjsonSniffer::kArray)
+    if (verdict == InputSniffer::kArray)
       return IngestArray(in.get(), &buffer, end, source);
     int64_t line = 0;  // Lines of the input before the current one.
     // Past a byte order mark, which may stand on a line of its own.
