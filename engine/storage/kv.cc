@@ -169,13 +169,11 @@ class RocksReadView final : public ReadView {
 
 class RocksKv final : public Kv {
  public:
-  // `env`, if given, and `replayed` are what `db` was opened with: its
-  // options keep pointers to them.
-  RocksKv(std::unique_ptr<rocksdb::DB> db, std::unique_ptr<rocksdb::Env> env,
+  // `replayed` is the WAL filter `db` was opened with: its options keep a
+  // pointer to it.
+  RocksKv(std::unique_ptr<rocksdb::DB> db,
           std::unique_ptr<ReplayedWrites> replayed)
-      : env_(std::move(env)),
-        replayed_(std::move(replayed)),
-        db_(std::move(db)) {}
+      : replayed_(std::move(replayed)), db_(std::move(db)) {}
   ~RocksKv() override { db_->Close().PermitUncheckedError(); }
 
   Status Write(WriteBatch* batch, bool sync) override {
@@ -320,8 +318,7 @@ class RocksKv final : public Kv {
   }
 
  private:
-  std::unique_ptr<rocksdb::Env> env_;  // These two outlive db_.
-  std::unique_ptr<ReplayedWrites> replayed_;
+  std::unique_ptr<ReplayedWrites> replayed_;  // Outlives db_.
   std::unique_ptr<rocksdb::DB> db_;
   BatchObserver observer_;
   WriteListener listener_;
@@ -569,37 +566,40 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
       return absl::NotFoundError(StrCat("no store at ", path));
     }
   }
-  // A writable open deletes the table files its MANIFEST does not list:
-  // they are kept until CheckUnlistedTables has seen them
-  // (storage/unlisted_tables.h).
-  std::shared_ptr<KeepTablesFileSystem> keep;
-  std::unique_ptr<rocksdb::Env> env;
-  if (!options.read_only) {
-    keep = std::make_shared<KeepTablesFileSystem>();
-    env = rocksdb::NewCompositeEnv(keep);
-    ro.env = env.get();
-    keep->set_holding(true);
-  }
+  // Table files the MANIFEST does not list are judged before anything is
+  // written (storage/unlisted_tables.h): a writable open would delete them,
+  // and before that flush what it replays into a new table and delete the
+  // log, so that a later open could no longer tell lost writes. A writable
+  // open of a store is thus preceded by a read-only one, which writes
+  // nothing, under the store's lock; it opens tables as it reads them, and
+  // only the check reads any.
   auto replayed = std::make_unique<ReplayedWrites>();
   ro.wal_filter = replayed.get();
+  rocksdb::Options check = ro;
+  rocksdb::FileLock* lock = nullptr;
+  if (!options.read_only && has_current) {
+    check.max_open_files = 16;
+    check.allow_mmap_reads = false;
+    check.row_cache.reset();
+    const rocksdb::Status locked = rocksdb::Env::Default()->LockFile(
+        (std::filesystem::path(path) / "LOCK").string(), &lock);
+    if (!locked.ok()) return FromRocks(locked, StrCat("open ", path));
+  }
   rocksdb::Status s;
   std::unique_ptr<rocksdb::DB> db;
   Status unlisted;
   // A read-only open beside a writer looks again when the writer has
   // deleted a file the MANIFEST it read still lists (a compaction's
   // inputs), or written a table that MANIFEST does not list yet (a flush).
-  for (int attempt = 0;; ++attempt) {
+  for (int attempt = 0; has_current; ++attempt) {
     const std::set<std::string> tables = TableFiles(path);  // Before it opens.
     replayed->Clear();
     rocksdb::DB* raw = nullptr;
-    s = options.read_only
-            ? rocksdb::DB::OpenForReadOnly(ro, path, &raw,
-                                           /*error_if_wal_file_exists=*/false)
-            : rocksdb::DB::Open(ro, path, &raw);
+    s = rocksdb::DB::OpenForReadOnly(check, path, &raw,
+                                     /*error_if_wal_file_exists=*/false);
     db.reset(raw);
     if (s.ok()) {
-      unlisted = CheckUnlistedTables(db.get(), path, tables, *replayed,
-                                     /*remove_harmless=*/!options.read_only);
+      unlisted = CheckUnlistedTables(db.get(), path, tables, *replayed);
     }
     const bool again =
         s.ok() ? !unlisted.ok()
@@ -607,6 +607,20 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
     if (!options.read_only || !again || attempt == 5) break;
     db.reset();
     std::this_thread::sleep_for(std::chrono::milliseconds(10 << attempt));
+  }
+  if (!options.read_only) {
+    db.reset();
+    const rocksdb::Status unlocked =
+        lock == nullptr ? rocksdb::Status::OK()
+                        : rocksdb::Env::Default()->UnlockFile(lock);
+    if (s.ok() && unlisted.ok()) {
+      // A writer that took the lock meanwhile fails this open on it.
+      if (!unlocked.ok()) return FromRocks(unlocked, StrCat("open ", path));
+      replayed->Clear();
+      rocksdb::DB* raw = nullptr;
+      s = rocksdb::DB::Open(ro, path, &raw);
+      db.reset(raw);
+    }
   }
   if (!s.ok()) {
     if (s.IsInvalidArgument() &&
@@ -625,19 +639,15 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
     }
     return error;
   }
-  if (!unlisted.ok()) {
-    db->Close().PermitUncheckedError();  // Still holding the tables.
-    return unlisted;
-  }
-  if (keep != nullptr) keep->set_holding(false);
+  RETURN_IF_ERROR(unlisted);
   if (!options.read_only) {
     // Housekeeping: a store that cannot take the write (a full disk) opens
     // all the same, its logs left for a later open.
     RetireIdleLogs(db.get()).IgnoreError();
     RemoveBulkFiles(path);
   }
-  return std::unique_ptr<Kv>(std::make_unique<RocksKv>(
-      std::move(db), std::move(env), std::move(replayed)));
+  return std::unique_ptr<Kv>(
+      std::make_unique<RocksKv>(std::move(db), std::move(replayed)));
 }
 
 }  // namespace lineagedb::storage

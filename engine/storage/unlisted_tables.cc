@@ -56,6 +56,15 @@ class CountersSeq : public rocksdb::WriteBatch::Handler {
     }
     return rocksdb::Status::OK();
   }
+  // Any other entry goes by (the store writes puts and deletes only).
+  rocksdb::Status DeleteRangeCF(uint32_t, const rocksdb::Slice&,
+                                const rocksdb::Slice&) override {
+    return rocksdb::Status::OK();
+  }
+  rocksdb::Status MergeCF(uint32_t, const rocksdb::Slice&,
+                          const rocksdb::Slice&) override {
+    return rocksdb::Status::OK();
+  }
   bool Continue() override { return !found_; }  // One counters key a batch.
   const std::optional<uint64_t>& seq() const { return seq_; }
 
@@ -106,16 +115,6 @@ bool ReplayedWrites::Covers(uint64_t first, uint64_t last) const {
   return std::prev(next)->second >= last;
 }
 
-KeepTablesFileSystem::KeepTablesFileSystem()
-    : rocksdb::FileSystemWrapper(rocksdb::FileSystem::Default()) {}
-
-rocksdb::IOStatus KeepTablesFileSystem::DeleteFile(
-    const std::string& name, const rocksdb::IOOptions& options,
-    rocksdb::IODebugContext* dbg) {
-  if (holding_ && name.ends_with(".sst")) return rocksdb::IOStatus::OK();
-  return target()->DeleteFile(name, options, dbg);
-}
-
 std::set<std::string> TableFiles(const std::string& path) {
   std::set<std::string> names;
   std::error_code ec;
@@ -133,8 +132,7 @@ std::set<std::string> TableFiles(const std::string& path) {
 
 Status CheckUnlistedTables(rocksdb::DB* db, const std::string& path,
                            const std::set<std::string>& candidates,
-                           const ReplayedWrites& replayed,
-                           bool remove_harmless) {
+                           const ReplayedWrites& replayed) {
   if (candidates.empty()) return absl::OkStatus();
   std::vector<rocksdb::LiveFileMetaData> live;
   db->GetLiveFilesMetaData(&live);
@@ -170,15 +168,9 @@ Status CheckUnlistedTables(rocksdb::DB* db, const std::string& path,
           " but its MANIFEST does not list it, and neither the listed tables "
           "(to sequence ",
           listed_seq,
-          ") nor the write-ahead log hold them (no table file was deleted: "
+          ") nor the write-ahead log hold them (nothing was changed: "
           "moving ",
           name, " out of the folder opens the store without those writes)"));
-    }
-  }
-  if (remove_harmless) {
-    std::error_code ec;
-    for (const std::string& name : unlisted) {
-      std::filesystem::remove(dir / name, ec);
     }
   }
   return absl::OkStatus();

@@ -15,10 +15,8 @@
 #define LINEAGEDB_STORAGE_UNLISTED_TABLES_H_
 
 #include <rocksdb/db.h>
-#include <rocksdb/file_system.h>
 #include <rocksdb/wal_filter.h>
 
-#include <atomic>
 #include <map>
 #include <memory>
 #include <set>
@@ -27,25 +25,6 @@
 #include "lineagedb/status.h"
 
 namespace lineagedb::storage {
-
-// A file system that, while held, keeps the table files (N.sst) RocksDB
-// deletes instead of deleting them, so that a writable open cannot remove
-// a table before CheckUnlistedTables() has looked at it.
-class KeepTablesFileSystem : public rocksdb::FileSystemWrapper {
- public:
-  KeepTablesFileSystem();
-  const char* Name() const override { return "LineagedbKeepTables"; }
-  rocksdb::IOStatus DeleteFile(const std::string& name,
-                               const rocksdb::IOOptions& options,
-                               rocksdb::IODebugContext* dbg) override;
-  // From before DB::Open until CheckUnlistedTables() passes (a refused
-  // open closes the database still holding). Files a background job of
-  // the open deletes meanwhile are kept too, until the next open.
-  void set_holding(bool holding) { holding_ = holding; }
-
- private:
-  std::atomic<bool> holding_{false};
-};
 
 // Set as Options::wal_filter, records the store's write sequences (the
 // counters key of each batch) an open replays from the write-ahead log.
@@ -74,14 +53,13 @@ std::set<std::string> TableFiles(const std::string& path);
 // Looks at the table files of `candidates` (the names in the store's
 // folder `path` before `db` was opened, `replayed` watching its log replay)
 // that `db` does not list. DATA_LOSS, naming the first, if one holds writes
-// that neither the listed candidates nor the replay hold; otherwise OK, and
-// with `remove_harmless` those files are deleted (what RocksDB's open would
-// have done). A table that cannot be read, or has no counters, is taken for
-// one a crash cut short.
+// that neither the listed candidates nor the replay hold. A table that
+// cannot be read, or has no counters, is taken for one a crash cut short.
+// Called on a read-only open, which writes nothing: a writable open deletes
+// unlisted tables (harmless ones, once this passed).
 Status CheckUnlistedTables(rocksdb::DB* db, const std::string& path,
                            const std::set<std::string>& candidates,
-                           const ReplayedWrites& replayed,
-                           bool remove_harmless);
+                           const ReplayedWrites& replayed);
 
 }  // namespace lineagedb::storage
 
