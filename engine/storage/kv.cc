@@ -169,8 +169,8 @@ class RocksReadView final : public ReadView {
 
 class RocksKv final : public Kv {
  public:
-  // `replayed` is the WAL filter `db` was opened with: its options keep a
-  // pointer to it.
+  // `replayed` is the WAL filter a read-only `db` was opened with (its
+  // options keep a pointer to it), or what a writable one's check used.
   RocksKv(std::unique_ptr<rocksdb::DB> db,
           std::unique_ptr<ReplayedWrites> replayed)
       : replayed_(std::move(replayed)), db_(std::move(db)) {}
@@ -429,7 +429,6 @@ bool HoldsDatabaseFiles(const std::filesystem::path& dir) {
 // in the write-ahead log. Writes nothing.
 bool DamagedLogOnly(rocksdb::Options ro, const std::string& path) {
   ro.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
-  ro.wal_filter = nullptr;
   rocksdb::DB* raw = nullptr;
   if (!rocksdb::DB::OpenForReadOnly(ro, path, &raw,
                                     /*error_if_wal_file_exists=*/false)
@@ -573,9 +572,11 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
   // open of a store is thus preceded by a read-only one, which writes
   // nothing, under the store's lock; it opens tables as it reads them, and
   // only the check reads any.
+  // The filter watches the read-only open's replay only: the writable open
+  // after it has nothing left to judge.
   auto replayed = std::make_unique<ReplayedWrites>();
-  ro.wal_filter = replayed.get();
   rocksdb::Options check = ro;
+  check.wal_filter = replayed.get();
   rocksdb::FileLock* lock = nullptr;
   if (!options.read_only && has_current) {
     check.max_open_files = 16;
@@ -616,7 +617,6 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
     if (s.ok() && unlisted.ok()) {
       // A writer that took the lock meanwhile fails this open on it.
       if (!unlocked.ok()) return FromRocks(unlocked, StrCat("open ", path));
-      replayed->Clear();
       rocksdb::DB* raw = nullptr;
       s = rocksdb::DB::Open(ro, path, &raw);
       db.reset(raw);

@@ -18,6 +18,19 @@ namespace lineagedb::storage {
 
 namespace {
 
+// The write sequence of an encoded counters value: nullopt if it does not
+// decode.
+std::optional<uint64_t> CountersSeqOf(const rocksdb::Slice& value) {
+  codec::Counters counters;
+  if (!codec::DecodeCounters(codec::MetaKey(codec::MetaId::kCounters),
+                             std::string_view(value.data(), value.size()),
+                             &counters)
+           .ok()) {
+    return std::nullopt;
+  }
+  return counters.seq;
+}
+
 // The last write sequence of a table's counters: nullopt if it has none or
 // cannot be read.
 std::optional<uint64_t> TableSeq(const std::string& file) {
@@ -29,14 +42,7 @@ std::optional<uint64_t> TableSeq(const std::string& file) {
   const std::string key = codec::MetaKey(codec::MetaId::kCounters);
   it->Seek(key);
   if (!it->Valid() || it->key() != key) return std::nullopt;
-  codec::Counters counters;
-  const rocksdb::Slice value = it->value();
-  if (!codec::DecodeCounters(key, std::string_view(value.data(), value.size()),
-                             &counters)
-           .ok()) {
-    return std::nullopt;
-  }
-  return counters.seq;
+  return CountersSeqOf(it->value());
 }
 
 // The sequence of a write batch's counters key, if it has one.
@@ -46,12 +52,7 @@ class CountersSeq : public rocksdb::WriteBatch::Handler {
                         const rocksdb::Slice& key,
                         const rocksdb::Slice& value) override {
     if (key == key_) {
-      codec::Counters counters;
-      if (codec::DecodeCounters(
-              key_, std::string_view(value.data(), value.size()), &counters)
-              .ok()) {
-        seq_ = counters.seq;
-      }
+      seq_ = CountersSeqOf(value);
       found_ = true;
     }
     return rocksdb::Status::OK();

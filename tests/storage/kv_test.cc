@@ -74,6 +74,9 @@ class KvTest : public ::testing::Test {
   // way out the message names (the table moved out of the folder) and
   // opens the store.
   void CutRefuseAndMoveAway();
+  // Writes "a" and "b" (sequences 1 and 2) into a table file each, then "c"
+  // (sequence 3) to the log only.
+  void TwoTablesAndALoggedWrite();
 
   testing::TempDir dir_;
   std::unique_ptr<Kv> kv_;
@@ -181,6 +184,12 @@ std::string TwoTablesClosed(std::unique_ptr<Kv>* kv, const std::string& dir) {
   return dir + "/kv";
 }
 
+void KvTest::TwoTablesAndALoggedWrite() {
+  PutAndFlush(kv_.get(), "a", 1);
+  PutAndFlush(kv_.get(), "b", 2);
+  PutCounted(kv_.get(), "c", 3);
+}
+
 void KvTest::CutRefuseAndMoveAway() {
   const std::string path = dir_.path() + "/kv";
   const std::set<std::string> tables = TableFiles(path);
@@ -210,9 +219,7 @@ TEST_F(KvTest, ATableACutManifestNoLongerListsIsDataLoss) {
 // holds sequence 3 only. The store's last write is past the table's, yet
 // the table's writes are nowhere else: still DATA_LOSS, the table kept.
 TEST_F(KvTest, ACutManifestIsDataLossThoughTheLogHoldsLaterWrites) {
-  PutAndFlush(kv_.get(), "a", 1);
-  PutAndFlush(kv_.get(), "b", 2);
-  PutCounted(kv_.get(), "c", 3);
+  TwoTablesAndALoggedWrite();
   kv_.reset();  // Sequence 3 stays in the log.
   CutRefuseAndMoveAway();
   std::string value;
@@ -227,9 +234,7 @@ TEST_F(KvTest, ACutManifestIsDataLossThoughTheLogHoldsLaterWrites) {
 // holds them too. No damage: a writable open removes the table, and the
 // write is read back from the log.
 TEST_F(KvTest, AnUnlistedTableOfWritesTheLogHoldsIsRemoved) {
-  PutAndFlush(kv_.get(), "a", 1);
-  PutAndFlush(kv_.get(), "b", 2);
-  PutCounted(kv_.get(), "c", 3);
+  TwoTablesAndALoggedWrite();
   kv_.reset();
   const std::filesystem::path table =
       std::filesystem::path(dir_.path()) / "kv" / "000900.sst";

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "absl/functional/function_ref.h"
 #include "fmt/format.h"
 #include "lineagedb/native_json.h"
 #include "lineagedb/openlineage.h"
@@ -434,8 +435,9 @@ class IngestCommand : public Command {
       while (!end) RETURN_IF_ERROR(read());
       return Feed(buffer, source, 0);
     }
-    if (verdict == InputSniffer::kArray)
-      return IngestArray(in.get(), &buffer, end, source);
+    if (verdict == InputSniffer::kArray) {
+      return IngestArray(&buffer, read, end, source);
+    }
     int64_t line = 0;  // Lines of the input before the current one.
     // Past a byte order mark, which may stand on a line of its own.
     size_t pos = buffer.starts_with(kByteOrderMark) ? kByteOrderMark.size() : 0;
@@ -458,8 +460,10 @@ class IngestCommand : public Command {
   // its largest item. An item is rejected at its place (array index + 1),
   // as when the array is read whole; a missing item, a damaged end or text
   // after the array is one rejection at its place.
-  Status IngestArray(InputStream* in, std::string* buffer, bool end,
-                     const std::string& source) {
+  // `read` appends the next block to `*buffer` and sets `end` once the input
+  // is all read.
+  Status IngestArray(std::string* buffer, absl::FunctionRef<Status()> read,
+                     const bool& end, const std::string& source) {
     util::JsonArraySplitter splitter;
     std::string flat;
     auto on_piece = [&](const util::JsonArraySplitter::Piece& piece) {
@@ -485,8 +489,7 @@ class IngestCommand : public Command {
     RETURN_IF_ERROR(splitter.Add(first, on_piece));
     while (!end) {
       buffer->clear();
-      ASSIGN_OR_RETURN(const size_t n, in->Read(kReadBlockBytes, buffer));
-      end = n < kReadBlockBytes;
+      RETURN_IF_ERROR(read());
       RETURN_IF_ERROR(splitter.Add(*buffer, on_piece));
     }
     return splitter.Finish(on_piece);
