@@ -72,13 +72,15 @@ class CliTest : public ::testing::Test {
     return RunRaw("--store '" + store_.string() + "' " + args);
   }
 
-  // `shell` comes before the command in the shell's line ("ulimit ...;").
-  CliResult RunRaw(const std::string& args, const std::string& shell = "") {
+  // `shell` comes before the command in the shell's line ("ulimit ...;");
+  // stdin is read from `in`.
+  CliResult RunRaw(const std::string& args, const std::string& shell = "",
+                   const std::string& in = "/dev/null") {
     const fs::path out = fs::path(dir_.path()) / "stdout";
     const fs::path err = fs::path(dir_.path()) / "stderr";
     const std::string command = shell + "'" + LINEAGEDB_CLI_BINARY + "' " +
                                 args + " >'" + out.string() + "' 2>'" +
-                                err.string() + "' </dev/null";
+                                err.string() + "' <'" + in + "'";
     const int status = std::system(command.c_str());
     CliResult r;
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

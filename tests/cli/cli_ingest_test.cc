@@ -313,6 +313,58 @@ TEST_F(CliTest, ABadFirstLineDoesNotMakeALargeInputReadWhole) {
   EXPECT_THAT(r.err, HasSubstr("cut_first.ndjson:1: malformed JSON"));
 }
 
+// --strict reads OpenLineage input in blocks too, twice, stdin and a pipe
+// from a temporary copy: 64 MiB of NDJSON goes in within 1 GB of address
+// space (read whole, it failed with bad_alloc), and a bad event at its end
+// stores nothing and is named at its line.
+TEST_F(CliTest, StrictReadsLargeInputInBlocksTwice) {
+  const fs::path input = fs::path(dir_.path()) / "large.ndjson";
+  const fs::path fifo = fs::path(dir_.path()) / "fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  const std::string limit = "ulimit -v 1000000; ";
+  const std::string feed_fifo =
+      "cat '" + input.string() + "' >'" + fifo.string() + "' & " + limit;
+  constexpr size_t kBlanks = size_t{64} << 20;
+  for (const bool bad_end : {false, true}) {
+    {
+      std::ofstream out(input, std::ios::binary | std::ios::trunc);
+      out << CompleteEvent(1) << "\n"
+          << std::string(kBlanks, '\n') << CompleteEvent(2) << "\n"
+          << CompleteEvent(3) << "\n";
+      if (bad_end) out << "{\"eventType\": \"START\", not JSON}\n";
+    }
+    const std::string bad_line = std::to_string(kBlanks + 4);
+    const std::string store = "--store '" + store_.string() + "' ";
+    for (const std::string how : {"file", "stdin", "pipe"}) {
+      SCOPED_TRACE(how + (bad_end ? ", bad end" : ""));
+      fs::remove_all(store_);
+      CliResult r =
+          how == "file"
+              ? RunRaw(store + "ingest -q --strict '" + input.string() + "'",
+                       limit)
+          : how == "stdin"
+              ? RunRaw(store + "ingest -q --strict -", limit, input.string())
+              : RunRaw(store + "ingest -q --strict '" + fifo.string() + "'",
+                       feed_fifo);
+      if (bad_end) {
+        EXPECT_EQ(r.code, 3) << r.err;
+        EXPECT_THAT(r.err, HasSubstr(":" + bad_line + ": malformed JSON"));
+        EXPECT_FALSE(fs::exists(store_));
+        continue;
+      }
+      EXPECT_EQ(r.code, 0) << r.err;
+      EXPECT_THAT(r.out, HasSubstr("ingested 3 events: 3 runs"));
+      for (int i = 1; i <= 3; ++i) {
+        EXPECT_EQ(Run("get artifact --type openlineage.Dataset --name ns:out" +
+                      std::to_string(i))
+                      .code,
+                  0)
+            << i;
+      }
+    }
+  }
+}
+
 // An ingest that stores nothing into an empty folder leaves it empty;
 // --evolve-types lets a native type item add a property.
 TEST_F(CliTest, IngestLeavesAnEmptyFolderEmptyAndEvolvesTypesOnRequest) {

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 
@@ -254,9 +255,10 @@ class IngestCommand : public Command {
                   "OpenLineage: every input is checked before any is "
                   "ingested, so nothing is stored. Native: nothing of a "
                   "document that is not valid native JSON; the items before "
-                  "an item the store refuses stay stored. Each input is "
-                  "then read whole; without it NDJSON and JSON arrays are "
-                  "read in blocks");
+                  "an item the store refuses stay stored, and each input "
+                  "is read whole. NDJSON and JSON arrays are otherwise read "
+                  "in blocks (OpenLineage --strict reads each input twice, "
+                  "stdin or a pipe from a temporary copy)");
     app->add_flag("--evolve-types", evolve_types_,
                   "Native: a type item may add properties to the stored type "
                   "and omit some of its properties, which it keeps "
@@ -339,37 +341,53 @@ class IngestCommand : public Command {
       options.strict = strict_;
       ASSIGN_OR_RETURN(std::unique_ptr<OpenLineageIngester> ingester,
                        NewOpenLineageIngester(store, options));
-      OpenLineageIngester* const checker = ingester.get();
+      checker_ = ingester.get();
       ingest_ =
           std::make_unique<IngestOf<OpenLineageIngester>>(std::move(ingester));
-      if (strict_) {
-        // Every input is checked before any is ingested: a bad event in
-        // the last file stores nothing of the first.
-        for (const std::string& file : files_) {
-          ASSIGN_OR_RETURN(std::string doc, ReadInput(file));
-          Status s = checker->CheckDocument(doc, SourceName(file));
-          if (!s.ok()) {
-            rejections_ = checker->summary().rejections;
-            return s;
-          }
-          checked_.push_back(std::move(doc));
-        }
-      }
     }
     progress_ = !quiet_ && !global.json && isatty(STDERR_FILENO);
 
+    // OpenLineage --strict: every input is checked before any is ingested
+    // (a bad event in the last file stores nothing of the first), in blocks
+    // as it is ingested: read twice, an input that cannot be read again
+    // (stdin, a pipe) from a temporary copy made while it is checked.
+    std::vector<std::unique_ptr<std::FILE, int (*)(std::FILE*)>> copies;
+    if (strict_ && !native_) {
+      checking_ = true;
+      for (const std::string& file : files_) {
+        ASSIGN_OR_RETURN(std::unique_ptr<InputStream> in,
+                         InputStream::Open(file));
+        copies.emplace_back(nullptr, &std::fclose);
+        if (!in->rereadable()) {
+          copies.back().reset(std::tmpfile());
+          if (copies.back() == nullptr) {
+            return absl::InternalError(
+                fmt::format("cannot make a temporary copy of {}: {}",
+                            SourceName(file), std::strerror(errno)));
+          }
+          in->CopyTo(copies.back().get());
+        }
+        RETURN_IF_ERROR(IngestInput(in.get(), SourceName(file)));
+      }
+      checking_ = false;
+    }
+
     for (size_t i = 0; i < files_.size(); ++i) {
       const std::string source = SourceName(files_[i]);
-      if (i < checked_.size()) {
-        RETURN_IF_ERROR(Feed(checked_[i], source, 0));
-        checked_[i] = std::string();
-      } else if (strict_) {
-        // Native: one document, refused whole if it is not valid JSON.
+      if (strict_ && native_) {
+        // One document, refused whole if it is not valid JSON.
         ASSIGN_OR_RETURN(std::string doc, ReadInput(files_[i]));
         RETURN_IF_ERROR(Feed(doc, source, 0));
-      } else {
-        RETURN_IF_ERROR(IngestInput(files_[i], source));
+        continue;
       }
+      std::unique_ptr<InputStream> in;
+      if (i < copies.size() && copies[i] != nullptr) {
+        ASSIGN_OR_RETURN(in, InputStream::Rewound(copies[i].get(), source));
+      } else {
+        ASSIGN_OR_RETURN(in, InputStream::Open(files_[i]));
+      }
+      RETURN_IF_ERROR(IngestInput(in.get(), source));
+      if (i < copies.size()) copies[i].reset();  // Its disk space.
     }
     return absl::OkStatus();
   }
@@ -411,13 +429,12 @@ class IngestCommand : public Command {
     return file == "-" ? "<stdin>" : file;
   }
 
-  // Ingests one input outside --strict. NDJSON is read in blocks and fed a
-  // line at a time, so that its memory is bounded by a block and its longest
-  // line and progress shows while a large file or a stream goes in; a JSON
-  // array likewise an item at a time (IngestArray); other input is read
-  // whole and fed as one document.
-  Status IngestInput(const std::string& path, const std::string& source) {
-    ASSIGN_OR_RETURN(std::unique_ptr<InputStream> in, InputStream::Open(path));
+  // Ingests one input (or checks it: checking_). NDJSON is read in blocks
+  // and fed a line at a time, so that its memory is bounded by a block and
+  // its longest line and progress shows while a large file or a stream goes
+  // in; a JSON array likewise an item at a time (IngestArray); other input
+  // is read whole and fed as one document.
+  Status IngestInput(InputStream* in, const std::string& source) {
     std::string buffer;
     bool end = false;
     auto read = [&]() -> Status {
@@ -470,7 +487,9 @@ class IngestCommand : public Command {
       if (!piece.error.empty()) {
         rejections_.push_back({source, piece.index, piece.error});
         ingest_->AddRejected();
-        return absl::OkStatus();
+        if (!strict_) return absl::OkStatus();
+        return absl::InvalidArgumentError(
+            fmt::format("{}:{}: {}", source, piece.index, piece.error));
       }
       // On one line: the reader takes a malformed document's lines for
       // values of their own (util/json_document.h); the item is one value.
@@ -508,11 +527,14 @@ class IngestCommand : public Command {
     return Feed(line, source, index);
   }
 
-  // Feeds `doc`, whose first line is line `line_offset` + 1 of `source`.
+  // Feeds `doc`, whose first line is line `line_offset` + 1 of `source`, to
+  // the ingester, or with checking_ to its strict checks.
   Status Feed(std::string_view doc, const std::string& source,
               int64_t line_offset) {
     const size_t before = ingest_->rejections().size();
-    Status status = ingest_->IngestDocument(doc, source);
+    Status status = checking_ ? checker_->CheckDocument(doc, source)
+                              : ingest_->IngestDocument(doc, source);
+    if (checking_ && status.ok()) ++checked_;
     const std::vector<RejectedEvent>& all = ingest_->rejections();
     for (size_t i = before; i < all.size(); ++i) {
       RejectedEvent r = all[i];
@@ -535,10 +557,11 @@ class IngestCommand : public Command {
     const double now = NowSeconds();
     if (now - last_progress_ < 0.2) return;
     last_progress_ = now;
-    const int64_t n = ingest_->accepted();
-    std::fprintf(stderr, "\r\033[K%lld %s (%.0f/s)", static_cast<long long>(n),
-                 std::string(ingest_->unit()).c_str(),
-                 now > start_ ? n / (now - start_) : 0.0);
+    const int64_t n = checking_ ? checked_ : ingest_->accepted();
+    std::fprintf(
+        stderr, "\r\033[K%lld %s%s (%.0f/s)", static_cast<long long>(n),
+        std::string(ingest_->unit()).c_str(), checking_ ? " checked" : "",
+        now > start_ ? n / (now - start_) : 0.0);
     std::fflush(stderr);
   }
 
@@ -548,8 +571,11 @@ class IngestCommand : public Command {
   bool evolve_types_ = false;
   bool quiet_ = false;
   std::unique_ptr<Ingest> ingest_;
-  // With --strict (OpenLineage): the inputs, read and checked.
-  std::vector<std::string> checked_;
+  // OpenLineage: the ingester behind ingest_, whose strict checks Feed()
+  // runs instead of ingesting while checking_; the documents they passed.
+  OpenLineageIngester* checker_ = nullptr;
+  bool checking_ = false;
+  int64_t checked_ = 0;
   bool progress_ = false;
   double start_ = 0;
   double last_progress_ = 0;

@@ -344,7 +344,8 @@ Status CheckInput(const std::string& path) {
 StatusOr<std::unique_ptr<InputStream>> InputStream::Open(
     const std::string& path) {
   if (path == "-") {
-    return std::unique_ptr<InputStream>(new InputStream(stdin, path, 0));
+    return std::unique_ptr<InputStream>(
+        new InputStream(stdin, path, 0, /*owned=*/false, /*rereadable=*/false));
   }
   std::error_code ec;
   const std::filesystem::file_status status = std::filesystem::status(path, ec);
@@ -354,16 +355,28 @@ StatusOr<std::unique_ptr<InputStream>> InputStream::Open(
     return absl::InternalError(
         fmt::format("cannot open {}: {}", path, std::strerror(errno)));
   }
+  const bool regular = std::filesystem::is_regular_file(status);
   size_t size = 0;
-  if (std::filesystem::is_regular_file(status)) {
+  if (regular) {
     size = static_cast<size_t>(std::filesystem::file_size(path, ec));
     if (ec) size = 0;
   }
-  return std::unique_ptr<InputStream>(new InputStream(file, path, size));
+  return std::unique_ptr<InputStream>(
+      new InputStream(file, path, size, /*owned=*/true, regular));
+}
+
+StatusOr<std::unique_ptr<InputStream>> InputStream::Rewound(std::FILE* file,
+                                                            std::string name) {
+  if (std::fflush(file) != 0 || std::fseek(file, 0, SEEK_SET) != 0) {
+    return absl::InternalError(
+        fmt::format("cannot read {} again: {}", name, std::strerror(errno)));
+  }
+  return std::unique_ptr<InputStream>(new InputStream(
+      file, std::move(name), 0, /*owned=*/false, /*rereadable=*/true));
 }
 
 InputStream::~InputStream() {
-  if (file_ != stdin) std::fclose(file_);
+  if (owned_) std::fclose(file_);
 }
 
 StatusOr<size_t> InputStream::Read(size_t max, std::string* out) {
@@ -373,6 +386,12 @@ StatusOr<size_t> InputStream::Read(size_t max, std::string* out) {
   out->resize(old + n);
   if (n < max && std::ferror(file_) != 0) {
     return absl::InternalError(fmt::format("cannot read {}", path_));
+  }
+  if (copy_ != nullptr && n > 0 &&
+      std::fwrite(out->data() + old, 1, n, copy_) != n) {
+    return absl::InternalError(
+        fmt::format("cannot keep a copy of {} to read again: {}", path_,
+                    std::strerror(errno)));
   }
   return n;
 }

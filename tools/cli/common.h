@@ -112,23 +112,41 @@ class InputStream {
   // stream. Errors: NOT_FOUND (no such file), UsageError (a directory),
   // INTERNAL (cannot open it; the message says why).
   static StatusOr<std::unique_ptr<InputStream>> Open(const std::string& path);
+
+  // A stream over `file` from its start, named `name` in errors; `file` is
+  // not closed. Errors: INTERNAL (it cannot be rewound).
+  static StatusOr<std::unique_ptr<InputStream>> Rewound(std::FILE* file,
+                                                        std::string name);
   ~InputStream();
   InputStream(const InputStream&) = delete;
   InputStream& operator=(const InputStream&) = delete;
 
   // Appends up to `max` bytes to *out; returns how many, 0 at the end.
-  // Errors: INTERNAL (a read error).
+  // With a copy (CopyTo), they are also written to it. Errors: INTERNAL (a
+  // read error, or the copy cannot be written).
   StatusOr<size_t> Read(size_t max, std::string* out);
+  // Every later Read also writes its bytes to `copy` (not closed).
+  void CopyTo(std::FILE* copy) { copy_ = copy; }
   // The size of a regular file; 0 for stdin or when unknown.
   size_t size_hint() const { return size_hint_; }
+  // Whether the input is a regular file, which can be read again.
+  bool rereadable() const { return rereadable_; }
 
  private:
-  InputStream(std::FILE* file, std::string path, size_t size_hint)
-      : file_(file), path_(std::move(path)), size_hint_(size_hint) {}
+  InputStream(std::FILE* file, std::string path, size_t size_hint, bool owned,
+              bool rereadable)
+      : file_(file),
+        path_(std::move(path)),
+        size_hint_(size_hint),
+        owned_(owned),
+        rereadable_(rereadable) {}
 
   std::FILE* const file_;
-  const std::string path_;  // "-" for stdin, which is not closed.
+  const std::string path_;
   const size_t size_hint_;
+  const bool owned_;  // Closed with the stream (not stdin).
+  const bool rereadable_;
+  std::FILE* copy_ = nullptr;
 };
 
 // The whole content of `path`, or of stdin for "-".
