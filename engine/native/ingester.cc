@@ -52,6 +52,8 @@ class Ingester final : public NativeJsonIngester {
 
   Status IngestDocument(std::string_view document,
                         std::string_view source) override;
+  Status CheckDocument(std::string_view document,
+                       std::string_view source) override;
   Status Finish() override;
   const NativeJsonSummary& summary() const override { return summary_; }
 
@@ -65,6 +67,12 @@ class Ingester final : public NativeJsonIngester {
   // Applies one item: an item error rejects it (and in strict mode is
   // returned as INVALID_ARGUMENT); another error ends the ingester.
   Status Apply(IndexedItem& item, std::string_view source);
+  // The items of `document`, parsed; those that do not parse are marked
+  // malformed.
+  std::vector<IndexedItem> ParseDocument(std::string_view document);
+  // Counts a rejection in the summary and returns it as INVALID_ARGUMENT.
+  Status Rejection(std::string_view source, int64_t index, std::string reason);
+  // A Rejection, returned in strict mode only.
   Status Reject(std::string_view source, int64_t index, std::string reason);
   // Notes the labels a rejected item declared and no earlier item bound: a
   // later reference to one is refused, not taken for a stored node's id,
@@ -341,13 +349,18 @@ Status Ingester::AddStep(Step& step) {
   return absl::OkStatus();
 }
 
-Status Ingester::Reject(std::string_view source, int64_t index,
-                        std::string reason) {
+Status Ingester::Rejection(std::string_view source, int64_t index,
+                           std::string reason) {
   ++summary_.rejected;
   summary_.rejections.push_back(
       RejectedEvent{std::string(source), index, reason});
-  if (!options_.strict) return absl::OkStatus();
   return absl::InvalidArgumentError(StrCat(source, ":", index, ": ", reason));
+}
+
+Status Ingester::Reject(std::string_view source, int64_t index,
+                        std::string reason) {
+  Status s = Rejection(source, index, std::move(reason));
+  return options_.strict ? s : absl::OkStatus();
 }
 
 void Ingester::Lose(const native::DeclaredLabels& labels) {
@@ -380,9 +393,7 @@ Status Ingester::Apply(IndexedItem& item, std::string_view source) {
   return Reject(source, item.index, std::string(s.message()));
 }
 
-Status Ingester::IngestDocument(std::string_view document,
-                                std::string_view source) {
-  RETURN_IF_ERROR(error_);
+std::vector<IndexedItem> Ingester::ParseDocument(std::string_view document) {
   std::vector<IndexedItem> items;
   reader_.Read(
       document,
@@ -398,6 +409,13 @@ Status Ingester::IngestDocument(std::string_view document,
         item.index = index;
         item.malformed = std::move(reason);
       });
+  return items;
+}
+
+Status Ingester::IngestDocument(std::string_view document,
+                                std::string_view source) {
+  RETURN_IF_ERROR(error_);
+  std::vector<IndexedItem> items = ParseDocument(document);
   // In strict mode nothing of a document with a malformed item is applied.
   if (options_.strict) {
     for (IndexedItem& item : items) {
@@ -405,6 +423,17 @@ Status Ingester::IngestDocument(std::string_view document,
     }
   }
   for (IndexedItem& item : items) RETURN_IF_ERROR(Apply(item, source));
+  return absl::OkStatus();
+}
+
+Status Ingester::CheckDocument(std::string_view document,
+                               std::string_view source) {
+  RETURN_IF_ERROR(error_);
+  for (IndexedItem& item : ParseDocument(document)) {
+    if (item.malformed.has_value()) {
+      return Rejection(source, item.index, std::move(*item.malformed));
+    }
+  }
   return absl::OkStatus();
 }
 

@@ -120,6 +120,31 @@ TEST_F(CliTest, IngestNativeStrictKeepsTheItemsBeforeARefusedOne) {
   EXPECT_EQ(Run("get execution 2").code, 1);
 }
 
+// --native --strict checks every input before it ingests any: an item that
+// is not valid native JSON in the second input (here stdin, read twice from
+// a temporary copy) stores nothing of the first; good inputs all go in.
+TEST_F(CliTest, IngestNativeStrictChecksEveryInputFirst) {
+  const fs::path types =
+      WriteNdjson("types.ndjson", {R"({"execution_type": {"name": "Train"}})",
+                                   R"({"execution": {"type": "Train"}})"});
+  const fs::path bad = WriteNdjson(
+      "bad.ndjson", {R"({"execution": {"type": "Train"}})",
+                     R"({"execution": {"type": "Train", "state": "DONE"}})"});
+  const fs::path good =
+      WriteNdjson("good.ndjson", {R"({"execution": {"type": "Train"}})"});
+  const std::string args = "--store '" + store_.string() +
+                           "' ingest -q --native --strict '" + types.string() +
+                           "' -";
+  CliResult r = RunRaw(args, "", bad.string());
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("<stdin>:2: execution.state has an unknown "
+                               "value 'DONE'"));
+  EXPECT_FALSE(fs::exists(store_));
+  r = RunRaw(args, "", good.string());
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("ingested 2 executions: 1 types"));
+}
+
 // --strict on native NDJSON that is not valid JSON stores nothing of it
 // (the whole input is one document), and no store is left where there was
 // none.

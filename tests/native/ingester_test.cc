@@ -249,6 +249,38 @@ TEST_F(NativeIngesterTest, StrictModeStopsAtTheFirstBadItem) {
   EXPECT_EQ(all.items.size(), 1u);
 }
 
+// CheckDocument finds an item that is not valid native JSON and applies
+// nothing, strict or not; an item only the store refuses passes it.
+TEST_F(NativeIngesterTest, CheckDocumentParsesAndAppliesNothing) {
+  ASSERT_OK(Ingest(kTypes));
+  const auto before = DumpStore();
+  for (const bool strict : {false, true}) {
+    NativeJsonOptions options;
+    options.strict = strict;
+    ASSERT_OK_AND_ASSIGN(auto ingester,
+                         NewNativeJsonIngester(store_.get(), options));
+    EXPECT_OK(ingester->CheckDocument(R"({"execution": {"type": "Trainer"}}
+{"execution": {"type": "Nope"}}
+)",
+                                      "a.ndjson"));
+    const Status s = ingester->CheckDocument(
+        R"({"execution": {"type": "Trainer"}}
+{"execution": {"type": "Trainer", "state": "DONE"}}
+not json
+)",
+        "b.ndjson");
+    EXPECT_CODE(s, kInvalidArgument);
+    EXPECT_EQ(s.message(),
+              "b.ndjson:2: execution.state has an unknown value 'DONE'");
+    EXPECT_EQ(ingester->summary().rejected, 1);
+    ASSERT_EQ(ingester->summary().rejections.size(), 1u);
+    EXPECT_EQ(ingester->summary().rejections[0].index, 2);
+    EXPECT_EQ(ingester->summary().executions, 0);
+    EXPECT_OK(ingester->Finish());
+    EXPECT_EQ(DumpStore(), before);
+  }
+}
+
 TEST_F(NativeIngesterTest, ATypeItemConflictingWithTheStoreIsRejected) {
   ASSERT_OK(Ingest(kTypes));
   ASSERT_OK(Ingest(

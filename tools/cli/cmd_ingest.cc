@@ -184,6 +184,9 @@ class Ingest {
   virtual ~Ingest() = default;
   virtual Status IngestDocument(std::string_view doc,
                                 std::string_view source) = 0;
+  // The ingester's CheckDocument: the strict checks, nothing applied.
+  virtual Status CheckDocument(std::string_view doc,
+                               std::string_view source) = 0;
   virtual Status Finish() = 0;
   // Counts a rejection the command made itself (a JSON array's structure)
   // in the summary.
@@ -206,6 +209,9 @@ class IngestOf final : public Ingest {
   Status IngestDocument(std::string_view doc,
                         std::string_view source) override {
     return ingester_->IngestDocument(doc, source);
+  }
+  Status CheckDocument(std::string_view doc, std::string_view source) override {
+    return ingester_->CheckDocument(doc, source);
   }
   Status Finish() override { return ingester_->Finish(); }
   void AddRejected() override { ++added_rejected_; }
@@ -251,14 +257,14 @@ class IngestCommand : public Command {
                   "The input is lineagedb's native JSON (schema/"
                   "NATIVE_JSON.md), not OpenLineage");
     app->add_flag("--strict", strict_,
-                  "Stop at the first bad event or item (exit 3). "
-                  "OpenLineage: every input is checked before any is "
-                  "ingested, so nothing is stored. Native: nothing of a "
-                  "document that is not valid native JSON; the items before "
-                  "an item the store refuses stay stored, and each input "
-                  "is read whole. NDJSON and JSON arrays are otherwise read "
-                  "in blocks (OpenLineage --strict reads each input twice, "
-                  "stdin or a pipe from a temporary copy)");
+                  "Stop at the first bad event or item (exit 3). Every "
+                  "input is checked before any is ingested, so that "
+                  "nothing is stored if one has a bad OpenLineage event or "
+                  "an item that is not valid native JSON; the native items "
+                  "before an item the store refuses stay stored. Each "
+                  "input is read twice (stdin or a pipe from a temporary "
+                  "copy); NDJSON and JSON arrays are read in blocks either "
+                  "way");
     app->add_flag("--evolve-types", evolve_types_,
                   "Native: a type item may add properties to the stored type "
                   "and omit some of its properties, which it keeps "
@@ -341,18 +347,17 @@ class IngestCommand : public Command {
       options.strict = strict_;
       ASSIGN_OR_RETURN(std::unique_ptr<OpenLineageIngester> ingester,
                        NewOpenLineageIngester(store, options));
-      checker_ = ingester.get();
       ingest_ =
           std::make_unique<IngestOf<OpenLineageIngester>>(std::move(ingester));
     }
     progress_ = !quiet_ && !global.json && isatty(STDERR_FILENO);
 
-    // OpenLineage --strict: every input is checked before any is ingested
-    // (a bad event in the last file stores nothing of the first), in blocks
-    // as it is ingested: read twice, an input that cannot be read again
-    // (stdin, a pipe) from a temporary copy made while it is checked.
+    // --strict: every input is checked before any is ingested (a bad event
+    // in the last file stores nothing of the first), in blocks as it is
+    // ingested: read twice, an input that cannot be read again (stdin, a
+    // pipe) from a temporary copy made while it is checked.
     std::vector<std::unique_ptr<std::FILE, int (*)(std::FILE*)>> copies;
-    if (strict_ && !native_) {
+    if (strict_) {
       checking_ = true;
       for (const std::string& file : files_) {
         ASSIGN_OR_RETURN(std::unique_ptr<InputStream> in,
@@ -374,12 +379,6 @@ class IngestCommand : public Command {
 
     for (size_t i = 0; i < files_.size(); ++i) {
       const std::string source = SourceName(files_[i]);
-      if (strict_ && native_) {
-        // One document, refused whole if it is not valid JSON.
-        ASSIGN_OR_RETURN(std::string doc, ReadInput(files_[i]));
-        RETURN_IF_ERROR(Feed(doc, source, 0));
-        continue;
-      }
       std::unique_ptr<InputStream> in;
       if (i < copies.size() && copies[i] != nullptr) {
         ASSIGN_OR_RETURN(in, InputStream::Rewound(copies[i].get(), source));
@@ -532,7 +531,7 @@ class IngestCommand : public Command {
   Status Feed(std::string_view doc, const std::string& source,
               int64_t line_offset) {
     const size_t before = ingest_->rejections().size();
-    Status status = checking_ ? checker_->CheckDocument(doc, source)
+    Status status = checking_ ? ingest_->CheckDocument(doc, source)
                               : ingest_->IngestDocument(doc, source);
     if (checking_ && status.ok()) ++checked_;
     const std::vector<RejectedEvent>& all = ingest_->rejections();
@@ -571,9 +570,8 @@ class IngestCommand : public Command {
   bool evolve_types_ = false;
   bool quiet_ = false;
   std::unique_ptr<Ingest> ingest_;
-  // OpenLineage: the ingester behind ingest_, whose strict checks Feed()
-  // runs instead of ingesting while checking_; the documents they passed.
-  OpenLineageIngester* checker_ = nullptr;
+  // With --strict, Feed() first runs the strict checks of every input
+  // (checking_) and counts the documents they pass.
   bool checking_ = false;
   int64_t checked_ = 0;
   bool progress_ = false;

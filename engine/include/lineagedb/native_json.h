@@ -63,6 +63,15 @@ class NativeJsonIngester {
   // apply them twice.
   virtual Status IngestDocument(std::string_view document,
                                 std::string_view source) = 0;
+  // Whether every item of a document is valid native JSON, without applying
+  // any: a caller can check its whole input before it ingests any of it
+  // (`lineagedb ingest --native --strict` does). Whether the store takes an
+  // item (a type it names, a label) is known only by ingesting it.
+  // Errors: INVALID_ARGUMENT (the first item that is not: the message names
+  // source, index and reason; it counts in the summary's rejections) and
+  // the error that ended the ingester.
+  virtual Status CheckDocument(std::string_view document,
+                               std::string_view source) = 0;
   // Commits everything accepted so far.
   virtual Status Finish() = 0;
   virtual const NativeJsonSummary& summary() const = 0;
