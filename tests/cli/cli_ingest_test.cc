@@ -140,6 +140,12 @@ TEST_F(CliTest, IngestNativeStrictChecksEveryInputFirst) {
   EXPECT_THAT(r.err, HasSubstr("<stdin>:2: execution.state has an unknown "
                                "value 'DONE'"));
   EXPECT_FALSE(fs::exists(store_));
+  // The copy of stdin is made in $TMPDIR.
+  r = RunRaw(args, "TMPDIR=/nonexistent ", good.string());
+  EXPECT_EQ(r.code, 4);
+  EXPECT_THAT(r.err,
+              HasSubstr("cannot make a temporary file in /nonexistent: "));
+  EXPECT_FALSE(fs::exists(store_));
   r = RunRaw(args, "", good.string());
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("ingested 2 executions: 1 types"));

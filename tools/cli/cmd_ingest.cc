@@ -5,7 +5,6 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <iostream>
 
@@ -355,7 +354,7 @@ class IngestCommand : public Command {
     // --strict: every input is checked before any is ingested (a bad event
     // in the last file stores nothing of the first), in blocks as it is
     // ingested: read twice, an input that cannot be read again (stdin, a
-    // pipe) from a temporary copy made while it is checked.
+    // pipe) from a temporary copy (TemporaryFile) made while it is checked.
     std::vector<std::unique_ptr<std::FILE, int (*)(std::FILE*)>> copies;
     if (strict_) {
       checking_ = true;
@@ -364,12 +363,7 @@ class IngestCommand : public Command {
                          InputStream::Open(file));
         copies.emplace_back(nullptr, &std::fclose);
         if (!in->rereadable()) {
-          copies.back().reset(std::tmpfile());
-          if (copies.back() == nullptr) {
-            return absl::InternalError(
-                fmt::format("cannot make a temporary copy of {}: {}",
-                            SourceName(file), std::strerror(errno)));
-          }
+          ASSIGN_OR_RETURN(copies.back(), TemporaryFile());
           in->CopyTo(copies.back().get());
         }
         RETURN_IF_ERROR(IngestInput(in.get(), SourceName(file)));

@@ -1,11 +1,15 @@
 #include "tools/cli/common.h"
 
+#include <stdlib.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -394,6 +398,25 @@ StatusOr<size_t> InputStream::Read(size_t max, std::string* out) {
                     std::strerror(errno)));
   }
   return n;
+}
+
+StatusOr<std::unique_ptr<std::FILE, int (*)(std::FILE*)>> TemporaryFile() {
+  const char* env = std::getenv("TMPDIR");
+  const std::string dir = env != nullptr && *env != '\0' ? env : "/tmp";
+  std::string path = dir + "/lineagedb-XXXXXX";
+  const int fd = mkstemp(path.data());
+  std::FILE* file = fd < 0 ? nullptr : fdopen(fd, "w+b");
+  if (file == nullptr) {
+    const int error = errno;
+    if (fd >= 0) {
+      close(fd);
+      unlink(path.c_str());
+    }
+    return absl::InternalError(fmt::format(
+        "cannot make a temporary file in {}: {}", dir, std::strerror(error)));
+  }
+  unlink(path.c_str());
+  return std::unique_ptr<std::FILE, int (*)(std::FILE*)>(file, &std::fclose);
 }
 
 StatusOr<std::string> ReadInput(const std::string& path) {

@@ -149,6 +149,11 @@ class InputStream {
   std::FILE* copy_ = nullptr;
 };
 
+// A new empty file for reading and writing in $TMPDIR (/tmp if unset),
+// already unlinked: its space is freed when it is closed, however the
+// process ends. Errors: INTERNAL (the message names the folder and why).
+StatusOr<std::unique_ptr<std::FILE, int (*)(std::FILE*)>> TemporaryFile();
+
 // The whole content of `path`, or of stdin for "-".
 // Errors: as InputStream.
 StatusOr<std::string> ReadInput(const std::string& path);
