@@ -121,8 +121,8 @@ TEST_F(CliTest, IngestNativeStrictKeepsTheItemsBeforeARefusedOne) {
 }
 
 // --native --strict checks every input before it ingests any: an item that
-// is not valid native JSON in the second input (here stdin, read twice from
-// a temporary copy) stores nothing of the first; good inputs all go in.
+// is not valid native JSON in the second input (here stdin) stores nothing
+// of the first; good inputs all go in.
 TEST_F(CliTest, IngestNativeStrictChecksEveryInputFirst) {
   const fs::path types =
       WriteNdjson("types.ndjson", {R"({"execution_type": {"name": "Train"}})",
@@ -140,8 +140,13 @@ TEST_F(CliTest, IngestNativeStrictChecksEveryInputFirst) {
   EXPECT_THAT(r.err, HasSubstr("<stdin>:2: execution.state has an unknown "
                                "value 'DONE'"));
   EXPECT_FALSE(fs::exists(store_));
-  // The copy of stdin is made in $TMPDIR.
-  r = RunRaw(args, "TMPDIR=/nonexistent ", good.string());
+  // A pipe is copied in $TMPDIR to be read again (a file on stdin is not).
+  const fs::path fifo = fs::path(dir_.path()) / "fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  r = RunRaw(args,
+             "cat '" + good.string() + "' >'" + fifo.string() +
+                 "' & TMPDIR=/nonexistent ",
+             fifo.string());
   EXPECT_EQ(r.code, 4);
   EXPECT_THAT(r.err,
               HasSubstr("cannot make a temporary file in /nonexistent: "));
@@ -393,6 +398,35 @@ TEST_F(CliTest, StrictReadsLargeInputInBlocksTwice) {
             << i;
       }
     }
+  }
+}
+
+// --strict ingests each input as its checks read it: a line appended to a
+// file, or the file replaced, after it was checked is not read (here while
+// the check waits for the second input, a FIFO).
+TEST_F(CliTest, StrictIngestsInputsAsTheyWereChecked) {
+  const fs::path fifo = fs::path(dir_.path()) / "fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  const fs::path last = WriteNdjson("last.ndjson", {CompleteEvent(3)});
+  const std::string bad = "{\"eventType\": \"START\", not JSON}";
+  for (const std::string change : {"append", "replace"}) {
+    SCOPED_TRACE(change);
+    fs::remove_all(store_);
+    const fs::path first =
+        WriteNdjson("first.ndjson", {CompleteEvent(1), CompleteEvent(2)});
+    const std::string f = "'" + first.string() + "'";
+    // The FIFO opens once the first input is checked; then the change.
+    const std::string edit =
+        change == "append"
+            ? "echo '" + bad + "' >>" + f
+            : "mv " + f + " " + f + ".old; echo '" + bad + "' >" + f;
+    const CliResult r =
+        RunRaw("--store '" + store_.string() + "' ingest -q --strict " + f +
+                   " '" + fifo.string() + "'",
+               "(exec 3>'" + fifo.string() + "'; " + edit + "; cat '" +
+                   last.string() + "' >&3) & ");
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("ingested 3 events: 3 runs"));
   }
 }
 

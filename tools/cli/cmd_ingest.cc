@@ -261,9 +261,9 @@ class IngestCommand : public Command {
                   "nothing is stored if one has a bad OpenLineage event or "
                   "an item that is not valid native JSON; the native items "
                   "before an item the store refuses stay stored. Each "
-                  "input is read twice (stdin or a pipe from a temporary "
-                  "copy); NDJSON and JSON arrays are read in blocks either "
-                  "way");
+                  "input is read twice, as it was the first time (a pipe "
+                  "from a temporary copy in $TMPDIR); NDJSON and JSON "
+                  "arrays are read in blocks either way");
     app->add_flag("--evolve-types", evolve_types_,
                   "Native: a type item may add properties to the stored type "
                   "and omit some of its properties, which it keeps "
@@ -329,8 +329,8 @@ class IngestCommand : public Command {
     return absl::OkStatus();
   }
 
-  // Makes ingest_ and feeds it every input; with --strict (OpenLineage),
-  // checks every input first.
+  // Makes ingest_ and feeds it every input; with --strict, checks every
+  // input first.
   Status IngestInputs(const GlobalOptions& global, Store* store) {
     if (native_) {
       NativeJsonOptions options;
@@ -353,34 +353,28 @@ class IngestCommand : public Command {
 
     // --strict: every input is checked before any is ingested (a bad event
     // in the last file stores nothing of the first), in blocks as it is
-    // ingested: read twice, an input that cannot be read again (stdin, a
-    // pipe) from a temporary copy (TemporaryFile) made while it is checked.
-    std::vector<std::unique_ptr<std::FILE, int (*)(std::FILE*)>> copies;
+    // ingested, and then read again as it was read for the checks
+    // (InputStream::ReadAgainLater): each stays open until it is ingested.
+    std::vector<std::unique_ptr<InputStream>> checked;
     if (strict_) {
       checking_ = true;
       for (const std::string& file : files_) {
-        ASSIGN_OR_RETURN(std::unique_ptr<InputStream> in,
-                         InputStream::Open(file));
-        copies.emplace_back(nullptr, &std::fclose);
-        if (!in->rereadable()) {
-          ASSIGN_OR_RETURN(copies.back(), TemporaryFile());
-          in->CopyTo(copies.back().get());
-        }
-        RETURN_IF_ERROR(IngestInput(in.get(), SourceName(file)));
+        ASSIGN_OR_RETURN(checked.emplace_back(), InputStream::Open(file));
+        RETURN_IF_ERROR(checked.back()->ReadAgainLater());
+        RETURN_IF_ERROR(IngestInput(checked.back().get(), SourceName(file)));
       }
       checking_ = false;
     }
 
     for (size_t i = 0; i < files_.size(); ++i) {
-      const std::string source = SourceName(files_[i]);
       std::unique_ptr<InputStream> in;
-      if (i < copies.size() && copies[i] != nullptr) {
-        ASSIGN_OR_RETURN(in, InputStream::Rewound(copies[i].get(), source));
+      if (strict_) {
+        in = std::move(checked[i]);
+        RETURN_IF_ERROR(in->Rewind());
       } else {
         ASSIGN_OR_RETURN(in, InputStream::Open(files_[i]));
       }
-      RETURN_IF_ERROR(IngestInput(in.get(), source));
-      if (i < copies.size()) copies[i].reset();  // Its disk space.
+      RETURN_IF_ERROR(IngestInput(in.get(), SourceName(files_[i])));
     }
     return absl::OkStatus();
   }

@@ -1,6 +1,7 @@
 #include "tools/cli/common.h"
 
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -349,7 +350,7 @@ StatusOr<std::unique_ptr<InputStream>> InputStream::Open(
     const std::string& path) {
   if (path == "-") {
     return std::unique_ptr<InputStream>(
-        new InputStream(stdin, path, 0, /*owned=*/false, /*rereadable=*/false));
+        new InputStream(stdin, "<stdin>", 0, /*owned=*/false));
   }
   std::error_code ec;
   const std::filesystem::file_status status = std::filesystem::status(path, ec);
@@ -359,48 +360,70 @@ StatusOr<std::unique_ptr<InputStream>> InputStream::Open(
     return absl::InternalError(
         fmt::format("cannot open {}: {}", path, std::strerror(errno)));
   }
-  const bool regular = std::filesystem::is_regular_file(status);
   size_t size = 0;
-  if (regular) {
+  if (std::filesystem::is_regular_file(status)) {
     size = static_cast<size_t>(std::filesystem::file_size(path, ec));
     if (ec) size = 0;
   }
   return std::unique_ptr<InputStream>(
-      new InputStream(file, path, size, /*owned=*/true, regular));
-}
-
-StatusOr<std::unique_ptr<InputStream>> InputStream::Rewound(std::FILE* file,
-                                                            std::string name) {
-  if (std::fflush(file) != 0 || std::fseek(file, 0, SEEK_SET) != 0) {
-    return absl::InternalError(
-        fmt::format("cannot read {} again: {}", name, std::strerror(errno)));
-  }
-  return std::unique_ptr<InputStream>(new InputStream(
-      file, std::move(name), 0, /*owned=*/false, /*rereadable=*/true));
+      new InputStream(file, path, size, /*owned=*/true));
 }
 
 InputStream::~InputStream() {
   if (owned_) std::fclose(file_);
 }
 
+Status InputStream::ReadAgainLater() {
+  struct stat st;
+  if (fstat(fileno(file_), &st) == 0 && S_ISREG(st.st_mode)) {
+    start_ = std::ftell(file_);
+    if (start_ >= 0) return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(copy_, TemporaryFile());
+  return absl::OkStatus();
+}
+
+Status InputStream::Rewind() {
+  if (copy_ != nullptr) {
+    if (owned_) std::fclose(file_);
+    file_ = copy_.get();  // Read from here on; closed by copy_.
+    start_ = 0;
+    if (std::fflush(file_) != 0) {
+      return absl::InternalError(
+          fmt::format("cannot keep a copy of {} to read again: {}", name_,
+                      std::strerror(errno)));
+    }
+  }
+  if (std::fseek(file_, start_, SEEK_SET) != 0) {
+    return absl::InternalError(
+        fmt::format("cannot read {} again: {}", name_, std::strerror(errno)));
+  }
+  limit_ = read_;
+  read_ = 0;
+  return absl::OkStatus();
+}
+
 StatusOr<size_t> InputStream::Read(size_t max, std::string* out) {
+  max = std::min(max, limit_ - read_);
   const size_t old = out->size();
   out->resize(old + max);
   const size_t n = std::fread(out->data() + old, 1, max, file_);
   out->resize(old + n);
   if (n < max && std::ferror(file_) != 0) {
-    return absl::InternalError(fmt::format("cannot read {}", path_));
+    return absl::InternalError(fmt::format("cannot read {}", name_));
   }
-  if (copy_ != nullptr && n > 0 &&
-      std::fwrite(out->data() + old, 1, n, copy_) != n) {
+  read_ += n;
+  std::FILE* const copy = file_ == copy_.get() ? nullptr : copy_.get();
+  if (copy != nullptr && n > 0 &&
+      std::fwrite(out->data() + old, 1, n, copy) != n) {
     return absl::InternalError(
-        fmt::format("cannot keep a copy of {} to read again: {}", path_,
+        fmt::format("cannot keep a copy of {} to read again: {}", name_,
                     std::strerror(errno)));
   }
   return n;
 }
 
-StatusOr<std::unique_ptr<std::FILE, int (*)(std::FILE*)>> TemporaryFile() {
+StatusOr<FilePtr> TemporaryFile() {
   const char* env = std::getenv("TMPDIR");
   const std::string dir = env != nullptr && *env != '\0' ? env : "/tmp";
   std::string path = dir + "/lineagedb-XXXXXX";
@@ -416,7 +439,7 @@ StatusOr<std::unique_ptr<std::FILE, int (*)(std::FILE*)>> TemporaryFile() {
         "cannot make a temporary file in {}: {}", dir, std::strerror(error)));
   }
   unlink(path.c_str());
-  return std::unique_ptr<std::FILE, int (*)(std::FILE*)>(file, &std::fclose);
+  return FilePtr(file);
 }
 
 StatusOr<std::string> ReadInput(const std::string& path) {

@@ -3,6 +3,7 @@
 #ifndef LINEAGEDB_TOOLS_CLI_COMMON_H_
 #define LINEAGEDB_TOOLS_CLI_COMMON_H_
 
+#include <cstdint>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -105,54 +106,62 @@ StatusOr<std::string> OutputFormat(const GlobalOptions& global,
 // exists), without opening it. Errors: NOT_FOUND, UsageError (a folder).
 Status CheckInput(const std::string& path);
 
-// An input read in blocks: a regular file, or stdin for "-".
+// Closes a FILE* (for std::unique_ptr).
+struct FileCloser {
+  void operator()(std::FILE* file) const { std::fclose(file); }
+};
+using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
+
+// An input read in blocks: a regular file, or stdin for "-"; once, or
+// twice (ReadAgainLater, Rewind).
 class InputStream {
  public:
   // `path` is "-" for stdin, a regular file, or a pipe or device read as a
   // stream. Errors: NOT_FOUND (no such file), UsageError (a directory),
   // INTERNAL (cannot open it; the message says why).
   static StatusOr<std::unique_ptr<InputStream>> Open(const std::string& path);
-
-  // A stream over `file` from its start, named `name` in errors; `file` is
-  // not closed. Errors: INTERNAL (it cannot be rewound).
-  static StatusOr<std::unique_ptr<InputStream>> Rewound(std::FILE* file,
-                                                        std::string name);
   ~InputStream();
   InputStream(const InputStream&) = delete;
   InputStream& operator=(const InputStream&) = delete;
 
   // Appends up to `max` bytes to *out; returns how many, 0 at the end.
-  // With a copy (CopyTo), they are also written to it. Errors: INTERNAL (a
-  // read error, or the copy cannot be written).
+  // Errors: INTERNAL (a read error, or the copy ReadAgainLater keeps cannot
+  // be written).
   StatusOr<size_t> Read(size_t max, std::string* out);
-  // Every later Read also writes its bytes to `copy` (not closed).
-  void CopyTo(std::FILE* copy) { copy_ = copy; }
+  // Call before the first Read to read the input again after Rewind(). A
+  // regular file (stdin too) is read again from its open descriptor, so
+  // that a file renamed, deleted or replaced meanwhile is still read as it
+  // was; a pipe or device is copied to a TemporaryFile as it is read.
+  // Errors: as TemporaryFile.
+  Status ReadAgainLater();
+  // Reads again from where the input started, up to as many bytes as were
+  // read so far (bytes appended meanwhile are not read).
+  // Errors: INTERNAL (the input cannot be read from its start again).
+  Status Rewind();
   // The size of a regular file; 0 for stdin or when unknown.
   size_t size_hint() const { return size_hint_; }
-  // Whether the input is a regular file, which can be read again.
-  bool rereadable() const { return rereadable_; }
 
  private:
-  InputStream(std::FILE* file, std::string path, size_t size_hint, bool owned,
-              bool rereadable)
+  InputStream(std::FILE* file, std::string name, size_t size_hint, bool owned)
       : file_(file),
-        path_(std::move(path)),
+        name_(std::move(name)),
         size_hint_(size_hint),
-        owned_(owned),
-        rereadable_(rereadable) {}
+        owned_(owned) {}
 
-  std::FILE* const file_;
-  const std::string path_;
+  std::FILE* file_;
+  const std::string name_;  // "<stdin>" for stdin.
   const size_t size_hint_;
-  const bool owned_;  // Closed with the stream (not stdin).
-  const bool rereadable_;
-  std::FILE* copy_ = nullptr;
+  const bool owned_;         // file_ is closed with the stream (not stdin).
+  FilePtr copy_;             // A pipe's bytes, with ReadAgainLater.
+  long start_ = 0;           // The offset of a regular file's start.
+  size_t read_ = 0;          // Bytes read since the start.
+  size_t limit_ = SIZE_MAX;  // After Rewind: the bytes read before.
 };
 
 // A new empty file for reading and writing in $TMPDIR (/tmp if unset),
 // already unlinked: its space is freed when it is closed, however the
 // process ends. Errors: INTERNAL (the message names the folder and why).
-StatusOr<std::unique_ptr<std::FILE, int (*)(std::FILE*)>> TemporaryFile();
+StatusOr<FilePtr> TemporaryFile();
 
 // The whole content of `path`, or of stdin for "-".
 // Errors: as InputStream.
