@@ -386,6 +386,7 @@ Status InputStream::ReadAgainLater() {
 Status InputStream::Rewind() {
   if (copy_ != nullptr) {
     if (owned_) std::fclose(file_);
+    owned_ = false;
     file_ = copy_.get();  // Read from here on; closed by copy_.
     start_ = 0;
     if (std::fflush(file_) != 0) {

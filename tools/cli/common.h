@@ -151,7 +151,7 @@ class InputStream {
   std::FILE* file_;
   const std::string name_;  // "<stdin>" for stdin.
   const size_t size_hint_;
-  const bool owned_;         // file_ is closed with the stream (not stdin).
+  bool owned_;               // file_ is closed with the stream (not stdin).
   FilePtr copy_;             // A pipe's bytes, with ReadAgainLater.
   long start_ = 0;           // The offset of a regular file's start.
   size_t read_ = 0;          // Bytes read since the start.
