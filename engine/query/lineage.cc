@@ -2,15 +2,22 @@
 // the graph, paged by a node budget.
 //
 // A cursor is web-safe base64 of
-//   [u8 version=1][u64 query hash][u64 edges version][u64 nodes returned]
+//   [u8 version=2][u64 query hash][u64 edges version][u64 pages digest]
+//   [u64 nodes returned]
 // Walks are deterministic, so page k is the walk's nodes after the first
-// `nodes returned`, as long as no event was added since the first page.
+// `nodes returned`. The digest folds, in walk order, each returned node with
+// its hop and the events it was returned with (those to nodes before it):
+// while the store's edges version is the cursor's, the walk is the same;
+// after any lineage write, a walk whose first `nodes returned` nodes and
+// their events fold to the same digest continues the pages returned, so the
+// pages join to the lineage as it is now.
 #include "lineagedb/lineage.h"
 
 #include <xxhash.h>
 
 #include <algorithm>
 #include <set>
+#include <string>
 
 #include "absl/strings/escaping.h"
 #include "codec/coding.h"
@@ -27,7 +34,10 @@ namespace {
 
 using graph::VertexId;
 
-constexpr uint8_t kCursorVersion = 1;
+constexpr uint8_t kCursorVersion = 2;
+constexpr size_t kCursorBytes = 1 + 4 * 8;
+// The digest before any node.
+constexpr uint64_t kDigestSeed = 0x6c696e6561676531;  // "lineage1"
 
 // The query a cursor belongs to. Its id lists are sets: the same ids in
 // another order or repeated make the same query.
@@ -50,41 +60,82 @@ uint64_t QueryHash(const LineageQuery& q) {
   return XXH64(s.data(), s.size(), 0);
 }
 
-std::string EncodeCursor(uint64_t hash, uint64_t version, uint64_t skip) {
+struct Cursor {
+  uint64_t version = 0;  // The store's edges version at its page.
+  uint64_t digest = kDigestSeed;
+  uint64_t skip = 0;  // Nodes returned by the pages before.
+};
+
+std::string EncodeCursor(uint64_t hash, const Cursor& c) {
   std::string raw(1, static_cast<char>(kCursorVersion));
   codec::PutU64(&raw, hash);
-  codec::PutU64(&raw, version);
-  codec::PutU64(&raw, skip);
+  codec::PutU64(&raw, c.version);
+  codec::PutU64(&raw, c.digest);
+  codec::PutU64(&raw, c.skip);
   return absl::WebSafeBase64Escape(raw);
 }
 
-StatusOr<uint64_t> DecodeCursor(std::string_view cursor, uint64_t hash,
-                                uint64_t version) {
+// Errors: INVALID_ARGUMENT (not a cursor of this version, of another query,
+// or at no position a page can end at).
+StatusOr<Cursor> DecodeCursor(std::string_view cursor, uint64_t hash) {
   std::string raw;
   if (!absl::WebSafeBase64Unescape(
           absl::string_view(cursor.data(), cursor.size()), &raw) ||
-      raw.size() != 25 || static_cast<uint8_t>(raw[0]) != kCursorVersion) {
+      raw.size() != kCursorBytes ||
+      static_cast<uint8_t>(raw[0]) != kCursorVersion) {
     return absl::InvalidArgumentError("bad lineage cursor");
   }
   std::string_view in(raw);
   in.remove_prefix(1);
-  uint64_t h, v, skip;
+  uint64_t h;
+  Cursor c;
   codec::GetU64(&in, &h);
-  codec::GetU64(&in, &v);
-  codec::GetU64(&in, &skip);
+  codec::GetU64(&in, &c.version);
+  codec::GetU64(&in, &c.digest);
+  codec::GetU64(&in, &c.skip);
   if (h != hash) {
     return absl::InvalidArgumentError(
         "the lineage cursor belongs to another query");
   }
   // A cursor resumes after at least one node, and no walk reaches 2^48.
-  if (skip == 0 || skip >= (uint64_t{1} << 48)) {
+  if (c.skip == 0 || c.skip >= (uint64_t{1} << 48)) {
     return absl::InvalidArgumentError("bad lineage cursor");
   }
-  if (v != version) {
-    return absl::AbortedError(
-        "lineage changed since the cursor's first page; start again");
+  return c;
+}
+
+// Folds the walk's nodes [from, to) into *digest, each with its hop and
+// its events to nodes earlier in the walk (each event is returned once,
+// with its later end); appends those nodes and events to `nodes` and
+// `events` when given.
+Status FoldPage(const graph::Graph& g, const query::WalkResult& walk,
+                size_t from, size_t to, uint64_t* digest,
+                std::vector<NodeRef>* nodes, std::vector<Event>* events) {
+  std::vector<graph::Neighbor> neighbors;
+  std::string bytes;
+  for (size_t i = from; i < to; ++i) {
+    const VertexId v = walk.visits[i].vertex;
+    if (nodes != nullptr) nodes->push_back({graph::KindOf(v), graph::IdOf(v)});
+    bytes.clear();
+    codec::PutU64(&bytes, v);
+    codec::PutU64(&bytes, static_cast<uint64_t>(walk.visits[i].hop));
+    for (graph::Dir d : {graph::Dir::kUp, graph::Dir::kDown}) {
+      neighbors.clear();
+      RETURN_IF_ERROR(g.Neighbors(v, d, &neighbors));
+      for (const graph::Neighbor& n : neighbors) {
+        auto it = walk.position.find(n.vertex);
+        if (it == walk.position.end() || it->second >= i) continue;
+        codec::PutU64(&bytes, n.vertex);
+        bytes.push_back(static_cast<char>(d));
+        bytes.push_back(static_cast<char>(n.type));
+        if (events != nullptr) {
+          events->push_back(query::MakeEvent(v, n.vertex, n.type));
+        }
+      }
+    }
+    *digest = XXH64(bytes.data(), bytes.size(), *digest);
   }
-  return skip;
+  return absl::OkStatus();
 }
 
 std::vector<VertexId> Vertices(const std::vector<int64_t>& artifacts,
@@ -158,10 +209,11 @@ StatusOr<LineageGraph> GetLineageSubgraph(Store* store, const LineageQuery& q) {
   StoreImpl::GraphHandle handle = impl->AcquireGraph();
   const uint64_t hash = QueryHash(q);
   const uint64_t version = impl->edges_version();
-  uint64_t skip = 0;
+  Cursor from;
   if (!q.cursor.empty()) {
-    ASSIGN_OR_RETURN(skip, DecodeCursor(q.cursor, hash, version));
+    ASSIGN_OR_RETURN(from, DecodeCursor(q.cursor, hash));
   }
+  const uint64_t skip = from.skip;
 
   query::WalkOptions w;
   w.starts = Vertices(q.artifact_ids, q.execution_ids);
@@ -175,33 +227,36 @@ StatusOr<LineageGraph> GetLineageSubgraph(Store* store, const LineageQuery& q) {
   if (q.max_nodes > 0) w.limit = skip + q.max_nodes + 1;
   ASSIGN_OR_RETURN(query::WalkResult walk, query::Walk(handle.graph(), w));
 
-  // The walk of the same lineage reaches past the cursor's position (it
-  // was made where a page ended short of the walk's end).
-  if (skip >= walk.visits.size() && skip > 0) {
+  if (skip > 0 && from.version != version) {
+    // Lineage was written since the cursor's page: the pages before go on
+    // only if the walk still begins with their nodes and events.
+    uint64_t digest = kDigestSeed;
+    if (skip <= walk.visits.size()) {
+      RETURN_IF_ERROR(
+          FoldPage(handle.graph(), walk, 0, skip, &digest, nullptr, nullptr));
+    }
+    if (digest != from.digest) {
+      return absl::AbortedError(
+          "the lineage of the cursor's earlier pages changed since they were "
+          "returned; start again");
+    }
+  } else if (skip >= walk.visits.size() && skip > 0) {
+    // The same lineage's walk reaches past the cursor's position (it was
+    // made where a page ended short of the walk's end).
     return absl::InvalidArgumentError("bad lineage cursor");
   }
   LineageGraph out;
   const size_t end =
       q.max_nodes > 0 ? std::min<size_t>(walk.visits.size(), skip + q.max_nodes)
                       : walk.visits.size();
+  std::vector<Event> events;
+  uint64_t digest = from.digest;
+  RETURN_IF_ERROR(
+      FoldPage(handle.graph(), walk, skip, end, &digest, &out.nodes, &events));
   if (end < walk.visits.size()) {
     out.partial = true;
-    out.cursor = EncodeCursor(hash, version, end);
-  }
-  std::vector<graph::Neighbor> neighbors;
-  std::vector<Event> events;
-  for (size_t i = skip; i < end; ++i) {
-    const VertexId v = walk.visits[i].vertex;
-    out.nodes.push_back({graph::KindOf(v), graph::IdOf(v)});
-    // Each event once: from its end that comes later in the walk.
-    neighbors.clear();
-    RETURN_IF_ERROR(handle.graph().Neighbors(v, graph::Dir::kUp, &neighbors));
-    RETURN_IF_ERROR(handle.graph().Neighbors(v, graph::Dir::kDown, &neighbors));
-    for (const graph::Neighbor& n : neighbors) {
-      auto it = walk.position.find(n.vertex);
-      if (it == walk.position.end() || it->second >= i) continue;
-      events.push_back(query::MakeEvent(v, n.vertex, n.type));
-    }
+    out.cursor = EncodeCursor(
+        hash, Cursor{.version = version, .digest = digest, .skip = end});
   }
   handle = StoreImpl::GraphHandle();  // Release the index before reading.
   if (q.fetch_nodes) {

@@ -1,5 +1,8 @@
 // GetLineageSubgraph on a wide fan-out by hop, and paging: pages joined
-// give the full result, cursors belong to one query and one graph version.
+// give the full result, cursors belong to one query and go on while the
+// pages they follow stay as they were returned.
+#include <random>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "tests/lineage/subgraph_fixture.h"
@@ -210,10 +213,10 @@ TEST_F(SubgraphPagingTest, ACursorPastTheWalkIsInvalid) {
   ASSERT_NO_FATAL_FAILURE(FirstPage(&q, &first));
   std::string raw;
   ASSERT_TRUE(absl::WebSafeBase64Unescape(first.cursor, &raw));
-  ASSERT_EQ(raw.size(), 25u);
+  ASSERT_EQ(raw.size(), 33u);
   auto at = [&raw](uint64_t skip) {
     for (int i = 0; i < 8; ++i) {
-      raw[24 - i] = static_cast<char>((skip >> (8 * i)) & 0xff);
+      raw[32 - i] = static_cast<char>((skip >> (8 * i)) & 0xff);
     }
     return absl::WebSafeBase64Escape(raw);
   };
@@ -235,40 +238,192 @@ TEST_F(SubgraphPagingTest, ACursorPastTheWalkIsInvalid) {
   EXPECT_FALSE(last.partial);
 }
 
-TEST_F(SubgraphPagingTest, LineageWriteBetweenPagesAborts) {
+// Resumes `q` from `cursor` to its last page; the nodes and events of the
+// pages, after those of `first`.
+void JoinRest(Store* store, LineageQuery q, const LineageGraph& first,
+              LineageGraph* joined) {
+  *joined = first;
+  q.cursor = first.cursor;
+  for (int pages = 0; !q.cursor.empty(); ++pages) {
+    ASSERT_LE(pages, 1000) << "paging does not end";
+    ASSERT_OK_AND_ASSIGN(LineageGraph page, GetLineageSubgraph(store, q));
+    joined->nodes.insert(joined->nodes.end(), page.nodes.begin(),
+                         page.nodes.end());
+    joined->events.insert(joined->events.end(), page.events.begin(),
+                          page.events.end());
+    q.cursor = page.cursor;
+  }
+}
+
+// The first page is a4 and e2 (hop 1 is e2, e3). An event that changes the
+// walk only past them (a1 joins at hop 2 through e3, not hop 4) lets the
+// cursor go on, and the pages join to the lineage as it is after the write.
+TEST_F(SubgraphPagingTest, LineageWrittenPastThePagesReturnedResumes) {
   LineageQuery q;
   LineageGraph first;
   ASSERT_NO_FATAL_FAILURE(FirstPage(&q, &first));
-  Event e = Edge(a1_, e3_, EventType::kInput);
+  ASSERT_THAT(first.nodes, ElementsAreArray({A(a4_), X(e2_)}));
+  const Event e = Edge(a1_, e3_, EventType::kInput);
   ASSERT_OK(store_->PutEvents({e}));
+  LineageGraph joined;
+  ASSERT_NO_FATAL_FAILURE(JoinRest(store_.get(), q, first, &joined));
+  LineageQuery whole = q;
+  whole.max_nodes = 0;
+  ASSERT_OK_AND_ASSIGN(LineageGraph now,
+                       GetLineageSubgraph(store_.get(), whole));
+  EXPECT_EQ(Strs(joined.nodes), Strs(now.nodes));
+  EXPECT_EQ(Strs(joined.events), Strs(now.events));
+  edges_.push_back(e);
+  ExpectMatchesReference(whole);
+  // Lineage written elsewhere in the store does not stop the pages either.
+  ASSERT_OK_AND_ASSIGN(first, GetLineageSubgraph(store_.get(), q));
+  std::vector<int64_t> out;
+  const int64_t elsewhere = PutArtifact("elsewhere");
+  Run("other", {elsewhere}, {"other-out"}, &out);
+  ASSERT_NO_FATAL_FAILURE(JoinRest(store_.get(), q, first, &joined));
+  EXPECT_EQ(Strs(joined.nodes), Strs(now.nodes));
+  EXPECT_EQ(Strs(joined.events), Strs(now.events));
+}
+
+// A write that changes what the earlier pages returned (an event between
+// two of their nodes; an event that moves a node into them) aborts; the
+// first page taken again resumes.
+TEST_F(SubgraphPagingTest, LineageWrittenAmongThePagesReturnedAborts) {
+  LineageQuery q;
+  LineageGraph first;
+  ASSERT_NO_FATAL_FAILURE(FirstPage(&q, &first));
+  const Event among = Edge(a4_, e2_, EventType::kInput);
+  ASSERT_OK(store_->PutEvents({among}));
   q.cursor = first.cursor;
   EXPECT_CODE(GetLineageSubgraph(store_.get(), q), kAborted);
-  // Starting again sees the new event.
+  // e1 moves from hop 3 to hop 1, before e2.
+  q.cursor.clear();
+  ASSERT_OK_AND_ASSIGN(first, GetLineageSubgraph(store_.get(), q));
+  ASSERT_THAT(first.nodes, ElementsAreArray({A(a4_), X(e2_)}));
+  const Event moves = Edge(a4_, e1_, EventType::kInput);
+  ASSERT_OK(store_->PutEvents({moves}));
+  q.cursor = first.cursor;
+  EXPECT_CODE(GetLineageSubgraph(store_.get(), q), kAborted);
+  // Starting again sees the new events.
   q.cursor.clear();
   q.max_nodes = 0;
-  ASSERT_OK_AND_ASSIGN(LineageGraph g, GetLineageSubgraph(store_.get(), q));
-  edges_.push_back(e);
+  edges_.push_back(among);
+  edges_.push_back(moves);
   ExpectMatchesReference(q);
 }
 
-// The version a cursor carries survives a reopen: a lineage write in the
-// session before and one in the session after do not make it match again.
-TEST_F(SubgraphPagingTest, LineageWriteBetweenPagesAbortsAcrossReopens) {
+// True if the walk `now` begins with the nodes of `pages`, in order, and
+// has among them exactly the events of `pages`.
+bool BeginsWith(const LineageGraph& now, const LineageGraph& pages) {
+  if (now.nodes.size() < pages.nodes.size() ||
+      !std::equal(pages.nodes.begin(), pages.nodes.end(), now.nodes.begin())) {
+    return false;
+  }
+  const std::set<NodeRef> in(pages.nodes.begin(), pages.nodes.end());
+  std::vector<Event> among;
+  for (const Event& e : now.events) {
+    if (in.contains(A(e.artifact_id)) && in.contains(X(e.execution_id))) {
+      among.push_back(e);
+    }
+  }
+  return Strs(among) == Strs(pages.events);
+}
+
+// Random lineage written between the pages of random walks: a cursor either
+// goes on, and its pages join to the walk of the lineage as it is at the
+// last page, or is ABORTED, and then only if its pages no longer begin that
+// walk (their nodes in order, or the events among them).
+TEST_F(SubgraphPagingTest, RandomLineageWrittenBetweenPages) {
+  std::mt19937 rng(20261129);
+  std::vector<int64_t> artifacts, executions;
+  auto pick = [&rng](const std::vector<int64_t>& ids) {
+    return ids[rng() % ids.size()];
+  };
+  auto add_execution = [&] {
+    const std::string n = absl::StrCat(executions.size());
+    std::vector<int64_t> out;
+    executions.push_back(Run("x" + n, {pick(artifacts)}, {"o" + n}, &out));
+    artifacts.push_back(out.at(0));
+  };
+  for (int i = 0; i < 10; ++i)
+    artifacts.push_back(PutArtifact(absl::StrCat(i)));
+  for (int i = 0; i < 10; ++i) add_execution();
+  // False if the event drawn exists already (nothing written).
+  auto write = [&] {
+    if (rng() % 3 == 0) {
+      add_execution();
+      return true;
+    }
+    const EventType type = rng() % 2 ? EventType::kInput : EventType::kOutput;
+    const Status s =
+        store_->PutEvents({Edge(pick(artifacts), pick(executions), type)});
+    EXPECT_TRUE(s.ok() || absl::IsAlreadyExists(s)) << s;
+    return s.ok();
+  };
+  int resumed_after_write = 0, aborted = 0, finished = 0;
+  for (int round = 0; round < 150; ++round) {
+    SCOPED_TRACE(round);
+    LineageQuery q =
+        Query({A(pick(artifacts))}, 1 + rng() % 6, kDirections[rng() % 3]);
+    q.max_nodes = 1 + rng() % 4;
+    LineageQuery whole = q;
+    whole.max_nodes = 0;
+    LineageGraph joined;
+    bool wrote = false;
+    for (int pages = 0;; ++pages) {
+      ASSERT_LE(pages, 1000) << "paging does not end";
+      StatusOr<LineageGraph> page = GetLineageSubgraph(store_.get(), q);
+      ASSERT_OK_AND_ASSIGN(LineageGraph now,
+                           GetLineageSubgraph(store_.get(), whole));
+      if (!page.ok()) {
+        ASSERT_EQ(page.status().code(), absl::StatusCode::kAborted)
+            << page.status();
+        EXPECT_FALSE(BeginsWith(now, joined)) << "aborted for nothing";
+        ++aborted;
+        break;
+      }
+      resumed_after_write += wrote;
+      joined.nodes.insert(joined.nodes.end(), page->nodes.begin(),
+                          page->nodes.end());
+      joined.events.insert(joined.events.end(), page->events.begin(),
+                           page->events.end());
+      if (!page->partial) {
+        EXPECT_EQ(Strs(joined.nodes), Strs(now.nodes));
+        EXPECT_EQ(Strs(joined.events), Strs(now.events));
+        ++finished;
+        break;
+      }
+      q.cursor = page->cursor;
+      wrote = rng() % 2 == 0 && write();
+    }
+  }
+  // Both ways are taken, many times.
+  EXPECT_GE(resumed_after_write, 30);
+  EXPECT_GE(aborted, 10);
+  EXPECT_GE(finished, 30);
+}
+
+// What a cursor carries survives a reopen: a write among its pages in the
+// session before and one elsewhere in the session after still abort it.
+TEST_F(SubgraphPagingTest, LineageWrittenAmongThePagesAbortsAcrossReopens) {
   LineageQuery q;
   LineageGraph first;
   ASSERT_NO_FATAL_FAILURE(FirstPage(&q, &first));
-  ASSERT_OK(store_->PutEvents({Edge(a1_, e3_, EventType::kInput)}));
+  ASSERT_OK(store_->PutEvents({Edge(a4_, e2_, EventType::kInput)}));
   Reopen();
-  ASSERT_OK(store_->PutEvents({Edge(a2_, e3_, EventType::kInput)}));
+  ASSERT_OK(store_->PutEvents({Edge(a1_, e3_, EventType::kInput)}));
   q.cursor = first.cursor;
   EXPECT_CODE(GetLineageSubgraph(store_.get(), q), kAborted);
-  // A cursor of a later first page, after a reopen with no lineage write,
-  // still resumes.
+  // A cursor of a later first page resumes after a reopen, with or without
+  // lineage written past its pages.
   q.cursor.clear();
   ASSERT_OK_AND_ASSIGN(LineageGraph again, GetLineageSubgraph(store_.get(), q));
   ASSERT_TRUE(again.partial);
   Reopen();
   q.cursor = again.cursor;
+  EXPECT_OK(GetLineageSubgraph(store_.get(), q).status());
+  ASSERT_OK(store_->PutEvents({Edge(a2_, e3_, EventType::kInput)}));
+  Reopen();
   EXPECT_OK(GetLineageSubgraph(store_.get(), q).status());
   // Nor does a write without events, before or after a reopen.
   ASSERT_OK_AND_ASSIGN(

@@ -86,8 +86,10 @@ struct LineageGraph {
 
 // Errors: INVALID_ARGUMENT (no starting nodes; a starting id <= 0; negative
 // max_hops; no Direction; a cursor of another query, or not made by a page
-// of this one; the id lists are taken as sets), ABORTED (the lineage
-// changed since the cursor's first page; start again), DATA_LOSS (with
+// of this one; the id lists are taken as sets), ABORTED (the nodes or
+// events of the cursor's earlier pages changed since they were returned:
+// start again; lineage written elsewhere, or only past those pages, does not
+// abort, and the pages then join to the lineage as it is now), DATA_LOSS (with
 // fetch_nodes: a node with events has no record, a damaged store). Unknown
 // starting ids (> 0) are returned with no edges.
 StatusOr<LineageGraph> GetLineageSubgraph(Store* store,
