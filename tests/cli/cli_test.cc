@@ -478,10 +478,23 @@ TEST_F(CliTest, LineagePagesWithItsCursor) {
   ASSERT_EQ(Run("ingest '" + job_event.string() + "'").code, 0);
   r = Run(node + " --max-nodes 5 --cursor " + first_cursor);
   EXPECT_EQ(r.code, 0) << r.err;
-  // The lineage changed since the first page: start again (exit 3 too).
+  // Nor does lineage written elsewhere.
   const fs::path later = fs::path(dir_.path()) / "later.json";
   std::ofstream(later) << CompleteEvent(7);
   ASSERT_EQ(Run("ingest '" + later.string() + "'").code, 0);
+  r = Run(node + " --max-nodes 5 --cursor " + first_cursor);
+  EXPECT_EQ(r.code, 0) << r.err;
+  // Lineage written among the first page's nodes (the dataset read by the
+  // run that wrote it): start again (exit 3 too).
+  const fs::path among = fs::path(dir_.path()) / "among.json";
+  std::ofstream(among)
+      << R"({"eventType":"RUNNING","eventTime":"2025-01-15T10:00:01Z",)"
+      << R"("run":{"runId":"adc8507c-595e-4d76-9dac-be2bf0ffe1ee"},)"
+      << R"("job":{"namespace":"food_delivery",)"
+      << R"("name":"orders_popular_day_of_week"},"inputs":[{"namespace":)"
+      << R"("food_delivery","name":"public.popular_orders_day_of_week"}],)"
+      << R"("producer":"p","schemaURL":"s"})";
+  ASSERT_EQ(Run("ingest '" + among.string() + "'").code, 0);
   r = Run(node + " --max-nodes 5 --cursor " + first_cursor);
   EXPECT_EQ(r.code, 3) << r.err;
   EXPECT_THAT(r.err, HasSubstr("start again"));
