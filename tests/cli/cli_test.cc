@@ -782,6 +782,14 @@ TEST_F(CliTest, QueriesOnTheDemoStore) {
     ASSERT_TRUE(WIFEXITED(written));
     EXPECT_EQ(WEXITSTATUS(written), 0);
     EXPECT_THAT(ReadAll(named), HasSubstr("<svg"));
+    // For standard output it is, and a missing one is named.
+    r = RunRaw("--store '" + store_.string() + "' export --format svg",
+               "TMPDIR=/nonexistent ");
+    EXPECT_EQ(r.code, 4);
+    EXPECT_THAT(r.err,
+                HasSubstr("cannot make a temporary file in /nonexistent: No "
+                          "such file or directory"));
+    EXPECT_EQ(r.out, "");
   } else {
     EXPECT_THAT(r.err, HasSubstr("`dot`"));
   }

@@ -424,22 +424,29 @@ StatusOr<size_t> InputStream::Read(size_t max, std::string* out) {
   return n;
 }
 
-StatusOr<FilePtr> TemporaryFile() {
+StatusOr<int> MakeTemporaryFile(std::string_view stem, std::string* path) {
   const char* env = std::getenv("TMPDIR");
   const std::string dir = env != nullptr && *env != '\0' ? env : "/tmp";
-  std::string path = dir + "/lineagedb-XXXXXX";
-  const int fd = mkstemp(path.data());
-  std::FILE* file = fd < 0 ? nullptr : fdopen(fd, "w+b");
+  *path = fmt::format("{}/lineagedb-{}-XXXXXX", dir, stem);
+  const int fd = mkstemp(path->data());
+  if (fd < 0) {
+    return absl::InternalError(fmt::format(
+        "cannot make a temporary file in {}: {}", dir, std::strerror(errno)));
+  }
+  return fd;
+}
+
+StatusOr<FilePtr> TemporaryFile() {
+  std::string path;
+  ASSIGN_OR_RETURN(const int fd, MakeTemporaryFile("input", &path));
+  unlink(path.c_str());
+  std::FILE* file = fdopen(fd, "w+b");
   if (file == nullptr) {
     const int error = errno;
-    if (fd >= 0) {
-      close(fd);
-      unlink(path.c_str());
-    }
-    return absl::InternalError(fmt::format(
-        "cannot make a temporary file in {}: {}", dir, std::strerror(error)));
+    close(fd);
+    return absl::InternalError(
+        fmt::format("cannot open a temporary file: {}", std::strerror(error)));
   }
-  unlink(path.c_str());
   return FilePtr(file);
 }
 

@@ -158,9 +158,14 @@ class InputStream {
   size_t limit_ = SIZE_MAX;  // After Rewind: the bytes read before.
 };
 
-// A new empty file for reading and writing in $TMPDIR (/tmp if unset),
-// already unlinked: its space is freed when it is closed, however the
-// process ends. Errors: INTERNAL (the message names the folder and why).
+// Makes a new empty file $TMPDIR/lineagedb-<stem>-XXXXXX (/tmp if TMPDIR is
+// unset or empty), open for reading and writing: returns its descriptor
+// and sets *path to its name. Errors: INTERNAL (the message names the
+// folder and why).
+StatusOr<int> MakeTemporaryFile(std::string_view stem, std::string* path);
+
+// A MakeTemporaryFile already unlinked: its space is freed when it is
+// closed, however the process ends. Errors: as MakeTemporaryFile.
 StatusOr<FilePtr> TemporaryFile();
 
 // The whole content of `path`, or of stdin for "-".

@@ -18,6 +18,7 @@
 #include "fmt/format.h"
 #include "tools/cli/common.h"
 #include "tools/cli/output.h"
+#include "util/status_macros.h"
 
 namespace lineagedb::cli {
 namespace {
@@ -254,18 +255,6 @@ std::string WaitText(int status) {
   return fmt::format("ended with wait status {}", status);
 }
 
-// A new empty file in the temporary folder, "" if none can be made.
-std::string TempFile(std::string_view stem) {
-  std::error_code ec;
-  std::string name = (std::filesystem::temp_directory_path(ec) /
-                      fmt::format("lineagedb-{}-XXXXXX", stem))
-                         .string();
-  const int fd = ec ? -1 : mkstemp(name.data());
-  if (fd < 0) return "";
-  close(fd);
-  return name;
-}
-
 // What dot wrote to its standard error, on one line.
 std::string DotMessages(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -303,17 +292,21 @@ Status DotToSvg(std::string_view dot, const std::string& path) {
   // is this tool's storage error, not dot's failure. dot's own messages go
   // to another, so that its failure is one line of this tool's.
   const bool to_stdout = path.empty() || path == "-";
-  const std::string target = to_stdout ? TempFile("svg") : path;
-  const std::string errors = TempFile("dot-errors");
+  std::string target = path, errors;
+  if (to_stdout) {
+    ASSIGN_OR_RETURN(const int fd, MakeTemporaryFile("svg", &target));
+    close(fd);
+  }
+  if (StatusOr<int> fd = MakeTemporaryFile("dot-errors", &errors); fd.ok()) {
+    close(*fd);
+  } else {
+    errors.clear();
+  }
   auto remove_temporaries = [&] {
     std::error_code ignored;
     if (to_stdout) std::filesystem::remove(target, ignored);
-    std::filesystem::remove(errors, ignored);
+    if (!errors.empty()) std::filesystem::remove(errors, ignored);
   };
-  if (target.empty()) {
-    remove_temporaries();
-    return absl::InternalError("cannot make a temporary file");
-  }
   // `exec`: the status is dot's own, not a shell's. The path is attached to
   // -o, so that one starting with '-' is not taken for an option. Without a
   // temporary file for its messages, dot writes them where it would.
