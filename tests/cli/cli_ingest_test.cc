@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -428,6 +429,27 @@ TEST_F(CliTest, StrictIngestsInputsAsTheyWereChecked) {
     EXPECT_EQ(r.code, 0) << r.err;
     EXPECT_THAT(r.out, HasSubstr("ingested 3 events: 3 runs"));
   }
+}
+
+// --strict keeps every input open until it is ingested: more inputs than
+// the soft limit of open files go in (it is raised up to the hard limit).
+TEST_F(CliTest, StrictIngestsMoreInputsThanTheSoftLimitOfOpenFiles) {
+  const fs::path folder = fs::path(dir_.path()) / "many";
+  fs::create_directories(folder);
+  for (int i = 0; i < 300; ++i) {
+    char id[16], name[16];
+    std::snprintf(id, sizeof id, "%012d", i);
+    std::snprintf(name, sizeof name, "e%03d.json", i);
+    std::string event = CompleteEvent(1);
+    event.replace(event.find("000000000001"), 12, id);
+    std::ofstream(folder / name) << event;
+  }
+  const CliResult r =
+      RunRaw("--store '" + store_.string() + "' ingest -q --strict '" +
+                 folder.string() + "'/*.json",
+             "ulimit -S -n 128; ");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("ingested 300 events: 300 runs"));
 }
 
 // An ingest that stores nothing into an empty folder leaves it empty;

@@ -357,6 +357,7 @@ class IngestCommand : public Command {
     // (InputStream::ReadAgainLater): each stays open until it is ingested.
     std::vector<std::unique_ptr<InputStream>> checked;
     if (strict_) {
+      MakeRoomForOpenFiles(files_.size());
       checking_ = true;
       for (const std::string& file : files_) {
         ASSIGN_OR_RETURN(checked.emplace_back(), InputStream::Open(file));

@@ -1,6 +1,7 @@
 #include "tools/cli/common.h"
 
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -448,6 +449,18 @@ StatusOr<FilePtr> TemporaryFile() {
         fmt::format("cannot open a temporary file: {}", std::strerror(error)));
   }
   return FilePtr(file);
+}
+
+void MakeRoomForOpenFiles(size_t files) {
+  struct rlimit limit;
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  // Room for the store's own files too (RocksDB keeps its tables open).
+  const rlim_t wanted = static_cast<rlim_t>(files) + 1024;
+  if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= wanted) return;
+  limit.rlim_cur = limit.rlim_max == RLIM_INFINITY
+                       ? wanted
+                       : std::min(limit.rlim_max, wanted);
+  setrlimit(RLIMIT_NOFILE, &limit);
 }
 
 StatusOr<std::string> ReadInput(const std::string& path) {

@@ -168,6 +168,11 @@ StatusOr<int> MakeTemporaryFile(std::string_view stem, std::string* path);
 // closed, however the process ends. Errors: as MakeTemporaryFile.
 StatusOr<FilePtr> TemporaryFile();
 
+// Raises this process's soft limit of open descriptors, up to its hard
+// limit, to leave room for `files` more (ingest --strict keeps every input
+// open until it is ingested). Past the hard limit an open fails as before.
+void MakeRoomForOpenFiles(size_t files);
+
 // The whole content of `path`, or of stdin for "-".
 // Errors: as InputStream.
 StatusOr<std::string> ReadInput(const std::string& path);
