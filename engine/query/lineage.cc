@@ -107,7 +107,7 @@ StatusOr<Cursor> DecodeCursor(std::string_view cursor, uint64_t hash) {
 // Folds the walk's nodes [from, to) into *digest, each with its hop and
 // its events to nodes earlier in the walk (each event is returned once,
 // with its later end); appends those nodes and events to `nodes` and
-// `events` when given.
+// `events`. Each of the three only when given.
 Status FoldPage(const graph::Graph& g, const query::WalkResult& walk,
                 size_t from, size_t to, uint64_t* digest,
                 std::vector<NodeRef>* nodes, std::vector<Event>* events) {
@@ -116,24 +116,30 @@ Status FoldPage(const graph::Graph& g, const query::WalkResult& walk,
   for (size_t i = from; i < to; ++i) {
     const VertexId v = walk.visits[i].vertex;
     if (nodes != nullptr) nodes->push_back({graph::KindOf(v), graph::IdOf(v)});
-    bytes.clear();
-    codec::PutU64(&bytes, v);
-    codec::PutU64(&bytes, static_cast<uint64_t>(walk.visits[i].hop));
+    if (digest != nullptr) {
+      bytes.clear();
+      codec::PutU64(&bytes, v);
+      codec::PutU64(&bytes, static_cast<uint64_t>(walk.visits[i].hop));
+    }
     for (graph::Dir d : {graph::Dir::kUp, graph::Dir::kDown}) {
       neighbors.clear();
       RETURN_IF_ERROR(g.Neighbors(v, d, &neighbors));
       for (const graph::Neighbor& n : neighbors) {
         auto it = walk.position.find(n.vertex);
         if (it == walk.position.end() || it->second >= i) continue;
-        codec::PutU64(&bytes, n.vertex);
-        bytes.push_back(static_cast<char>(d));
-        bytes.push_back(static_cast<char>(n.type));
+        if (digest != nullptr) {
+          codec::PutU64(&bytes, n.vertex);
+          bytes.push_back(static_cast<char>(d));
+          bytes.push_back(static_cast<char>(n.type));
+        }
         if (events != nullptr) {
           events->push_back(query::MakeEvent(v, n.vertex, n.type));
         }
       }
     }
-    *digest = XXH64(bytes.data(), bytes.size(), *digest);
+    if (digest != nullptr) {
+      *digest = XXH64(bytes.data(), bytes.size(), *digest);
+    }
   }
   return absl::OkStatus();
 }
@@ -249,12 +255,14 @@ StatusOr<LineageGraph> GetLineageSubgraph(Store* store, const LineageQuery& q) {
   const size_t end =
       q.max_nodes > 0 ? std::min<size_t>(walk.visits.size(), skip + q.max_nodes)
                       : walk.visits.size();
+  out.partial = end < walk.visits.size();
   std::vector<Event> events;
+  // Only a cursor needs the digest.
   uint64_t digest = from.digest;
-  RETURN_IF_ERROR(
-      FoldPage(handle.graph(), walk, skip, end, &digest, &out.nodes, &events));
-  if (end < walk.visits.size()) {
-    out.partial = true;
+  RETURN_IF_ERROR(FoldPage(handle.graph(), walk, skip, end,
+                           out.partial ? &digest : nullptr, &out.nodes,
+                           &events));
+  if (out.partial) {
     out.cursor = EncodeCursor(
         hash, Cursor{.version = version, .digest = digest, .skip = end});
   }
