@@ -285,9 +285,21 @@ TEST_F(CliTest, ImpactAndDiffTextNameTheirNodes) {
           "food_delivery:public.top_delivery_times");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr(R"("only_a":["artifact:11","execution:12"])"));
+  // JSON keeps each record's name (a run of OpenLineage has none) and
+  // URI apart from what text shows ("label").
   EXPECT_THAT(r.out, HasSubstr(R"("execution:12":{"type":"openlineage.Job",)"
-                               R"("name":"food_delivery/)"
+                               R"("name":"","label":"food_delivery/)"
                                R"(orders_popular_day_of_week"})"));
+  EXPECT_THAT(r.out, HasSubstr(R"("artifact:11":{"type":"openlineage.Dataset",)"
+                               R"("name":"food_delivery:public.)"
+                               R"(top_delivery_times","uri":"",)"
+                               R"("label":"food_delivery:public.)"
+                               R"(top_delivery_times"})"));
+  r = Run("--json impact food_delivery:public.orders_7_days --hops 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr(R"("distance":1,"type":"openlineage.Job",)"
+                               R"("name":"","label":"food_delivery/)"
+                               R"(etl_delivery_7_days"})"));
 }
 
 // diff tells an empty value from an absent property.
@@ -308,6 +320,19 @@ TEST_F(CliTest, DiffTellsAnEmptyValueFromAnAbsentOne) {
   EXPECT_THAT(
       r.out,
       HasSubstr(R"("property":"custom_properties.note","a":"","b":null)"));
+  // An unnamed artifact's label is its URI; its name stays empty.
+  ASSERT_EQ(IngestNative({R"({"execution": {"type": "P"}, "events": [)"
+                          R"({"type": "INPUT", "artifact_id": 3}, {"type": )"
+                          R"("OUTPUT", "artifact": {"type": "D", "uri": )"
+                          R"("/d/4"}}]})"})
+                .code,
+            0);
+  r = Run("--json path artifact:3 artifact:4");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr(R"({"node":"artifact:4","type":"D","name":"",)"
+                               R"("uri":"/d/4","label":"/d/4"})"));
+  r = Run("path artifact:3 artifact:4");
+  EXPECT_THAT(r.out, HasSubstr("artifact:4 (D '/d/4')"));
 }
 
 }  // namespace

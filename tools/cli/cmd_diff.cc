@@ -66,8 +66,9 @@ class DiffCommand : public Command {
       // The type and name of every node listed above, by reference.
       json.Key("nodes").BeginObject();
       for (const auto& [ref, node] : info) {
-        json.Key(RefText(ref)).BeginObject().Key("type").String(node.type);
-        json.Key("name").String(node.name).EndObject();
+        json.Key(RefText(ref)).BeginObject();
+        WriteNodeInfoJson(ref, info, &json);
+        json.EndObject();
       }
       json.EndObject().EndObject();
       std::cout << json.str() << "\n";

@@ -27,13 +27,13 @@ StatusOr<NodeInfoMap> FetchNodeInfo(Store* store,
   ASSIGN_OR_RETURN(std::vector<Artifact> artifacts,
                    store->GetByIds<Artifact>(artifact_ids));
   for (const Artifact& a : artifacts) {
-    info[{NodeKind::kArtifact, a.id}] = {a.type,
+    info[{NodeKind::kArtifact, a.id}] = {a.type, a.name, a.uri,
                                          a.name.empty() ? a.uri : a.name};
   }
   ASSIGN_OR_RETURN(std::vector<Execution> executions,
                    store->GetByIds<Execution>(execution_ids));
   for (const Execution& e : executions) {
-    info[{NodeKind::kExecution, e.id}] = {e.type, ShownName(e)};
+    info[{NodeKind::kExecution, e.id}] = {e.type, e.name, "", ShownName(e)};
   }
   for (const NodeRef& ref : refs) {
     if (info.contains(ref)) continue;
@@ -42,12 +42,21 @@ StatusOr<NodeInfoMap> FetchNodeInfo(Store* store,
   return info;
 }
 
+void WriteNodeInfoJson(NodeRef ref, const NodeInfoMap& info, JsonWriter* json) {
+  auto it = info.find(ref);
+  if (it == info.end()) return;
+  json->Key("type").String(it->second.type);
+  json->Key("name").String(it->second.name);
+  if (ref.kind == NodeKind::kArtifact) json->Key("uri").String(it->second.uri);
+  json->Key("label").String(it->second.shown);
+}
+
 std::string Describe(NodeRef ref, const NodeInfoMap& info, bool with_name) {
   auto it = info.find(ref);
   if (it == info.end()) return RefText(ref);
-  if (with_name && !it->second.name.empty()) {
+  if (with_name && !it->second.shown.empty()) {
     return fmt::format("{} ({} '{}')", RefText(ref), Printable(it->second.type),
-                       Printable(it->second.name));
+                       Printable(it->second.shown));
   }
   return fmt::format("{} ({})", RefText(ref), Printable(it->second.type));
 }
@@ -104,11 +113,7 @@ std::string AncestryJson(NodeRef start,
   for (const AncestryEntry& e : entries) {
     json.BeginObject().Key("node").String(RefText(e.node));
     json.Key("distance").Int(e.distance);
-    auto it = info.find(e.node);
-    if (it != info.end()) {
-      json.Key("type").String(it->second.type);
-      json.Key("name").String(it->second.name);
-    }
+    WriteNodeInfoJson(e.node, info, &json);
     json.EndObject();
   }
   json.EndArray().EndObject();
@@ -136,11 +141,7 @@ std::string PathJson(const ProvenancePath& path, const NodeInfoMap& info) {
   json.BeginObject().Key("nodes").BeginArray();
   for (const NodeRef& ref : path.nodes) {
     json.BeginObject().Key("node").String(RefText(ref));
-    auto it = info.find(ref);
-    if (it != info.end()) {
-      json.Key("type").String(it->second.type);
-      json.Key("name").String(it->second.name);
-    }
+    WriteNodeInfoJson(ref, info, &json);
     json.EndObject();
   }
   json.EndArray().Key("events").BeginArray();

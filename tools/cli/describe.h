@@ -10,12 +10,17 @@
 
 #include "lineagedb/lineage.h"
 #include "lineagedb/lineagedb.h"
+#include "tools/cli/output.h"
 
 namespace lineagedb::cli {
 
 struct NodeInfo {
   std::string type;
-  std::string name;  // For an unnamed artifact, its URI.
+  std::string name;  // The record's.
+  std::string uri;   // An artifact's.
+  // What text shows: the name; for an unnamed artifact its URI, for an
+  // OpenLineage run its job (ShownName).
+  std::string shown;
 };
 using NodeInfoMap = std::map<NodeRef, NodeInfo>;
 
@@ -29,7 +34,13 @@ Status MissingRecord(NodeRef ref, std::string_view edges);
 StatusOr<NodeInfoMap> FetchNodeInfo(Store* store,
                                     const std::vector<NodeRef>& refs);
 
-// "artifact:7 (Model)" or "artifact:7 (Model 'name')" with `with_name`.
+// The type, name, (of an artifact) URI and shown name ("label") of `ref` as
+// members of the JSON object `json` is writing; none if `info` has no
+// `ref`.
+void WriteNodeInfoJson(NodeRef ref, const NodeInfoMap& info, JsonWriter* json);
+
+// "artifact:7 (Model)" or "artifact:7 (Model 'shown name')" with
+// `with_name`.
 std::string Describe(NodeRef ref, const NodeInfoMap& info,
                      bool with_name = false);
 
