@@ -7,6 +7,7 @@
 #include <random>
 #include <string>
 
+#include "lineagedb/lineage.h"
 #include "lineagedb/lineagedb.h"
 
 namespace lineagedb {
@@ -103,6 +104,72 @@ BENCHMARK(BM_ListByType)
     ->Args({10000, 100})
     ->Args({100000, 100})
     ->Args({100000, 1000})
+    ->Unit(benchmark::kMicrosecond);
+
+// One step reading `input` and writing a new artifact; returns its id.
+int64_t PutStep(Store& store, int64_t step_type, int64_t artifact_type,
+                int64_t input) {
+  Execution x;
+  x.type_id = step_type;
+  Artifact out;
+  out.type_id = artifact_type;
+  Event in_event, out_event;
+  in_event.type = EventType::kInput;
+  in_event.artifact_id = input;
+  out_event.type = EventType::kOutput;
+  auto r = store.PutExecution(x, {{std::nullopt, in_event}, {out, out_event}},
+                              {}, {});
+  return r.ok() ? r->artifact_ids[1] : 0;
+}
+
+// The middle page (of range(0) nodes) of a lineage paged by 100 nodes,
+// topology only: resumed from its cursor with no lineage written since
+// (range(1) 0), or after a step written elsewhere (1), which makes the page
+// check that the walk still begins with the pages before.
+void BM_LineageMiddlePage(benchmark::State& state) {
+  BenchStore bs;
+  Store& store = bs.store();
+  const int64_t step =
+      store.PutType(Type{.kind = NodeKind::kExecution, .name = "Step"}).value();
+  const int64_t data = bs.store().Put(bs.MakeArtifacts(1)).value()[0];
+  const int64_t type = store.GetByIds<Artifact>({data}).value()[0].type_id;
+  // A root read by range(0) / 4 steps, each output read by one more step.
+  const int64_t fan_out = state.range(0) / 4;
+  for (int64_t i = 0; i < fan_out; ++i) {
+    PutStep(store, step, type, PutStep(store, step, type, data));
+  }
+  int64_t elsewhere = bs.store().Put(bs.MakeArtifacts(1)).value()[0];
+  LineageQuery q;
+  q.artifact_ids = {data};
+  q.direction = Direction::kDownstream;
+  q.max_hops = 4;
+  q.fetch_nodes = false;
+  q.max_nodes = 100;
+  // The cursor of the page before the middle one.
+  std::string middle;
+  for (int64_t nodes = 0; nodes < state.range(0) / 2; nodes += 100) {
+    auto page = GetLineageSubgraph(&store, q);
+    if (!page.ok() || !page->partial) {
+      state.SkipWithError("paging ended early");
+      return;
+    }
+    q.cursor = middle = page->cursor;
+  }
+  for (auto _ : state) {
+    if (state.range(1) == 1) {
+      state.PauseTiming();
+      elsewhere = PutStep(store, step, type, elsewhere);
+      state.ResumeTiming();
+    }
+    auto page = GetLineageSubgraph(&store, q);
+    if (!page.ok()) state.SkipWithError(page.status().ToString().c_str());
+    benchmark::DoNotOptimize(page);
+  }
+  state.SetItemsProcessed(state.iterations() * q.max_nodes);
+}
+BENCHMARK(BM_LineageMiddlePage)
+    ->Args({10000, 0})
+    ->Args({10000, 1})
     ->Unit(benchmark::kMicrosecond);
 
 }  // namespace
