@@ -212,9 +212,13 @@ StatusOr<LineageGraph> GetLineageSubgraph(Store* store, const LineageQuery& q) {
     if (id <= 0) return absl::InvalidArgumentError(StrCat("bad id ", id));
   }
   StoreImpl* impl = store->impl();
+  // The version is read before the graph: a write published between the
+  // two leaves the page's cursor a version older than what the page saw,
+  // which costs its next page a check, never a page of another lineage
+  // (the graph may be a RocksDB snapshot, which no lock holds still).
+  const uint64_t version = impl->edges_version();
   StoreImpl::GraphHandle handle = impl->AcquireGraph();
   const uint64_t hash = QueryHash(q);
-  const uint64_t version = impl->edges_version();
   Cursor from;
   if (!q.cursor.empty()) {
     ASSIGN_OR_RETURN(from, DecodeCursor(q.cursor, hash));
