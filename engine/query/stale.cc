@@ -5,8 +5,10 @@
 // step's latest execution is one seek). A slot is (producing step, output
 // key). A step is stale when its latest execution read an older artifact of
 // the new artifact's slot (and not the new artifact itself), or read an
-// output of a stale step.
+// output of a stale step. A step's reads of its own outputs (a Trainer
+// warm-started from its last model) do not count.
 #include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/strong_components.hpp>
 #include <boost/graph/topological_sort.hpp>
 #include <map>
 #include <set>
@@ -155,30 +157,47 @@ class PipelineReader {
 };
 
 // Steps in topological order of `edges` (producer step -> consumer step),
-// by Boost.Graph; steps on a cycle keep their type id order.
+// by Boost.Graph. The steps of a cycle come together, by type id, where the
+// cycle as a whole falls in that order; the other steps keep theirs.
 std::vector<int64_t> TopologicalSteps(
     const std::map<int64_t, int64_t>& steps,
     const std::set<std::pair<int64_t, int64_t>>& edges) {
+  using Graph =
+      boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
   std::vector<int64_t> ids;
   std::map<int64_t, int> index;
   for (const auto& [type, latest] : steps) {
     index[type] = static_cast<int>(ids.size());
     ids.push_back(type);
   }
-  boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS> g(
-      ids.size());
+  Graph g(ids.size());
   for (const auto& [from, to] : edges) {
     if (from != to) boost::add_edge(index[from], index[to], g);
   }
+  std::vector<int> component(ids.size());
+  const size_t components = boost::strong_components(
+      g, boost::make_iterator_property_map(component.begin(),
+                                           boost::get(boost::vertex_index, g)));
   std::vector<size_t> reversed;
-  try {
-    boost::topological_sort(g, std::back_inserter(reversed));
-  } catch (const boost::not_a_dag&) {
-    return ids;
-  }
   std::vector<int64_t> out;
+  if (components == ids.size()) {  // No cycle.
+    boost::topological_sort(g, std::back_inserter(reversed));
+    for (auto it = reversed.rbegin(); it != reversed.rend(); ++it) {
+      out.push_back(ids[*it]);
+    }
+    return out;
+  }
+  // The graph of the cycles (each a vertex) and the other steps.
+  Graph condensed(components);
+  for (const auto& [from, to] : edges) {
+    const int a = component[index[from]], b = component[index[to]];
+    if (a != b) boost::add_edge(a, b, condensed);
+  }
+  boost::topological_sort(condensed, std::back_inserter(reversed));
   for (auto it = reversed.rbegin(); it != reversed.rend(); ++it) {
-    out.push_back(ids[*it]);
+    for (size_t v = 0; v < ids.size(); ++v) {
+      if (component[v] == static_cast<int>(*it)) out.push_back(ids[v]);
+    }
   }
   return out;
 }
@@ -249,7 +268,9 @@ StatusOr<StaleSteps> GetStaleSteps(Store* store, int64_t pipeline_context_id,
     for (const Event& in : inputs) {
       if (in.artifact_id == new_artifact_id) refreshed.insert(type);
       ASSIGN_OR_RETURN(std::optional<Slot> slot, r.SlotOf(in.artifact_id));
-      if (!slot.has_value()) continue;
+      // An output of the step's own (every run replaces them) says nothing
+      // of what it ran on.
+      if (!slot.has_value() || slot->producer_type == type) continue;
       if (steps.contains(slot->producer_type)) {
         edges.emplace(slot->producer_type, type);
         reads.push_back(
@@ -266,8 +287,14 @@ StatusOr<StaleSteps> GetStaleSteps(Store* store, int64_t pipeline_context_id,
   for (int64_t type : refreshed) direct.erase(type);
   // Both flow along the reads to a fixpoint: a step is refreshed if it read
   // the current output of a refreshed step; stale if it read anything of a
-  // stale step, or an output of a refreshed step that its latest execution
-  // has replaced (the step re-ran on the new data, this one did not yet).
+  // stale step, or only outputs of a refreshed step that its latest
+  // execution has replaced (the step re-ran on the new data, this one did
+  // not yet; one that read its current output beside older ones ran on it,
+  // as an Evaluator reads a baseline model).
+  std::set<std::pair<int64_t, int64_t>> current_reads;
+  for (const Input& read : reads) {
+    if (read.current) current_reads.emplace(read.from, read.to);
+  }
   auto spread = [&](std::set<int64_t>* set, auto follows) {
     for (bool grew = true; grew;) {
       grew = false;
@@ -282,7 +309,8 @@ StatusOr<StaleSteps> GetStaleSteps(Store* store, int64_t pipeline_context_id,
   std::set<int64_t> stale = direct;
   spread(&stale, [&](const Input& read) {
     return stale.contains(read.from) ||
-           (!read.current && refreshed.contains(read.from));
+           (!read.current && refreshed.contains(read.from) &&
+            !current_reads.contains({read.from, read.to}));
   });
   StaleSteps out;
   for (int64_t type : TopologicalSteps(steps, edges)) {

@@ -145,6 +145,26 @@ class CachingTest : public StoreTest {
     return r;
   }
 
+  // A new run of span 2 through ExampleGen, SchemaGen and Transform (with
+  // `first`'s vocabulary); each step's result.
+  std::map<std::string, StepResult> RerunUpToTransform(
+      std::map<std::string, StepResult>& first) {
+    ++run_;
+    std::map<std::string, StepResult> r;
+    r["ExampleGen"] = RunStep("ExampleGen", {}, {{"span", int64_t{2}}},
+                              {{"examples", "Examples"}});
+    const int64_t examples = r["ExampleGen"].outputs["examples"];
+    r["SchemaGen"] = RunStep("SchemaGen", {{"examples", examples}}, {},
+                             {{"schema", "Schema"}});
+    r["Transform"] =
+        RunStep("Transform",
+                {{"examples", examples},
+                 {"schema", r["SchemaGen"].outputs["schema"]},
+                 {"vocabulary", first["VocabGen"].outputs["vocabulary"]}},
+                {}, {{"transformed", "Transformed"}});
+    return r;
+  }
+
   int64_t PipelineContextId() {
     auto c = store_->GetByTypeAndName<Context>("pipeline", "taxi");
     EXPECT_TRUE(c.ok()) << c.status();
@@ -245,18 +265,10 @@ TEST_F(CachingTest, StaleStepsOfUnknownNodesOrAnArtifactNoStepMade) {
 // are not.
 TEST_F(CachingTest, StepsReadingOutputsThatARerunReplacedAreStale) {
   auto first = RunPipeline(1, 0.01);
-  ++run_;
-  auto gen = RunStep("ExampleGen", {}, {{"span", int64_t{2}}},
-                     {{"examples", "Examples"}});
-  const int64_t examples = gen.outputs["examples"];
-  auto schema = RunStep("SchemaGen", {{"examples", examples}}, {},
-                        {{"schema", "Schema"}});
-  auto transform =
-      RunStep("Transform",
-              {{"examples", examples},
-               {"schema", schema.outputs["schema"]},
-               {"vocabulary", first["VocabGen"].outputs["vocabulary"]}},
-              {}, {{"transformed", "Transformed"}});
+  auto rerun = RerunUpToTransform(first);
+  const int64_t examples = rerun["ExampleGen"].outputs["examples"];
+  auto& schema = rerun["SchemaGen"];
+  auto& transform = rerun["Transform"];
   ASSERT_FALSE(transform.hit);
   ASSERT_OK_AND_ASSIGN(
       StaleSteps stale,
@@ -290,6 +302,97 @@ TEST_F(CachingTest, AStepThatReadTheNewArtifactBesideAnOlderOneIsNotStale) {
             (std::vector<std::string>{"Transform", "Trainer", "Pusher"}));
   EXPECT_THAT(valid_names, ::testing::UnorderedElementsAre(
                                "ExampleGen", "SchemaGen", "VocabGen"));
+}
+
+// A step that re-ran on the new data, warm-started from its own last output
+// (a Trainer from its previous model), is not stale; its consumers are.
+TEST_F(CachingTest, AStepWarmStartedFromItsOwnOutputIsNotStale) {
+  auto first = RunPipeline(1, 0.01);
+  auto rerun = RerunUpToTransform(first);
+  const int64_t examples = rerun["ExampleGen"].outputs["examples"];
+  auto& schema = rerun["SchemaGen"];
+  auto& transform = rerun["Transform"];
+  RunStep("Trainer",
+          {{"examples", transform.outputs["transformed"]},
+           {"schema", schema.outputs["schema"]},
+           {"base_model", first["Trainer"].outputs["model"]}},
+          {{"learning_rate", 0.01}}, {{"model", "Model"}});
+  ASSERT_OK_AND_ASSIGN(
+      StaleSteps stale,
+      GetStaleSteps(store_.get(), PipelineContextId(), examples));
+  EXPECT_EQ(Names(stale.stale), (std::vector<std::string>{"Pusher"}));
+  // Asked of the new model, the same: the Trainer made it.
+  ASSERT_OK_AND_ASSIGN(
+      auto newest, GetNewestSlotArtifacts(store_.get(), PipelineContextId()));
+  int64_t model = 0;
+  for (const SlotArtifact& s : newest) {
+    if (s.producer_type == "Trainer") model = s.artifact_id;
+  }
+  ASSERT_OK_AND_ASSIGN(stale,
+                       GetStaleSteps(store_.get(), PipelineContextId(), model));
+  EXPECT_EQ(Names(stale.stale), (std::vector<std::string>{"Pusher"}));
+}
+
+// A step whose latest run read the current output of a re-run step beside
+// an older one (a baseline model) ran on the new data, however the new data
+// is named: the span that started it or the model it made.
+TEST_F(CachingTest, AStepThatReadARerunsOutputBesideABaselineIsNotStale) {
+  auto first = RunPipeline(1, 0.01);
+  auto second = RunPipeline(2, 0.01);
+  RunStep("Pusher",
+          {{"model", second["Trainer"].outputs["model"]},
+           {"baseline", first["Trainer"].outputs["model"]}},
+          {}, {{"pushed_model", "Pushed"}});
+  for (int64_t id : {second["ExampleGen"].outputs["examples"],
+                     second["Trainer"].outputs["model"]}) {
+    SCOPED_TRACE(id);
+    ASSERT_OK_AND_ASSIGN(StaleSteps stale,
+                         GetStaleSteps(store_.get(), PipelineContextId(), id));
+    EXPECT_THAT(Names(stale.stale), ::testing::IsEmpty());
+  }
+}
+
+// A cycle among some steps (a feedback loop) keeps the others in the order
+// to re-run them; here steps declared after the ones they read.
+TEST_F(CachingTest, ACycleElsewhereKeepsTheStaleStepsInOrder) {
+  for (const char* name : {"Z3", "Z2", "Z1", "X", "Y"}) {
+    Type t{.kind = NodeKind::kExecution, .name = name};
+    ASSERT_OK_AND_ASSIGN(execution_types_[name], store_->PutType(t));
+  }
+  auto first = RunPipeline(1, 0.01);
+  auto z1 = RunStep("Z1", {{"in", first["ExampleGen"].outputs["examples"]}}, {},
+                    {{"out", "Transformed"}});
+  auto z2 =
+      RunStep("Z2", {{"in", z1.outputs["out"]}}, {}, {{"out", "Transformed"}});
+  RunStep("Z3", {{"in", z2.outputs["out"]}}, {}, {{"out", "Transformed"}});
+  auto x = RunStep("X", {}, {}, {{"out", "Transformed"}});
+  auto y =
+      RunStep("Y", {{"in", x.outputs["out"]}}, {}, {{"out", "Transformed"}});
+  RunStep("X", {{"feedback", y.outputs["out"]}}, {}, {{"out", "Transformed"}});
+  ++run_;
+  auto gen = RunStep("ExampleGen", {}, {{"span", int64_t{2}}},
+                     {{"examples", "Examples"}});
+  ASSERT_OK_AND_ASSIGN(StaleSteps stale,
+                       GetStaleSteps(store_.get(), PipelineContextId(),
+                                     gen.outputs["examples"]));
+  const std::vector<std::string> names = Names(stale.stale);
+  auto at = [&names](const char* step) {
+    return std::find(names.begin(), names.end(), step) - names.begin();
+  };
+  EXPECT_THAT(names, ::testing::UnorderedElementsAre("SchemaGen", "Transform",
+                                                     "Trainer", "Pusher", "Z1",
+                                                     "Z2", "Z3"));
+  EXPECT_LT(at("Z1"), at("Z2"));
+  EXPECT_LT(at("Z2"), at("Z3"));
+  EXPECT_LT(at("SchemaGen"), at("Transform"));
+  EXPECT_LT(at("Transform"), at("Trainer"));
+  EXPECT_LT(at("Trainer"), at("Pusher"));
+  // The cycle's steps come together.
+  const std::vector<std::string> valid = Names(stale.valid);
+  const auto x_at = std::find(valid.begin(), valid.end(), "X");
+  ASSERT_NE(x_at, valid.end());
+  ASSERT_NE(x_at + 1, valid.end());
+  EXPECT_EQ(*(x_at + 1), "Y");
 }
 
 // An artifact one of the pipeline's steps made in another pipeline is not

@@ -109,8 +109,13 @@ struct StaleSteps {
 
 // The steps of the pipeline context `pipeline_context_id` made stale by the
 // arrival of `new_artifact_id` (a step is judged by its latest COMPLETE or
-// CACHED execution; one that read the new artifact ran on it, whatever
-// older artifacts of its slot it read beside it). An artifact made by a
+// CACHED execution; one that read the new artifact, or the current output
+// of a step that ran on it, ran on it, whatever older artifacts of that
+// slot it read beside it, such as a baseline model; a step's reads of its
+// own earlier outputs, a warm start, do not count). Steps are execution
+// types: OpenLineage runs share one (schema/OPENLINEAGE.md), so a context of
+// OpenLineage jobs is one step, which is never stale. The steps of a cycle
+// come together, by type id, in the order. An artifact made by a
 // step of the pipeline must belong to it (attributed to the context, or
 // made by an execution associated with it); one made elsewhere (an
 // upstream pipeline's data) is taken as new input to the pipeline.
