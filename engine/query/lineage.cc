@@ -75,13 +75,20 @@ std::string EncodeCursor(uint64_t hash, const Cursor& c) {
   return absl::WebSafeBase64Escape(raw);
 }
 
-// Errors: INVALID_ARGUMENT (not a cursor of this version, of another query,
-// or at no position a page can end at).
+// Errors: INVALID_ARGUMENT (not a cursor, of another query, or at no
+// position a page can end at), ABORTED (a cursor of version 1).
 StatusOr<Cursor> DecodeCursor(std::string_view cursor, uint64_t hash) {
   std::string raw;
   if (!absl::WebSafeBase64Unescape(
-          absl::string_view(cursor.data(), cursor.size()), &raw) ||
-      raw.size() != kCursorBytes ||
+          absl::string_view(cursor.data(), cursor.size()), &raw)) {
+    return absl::InvalidArgumentError("bad lineage cursor");
+  }
+  // Version 1: [u8 1][u64 query hash][u64 edges version][u64 nodes returned].
+  if (raw.size() == 25 && raw[0] == 1) {
+    return absl::AbortedError(
+        "the lineage cursor was made by an older lineagedb; start again");
+  }
+  if (raw.size() != kCursorBytes ||
       static_cast<uint8_t>(raw[0]) != kCursorVersion) {
     return absl::InvalidArgumentError("bad lineage cursor");
   }
@@ -234,7 +241,12 @@ StatusOr<LineageGraph> GetLineageSubgraph(Store* store, const LineageQuery& q) {
     w.ending.insert(v);
   }
   w.include_ending = q.include_ending_nodes;
-  if (q.max_nodes > 0) w.limit = skip + q.max_nodes + 1;
+  // Where the page ends: skip < 2^48 and the budget is taken up to 2^48,
+  // so no sum overflows.
+  const size_t page_end =
+      q.max_nodes > 0 ? skip + std::min<size_t>(q.max_nodes, size_t{1} << 48)
+                      : SIZE_MAX;
+  if (q.max_nodes > 0) w.limit = page_end + 1;
   ASSIGN_OR_RETURN(query::WalkResult walk, query::Walk(handle.graph(), w));
 
   if (skip > 0 && from.version != version) {
@@ -256,9 +268,7 @@ StatusOr<LineageGraph> GetLineageSubgraph(Store* store, const LineageQuery& q) {
     return absl::InvalidArgumentError("bad lineage cursor");
   }
   LineageGraph out;
-  const size_t end =
-      q.max_nodes > 0 ? std::min<size_t>(walk.visits.size(), skip + q.max_nodes)
-                      : walk.visits.size();
+  const size_t end = std::min<size_t>(walk.visits.size(), page_end);
   out.partial = end < walk.visits.size();
   std::vector<Event> events;
   // Only a cursor needs the digest.

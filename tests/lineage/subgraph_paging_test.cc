@@ -238,6 +238,42 @@ TEST_F(SubgraphPagingTest, ACursorPastTheWalkIsInvalid) {
   EXPECT_FALSE(last.partial);
 }
 
+// A page may ask for every node left (max_nodes at its largest), after a
+// write too; a cursor of version 1 (an older lineagedb) says start again.
+TEST_F(SubgraphPagingTest, TheRestInOnePageAndCursorsOfAnOlderVersion) {
+  LineageQuery q;
+  LineageGraph first;
+  ASSERT_NO_FATAL_FAILURE(FirstPage(&q, &first));
+  LineageQuery rest = q;
+  rest.cursor = first.cursor;
+  rest.max_nodes = SIZE_MAX;
+  LineageQuery whole = q;
+  whole.max_nodes = 0;
+  for (bool write : {false, true}) {
+    SCOPED_TRACE(write);
+    // Past the first page: a1 joins through e3.
+    if (write) {
+      ASSERT_OK(store_->PutEvents({Edge(a1_, e3_, EventType::kInput)}));
+    }
+    ASSERT_OK_AND_ASSIGN(LineageGraph page,
+                         GetLineageSubgraph(store_.get(), rest));
+    ASSERT_OK_AND_ASSIGN(LineageGraph all,
+                         GetLineageSubgraph(store_.get(), whole));
+    EXPECT_FALSE(page.partial);
+    EXPECT_TRUE(page.cursor.empty());
+    std::vector<NodeRef> joined = first.nodes;
+    joined.insert(joined.end(), page.nodes.begin(), page.nodes.end());
+    EXPECT_EQ(Strs(joined), Strs(all.nodes));
+  }
+  std::string raw(1, '\x01');
+  raw.append(24, '\x00');
+  raw[24] = 2;  // Two nodes returned.
+  q.cursor = absl::WebSafeBase64Escape(raw);
+  const auto old = GetLineageSubgraph(store_.get(), q);
+  EXPECT_CODE(old, kAborted);
+  EXPECT_THAT(old.status().message(), ::testing::HasSubstr("start again"));
+}
+
 // Resumes `q` from `cursor` to its last page; the nodes and events of the
 // pages, after those of `first`.
 void JoinRest(Store* store, LineageQuery q, const LineageGraph& first,
