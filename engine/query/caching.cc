@@ -2,6 +2,9 @@
 #include "lineagedb/caching.h"
 
 #include <map>
+#include <set>
+#include <string>
+#include <utility>
 
 #include "codec/coding.h"
 #include "codec/keys.h"
@@ -73,7 +76,12 @@ std::optional<CachedExecution> Assemble(StoreImpl* impl, NodeRow row,
   });
   impl->FillTypeNames(&artifacts);
   CachedExecution out;
+  // An artifact both OUTPUT and DECLARED_OUTPUT of a slot is listed once.
+  std::set<std::pair<std::string, int64_t>> listed;
   for (size_t i : order) {
+    if (!listed.emplace(SlotOf(events[i]), events[i].artifact_id).second) {
+      continue;
+    }
     out.outputs[SlotOf(events[i])].push_back(
         store::FromRow<Artifact>(std::move(artifacts[i])));
   }

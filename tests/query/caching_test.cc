@@ -488,6 +488,26 @@ TEST_F(CachingTest, DeletedOutputIsNeverACacheHit) {
   EXPECT_NE(second["Trainer"].outputs["model"], model.id);
 }
 
+// An artifact that is both OUTPUT and DECLARED_OUTPUT of a slot is one
+// output of the hit.
+TEST_F(CachingTest, AnOutputDeclaredTooIsListedOnce) {
+  auto first = RunPipeline(1, 0.01);
+  Event declared;
+  declared.artifact_id = first["Trainer"].outputs["model"];
+  declared.execution_id = first["Trainer"].execution_id;
+  declared.type = EventType::kDeclaredOutput;
+  declared.path = {PathStep{"model"}, PathStep{int64_t{0}}};
+  ASSERT_OK(store_->PutEvents({declared}));
+  ASSERT_OK_AND_ASSIGN(auto executions, store_->GetByIds<Execution>(
+                                            {first["Trainer"].execution_id}));
+  ASSERT_OK_AND_ASSIGN(
+      CachedExecution hit,
+      FindCachedExecution(store_.get(), executions.at(0).fingerprint));
+  ASSERT_EQ(hit.outputs.size(), 1u);
+  ASSERT_EQ(hit.outputs["model"].size(), 1u);
+  EXPECT_EQ(hit.outputs["model"][0].id, declared.artifact_id);
+}
+
 // A fingerprint written by many COMPLETE executions (the cache bypassed):
 // the newest usable one wins, past the forward-scan window too, with and
 // without the adjacency index.
