@@ -387,7 +387,9 @@ void Session::ApplyRun(const Event& event, const EventEntries& found) {
   }
   if (JobEntry* parent = found.parent) {
     parent->dirty = parent->dirty || parent->node.id == 0;
-    parents_.emplace(job, parent);
+    if (parents_named_.emplace(job, parent).second) {
+      parents_.emplace_back(job, parent);
+    }
   }
 }
 
@@ -697,17 +699,13 @@ Status Session::WriteParents() {
     return std::any_of(it->second.begin(), it->second.end(),
                        [&](const Context& c) { return c.id == e.parent_id; });
   });
-  std::sort(edges.begin(), edges.end(), [](const auto& a, const auto& b) {
-    return std::pair(a.child_id, a.parent_id) <
-           std::pair(b.child_id, b.parent_id);
-  });
-  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
   if (!edges.empty()) {
     Status s = store_->PutParentContexts(edges);
     if (!s.ok() && !IsInputError(s)) return s;
     if (!s.ok()) {
-      // One edge would close a cycle: write the others one by one and skip
-      // the ones that are refused.
+      // One edge would close a cycle: write them one by one, in the order
+      // events named them (as separate ingests would), and skip the ones
+      // that are refused.
       for (const ParentContext& e : edges) {
         Status one = store_->PutParentContexts({e});
         if (!one.ok() && !IsInputError(one)) return one;
@@ -715,6 +713,7 @@ Status Session::WriteParents() {
     }
   }
   parents_.clear();
+  parents_named_.clear();
   return absl::OkStatus();
 }
 

@@ -221,8 +221,11 @@ class Session {
   bool holding_ = false;
   int64_t pending_events_ = 0;
   uint64_t write_count_ = 0;
-  // (child, parent) job contexts whose edge is not yet written.
-  absl::flat_hash_set<std::pair<JobEntry*, JobEntry*>> parents_;
+  // (child, parent) job contexts whose edge is not yet written, in the
+  // order events named them (of edges closing a cycle, the later is
+  // skipped), each once.
+  std::vector<std::pair<JobEntry*, JobEntry*>> parents_;
+  absl::flat_hash_set<std::pair<JobEntry*, JobEntry*>> parents_named_;
   int64_t runs_seen_ = 0;
   int64_t jobs_seen_ = 0;
   int64_t datasets_seen_ = 0;

@@ -1492,6 +1492,47 @@ TEST_F(IngesterTest, ParentRunFacetGivesAParentContext) {
   EXPECT_EQ(Dump(), before);
 }
 
+// Two jobs naming each other as parent: the edge named first is kept and
+// the one closing the cycle skipped, in one ingest as in two.
+TEST_F(IngesterTest, OfParentsInACycleTheOneNamedFirstIsKept) {
+  auto parent_of = [](const std::string& job) {
+    return "\"parent\":{\"_producer\":\"p\",\"_schemaURL\":\"s\",\"run\":{"
+           "\"runId\":\"00000000-0000-4000-8000-0000000000aa\"},\"job\":{"
+           "\"namespace\":\"ns\",\"name\":\"" +
+           job + "\"}}";
+  };
+  const std::string events[] = {
+      RunEvent("COMPLETE", "2025-01-01T09:00:00Z",
+               "00000000-0000-4000-8000-000000000001", "parent"),
+      RunEvent("COMPLETE", "2025-01-01T10:00:00Z",
+               "00000000-0000-4000-8000-000000000002", "child",
+               parent_of("parent")),
+      RunEvent("COMPLETE", "2025-01-01T11:00:00Z",
+               "00000000-0000-4000-8000-000000000003", "parent",
+               parent_of("child"))};
+  for (bool one_ingest : {true, false}) {
+    SCOPED_TRACE(one_ingest);
+    store_.reset();
+    std::filesystem::remove_all(store_path());
+    ASSERT_NO_FATAL_FAILURE(Reopen());
+    if (one_ingest) {
+      Ingest(events[0] + "\n" + events[1] + "\n" + events[2], "all");
+    } else {
+      Ingest(events[0] + "\n" + events[1], "first");
+      Ingest(events[2], "second");
+    }
+    ASSERT_OK_AND_ASSIGN(Context child, store_->GetByTypeAndName<Context>(
+                                            "openlineage.Job", "ns/child"));
+    ASSERT_OK_AND_ASSIGN(Context parent, store_->GetByTypeAndName<Context>(
+                                             "openlineage.Job", "ns/parent"));
+    ASSERT_OK_AND_ASSIGN(auto parents,
+                         store_->GetParentContexts({child.id, parent.id}));
+    ASSERT_THAT(parents[child.id], SizeIs(1));
+    EXPECT_EQ(parents[child.id][0].id, parent.id);
+    EXPECT_THAT(parents[parent.id], IsEmpty());
+  }
+}
+
 TEST_F(IngesterTest, DatasetVersionsAreArtifactsOfTheirOwn) {
   auto event = [](const std::string& version, const std::string& time) {
     return "{\"eventTime\":\"" + time +
