@@ -99,9 +99,14 @@ absl::Status JsonArraySplitter::EndItem(bool closing, OnPiece on_piece) {
 
 absl::Status JsonArraySplitter::Finish(OnPiece on_piece) {
   if (state_ != State::kInArray) return absl::OkStatus();
+  // An object the end did not cut (only the array's ']' is missing after
+  // it) is an item; one the end cut off is not fed, even if what is left
+  // of it parses.
+  if (depth_ == 1 && !in_string_ && Trim(item_).ends_with('}')) {
+    RETURN_IF_ERROR(EndItem(/*closing=*/false, on_piece));
+  }
   state_ = State::kDone;
-  // One rejection for a damaged end: an item it cut off is not fed, since
-  // it may parse (an object whole but for the array's ']').
+  // One rejection for the damaged end.
   Piece piece;
   piece.index = index_;
   piece.error = Trim(item_).empty()

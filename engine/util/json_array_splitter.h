@@ -34,8 +34,9 @@ class JsonArraySplitter {
   // then takes nothing more.
   absl::Status Add(std::string_view bytes, OnPiece on_piece);
   // The input ended. If it ended inside the array, on_piece gets one error
-  // at the place it ended in (an item it cut off is not passed on: it may
-  // parse, an object whole but for the array's ']').
+  // at the place it ended in, after the last item if that is an object
+  // ended ('}') with only the array's ']' missing after it; an item the end
+  // cut off is not passed on, even if what is left of it would parse.
   absl::Status Finish(OnPiece on_piece);
 
  private:

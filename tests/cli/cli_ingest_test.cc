@@ -571,6 +571,15 @@ TEST_F(CliTest, ADamagedJsonArrayKeepsItsGoodItems) {
   EXPECT_THAT(r.err, HasSubstr("damaged_array.json:5: malformed JSON: the "
                                "input ends in this item"));
   EXPECT_THAT(r.err, HasSubstr("3 events were rejected"));
+  // A producer that stopped before the array's ']': every event it wrote
+  // goes in.
+  const fs::path unclosed = WriteNdjson(
+      "unclosed.json", {"[" + CompleteEvent(4) + ",", CompleteEvent(5)});
+  const CliResult cut = Run("ingest -q '" + unclosed.string() + "'");
+  EXPECT_EQ(cut.code, 3) << cut.err;
+  EXPECT_THAT(cut.out, HasSubstr("ingested 2 events: 2 runs"));
+  EXPECT_THAT(cut.err, HasSubstr("unclosed.json:3: malformed JSON: the input "
+                                 "ends before the array's ']'"));
 }
 
 }  // namespace

@@ -80,10 +80,21 @@ TEST(JsonArraySplitterTest, AMissingItemIsAnErrorAtItsPlace) {
 }
 
 // An input cut short is one error where it ends, the item it cut off (which
-// could parse) not passed on; text after the array is one error, and
-// nothing after it is looked at.
+// could parse) not passed on, but an object it ended is; text after the
+// array is one error, and nothing after it is looked at.
 TEST(JsonArraySplitterTest, ADamagedEndIsOneError) {
-  Split split = SplitInSteps("[1, {\"a\": 2}", 3);
+  Split split = SplitInSteps("[1, {\"a\": 2", 3);
+  EXPECT_THAT(split.items, ElementsAre(Pair(1, "1")));
+  EXPECT_THAT(split.errors,
+              ElementsAre(Pair(2, ::testing::HasSubstr("ends in this item"))));
+  for (size_t step : {1, 3, 100}) {
+    split = SplitInSteps("[1, {\"a\": \"}\"}\n", step);
+    EXPECT_THAT(split.items,
+                ElementsAre(Pair(1, "1"), Pair(2, "{\"a\": \"}\"}")));
+    EXPECT_THAT(split.errors,
+                ElementsAre(Pair(3, ::testing::HasSubstr("ends before"))));
+  }
+  split = SplitInSteps("[1, {\"a\": \"}", 3);
   EXPECT_THAT(split.items, ElementsAre(Pair(1, "1")));
   EXPECT_THAT(split.errors,
               ElementsAre(Pair(2, ::testing::HasSubstr("ends in this item"))));
