@@ -40,9 +40,8 @@ std::vector<std::string> Keys(const std::vector<Event>& events,
                               bool paths = true) {
   std::vector<std::string> keys;
   for (const Event& e : events) {
-    std::string k = "a" + std::to_string(e.artifact_id) + "-x" +
-                    std::to_string(e.execution_id) + ":" +
-                    std::to_string(static_cast<int>(e.type)) + "[";
+    std::string k = absl::StrCat("a", e.artifact_id, "-x", e.execution_id, ":",
+                                 static_cast<int>(e.type), "[");
     for (const PathStep& step : paths ? e.path : std::vector<PathStep>{}) {
       if (const auto* i = std::get_if<int64_t>(&step.step)) {
         k += std::to_string(*i) + ",";

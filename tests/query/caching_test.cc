@@ -267,9 +267,7 @@ TEST_F(CachingTest, StepsReadingOutputsThatARerunReplacedAreStale) {
   auto first = RunPipeline(1, 0.01);
   auto rerun = RerunUpToTransform(first);
   const int64_t examples = rerun["ExampleGen"].outputs["examples"];
-  auto& schema = rerun["SchemaGen"];
-  auto& transform = rerun["Transform"];
-  ASSERT_FALSE(transform.hit);
+  ASSERT_FALSE(rerun["Transform"].hit);
   ASSERT_OK_AND_ASSIGN(
       StaleSteps stale,
       GetStaleSteps(store_.get(), PipelineContextId(), examples));
