@@ -105,8 +105,27 @@ Status StoreImpl::LoadMeta(bool* created) {
   const std::string counters_key = codec::MetaKey(codec::MetaId::kCounters);
   std::string value;
   Status s = view->Get(version_key, &value);
-  if (absl::IsNotFound(s) && options_.read_only) {
-    return absl::NotFoundError(StrCat("no store at ", path_));
+  bool has_keys = false;
+  if (absl::IsNotFound(s)) {
+    std::unique_ptr<storage::Iterator> it = view->NewIterator("", "");
+    it->SeekToFirst();
+    RETURN_IF_ERROR(it->status());
+    has_keys = it->Valid();
+  }
+  if (has_keys) {
+    return absl::FailedPreconditionError(
+        StrCat(path_,
+               " holds a RocksDB database that is not a lineagedb store "
+               "(it has keys but no format version)"));
+  }
+  // An empty database: new, or one whose creation stopped before the
+  // format version was written; an open that may create a store finishes
+  // it.
+  if (absl::IsNotFound(s) &&
+      (options_.read_only || !options_.create_if_missing)) {
+    return absl::NotFoundError(StrCat("no store at ", path_,
+                                      " (an empty database: its creation did ",
+                                      "not finish)"));
   }
   if (absl::IsNotFound(s)) {
     // A new store: write the format version and the initial counters.

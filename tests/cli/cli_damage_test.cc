@@ -193,6 +193,45 @@ TEST_F(CliTest, OnlyRocksDbFilesMakeAFolderADamagedStore) {
   }
 }
 
+// `init` killed after RocksDB made its files but before the store's format
+// version was written: commands name the store as not made yet and point to
+// `init`, which finishes it (and says it created it).
+TEST_F(CliTest, AStoreWhoseInitWasCutOffIsFinishedByInit) {
+  const fs::path folder = fs::path(dir_.path()) / "half";
+  ASSERT_TRUE(storage::Kv::Open(Options(), folder.string()).ok());
+  const std::string store = "--store '" + folder.string() + "' ";
+  CliResult r = RunRaw(store + "stats");
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("lineagedb init --store"));
+  r = RunRaw(store + "init");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("created store"));
+  EXPECT_EQ(RunRaw(store + "check").code, 0);
+  r = RunRaw(store + "init");
+  EXPECT_THAT(r.out, HasSubstr("already exists"));
+
+  // Another program's RocksDB database is not adopted.
+  const fs::path other = fs::path(dir_.path()) / "other";
+  {
+    auto kv = storage::Kv::Open(Options(), other.string());
+    ASSERT_TRUE(kv.ok()) << kv.status();
+    storage::WriteBatch batch;
+    batch.Put("user:1", "someone else's value");
+    ASSERT_TRUE((*kv)->Write(&batch, /*sync=*/false).ok());
+  }
+  for (const std::string cmd : {"init", "stats"}) {
+    r = RunRaw("--store '" + other.string() + "' " + cmd);
+    EXPECT_EQ(r.code, 4) << cmd;
+    EXPECT_THAT(r.err, HasSubstr("not a lineagedb store")) << cmd;
+  }
+  auto kv = storage::Kv::Open(Options(), other.string());
+  ASSERT_TRUE(kv.ok()) << kv.status();
+  std::vector<std::string> keys;
+  auto it = (*kv)->NewReadView()->NewIterator("", "");
+  for (it->SeekToFirst(); it->Valid(); it->Next()) keys.emplace_back(it->key());
+  EXPECT_THAT(keys, ::testing::ElementsAre("user:1"));
+}
+
 // An event key the lineage index cannot hold (execution id 0) leaves the
 // store usable: queries answer, and check names the key (exit 4).
 TEST_F(CliTest, CheckNamesAnEventKeyTheIndexCannotHold) {

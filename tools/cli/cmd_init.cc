@@ -21,9 +21,13 @@ class InitCommand : public Command {
   void AddOptions(CLI::App* app) override {}
 
   Status Run(const GlobalOptions& global) override {
+    // A folder with a database but no store in it (its creation cut short)
+    // is made a store here, so it did not exist before.
     std::error_code ec;
-    const bool existed = std::filesystem::exists(
-        std::filesystem::path(global.store) / "CURRENT", ec);
+    const bool existed =
+        std::filesystem::exists(std::filesystem::path(global.store) / "CURRENT",
+                                ec) &&
+        OpenStore(global, /*create=*/false).ok();
     ASSIGN_OR_RETURN(std::unique_ptr<Store> store,
                      OpenStore(global, /*create=*/true));
     if (global.json) {

@@ -69,15 +69,21 @@ StatusOr<std::unique_ptr<Store>> OpenStore(const GlobalOptions& global,
         global.store, global.store));
   }
   if (!store.ok()) {
-    // A damaged log: the way past it, and its price.
+    // A damaged log: the way past it, and its price. A store whose creation
+    // did not finish: the way to finish it.
     const bool log = store.status().GetPayload(kDamagedLogPayload).has_value();
-    return Status(
-        store.status().code(),
-        fmt::format("cannot open store {}: {}{}", global.store,
-                    std::string(store.status().message()),
-                    log ? " (if its write-ahead log is damaged, --salvage-log "
-                          "opens it without the damaged writes)"
-                        : ""));
+    std::string hint;
+    if (log) {
+      hint =
+          " (if its write-ahead log is damaged, --salvage-log opens it without "
+          "the damaged writes)";
+    } else if (absl::IsNotFound(store.status())) {
+      hint =
+          fmt::format("; `lineagedb init --store {}` makes it", global.store);
+    }
+    return Status(store.status().code(),
+                  fmt::format("cannot open store {}: {}{}", global.store,
+                              std::string(store.status().message()), hint));
   }
   return store;
 }

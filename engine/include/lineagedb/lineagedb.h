@@ -102,7 +102,10 @@ class Store {
   // Errors: INVALID_ARGUMENT (an empty path), NOT_FOUND (missing and
   // !create_if_missing), ALREADY_EXISTS (exists and error_if_exists),
   // FAILED_PRECONDITION (a newer on-disk format, the folder is locked by
-  // another process, or `path` is a file, not a folder), DATA_LOSS (a
+  // another process, `path` is a file, not a folder, or it holds a RocksDB
+  // database with keys but no lineagedb format version). A database with
+  // no key at all (a creation cut short) is made a store, as a missing
+  // one would be. DATA_LOSS (a
   // damaged record, the write-ahead log's included: a last write cut short
   // by a crash is dropped, a damaged one is not skipped; a folder with the
   // store's table, log or MANIFEST files but no CURRENT file).
