@@ -27,6 +27,7 @@ namespace lineagedb {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 using ::testing::SizeIs;
 
 const std::string kData = std::string(LINEAGEDB_TEST_DATA) + "/openlineage/";
