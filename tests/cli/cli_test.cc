@@ -86,10 +86,14 @@ TEST_F(CliTest, ExitCodes) {
   EXPECT_THAT(unknown.err, HasSubstr("unknown command 'no-such-subcommand'"));
   EXPECT_EQ(Run("stats --no-such-flag").code, 2);
   ASSERT_EQ(Run("init").code, 0);
-  CliResult r = Run("lineage not-a-node");
+  CliResult r = Run("lineage ''");
   EXPECT_EQ(r.code, 2);
   EXPECT_THAT(r.err, HasSubstr("lineagedb: error: "));
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  // A word without a colon is an artifact's name.
+  r = Run("lineage not-a-node");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("no artifact named 'not-a-node' (a node is"));
   EXPECT_EQ(Run("get widget 1").code, 2);
   r = Run("--json demo --small");
   EXPECT_EQ(r.code, 2);
@@ -209,6 +213,26 @@ TEST_F(CliTest, ANameOfArtifactsOfTwoTypesIsAmbiguous) {
   EXPECT_THAT(r.err, HasSubstr("artifact:1, artifact:2"));
   r = Run("lineage ns:y --up");
   EXPECT_EQ(r.code, 0) << r.err;
+}
+
+// MLMD's artifact names need no colon: such a name is a node too, for
+// every command that takes one.
+TEST_F(CliTest, AnArtifactIsNamedWithoutAColon) {
+  CliResult r = IngestNative(
+      {R"({"artifact_type": {"name": "Model"}})",
+       R"({"execution_type": {"name": "Trainer"}})",
+       R"({"execution": {"type": "Trainer", "state": "COMPLETE"}, "events": [{"type": "INPUT", "artifact": {"type": "Model", "name": "base-model"}}, {"type": "OUTPUT", "artifact": {"type": "Model", "name": "tuned-model"}}]})"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  r = Run("--json lineage tuned-model --up");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("base-model"));
+  EXPECT_EQ(Run("path base-model tuned-model").code, 0);
+  r = Run("impact base-model");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("tuned-model"));
+  r = Run("lineage no-such-model");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("no artifact named 'no-such-model'"));
 }
 
 // get context lists a context's parent and child contexts (an

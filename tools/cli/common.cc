@@ -240,15 +240,17 @@ StatusOr<DatasetVersions> FindDatasetVersions(Store* store,
 }  // namespace
 
 StatusOr<NodeRef> ResolveNode(Store* store, std::string_view spec) {
-  const size_t colon = spec.find(':');
-  if (colon == std::string_view::npos || colon == 0 ||
-      colon + 1 == spec.size()) {
-    return UsageError(fmt::format(
-        "bad node '{}' (expected artifact:ID, execution:ID or NAMESPACE:NAME)",
-        spec));
+  if (spec.empty()) {
+    return UsageError(
+        "a node is artifact:ID, execution:ID, NAMESPACE:NAME or an artifact's "
+        "name, not empty");
   }
-  const std::string_view head = spec.substr(0, colon);
-  const std::string_view tail = spec.substr(colon + 1);
+  // Without one, only an artifact's name (MLMD's names need no colon).
+  const size_t colon = spec.find(':');
+  const bool has_head =
+      colon != std::string_view::npos && colon != 0 && colon + 1 != spec.size();
+  const std::string_view head = has_head ? spec.substr(0, colon) : "";
+  const std::string_view tail = has_head ? spec.substr(colon + 1) : "";
   const bool by_id = head == "artifact" || head == "execution";
   int64_t id = 0;
   const bool is_id = by_id && ParseId(tail, &id);
@@ -301,6 +303,12 @@ StatusOr<NodeRef> ResolveNode(Store* store, std::string_view spec) {
   if (by_id && !is_id) {
     return UsageError(fmt::format(
         "bad id '{}' in '{}' (expected a positive integer)", tail, spec));
+  }
+  if (!has_head) {
+    return absl::NotFoundError(fmt::format(
+        "no artifact named '{}' (a node is artifact:ID, execution:ID, "
+        "NAMESPACE:NAME or an artifact's name)",
+        spec));
   }
   ASSIGN_OR_RETURN(const DatasetVersions versions,
                    FindDatasetVersions(store, spec));

@@ -49,15 +49,16 @@ CLI::Option* NotNegative(CLI::Option* option);
 CLI::Option* AddIdOption(CLI::App* app, const std::string& name, int64_t* id,
                          const std::string& help);
 
-// A node on the command line: "artifact:ID", "execution:ID", or a dataset
+// A node on the command line: "artifact:ID", "execution:ID", a dataset
 // name "NAMESPACE:NAME" (an artifact of type openlineage.Dataset; failing
 // that, the one artifact of any type with that name; failing that, the
 // dataset's version stored last, with a note on stderr when it has
-// several, "NAMESPACE:NAME@VERSION" naming one). The
+// several, "NAMESPACE:NAME@VERSION" naming one), or the name of an
+// artifact of any type (a name without a colon is only that). The
 // id forms come first: "artifact:7" is artifact 7 if there is one, else the
 // dataset of that name (namespace "artifact").
-// Errors: NOT_FOUND (no such node), UsageError (a context, neither form, an
-// id that is no positive integer and no name, or a name that several
+// Errors: NOT_FOUND (no such node), UsageError (a context, an empty spec,
+// an id that is no positive integer and no name, or a name that several
 // artifact types have).
 StatusOr<NodeRef> ResolveNode(Store* store, std::string_view spec);
 
