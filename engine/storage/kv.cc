@@ -327,6 +327,17 @@ class RocksKv final : public Kv {
 
 // See Kv::Open. Every read-only session (each CLI command) would otherwise
 // leave one more file behind, and each open replays them all.
+// `path` absolute, its symlinks resolved as far as it exists, without "."
+// or ".." parts or a trailing separator; `path` itself if that fails.
+std::string DatabasePath(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::path p = std::filesystem::absolute(path, ec);
+  if (!ec) p = std::filesystem::weakly_canonical(p, ec);
+  if (ec) return path;
+  if (!p.has_filename() && p.has_parent_path()) p = p.parent_path();
+  return p.string();
+}
+
 Status RetireIdleLogs(rocksdb::DB* db) {
   int logs = 0;
   std::error_code ec;
@@ -453,6 +464,12 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
   if (path.empty()) {
     return absl::InvalidArgumentError("a store needs the path of a folder");
   }
+  // RocksDB asserts (aborts) on memtables too small for one arena block.
+  if (options.write_buffer_bytes < kMinWriteBufferBytes) {
+    return absl::InvalidArgumentError(
+        StrCat("write_buffer_bytes is ", options.write_buffer_bytes,
+               "; a memtable needs at least ", kMinWriteBufferBytes));
+  }
   {
     std::error_code ec;
     const auto status = std::filesystem::status(path, ec);
@@ -463,6 +480,9 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
           path, " is not a folder", ec ? " (a part of it is a file)" : ""));
     }
   }
+  // RocksDB refuses a second open of a folder in one process by its path's
+  // spelling: "store", "./store" and a symlink to it must be one folder.
+  const std::string db_path = DatabasePath(path);
   rocksdb::Options ro;
   ro.create_if_missing = options.create_if_missing;
   ro.error_if_exists = options.error_if_exists;
@@ -523,7 +543,7 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
   // writer aborts the process on a full disk). A read-only open logs
   // nothing, as RocksDB has it.
   if (!options.read_only) {
-    ro.info_log = NewInfoLog((std::filesystem::path(path) / "LOG").string(),
+    ro.info_log = NewInfoLog((std::filesystem::path(db_path) / "LOG").string(),
                              ro.info_log_level);
   }
   // Tables read through memory maps (Options::mmap_reads). Opening a store
@@ -542,7 +562,8 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
   // Without CURRENT, RocksDB would create a new database over the files of
   // one whose CURRENT was lost, and delete them as obsolete. A damaged one
   // (empty, cut short) fails its open in ways that name the wrong cause.
-  const std::filesystem::path current = std::filesystem::path(path) / "CURRENT";
+  const std::filesystem::path current =
+      std::filesystem::path(db_path) / "CURRENT";
   std::error_code ec;
   const bool has_current = std::filesystem::exists(current, ec);
   if (ec) {  // A name too long, a symlink loop, a folder not searchable.
@@ -555,7 +576,7 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
         "was changed)"));
   }
   if (!has_current) {
-    if (HoldsDatabaseFiles(path)) {
+    if (HoldsDatabaseFiles(db_path)) {
       return absl::DataLossError(StrCat(
           "the store at ", path,
           " is damaged: it has table, log or MANIFEST files but no CURRENT "
@@ -564,6 +585,17 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
     if (options.read_only || !options.create_if_missing) {
       return absl::NotFoundError(StrCat("no store at ", path));
     }
+    // RocksDB makes the store's folder, not the folders above it.
+    const std::filesystem::path above =
+        std::filesystem::path(db_path).parent_path();
+    if (!above.empty() && !std::filesystem::is_directory(above, ec)) {
+      return absl::NotFoundError(StrCat("cannot create a store at ", path,
+                                        ": the folder ", above.string(),
+                                        " does not exist"));
+    }
+  }
+  if (has_current && options.error_if_exists) {
+    return absl::AlreadyExistsError(StrCat("a store already exists at ", path));
   }
   // Table files the MANIFEST does not list are judged before anything is
   // written (storage/unlisted_tables.h): a writable open would delete them,
@@ -583,7 +615,7 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
     check.allow_mmap_reads = false;
     check.row_cache.reset();
     const rocksdb::Status locked = rocksdb::Env::Default()->LockFile(
-        (std::filesystem::path(path) / "LOCK").string(), &lock);
+        (std::filesystem::path(db_path) / "LOCK").string(), &lock);
     if (!locked.ok()) return FromRocks(locked, StrCat("open ", path));
   }
   rocksdb::Status s;
@@ -593,14 +625,15 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
   // deleted a file the MANIFEST it read still lists (a compaction's
   // inputs), or written a table that MANIFEST does not list yet (a flush).
   for (int attempt = 0; has_current; ++attempt) {
-    const std::set<std::string> tables = TableFiles(path);  // Before it opens.
+    const std::set<std::string> tables =
+        TableFiles(db_path);  // Before it opens.
     replayed->Clear();
     rocksdb::DB* raw = nullptr;
-    s = rocksdb::DB::OpenForReadOnly(check, path, &raw,
+    s = rocksdb::DB::OpenForReadOnly(check, db_path, &raw,
                                      /*error_if_wal_file_exists=*/false);
     db.reset(raw);
     if (s.ok()) {
-      unlisted = CheckUnlistedTables(db.get(), path, tables, *replayed);
+      unlisted = CheckUnlistedTables(db.get(), db_path, tables, *replayed);
     }
     const bool again =
         s.ok() ? !unlisted.ok()
@@ -618,7 +651,7 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
       // A writer that took the lock meanwhile fails this open on it.
       if (!unlocked.ok()) return FromRocks(unlocked, StrCat("open ", path));
       rocksdb::DB* raw = nullptr;
-      s = rocksdb::DB::Open(ro, path, &raw);
+      s = rocksdb::DB::Open(ro, db_path, &raw);
       db.reset(raw);
     }
   }
@@ -634,7 +667,8 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
           StrCat("a store already exists at ", path));
     }
     Status error = FromRocks(s, StrCat("open ", path));
-    if (s.IsCorruption() && !options.salvage_log && DamagedLogOnly(ro, path)) {
+    if (s.IsCorruption() && !options.salvage_log &&
+        DamagedLogOnly(ro, db_path)) {
       error.SetPayload(kDamagedLogPayload, absl::Cord());
     }
     return error;
@@ -644,7 +678,7 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
     // Housekeeping: a store that cannot take the write (a full disk) opens
     // all the same, its logs left for a later open.
     RetireIdleLogs(db.get()).IgnoreError();
-    RemoveBulkFiles(path);
+    RemoveBulkFiles(db_path);
   }
   return std::unique_ptr<Kv>(
       std::make_unique<RocksKv>(std::move(db), std::move(replayed)));

@@ -96,6 +96,9 @@ class Kv {
   static StatusOr<std::unique_ptr<Kv>> Open(const Options& options,
                                             const std::string& path);
   static constexpr int kMaxIdleLogs = 8;
+  // The smallest Options::write_buffer_bytes Open takes (INVALID_ARGUMENT
+  // below it).
+  static constexpr uint64_t kMinWriteBufferBytes = 64 << 10;
   virtual ~Kv() = default;
 
   // Applies `batch` atomically, synced to disk if `sync`.

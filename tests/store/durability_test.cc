@@ -278,10 +278,73 @@ TEST_F(DurabilityTest, SecondOpenOfALockedStoreIsFailedPrecondition) {
   EXPECT_CODE(second.status(), kFailedPrecondition);
 }
 
+// However its path is spelled: two writers of one folder would give the
+// same ids to different records and lose each other's table files.
+TEST_F(DurabilityTest, SecondOpenUnderAnotherSpellingIsFailedPrecondition) {
+  const std::string link = dir_.path() + "/link";
+  std::filesystem::create_directory_symlink(store_path(), link);
+  const std::string relative =
+      std::filesystem::relative(store_path(), std::filesystem::current_path())
+          .string();
+  for (const std::string& path :
+       {store_path() + "/./", store_path() + "/../store", link, relative}) {
+    EXPECT_CODE(Store::Open(options_, path).status(), kFailedPrecondition)
+        << path;
+  }
+  // A reader under another spelling sees the same store.
+  ASSERT_OK(
+      store_->PutType(Type{.kind = NodeKind::kArtifact, .name = "T"}).status());
+  store_.reset();
+  Options read_only;
+  read_only.read_only = true;
+  ASSERT_OK_AND_ASSIGN(auto reader, Store::Open(read_only, link + "/"));
+  EXPECT_OK(reader->GetType(NodeKind::kArtifact, "T").status());
+}
+
 TEST_F(DurabilityTest, MissingStoreWithoutCreateIsNotFound) {
   Options o;
   o.create_if_missing = false;
   EXPECT_CODE(Store::Open(o, dir_.path() + "/nowhere").status(), kNotFound);
+  // RocksDB makes the store's folder, not the ones above it.
+  Status s = Store::Open(Options(), dir_.path() + "/a/b/store").status();
+  EXPECT_CODE(s, kNotFound);
+  EXPECT_THAT(std::string(s.message()), ::testing::HasSubstr("does not exist"));
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() + "/a"));
+}
+
+// error_if_exists holds for a read-only open too.
+TEST_F(DurabilityTest, AnExistingStoreWithErrorIfExistsIsAlreadyExists) {
+  store_.reset();
+  for (bool read_only : {false, true}) {
+    Options o;
+    o.error_if_exists = true;
+    o.read_only = read_only;
+    EXPECT_CODE(Store::Open(o, store_path()).status(), kAlreadyExists)
+        << read_only;
+  }
+}
+
+// RocksDB aborts on a memtable smaller than its arena's first block; the
+// smallest one Open takes still holds writes that flush many times.
+TEST_F(DurabilityTest, ATooSmallWriteBufferIsInvalidArgument) {
+  Options o;
+  o.write_buffer_bytes = 0;
+  EXPECT_CODE(Store::Open(o, dir_.path() + "/tiny").status(), kInvalidArgument);
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() + "/tiny"));
+  o.write_buffer_bytes = storage::Kv::kMinWriteBufferBytes;
+  ASSERT_OK_AND_ASSIGN(auto store, Store::Open(o, dir_.path() + "/tiny"));
+  ASSERT_OK_AND_ASSIGN(
+      int64_t type,
+      store->PutType(Type{.kind = NodeKind::kArtifact, .name = "T"}));
+  std::vector<Artifact> nodes(2000);
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    nodes[i].type_id = type;
+    nodes[i].uri = std::string(100, 'u') + std::to_string(i);
+  }
+  ASSERT_OK_AND_ASSIGN(std::vector<int64_t> ids, store->Put(nodes));
+  ASSERT_OK_AND_ASSIGN(std::vector<Artifact> got,
+                       store->GetByIds<Artifact>(ids));
+  EXPECT_EQ(got.size(), nodes.size());
 }
 
 // A path that cannot be a store is the caller's error, not INTERNAL; a file

@@ -99,10 +99,12 @@ class StoreImpl;
 class Store {
  public:
   // Opens the store in folder `path`, creating it if options allow.
-  // Errors: INVALID_ARGUMENT (an empty path), NOT_FOUND (missing and
-  // !create_if_missing), ALREADY_EXISTS (exists and error_if_exists),
-  // FAILED_PRECONDITION (a newer on-disk format, the folder is locked by
-  // another process, `path` is a file, not a folder, or it holds a RocksDB
+  // Errors: INVALID_ARGUMENT (an empty path, a write_buffer_bytes under
+  // 64 KiB), NOT_FOUND (missing and !create_if_missing or read_only; the
+  // folder above it missing), ALREADY_EXISTS (exists and error_if_exists,
+  // read_only too), FAILED_PRECONDITION (a newer on-disk format, the folder
+  // is open already, in this process under any spelling of its path or in
+  // another, `path` is a file, not a folder, or it holds a RocksDB
   // database with keys but no lineagedb format version). A database with
   // no key at all (a creation cut short) is made a store, as a missing
   // one would be. DATA_LOSS (a

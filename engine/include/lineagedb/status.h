@@ -5,7 +5,7 @@
 //   FAILED_PRECONDITION the store cannot serve the call (e.g. newer format)
 //   OUT_OF_RANGE        an index in a request points past its list
 //   DATA_LOSS           bytes on disk fail verification (the message names
-//                       the key)
+//                       the key, or the file where RocksDB found them)
 //   INTERNAL            a bug or an unexpected storage failure
 // No exception crosses the API.
 #ifndef LINEAGEDB_STATUS_H_
