@@ -45,7 +45,12 @@ Status FromRocks(const rocksdb::Status& s, std::string_view context) {
   if (s.IsNotFound()) return absl::NotFoundError(msg);
   if (s.IsCorruption()) return absl::DataLossError(msg);
   if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
-    return absl::FailedPreconditionError(msg);
+    const bool here = s.ToString().find("current process") != std::string::npos;
+    return absl::FailedPreconditionError(
+        StrCat(context, ": ",
+               here ? "this process has the store open already"
+                    : "another process has the store open for writing",
+               " (", s.ToString(), ")"));
   }
   if (s.IsInvalidArgument()) return absl::InvalidArgumentError(msg);
   return absl::InternalError(msg);
@@ -414,7 +419,9 @@ void RemoveBulkFiles(const std::string& path) {
 }
 
 // True if `dir` holds files only a RocksDB database writes, and whose loss
-// loses data: MANIFEST-N, N.sst, N.log, N.blob (N decimal digits).
+// loses data: MANIFEST-N, N.sst, N.log, N.blob (N decimal digits). Not
+// MANIFEST-000001 alone: a creation writes it before CURRENT, so a crash
+// in between leaves it, with no table or log to lose.
 bool HoldsDatabaseFiles(const std::filesystem::path& dir) {
   auto number = [](std::string_view text) {
     return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
@@ -427,7 +434,8 @@ bool HoldsDatabaseFiles(const std::filesystem::path& dir) {
     const std::string name = it->path().filename().string();
     const std::string stem = it->path().stem().string();
     const std::string ext = it->path().extension().string();
-    if ((name.starts_with("MANIFEST-") && number(name.substr(9))) ||
+    if ((name.starts_with("MANIFEST-") && number(name.substr(9)) &&
+         name != "MANIFEST-000001") ||
         ((ext == ".sst" || ext == ".log" || ext == ".blob") && number(stem))) {
       return true;
     }

@@ -1,6 +1,7 @@
 // Store::Open and the public facade, forwarding to StoreImpl.
 #include <filesystem>
 
+#include "codec/coding.h"
 #include "codec/keys.h"
 #include "graph/kv_graph.h"
 #include "store/node_rows.h"
@@ -149,7 +150,13 @@ Status StoreImpl::LoadMeta(bool* created) {
                " that this build of lineagedb reads"));
   }
   format_version_ = version;
-  RETURN_IF_ERROR(view->Get(counters_key, &value));
+  s = view->Get(counters_key, &value);
+  if (absl::IsNotFound(s)) {
+    return absl::DataLossError(
+        StrCat("the store has a format version but no counters (key ",
+               codec::Hex(counters_key), "): it is damaged"));
+  }
+  RETURN_IF_ERROR(s);
   return codec::DecodeCounters(counters_key, value, &counters_);
 }
 

@@ -210,6 +210,32 @@ TEST_F(CliTest, AStoreWhoseInitWasCutOffIsFinishedByInit) {
   r = RunRaw(store + "init");
   EXPECT_THAT(r.out, HasSubstr("already exists"));
 
+  // Cut between the creation's MANIFEST-000001 and its CURRENT: no table
+  // or log, so nothing to lose.
+  const fs::path early = fs::path(dir_.path()) / "early";
+  fs::create_directory(early);
+  for (const char* name : {"MANIFEST-000001", "IDENTITY", "000001.dbtmp"}) {
+    std::ofstream(early / name) << "partial";
+  }
+  r = RunRaw("--store '" + early.string() + "' init");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(RunRaw("--store '" + early.string() + "' check").code, 0);
+
+  // A store without its counters is damaged, not unmade.
+  {
+    auto kv = storage::Kv::Open(Options(), folder.string());
+    ASSERT_TRUE(kv.ok()) << kv.status();
+    storage::WriteBatch batch;
+    batch.Delete(codec::MetaKey(codec::MetaId::kCounters));
+    ASSERT_TRUE((*kv)->Write(&batch, /*sync=*/false).ok());
+  }
+  for (const std::string cmd : {"init", "stats"}) {
+    r = RunRaw(store + cmd);
+    EXPECT_EQ(r.code, 4) << cmd;
+    EXPECT_THAT(r.err, HasSubstr("no counters")) << cmd;
+    EXPECT_THAT(r.err, Not(HasSubstr("lineagedb init"))) << cmd;
+  }
+
   // Another program's RocksDB database is not adopted.
   const fs::path other = fs::path(dir_.path()) / "other";
   {

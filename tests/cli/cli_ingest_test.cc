@@ -496,7 +496,10 @@ TEST_F(CliTest, QueriesRunBesideAnIngest) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   EXPECT_TRUE(held());
-  EXPECT_EQ(Run("init").code, 4);  // A second writer is refused.
+  CliResult second = Run("init");  // A second writer is refused.
+  EXPECT_EQ(second.code, 4);
+  EXPECT_THAT(second.err,
+              HasSubstr("another process has the store open for writing"));
   CliResult r = Run("stats --json");
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("\"artifacts\":{\"total\":13"));

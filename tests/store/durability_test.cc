@@ -276,6 +276,8 @@ TEST_F(DurabilityTest, AnEventTheIndexCannotHoldLeavesTheStoreOpenable) {
 TEST_F(DurabilityTest, SecondOpenOfALockedStoreIsFailedPrecondition) {
   auto second = Store::Open(options_, store_path());
   EXPECT_CODE(second.status(), kFailedPrecondition);
+  EXPECT_THAT(std::string(second.status().message()),
+              ::testing::HasSubstr("this process has the store open already"));
 }
 
 // However its path is spelled: two writers of one folder would give the
