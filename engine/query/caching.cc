@@ -316,7 +316,7 @@ StatusOr<PutExecutionResult> RecordCacheHit(Store* store, const CacheHit& hit) {
         "a cache hit records a new execution; its id must be 0");
   }
   StoreImpl* impl = store->impl();
-  ASSIGN_OR_RETURN(std::unique_lock<std::mutex> lock, impl->LockForWrite());
+  ASSIGN_OR_RETURN(WriteLock lock, impl->LockForWrite());
   WriteContext wc = impl->BeginWrite();
   for (size_t i = 0; i < hit.inputs.size(); ++i) {
     if (!IsInputEvent(hit.inputs[i].type)) {

@@ -73,7 +73,7 @@ class Worker {
 class BulkWriterImpl final : public BulkWriter {
  public:
   BulkWriterImpl(StoreImpl* impl, const BulkWriterOptions& options,
-                 std::unique_lock<std::mutex> lock)
+                 WriteLock lock)
       : impl_(impl),
         options_(options),
         lock_(std::move(lock)),
@@ -207,7 +207,7 @@ class BulkWriterImpl final : public BulkWriter {
 
   StoreImpl* impl_;
   const BulkWriterOptions options_;
-  std::unique_lock<std::mutex> lock_;
+  WriteLock lock_;
   WriteContext wc_;
   BulkWriterStats stats_;
   Status error_;
@@ -234,7 +234,7 @@ StatusOr<PutExecutionResult> AddNewNodes(
 StatusOr<std::unique_ptr<BulkWriter>> NewBulkWriter(
     Store* store, const BulkWriterOptions& options) {
   StoreImpl* impl = store->impl();
-  ASSIGN_OR_RETURN(std::unique_lock<std::mutex> lock, impl->LockForWrite());
+  ASSIGN_OR_RETURN(WriteLock lock, impl->LockForWrite());
   auto writer = std::unique_ptr<BulkWriterImpl>(
       new BulkWriterImpl(impl, options, std::move(lock)));
   RETURN_IF_ERROR(writer->Start());

@@ -93,7 +93,7 @@ Status StoreImpl::StageLink(WriteContext& wc, int64_t context_id,
 }
 
 Status StoreImpl::PutEvents(const std::vector<Event>& events) {
-  ASSIGN_OR_RETURN(std::unique_lock<std::mutex> lock, LockForWrite());
+  ASSIGN_OR_RETURN(WriteLock lock, LockForWrite());
   WriteContext wc = BeginWrite();
   for (const Event& e : events) RETURN_IF_ERROR(StageEvent(wc, e));
   return Commit(wc);
@@ -102,7 +102,7 @@ Status StoreImpl::PutEvents(const std::vector<Event>& events) {
 Status StoreImpl::PutAttributionsAndAssociations(
     const std::vector<Attribution>& attributions,
     const std::vector<Association>& associations) {
-  ASSIGN_OR_RETURN(std::unique_lock<std::mutex> lock, LockForWrite());
+  ASSIGN_OR_RETURN(WriteLock lock, LockForWrite());
   WriteContext wc = BeginWrite();
   for (const Attribution& a : attributions) {
     RETURN_IF_ERROR(
@@ -140,7 +140,7 @@ StatusOr<std::vector<int64_t>> ParentsOf(
 }  // namespace
 
 Status StoreImpl::PutParentContexts(const std::vector<ParentContext>& edges) {
-  ASSIGN_OR_RETURN(std::unique_lock<std::mutex> lock, LockForWrite());
+  ASSIGN_OR_RETURN(WriteLock lock, LockForWrite());
   WriteContext wc = BeginWrite();
   auto view = kv_->NewReadView();
   std::multimap<int64_t, int64_t> pending;  // child -> parent, this call.

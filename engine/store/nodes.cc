@@ -377,7 +377,7 @@ Status StoreImpl::StageUpdate(WriteContext& wc, NodeRow* row, const Type& type,
 
 StatusOr<std::vector<int64_t>> StoreImpl::PutNodes(
     std::vector<NodeRow> rows, const PutNodesOptions& options) {
-  ASSIGN_OR_RETURN(std::unique_lock<std::mutex> lock, LockForWrite());
+  ASSIGN_OR_RETURN(WriteLock lock, LockForWrite());
   WriteContext wc = BeginWrite();
   std::vector<int64_t> ids;
   ids.reserve(rows.size());

@@ -119,7 +119,7 @@ Status StoreImpl::StageExecution(WriteContext& wc, const Execution& execution,
 StatusOr<PutExecutionResult> StoreImpl::PutExecution(
     const Execution& execution, const std::vector<ArtifactAndEvent>& pairs,
     const std::vector<Context>& contexts, const PutExecutionOptions& options) {
-  ASSIGN_OR_RETURN(std::unique_lock<std::mutex> lock, LockForWrite());
+  ASSIGN_OR_RETURN(WriteLock lock, LockForWrite());
   WriteContext wc = BeginWrite();
   PutExecutionResult result;
   RETURN_IF_ERROR(
@@ -167,7 +167,7 @@ StatusOr<LineageSubgraphWriteResult> StoreImpl::PutLineageSubgraph(
       return absl::InvalidArgumentError(StrCat("edge ", i, " has no event"));
     }
   }
-  ASSIGN_OR_RETURN(std::unique_lock<std::mutex> lock, LockForWrite());
+  ASSIGN_OR_RETURN(WriteLock lock, LockForWrite());
   WriteContext wc = BeginWrite();
   LineageSubgraphWriteResult result;
   for (const Context& context : subgraph.contexts) {

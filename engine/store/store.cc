@@ -160,7 +160,7 @@ Status StoreImpl::LoadMeta(bool* created) {
   return codec::DecodeCounters(counters_key, value, &counters_);
 }
 
-StatusOr<std::unique_lock<std::mutex>> StoreImpl::LockForWrite() {
+StatusOr<WriteLock> StoreImpl::LockForWrite() {
   if (options_.read_only) {
     return absl::FailedPreconditionError("the store was opened read-only");
   }
@@ -169,7 +169,7 @@ StatusOr<std::unique_lock<std::mutex>> StoreImpl::LockForWrite() {
         "this thread owns an open BulkWriter; add through it or close it "
         "before other write calls");
   }
-  return std::unique_lock<std::mutex>(write_mu_);
+  return WriteLock(write_mu_);
 }
 
 void StoreImpl::SetBulkOwner(bool owner) {

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <semaphore>
 #include <shared_mutex>
 #include <string>
 #include <thread>
@@ -26,6 +27,20 @@
 namespace lineagedb {
 
 using store::WriteContext;
+
+// The store's write lock. A BulkWriter takes it on the thread that makes
+// it and may release it on another (Close, its destructor), which a
+// std::mutex does not allow; a semaphore does.
+class WriteMutex {
+ public:
+  void lock() { held_.acquire(); }
+  void unlock() { held_.release(); }
+  bool try_lock() { return held_.try_acquire(); }
+
+ private:
+  std::binary_semaphore held_{1};
+};
+using WriteLock = std::unique_lock<WriteMutex>;
 
 class StoreImpl {
  public:
@@ -138,7 +153,7 @@ class StoreImpl {
 
   // Takes the write lock for a write call. FAILED_PRECONDITION if the
   // calling thread owns a BulkWriter (it would wait for itself).
-  StatusOr<std::unique_lock<std::mutex>> LockForWrite();
+  StatusOr<WriteLock> LockForWrite();
   // Marks / clears the calling thread as the owner of a BulkWriter, which
   // holds the write lock while it lives.
   void SetBulkOwner(bool owner);
@@ -156,7 +171,6 @@ class StoreImpl {
   // answers of the heads naming their executions (one rewrite per head).
   // Called once before the batch is committed, after its last change.
   Status StageHeadOutputs(WriteContext& wc);
-  std::mutex& write_mu() { return write_mu_; }
 
  private:
   // After a commit: the committed counters, and the new edges to the index.
@@ -264,7 +278,7 @@ class StoreImpl {
   std::unique_ptr<store::ResultCache> results_;
   std::unique_ptr<storage::Kv> kv_;
 
-  std::mutex write_mu_;  // Serializes write calls.
+  WriteMutex write_mu_;  // Serializes write calls.
   std::atomic<std::thread::id> bulk_owner_{};
   codec::Counters counters_;  // Committed counters; guarded by write_mu_.
   uint64_t opened_seq_ = 0;   // counters_.seq when the store was opened.

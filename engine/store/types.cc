@@ -209,7 +209,7 @@ StatusOr<std::vector<int64_t>> StoreImpl::PutTypes(
           TypeLabel(type.kind, type.name, type.version), " is given twice"));
     }
   }
-  ASSIGN_OR_RETURN(std::unique_lock<std::mutex> lock, LockForWrite());
+  ASSIGN_OR_RETURN(WriteLock lock, LockForWrite());
   WriteContext wc = BeginWrite();
   std::vector<int64_t> ids;
   std::vector<Type> written;

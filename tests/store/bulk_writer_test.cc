@@ -386,6 +386,30 @@ TEST_F(BulkWriterTest, WritesFromOtherThreadsWaitForClose) {
   EXPECT_EQ(other_id, added.execution_id + 1);
 }
 
+// Closed (or destroyed) on another thread than the one that made it, the
+// writer releases the store's write lock all the same (ThreadSanitizer,
+// which CI runs on these tests, checks who releases it).
+TEST_F(BulkWriterTest, ClosedOnAnotherThreadItReleasesTheStore) {
+  int next = 0;
+  for (bool destroy : {false, true}) {
+    ASSERT_OK_AND_ASSIGN(std::unique_ptr<BulkWriter> writer,
+                         NewBulkWriter(store_.get()));
+    ASSERT_OK(writer->Add(E(next++), {}, {}).status());
+    std::thread([&] {
+      if (destroy) {
+        writer.reset();
+      } else {
+        EXPECT_OK(writer->Close());
+      }
+    }).join();
+    EXPECT_OK(store_->PutExecution(E(next++), {}, {}).status());
+    std::thread([&] {
+      EXPECT_OK(store_->PutExecution(E(next++), {}, {}).status());
+    }).join();
+  }
+  EXPECT_EQ(All<Execution>().size(), 6u);
+}
+
 TEST_F(BulkWriterTest, FailedAddChangesNothing) {
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<BulkWriter> writer,
                        NewBulkWriter(store_.get()));
