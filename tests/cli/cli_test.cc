@@ -95,6 +95,7 @@ TEST_F(CliTest, ExitCodes) {
   EXPECT_EQ(r.code, 1);
   EXPECT_THAT(r.err, HasSubstr("no artifact named 'not-a-node' (a node is"));
   EXPECT_EQ(Run("get widget 1").code, 2);
+  EXPECT_EQ(RunRaw("--store '' stats").code, 2);
   r = Run("--json demo --small");
   EXPECT_EQ(r.code, 2);
   EXPECT_THAT(r.err, HasSubstr("no --json output"));
@@ -548,6 +549,19 @@ TEST_F(CliTest, DemoRunsAndPrintsItsSections) {
   // The demo's store passes the check.
   CliResult check = Run("check");
   EXPECT_EQ(check.code, 0) << check.out;
+  // "Try next" shows impact on a dataset that has a downstream.
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.out, m, std::regex(R"(impact (\S+)\n)")));
+  CliResult impact = Run("impact " + std::string(m[1]));
+  EXPECT_EQ(impact.code, 0) << impact.err;
+  EXPECT_THAT(impact.out, Not(HasSubstr(": 0 nodes")));
+  // Its sizes: --small is 10 runs, not with --runs; a bounded history.
+  for (const std::string args :
+       {"demo --small --runs 5", "demo --runs 0",
+        "demo --pipelines 1000 --runs 1000", "demo --runs 99999999999"}) {
+    CliResult bad = Run(args);
+    EXPECT_EQ(bad.code, 2) << args << ": " << bad.err;
+  }
   // Other events (--data): every section runs, on the dataset stored last.
   r = Run("demo --small --data '" + DataFile("example_full_event.json") + "'");
   ASSERT_EQ(r.code, 0) << r.out << r.err;
@@ -566,8 +580,13 @@ TEST_F(CliTest, CacheLookupAndStaleSteps) {
   ASSERT_EQ(demo.code, 0) << demo.err;
   std::smatch m;
   ASSERT_TRUE(std::regex_search(
-      demo.out, m, std::regex(R"(execution:(\d+) \(Trainer\), 3 inputs)")));
+      demo.out, m,
+      std::regex(
+          R"(execution:(\d+) \(Trainer, code version trainer:1.0\), 3 inputs)")));
   const std::string trainer = m[1];
+  // "Try next" shows the same question on the command line.
+  EXPECT_THAT(demo.out, HasSubstr("cache lookup --execution " + trainer +
+                                  " --code-version trainer:1.0\n"));
   ASSERT_TRUE(std::regex_search(
       demo.out, m,
       std::regex(R"(new Examples artifact:(\d+) from execution:(\d+))")));

@@ -26,6 +26,10 @@ namespace fs = std::filesystem;
 
 constexpr char kFoodDeliveryTarget[] =
     "food_delivery:public.popular_orders_day_of_week";
+// A source table of food_delivery, upstream of most of the others.
+constexpr char kFoodDeliverySource[] = "food_delivery:public.menus";
+// The demo's largest history: a few minutes; lineage_gen makes larger ones.
+constexpr int64_t kMaxRuns = 100'000;
 
 void Section(int n, std::string_view title) {
   std::cout << fmt::format("\n== {}. {} ==\n", n, title);
@@ -71,11 +75,13 @@ class DemoCommand : public Command {
            "lineage questions on it";
   }
   void AddOptions(CLI::App* app) override {
-    app->add_flag("--small", small_, "3 pipelines x 10 runs (fast)");
+    CLI::Option* small =
+        app->add_flag("--small", small_, "10 runs per pipeline (fast)");
     app->add_option("--pipelines", pipelines_, "TFX pipelines")
         ->capture_default_str();
     app->add_option("--runs", runs_, "Runs per pipeline")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->excludes(small);
     app->add_option("--data", data_,
                     "OpenLineage events to ingest (default: the project's "
                     "tests/data/openlineage/marquez_food_delivery.json)");
@@ -86,6 +92,12 @@ class DemoCommand : public Command {
     if (small_) runs_ = 10;
     if (pipelines_ < 1 || runs_ < 1) {
       return UsageError("--pipelines and --runs must be at least 1");
+    }
+    if (pipelines_ > kMaxRuns || runs_ > kMaxRuns / pipelines_) {
+      return UsageError(fmt::format(
+          "the demo makes at most {} runs (--pipelines x --runs); lineage_gen "
+          "and lineage_bench make larger histories",
+          kMaxRuns));
     }
     if (global.json) {
       return UsageError(
@@ -109,15 +121,17 @@ class DemoCommand : public Command {
     RETURN_IF_ERROR(DatasetImpact());
     RETURN_IF_ERROR(FoodDeliveryUpstream());
     RETURN_IF_ERROR(Picture());
-    RETURN_IF_ERROR(DemoCacheHit(store_, 8));
+    ASSIGN_OR_RETURN(const int64_t trainer, DemoCacheHit(store_, 8));
     RETURN_IF_ERROR(DemoStaleSteps(store_, 9));
     std::cout << fmt::format(
         "\nTry next:\n"
         "  lineagedb --store {0} stats\n"
         "  lineagedb --store {0} lineage artifact:{1} --up --hops 4\n"
         "  lineagedb --store {0} impact {2}\n"
+        "  lineagedb --store {0} cache lookup --execution {3} "
+        "--code-version {4}\n"
         "  lineagedb --store {0} check\n",
-        dir_, latest_model_, impact_example_);
+        dir_, latest_model_, impact_example_, trainer, kDemoTrainerVersion);
     return absl::OkStatus();
   }
 
@@ -264,10 +278,12 @@ class DemoCommand : public Command {
     if (absl::IsNotFound(found.status())) {
       ASSIGN_OR_RETURN(Artifact last, Newest(store_, kDatasetType, true));
       found = NodeRef{NodeKind::kArtifact, last.id};
-      impact_example_ = RefText(*found);
+      // The dataset stored first: more likely a source, with a downstream.
+      ASSIGN_OR_RETURN(Artifact first, Newest(store_, kDatasetType, false));
+      impact_example_ = fmt::format("artifact:{}", first.id);
       Section(6, fmt::format("Upstream of {}", Printable(last.name)));
     } else {
-      impact_example_ = kFoodDeliveryTarget;
+      impact_example_ = kFoodDeliverySource;
       Section(6, fmt::format("Upstream of {}", kFoodDeliveryTarget));
     }
     ASSIGN_OR_RETURN(NodeRef target, std::move(found));
@@ -343,8 +359,8 @@ class DemoCommand : public Command {
   Store* store_ = nullptr;
   bool have_openlineage_ = false;
   int64_t latest_model_ = 0;
-  // A node for "Try next" to show `impact` on: the dataset of section 6,
-  // else the first artifact (an early Examples).
+  // A node for "Try next" to show `impact` on: a source of the OpenLineage
+  // datasets, else the first artifact (an early Examples).
   std::string impact_example_ = "artifact:1";
 };
 

@@ -54,10 +54,11 @@ StatusOr<CacheKey> CacheKeyOf(Store* store, const Execution& e,
   return key;
 }
 
-Status DemoCacheHit(Store* store, int n) {
+StatusOr<int64_t> DemoCacheHit(Store* store, int n) {
   Heading(n, "Would re-running the latest Trainer be a cache hit?");
   ASSIGN_OR_RETURN(Execution trainer, Latest(store, "Trainer"));
-  ASSIGN_OR_RETURN(CacheKey key, CacheKeyOf(store, trainer, "trainer:1.0"));
+  ASSIGN_OR_RETURN(CacheKey key,
+                   CacheKeyOf(store, trainer, kDemoTrainerVersion));
   ASSIGN_OR_RETURN(std::string fingerprint, Fingerprint(key));
   // Record the fingerprint as the orchestrator would have when it ran.
   trainer.fingerprint = fingerprint;
@@ -65,8 +66,8 @@ Status DemoCacheHit(Store* store, int n) {
   mask.update_mask = {"fingerprint"};
   RETURN_IF_ERROR(store->Put<Execution>({trainer}, mask).status());
   std::cout << fmt::format(
-      "execution:{} (Trainer), {} inputs, fingerprint {}\n", trainer.id,
-      key.inputs.size(), fingerprint);
+      "execution:{} (Trainer, code version {}), {} inputs, fingerprint {}\n",
+      trainer.id, kDemoTrainerVersion, key.inputs.size(), fingerprint);
   ASSIGN_OR_RETURN(CachedExecution hit,
                    FindCachedExecution(store, fingerprint));
   std::cout << fmt::format(
@@ -86,7 +87,7 @@ Status DemoCacheHit(Store* store, int n) {
   std::cout << fmt::format(
       "learning_rate changed to 0.5: {} (fingerprint {})\n",
       miss.ok() ? "cache hit" : "cache MISS, the Trainer must run", other);
-  return absl::OkStatus();
+  return trainer.id;
 }
 
 Status DemoStaleSteps(Store* store, int n) {

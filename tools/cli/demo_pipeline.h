@@ -14,9 +14,14 @@ namespace lineagedb::cli {
 StatusOr<CacheKey> CacheKeyOf(Store* store, const Execution& e,
                               std::string_view code_version);
 
-// Prints sections `first` and `first` + 1 of the demo.
-Status DemoCacheHit(Store* store, int first);
-Status DemoStaleSteps(Store* store, int first);
+// The code version the demo's Trainer fingerprints carry.
+inline constexpr char kDemoTrainerVersion[] = "trainer:1.0";
+
+// Prints section `n` of the demo; returns the id of the Trainer it asked
+// about.
+StatusOr<int64_t> DemoCacheHit(Store* store, int n);
+// Prints section `n` of the demo.
+Status DemoStaleSteps(Store* store, int n);
 
 }  // namespace lineagedb::cli
 

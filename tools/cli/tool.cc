@@ -101,6 +101,10 @@ int RunTool(int argc, char** argv) {
     return kExitUsage;
   }
   global.store_given = store_option->count() > 0;
+  if (global.store.empty()) {
+    PrintError(UsageError("--store needs a folder, not an empty path"));
+    return kExitUsage;
+  }
   if (selected == nullptr) {
     PrintError(UsageError("no subcommand given (see --help)"));
     return kExitUsage;
