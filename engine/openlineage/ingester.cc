@@ -64,6 +64,12 @@ class Ingester final : public OpenLineageIngester {
   Status Apply(const openlineage::IndexedEvent& ie, std::string_view source);
   void Reject(std::string_view source, int64_t index, std::string reason);
   void UpdateCounts();
+  // The sessions read the store once and keep what they read. If another
+  // writer wrote since this ingester last did, a session that has written
+  // everything (after Finish) is dropped, so the next event reads the store
+  // anew; one holding unwritten events ends the ingester with
+  // FAILED_PRECONDITION (it may have judged nodes new that now exist).
+  Status FollowStore();
   // Writes the OpenLineage types and starts the session, the first time an
   // event gets past the parser: input without one leaves the store as it
   // was, types included.
@@ -81,6 +87,13 @@ class Ingester final : public OpenLineageIngester {
   openlineage::DocumentParser parser_;
   Status error_;  // A store error ends the session.
   OpenLineageSummary summary_;
+  // The counts of sessions FollowStore() dropped.
+  OpenLineageSummary dropped_;
+  // The store's write_seq() after this ingester's last write (the types'
+  // or Finish()), or when the scratch session was made; whether Finish()
+  // wrote everything and no event was merged since.
+  uint64_t known_seq_ = 0;
+  bool finished_ = false;
   // Reused from document to document.
   std::vector<openlineage::IndexedEvent> events_;
   std::vector<RejectedEvent> rejected_;
@@ -95,10 +108,33 @@ void Ingester::Reject(std::string_view source, int64_t index,
 
 void Ingester::UpdateCounts() {
   if (session_ == nullptr) return;
-  summary_.runs = session_->runs();
-  summary_.jobs = session_->jobs();
-  summary_.datasets = session_->datasets();
-  summary_.edges = session_->edges();
+  summary_.runs = dropped_.runs + session_->runs();
+  summary_.jobs = dropped_.jobs + session_->jobs();
+  summary_.datasets = dropped_.datasets + session_->datasets();
+  summary_.edges = dropped_.edges + session_->edges();
+}
+
+Status Ingester::FollowStore() {
+  if (store_->impl()->write_seq() == known_seq_) return absl::OkStatus();
+  if (session_ == nullptr) {
+    scratch_.reset();
+    return absl::OkStatus();
+  }
+  if (finished_) {
+    UpdateCounts();
+    dropped_.runs = summary_.runs;
+    dropped_.jobs = summary_.jobs;
+    dropped_.datasets = summary_.datasets;
+    dropped_.edges = summary_.edges;
+    session_.reset();
+    return absl::OkStatus();
+  }
+  if (session_->writing()) return absl::OkStatus();  // Its own batches.
+  error_ = absl::FailedPreconditionError(
+      "another writer wrote to the store while this OpenLineage ingester "
+      "held unwritten events; while it lives it must be the store's only "
+      "writer (nothing of those events is stored)");
+  return error_;
 }
 
 Status Ingester::EnsureSession() {
@@ -113,6 +149,7 @@ Status Ingester::EnsureSession() {
                      store_->impl()->PutTypes(OpenLineageTypes(), evolve));
     ASSIGN_OR_RETURN(session_,
                      Session::Start(store_, options_, ToTypeIds(ids)));
+    known_seq_ = store_->impl()->write_seq();
     return absl::OkStatus();
   }();
   if (!s.ok()) error_ = s;
@@ -126,6 +163,7 @@ StatusOr<Session*> Ingester::CheckingSession() {
     for (const Type& t : OpenLineageTypes()) {
       ids.push_back(store_->impl()->CachedTypeId(t.kind, t.name, t.version));
     }
+    known_seq_ = store_->impl()->write_seq();
     ASSIGN_OR_RETURN(scratch_,
                      Session::Start(store_, options_, ToTypeIds(ids)));
   }
@@ -144,6 +182,7 @@ Status Ingester::Apply(const openlineage::IndexedEvent& ie,
   }
   if (s.ok()) s = session_->Apply(ie.event);
   if (s.ok()) {
+    finished_ = false;
     ++summary_.events;
     if (session_->pending_events() < kWriteEvery) return absl::OkStatus();
     s = session_->WritePending();
@@ -202,6 +241,7 @@ Status Ingester::StrictCheck(std::string_view source) {
 Status Ingester::CheckDocument(std::string_view document,
                                std::string_view source) {
   RETURN_IF_ERROR(error_);
+  RETURN_IF_ERROR(FollowStore());
   events_.clear();
   rejected_.clear();
   parser_.Parse(document, source, &events_, &rejected_);
@@ -211,6 +251,7 @@ Status Ingester::CheckDocument(std::string_view document,
 Status Ingester::IngestDocument(std::string_view document,
                                 std::string_view source) {
   RETURN_IF_ERROR(error_);
+  RETURN_IF_ERROR(FollowStore());
   events_.clear();
   rejected_.clear();
   parser_.Parse(document, source, &events_, &rejected_);
@@ -231,7 +272,12 @@ Status Ingester::Finish() {
   RETURN_IF_ERROR(error_);
   if (session_ == nullptr) return absl::OkStatus();
   Status s = session_->Finish();
-  if (!s.ok()) error_ = s;
+  if (!s.ok()) {
+    error_ = s;
+    return s;
+  }
+  known_seq_ = store_->impl()->write_seq();
+  finished_ = true;
   return s;
 }
 

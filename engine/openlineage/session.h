@@ -73,6 +73,9 @@ class Session {
   void Undo();
   // Events merged since the last WritePending().
   int64_t pending_events() const { return pending_events_; }
+  // Whether its BulkWriter is open (from the first WritePending() to
+  // Finish()): the store has no other writer meanwhile.
+  bool writing() const { return writer_ != nullptr; }
   // Adds every changed run to the bulk writer (which commits batches as
   // they fill). Errors: storage errors, and a write the store refuses.
   Status WritePending();

@@ -95,6 +95,7 @@ StatusOr<std::unique_ptr<StoreImpl>> StoreImpl::Open(const Options& options,
   RETURN_IF_ERROR(impl->LoadMeta(&created));
   impl->opened_seq_ = impl->counters_.seq;
   impl->edges_version_.store(impl->counters_.edges_seq);
+  impl->write_seq_.store(impl->counters_.seq);
   RETURN_IF_ERROR(impl->LoadTypes());
   if (options.use_graph_index) RETURN_IF_ERROR(impl->OpenIndex());
   return impl;
@@ -207,6 +208,7 @@ Status StoreImpl::CommitDetached(WriteContext::DetachedBatch& batch,
 void StoreImpl::Publish(const codec::Counters& counters,
                         const std::vector<store::StagedEvent>& events) {
   counters_ = counters;
+  write_seq_.store(counters.seq);
   if (events.empty()) return;
   if (auto index = graph_index()) {
     std::vector<graph::EdgeTriple> edges;

@@ -197,6 +197,9 @@ class StoreImpl {
   // stamped with it cannot match again after the lineage changed, and
   // writes without events leave it valid.
   uint64_t edges_version() const { return edges_version_.load(); }
+  // The sequence of the last committed write call of this process (the
+  // counters' seq): it moves with every write, whoever made it.
+  uint64_t write_seq() const { return write_seq_.load(); }
   // The index, or null when it is off.
   std::shared_ptr<graph::AdjacencyIndex> graph_index();
   // The store as its index snapshot is stamped; empty identity if unknown.
@@ -287,6 +290,7 @@ class StoreImpl {
   mutable std::mutex index_mu_;  // Guards the index_ pointer.
   std::shared_ptr<graph::AdjacencyIndex> index_;
   std::atomic<uint64_t> edges_version_{0};
+  std::atomic<uint64_t> write_seq_{0};
   // The snapshot on disk reflects the store as it is.
   std::atomic<bool> snapshot_current_{false};
 

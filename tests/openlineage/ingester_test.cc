@@ -1552,5 +1552,54 @@ TEST_F(IngesterTest, DatasetVersionsAreArtifactsOfTheirOwn) {
                 .status());
 }
 
+// Ingesters take turns (each Finish()es before the other ingests), or a
+// plain write comes between: each reads the store anew and adds no second
+// node of a run or dataset another writer stored.
+TEST_F(IngesterTest, IngestersTakingTurnsStoreEachNodeOnce) {
+  const std::string run1 = "00000000-0000-4000-8000-000000000001";
+  const std::string run2 = "00000000-0000-4000-8000-000000000002";
+  ASSERT_OK_AND_ASSIGN(auto first, NewOpenLineageIngester(store_.get()));
+  ASSERT_OK_AND_ASSIGN(auto second, NewOpenLineageIngester(store_.get()));
+  ASSERT_OK(first->IngestDocument(OutputEvent(run1, "shared", ""), "1"));
+  ASSERT_OK(first->Finish());
+  ASSERT_OK(second->IngestDocument(OutputEvent(run2, "other", ""), "2"));
+  ASSERT_OK(second->Finish());
+  ASSERT_OK(first->IngestDocument(OutputEvent(run2, "other", ""), "3"));
+  ASSERT_OK(first->Finish());
+  EXPECT_THAT(All<Execution>("openlineage.Job"), SizeIs(2));
+  EXPECT_THAT(All<Artifact>("openlineage.Dataset"), SizeIs(2));
+  // The summary counts what the first ingester saw, across its sessions.
+  EXPECT_EQ(first->summary().events, 2);
+  EXPECT_EQ(first->summary().runs, 2);
+
+  // A dataset a plain write stored is the one the next event names.
+  const std::vector<Artifact> datasets = All<Artifact>("openlineage.Dataset");
+  Artifact made;
+  made.type_id = datasets[0].type_id;
+  made.name = "ns:made";
+  made.external_id = "openlineage:ns:made";
+  ASSERT_OK(store_->Put<Artifact>({made}).status());
+  const std::string run3 = "00000000-0000-4000-8000-000000000003";
+  ASSERT_OK(first->IngestDocument(OutputEvent(run3, "made", ""), "4"));
+  ASSERT_OK(first->Finish());
+  EXPECT_THAT(All<Artifact>("openlineage.Dataset"), SizeIs(3));
+}
+
+// Another writer between events the ingester has not written yet: it may
+// have judged new a node that now exists, so it stops, storing none of
+// them.
+TEST_F(IngesterTest, AWriteAmongUnwrittenEventsEndsTheIngester) {
+  const std::string run1 = "00000000-0000-4000-8000-000000000001";
+  ASSERT_OK_AND_ASSIGN(auto ingester, NewOpenLineageIngester(store_.get()));
+  ASSERT_OK(ingester->IngestDocument(OutputEvent(run1, "d1", ""), "1"));
+  ASSERT_OK(
+      store_->PutType(Type{.kind = NodeKind::kArtifact, .name = "X"}).status());
+  const std::string run2 = "00000000-0000-4000-8000-000000000002";
+  EXPECT_CODE(ingester->IngestDocument(OutputEvent(run2, "d2", ""), "2"),
+              kFailedPrecondition);
+  EXPECT_CODE(ingester->Finish(), kFailedPrecondition);
+  EXPECT_THAT(All<Execution>("openlineage.Job"), IsEmpty());
+}
+
 }  // namespace
 }  // namespace lineagedb

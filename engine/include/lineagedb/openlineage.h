@@ -74,7 +74,13 @@ class OpenLineageIngester {
 };
 
 // The ingester writes through a BulkWriter on `store`, which must outlive
-// it; while it lives it is the store's only writer. When the first event
+// it. Between its first accepted event and Finish() it must be the store's
+// only writer (from its first batch write to Finish() it holds the store's
+// write lock): a write by anyone else before that batch makes its next
+// IngestDocument or CheckDocument fail with FAILED_PRECONDITION, and the
+// events not yet written are lost. After Finish() other writers (another
+// ingester included) may write; the next document reads the store anew,
+// so no run or dataset is stored twice. When the first event
 // gets past the parser it puts the OpenLineage types (schema/OPENLINEAGE.md),
 // evolving stored ones, in one write; input without such an event writes
 // nothing. That write's errors come from IngestDocument and end the
