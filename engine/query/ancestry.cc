@@ -208,6 +208,10 @@ StatusOr<std::vector<AncestryEntry>> GetAncestry(Store* store,
                                                  const AncestryQuery& q) {
   RETURN_IF_ERROR(CheckRef(q.start));
   RETURN_IF_ERROR(query::CheckDirection(q.direction, /*both=*/false));
+  if (q.max_hops < -1) {
+    return absl::InvalidArgumentError(
+        StrCat("max_hops is ", q.max_hops, "; -1 (no limit) or at least 0"));
+  }
   StoreImpl* impl = store->impl();
   std::vector<AncestryEntry> out;
   {

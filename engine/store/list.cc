@@ -208,6 +208,11 @@ StatusOr<Page<NodeRow>> StoreImpl::ListNodes(NodeKind kind,
   if (query.uri.has_value() && kind != NodeKind::kArtifact) {
     return absl::InvalidArgumentError("only artifacts can be listed by uri");
   }
+  if (query.uri.has_value() && query.uri->empty()) {
+    return absl::InvalidArgumentError(
+        "an empty uri lists nothing: artifacts without a URI are not indexed "
+        "by it (leave uri unset to list every artifact)");
+  }
   if (query.context_id != 0 && kind == NodeKind::kContext) {
     return absl::InvalidArgumentError(
         "contexts cannot be listed by context; use GetChildContexts");

@@ -118,6 +118,9 @@ Status ApplyUpdate(const NodeRow& given, const std::vector<std::string>& mask,
       merged->base.properties = given.base.properties;
     } else if (path == "custom_properties") {
       merged->base.custom_properties = given.base.custom_properties;
+    } else if (path == "properties." || path == "custom_properties.") {
+      return absl::InvalidArgumentError(
+          StrCat("update_mask path '", path, "' names no property"));
     } else if (absl::StartsWith(path, "properties.")) {
       SetOrErase(given.base.properties, path.substr(11),
                  &merged->base.properties);

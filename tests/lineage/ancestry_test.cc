@@ -272,6 +272,17 @@ TEST_F(AncestryTest, TypeAndStateFilters) {
   EXPECT_THAT(Ancestry(q), IsEmpty());
 }
 
+// -1 is no limit; other negative hops are a caller's mistake, not a
+// synonym for it.
+TEST_F(AncestryTest, HopsUnderMinusOneAreInvalid) {
+  BuildPipeline();
+  AncestryQuery q = Up(A(model_));
+  q.max_hops = -1;
+  EXPECT_OK(GetAncestry(store_.get(), q).status());
+  q.max_hops = -2;
+  EXPECT_CODE(GetAncestry(store_.get(), q), kInvalidArgument);
+}
+
 TEST_F(AncestryTest, BidirectionalIsInvalid) {
   BuildPipeline();
   AncestryQuery q = Up(A(model_));

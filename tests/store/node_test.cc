@@ -273,6 +273,11 @@ TYPED_TEST(NodeTest, UnknownUpdateMaskPathIsInvalidArgument) {
               kInvalidArgument);
   EXPECT_CODE(this->PutOne(given, {.update_mask = {"properties.p1", "x.y"}}),
               kInvalidArgument);
+  // A property path without its property.
+  for (const char* path : {"properties.", "custom_properties."}) {
+    EXPECT_CODE(this->PutOne(given, {.update_mask = {path}}), kInvalidArgument)
+        << path;
+  }
   // A masked property the type does not declare.
   given.properties["undeclared"] = 3;
   EXPECT_CODE(this->PutOne(given, {.update_mask = {"properties.undeclared"}}),

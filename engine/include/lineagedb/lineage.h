@@ -134,7 +134,7 @@ struct AncestryEntry {
 
 // Ordered by (distance, kind, id); the start node is not included.
 // Errors: INVALID_ARGUMENT (kBidirectional or no Direction; a start that is
-// not an artifact or execution or has an id <= 0).
+// not an artifact or execution or has an id <= 0; max_hops under -1).
 StatusOr<std::vector<AncestryEntry>> GetAncestry(Store* store,
                                                  const AncestryQuery& query);
 

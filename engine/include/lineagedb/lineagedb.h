@@ -26,13 +26,14 @@
 
 namespace lineagedb {
 
-// Which nodes a list call returns. Empty fields do not filter.
+// Which nodes a list call returns. Empty fields (and an unset uri) do not
+// filter.
 struct NodeQuery {
   // Only nodes of this type (name and version).
   std::string type_name;
   std::string type_version;
   // Only artifacts with this URI (artifacts only; INVALID_ARGUMENT for other
-  // kinds).
+  // kinds, and for an empty one: URIs index only non-empty values).
   std::optional<std::string> uri;
   // Only artifacts / executions attributed to / associated with this context
   // (INVALID_ARGUMENT for contexts). 0 = any.
