@@ -89,7 +89,9 @@ struct LineageGraph {
 // of this one; the id lists are taken as sets), ABORTED (the nodes or
 // events of the cursor's earlier pages changed since they were returned:
 // start again; lineage written elsewhere, or only past those pages, does not
-// abort, and the pages then join to the lineage as it is now; or a cursor
+// abort, and the pages then join to the lineage as it is now; a record
+// updated without an event (a property, a state) does not abort either:
+// each page has its records as they were when it was read; or a cursor
 // made by a lineagedb before cursor version 2), DATA_LOSS (with
 // fetch_nodes: a node with events has no record, a damaged store). Unknown
 // starting ids (> 0) are returned with no edges.
