@@ -330,8 +330,6 @@ class RocksKv final : public Kv {
   std::atomic<uint64_t> next_bulk_file_{0};  // Names IngestSorted's files.
 };
 
-// See Kv::Open. Every read-only session (each CLI command) would otherwise
-// leave one more file behind, and each open replays them all.
 // `path` absolute, its symlinks resolved as far as it exists, without "."
 // or ".." parts or a trailing separator; `path` itself if that fails.
 std::string DatabasePath(const std::string& path) {
@@ -343,6 +341,8 @@ std::string DatabasePath(const std::string& path) {
   return p.string();
 }
 
+// See Kv::Open. Every read-only session (each CLI command) would otherwise
+// leave one more file behind, and each open replays them all.
 Status RetireIdleLogs(rocksdb::DB* db) {
   int logs = 0;
   std::error_code ec;

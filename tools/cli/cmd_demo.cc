@@ -53,7 +53,8 @@ Status Wipe(const std::string& dir) {
   return absl::OkStatus();
 }
 
-// The newest (highest id) artifact of `type`, or NOT_FOUND.
+// The newest (highest id) artifact of `type`, the oldest if !newest, or
+// NOT_FOUND.
 StatusOr<Artifact> Newest(Store* store, std::string_view type, bool newest) {
   NodeQuery query;
   query.type_name = std::string(type);

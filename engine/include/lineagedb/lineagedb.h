@@ -99,18 +99,18 @@ class StoreImpl;
 
 class Store {
  public:
-  // Opens the store in folder `path`, creating it if options allow.
+  // Opens the store in folder `path`, creating it if options allow. A
+  // database with no key at all (a creation cut short) is made a store, as
+  // a missing folder would be.
   // Errors: INVALID_ARGUMENT (an empty path, a write_buffer_bytes under
   // 64 KiB), NOT_FOUND (missing and !create_if_missing or read_only; the
   // folder above it missing), ALREADY_EXISTS (exists and error_if_exists,
-  // read_only too), FAILED_PRECONDITION (a newer on-disk format, the folder
+  // read_only too), FAILED_PRECONDITION (a newer on-disk format; the folder
   // is open already, in this process under any spelling of its path or in
-  // another, `path` is a file, not a folder, or it holds a RocksDB
-  // database with keys but no lineagedb format version). A database with
-  // no key at all (a creation cut short) is made a store, as a missing
-  // one would be. DATA_LOSS (a
-  // damaged record, the write-ahead log's included: a last write cut short
-  // by a crash is dropped, a damaged one is not skipped; a folder with the
+  // another; `path` is a file, not a folder; it holds a RocksDB database
+  // with keys but no lineagedb format version), DATA_LOSS (a damaged
+  // record, the write-ahead log's included: a last write cut short by a
+  // crash is dropped, a damaged one is not skipped; a folder with the
   // store's table, log or MANIFEST files but no CURRENT file).
   static StatusOr<std::unique_ptr<Store>> Open(const Options& options,
                                                const std::string& path);
