@@ -91,8 +91,7 @@ StatusOr<std::unique_ptr<StoreImpl>> StoreImpl::Open(const Options& options,
   ASSIGN_OR_RETURN(std::unique_ptr<storage::Kv> kv,
                    storage::Kv::Open(options, path));
   std::unique_ptr<StoreImpl> impl(new StoreImpl(options, path, std::move(kv)));
-  bool created = false;
-  RETURN_IF_ERROR(impl->LoadMeta(&created));
+  RETURN_IF_ERROR(impl->LoadMeta(&impl->created_));
   impl->opened_seq_ = impl->counters_.seq;
   impl->edges_version_.store(impl->counters_.edges_seq);
   impl->write_seq_.store(impl->counters_.seq);

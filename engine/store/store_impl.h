@@ -197,6 +197,9 @@ class StoreImpl {
   // stamped with it cannot match again after the lineage changed, and
   // writes without events leave it valid.
   uint64_t edges_version() const { return edges_version_.load(); }
+  // Whether this open made the store (a new folder, or an empty database
+  // whose creation was cut short).
+  bool created() const { return created_; }
   // The sequence of the last committed write call of this process (the
   // counters' seq): it moves with every write, whoever made it.
   uint64_t write_seq() const { return write_seq_.load(); }
@@ -284,6 +287,7 @@ class StoreImpl {
   WriteMutex write_mu_;  // Serializes write calls.
   std::atomic<std::thread::id> bulk_owner_{};
   codec::Counters counters_;  // Committed counters; guarded by write_mu_.
+  bool created_ = false;      // See created().
   uint64_t opened_seq_ = 0;   // counters_.seq when the store was opened.
   uint32_t format_version_ = codec::kFormatVersion;  // Set by LoadMeta.
 

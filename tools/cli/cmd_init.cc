@@ -1,9 +1,9 @@
 // `lineagedb init`: creates an empty store.
 #include <CLI/CLI.hpp>
-#include <filesystem>
 #include <iostream>
 
 #include "fmt/format.h"
+#include "store/store_impl.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
 #include "tools/cli/output.h"
@@ -21,15 +21,10 @@ class InitCommand : public Command {
   void AddOptions(CLI::App* app) override {}
 
   Status Run(const GlobalOptions& global) override {
-    // A folder with a database but no store in it (its creation cut short)
-    // is made a store here, so it did not exist before.
-    std::error_code ec;
-    const bool existed =
-        std::filesystem::exists(std::filesystem::path(global.store) / "CURRENT",
-                                ec) &&
-        OpenStore(global, /*create=*/false).ok();
     ASSIGN_OR_RETURN(std::unique_ptr<Store> store,
                      OpenStore(global, /*create=*/true));
+    // Also a folder whose creation was cut short, finished here.
+    const bool existed = !store->impl()->created();
     if (global.json) {
       JsonWriter json;
       json.BeginObject().Key("store").String(global.store);
