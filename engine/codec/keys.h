@@ -41,7 +41,7 @@ enum class Tag : uint8_t {
   kChildByParent = 0x37,           // [37][parent][child]       -> EdgeRecord
   kContextExecutionByType = 0x38,  // [38][context][type id][execution] -> ""
   kExecutionByFingerprint = 0x40,  // [40][fingerprint][execution]     -> ""
-  kFingerprintHead = 0x41,         // [41][fingerprint] -> newest COMPLETE id
+  kFingerprintHead = 0x41,         // [41][fingerprint] -> newest COMPLETE
   kHeadsByArtifact =
       0x42,  // [42][artifact] -> fingerprints whose head lists it
   // 0x43-0x4f are reserved for further cache indexes.
@@ -104,7 +104,8 @@ std::string ExecutionByFingerprintKey(std::string_view fingerprint,
                                       int64_t execution_id);
 std::string ExecutionByFingerprintPrefix(std::string_view fingerprint);
 // The newest COMPLETE execution of a fingerprint: [41][fingerprint], value
-// EncodeId(id), 0 when unknown (FORMAT.md, format version 2).
+// empty (unknown), or records.h's EncodeFingerprintHead: its id, with or
+// without the lookup's answer (FORMAT.md, format versions 2 and 3).
 std::string FingerprintHeadKey(std::string_view fingerprint);
 // The fingerprints whose [41] head answer lists artifact `id` as an output:
 // [42][artifact] (format version 3).

@@ -1,4 +1,5 @@
-// The only file that includes RocksDB.
+// Kv over RocksDB. Only engine/storage/ includes RocksDB; its headers
+// other than kv.h are private to the folder.
 #include "storage/kv.h"
 
 #include <rocksdb/db.h>

@@ -48,11 +48,9 @@ struct BulkWriterOptions {
   // are flushed, if that is more than Options::write_buffer_bytes (the one
   // being filled when the writer starts keeps its size; afterwards they
   // hold the store's size again); up to two of them are in memory. Fewer,
-  // larger flushes leave fewer table files to merge and to probe per lookup. It
-  // depends on the load (BENCHMARKS.md): 256 MiB took a fifth off a
-  // 1M-event OpenLineage ingest, compactions after it included, but made a
-  // 1M-node native load 10% slower in total (faster to ingest, more
-  // compaction left).
+  // larger flushes leave fewer table files to merge and to probe per lookup,
+  // but more compaction after the writer; which wins depends on the load
+  // (BENCHMARKS.md, "OpenLineage ingest").
   // Default: 0 (the store's size)
   uint64_t write_buffer_bytes = 0;
   // Options applied to every Add().
@@ -80,9 +78,11 @@ class BulkWriter {
   virtual StatusOr<PutExecutionResult> Add(
       const Execution& execution, const std::vector<ArtifactAndEvent>& pairs,
       const std::vector<Context>& contexts) = 0;
-  // Commits the pending batch.
+  // Commits the pending batch. Errors: the commit's (storage errors), or
+  // status() once it is not OK.
   virtual Status Flush() = 0;
   // Commits the pending batch and releases the store's write lock.
+  // Errors: as Flush; FAILED_PRECONDITION when already closed.
   virtual Status Close() = 0;
   virtual BulkWriterStats stats() const = 0;
   // OK while the writer takes calls; after a failed commit, that commit's
@@ -92,7 +92,8 @@ class BulkWriter {
 };
 
 // Starts a bulk writer on `store`, which must outlive it.
-// Errors: FAILED_PRECONDITION if the calling thread already owns one.
+// Errors: FAILED_PRECONDITION (the calling thread already owns one; the
+// store is read-only), storage errors (setting write_buffer_bytes).
 StatusOr<std::unique_ptr<BulkWriter>> NewBulkWriter(
     Store* store, const BulkWriterOptions& options = {});
 

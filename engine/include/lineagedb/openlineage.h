@@ -33,9 +33,8 @@ struct OpenLineageOptions {
   // Default: 1 MiB
   size_t batch_bytes = 1u << 20;
   // The memtable size while a large ingest writes (one that reaches 4096
-  // pending events; see BulkWriterOptions::write_buffer_bytes): 256 MiB
-  // took a fifth off a 1M-event ingest, compactions included
-  // (BENCHMARKS.md). 0 keeps the store's size.
+  // pending events; see BulkWriterOptions::write_buffer_bytes; the default
+  // is measured in BENCHMARKS.md). 0 keeps the store's size.
   // Default: 256 MiB
   uint64_t write_buffer_bytes = 256ull << 20;
 };
