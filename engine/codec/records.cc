@@ -203,7 +203,28 @@ std::string EncodeType(const Type& type, int64_t create_time_ms, uint64_t seq) {
   return Frame(b);
 }
 
-Status DecodeType(std::string_view key, std::string_view value, Type* out) {
+bool StateFitsKind(uint8_t state, NodeKind kind) {
+  switch (kind) {
+    case NodeKind::kArtifact:
+      return state <= static_cast<uint8_t>(ArtifactState::kReference);
+    case NodeKind::kExecution:
+      return state <= static_cast<uint8_t>(ExecutionState::kCanceled);
+    case NodeKind::kContext:
+      return state == 0;
+  }
+  return false;
+}
+
+bool BaseTypeFitsKind(BaseType base, NodeKind kind) {
+  const int b = static_cast<int>(base);
+  if (base == BaseType::kUnset) return true;
+  if (kind == NodeKind::kArtifact) return b >= 1 && b <= 4;
+  if (kind == NodeKind::kExecution) return b >= 11 && b <= 15;
+  return false;
+}
+
+Status DecodeType(std::string_view key, std::string_view value, Type* out,
+                  int64_t* create_time_ms) {
   int64_t id;
   if (!ParseTypeKey(key, &id)) return Corrupt(key, "not a type key");
   std::string aligned;
@@ -217,6 +238,10 @@ Status DecodeType(std::string_view key, std::string_view value, Type* out) {
   out->description = Str(r->description());
   out->external_id = Str(r->external_id());
   out->base_type = static_cast<BaseType>(r->base_type());
+  if (!BaseTypeFitsKind(out->base_type, out->kind)) {
+    return Corrupt(key, "bad base type");
+  }
+  if (create_time_ms != nullptr) *create_time_ms = r->create_time_ms();
   out->properties.clear();
   if (r->properties() != nullptr) {
     for (const fb::PropertyDecl* d : *r->properties()) {
@@ -286,6 +311,10 @@ Status DecodeNode(std::string_view key, std::string_view value, NodeRow* out) {
   std::string aligned;
   const fb::NodeRecord* r;
   if (Status s = UnframeNode(key, value, &aligned, &pk, &r); !s.ok()) return s;
+  if (r->type_id() < 1 || r->type_id() > uint64_t{INT64_MAX}) {
+    return Corrupt(key, "bad type id");
+  }
+  if (!StateFitsKind(r->state(), pk.kind)) return Corrupt(key, "bad state");
   out->kind = pk.kind;
   out->base.id = pk.id;
   out->base.type_id = static_cast<int64_t>(r->type_id());
@@ -516,13 +545,19 @@ Status DecodeCounters(std::string_view key, std::string_view value,
   }
   uint64_t f[kKnown];
   for (uint64_t& x : f) GetU64(&payload, &x);
+  // A next id is 1 or more and leaves room to count up (ids are int64).
+  for (int i = 1; i < 5; ++i) {
+    if (f[i] < 1 || f[i] >= uint64_t{INT64_MAX}) {
+      return Corrupt(key, StrCat("id counter ", i, " out of range: ", f[i]));
+    }
+  }
   out->seq = f[0];
   out->next_type_id = static_cast<int64_t>(f[1]);
   for (int i = 0; i < 3; ++i) {
     out->next_node_id[i] = static_cast<int64_t>(f[2 + i]);
     out->last_create_ms[i] = static_cast<int64_t>(f[5 + i]);
   }
-  // Field 9 (edges_seq) came later.
+  // Field 9 (edges_seq) is optional; absent, it reads as field 1 (seq).
   out->edges_seq = out->seq;
   if (count >= kKnown + 1) GetU64(&payload, &out->edges_seq);
   return absl::OkStatus();

@@ -36,6 +36,12 @@ inline constexpr uint32_t kFingerprintHeadsVersion = 2;
 // the heads listing an artifact.
 inline constexpr uint32_t kHeadAnswersVersion = 3;
 
+// The values a record may hold: a node's state is one of its kind's
+// (contexts have none, 0); a type's base type is unset or one of its kind's
+// (contexts have none).
+bool StateFitsKind(uint8_t state, NodeKind kind);
+bool BaseTypeFitsKind(BaseType base, NodeKind kind);
+
 // A node of any kind as stored. `base.type` is not stored.
 struct NodeRow {
   NodeKind kind = NodeKind::kArtifact;
@@ -45,6 +51,8 @@ struct NodeRow {
   uint8_t state = 0;        // ArtifactState or ExecutionState.
   uint64_t create_seq = 0;
   uint64_t update_seq = 0;
+
+  bool operator==(const NodeRow&) const = default;
 };
 
 // Store-wide counters, persisted under MetaKey(kCounters) in every write
@@ -59,11 +67,15 @@ struct Counters {
   // stamped with it). Counters written before the field existed decode it
   // as `seq`, which is never smaller.
   uint64_t edges_seq = 0;
+
+  bool operator==(const Counters&) const = default;
 };
 
 std::string EncodeType(const Type& type, int64_t create_time_ms, uint64_t seq);
-// `type_id` comes from the key.
-Status DecodeType(std::string_view key, std::string_view value, Type* out);
+// `type_id` comes from the key; `create_time_ms`, when given, is set to the
+// time the type was first stored.
+Status DecodeType(std::string_view key, std::string_view value, Type* out,
+                  int64_t* create_time_ms = nullptr);
 
 std::string EncodeNode(const NodeRow& row);
 // kind and id come from the key.

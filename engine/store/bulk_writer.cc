@@ -117,7 +117,9 @@ class BulkWriterImpl final : public BulkWriter {
     wc_.ReleaseSavePoint();
     ++stats_.executions;
     stats_.events += wc_.staged_events().size() - events_before;
-    for (int64_t id : result.artifact_ids) stats_.artifacts += id != 0;
+    for (const ArtifactAndEvent& pair : pairs) {
+      stats_.artifacts += pair.artifact.has_value();
+    }
     if (wc_.pending_bytes() >= options_.batch_bytes) {
       RETURN_IF_ERROR(StartCommit());
     }

@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "codec/coding.h"
 #include "codec/keys.h"
+#include "codec/records.h"
 #include "store/json_check.h"
 #include "store/store_impl.h"
 #include "util/status_macros.h"
@@ -56,12 +57,7 @@ Status CheckValue(const NodeRow& row, const std::string& name,
 // The node's state is one of its kind's, and its properties are those its
 // type declares, with their kinds.
 Status CheckProperties(const NodeRow& row, const Type& type) {
-  const auto last_state = row.kind == NodeKind::kArtifact
-                              ? static_cast<uint8_t>(ArtifactState::kReference)
-                          : row.kind == NodeKind::kExecution
-                              ? static_cast<uint8_t>(ExecutionState::kCanceled)
-                              : uint8_t{0};
-  if (row.state > last_state) {
+  if (!codec::StateFitsKind(row.state, row.kind)) {
     return absl::InvalidArgumentError(StrCat(Subject(row),
                                              " has no valid state (",
                                              static_cast<int>(row.state), ")"));
@@ -363,6 +359,10 @@ Status StoreImpl::StageUpdate(WriteContext& wc, NodeRow* row, const Type& type,
     if (owner != 0) {
       return ExternalIdTaken(wc, row->kind, merged.base.external_id, owner);
     }
+  }
+  if (merged == stored && !options.force_update_time) {
+    *row = std::move(merged);
+    return absl::OkStatus();
   }
   merged.base.last_update_time_ms =
       std::max(wc.now_ms(), stored.base.last_update_time_ms);

@@ -1,5 +1,7 @@
 // PutExecution and PutLineageSubgraph: many nodes and edges in one atomic
 // write, with MLMD's semantics.
+#include <algorithm>
+
 #include "codec/keys.h"
 #include "store/node_rows.h"
 #include "store/store_impl.h"
@@ -82,7 +84,9 @@ Status StoreImpl::StageExecution(WriteContext& wc, const Execution& execution,
     linked_artifacts.push_back(row.base.id);
   }
   NodeRow exec = store::ToRow(execution);
-  RETURN_IF_ERROR(StageNode(wc, &exec, PutNodesOptions(),
+  PutNodesOptions exec_options;
+  exec_options.force_update_time = options.force_update_time;
+  RETURN_IF_ERROR(StageNode(wc, &exec, exec_options,
                             known_new != nullptr && known_new->execution
                                 ? KnownFree::kNameAndExternalId
                                 : KnownFree::kNothing));
@@ -96,11 +100,20 @@ Status StoreImpl::StageExecution(WriteContext& wc, const Execution& execution,
     } else if (event.artifact_id == 0) {
       return absl::InvalidArgumentError(StrCat(
           "pair ", i, " has an event but neither an artifact nor an id"));
+    } else {
+      // As MLMD: the event names the pair's artifact, which is returned and
+      // attributed like a given one (StageEvent proves it exists).
+      result->artifact_ids[i] = event.artifact_id;
+      linked_artifacts.push_back(event.artifact_id);
     }
     RETURN_IF_ERROR(
         FillEnd("execution", result->execution_id, &event.execution_id));
     RETURN_IF_ERROR(StageEvent(wc, std::move(event)));
   }
+  std::sort(linked_artifacts.begin(), linked_artifacts.end());
+  linked_artifacts.erase(
+      std::unique(linked_artifacts.begin(), linked_artifacts.end()),
+      linked_artifacts.end());
   for (const Context& context : contexts) {
     NodeRow row = store::ToRow(context);
     RETURN_IF_ERROR(

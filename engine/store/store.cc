@@ -157,7 +157,41 @@ Status StoreImpl::LoadMeta(bool* created) {
                codec::Hex(counters_key), "): it is damaged"));
   }
   RETURN_IF_ERROR(s);
-  return codec::DecodeCounters(counters_key, value, &counters_);
+  RETURN_IF_ERROR(codec::DecodeCounters(counters_key, value, &counters_));
+  return options_.read_only ? absl::OkStatus() : CheckCountersAhead(*view);
+}
+
+Status StoreImpl::CheckCountersAhead(const storage::ReadView& view) const {
+  // The highest id of a family: its last key, by the big-endian ids.
+  auto highest = [&view](const std::string& prefix, int64_t* id) -> Status {
+    *id = 0;
+    std::unique_ptr<storage::Iterator> it =
+        view.NewIterator(prefix, codec::PrefixEnd(prefix));
+    it->SeekForPrev(codec::MaxIdKey(prefix));
+    RETURN_IF_ERROR(it->status());
+    if (it->Valid() && !codec::ParseTrailingId(it->key(), id)) {
+      return absl::DataLossError(
+          StrCat("the store holds a malformed key ", codec::Hex(it->key())));
+    }
+    return absl::OkStatus();
+  };
+  auto damaged = [](std::string_view what, int64_t id, int64_t next) {
+    return absl::DataLossError(StrCat(
+        "the store is damaged: ", what, " ", id, " is stored but its id ",
+        "counter would give id ", next, " again (run `lineagedb check`)"));
+  };
+  int64_t id = 0;
+  RETURN_IF_ERROR(highest(codec::TypePrefix(), &id));
+  if (id >= counters_.next_type_id) {
+    return damaged("type", id, counters_.next_type_id);
+  }
+  for (NodeKind kind :
+       {NodeKind::kArtifact, NodeKind::kExecution, NodeKind::kContext}) {
+    const int64_t next = counters_.next_node_id[static_cast<int>(kind) - 1];
+    RETURN_IF_ERROR(highest(codec::NodePrefix(kind), &id));
+    if (id >= next) return damaged(NodeKindName(kind), id, next);
+  }
+  return absl::OkStatus();
 }
 
 StatusOr<WriteLock> StoreImpl::LockForWrite() {
@@ -186,6 +220,11 @@ Status StoreImpl::Commit(WriteContext& wc) {
 
 Status StoreImpl::Commit(WriteContext& wc, bool sync) {
   RETURN_IF_ERROR(StageHeadOutputs(wc));
+  // A call that changed nothing writes nothing, its sequence included (ids
+  // it took and gave back still go to disk, so none is handed out twice).
+  codec::Counters taken = wc.counters();
+  taken.seq = counters_.seq;
+  if (wc.pending() == 0 && taken == counters_) return absl::OkStatus();
   RetireSnapshot();
   results_->BeginPublish();
   Status s = wc.Commit(sync);

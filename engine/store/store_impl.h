@@ -243,6 +243,9 @@ class StoreImpl {
   // Before a write: removes the snapshot on disk if it is still current.
   void RetireSnapshot();
   Status LoadMeta(bool* created);
+  // DATA_LOSS if a type or node id at or past its counter is stored: a
+  // writer would hand that id out again. Checked by writable opens only.
+  Status CheckCountersAhead(const storage::ReadView& view) const;
   Status LoadTypes();
   void CacheType(Type type);
   // Stages PutType's writes of `type` in `wc` and sets `*stored` to the type

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "codec/keys.h"
+#include "codec/records.h"
 #include "store/store_impl.h"
 #include "util/status_macros.h"
 #include "util/str_cat.h"
@@ -17,14 +18,6 @@ std::string TypeLabel(NodeKind kind, std::string_view name,
                       std::string_view version) {
   return StrCat(NodeKindName(kind), " type '", name, "'",
                 version.empty() ? "" : StrCat(" version '", version, "'"));
-}
-
-bool BaseTypeFitsKind(BaseType base, NodeKind kind) {
-  int b = static_cast<int>(base);
-  if (base == BaseType::kUnset) return true;
-  if (kind == NodeKind::kArtifact) return b >= 1 && b <= 4;
-  if (kind == NodeKind::kExecution) return b >= 11 && b <= 15;
-  return false;
 }
 
 Status ValidateType(const Type& type) {
@@ -47,7 +40,7 @@ Status ValidateType(const Type& type) {
                  "' has no valid kind (", k, ")"));
     }
   }
-  if (!BaseTypeFitsKind(type.base_type, type.kind)) {
+  if (!codec::BaseTypeFitsKind(type.base_type, type.kind)) {
     return absl::InvalidArgumentError(
         StrCat("base type ", BaseTypeName(type.base_type), " (",
                static_cast<int>(type.base_type), ") is not one of ",
@@ -84,6 +77,14 @@ Status Evolve(const Type& given, const PutTypeOptions& options, Type* stored) {
   }
   for (const auto& [name, kind] : given.properties) {
     stored->properties.emplace(name, kind);
+  }
+  if (given.base_type != BaseType::kUnset &&
+      stored->base_type != BaseType::kUnset &&
+      given.base_type != stored->base_type) {
+    return absl::AlreadyExistsError(
+        StrCat("type '", given.name, "' has base type ",
+               BaseTypeName(stored->base_type), "; it cannot change to ",
+               BaseTypeName(given.base_type)));
   }
   if (!given.description.empty()) stored->description = given.description;
   if (given.base_type != BaseType::kUnset) stored->base_type = given.base_type;
@@ -186,8 +187,23 @@ Status StoreImpl::StageType(WriteContext& wc, const Type& type,
       return s;
     }
   }
+  // An evolved type keeps the time it was first stored.
+  int64_t create_time_ms = wc.now_ms();
+  if (existing_id != 0) {
+    const std::string key = codec::TypeKey(existing_id);
+    std::string value;
+    Type read;
+    if (Status s = wc.Get(key, &value); !s.ok()) {
+      return absl::IsNotFound(s)
+                 ? absl::DataLossError(StrCat("type ", existing_id,
+                                              " has no record under key ",
+                                              codec::Hex(key)))
+                 : s;
+    }
+    RETURN_IF_ERROR(codec::DecodeType(key, value, &read, &create_time_ms));
+  }
   wc.Put(codec::TypeKey(stored->id),
-         codec::EncodeType(*stored, wc.now_ms(), wc.seq()));
+         codec::EncodeType(*stored, create_time_ms, wc.seq()));
   *changed = true;
   return absl::OkStatus();
 }

@@ -29,6 +29,7 @@ using ::lineagedb::testing::Pair;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::IsSupersetOf;
 using ::testing::UnorderedElementsAre;
 
 BulkWriterOptions SmallBatches(size_t bytes) {
@@ -111,7 +112,7 @@ class BulkWriterTest : public testing::StoreTest {
     SCOPED_TRACE("step " + std::to_string(i));
     ASSERT_EQ(r.artifact_ids.size(), 2u);
     ASSERT_EQ(r.context_ids.size(), 2u);
-    EXPECT_EQ(r.artifact_ids[0], 0);
+    EXPECT_EQ(r.artifact_ids[0], input);
     EXPECT_EQ(r.context_ids[0], pipeline);
     ASSERT_OK_AND_ASSIGN(std::vector<Event> events,
                          store_->GetEventsByExecutionIds({r.execution_id}));
@@ -134,8 +135,12 @@ class BulkWriterTest : public testing::StoreTest {
     EXPECT_EQ(c[0].id, pipeline);
     EXPECT_EQ(c[1].id, r.context_ids[1]);
     EXPECT_EQ(c[1].name, "run-" + std::to_string(i));
-    ASSERT_OK_AND_ASSIGN(c, store_->GetContextsOf<Artifact>(r.artifact_ids[1]));
-    EXPECT_EQ(c.size(), 2u);
+    // Both artifacts are attributed to the step's contexts, the input named
+    // by its event only too (as MLMD); each output is the next step's input.
+    for (int64_t artifact : {input, r.artifact_ids[1]}) {
+      ASSERT_OK_AND_ASSIGN(c, store_->GetContextsOf<Artifact>(artifact));
+      EXPECT_THAT(IdsOf(c), IsSupersetOf({pipeline, r.context_ids[1]}));
+    }
   }
 
   int64_t artifact_type_ = 0;

@@ -197,6 +197,57 @@ TEST_F(DurabilityTest, FormatVersionZeroIsDataLoss) {
   EXPECT_CODE(Store::Open(options_, store_path()).status(), kDataLoss);
 }
 
+// Counters that decode but lag the stored ids (hand-made damage) would have
+// a writer hand out a stored id again: a writable open refuses the store,
+// naming the id; a read-only one reads it.
+TEST_F(DurabilityTest, CountersBehindTheStoredIdsFailAWritableOpen) {
+  const int64_t type_id = MakeType();
+  Artifact a;
+  a.type_id = type_id;
+  a.uri = "gs://a";
+  ASSERT_OK_AND_ASSIGN(std::vector<int64_t> ids,
+                       store_->Put(std::vector<Artifact>{a, a}));
+  const int64_t id = ids[0];
+  const int64_t second = ids[1];
+  const std::string counters_key = codec::MetaKey(codec::MetaId::kCounters);
+  auto set_back = [&](auto change) {
+    WithRawDb([&](rocksdb::DB* db) {
+      std::string value;
+      ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), counters_key, &value).ok());
+      codec::Counters c;
+      ASSERT_OK(codec::DecodeCounters(counters_key, value, &c));
+      change(&c);
+      ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), counters_key,
+                          codec::EncodeCounters(c))
+                      .ok());
+    });
+  };
+  set_back([&](codec::Counters* c) { c->next_node_id[0] = id + 1; });
+  auto reopened = Store::Open(options_, store_path());
+  ASSERT_CODE_IS(reopened.status(), kDataLoss);
+  EXPECT_THAT(reopened.status().message(),
+              ::testing::HasSubstr("artifact " + std::to_string(second)));
+  Options read_only = options_;
+  read_only.read_only = true;
+  ASSERT_OK_AND_ASSIGN(auto reader, Store::Open(read_only, store_path()));
+  ASSERT_OK_AND_ASSIGN(std::vector<Artifact> read,
+                       reader->GetByIds<Artifact>({second}));
+  EXPECT_EQ(read.size(), 1u);
+  reader.reset();
+
+  set_back([&](codec::Counters* c) {
+    c->next_node_id[0] = second + 1;
+    c->next_type_id = type_id;
+  });
+  reopened = Store::Open(options_, store_path());
+  ASSERT_CODE_IS(reopened.status(), kDataLoss);
+  EXPECT_THAT(reopened.status().message(),
+              ::testing::HasSubstr("type " + std::to_string(type_id)));
+
+  set_back([&](codec::Counters* c) { c->next_type_id = type_id + 1; });
+  EXPECT_OK(Store::Open(options_, store_path()).status());
+}
+
 // Names and sizes of the files in `dir`.
 std::map<std::string, uintmax_t> Files(const std::string& dir) {
   std::map<std::string, uintmax_t> files;

@@ -131,6 +131,30 @@ TYPED_TEST(NodeFieldsTest, TimestampsAreSetByTheStore) {
   EXPECT_LE(updated.last_update_time_ms, NowMs());
 }
 
+// As MLMD: an update that changes nothing writes nothing, whole or masked;
+// force_update_time writes it with a new last_update_time.
+TYPED_TEST(NodeFieldsTest, AnUpdateThatChangesNothingWritesNothing) {
+  TypeParam n = this->Make("n");
+  n.properties["p1"] = 7;
+  ASSERT_OK_AND_ASSIGN(n.id, this->PutOne(n));
+  ASSERT_OK_AND_ASSIGN(const TypeParam stored, this->Get(n.id));
+  const testing::Dump before = this->DumpStore();
+  SleepMs(3);
+  ASSERT_OK(this->PutOne(stored).status());
+  PutNodesOptions masked;
+  masked.update_mask = {"properties.p1", "name"};
+  ASSERT_OK(this->PutOne(stored, masked).status());
+  EXPECT_EQ(this->DumpStore(), before);
+
+  PutNodesOptions force;
+  force.force_update_time = true;
+  ASSERT_OK(this->PutOne(stored, force).status());
+  ASSERT_OK_AND_ASSIGN(TypeParam forced, this->Get(n.id));
+  EXPECT_GT(forced.last_update_time_ms, stored.last_update_time_ms);
+  forced.last_update_time_ms = stored.last_update_time_ms;
+  EXPECT_EQ(forced, stored);
+}
+
 TYPED_TEST(NodeFieldsTest, CreateTimeIsNonDecreasingInId) {
   std::vector<int64_t> ids;
   for (int round = 0; round < 5; ++round) {

@@ -1,10 +1,12 @@
 // Conformance tests of PutExecution (DOMAIN.md section 1, "Atomic writes"):
 // upserts, events filled in from the pair and the execution, context links,
 // reuse options, and all-or-nothing failure down to the stored bytes.
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "storage/kv.h"
@@ -22,7 +24,6 @@ using ::lineagedb::testing::Pair;
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
-using ::testing::IsSupersetOf;
 using ::testing::UnorderedElementsAre;
 
 class PutExecutionTest : public testing::StoreTest {
@@ -168,7 +169,7 @@ TEST_F(PutExecutionTest, EventWithoutArtifactNamesItsArtifact) {
       PutExecutionResult r,
       store_->PutExecution(
           E(), {Pair(std::nullopt, Ev(EventType::kInput, ids[0]))}, {}));
-  EXPECT_THAT(r.artifact_ids, ElementsAre(0));
+  EXPECT_THAT(r.artifact_ids, ElementsAre(ids[0]));
   EXPECT_THAT(EventsOf(r.execution_id),
               ElementsAre(Ev(EventType::kInput, ids[0], r.execution_id)));
   // Without an artifact the event must name an existing one.
@@ -208,9 +209,12 @@ TEST_F(PutExecutionTest, EveryContextIsLinkedToEveryArtifactAndTheExecution) {
               ElementsAre(existing.id, run));
   EXPECT_THAT(ContextIdsOf<Artifact>(r.artifact_ids[2]),
               ElementsAre(existing.id, run));
-  // Whether an artifact named only by an event is attributed is left open.
+  // As MLMD: an artifact named only by its event is attributed too.
+  EXPECT_EQ(r.artifact_ids[0], old_art[0]);
+  EXPECT_THAT(ContextIdsOf<Artifact>(old_art[0]),
+              ElementsAre(existing.id, run));
   EXPECT_THAT(IdsInContext<Artifact>(run),
-              IsSupersetOf({r.artifact_ids[1], r.artifact_ids[2]}));
+              ElementsAre(old_art[0], r.artifact_ids[1], r.artifact_ids[2]));
   EXPECT_THAT(IdsInContext<Execution>(run), ElementsAre(r.execution_id));
   EXPECT_THAT(IdsInContext<Execution>(existing.id),
               ElementsAre(r.execution_id));
@@ -302,6 +306,25 @@ TEST_F(PutExecutionTest, UpdatesAnExistingExecution) {
   // An update of an unknown execution is NOT_FOUND, as with Put.
   update.id = first.execution_id + 100;
   EXPECT_CODE(store_->PutExecution(update, {}, {}), kNotFound);
+}
+
+// As MLMD: an update of the execution that changes nothing leaves its
+// last_update_time, unless force_update_time.
+TEST_F(PutExecutionTest, AnUnchangedExecutionKeepsItsUpdateTime) {
+  ASSERT_OK_AND_ASSIGN(PutExecutionResult first,
+                       store_->PutExecution(E(), {}, {}));
+  ASSERT_OK_AND_ASSIGN(const Execution stored,
+                       Get<Execution>(first.execution_id));
+  std::this_thread::sleep_for(std::chrono::milliseconds(3));
+  ASSERT_OK(store_->PutExecution(stored, {}, {}).status());
+  ASSERT_OK_AND_ASSIGN(Execution got, Get<Execution>(first.execution_id));
+  EXPECT_EQ(got, stored);
+  PutExecutionOptions force;
+  force.force_update_time = true;
+  ASSERT_OK(store_->PutExecution(stored, {}, {}, force).status());
+  ASSERT_OK_AND_ASSIGN(got, Get<Execution>(first.execution_id));
+  EXPECT_GT(got.last_update_time_ms, stored.last_update_time_ms);
+  EXPECT_EQ(got.create_time_ms, stored.create_time_ms);
 }
 
 TEST_F(PutExecutionTest, EventOfAnotherExecutionIsInvalidArgument) {

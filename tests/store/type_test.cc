@@ -1,12 +1,16 @@
 // Conformance tests of the type API (DOMAIN.md section 1, "Types"):
 // PutType's evolution rules, versions, validation, external ids and reads.
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "codec/keys.h"
+#include "codec/records.h"
 #include "tests/test_util.h"
 
 namespace lineagedb {
@@ -268,6 +272,27 @@ TEST_F(TypeEvolutionTest, EvolvedTypeSurvivesReopen) {
   EXPECT_EQ(before.properties.size(), 3u);
 }
 
+// The record of an evolved type keeps the time the type was first stored.
+TEST_F(TypeEvolutionTest, EvolvedTypeKeepsItsCreateTime) {
+  const int64_t id = Stored(NodeKind::kArtifact, "Evolving").id;
+  auto create_time = [&] {
+    const std::string key = codec::TypeKey(id);
+    Type read;
+    int64_t ms = -1;
+    EXPECT_OK(codec::DecodeType(key, DumpStore()[key], &read, &ms));
+    return ms;
+  };
+  const int64_t first = create_time();
+  EXPECT_GT(first, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_OK(store_
+                ->PutType(Variant({{"flag", PropertyKind::kBool}}),
+                          {.can_add_fields = true, .can_omit_fields = true})
+                .status());
+  EXPECT_EQ(Stored(NodeKind::kArtifact, "Evolving").properties.size(), 3u);
+  EXPECT_EQ(create_time(), first);
+}
+
 // ---- Versions ----
 
 TEST_F(TypeTest, SameNameDifferentVersionsAreDifferentTypes) {
@@ -392,6 +417,29 @@ TEST_F(TypeTest, BaseTypesOfTheRightKindRoundTrip) {
     t = PutOrDie(t);
     EXPECT_EQ(Stored(NodeKind::kExecution, t.name), t);
   }
+}
+
+// As MLMD, a stored base type does not change (MLMD: UNIMPLEMENTED); an
+// unset one may be set, and a type given without one keeps the stored one.
+TEST_F(TypeTest, AStoredBaseTypeDoesNotChange) {
+  Type t = MakeType(NodeKind::kArtifact, "Examples");
+  t = PutOrDie(t);
+  t.base_type = BaseType::kDataset;
+  t = PutOrDie(t);
+  EXPECT_EQ(Stored(NodeKind::kArtifact, "Examples").base_type,
+            BaseType::kDataset);
+  const testing::Dump before = DumpStore();
+  Type changed = t;
+  changed.base_type = BaseType::kModel;
+  const Status s = store_->PutType(changed).status();
+  EXPECT_CODE(s, kAlreadyExists);
+  EXPECT_THAT(std::string(s.message()),
+              ::testing::HasSubstr("cannot change to MODEL"));
+  EXPECT_EQ(DumpStore(), before);
+  Type without = t;
+  without.base_type = BaseType::kUnset;
+  EXPECT_EQ(PutOrDie(without).id, t.id);
+  EXPECT_EQ(Stored(NodeKind::kArtifact, "Examples"), t);
 }
 
 // ---- External ids ----

@@ -66,11 +66,17 @@ struct PutExecutionOptions {
   // (it is not updated) instead of failing with ALREADY_EXISTS.
   // Default: false
   bool reuse_artifact_if_already_exist_by_external_id = false;
+  // An update of the execution that changes nothing still moves its
+  // last_update_time (PutNodesOptions::force_update_time).
+  // Default: false
+  bool force_update_time = false;
 };
 
 struct PutExecutionResult {
   int64_t execution_id = 0;
-  std::vector<int64_t> artifact_ids;  // One per pair; 0 where no artifact.
+  // One per pair: the pair's artifact, else its event's artifact_id; 0 for
+  // a pair with neither.
+  std::vector<int64_t> artifact_ids;
   std::vector<int64_t> context_ids;
 };
 
@@ -97,6 +103,12 @@ struct LineageSubgraphWriteResult {
 
 class StoreImpl;
 
+// An open store (threads: see the top of this file). Besides the errors each
+// call lists, every write call returns FAILED_PRECONDITION when the store was
+// opened read-only or the calling thread owns an open BulkWriter, and every
+// call may return DATA_LOSS (a record that fails verification, named by its
+// key) or INTERNAL (an unexpected storage failure). A failed write call changes
+// nothing.
 class Store {
  public:
   // Opens the store in folder `path`, creating it if options allow. A
@@ -121,14 +133,16 @@ class Store {
   // ---- Types ----
 
   // Inserts `type`, or checks it against the stored type of the same
-  // (kind, name, version) and evolves that one. Returns the type's id.
+  // (kind, name, version) and evolves that one: properties are added (or
+  // kept when omitted) as the options allow; a non-empty description
+  // replaces the stored one; a base type or external_id is set if the
+  // stored type has none. Returns the type's id.
   // Errors: INVALID_ARGUMENT (no name; a property of kind kUnknown; a base
   // type of the other kind; an id that is not the stored type's, or with no
   // stored type), ALREADY_EXISTS (a property's kind differs; a new property
   // without can_add_fields; an omitted one without can_omit_fields;
-  // external_id taken by another type, or changed),
-  // FAILED_PRECONDITION (the calling thread owns an open BulkWriter),
-  // storage errors. The stored type is unchanged after any error.
+  // external_id taken by another type, or changed; a base type other than
+  // the stored one (MLMD: UNIMPLEMENTED)).
   StatusOr<int64_t> PutType(const Type& type,
                             const PutTypeOptions& options = {});
   // Errors: NOT_FOUND.
@@ -149,12 +163,15 @@ class Store {
   // An update replaces the stored node's mutable fields (properties omitted
   // from the given node are removed) unless options.update_mask names the
   // fields to change; a type_id of 0 and an empty name keep the stored ones.
-  // Errors: NOT_FOUND (an update of an unknown id), INVALID_ARGUMENT
-  // (unknown type_id; type_id changed; a property the type does not declare
-  // or of another kind; a property without value; a context without a name;
-  // a name changed once set; a struct value that is not a JSON object; an
-  // unknown update mask path), ALREADY_EXISTS ((type, name) or external_id
-  // taken).
+  // An update that changes nothing writes nothing (last_update_time stays)
+  // unless options.force_update_time.
+  // Errors: NOT_FOUND (an update of an unknown id; MLMD says
+  // INVALID_ARGUMENT), INVALID_ARGUMENT (unknown type_id, where MLMD says
+  // NOT_FOUND; type_id changed; a property the type does not declare or of
+  // another kind; a property without value; a context without a name; a
+  // name changed once set, a context's too, which MLMD would rename; a
+  // struct value that is not a JSON object; an unknown update mask path),
+  // ALREADY_EXISTS ((type, name) or external_id taken).
   template <typename N>
   StatusOr<std::vector<int64_t>> Put(const std::vector<N>& nodes,
                                      const PutNodesOptions& options = {});
@@ -214,8 +231,8 @@ class Store {
 
   // In one atomic write: upserts the pairs' artifacts and the execution,
   // inserts the events, upserts the contexts and links every context to the
-  // execution and to every artifact given in a pair (as MLMD does, an
-  // artifact named only by an event's artifact_id is not attributed).
+  // execution and to every artifact of a pair, whether given or named by
+  // the pair's event artifact_id (as MLMD does).
   // Errors: as Put, PutEvents and PutAttributionsAndAssociations; and
   // ALREADY_EXISTS for a new context whose (type, name) exists unless
   // reuse_context_if_already_exist.

@@ -58,7 +58,7 @@ struct Options {
   // Default: 64 MiB
   uint64_t write_buffer_bytes = 64ull << 20;
 
-  // Answers of repeated reads kept in memory (today FindCachedExecution's),
+  // Answers of repeated reads kept in memory (FindCachedExecution's),
   // each until a write changes a record it was read from. 0 turns it off.
   // Default: 16384
   uint64_t result_cache_entries = 16384;
@@ -92,10 +92,16 @@ struct PutTypeOptions {
 struct PutNodesOptions {
   // For an update: the fields to change, MLMD-style ("properties.NAME",
   // "custom_properties.NAME", "properties", "custom_properties", "name",
-  // "uri", "external_id", "state", "last_known_state"). Empty = replace the
-  // whole node (properties omitted from the given node are removed).
+  // "uri", "external_id", "state", "last_known_state", "fingerprint").
+  // Empty = replace the whole node (properties omitted from the given node
+  // are removed).
   // Default: empty
   std::vector<std::string> update_mask;
+  // An update that changes nothing still writes the node, moving its
+  // last_update_time (MLMD's force_update_time). When false, as in MLMD,
+  // such an update writes nothing.
+  // Default: false
+  bool force_update_time = false;
 };
 
 // Sort key of a list call. Ties are always broken by id in the same
