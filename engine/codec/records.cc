@@ -3,6 +3,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <vector>
 
@@ -94,7 +95,11 @@ flatbuffers::Offset<fb::Value> BuildValue(flatbuffers::FlatBufferBuilder& b,
       vb.add_int_value(v.int_value());
       break;
     case PropertyKind::kDouble:
+      // FlatBuffers leaves out a field equal to its default, and -0.0 ==
+      // 0.0: a negative zero is written explicitly to keep its sign.
+      if (std::signbit(v.double_value())) b.ForceDefaults(true);
       vb.add_double_value(v.double_value());
+      b.ForceDefaults(false);
       break;
     case PropertyKind::kBool:
       vb.add_bool_value(v.bool_value());
