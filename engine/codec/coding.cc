@@ -40,6 +40,8 @@ void PutString(std::string* dst, std::string_view s) {
   dst->push_back(kTerminator);
 }
 
+namespace {
+// Reads a u64 at `p` (8 bytes) without bounds checks.
 uint64_t DecodeU64(const char* p) {
   uint64_t v = 0;
   for (int i = 0; i < 8; ++i) {
@@ -47,6 +49,7 @@ uint64_t DecodeU64(const char* p) {
   }
   return v;
 }
+}  // namespace
 
 bool GetU64(std::string_view* in, uint64_t* v) {
   if (in->size() < 8) return false;

@@ -26,9 +26,6 @@ bool GetI64(std::string_view* in, int64_t* v);
 bool GetU32(std::string_view* in, uint32_t* v);
 bool GetString(std::string_view* in, std::string* s);
 
-// Reads a u64 at `p` (8 bytes) without bounds checks.
-uint64_t DecodeU64(const char* p);
-
 // Lowercase hex of `bytes`, for messages that name a key.
 std::string Hex(std::string_view bytes);
 

@@ -272,6 +272,15 @@ bool ParsePairKey(std::string_view key, ParsedPairKey* out) {
   return GetId(&key, &out->from) && GetId(&key, &out->to);
 }
 
+bool ParseFingerprintHeadKey(std::string_view key, std::string* fingerprint) {
+  if (key.empty() || static_cast<uint8_t>(key[0]) !=
+                         static_cast<uint8_t>(Tag::kFingerprintHead)) {
+    return false;
+  }
+  key.remove_prefix(1);
+  return GetString(&key, fingerprint) && key.empty();
+}
+
 bool ParseTrailingId(std::string_view key, int64_t* id) {
   if (key.size() < 9) return false;
   key.remove_prefix(key.size() - 8);

@@ -148,6 +148,10 @@ bool ParsePairKey(std::string_view key, ParsedPairKey* out);
 // kArtifactByUri, kNodeByUpdateTime); false if `key` is shorter than 9 bytes.
 bool ParseTrailingId(std::string_view key, int64_t* id);
 
+// The fingerprint of a [41] head key; false if `key` is not one (another
+// tag, a malformed string, or bytes after it).
+bool ParseFingerprintHeadKey(std::string_view key, std::string* fingerprint);
+
 struct ParsedUpdateTimeKey {
   NodeKind kind;
   int64_t type_id;

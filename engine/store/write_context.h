@@ -68,8 +68,9 @@ class WriteContext {
   // False if no node `id` of `kind` was ever inserted (ids are never
   // reused, so every id below the counter was once assigned).
   bool MayExist(NodeKind kind, int64_t id) const;
-  // A cache of nodes known to be committed, kept across batches (nodes are
-  // never deleted while a write holds the lock).
+  // A cache of nodes known to exist: committed, or in a batch being written
+  // in the background (detached) that the next commit follows. Kept across
+  // batches (nodes are never deleted while a write holds the lock).
   bool KnownCommitted(NodeKind kind, int64_t id) const;
   void AddKnownCommitted(NodeKind kind, int64_t id);
   // Create time of a new node of `kind`: now, but never before the create

@@ -123,6 +123,21 @@ TEST(KeysTest, IndexKeysEndInTheirId) {
                           ArtifactByUriPrefix("s3://a")));
 }
 
+TEST(KeysTest, FingerprintHeadKeyRoundTrip) {
+  const std::string fingerprint("sha\0\xff", 5);
+  std::string parsed;
+  ASSERT_TRUE(
+      ParseFingerprintHeadKey(FingerprintHeadKey(fingerprint), &parsed));
+  EXPECT_EQ(parsed, fingerprint);
+  EXPECT_FALSE(ParseFingerprintHeadKey(
+      ExecutionByFingerprintKey(fingerprint, 3), &parsed));
+  EXPECT_FALSE(
+      ParseFingerprintHeadKey(FingerprintHeadKey(fingerprint) + "x", &parsed));
+  EXPECT_FALSE(ParseFingerprintHeadKey(
+      FingerprintHeadKey(fingerprint).substr(0, 3), &parsed));
+  EXPECT_FALSE(ParseFingerprintHeadKey("", &parsed));
+}
+
 TEST(KeysTest, UpdateTimeKeyRoundTripAndOrder) {
   std::vector<std::string> keys;
   for (int64_t t : {-5LL, 0LL, 1700000000000LL}) {

@@ -54,9 +54,8 @@ void CheckHeadAnswer(const storage::ReadView& view, std::string_view key,
                     "they differ)",
                     answer.outputs.size(), outputs.size()));
   }
-  std::string_view encoded = key.substr(1);
   std::string fingerprint;
-  if (!codec::GetString(&encoded, &fingerprint)) return;  // Not a head key.
+  if (!codec::ParseFingerprintHeadKey(key, &fingerprint)) return;
   for (const codec::HeadOutput& o : answer.outputs) {
     if (!Matches(view, codec::NodeKey(NodeKind::kArtifact, o.artifact_id),
                  o.artifact)) {

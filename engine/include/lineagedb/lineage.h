@@ -84,17 +84,20 @@ struct LineageGraph {
   std::string cursor;
 };
 
-// Errors: INVALID_ARGUMENT (no starting nodes; a starting id <= 0; negative
-// max_hops; no Direction; a cursor of another query, or not made by a page
-// of this one; the id lists are taken as sets), ABORTED (the nodes or
-// events of the cursor's earlier pages changed since they were returned:
-// start again; lineage written elsewhere, or only past those pages, does not
-// abort, and the pages then join to the lineage as it is now; a record
-// updated without an event (a property, a state) does not abort either:
-// each page has its records as they were when it was read; or a cursor
-// made by a lineagedb before cursor version 2), DATA_LOSS (with
-// fetch_nodes: a node with events has no record, a damaged store). Unknown
-// starting ids (> 0) are returned with no edges.
+// The id lists are taken as sets. Unknown starting ids (> 0) are returned
+// with no edges. A page's records are as they were when it was read.
+// Errors:
+//   INVALID_ARGUMENT  no starting nodes; a starting id <= 0; max_hops under
+//                     -1; no Direction; a cursor of another query, or not
+//                     made by a page of this one.
+//   ABORTED           the nodes or events of the cursor's earlier pages
+//                     changed since they were returned (start again); or a
+//                     cursor of version 1. Lineage written elsewhere, or
+//                     only past those pages, does not abort (the pages then
+//                     join to the lineage as it is now), nor does a record
+//                     updated without an event (a property, a state).
+//   DATA_LOSS         with fetch_nodes, a node with events has no record;
+//                     a damaged store.
 StatusOr<LineageGraph> GetLineageSubgraph(Store* store,
                                           const LineageQuery& query);
 

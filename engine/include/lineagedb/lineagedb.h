@@ -249,6 +249,9 @@ class Store {
       const LineageSubgraphWrite& subgraph,
       const PutExecutionOptions& options = {});
 
+  // The engine's own modules (BulkWriter, queries, ingesters) reach the
+  // implementation through this; it is not part of the API (StoreImpl is
+  // declared only in engine/store/).
   StoreImpl* impl() { return impl_.get(); }
 
  private:
