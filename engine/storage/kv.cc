@@ -468,30 +468,9 @@ bool NamesAManifest(const std::filesystem::path& current) {
          text.find('\n') == text.size() - 1;
 }
 
-StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
-                                       const std::string& path) {
-  if (path.empty()) {
-    return absl::InvalidArgumentError("a store needs the path of a folder");
-  }
-  // RocksDB asserts (aborts) on memtables too small for one arena block.
-  if (options.write_buffer_bytes < kMinWriteBufferBytes) {
-    return absl::InvalidArgumentError(
-        StrCat("write_buffer_bytes is ", options.write_buffer_bytes,
-               "; a memtable needs at least ", kMinWriteBufferBytes));
-  }
-  {
-    std::error_code ec;
-    const auto status = std::filesystem::status(path, ec);
-    if ((!ec && std::filesystem::exists(status) &&
-         !std::filesystem::is_directory(status)) ||
-        ec == std::errc::not_a_directory) {
-      return absl::FailedPreconditionError(StrCat(
-          path, " is not a folder", ec ? " (a part of it is a file)" : ""));
-    }
-  }
-  // RocksDB refuses a second open of a folder in one process by its path's
-  // spelling: "store", "./store" and a symlink to it must be one folder.
-  const std::string db_path = DatabasePath(path);
+// RocksDB's options for the store at `db_path` (DatabasePath).
+rocksdb::Options RocksOptions(const Options& options,
+                              const std::string& db_path) {
   rocksdb::Options ro;
   ro.create_if_missing = options.create_if_missing;
   ro.error_if_exists = options.error_if_exists;
@@ -567,24 +546,30 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
   // blocks in order, and readahead makes that 4x faster (a cold random
   // point read then reads ahead too).
   ro.advise_random_on_open = !options.mmap_reads;
+  return ro;
+}
 
+// Checks the folder before RocksDB sees it; sets `*has_current`. Errors
+// as Kv::Open's, nothing written.
+Status CheckFolder(const Options& options, const std::string& path,
+                   const std::string& db_path, bool* has_current) {
   // Without CURRENT, RocksDB would create a new database over the files of
   // one whose CURRENT was lost, and delete them as obsolete. A damaged one
   // (empty, cut short) fails its open in ways that name the wrong cause.
   const std::filesystem::path current =
       std::filesystem::path(db_path) / "CURRENT";
   std::error_code ec;
-  const bool has_current = std::filesystem::exists(current, ec);
+  *has_current = std::filesystem::exists(current, ec);
   if (ec) {  // A name too long, a symlink loop, a folder not searchable.
     return absl::InternalError(StrCat("open ", path, ": ", ec.message()));
   }
-  if (has_current && !NamesAManifest(current)) {
+  if (*has_current && !NamesAManifest(current)) {
     return absl::DataLossError(StrCat(
         "the store at ", path,
         " is damaged: its CURRENT file does not name a MANIFEST file (nothing "
         "was changed)"));
   }
-  if (!has_current) {
+  if (!*has_current) {
     if (HoldsDatabaseFiles(db_path)) {
       return absl::DataLossError(StrCat(
           "the store at ", path,
@@ -603,9 +588,63 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
                                         " does not exist"));
     }
   }
-  if (has_current && options.error_if_exists) {
+  if (*has_current && options.error_if_exists) {
     return absl::AlreadyExistsError(StrCat("a store already exists at ", path));
   }
+  return absl::OkStatus();
+}
+
+// The Status of RocksDB's failed open of the store at `path`.
+Status OpenError(const rocksdb::Status& s, const Options& options,
+                 const rocksdb::Options& ro, const std::string& path,
+                 const std::string& db_path) {
+  if (s.IsInvalidArgument() &&
+      s.ToString().find("does not exist") != std::string::npos) {
+    return absl::NotFoundError(
+        StrCat("no store at ", path, " (create_if_missing is off)"));
+  }
+  if (s.IsInvalidArgument() &&
+      s.ToString().find("exists") != std::string::npos) {
+    return absl::AlreadyExistsError(StrCat("a store already exists at ", path));
+  }
+  Status error = FromRocks(s, StrCat("open ", path));
+  if (s.IsCorruption() && !options.salvage_log && DamagedLogOnly(ro, db_path)) {
+    error.SetPayload(kDamagedLogPayload, absl::Cord());
+  }
+  return error;
+}
+
+// Errors of Kv::Open found from its arguments alone.
+Status CheckOpenArgs(const Options& options, const std::string& path) {
+  if (path.empty()) {
+    return absl::InvalidArgumentError("a store needs the path of a folder");
+  }
+  // RocksDB asserts (aborts) on memtables too small for one arena block.
+  if (options.write_buffer_bytes < Kv::kMinWriteBufferBytes) {
+    return absl::InvalidArgumentError(
+        StrCat("write_buffer_bytes is ", options.write_buffer_bytes,
+               "; a memtable needs at least ", Kv::kMinWriteBufferBytes));
+  }
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if ((!ec && std::filesystem::exists(status) &&
+       !std::filesystem::is_directory(status)) ||
+      ec == std::errc::not_a_directory) {
+    return absl::FailedPreconditionError(StrCat(
+        path, " is not a folder", ec ? " (a part of it is a file)" : ""));
+  }
+  return absl::OkStatus();
+}
+
+StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
+                                       const std::string& path) {
+  RETURN_IF_ERROR(CheckOpenArgs(options, path));
+  // RocksDB refuses a second open of a folder in one process by its path's
+  // spelling: "store", "./store" and a symlink to it must be one folder.
+  const std::string db_path = DatabasePath(path);
+  const rocksdb::Options ro = RocksOptions(options, db_path);
+  bool has_current = false;
+  RETURN_IF_ERROR(CheckFolder(options, path, db_path, &has_current));
   // Table files the MANIFEST does not list are judged before anything is
   // written (storage/unlisted_tables.h): a writable open would delete them,
   // and before that flush what it replays into a new table and delete the
@@ -664,24 +703,7 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
       db.reset(raw);
     }
   }
-  if (!s.ok()) {
-    if (s.IsInvalidArgument() &&
-        s.ToString().find("does not exist") != std::string::npos) {
-      return absl::NotFoundError(
-          StrCat("no store at ", path, " (create_if_missing is off)"));
-    }
-    if (s.IsInvalidArgument() &&
-        s.ToString().find("exists") != std::string::npos) {
-      return absl::AlreadyExistsError(
-          StrCat("a store already exists at ", path));
-    }
-    Status error = FromRocks(s, StrCat("open ", path));
-    if (s.IsCorruption() && !options.salvage_log &&
-        DamagedLogOnly(ro, db_path)) {
-      error.SetPayload(kDamagedLogPayload, absl::Cord());
-    }
-    return error;
-  }
+  if (!s.ok()) return OpenError(s, options, ro, path, db_path);
   RETURN_IF_ERROR(unlisted);
   if (!options.read_only) {
     // Housekeeping: a store that cannot take the write (a full disk) opens
