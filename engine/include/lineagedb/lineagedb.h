@@ -234,8 +234,10 @@ class Store {
   // execution and to every artifact of a pair, whether given or named by
   // the pair's event artifact_id (as MLMD does).
   // Errors: as Put, PutEvents and PutAttributionsAndAssociations; and
-  // ALREADY_EXISTS for a new context whose (type, name) exists unless
-  // reuse_context_if_already_exist.
+  // INVALID_ARGUMENT (a pair's event naming another artifact or execution
+  // than the one it is paired with; an event in a pair without an artifact
+  // and without artifact_id), ALREADY_EXISTS (a new context whose (type,
+  // name) exists, unless reuse_context_if_already_exist).
   StatusOr<PutExecutionResult> PutExecution(
       const Execution& execution, const std::vector<ArtifactAndEvent>& pairs,
       const std::vector<Context>& contexts,
