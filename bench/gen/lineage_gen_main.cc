@@ -35,7 +35,7 @@ int Run(int argc, char** argv) {
   app.add_option("--events", events,
                  "Lines to write: OpenLineage events or native steps; 0 = "
                  "the whole graph")
-      ->check(CLI::NonNegativeNumber)
+      ->check(CLI::Range(int64_t{0}, INT64_MAX).description("0 or more"))
       ->capture_default_str();
   app.add_option("--out", out, "Output file")->required();
   app.add_option("--seed", ol.seed, "Seed of the graph and of the runIds")
