@@ -117,21 +117,29 @@ Status StoreImpl::PutAttributionsAndAssociations(
 
 namespace {
 
-// Parents of `child` as of `wc`: the committed edges plus `pending`.
-StatusOr<std::vector<int64_t>> ParentsOf(
-    const storage::ReadView& view,
-    const std::multimap<int64_t, int64_t>& pending, int64_t child) {
-  std::vector<int64_t> parents;
-  auto it = view.Scan(codec::PairPrefix(Tag::kParentByChild, child));
+// The `to` ends of the pair keys under PairPrefix(tag, from).
+StatusOr<std::vector<int64_t>> LinkedIds(const storage::ReadView& view, Tag tag,
+                                         int64_t from) {
+  std::vector<int64_t> ids;
+  auto it = view.Scan(codec::PairPrefix(tag, from));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     codec::ParsedPairKey pk;
     if (!codec::ParsePairKey(it->key(), &pk)) {
       return absl::DataLossError(
-          StrCat("bad parent key ", codec::Hex(it->key())));
+          StrCat("bad edge key ", codec::Hex(it->key())));
     }
-    parents.push_back(pk.to);
+    ids.push_back(pk.to);
   }
   RETURN_IF_ERROR(it->status());
+  return ids;
+}
+
+// Parents of `child` as of `wc`: the committed edges plus `pending`.
+StatusOr<std::vector<int64_t>> ParentsOf(
+    const storage::ReadView& view,
+    const std::multimap<int64_t, int64_t>& pending, int64_t child) {
+  ASSIGN_OR_RETURN(std::vector<int64_t> parents,
+                   LinkedIds(view, Tag::kParentByChild, child));
   auto [begin, end] = pending.equal_range(child);
   for (auto p = begin; p != end; ++p) parents.push_back(p->second);
   return parents;
@@ -198,23 +206,6 @@ StatusOr<std::vector<Event>> StoreImpl::GetEvents(
 }
 
 namespace {
-
-// The `to` ends of the pair keys under PairPrefix(tag, from).
-StatusOr<std::vector<int64_t>> LinkedIds(const storage::ReadView& view, Tag tag,
-                                         int64_t from) {
-  std::vector<int64_t> ids;
-  auto it = view.Scan(codec::PairPrefix(tag, from));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    codec::ParsedPairKey pk;
-    if (!codec::ParsePairKey(it->key(), &pk)) {
-      return absl::DataLossError(
-          StrCat("bad edge key ", codec::Hex(it->key())));
-    }
-    ids.push_back(pk.to);
-  }
-  RETURN_IF_ERROR(it->status());
-  return ids;
-}
 
 StatusOr<std::vector<NodeRow>> ReadNodes(const storage::ReadView& view,
                                          NodeKind kind,

@@ -267,7 +267,7 @@ Status StoreImpl::StageNode(WriteContext& wc, NodeRow* row,
                                         row->base.id, " has unknown type_id ",
                                         stored.base.type_id));
     }
-    return StageUpdate(wc, row, *type, options);
+    return StageUpdate(wc, row, std::move(stored), *type, options);
   }
   std::shared_ptr<const Type> type = CachedType(row->kind, row->base.type_id);
   if (type == nullptr) {
@@ -334,9 +334,9 @@ Status StoreImpl::StageInsert(WriteContext& wc, NodeRow* row, const Type& type,
   return StageFingerprintHead(wc, nullptr, *row, record);
 }
 
-Status StoreImpl::StageUpdate(WriteContext& wc, NodeRow* row, const Type& type,
+Status StoreImpl::StageUpdate(WriteContext& wc, NodeRow* row, NodeRow stored,
+                              const Type& type,
                               const PutNodesOptions& options) {
-  ASSIGN_OR_RETURN(NodeRow stored, ReadNode(wc, row->kind, row->base.id));
   NodeRow merged = stored;
   RETURN_IF_ERROR(ApplyUpdate(*row, options.update_mask, &merged));
   if (!stored.base.name.empty() && merged.base.name != stored.base.name) {

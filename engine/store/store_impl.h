@@ -256,7 +256,9 @@ class StoreImpl {
                    const PutTypeOptions& options, Type* stored, bool* changed);
   Status StageInsert(WriteContext& wc, codec::NodeRow* row, const Type& type,
                      KnownFree known_free);
-  Status StageUpdate(WriteContext& wc, codec::NodeRow* row, const Type& type,
+  // `stored` is the node's record as `wc` reads it.
+  Status StageUpdate(WriteContext& wc, codec::NodeRow* row,
+                     codec::NodeRow stored, const Type& type,
                      const PutNodesOptions& options);
   void StageIndexes(WriteContext& wc, const codec::NodeRow& row, bool put);
   // ---- Fingerprint heads (fingerprint_heads.cc) ----
