@@ -185,11 +185,9 @@ StatusOr<std::vector<NodeRow>> ReadRowsInOrder(
   return rows;
 }
 
-}  // namespace
-
-StatusOr<Page<NodeRow>> StoreImpl::ListNodes(NodeKind kind,
-                                             const NodeQuery& query,
-                                             const ListOptions& options) {
+// INVALID_ARGUMENT for a list request no store can answer.
+Status CheckListRequest(NodeKind kind, const NodeQuery& query,
+                        const ListOptions& options) {
   if (options.max_result_size < 1 || options.max_result_size > kMaxPageSize) {
     return absl::InvalidArgumentError(StrCat("max_result_size must be in [1, ",
                                              kMaxPageSize, "], not ",
@@ -217,6 +215,87 @@ StatusOr<Page<NodeRow>> StoreImpl::ListNodes(NodeKind kind,
     return absl::InvalidArgumentError(
         "contexts cannot be listed by context; use GetChildContexts");
   }
+  return absl::OkStatus();
+}
+
+// The id-ordered source of a list's candidates that needs the fewest
+// filters: a context's links, a URI's artifacts, a type's nodes, or all.
+std::string IdSource(NodeKind kind, const NodeQuery& query, int64_t type_id) {
+  if (query.context_id != 0) {
+    return codec::PairPrefix(kind == NodeKind::kArtifact
+                                 ? codec::Tag::kAttributionByContext
+                                 : codec::Tag::kAssociationByContext,
+                             query.context_id);
+  }
+  if (query.uri.has_value()) return codec::ArtifactByUriPrefix(*query.uri);
+  if (type_id != 0) return codec::NodeByTypePrefix(kind, type_id);
+  return codec::NodePrefix(kind);
+}
+
+// A small candidate set (a context's or a URI's nodes) in update-time
+// order: reads them all and sorts by (last_update_time, id); appends to
+// `out` those `keep` takes, after `after`, up to `want` in all.
+template <typename Keep>
+Status ListByTimeFromIds(const storage::ReadView& view, NodeKind kind,
+                         const std::string& id_prefix, const Keep& keep,
+                         const std::optional<Position>& after, bool asc,
+                         size_t want, std::vector<NodeRow>* out) {
+  IndexStream ids(view, id_prefix, /*timed=*/false, /*ascending=*/true,
+                  std::nullopt);
+  std::vector<Position> all;
+  for (auto p = ids.Peek(); p.has_value(); ids.Advance(), p = ids.Peek()) {
+    all.push_back(*p);
+  }
+  RETURN_IF_ERROR(ids.status());
+  ASSIGN_OR_RETURN(std::vector<NodeRow> rows, ReadRowsInOrder(view, kind, all));
+  auto less = [asc](const NodeRow& a, const NodeRow& b) {
+    auto ka = std::tie(a.base.last_update_time_ms, a.base.id);
+    auto kb = std::tie(b.base.last_update_time_ms, b.base.id);
+    return asc ? ka < kb : kb < ka;
+  };
+  std::sort(rows.begin(), rows.end(), less);
+  for (NodeRow& row : rows) {
+    if (out->size() == want) break;
+    if (!keep(row)) continue;
+    if (after.has_value()) {
+      auto k = std::tie(row.base.last_update_time_ms, row.base.id);
+      auto a = std::tie(after->time, after->id);
+      if (asc ? !(a < k) : !(k < a)) continue;
+    }
+    out->push_back(std::move(row));
+  }
+  return absl::OkStatus();
+}
+
+// Appends to `out` the nodes of `stream`'s positions that `keep` takes,
+// reading their records a chunk at a time, up to `want` in all.
+template <typename Keep>
+Status ListFromStream(const storage::ReadView& view, NodeKind kind,
+                      MergedStream& stream, const Keep& keep, size_t want,
+                      std::vector<NodeRow>* out) {
+  std::vector<Position> chunk;
+  while (out->size() < want) {
+    chunk.clear();
+    Position p;
+    while (chunk.size() < want - out->size() && stream.Next(&p)) {
+      chunk.push_back(p);
+    }
+    if (chunk.empty()) break;
+    ASSIGN_OR_RETURN(std::vector<NodeRow> rows,
+                     ReadRowsInOrder(view, kind, chunk));
+    for (NodeRow& row : rows) {
+      if (keep(row)) out->push_back(std::move(row));
+    }
+  }
+  return stream.status();
+}
+
+}  // namespace
+
+StatusOr<Page<NodeRow>> StoreImpl::ListNodes(NodeKind kind,
+                                             const NodeQuery& query,
+                                             const ListOptions& options) {
+  RETURN_IF_ERROR(CheckListRequest(kind, query, options));
   const uint64_t hash = QueryHash(kind, query, options);
   std::optional<Position> after;
   if (!options.page_token.empty()) {
@@ -231,20 +310,7 @@ StatusOr<Page<NodeRow>> StoreImpl::ListNodes(NodeKind kind,
   const bool asc = options.ascending;
   const size_t want = static_cast<size_t>(options.max_result_size) + 1;
 
-  // The id-ordered source that needs the fewest filters.
-  std::string id_prefix;
-  if (query.context_id != 0) {
-    id_prefix = codec::PairPrefix(kind == NodeKind::kArtifact
-                                      ? codec::Tag::kAttributionByContext
-                                      : codec::Tag::kAssociationByContext,
-                                  query.context_id);
-  } else if (query.uri.has_value()) {
-    id_prefix = codec::ArtifactByUriPrefix(*query.uri);
-  } else if (type_id != 0) {
-    id_prefix = codec::NodeByTypePrefix(kind, type_id);
-  } else {
-    id_prefix = codec::NodePrefix(kind);
-  }
+  const std::string id_prefix = IdSource(kind, query, type_id);
   auto keep = [&](const NodeRow& row) {
     return (type_id == 0 || row.base.type_id == type_id) &&
            (!query.uri.has_value() || row.uri == *query.uri);
@@ -253,32 +319,8 @@ StatusOr<Page<NodeRow>> StoreImpl::ListNodes(NodeKind kind,
   std::vector<NodeRow> out;
 
   if (by_time && (query.context_id != 0 || query.uri.has_value())) {
-    // Small candidate sets: read them all, sort by (update time, id).
-    IndexStream ids(*view, id_prefix, /*timed=*/false, /*ascending=*/true,
-                    std::nullopt);
-    std::vector<Position> all;
-    for (auto p = ids.Peek(); p.has_value(); ids.Advance(), p = ids.Peek()) {
-      all.push_back(*p);
-    }
-    RETURN_IF_ERROR(ids.status());
-    ASSIGN_OR_RETURN(std::vector<NodeRow> rows,
-                     ReadRowsInOrder(*view, kind, all));
-    auto less = [asc](const NodeRow& a, const NodeRow& b) {
-      auto ka = std::tie(a.base.last_update_time_ms, a.base.id);
-      auto kb = std::tie(b.base.last_update_time_ms, b.base.id);
-      return asc ? ka < kb : kb < ka;
-    };
-    std::sort(rows.begin(), rows.end(), less);
-    for (NodeRow& row : rows) {
-      if (out.size() == want) break;
-      if (!keep(row)) continue;
-      if (after.has_value()) {
-        auto k = std::tie(row.base.last_update_time_ms, row.base.id);
-        auto a = std::tie(after->time, after->id);
-        if (asc ? !(a < k) : !(k < a)) continue;
-      }
-      out.push_back(std::move(row));
-    }
+    RETURN_IF_ERROR(ListByTimeFromIds(*view, kind, id_prefix, keep, after, asc,
+                                      want, &out));
   } else {
     MergedStream stream(asc);
     if (by_time) {
@@ -300,21 +342,7 @@ StatusOr<Page<NodeRow>> StoreImpl::ListNodes(NodeKind kind,
       stream.Add(std::make_unique<IndexStream>(*view, id_prefix,
                                                /*timed=*/false, asc, after_id));
     }
-    std::vector<Position> chunk;
-    while (out.size() < want) {
-      chunk.clear();
-      Position p;
-      while (chunk.size() < want - out.size() && stream.Next(&p)) {
-        chunk.push_back(p);
-      }
-      if (chunk.empty()) break;
-      ASSIGN_OR_RETURN(std::vector<NodeRow> rows,
-                       ReadRowsInOrder(*view, kind, chunk));
-      for (NodeRow& row : rows) {
-        if (keep(row)) out.push_back(std::move(row));
-      }
-    }
-    RETURN_IF_ERROR(stream.status());
+    RETURN_IF_ERROR(ListFromStream(*view, kind, stream, keep, want, &out));
   }
 
   Page<NodeRow> page;
