@@ -272,6 +272,14 @@ bool ParsePairKey(std::string_view key, ParsedPairKey* out) {
   return GetId(&key, &out->from) && GetId(&key, &out->to);
 }
 
+bool ParseIndexKeyKind(std::string_view key, NodeKind* kind) {
+  if (key.size() < 2) return false;
+  const uint8_t b = static_cast<uint8_t>(key[1]);
+  if (b < 1 || b > 3) return false;
+  *kind = static_cast<NodeKind>(b);
+  return true;
+}
+
 bool ParseFingerprintHeadKey(std::string_view key, std::string* fingerprint) {
   if (key.empty() || static_cast<uint8_t>(key[0]) !=
                          static_cast<uint8_t>(Tag::kFingerprintHead)) {

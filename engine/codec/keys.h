@@ -148,6 +148,11 @@ bool ParsePairKey(std::string_view key, ParsedPairKey* out);
 // kArtifactByUri, kNodeByUpdateTime); false if `key` is shorter than 9 bytes.
 bool ParseTrailingId(std::string_view key, int64_t* id);
 
+// The kind of a node index key ([tag][kind]..., the tags kNodeByType,
+// kNodeByTypeName, kNodeByExternalId and kNodeByUpdateTime); false if the
+// key is shorter or its second byte is not a kind.
+bool ParseIndexKeyKind(std::string_view key, NodeKind* kind);
+
 // The fingerprint of a [41] head key; false if `key` is not one (another
 // tag, a malformed string, or bytes after it).
 bool ParseFingerprintHeadKey(std::string_view key, std::string* fingerprint);

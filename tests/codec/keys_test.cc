@@ -123,6 +123,23 @@ TEST(KeysTest, IndexKeysEndInTheirId) {
                           ArtifactByUriPrefix("s3://a")));
 }
 
+TEST(KeysTest, NodeIndexKeysNameTheirKind) {
+  NodeKind kind;
+  for (NodeKind k :
+       {NodeKind::kArtifact, NodeKind::kExecution, NodeKind::kContext}) {
+    for (const std::string& key :
+         {NodeByTypeKey(k, 3, 9), NodeByTypeNameKey(k, 3, "n"),
+          NodeByExternalIdKey(k, "x"), NodeByUpdateTimeKey(k, 3, 5, 9)}) {
+      ASSERT_TRUE(ParseIndexKeyKind(key, &kind)) << Hex(key);
+      EXPECT_EQ(kind, k);
+    }
+  }
+  std::string bad = NodeByTypeKey(NodeKind::kArtifact, 3, 9);
+  bad[1] = 4;
+  EXPECT_FALSE(ParseIndexKeyKind(bad, &kind));
+  EXPECT_FALSE(ParseIndexKeyKind(bad.substr(0, 1), &kind));
+}
+
 TEST(KeysTest, FingerprintHeadKeyRoundTrip) {
   const std::string fingerprint("sha\0\xff", 5);
   std::string parsed;

@@ -335,9 +335,9 @@ class Checker {
         break;
     }
     if (tag != Tag::kArtifactByUri && tag != Tag::kExecutionByFingerprint) {
-      const uint8_t b = key.size() > 1 ? static_cast<uint8_t>(key[1]) : 0;
-      if (b < 1 || b > 3) return Problem("bad kind byte in key " + Hex(key));
-      kind = static_cast<NodeKind>(b);
+      if (!codec::ParseIndexKeyKind(key, &kind)) {
+        return Problem("bad kind byte in key " + Hex(key));
+      }
     }
     if (id_in_key) {
       if (!codec::ParseTrailingId(key, &id)) {
