@@ -319,7 +319,6 @@ Status DecodeNode(std::string_view key, std::string_view value, NodeRow* out) {
   if (r->type_id() < 1 || r->type_id() > uint64_t{INT64_MAX}) {
     return Corrupt(key, "bad type id");
   }
-  if (!StateFitsKind(r->state(), pk.kind)) return Corrupt(key, "bad state");
   out->kind = pk.kind;
   out->base.id = pk.id;
   out->base.type_id = static_cast<int64_t>(r->type_id());

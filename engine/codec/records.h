@@ -38,7 +38,9 @@ inline constexpr uint32_t kHeadAnswersVersion = 3;
 
 // The values a record may hold: a node's state is one of its kind's
 // (contexts have none, 0); a type's base type is unset or one of its kind's
-// (contexts have none).
+// (contexts have none). Writers refuse others; DecodeType refuses such a
+// base type, but DecodeNode reads any state byte (stores written before
+// states were checked may hold one past its enum).
 bool StateFitsKind(uint8_t state, NodeKind kind);
 bool BaseTypeFitsKind(BaseType base, NodeKind kind);
 
@@ -51,8 +53,6 @@ struct NodeRow {
   uint8_t state = 0;        // ArtifactState or ExecutionState.
   uint64_t create_seq = 0;
   uint64_t update_seq = 0;
-
-  bool operator==(const NodeRow&) const = default;
 };
 
 // Store-wide counters, persisted under MetaKey(kCounters) in every write

@@ -353,14 +353,10 @@ StatusOr<PutExecutionResult> RecordCacheHit(Store* store, const CacheHit& hit) {
   PutExecutionOptions options;
   options.reuse_context_if_already_exist = true;
   PutExecutionResult result;
+  // Every pair's artifact, input or reused output, is attributed to the
+  // contexts (PutExecution's rule).
   RETURN_IF_ERROR(impl->StageExecution(wc, execution, pairs, hit.contexts,
                                        options, &result));
-  for (int64_t context_id : result.context_ids) {
-    for (const Event& out : outputs) {
-      RETURN_IF_ERROR(impl->StageLink(wc, context_id, NodeKind::kArtifact,
-                                      out.artifact_id));
-    }
-  }
   RETURN_IF_ERROR(impl->Commit(wc));
   return result;
 }

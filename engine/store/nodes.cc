@@ -360,7 +360,9 @@ Status StoreImpl::StageUpdate(WriteContext& wc, NodeRow* row, NodeRow stored,
       return ExternalIdTaken(wc, row->kind, merged.base.external_id, owner);
     }
   }
-  if (merged == stored && !options.force_update_time) {
+  // Unchanged means the same bytes: -0.0 and 0.0 differ, a NaN is itself.
+  if (!options.force_update_time &&
+      codec::EncodeNode(merged) == codec::EncodeNode(stored)) {
     *row = std::move(merged);
     return absl::OkStatus();
   }

@@ -195,9 +195,11 @@ StatusOr<LineageSubgraphWriteResult> StoreImpl::PutLineageSubgraph(
         wc, &row, options.reuse_artifact_if_already_exist_by_external_id));
     result.artifact_ids.push_back(row.base.id);
   }
+  PutNodesOptions exec_options;
+  exec_options.force_update_time = options.force_update_time;
   for (const Execution& execution : subgraph.executions) {
     NodeRow row = store::ToRow(execution);
-    RETURN_IF_ERROR(StageNode(wc, &row, PutNodesOptions()));
+    RETURN_IF_ERROR(StageNode(wc, &row, exec_options));
     result.execution_ids.push_back(row.base.id);
   }
   for (size_t i = 0; i < subgraph.edges.size(); ++i) {

@@ -4,6 +4,7 @@
 #include "lineagedb/caching.h"
 
 #include <map>
+#include <set>
 
 #include "tests/test_util.h"
 
@@ -204,6 +205,20 @@ TEST_F(CachingTest, IdenticalRerunIsAllCacheHitsRecordedAsCached) {
                          store_->GetContextsOf<Execution>(r.execution_id));
     ASSERT_EQ(contexts.size(), 2u);
     EXPECT_EQ(contexts[1].name, "run-2");
+    // Its inputs and reused outputs are attributed to the run, as
+    // PutExecution attributes the artifacts its events name.
+    NodeQuery in_run;
+    in_run.context_id = contexts[1].id;
+    ListOptions all;
+    all.max_result_size = 10000;
+    ASSERT_OK_AND_ASSIGN(Page<Artifact> attributed,
+                         store_->List<Artifact>(in_run, all));
+    std::set<int64_t> ids;
+    for (const Artifact& a : attributed.items) ids.insert(a.id);
+    for (const Event& e : events) {
+      EXPECT_TRUE(ids.contains(e.artifact_id))
+          << step << ": artifact " << e.artifact_id;
+    }
   }
 }
 

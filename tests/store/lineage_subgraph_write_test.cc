@@ -1,10 +1,12 @@
 // Conformance tests of PutLineageSubgraph (DOMAIN.md section 1, "Atomic
 // writes"): edges by index, by id and mixed, the invalid edge forms, context
 // links, reuse options, and all-or-nothing failure down to the stored bytes.
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "storage/kv.h"
@@ -290,6 +292,31 @@ TEST_F(LineageSubgraphWriteTest, ReuseOptions) {
                                  Ev(EventType::kOutput, r.artifact_ids[1], e)));
   EXPECT_EQ(AllIds<Artifact>(OfContext(ctx[0])), r.artifact_ids);
   EXPECT_THAT(AllIds<Context>(), ElementsAre(ctx[0]));
+}
+
+// An execution given again unchanged keeps its last_update_time unless
+// force_update_time, as with PutExecution.
+TEST_F(LineageSubgraphWriteTest, ForceUpdateTimeReachesItsExecutions) {
+  ASSERT_OK_AND_ASSIGN(LineageSubgraphWriteResult first,
+                       store_->PutLineageSubgraph(Chain("t")));
+  ASSERT_OK_AND_ASSIGN(std::vector<Execution> stored,
+                       store_->GetByIds<Execution>(first.execution_ids));
+  ASSERT_EQ(stored.size(), 2u);
+  LineageSubgraphWrite again;
+  again.executions = stored;
+  std::this_thread::sleep_for(std::chrono::milliseconds(3));
+  ASSERT_OK(store_->PutLineageSubgraph(again).status());
+  ASSERT_OK_AND_ASSIGN(std::vector<Execution> read,
+                       store_->GetByIds<Execution>(first.execution_ids));
+  EXPECT_EQ(read, stored);
+  PutExecutionOptions force;
+  force.force_update_time = true;
+  ASSERT_OK(store_->PutLineageSubgraph(again, force).status());
+  ASSERT_OK_AND_ASSIGN(read, store_->GetByIds<Execution>(first.execution_ids));
+  ASSERT_EQ(read.size(), 2u);
+  for (size_t i = 0; i < read.size(); ++i) {
+    EXPECT_GT(read[i].last_update_time_ms, stored[i].last_update_time_ms);
+  }
 }
 
 TEST_F(LineageSubgraphWriteTest, FailureOnTheLastEdgeChangesNothing) {

@@ -86,7 +86,8 @@ struct CacheHit {
 // In one atomic write: inserts the new execution in state CACHED with the
 // cached execution's fingerprint unless one is given, its input events,
 // OUTPUT events to each output of the cached execution (with the same
-// paths), and links the contexts to it and to the reused outputs.
+// paths), and links the contexts to it, its inputs and the reused outputs
+// (as PutExecution attributes the artifacts its events name).
 // Errors: NOT_FOUND (no cached execution), FAILED_PRECONDITION (the cached
 // execution is neither COMPLETE nor CACHED), INVALID_ARGUMENT (as
 // PutExecution, e.g. an input naming another execution; an execution id

@@ -87,9 +87,9 @@ struct LineageGraph {
 // The id lists are taken as sets. Unknown starting ids (> 0) are returned
 // with no edges. A page's records are as they were when it was read.
 // Errors:
-//   INVALID_ARGUMENT  no starting nodes; a starting id <= 0; max_hops under
-//                     -1; no Direction; a cursor of another query, or not
-//                     made by a page of this one.
+//   INVALID_ARGUMENT  no starting nodes; a starting id <= 0; negative
+//                     max_hops; no Direction; a cursor of another query, or
+//                     not made by a page of this one.
 //   ABORTED           the nodes or events of the cursor's earlier pages
 //                     changed since they were returned (start again); or a
 //                     cursor of version 1. Lineage written elsewhere, or
