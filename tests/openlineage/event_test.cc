@@ -1,5 +1,5 @@
-// Tests of OpenLineage event parsing (openlineage/event.h): which of the
-// spec's three event kinds a document is, and what makes it none.
+// Tests of OpenLineage event parsing (openlineage/event.h): the spec's three
+// event kinds, and the events (invalid files, bad times) the ingester rejects.
 #include "openlineage/event.h"
 
 #include <gmock/gmock.h>
@@ -10,10 +10,16 @@
 #error "link this test with simdjson::simdjson"
 #endif
 
+#include <filesystem>
+#include <map>
 #include <string>
 #include <tuple>
 #include <utility>
 #include <vector>
+
+#include "lineagedb/openlineage.h"
+#include "tests/openlineage/ingest_fixture.h"
+#include "tests/test_util.h"
 
 namespace lineagedb::openlineage {
 namespace {
@@ -204,3 +210,150 @@ TEST(ParseEventTest, AParentFacetsRootIsChecked) {
 
 }  // namespace
 }  // namespace lineagedb::openlineage
+
+namespace lineagedb {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::SizeIs;
+
+TEST_F(IngesterTest, EveryInvalidFileIsRejectedAndStoresNothing) {
+  IngestFile("marquez_food_delivery.json");
+  const std::map<std::string, std::string> expected = {
+      {"event_invalid_dataset_facet.json",
+       "outputs[0].facets.ownership.owners[0].name is required"},
+      {"event_invalid_input_dataset_facet.json",
+       "inputs[0].inputFacets.dataQualityMetrics needs rowCount or "
+       "columnMetrics"},
+      {"event_invalid_job_facet.json",
+       "job.facets.ownership.owners[0].name is required"},
+      {"event_invalid_output_dataset_facet.json",
+       "outputs[0].outputFacets.outputStatistics.rowCount must be an "
+       "integer"},
+      {"event_invalid_run_facet.json",
+       "run.facets.parent.run.runId is required"},
+      {"event_no_run_id.json", "run.runId is required"},
+  };
+  int files = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(kData + "invalid")) {
+    const std::string name = entry.path().filename().string();
+    SCOPED_TRACE(name);
+    ++files;
+    const auto before = Dump();
+    OpenLineageSummary s = Ingest(ReadFile(entry.path()), name);
+    EXPECT_EQ(s.events, 0);
+    ASSERT_EQ(s.rejected, 1);
+    ASSERT_THAT(s.rejections, SizeIs(1));
+    EXPECT_EQ(s.rejections[0].source, name);
+    EXPECT_EQ(s.rejections[0].index, 1);
+    EXPECT_THAT(s.rejections[0].reason, HasSubstr(expected.at(name)));
+    EXPECT_EQ(Dump(), before);
+
+    OpenLineageOptions strict;
+    strict.strict = true;
+    ASSERT_OK_AND_ASSIGN(auto ingester,
+                         NewOpenLineageIngester(store_.get(), strict));
+    Status st = ingester->IngestDocument(ReadFile(entry.path()), name);
+    EXPECT_CODE(st, kInvalidArgument);
+    EXPECT_THAT(std::string(st.message()), HasSubstr(name + ":1: "));
+    ASSERT_OK(ingester->Finish());
+    EXPECT_EQ(Dump(), before);
+  }
+  EXPECT_EQ(files, 6);
+}
+
+TEST_F(IngesterTest, ValidatorExamplesAreAccepted) {
+  for (const char* name : {"event_full.json", "event_simple.json"}) {
+    OpenLineageSummary s = IngestFile(name);
+    EXPECT_EQ(s.events, 1) << name;
+    EXPECT_EQ(s.rejected, 0)
+        << (s.rejections.empty() ? "" : s.rejections[0].reason);
+  }
+}
+
+TEST_F(IngesterTest, SerdeExamplesOfEachEventKind) {
+  const std::string run_doc = ReadFile(kData + "serde_example_run_event.json");
+  const std::string job_doc = ReadFile(kData + "serde_example_job_event.json");
+  const std::string dataset_doc =
+      ReadFile(kData + "serde_example_dataset_event.json");
+  EXPECT_EQ(Ingest(run_doc, "run").events, 1);
+  EXPECT_EQ(Ingest(job_doc, "job").events, 1);
+  EXPECT_EQ(Ingest(dataset_doc, "dataset").events, 1);
+
+  ASSERT_OK_AND_ASSIGN(std::vector<Execution> runs,
+                       store_->GetByExternalIds<Execution>(
+                           {"69f4acab-b87d-4fc0-b27b-8ea950370ff3"}));
+  ASSERT_THAT(runs, SizeIs(1));
+  EXPECT_EQ(runs[0].last_known_state, ExecutionState::kRunning);
+  EXPECT_EQ(Canonical(FacetJson(runs[0], "facet.nominalTime")),
+            At(run_doc, "/run/facets/nominalTime"));
+
+  ASSERT_OK_AND_ASSIGN(
+      Artifact a, store_->GetByTypeAndName<Artifact>("openlineage.Dataset",
+                                                     "openlineage:dataset_a"));
+  EXPECT_EQ(Canonical(FacetJson(a, "facet.schema")),
+            At(job_doc, "/inputs/0/facets/schema"));
+  ASSERT_OK_AND_ASSIGN(
+      Artifact b, store_->GetByTypeAndName<Artifact>("openlineage.Dataset",
+                                                     "openlineage:dataset_b"));
+  EXPECT_EQ(Canonical(FacetJson(b, "facet.schema")),
+            At(job_doc, "/outputs/0/facets/schema"));
+  ASSERT_OK_AND_ASSIGN(Artifact d,
+                       store_->GetByTypeAndName<Artifact>("openlineage.Dataset",
+                                                          "openlineage:name"));
+  EXPECT_EQ(Canonical(FacetJson(d, "facet.schema")),
+            At(dataset_doc, "/dataset/facets/schema"));
+  EXPECT_THAT(All<Context>("openlineage.Job"), SizeIs(1));
+  EXPECT_THAT(AllEvents(), SizeIs(0));  // A JobEvent has no run.
+
+  const auto before = Dump();
+  Ingest(run_doc, "run");
+  Ingest(job_doc, "job");
+  Ingest(dataset_doc, "dataset");
+  EXPECT_EQ(Dump(), before);
+}
+
+TEST_F(IngesterTest, EventTimesThatAreNoDateAreRejected) {
+  const std::string id = "00000000-0000-4000-8000-000000000001";
+  // The types are written by a first good event: the snapshot is taken
+  // after that.
+  IngestFile("marquez_food_delivery.json");
+  const auto before = Dump();
+  for (const std::string time :
+       {"2024-02-30T00:00:00Z", "2023-02-29T10:00:00Z", "2024-04-31T00:00:00Z",
+        "2024-01-01T00:00:00+24:00", "2024-01-01T00:00:00-05:60",
+        "2025-01-01T10:00:60Z", "2016-12-31T23:59:60+01:00"}) {
+    SCOPED_TRACE(time);
+    OpenLineageSummary s = Ingest(RunEvent("START", time, id, "j"), "t");
+    EXPECT_EQ(s.events, 0);
+    ASSERT_THAT(s.rejections, SizeIs(1));
+    EXPECT_THAT(s.rejections[0].reason, HasSubstr("eventTime"));
+  }
+  EXPECT_EQ(Dump(), before);
+  // The last day of each month, a leap day, the largest offsets and leap
+  // seconds (23:59:60 UTC) are.
+  for (const std::string time :
+       {"2024-02-29T10:00:00Z", "2023-02-28T10:00:00Z", "2024-04-30T00:00:00Z",
+        "2024-12-31T23:59:59+23:59", "2024-01-31T00:00:00-23:59",
+        "2016-12-31T23:59:60Z", "2017-01-01T00:59:60+01:00"}) {
+    SCOPED_TRACE(time);
+    EXPECT_EQ(Ingest(RunEvent("START", time, id, "j"), "t").rejected, 0);
+  }
+}
+
+TEST_F(IngesterTest, ARunIdIsOneRunWhateverItsCase) {
+  Ingest(RunEvent("START", "2025-01-01T10:00:00Z",
+                  "ABCDEF01-1111-4111-8111-11111111111A", "j"),
+         "1");
+  Ingest(RunEvent("COMPLETE", "2025-01-01T10:00:05Z",
+                  "abcdef01-1111-4111-8111-11111111111a", "j"),
+         "2");
+  const std::vector<Execution> runs = All<Execution>("openlineage.Job");
+  ASSERT_THAT(runs, SizeIs(1));
+  EXPECT_EQ(runs[0].external_id, "abcdef01-1111-4111-8111-11111111111a");
+  EXPECT_EQ(runs[0].last_known_state, ExecutionState::kComplete);
+}
+
+}  // namespace
+}  // namespace lineagedb
