@@ -44,11 +44,11 @@ Context ContextByName(const Context& c) {
   return out;
 }
 
-class Ingester final : public NativeJsonIngester {
+class NativeJsonIngesterImpl final : public NativeJsonIngester {
  public:
-  Ingester(Store* store, const NativeJsonOptions& options)
+  NativeJsonIngesterImpl(Store* store, const NativeJsonOptions& options)
       : store_(store), options_(options) {}
-  ~Ingester() override { Finish().IgnoreError(); }
+  ~NativeJsonIngesterImpl() override { Finish().IgnoreError(); }
 
   Status IngestDocument(std::string_view document,
                         std::string_view source) override;
@@ -114,8 +114,8 @@ class Ingester final : public NativeJsonIngester {
   absl::flat_hash_set<Label> lost_contexts_;
 };
 
-StatusOr<const Type*> Ingester::FindType(NodeKind kind, const std::string& name,
-                                         const std::string& version) {
+StatusOr<const Type*> NativeJsonIngesterImpl::FindType(
+    NodeKind kind, const std::string& name, const std::string& version) {
   auto key = std::make_tuple(kind, name, version);
   auto it = types_.find(key);
   if (it == types_.end()) {
@@ -125,8 +125,10 @@ StatusOr<const Type*> Ingester::FindType(NodeKind kind, const std::string& name,
   return &it->second;
 }
 
-Status Ingester::ResolveType(NodeKind kind, const std::string& version,
-                             std::string_view path, NodeBase* node) {
+Status NativeJsonIngesterImpl::ResolveType(NodeKind kind,
+                                           const std::string& version,
+                                           std::string_view path,
+                                           NodeBase* node) {
   StatusOr<const Type*> type = FindType(kind, node->type, version);
   if (absl::IsNotFound(type.status())) {
     return absl::NotFoundError(StrCat(
@@ -157,7 +159,7 @@ Status Ingester::ResolveType(NodeKind kind, const std::string& version,
   return absl::OkStatus();
 }
 
-Status Ingester::PutType(const Type& type) {
+Status NativeJsonIngesterImpl::PutType(const Type& type) {
   // A BulkWriter is the store's only writer: commit and close it first.
   if (writer_ != nullptr) {
     Status s = writer_->Close();
@@ -177,7 +179,7 @@ Status Ingester::PutType(const Type& type) {
   return absl::OkStatus();
 }
 
-Status Ingester::ResolveArtifacts(Step& step, Request* request) {
+Status NativeJsonIngesterImpl::ResolveArtifacts(Step& step, Request* request) {
   absl::flat_hash_set<Label> declared;  // In this step.
   // The events naming an artifact by id: their index by (the artifact's
   // store id, type), however the input named it.
@@ -234,7 +236,7 @@ Status Ingester::ResolveArtifacts(Step& step, Request* request) {
   return absl::OkStatus();
 }
 
-Status Ingester::ResolveContexts(Step& step, Request* request) {
+Status NativeJsonIngesterImpl::ResolveContexts(Step& step, Request* request) {
   // The labels this step declares: one named by id in the same step would
   // otherwise be taken for a stored context's id (PutExecution cannot
   // refer to a context it inserts), as for artifacts.
@@ -294,8 +296,8 @@ Status Ingester::ResolveContexts(Step& step, Request* request) {
   return absl::OkStatus();
 }
 
-void Ingester::Bind(const Step& step, const Request& request,
-                    const PutExecutionResult& result) {
+void NativeJsonIngesterImpl::Bind(const Step& step, const Request& request,
+                                  const PutExecutionResult& result) {
   if (step.label != 0) executions_[step.label] = result.execution_id;
   for (size_t i = 0; i < step.artifacts.size(); ++i) {
     if (!request.pairs[i].artifact.has_value()) continue;
@@ -313,7 +315,7 @@ void Ingester::Bind(const Step& step, const Request& request,
   }
 }
 
-Status Ingester::AddStep(Step& step) {
+Status NativeJsonIngesterImpl::AddStep(Step& step) {
   if (step.label != 0 && executions_.contains(step.label)) {
     return absl::InvalidArgumentError(
         StrCat("execution.id ", step.label, " is declared twice"));
@@ -349,21 +351,21 @@ Status Ingester::AddStep(Step& step) {
   return absl::OkStatus();
 }
 
-Status Ingester::Rejection(std::string_view source, int64_t index,
-                           std::string reason) {
+Status NativeJsonIngesterImpl::Rejection(std::string_view source, int64_t index,
+                                         std::string reason) {
   ++summary_.rejected;
   summary_.rejections.push_back(
       RejectedEvent{std::string(source), index, reason});
   return absl::InvalidArgumentError(StrCat(source, ":", index, ": ", reason));
 }
 
-Status Ingester::Reject(std::string_view source, int64_t index,
-                        std::string reason) {
+Status NativeJsonIngesterImpl::Reject(std::string_view source, int64_t index,
+                                      std::string reason) {
   Status s = Rejection(source, index, std::move(reason));
   return options_.strict ? s : absl::OkStatus();
 }
 
-void Ingester::Lose(const native::DeclaredLabels& labels) {
+void NativeJsonIngesterImpl::Lose(const native::DeclaredLabels& labels) {
   for (Label label : labels.executions) {
     if (!executions_.contains(label)) lost_executions_.insert(label);
   }
@@ -375,7 +377,8 @@ void Ingester::Lose(const native::DeclaredLabels& labels) {
   }
 }
 
-Status Ingester::Apply(IndexedItem& item, std::string_view source) {
+Status NativeJsonIngesterImpl::Apply(IndexedItem& item,
+                                     std::string_view source) {
   if (item.malformed.has_value()) {
     Lose(item.labels);
     return Reject(source, item.index, std::move(*item.malformed));
@@ -393,7 +396,8 @@ Status Ingester::Apply(IndexedItem& item, std::string_view source) {
   return Reject(source, item.index, std::string(s.message()));
 }
 
-std::vector<IndexedItem> Ingester::ParseDocument(std::string_view document) {
+std::vector<IndexedItem> NativeJsonIngesterImpl::ParseDocument(
+    std::string_view document) {
   std::vector<IndexedItem> items;
   reader_.Read(
       document,
@@ -412,8 +416,8 @@ std::vector<IndexedItem> Ingester::ParseDocument(std::string_view document) {
   return items;
 }
 
-Status Ingester::IngestDocument(std::string_view document,
-                                std::string_view source) {
+Status NativeJsonIngesterImpl::IngestDocument(std::string_view document,
+                                              std::string_view source) {
   RETURN_IF_ERROR(error_);
   std::vector<IndexedItem> items = ParseDocument(document);
   // In strict mode nothing of a document with a malformed item is applied.
@@ -426,8 +430,8 @@ Status Ingester::IngestDocument(std::string_view document,
   return absl::OkStatus();
 }
 
-Status Ingester::CheckDocument(std::string_view document,
-                               std::string_view source) {
+Status NativeJsonIngesterImpl::CheckDocument(std::string_view document,
+                                             std::string_view source) {
   RETURN_IF_ERROR(error_);
   for (IndexedItem& item : ParseDocument(document)) {
     if (item.malformed.has_value()) {
@@ -437,7 +441,7 @@ Status Ingester::CheckDocument(std::string_view document,
   return absl::OkStatus();
 }
 
-Status Ingester::Finish() {
+Status NativeJsonIngesterImpl::Finish() {
   RETURN_IF_ERROR(error_);
   if (writer_ == nullptr) return absl::OkStatus();
   Status s = writer_->Close();
@@ -450,7 +454,8 @@ Status Ingester::Finish() {
 
 StatusOr<std::unique_ptr<NativeJsonIngester>> NewNativeJsonIngester(
     Store* store, const NativeJsonOptions& options) {
-  return std::unique_ptr<NativeJsonIngester>(new Ingester(store, options));
+  return std::unique_ptr<NativeJsonIngester>(
+      new NativeJsonIngesterImpl(store, options));
 }
 
 }  // namespace lineagedb

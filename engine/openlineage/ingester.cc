@@ -41,11 +41,11 @@ openlineage::TypeIds ToTypeIds(const std::vector<int64_t>& ids) {
   return types;
 }
 
-class Ingester final : public OpenLineageIngester {
+class OpenLineageIngesterImpl final : public OpenLineageIngester {
  public:
-  Ingester(Store* store, const OpenLineageOptions& options)
+  OpenLineageIngesterImpl(Store* store, const OpenLineageOptions& options)
       : store_(store), options_(options) {}
-  ~Ingester() override { Finish().IgnoreError(); }
+  ~OpenLineageIngesterImpl() override { Finish().IgnoreError(); }
 
   Status IngestDocument(std::string_view document,
                         std::string_view source) override;
@@ -99,14 +99,14 @@ class Ingester final : public OpenLineageIngester {
   std::vector<RejectedEvent> rejected_;
 };
 
-void Ingester::Reject(std::string_view source, int64_t index,
-                      std::string reason) {
+void OpenLineageIngesterImpl::Reject(std::string_view source, int64_t index,
+                                     std::string reason) {
   ++summary_.rejected;
   summary_.rejections.push_back(
       RejectedEvent{std::string(source), index, std::move(reason)});
 }
 
-void Ingester::UpdateCounts() {
+void OpenLineageIngesterImpl::UpdateCounts() {
   if (session_ == nullptr) return;
   summary_.runs = dropped_.runs + session_->runs();
   summary_.jobs = dropped_.jobs + session_->jobs();
@@ -114,7 +114,7 @@ void Ingester::UpdateCounts() {
   summary_.edges = dropped_.edges + session_->edges();
 }
 
-Status Ingester::FollowStore() {
+Status OpenLineageIngesterImpl::FollowStore() {
   if (store_->impl()->write_seq() == known_seq_) return absl::OkStatus();
   if (session_ == nullptr) {
     scratch_.reset();
@@ -137,7 +137,7 @@ Status Ingester::FollowStore() {
   return error_;
 }
 
-Status Ingester::EnsureSession() {
+Status OpenLineageIngesterImpl::EnsureSession() {
   if (session_ != nullptr) return absl::OkStatus();
   scratch_.reset();  // Its entries may name types by the id 0.
   PutTypeOptions evolve;
@@ -156,7 +156,7 @@ Status Ingester::EnsureSession() {
   return s;
 }
 
-StatusOr<Session*> Ingester::CheckingSession() {
+StatusOr<Session*> OpenLineageIngesterImpl::CheckingSession() {
   if (session_ != nullptr) return session_.get();
   if (scratch_ == nullptr) {
     std::vector<int64_t> ids;
@@ -170,8 +170,8 @@ StatusOr<Session*> Ingester::CheckingSession() {
   return scratch_.get();
 }
 
-Status Ingester::Apply(const openlineage::IndexedEvent& ie,
-                       std::string_view source) {
+Status OpenLineageIngesterImpl::Apply(const openlineage::IndexedEvent& ie,
+                                      std::string_view source) {
   Status s;
   if (session_ == nullptr) {
     // Until an event is accepted the types are not written: an event the
@@ -200,7 +200,7 @@ Status Ingester::Apply(const openlineage::IndexedEvent& ie,
       StrCat(source, ":", ie.index, ": ", std::string(s.message())));
 }
 
-Status Ingester::StrictCheck(std::string_view source) {
+Status OpenLineageIngesterImpl::StrictCheck(std::string_view source) {
   // Nothing of the document is applied if an event is bad: one the parser
   // rejected, or one the store's state refuses (e.g. a runId naming an
   // execution of another type). The first of them by index is reported.
@@ -238,8 +238,8 @@ Status Ingester::StrictCheck(std::string_view source) {
   return absl::OkStatus();
 }
 
-Status Ingester::CheckDocument(std::string_view document,
-                               std::string_view source) {
+Status OpenLineageIngesterImpl::CheckDocument(std::string_view document,
+                                              std::string_view source) {
   RETURN_IF_ERROR(error_);
   RETURN_IF_ERROR(FollowStore());
   events_.clear();
@@ -248,8 +248,8 @@ Status Ingester::CheckDocument(std::string_view document,
   return StrictCheck(source);
 }
 
-Status Ingester::IngestDocument(std::string_view document,
-                                std::string_view source) {
+Status OpenLineageIngesterImpl::IngestDocument(std::string_view document,
+                                               std::string_view source) {
   RETURN_IF_ERROR(error_);
   RETURN_IF_ERROR(FollowStore());
   events_.clear();
@@ -268,7 +268,7 @@ Status Ingester::IngestDocument(std::string_view document,
   return s;
 }
 
-Status Ingester::Finish() {
+Status OpenLineageIngesterImpl::Finish() {
   RETURN_IF_ERROR(error_);
   if (session_ == nullptr) return absl::OkStatus();
   Status s = session_->Finish();
@@ -285,7 +285,8 @@ Status Ingester::Finish() {
 
 StatusOr<std::unique_ptr<OpenLineageIngester>> NewOpenLineageIngester(
     Store* store, const OpenLineageOptions& options) {
-  return std::unique_ptr<OpenLineageIngester>(new Ingester(store, options));
+  return std::unique_ptr<OpenLineageIngester>(
+      new OpenLineageIngesterImpl(store, options));
 }
 
 }  // namespace lineagedb
