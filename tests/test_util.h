@@ -6,11 +6,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "lineagedb/lineage.h"
@@ -96,6 +98,23 @@ std::vector<int64_t> IdsOf(const std::vector<N>& nodes) {
   std::vector<int64_t> ids;
   for (const N& n : nodes) ids.push_back(n.id);
   return ids;
+}
+
+// The ids of `nodes` in a list's order: by `by` (ties by id), ascending or
+// descending.
+template <typename N>
+std::vector<int64_t> IdsInListOrder(std::vector<N> nodes, OrderBy by,
+                                    bool ascending) {
+  auto key = [by](const N& n) {
+    int64_t k = by == OrderBy::kCreateTime       ? n.create_time_ms
+                : by == OrderBy::kLastUpdateTime ? n.last_update_time_ms
+                                                 : n.id;
+    return std::make_tuple(k, n.id);
+  };
+  std::sort(nodes.begin(), nodes.end(),
+            [&](const N& a, const N& b) { return key(a) < key(b); });
+  if (!ascending) std::reverse(nodes.begin(), nodes.end());
+  return IdsOf(nodes);
 }
 
 inline ArtifactAndEvent Pair(std::optional<Artifact> artifact,

@@ -39,6 +39,13 @@ constexpr size_t kCursorBytes = 1 + 4 * 8;
 // The digest before any node.
 constexpr uint64_t kDigestSeed = 0x6c696e6561676531;  // "lineage1"
 
+bool HasFilters(const LineageQuery& q) {
+  return !q.starting_artifacts_filter.empty() ||
+         !q.starting_executions_filter.empty() ||
+         !q.ending_artifacts_filter.empty() ||
+         !q.ending_executions_filter.empty();
+}
+
 // The query a cursor belongs to. Its id lists are sets: the same ids in
 // another order or repeated make the same query.
 uint64_t QueryHash(const LineageQuery& q) {
@@ -57,6 +64,13 @@ uint64_t QueryHash(const LineageQuery& q) {
   s.push_back(static_cast<char>(q.direction));
   s.push_back(q.include_ending_nodes ? 1 : 0);
   s.push_back(q.fetch_nodes ? 1 : 0);
+  if (HasFilters(q)) {
+    for (const std::string* f :
+         {&q.starting_artifacts_filter, &q.starting_executions_filter,
+          &q.ending_artifacts_filter, &q.ending_executions_filter}) {
+      codec::PutString(&s, *f);
+    }
+  }
   return XXH64(s.data(), s.size(), 0);
 }
 
@@ -151,6 +165,22 @@ Status FoldPage(const graph::Graph& g, const query::WalkResult& walk,
   return absl::OkStatus();
 }
 
+// Appends to `ids` the nodes of `kind` that `filter` takes (none if empty).
+// Errors: FilterNodeIds's, the message prefixed with `field` (the
+// LineageQuery field the filter came from).
+Status AddFiltered(StoreImpl* impl, NodeKind kind, const std::string& filter,
+                   std::string_view field, std::vector<int64_t>* ids) {
+  if (filter.empty()) return absl::OkStatus();
+  StatusOr<std::vector<int64_t>> found = impl->FilterNodeIds(kind, filter);
+  if (!found.ok()) {
+    return absl::Status(
+        found.status().code(),
+        StrCat(field, ": ", std::string(found.status().message())));
+  }
+  ids->insert(ids->end(), found->begin(), found->end());
+  return absl::OkStatus();
+}
+
 std::vector<VertexId> Vertices(const std::vector<int64_t>& artifacts,
                                const std::vector<int64_t>& executions) {
   std::vector<VertexId> out;
@@ -203,9 +233,12 @@ Status CheckRecordsFound(StoreImpl* impl, const LineageGraph& out,
 }  // namespace
 
 StatusOr<LineageGraph> GetLineageSubgraph(Store* store, const LineageQuery& q) {
-  if (q.artifact_ids.empty() && q.execution_ids.empty()) {
+  if (q.artifact_ids.empty() && q.execution_ids.empty() &&
+      q.starting_artifacts_filter.empty() &&
+      q.starting_executions_filter.empty()) {
     return absl::InvalidArgumentError(
-        "a lineage query needs starting artifacts or executions");
+        "a lineage query needs starting artifacts or executions (ids or "
+        "filters)");
   }
   if (q.max_hops < 0) {
     return absl::InvalidArgumentError(
@@ -219,6 +252,21 @@ StatusOr<LineageGraph> GetLineageSubgraph(Store* store, const LineageQuery& q) {
     if (id <= 0) return absl::InvalidArgumentError(StrCat("bad id ", id));
   }
   StoreImpl* impl = store->impl();
+  std::vector<int64_t> start_a = q.artifact_ids, start_e = q.execution_ids;
+  std::vector<int64_t> end_a = q.ending_artifact_ids,
+                       end_e = q.ending_execution_ids;
+  RETURN_IF_ERROR(AddFiltered(impl, NodeKind::kArtifact,
+                              q.starting_artifacts_filter,
+                              "starting_artifacts_filter", &start_a));
+  RETURN_IF_ERROR(AddFiltered(impl, NodeKind::kExecution,
+                              q.starting_executions_filter,
+                              "starting_executions_filter", &start_e));
+  RETURN_IF_ERROR(AddFiltered(impl, NodeKind::kArtifact,
+                              q.ending_artifacts_filter,
+                              "ending_artifacts_filter", &end_a));
+  RETURN_IF_ERROR(AddFiltered(impl, NodeKind::kExecution,
+                              q.ending_executions_filter,
+                              "ending_executions_filter", &end_e));
   // The version is read before the graph: a write published between the
   // two leaves the page's cursor a version older than what the page saw,
   // which costs its next page a check, never a page of another lineage
@@ -233,11 +281,11 @@ StatusOr<LineageGraph> GetLineageSubgraph(Store* store, const LineageQuery& q) {
   const uint64_t skip = from.skip;
 
   query::WalkOptions w;
-  w.starts = Vertices(q.artifact_ids, q.execution_ids);
+  w.starts = Vertices(start_a, start_e);
   w.up = q.direction != Direction::kDownstream;
   w.down = q.direction != Direction::kUpstream;
   w.max_hops = q.max_hops;
-  for (VertexId v : Vertices(q.ending_artifact_ids, q.ending_execution_ids)) {
+  for (VertexId v : Vertices(end_a, end_e)) {
     w.ending.insert(v);
   }
   w.include_ending = q.include_ending_nodes;
@@ -249,9 +297,10 @@ StatusOr<LineageGraph> GetLineageSubgraph(Store* store, const LineageQuery& q) {
   if (q.max_nodes > 0) w.limit = page_end + 1;
   ASSIGN_OR_RETURN(query::WalkResult walk, query::Walk(handle.graph(), w));
 
-  if (skip > 0 && from.version != version) {
-    // Lineage was written since the cursor's page: the pages before go on
-    // only if the walk still begins with their nodes and events.
+  if (skip > 0 && (from.version != version || HasFilters(q))) {
+    // Lineage was written since the cursor's page, or a filter may take
+    // other nodes now: the pages before go on only if the walk still begins
+    // with their nodes and events.
     uint64_t digest = kDigestSeed;
     if (skip <= walk.visits.size()) {
       RETURN_IF_ERROR(

@@ -5,6 +5,7 @@
 
 #include "codec/coding.h"
 #include "codec/keys.h"
+#include "store/edge_reads.h"
 #include "store/store_impl.h"
 #include "util/status_macros.h"
 #include "util/str_cat.h"
@@ -115,9 +116,8 @@ Status StoreImpl::PutAttributionsAndAssociations(
   return Commit(wc);
 }
 
-namespace {
+namespace store {
 
-// The `to` ends of the pair keys under PairPrefix(tag, from).
 StatusOr<std::vector<int64_t>> LinkedIds(const storage::ReadView& view, Tag tag,
                                          int64_t from) {
   std::vector<int64_t> ids;
@@ -134,12 +134,48 @@ StatusOr<std::vector<int64_t>> LinkedIds(const storage::ReadView& view, Tag tag,
   return ids;
 }
 
+StatusOr<std::vector<NodeRow>> ReadNodeRows(const storage::ReadView& view,
+                                            NodeKind kind,
+                                            const std::vector<int64_t>& ids,
+                                            std::string_view referrer) {
+  std::vector<std::string> keys;
+  for (int64_t id : ids) keys.push_back(codec::NodeKey(kind, id));
+  std::vector<std::string> values;
+  std::vector<bool> found;
+  RETURN_IF_ERROR(view.MultiGet(keys, &values, &found));
+  std::vector<NodeRow> rows;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (!found[i]) {
+      return absl::DataLossError(StrCat(referrer, " names node key ",
+                                        codec::Hex(keys[i]),
+                                        " that is absent"));
+    }
+    rows.emplace_back();
+    RETURN_IF_ERROR(codec::DecodeNode(keys[i], values[i], &rows.back()));
+  }
+  return rows;
+}
+
+Status ReadEvents(const storage::ReadView& view, Tag tag, int64_t id,
+                  std::vector<Event>* out) {
+  auto it = view.Scan(codec::EventPrefix(tag, id));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    out->emplace_back();
+    RETURN_IF_ERROR(codec::DecodeEvent(it->key(), it->value(), &out->back()));
+  }
+  return it->status();
+}
+
+}  // namespace store
+
+namespace {
+
 // Parents of `child` as of `wc`: the committed edges plus `pending`.
 StatusOr<std::vector<int64_t>> ParentsOf(
     const storage::ReadView& view,
     const std::multimap<int64_t, int64_t>& pending, int64_t child) {
   ASSIGN_OR_RETURN(std::vector<int64_t> parents,
-                   LinkedIds(view, Tag::kParentByChild, child));
+                   store::LinkedIds(view, Tag::kParentByChild, child));
   auto [begin, end] = pending.equal_range(child);
   for (auto p = begin; p != end; ++p) parents.push_back(p->second);
   return parents;
@@ -194,46 +230,18 @@ StatusOr<std::vector<Event>> StoreImpl::GetEvents(
     Tag tag, const std::vector<int64_t>& ids) {
   auto view = kv_->NewReadView();
   std::vector<Event> out;
-  for (int64_t id : ids) {
-    auto it = view->Scan(codec::EventPrefix(tag, id));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      out.emplace_back();
-      RETURN_IF_ERROR(codec::DecodeEvent(it->key(), it->value(), &out.back()));
-    }
-    RETURN_IF_ERROR(it->status());
-  }
+  for (int64_t id : ids)
+    RETURN_IF_ERROR(store::ReadEvents(*view, tag, id, &out));
   return out;
 }
-
-namespace {
-
-StatusOr<std::vector<NodeRow>> ReadNodes(const storage::ReadView& view,
-                                         NodeKind kind,
-                                         const std::vector<int64_t>& ids) {
-  std::vector<std::string> keys;
-  for (int64_t id : ids) keys.push_back(codec::NodeKey(kind, id));
-  std::vector<std::string> values;
-  std::vector<bool> found;
-  RETURN_IF_ERROR(view.MultiGet(keys, &values, &found));
-  std::vector<NodeRow> rows;
-  for (size_t i = 0; i < keys.size(); ++i) {
-    if (!found[i]) {
-      return absl::DataLossError(StrCat(
-          "an edge names node key ", codec::Hex(keys[i]), " that is absent"));
-    }
-    rows.emplace_back();
-    RETURN_IF_ERROR(codec::DecodeNode(keys[i], values[i], &rows.back()));
-  }
-  return rows;
-}
-
-}  // namespace
 
 StatusOr<std::vector<NodeRow>> StoreImpl::GetLinked(Tag tag, int64_t from,
                                                     NodeKind to_kind) {
   auto view = kv_->NewReadView();
-  ASSIGN_OR_RETURN(std::vector<int64_t> ids, LinkedIds(*view, tag, from));
-  ASSIGN_OR_RETURN(std::vector<NodeRow> rows, ReadNodes(*view, to_kind, ids));
+  ASSIGN_OR_RETURN(std::vector<int64_t> ids,
+                   store::LinkedIds(*view, tag, from));
+  ASSIGN_OR_RETURN(std::vector<NodeRow> rows,
+                   store::ReadNodeRows(*view, to_kind, ids));
   FillTypeNames(&rows);
   return rows;
 }
@@ -243,10 +251,11 @@ StatusOr<std::map<int64_t, std::vector<NodeRow>>> StoreImpl::GetLinkedContexts(
   auto view = kv_->NewReadView();
   std::map<int64_t, std::vector<NodeRow>> out;
   for (int64_t id : ids) {
-    ASSIGN_OR_RETURN(std::vector<int64_t> linked, LinkedIds(*view, tag, id));
+    ASSIGN_OR_RETURN(std::vector<int64_t> linked,
+                     store::LinkedIds(*view, tag, id));
     if (linked.empty()) continue;
     ASSIGN_OR_RETURN(std::vector<NodeRow> rows,
-                     ReadNodes(*view, NodeKind::kContext, linked));
+                     store::ReadNodeRows(*view, NodeKind::kContext, linked));
     FillTypeNames(&rows);
     out[id] = std::move(rows);
   }

@@ -6,6 +6,10 @@
 // merging the types of the kind when no type is given; with a uri or context
 // filter, the (small) candidate set is read and sorted instead.
 //
+// A filter query is tested on each candidate; one whose conjuncts include
+// `type = 'NAME'` with NAME the name of one type of the kind reads that
+// type's nodes only.
+//
 // A page token is web-safe base64 of
 //   [u8 version=1][u64 query hash][i64 last time][u64 last id]
 // where the query hash covers kind, filters and order, so a token of
@@ -13,11 +17,15 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <memory>
 
 #include "absl/strings/escaping.h"
 #include "codec/coding.h"
 #include "codec/keys.h"
+#include "filter/parser.h"
+#include "store/edge_reads.h"
+#include "store/filter_subject.h"
 #include "store/store_impl.h"
 #include "util/status_macros.h"
 #include "util/str_cat.h"
@@ -30,6 +38,8 @@ namespace {
 
 constexpr int kMaxPageSize = 10000;
 constexpr uint8_t kTokenVersion = 1;
+// Records read at once by a list.
+constexpr size_t kMaxChunk = 4096;
 
 struct Position {
   int64_t time = 0;  // Last update time; 0 for id-like orders.
@@ -44,6 +54,7 @@ uint64_t QueryHash(NodeKind kind, const NodeQuery& q, const ListOptions& o) {
   s.push_back(q.uri.has_value() ? 1 : 0);
   codec::PutString(&s, q.uri.value_or(""));
   codec::PutI64(&s, q.context_id);
+  codec::PutString(&s, q.filter);
   s.push_back(static_cast<char>(o.order_by));
   s.push_back(o.ascending ? 1 : 0);
   return XXH64(s.data(), s.size(), 0);
@@ -165,24 +176,10 @@ class MergedStream {
 StatusOr<std::vector<NodeRow>> ReadRowsInOrder(
     const storage::ReadView& view, NodeKind kind,
     const std::vector<Position>& positions) {
-  std::vector<std::string> keys;
-  keys.reserve(positions.size());
-  for (const Position& p : positions)
-    keys.push_back(codec::NodeKey(kind, p.id));
-  std::vector<std::string> values;
-  std::vector<bool> found;
-  RETURN_IF_ERROR(view.MultiGet(keys, &values, &found));
-  std::vector<NodeRow> rows;
-  rows.reserve(keys.size());
-  for (size_t i = 0; i < keys.size(); ++i) {
-    if (!found[i]) {
-      return absl::DataLossError(StrCat(
-          "an index names node key ", codec::Hex(keys[i]), " that is absent"));
-    }
-    rows.emplace_back();
-    RETURN_IF_ERROR(codec::DecodeNode(keys[i], values[i], &rows.back()));
-  }
-  return rows;
+  std::vector<int64_t> ids;
+  ids.reserve(positions.size());
+  for (const Position& p : positions) ids.push_back(p.id);
+  return store::ReadNodeRows(view, kind, ids, "an index");
 }
 
 // INVALID_ARGUMENT for a list request no store can answer.
@@ -256,38 +253,70 @@ Status ListByTimeFromIds(const storage::ReadView& view, NodeKind kind,
   std::sort(rows.begin(), rows.end(), less);
   for (NodeRow& row : rows) {
     if (out->size() == want) break;
-    if (!keep(row)) continue;
     if (after.has_value()) {
       auto k = std::tie(row.base.last_update_time_ms, row.base.id);
       auto a = std::tie(after->time, after->id);
       if (asc ? !(a < k) : !(k < a)) continue;
     }
-    out->push_back(std::move(row));
+    ASSIGN_OR_RETURN(bool kept, keep(row));
+    if (kept) out->push_back(std::move(row));
   }
   return absl::OkStatus();
 }
 
 // Appends to `out` the nodes of `stream`'s positions that `keep` takes,
-// reading their records a chunk at a time, up to `want` in all.
+// reading their records a chunk at a time, up to `want` in all. Chunks are
+// at least `min_chunk` long (at most kMaxChunk), so that a selective filter
+// does not read its records one at a time.
 template <typename Keep>
 Status ListFromStream(const storage::ReadView& view, NodeKind kind,
                       MergedStream& stream, const Keep& keep, size_t want,
-                      std::vector<NodeRow>* out) {
+                      size_t min_chunk, std::vector<NodeRow>* out) {
   std::vector<Position> chunk;
   while (out->size() < want) {
     chunk.clear();
+    const size_t size =
+        std::max(std::min(want - out->size(), kMaxChunk), min_chunk);
     Position p;
-    while (chunk.size() < want - out->size() && stream.Next(&p)) {
-      chunk.push_back(p);
-    }
+    while (chunk.size() < size && stream.Next(&p)) chunk.push_back(p);
     if (chunk.empty()) break;
     ASSIGN_OR_RETURN(std::vector<NodeRow> rows,
                      ReadRowsInOrder(view, kind, chunk));
     for (NodeRow& row : rows) {
-      if (keep(row)) out->push_back(std::move(row));
+      if (out->size() == want) break;
+      ASSIGN_OR_RETURN(bool kept, keep(row));
+      if (kept) out->push_back(std::move(row));
     }
   }
   return stream.status();
+}
+
+// The type a filter's `type = 'NAME'` conjunct names when NAME is the name of
+// exactly one type of `kind`; nullopt if it has none or NAME names several
+// (versions); 0 if no type has that name (nothing matches).
+std::optional<int64_t> TypeOfFilter(const filter::Query& q,
+                                    const std::vector<Type>& types) {
+  auto is_type_eq = [](const filter::Expr& e) {
+    return e.op == filter::Op::kCompare && e.cmp == filter::Cmp::kEq &&
+           e.attribute.relation == filter::Relation::kSelf &&
+           e.attribute.field == filter::Field::kType;
+  };
+  const filter::Expr* eq = nullptr;
+  if (is_type_eq(q.root)) eq = &q.root;
+  if (q.root.op == filter::Op::kAnd) {
+    for (const filter::Expr& c : q.root.children) {
+      if (is_type_eq(c)) eq = &c;
+    }
+  }
+  if (eq == nullptr) return std::nullopt;
+  const std::string& name = std::get<std::string>(eq->values[0]);
+  std::optional<int64_t> found = 0;
+  for (const Type& t : types) {
+    if (t.name != name) continue;
+    if (*found != 0) return std::nullopt;
+    found = t.id;
+  }
+  return found;
 }
 
 }  // namespace
@@ -301,21 +330,35 @@ StatusOr<Page<NodeRow>> StoreImpl::ListNodes(NodeKind kind,
   if (!options.page_token.empty()) {
     ASSIGN_OR_RETURN(after, DecodeToken(options.page_token, hash));
   }
+  std::optional<filter::Query> parsed;
+  if (!query.filter.empty()) {
+    ASSIGN_OR_RETURN(parsed, filter::Parse(kind, query.filter));
+  }
   int64_t type_id = 0;
   if (!query.type_name.empty()) {
     type_id = CachedTypeId(kind, query.type_name, query.type_version);
     if (type_id == 0) return Page<NodeRow>{};
+  } else if (parsed.has_value()) {
+    ASSIGN_OR_RETURN(std::vector<Type> types, ListTypes(kind));
+    std::optional<int64_t> named = TypeOfFilter(*parsed, types);
+    if (named == 0) return Page<NodeRow>{};
+    type_id = named.value_or(0);
   }
   const bool by_time = options.order_by == OrderBy::kLastUpdateTime;
   const bool asc = options.ascending;
   const size_t want = static_cast<size_t>(options.max_result_size) + 1;
 
   const std::string id_prefix = IdSource(kind, query, type_id);
-  auto keep = [&](const NodeRow& row) {
-    return (type_id == 0 || row.base.type_id == type_id) &&
-           (!query.uri.has_value() || row.uri == *query.uri);
-  };
   auto view = kv_->NewReadView();
+  store::StoreSubject subject(this, *view);
+  auto keep = [&](const NodeRow& row) -> StatusOr<bool> {
+    if ((type_id != 0 && row.base.type_id != type_id) ||
+        (query.uri.has_value() && row.uri != *query.uri)) {
+      return false;
+    }
+    if (!parsed.has_value()) return true;
+    return subject.Matches(*parsed, row);
+  };
   std::vector<NodeRow> out;
 
   if (by_time && (query.context_id != 0 || query.uri.has_value())) {
@@ -342,7 +385,9 @@ StatusOr<Page<NodeRow>> StoreImpl::ListNodes(NodeKind kind,
       stream.Add(std::make_unique<IndexStream>(*view, id_prefix,
                                                /*timed=*/false, asc, after_id));
     }
-    RETURN_IF_ERROR(ListFromStream(*view, kind, stream, keep, want, &out));
+    const size_t min_chunk = parsed.has_value() ? 256 : 1;
+    RETURN_IF_ERROR(
+        ListFromStream(*view, kind, stream, keep, want, min_chunk, &out));
   }
 
   Page<NodeRow> page;
@@ -356,6 +401,32 @@ StatusOr<Page<NodeRow>> StoreImpl::ListNodes(NodeKind kind,
   FillTypeNames(&out);
   page.items = std::move(out);
   return page;
+}
+
+StatusOr<std::vector<int64_t>> StoreImpl::FilterNodeIds(NodeKind kind,
+                                                        std::string_view text) {
+  ASSIGN_OR_RETURN(filter::Query parsed, filter::Parse(kind, text));
+  ASSIGN_OR_RETURN(std::vector<Type> types, ListTypes(kind));
+  const std::optional<int64_t> type_id = TypeOfFilter(parsed, types);
+  if (type_id == 0) return std::vector<int64_t>{};
+  auto view = kv_->NewReadView();
+  store::StoreSubject subject(this, *view);
+  auto keep = [&](const NodeRow& row) -> StatusOr<bool> {
+    return subject.Matches(parsed, row);
+  };
+  MergedStream stream(/*ascending=*/true);
+  stream.Add(std::make_unique<IndexStream>(
+      *view,
+      type_id.has_value() ? codec::NodeByTypePrefix(kind, *type_id)
+                          : codec::NodePrefix(kind),
+      /*timed=*/false, /*ascending=*/true, std::nullopt));
+  std::vector<NodeRow> rows;
+  RETURN_IF_ERROR(
+      ListFromStream(*view, kind, stream, keep, SIZE_MAX, kMaxChunk, &rows));
+  std::vector<int64_t> ids;
+  ids.reserve(rows.size());
+  for (const NodeRow& row : rows) ids.push_back(row.base.id);
+  return ids;
 }
 
 }  // namespace lineagedb

@@ -83,6 +83,12 @@ class StoreImpl {
   StatusOr<Page<codec::NodeRow>> ListNodes(NodeKind kind,
                                            const NodeQuery& query,
                                            const ListOptions& options);
+  // Ids of every node of `kind` that the filter query `filter` takes, in id
+  // order, read from one snapshot.
+  // Errors: INVALID_ARGUMENT (a query that does not parse, naming its
+  // column).
+  StatusOr<std::vector<int64_t>> FilterNodeIds(NodeKind kind,
+                                               std::string_view filter);
 
   // ---- Edges (edges.cc) ----
   Status PutEvents(const std::vector<Event>& events);

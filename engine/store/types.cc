@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "codec/coding.h"
 #include "codec/keys.h"
 #include "codec/records.h"
 #include "store/store_impl.h"

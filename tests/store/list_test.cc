@@ -11,12 +11,14 @@
 #include <type_traits>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "tests/test_util.h"
 
 namespace lineagedb {
 namespace {
 
 using ::lineagedb::testing::Dump;
+using ::lineagedb::testing::IdsInListOrder;
 using ::lineagedb::testing::IdsOf;
 using ::lineagedb::testing::OfContext;
 using ::lineagedb::testing::Pair;
@@ -55,20 +57,6 @@ ListOptions Paging(int size, OrderBy by = OrderBy::kId, bool ascending = true,
 
 // The ids of `nodes` in the order a list call must return them: by the sort
 // key, ties by id, everything reversed when descending.
-template <typename N>
-std::vector<int64_t> ExpectedOrder(std::vector<N> nodes, OrderBy by,
-                                   bool ascending) {
-  auto key = [by](const N& n) {
-    int64_t k = by == OrderBy::kCreateTime       ? n.create_time_ms
-                : by == OrderBy::kLastUpdateTime ? n.last_update_time_ms
-                                                 : n.id;
-    return std::make_tuple(k, n.id);
-  };
-  std::sort(nodes.begin(), nodes.end(),
-            [&](const N& a, const N& b) { return key(a) < key(b); });
-  if (!ascending) std::reverse(nodes.begin(), nodes.end());
-  return IdsOf(nodes);
-}
 
 template <typename N>
 class ListTest : public testing::StoreTest {
@@ -155,8 +143,8 @@ TYPED_TEST(ListTest, PaginationCoversEveryNodeOnceInEveryOrder) {
   constexpr int kCount = 250;
   std::vector<int64_t> ids;
   for (int round = 0; round < 5; ++round) {  // Five create-time groups.
-    auto batch = this->Insert(kCount / 5, this->type_id_,
-                              "n" + std::to_string(round) + "-");
+    auto batch =
+        this->Insert(kCount / 5, this->type_id_, absl::StrCat("n", round, "-"));
     ids.insert(ids.end(), batch.begin(), batch.end());
     SleepForMs(2);
   }
@@ -194,7 +182,7 @@ TYPED_TEST(ListTest, PaginationCoversEveryNodeOnceInEveryOrder) {
         for (const auto& page : pages) {
           for (const TypeParam& n : page) listed.push_back(n.id);
         }
-        EXPECT_EQ(listed, ExpectedOrder(all, by, ascending));
+        EXPECT_EQ(listed, IdsInListOrder(all, by, ascending));
       }
     }
   }
@@ -416,7 +404,7 @@ TYPED_TEST(ListTest, GetByExternalIdsSkipsUnknown) {
   std::vector<TypeParam> nodes(3);
   for (int i = 0; i < 3; ++i) {
     nodes[i].type_id = this->type_id_;
-    nodes[i].name = "n" + std::to_string(i);
+    nodes[i].name = absl::StrCat("n", i);
   }
   nodes[0].external_id = "xa";
   nodes[1].external_id = "xb";

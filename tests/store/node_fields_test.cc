@@ -4,6 +4,7 @@
 // name.
 #include <cmath>
 
+#include "absl/strings/str_cat.h"
 #include "tests/store/node_fixture.h"
 
 namespace lineagedb {
@@ -181,8 +182,8 @@ TYPED_TEST(NodeFieldsTest, CreateTimeIsNonDecreasingInId) {
   std::vector<int64_t> ids;
   for (int round = 0; round < 5; ++round) {
     ASSERT_OK_AND_ASSIGN(auto batch,
-                         this->Put({this->Make("a" + std::to_string(round)),
-                                    this->Make("b" + std::to_string(round))}));
+                         this->Put({this->Make(absl::StrCat("a", round)),
+                                    this->Make(absl::StrCat("b", round))}));
     ids.insert(ids.end(), batch.begin(), batch.end());
     SleepMs(2);
   }
@@ -226,12 +227,12 @@ TYPED_TEST(NodeFieldsTest, FailedMultiNodePutWritesNothing) {
 TYPED_TEST(NodeFieldsTest, EverythingSurvivesReopen) {
   std::vector<TypeParam> nodes;
   for (int i = 0; i < 7; ++i) {
-    TypeParam n = this->Make("n" + std::to_string(i));
-    n.properties = {{"p1", i}, {"p2", "v" + std::to_string(i)}};
+    TypeParam n = this->Make(absl::StrCat("n", i));
+    n.properties = {{"p1", i}, {"p2", absl::StrCat("v", i)}};
     n.custom_properties = {
-        {"c", StructValue{R"({"i": )" + std::to_string(i) + "}"}},
+        {"c", StructValue{absl::StrCat(R"({"i": )", i, "}")}},
         {"blob", ProtoValue{"t", std::string("\0x", 2)}}};
-    if (i % 2 == 0) n.external_id = "ext-" + std::to_string(i);
+    if (i % 2 == 0) n.external_id = absl::StrCat("ext-", i);
     SetKindFields(n, i);
     nodes.push_back(n);
   }

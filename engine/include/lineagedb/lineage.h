@@ -39,6 +39,10 @@ struct NodeRef {
 struct LineageQuery {
   std::vector<int64_t> artifact_ids;   // Starting artifacts.
   std::vector<int64_t> execution_ids;  // Starting executions.
+  // Filter queries (schema/FILTERS.md) adding to the starting nodes every
+  // artifact / execution they take. Empty = none.
+  std::string starting_artifacts_filter;
+  std::string starting_executions_filter;
   // 0 returns only the starting nodes.
   // Default: 20
   int max_hops = 20;
@@ -48,6 +52,10 @@ struct LineageQuery {
   // include_ending_nodes. Starting nodes are always returned.
   std::vector<int64_t> ending_artifact_ids;
   std::vector<int64_t> ending_execution_ids;
+  // Filter queries adding to the ending nodes every artifact / execution
+  // they take (MLMD's ending_artifacts / ending_executions). Empty = none.
+  std::string ending_artifacts_filter;
+  std::string ending_executions_filter;
   // Default: true
   bool include_ending_nodes = true;
   // At most this many nodes per result; past it the result is partial and
@@ -86,16 +94,22 @@ struct LineageGraph {
 
 // The id lists are taken as sets. Unknown starting ids (> 0) are returned
 // with no edges. A page's records are as they were when it was read.
+// Starting filters that take no node give an empty graph. A filter reads
+// every node of its kind (or of the one type its `type = 'NAME'` names).
 // Errors:
-//   INVALID_ARGUMENT  no starting nodes; a starting id <= 0; negative
-//                     max_hops; no Direction; a cursor of another query, or
-//                     not made by a page of this one.
+//   INVALID_ARGUMENT  no starting ids or filters; a starting id <= 0;
+//                     negative max_hops; no Direction; a filter query that
+//                     does not parse (the message begins with its field's
+//                     name and names the column); a cursor of
+//                     another query, or not made by a page of this one.
 //   ABORTED           the nodes or events of the cursor's earlier pages
 //                     changed since they were returned (start again); or a
 //                     cursor of version 1. Lineage written elsewhere, or
 //                     only past those pages, does not abort (the pages then
 //                     join to the lineage as it is now), nor does a record
-//                     updated without an event (a property, a state).
+//                     updated without an event (a property, a state) unless
+//                     the query has filters and the update changes the
+//                     nodes of those pages.
 //   DATA_LOSS         with fetch_nodes, a node with events has no record;
 //                     a damaged store.
 StatusOr<LineageGraph> GetLineageSubgraph(Store* store,

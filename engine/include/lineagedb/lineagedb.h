@@ -38,6 +38,10 @@ struct NodeQuery {
   // Only artifacts / executions attributed to / associated with this context
   // (INVALID_ARGUMENT for contexts). 0 = any.
   int64_t context_id = 0;
+  // Only nodes this filter query takes (MLMD's filter_query, e.g.
+  // "type = 'Model' AND properties.accuracy.double_value > 0.9"; the
+  // language is in schema/FILTERS.md). Empty = all.
+  std::string filter;
 };
 
 // One page of a list call.
@@ -188,7 +192,9 @@ class Store {
                                std::string_view type_version = "");
   // Errors: INVALID_ARGUMENT (bad paging options, a page token of another
   // query, a filter the kind does not have, a type_version without a
-  // type_name). An unknown type gives an empty page.
+  // type_name, a filter query that does not parse, naming its column). An
+  // unknown type gives an empty page. A filter on neighbours reads them for
+  // every candidate node.
   template <typename N>
   StatusOr<Page<N>> List(const NodeQuery& query = {},
                          const ListOptions& options = {});
