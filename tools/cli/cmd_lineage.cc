@@ -9,6 +9,7 @@
 #include "tools/cli/common.h"
 #include "tools/cli/output.h"
 #include "util/status_macros.h"
+#include "util/str_cat.h"
 
 namespace lineagedb::cli {
 namespace {
@@ -108,6 +109,11 @@ class LineageCommand : public Command {
     // One value a flag, so that the node after it stays the positional.
     app->add_option("--end", ends_, "Do not walk past this node (repeatable)")
         ->allow_extra_args(false);
+    app->add_option("--end-artifacts", end_artifacts_,
+                    "Do not walk past the artifacts this filter query takes, "
+                    "e.g. \"type = 'Examples'\" (schema/FILTERS.md)");
+    app->add_option("--end-executions", end_executions_,
+                    "Do not walk past the executions this filter query takes");
     app->add_flag("--exclude-ending", exclude_ending_,
                   "Leave the ending nodes out of the result");
     NotNegative(app->add_option(
@@ -149,15 +155,29 @@ class LineageCommand : public Command {
                                        : query.ending_execution_ids)
           .push_back(ref.id);
     }
+    query.ending_artifacts_filter = end_artifacts_;
+    query.ending_executions_filter = end_executions_;
     query.include_ending_nodes = !exclude_ending_;
     query.max_nodes = max_nodes_;
     query.cursor = cursor_;
     StatusOr<LineageGraph> walked = GetLineageSubgraph(store.get(), query);
-    if (absl::IsInvalidArgument(walked.status()) && !cursor_.empty()) {
-      // A damaged cursor or one of another query: given on the command
-      // line, so a usage error (as list's --page-token).
-      return UsageError(
-          fmt::format("--cursor: {}", std::string(walked.status().message())));
+    if (absl::IsInvalidArgument(walked.status())) {
+      // A filter query that does not parse, a damaged cursor or one of
+      // another query: given on the command line, so a usage error (as
+      // list's --page-token).
+      const std::string message(walked.status().message());
+      using Names = std::pair<std::string_view, std::string_view>;
+      for (const auto& [field, flag] :
+           {Names{"ending_artifacts_filter: ", "--end-artifacts: "},
+            Names{"ending_executions_filter: ", "--end-executions: "}}) {
+        if (message.starts_with(field)) {
+          return UsageError(
+              StrCat(flag, std::string_view(message).substr(field.size())));
+        }
+      }
+      if (!cursor_.empty()) {
+        return UsageError(fmt::format("--cursor: {}", message));
+      }
     }
     ASSIGN_OR_RETURN(LineageGraph graph, std::move(walked));
     const std::vector<NodeRef> starts = {start};
@@ -183,11 +203,11 @@ class LineageCommand : public Command {
   Status RunColumn(const GlobalOptions& global) {
     if (!node_.empty()) return UsageError("give a node or --column, not both");
     if (!up_ && !down_) return UsageError("--column needs --up or --down");
-    if (!ends_.empty() || exclude_ending_ || max_nodes_ != 0 ||
-        !cursor_.empty()) {
+    if (!ends_.empty() || !end_artifacts_.empty() || !end_executions_.empty() ||
+        exclude_ending_ || max_nodes_ != 0 || !cursor_.empty()) {
       return UsageError(
-          "--end, --exclude-ending, --max-nodes and --cursor do not apply to "
-          "--column");
+          "--end, --end-artifacts, --end-executions, --exclude-ending, "
+          "--max-nodes and --cursor do not apply to --column");
     }
     ASSIGN_OR_RETURN(const std::string format,
                      OutputFormat(global, format_option_, format_));
@@ -218,6 +238,8 @@ class LineageCommand : public Command {
   bool both_ = false;
   int hops_ = 20;
   std::vector<std::string> ends_;
+  std::string end_artifacts_;
+  std::string end_executions_;
   bool exclude_ending_ = false;
   size_t max_nodes_ = 0;
   std::string cursor_;

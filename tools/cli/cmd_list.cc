@@ -1,5 +1,5 @@
-// `lineagedb list`: nodes of one kind, optionally filtered by type, URI
-// and context, a page at a time.
+// `lineagedb list`: nodes of one kind, optionally filtered by type, URI,
+// context and filter queries (schema/FILTERS.md), a page at a time.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <iostream>
@@ -28,9 +28,11 @@ class ListCommand : public Command {
     app->add_option("--type", type_, "Only nodes of this type");
     app->add_option("--type-version", version_, "Type version");
     app->add_option("--filter", filters_,
-                    "KEY=VALUE, repeatable, all must hold: type=NAME, "
-                    "uri=URI (artifacts), context=ID or context=TYPE/NAME "
-                    "(artifacts and executions)")
+                    "A filter query, e.g. \"type = 'Model' AND "
+                    "properties.accuracy.double_value > 0.9\" "
+                    "(schema/FILTERS.md), or KEY=VALUE: type=NAME, uri=URI "
+                    "(artifacts), context=ID or context=TYPE/NAME (artifacts "
+                    "and executions). Repeatable; all must hold")
         ->allow_extra_args(false);  // One value a flag, as --end.
     app->add_option("--limit", limit_, "Nodes per page (1..10000)")
         ->capture_default_str();
@@ -81,7 +83,8 @@ class ListCommand : public Command {
   }
 
  private:
-  // --type, --type-version and the --filter conditions as one query.
+  // --type, --type-version and the --filter conditions as one query: the
+  // KEY=VALUE ones as its fields, the others joined by AND as its filter.
   // Errors: UsageError (a malformed condition, one the kind cannot have, or
   // a key given twice), NOT_FOUND (a context that does not exist).
   StatusOr<NodeQuery> Query(Store* store, NodeKind kind) const {
@@ -89,6 +92,7 @@ class ListCommand : public Command {
     query.type_name = type_;
     query.type_version = version_;
     bool seen_type = !type_.empty(), seen_uri = false, seen_context = false;
+    std::vector<std::string> queries;
     auto once = [](bool* seen, std::string_view key) -> Status {
       if (*seen) return UsageError(fmt::format("{} is filtered twice", key));
       *seen = true;
@@ -96,12 +100,13 @@ class ListCommand : public Command {
     };
     for (const std::string& filter : filters_) {
       const size_t eq = filter.find('=');
-      if (eq == std::string::npos || eq == 0) {
-        return UsageError(
-            fmt::format("--filter '{}' is not KEY=VALUE", filter));
-      }
       const std::string key = filter.substr(0, eq);
-      const std::string value = filter.substr(eq + 1);
+      const std::string value =
+          eq == std::string::npos ? "" : filter.substr(eq + 1);
+      if (!IsShorthand(key, value)) {
+        queries.push_back(filter);
+        continue;
+      }
       if (value.empty()) {
         return UsageError(fmt::format("--filter '{}' has no value", filter));
       }
@@ -120,16 +125,24 @@ class ListCommand : public Command {
           return UsageError("contexts cannot be filtered by context");
         }
         ASSIGN_OR_RETURN(query.context_id, ContextId(store, value));
-      } else {
-        return UsageError(fmt::format(
-            "--filter key '{}' is none of type, uri, context", key));
       }
     }
+    query.filter = queries.size() == 1
+                       ? queries[0]
+                       : fmt::format("({})", fmt::join(queries, ") AND ("));
+    if (queries.empty()) query.filter.clear();
     if (!query.type_name.empty()) {
       RETURN_IF_ERROR(
           CheckTypeExists(store, kind, query.type_name, query.type_version));
     }
     return query;
+  }
+
+  // KEY=VALUE rather than a filter query: a key of type, uri or context and
+  // a value not quoted (`type='Model'` is a query).
+  static bool IsShorthand(std::string_view key, std::string_view value) {
+    return (key == "type" || key == "uri" || key == "context") &&
+           !value.starts_with('\'') && !value.starts_with('"');
   }
 
   // A context given as its id or as TYPE/NAME, where TYPE is the name of a
@@ -187,11 +200,20 @@ class ListCommand : public Command {
     int64_t count = 0;
     do {
       StatusOr<Page<N>> listed = store->List<N>(query, options);
-      if (absl::IsInvalidArgument(listed.status()) && !page_token_.empty()) {
-        // A token of another query or a damaged one: given on the command
-        // line, so a usage error.
-        return UsageError(fmt::format("--page-token: {}",
-                                      std::string(listed.status().message())));
+      if (absl::IsInvalidArgument(listed.status()) &&
+          (!query.filter.empty() || !page_token_.empty())) {
+        // A filter query that does not parse, or a token of another query or
+        // a damaged one: given on the command line, so a usage error.
+        const std::string message(listed.status().message());
+        if (!message.starts_with("filter query")) {
+          return UsageError(fmt::format("--page-token: {}", message));
+        }
+        const bool joined = query.filter.starts_with('(');
+        return UsageError(fmt::format("--filter: {}{}", message,
+                                      joined ? " of the --filter queries "
+                                               "joined: " +
+                                                   query.filter
+                                             : ""));
       }
       ASSIGN_OR_RETURN(Page<N> page, std::move(listed));
       for (const N& node : page.items) {
