@@ -76,6 +76,9 @@ struct Expr {
   Cmp cmp = Cmp::kEq;
   std::vector<Literal> values;  // kCompare, kLike: one; kIn: one or more.
   bool negated = false;         // NOT IN, NOT LIKE, IS NOT NULL.
+  // Indexes into Query::aliases of the aliases this expression names,
+  // sorted.
+  std::vector<int> aliases;
 };
 
 // A neighbour alias: `contexts_a` and `contexts_b` may bind two contexts.
@@ -86,6 +89,7 @@ struct Alias {
 
 struct Query {
   NodeKind kind = NodeKind::kArtifact;  // Of the nodes it filters.
+  // With NOT pushed down to the predicates (no kNot is left).
   Expr root;
   std::vector<Alias> aliases;
 };

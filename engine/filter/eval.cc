@@ -1,9 +1,13 @@
 #include "filter/eval.h"
 
+#include <algorithm>
+#include <cmath>
 #include <compare>
+#include <functional>
 #include <variant>
 
 #include "util/status_macros.h"
+#include "util/str_cat.h"
 
 namespace lineagedb::filter {
 
@@ -40,7 +44,10 @@ Datum PropertyDatum(const Attribute& a, const NodeRow& row) {
       if (v.kind() == PropertyKind::kInt) return v.int_value();
       break;
     case ValueType::kDouble:
-      if (v.kind() == PropertyKind::kDouble) return v.double_value();
+      // A NaN is no value (MLMD's SQL backends store it as NULL).
+      if (v.kind() == PropertyKind::kDouble && !std::isnan(v.double_value())) {
+        return v.double_value();
+      }
       break;
     case ValueType::kString:
       if (v.kind() == PropertyKind::kString) {
@@ -100,6 +107,17 @@ Datum EventDatum(const Attribute& a, const Event& e) {
   }
 }
 
+// The exact order of an int and a (finite) double, which a conversion of
+// either to the other's type could round.
+std::partial_ordering IntDoubleOrder(int64_t i, double d) {
+  if (d >= 0x1p63) return std::partial_ordering::less;
+  if (d < -0x1p63) return std::partial_ordering::greater;
+  const double whole = std::trunc(d);
+  const auto w = static_cast<int64_t>(whole);
+  if (i != w) return i <=> w;
+  return 0.0 <=> d - whole;
+}
+
 // The order of a value and a literal that fits its attribute (the parser
 // checked that); unordered for a NaN.
 std::partial_ordering Order(const Datum& d, const Literal& l) {
@@ -110,14 +128,11 @@ std::partial_ordering Order(const Datum& d, const Literal& l) {
     return *b <=> std::get<bool>(l);
   }
   const auto* i = std::get_if<int64_t>(&d);
-  if (i != nullptr && std::holds_alternative<int64_t>(l)) {
-    return *i <=> std::get<int64_t>(l);
-  }
-  const double x = i != nullptr ? static_cast<double>(*i) : std::get<double>(d);
-  const double y = std::holds_alternative<int64_t>(l)
-                       ? static_cast<double>(std::get<int64_t>(l))
-                       : std::get<double>(l);
-  return x <=> y;
+  const auto* j = std::get_if<int64_t>(&l);
+  if (i != nullptr && j != nullptr) return *i <=> *j;
+  if (i != nullptr) return IntDoubleOrder(*i, std::get<double>(l));
+  if (j != nullptr) return 0 <=> IntDoubleOrder(*j, std::get<double>(d));
+  return std::get<double>(d) <=> std::get<double>(l);
 }
 
 Tri Compare(const Datum& d, Cmp cmp, const Literal& l) {
@@ -139,14 +154,123 @@ Tri Compare(const Datum& d, Cmp cmp, const Literal& l) {
   }
 }
 
+// Past this many bindings tried for one node, a match is refused.
+constexpr int64_t kMaxBindings = int64_t{1} << 20;
+
 class Evaluator {
  public:
-  Evaluator(Subject& subject, size_t aliases)
-      : subject_(subject), nodes_(aliases), events_(aliases) {}
+  // `nodes[i]` / `events[i]` are alias i's neighbours (one of them null).
+  Evaluator(Subject& subject,
+            std::vector<const std::vector<NodeRow>*> node_domains,
+            std::vector<const std::vector<Event>*> event_domains)
+      : subject_(subject),
+        node_domains_(std::move(node_domains)),
+        event_domains_(std::move(event_domains)),
+        nodes_(node_domains_.size()),
+        events_(node_domains_.size()) {}
 
-  // Binds alias `i` to a neighbour node or event.
-  void Bind(size_t i, const NodeRow* node) { nodes_[i] = node; }
-  void Bind(size_t i, const Event* event) { events_[i] = event; }
+  // Whether some binding of `e`'s aliases makes `e` true. Existence
+  // distributes over OR, and over AND between parts that share no alias,
+  // so only parts joined through shared aliases are tried as a product.
+  // Errors: INVALID_ARGUMENT past kMaxBindings.
+  StatusOr<bool> Exists(const Expr& e) {
+    if (e.aliases.empty()) return Eval(e) == Tri::kTrue;
+    if (e.op == Op::kOr) {
+      for (const Expr& c : e.children) {
+        ASSIGN_OR_RETURN(bool found, Exists(c));
+        if (found) return true;
+      }
+      return false;
+    }
+    if (e.op == Op::kAnd) return ExistsAll(e.children);
+    return Product(e.aliases, [&] { return Eval(e) == Tri::kTrue; });
+  }
+
+ private:
+  StatusOr<bool> ExistsAll(const std::vector<Expr>& parts) {
+    for (const Expr& p : parts) {
+      if (p.aliases.empty() && Eval(p) != Tri::kTrue) return false;
+    }
+    // Groups of parts linked by shared aliases (each alias in one group).
+    std::vector<std::vector<const Expr*>> groups;
+    std::vector<std::vector<int>> group_aliases;
+    for (const Expr& p : parts) {
+      if (p.aliases.empty()) continue;
+      std::vector<const Expr*> members = {&p};
+      std::vector<int> aliases = p.aliases;
+      for (size_t g = 0; g < groups.size();) {
+        if (Disjoint(group_aliases[g], aliases)) {
+          ++g;
+          continue;
+        }
+        members.insert(members.end(), groups[g].begin(), groups[g].end());
+        aliases.insert(aliases.end(), group_aliases[g].begin(),
+                       group_aliases[g].end());
+        groups.erase(groups.begin() + g);
+        group_aliases.erase(group_aliases.begin() + g);
+      }
+      std::sort(aliases.begin(), aliases.end());
+      aliases.erase(std::unique(aliases.begin(), aliases.end()), aliases.end());
+      groups.push_back(std::move(members));
+      group_aliases.push_back(std::move(aliases));
+    }
+    for (size_t g = 0; g < groups.size(); ++g) {
+      bool found = false;
+      if (groups[g].size() == 1) {
+        ASSIGN_OR_RETURN(found, Exists(*groups[g][0]));
+      } else {
+        ASSIGN_OR_RETURN(found, Product(group_aliases[g], [&] {
+                           for (const Expr* p : groups[g]) {
+                             if (Eval(*p) != Tri::kTrue) return false;
+                           }
+                           return true;
+                         }));
+      }
+      if (!found) return false;
+    }
+    return true;
+  }
+
+  static bool Disjoint(const std::vector<int>& a, const std::vector<int>& b) {
+    for (int x : a) {
+      if (std::find(b.begin(), b.end(), x) != b.end()) return false;
+    }
+    return true;
+  }
+
+  // Binds `aliases` to each combination of their neighbours (an odometer)
+  // until `test` holds.
+  StatusOr<bool> Product(const std::vector<int>& aliases,
+                         const std::function<bool()>& test) {
+    std::vector<size_t> at(aliases.size(), 0);
+    while (true) {
+      for (size_t k = 0; k < aliases.size(); ++k) Bind(aliases[k], at[k]);
+      if (++tried_ > kMaxBindings) {
+        return absl::InvalidArgumentError(
+            StrCat("filter query: its aliases bind more than ", kMaxBindings,
+                   " combinations of neighbours of one node; join fewer "
+                   "aliases in one OR"));
+      }
+      if (test()) return true;
+      size_t k = 0;
+      while (k < aliases.size() && ++at[k] == DomainSize(aliases[k])) {
+        at[k++] = 0;
+      }
+      if (k == aliases.size()) return false;
+    }
+  }
+
+  size_t DomainSize(int alias) const {
+    return node_domains_[alias] != nullptr ? node_domains_[alias]->size()
+                                           : event_domains_[alias]->size();
+  }
+  void Bind(int alias, size_t i) {
+    if (node_domains_[alias] != nullptr) {
+      nodes_[alias] = &(*node_domains_[alias])[i];
+    } else {
+      events_[alias] = &(*event_domains_[alias])[i];
+    }
+  }
 
   Tri Eval(const Expr& e) {
     switch (e.op) {
@@ -167,8 +291,6 @@ class Evaluator {
         return Predicate(e);
     }
   }
-
- private:
   Tri Predicate(const Expr& e) {
     const Datum d = Read(e.attribute);
     const bool null = std::holds_alternative<std::monostate>(d);
@@ -187,7 +309,10 @@ class Evaluator {
         if (null) return Tri::kNull;
         bool in = false;
         for (const Literal& l : e.values) {
-          if (Compare(d, Cmp::kEq, l) == Tri::kTrue) in = true;
+          if (Compare(d, Cmp::kEq, l) == Tri::kTrue) {
+            in = true;
+            break;
+          }
         }
         return FromBool(in != e.negated);
       }
@@ -198,49 +323,42 @@ class Evaluator {
     if (a.relation == Relation::kSelf) {
       return NodeDatum(a, subject_.node(), subject_);
     }
-    if (a.relation == Relation::kEvents)
+    if (a.relation == Relation::kEvents) {
       return EventDatum(a, *events_[a.alias]);
+    }
     return NodeDatum(a, *nodes_[a.alias], subject_);
   }
 
   Subject& subject_;
+  std::vector<const std::vector<NodeRow>*> node_domains_;
+  std::vector<const std::vector<Event>*> event_domains_;
+  // The neighbour each alias is bound to.
   std::vector<const NodeRow*> nodes_;
   std::vector<const Event*> events_;
+  int64_t tried_ = 0;
 };
 
 }  // namespace
 
 StatusOr<bool> Matches(const Query& query, Subject& subject) {
   const size_t n = query.aliases.size();
-  Evaluator eval(subject, n);
-  // Each alias's candidates, and the binding tried (an odometer over them).
-  std::vector<size_t> sizes(n), at(n, 0);
   std::vector<const std::vector<NodeRow>*> nodes(n, nullptr);
-  const std::vector<Event>* events = nullptr;
+  std::vector<const std::vector<Event>*> events(n, nullptr);
   for (size_t i = 0; i < n; ++i) {
     const Relation r = query.aliases[i].relation;
+    size_t size = 0;
     if (r == Relation::kEvents) {
-      ASSIGN_OR_RETURN(events, subject.Events());
-      sizes[i] = events->size();
+      ASSIGN_OR_RETURN(events[i], subject.Events());
+      size = events[i]->size();
     } else {
       ASSIGN_OR_RETURN(nodes[i], subject.Neighbours(r));
-      sizes[i] = nodes[i]->size();
+      size = nodes[i]->size();
     }
-    if (sizes[i] == 0) return false;
+    // As an inner join: no neighbour for an alias, no row to match.
+    if (size == 0) return false;
   }
-  while (true) {
-    for (size_t i = 0; i < n; ++i) {
-      if (nodes[i] != nullptr) {
-        eval.Bind(i, &(*nodes[i])[at[i]]);
-      } else {
-        eval.Bind(i, &(*events)[at[i]]);
-      }
-    }
-    if (eval.Eval(query.root) == Tri::kTrue) return true;
-    size_t i = 0;
-    while (i < n && ++at[i] == sizes[i]) at[i++] = 0;
-    if (i == n) return false;
-  }
+  return Evaluator(subject, std::move(nodes), std::move(events))
+      .Exists(query.root);
 }
 
 bool Like(std::string_view text, std::string_view pattern) {

@@ -119,7 +119,12 @@ class Lexer {
     }
     const char c = text_[pos_];
     if (std::string_view("(),.=<>").find(c) == std::string_view::npos) {
-      return ErrorAt(t->column, StrCat("unexpected character '", c, "'"));
+      const auto byte = static_cast<unsigned char>(c);
+      return ErrorAt(t->column,
+                     byte < 0x80 ? StrCat("unexpected character '", c, "'")
+                                 : fmt::format("unexpected byte 0x{:02X} (a "
+                                               "name with it is back-quoted)",
+                                               byte));
     }
     t->text = std::string(1, c);
     ++pos_;
@@ -130,7 +135,6 @@ class Lexer {
   size_t pos_ = 0;
 };
 
-// What a token looks like in a message.
 }  // namespace
 
 StatusOr<std::vector<Token>> Lex(std::string_view text) {

@@ -1,5 +1,6 @@
 #include "filter/parser.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <optional>
@@ -56,6 +57,59 @@ constexpr NeighbourPrefix kNeighbours[] = {
     {"events_", Relation::kEvents, NodeKind::kArtifact, false},
 };
 
+Cmp Negated(Cmp cmp) {
+  switch (cmp) {
+    case Cmp::kEq:
+      return Cmp::kNe;
+    case Cmp::kNe:
+      return Cmp::kEq;
+    case Cmp::kLt:
+      return Cmp::kGe;
+    case Cmp::kLe:
+      return Cmp::kGt;
+    case Cmp::kGt:
+      return Cmp::kLe;
+    default:
+      return Cmp::kLt;
+  }
+}
+
+// `e`, or NOT `e` if `negate`, with NOT pushed down to the predicates: De
+// Morgan's laws and negated predicates are exact in three-valued logic,
+// since every value is NULL or totally ordered (a NaN reads as NULL).
+Expr PushNot(Expr e, bool negate) {
+  switch (e.op) {
+    case Op::kNot:
+      return PushNot(std::move(e.children[0]), !negate);
+    case Op::kAnd:
+    case Op::kOr:
+      if (negate) e.op = e.op == Op::kAnd ? Op::kOr : Op::kAnd;
+      for (Expr& c : e.children) c = PushNot(std::move(c), negate);
+      return e;
+    case Op::kCompare:
+      if (negate) e.cmp = Negated(e.cmp);
+      return e;
+    default:  // kIn, kLike, kIsNull
+      if (negate) e.negated = !e.negated;
+      return e;
+  }
+}
+
+// Fills Expr::aliases bottom up.
+void CollectAliases(Expr* e) {
+  e->aliases.clear();
+  if (e->attribute.alias >= 0 && e->children.empty()) {
+    e->aliases.push_back(e->attribute.alias);
+  }
+  for (Expr& c : e->children) {
+    CollectAliases(&c);
+    e->aliases.insert(e->aliases.end(), c.aliases.begin(), c.aliases.end());
+  }
+  std::sort(e->aliases.begin(), e->aliases.end());
+  e->aliases.erase(std::unique(e->aliases.begin(), e->aliases.end()),
+                   e->aliases.end());
+}
+
 class Parser {
  public:
   Parser(NodeKind kind, std::vector<Token> tokens)
@@ -64,12 +118,14 @@ class Parser {
   }
 
   StatusOr<Query> Run() {
-    ASSIGN_OR_RETURN(query_.root, Or());
+    ASSIGN_OR_RETURN(Expr root, Or());
     if (Peek().kind != TokenKind::kEnd) {
       return ErrorAt(Peek().column,
                      StrCat("expected AND, OR or the end of the query, not ",
                             Describe(Peek())));
     }
+    query_.root = PushNot(std::move(root), /*negate=*/false);
+    CollectAliases(&query_.root);
     return std::move(query_);
   }
 
@@ -148,7 +204,27 @@ class Parser {
     return inner;
   }
 
+  // MLMD reads `state != X` and `state NOT IN (...)` as also taking nodes
+  // without a state (its filter_query_ast_resolver.cc); so do these.
   StatusOr<Expr> Predicate() {
+    ASSIGN_OR_RETURN(Expr e, Comparison());
+    const ValueType type = e.attribute.type;
+    const bool state =
+        type == ValueType::kArtifactState || type == ValueType::kExecutionState;
+    const bool differs = (e.op == Op::kCompare && e.cmp == Cmp::kNe) ||
+                         (e.op == Op::kIn && e.negated);
+    if (!state || !differs) return e;
+    Expr is_null;
+    is_null.op = Op::kIsNull;
+    is_null.attribute = e.attribute;
+    Expr either;
+    either.op = Op::kOr;
+    either.children.push_back(std::move(e));
+    either.children.push_back(std::move(is_null));
+    return either;
+  }
+
+  StatusOr<Expr> Comparison() {
     Expr e;
     ASSIGN_OR_RETURN(e.attribute, ParseAttribute());
     const Token& t = Peek();
@@ -271,7 +347,7 @@ class Parser {
                                 n.prefix.substr(0, n.prefix.size() - 1), "'"));
         }
         a.relation = n.relation;
-        a.alias = AliasIndex(n.relation, first);
+        ASSIGN_OR_RETURN(a.alias, AliasIndex(n.relation, first, column));
         path.erase(path.begin());
         if (n.relation == Relation::kEvents) {
           RETURN_IF_ERROR(EventField(path, column, &a));
@@ -287,12 +363,16 @@ class Parser {
     return a;
   }
 
-  int AliasIndex(Relation relation, std::string_view name) {
+  StatusOr<int> AliasIndex(Relation relation, std::string_view name,
+                           size_t column) {
     for (size_t i = 0; i < query_.aliases.size(); ++i) {
       if (query_.aliases[i].relation == relation &&
           query_.aliases[i].name == name) {
         return static_cast<int>(i);
       }
+    }
+    if (query_.aliases.size() == kMaxAliases) {
+      return ErrorAt(column, StrCat("more than ", kMaxAliases, " aliases"));
     }
     query_.aliases.push_back(Alias{relation, std::string(name)});
     return static_cast<int>(query_.aliases.size() - 1);
@@ -489,8 +569,10 @@ class Parser {
     return Literal(*v);
   }
 
-  // Bounds the recursion of the parser and the evaluator.
+  // Bound the recursion of the parser and the evaluator, and the aliases
+  // the evaluator binds.
   static constexpr int kMaxDepth = 100;
+  static constexpr size_t kMaxAliases = 64;
 
   std::vector<Token> tokens_;
   size_t pos_ = 0;

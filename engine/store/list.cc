@@ -403,6 +403,10 @@ StatusOr<Page<NodeRow>> StoreImpl::ListNodes(NodeKind kind,
   return page;
 }
 
+Status CheckFilterQuery(NodeKind kind, std::string_view filter) {
+  return filter::Parse(kind, filter).status();
+}
+
 StatusOr<std::vector<int64_t>> StoreImpl::FilterNodeIds(NodeKind kind,
                                                         std::string_view text) {
   ASSIGN_OR_RETURN(filter::Query parsed, filter::Parse(kind, text));
@@ -411,8 +415,12 @@ StatusOr<std::vector<int64_t>> StoreImpl::FilterNodeIds(NodeKind kind,
   if (type_id == 0) return std::vector<int64_t>{};
   auto view = kv_->NewReadView();
   store::StoreSubject subject(this, *view);
+  std::vector<int64_t> ids;
+  // Takes the ids of the matches and keeps no record.
   auto keep = [&](const NodeRow& row) -> StatusOr<bool> {
-    return subject.Matches(parsed, row);
+    ASSIGN_OR_RETURN(bool match, subject.Matches(parsed, row));
+    if (match) ids.push_back(row.base.id);
+    return false;
   };
   MergedStream stream(/*ascending=*/true);
   stream.Add(std::make_unique<IndexStream>(
@@ -420,12 +428,9 @@ StatusOr<std::vector<int64_t>> StoreImpl::FilterNodeIds(NodeKind kind,
       type_id.has_value() ? codec::NodeByTypePrefix(kind, *type_id)
                           : codec::NodePrefix(kind),
       /*timed=*/false, /*ascending=*/true, std::nullopt));
-  std::vector<NodeRow> rows;
+  std::vector<NodeRow> none;
   RETURN_IF_ERROR(
-      ListFromStream(*view, kind, stream, keep, SIZE_MAX, kMaxChunk, &rows));
-  std::vector<int64_t> ids;
-  ids.reserve(rows.size());
-  for (const NodeRow& row : rows) ids.push_back(row.base.id);
+      ListFromStream(*view, kind, stream, keep, SIZE_MAX, kMaxChunk, &none));
   return ids;
 }
 

@@ -71,6 +71,8 @@ TEST_F(CliFilterTest, QueriesOnAttributesAndProperties) {
             (V{"1"}));
   // A quoted value makes type=... a query, not the shorthand.
   EXPECT_EQ(List("artifact --filter \"type='Examples'\""), (V{"1", "4"}));
+  EXPECT_EQ(List("artifact --filter \"uri= 's3://b/ex/1'\""), (V{"1"}));
+  EXPECT_EQ(List("artifact --filter \"type= 'Model'\""), (V{"2", "3", "5"}));
 }
 
 TEST_F(CliFilterTest, QueriesOnNeighbours) {
@@ -107,14 +109,24 @@ TEST_F(CliFilterTest, QueriesAndShorthandsAllHold) {
 TEST_F(CliFilterTest, BadQueriesAreUsageErrors) {
   CliResult r = Run("list artifact --filter \"typ = 'Model'\"");
   EXPECT_EQ(r.code, 2);
-  EXPECT_THAT(r.err, HasSubstr("--filter: filter query, column 1: artifacts "
-                               "have no attribute 'typ'"));
+  EXPECT_THAT(
+      r.err,
+      HasSubstr("--filter \"typ = 'Model'\": filter query, column 1: artifacts "
+                "have no attribute 'typ'"));
+  // Each query parses alone: its column counts in its own text, and one
+  // cannot close another's parentheses.
   r =
       Run("list artifact --filter type=Model --filter 'id = 1' --filter "
           "'id >'");
   EXPECT_EQ(r.code, 2);
-  EXPECT_THAT(r.err, HasSubstr("of the --filter queries joined: (id = 1) AND "
-                               "(id >)"));
+  EXPECT_THAT(r.err, HasSubstr("--filter \"id >\": filter query, column 5: "
+                               "expected a number"));
+  r =
+      Run("list artifact --filter \"name = 'x') OR (id > 0\" --filter "
+          "\"uri = 'none'\"");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("column 11: expected AND, OR or the end"));
+  EXPECT_EQ(Run("list artifact --filter ''").code, 2);
   r = Run("list execution --filter \"state = LIVE\"");
   EXPECT_EQ(r.code, 2);
   EXPECT_THAT(r.err, HasSubstr("executions have no attribute 'state'"));

@@ -128,19 +128,45 @@ TEST_F(FilterEval, MissingValuesFollowThreeValuedLogic) {
   EXPECT_TRUE(Match("NOT (properties.nope.int_value = 1 AND id = 8)"));
 }
 
+// MLMD's rewrite: `state != X` and NOT IN take a node without state.
 TEST_F(FilterEval, UnknownStateIsNull) {
   subject_.node_.state = 0;
   EXPECT_TRUE(Match("state IS NULL"));
+  EXPECT_TRUE(Match("state != LIVE"));
+  EXPECT_TRUE(Match("state NOT IN (LIVE, PENDING)"));
+  EXPECT_FALSE(Match("NOT state = LIVE"));
+  EXPECT_FALSE(Match("NOT (state != LIVE)"));  // NOT (NULL OR TRUE)
+  EXPECT_FALSE(Match("state = LIVE"));
+  subject_.node_.state = static_cast<uint8_t>(ArtifactState::kLive);
   EXPECT_FALSE(Match("state != LIVE"));
+  EXPECT_TRUE(Match("NOT (state != LIVE)"));  // NOT (FALSE OR FALSE)
+  EXPECT_TRUE(Match("NOT (state NOT IN (LIVE))"));
 }
 
-TEST_F(FilterEval, NanOrdersWithNothing) {
+TEST_F(FilterEval, NanIsNoValue) {
   subject_.node_.base.properties["accuracy"] =
       std::numeric_limits<double>::quiet_NaN();
+  EXPECT_TRUE(Match("properties.accuracy.double_value IS NULL"));
   EXPECT_FALSE(Match("properties.accuracy.double_value = 0"));
   EXPECT_FALSE(Match("properties.accuracy.double_value < 1"));
-  EXPECT_FALSE(Match("properties.accuracy.double_value >= 1"));
-  EXPECT_TRUE(Match("properties.accuracy.double_value != 1"));
+  EXPECT_FALSE(Match("properties.accuracy.double_value != 1"));
+  EXPECT_FALSE(Match("properties.accuracy.double_value NOT IN (1)"));
+  EXPECT_FALSE(Match("NOT properties.accuracy.double_value > 0.5"));
+}
+
+TEST_F(FilterEval, IntsAndDoublesCompareExactly) {
+  subject_.node_.base.properties["span"] = int64_t{9007199254740993};
+  EXPECT_FALSE(Match("properties.span.int_value = 9007199254740992.0"));
+  EXPECT_TRUE(Match("properties.span.int_value > 9007199254740992.0"));
+  EXPECT_TRUE(Match("properties.span.int_value < 9007199254740993.5"));
+  EXPECT_TRUE(Match("properties.span.int_value < 1e30"));
+  EXPECT_TRUE(Match("properties.span.int_value > -1e30"));
+  EXPECT_TRUE(Match("properties.span.int_value >= 9007199254740993.0"));
+  subject_.node_.base.properties["span"] = int64_t{-3};
+  EXPECT_TRUE(Match("properties.span.int_value < -2.5"));
+  EXPECT_TRUE(Match("properties.span.int_value > -3.5"));
+  EXPECT_TRUE(Match("properties.accuracy.double_value > 0"));
+  EXPECT_TRUE(Match("properties.accuracy.double_value < 1"));
 }
 
 TEST_F(FilterEval, AnAliasBindsOneNeighbour) {
@@ -162,6 +188,38 @@ TEST_F(FilterEval, AnAliasBindsOneNeighbour) {
   EXPECT_TRUE(Match("NOT contexts_a.name = 'run-41'"));
   EXPECT_TRUE(Match("contexts_a.name LIKE 'run-4_' AND contexts_a.id > 1"));
   EXPECT_FALSE(Match("contexts_a.id > 3"));
+}
+
+// Parts of an AND that share no alias are matched apart, so a query of
+// many aliases over many neighbours is linear, not a product.
+TEST_F(FilterEval, AliasesApartAreNotAProduct) {
+  for (int i = 0; i < 1000; ++i)
+    AddContext(i + 1, 5, "run-" + std::to_string(i));
+  std::string q;
+  for (int i = 0; i < 8; ++i) {
+    q += "contexts_a" + std::to_string(i) + ".id > " + std::to_string(i) +
+         " AND ";
+  }
+  EXPECT_FALSE(Match(q + "name = 'nomatch'"));
+  EXPECT_TRUE(Match(q + "contexts_z.name = 'run-999'"));
+  EXPECT_FALSE(Match(q + "contexts_z.name = 'run-1000'"));
+  EXPECT_TRUE(
+      Match("(contexts_a.name = 'x' OR contexts_b.name = 'run-5') "
+            "AND (contexts_c.id = 1 OR NOT contexts_d.id = 1)"));
+  // Joined through an OR, two aliases are a product: 10^6 bindings pass,
+  // three aliases are refused.
+  EXPECT_FALSE(
+      Match("(contexts_a.id = 0 OR contexts_b.id = 0) AND "
+            "contexts_b.id > 0"));
+  auto q3 = Parse(NodeKind::kArtifact,
+                  "(contexts_a.id = 0 OR contexts_b.id = 0 OR contexts_c.id = "
+                  "0) AND contexts_a.id > 0 AND contexts_b.id > 0 AND "
+                  "contexts_c.id > 0");
+  ASSERT_OK(q3.status());
+  auto m = Matches(*q3, subject_);
+  ASSERT_EQ(m.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(m.status().message()),
+              ::testing::HasSubstr("combinations"));
 }
 
 TEST_F(FilterEval, NoNeighbourNoMatch) {

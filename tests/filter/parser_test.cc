@@ -60,13 +60,37 @@ TEST(FilterParser, AndBindsTighterThanOr) {
   EXPECT_EQ(q.root.children[1].children.size(), 2u);
 }
 
+// NOT is pushed down to the predicates: De Morgan, negated comparisons.
 TEST(FilterParser, ParenthesesAndNot) {
-  Query q = MustParse(kA, "NOT(id = 1 or id = 2) and not name = 'x'");
+  Query q = MustParse(kA, "NOT(id = 1 or id < 2) and not name = 'x'");
   ASSERT_EQ(q.root.op, Op::kAnd);
-  ASSERT_EQ(q.root.children[0].op, Op::kNot);
-  EXPECT_EQ(q.root.children[0].children[0].op, Op::kOr);
-  ASSERT_EQ(q.root.children[1].op, Op::kNot);
-  EXPECT_EQ(q.root.children[1].children[0].op, Op::kCompare);
+  const Expr& both = q.root.children[0];
+  ASSERT_EQ(both.op, Op::kAnd);
+  EXPECT_EQ(both.children[0].cmp, Cmp::kNe);
+  EXPECT_EQ(both.children[1].cmp, Cmp::kGe);
+  EXPECT_EQ(q.root.children[1].op, Op::kCompare);
+  EXPECT_EQ(q.root.children[1].cmp, Cmp::kNe);
+  Query n = MustParse(kA,
+                      "NOT NOT (uri LIKE 'a' OR NOT uri IS NULL) AND "
+                      "NOT id IN (1)");
+  EXPECT_EQ(n.root.children[0].op, Op::kOr);
+  EXPECT_FALSE(n.root.children[0].children[0].negated);
+  EXPECT_EQ(n.root.children[0].children[1].op, Op::kIsNull);
+  EXPECT_TRUE(n.root.children[0].children[1].negated);
+  EXPECT_TRUE(n.root.children[1].negated);
+}
+
+TEST(FilterParser, AliasesAreCollectedUpward) {
+  Query q = MustParse(kA,
+                      "id = 1 OR (contexts_b.id = 1 AND contexts_a.id = "
+                      "2)");
+  EXPECT_TRUE(q.root.children[0].aliases.empty());
+  EXPECT_EQ(q.root.children[1].aliases, (std::vector<int>{0, 1}));
+  EXPECT_EQ(q.root.aliases, (std::vector<int>{0, 1}));
+  std::string many;
+  for (int i = 0; i <= 64; ++i)
+    many += "contexts_a" + std::to_string(i) + ".id = 1 AND ";
+  EXPECT_THAT(ErrorOf(kA, many + "id = 1"), HasSubstr("more than 64 aliases"));
 }
 
 TEST(FilterParser, ChainsAreFlat) {
@@ -132,10 +156,24 @@ TEST(FilterParser, EnumsByNameQuotedOrNot) {
             (std::vector<Literal>{
                 int64_t{static_cast<int>(ArtifactState::kLive)},
                 int64_t{static_cast<int>(ArtifactState::kPending)}}));
-  Query e = MustParse(kE, "last_known_state != COMPLETE");
+  Query e = MustParse(kE, "last_known_state = COMPLETE");
   EXPECT_EQ(e.root.attribute.type, ValueType::kExecutionState);
   EXPECT_EQ(e.root.values[0],
             Literal(int64_t{static_cast<int>(ExecutionState::kComplete)}));
+}
+
+// As MLMD: `!=` and NOT IN on a state take nodes without one too.
+TEST(FilterParser, StatesThatDifferIncludeNoState) {
+  for (std::string_view text :
+       {"last_known_state != COMPLETE", "last_known_state NOT IN (NEW)"}) {
+    Query q = MustParse(kE, text);
+    ASSERT_EQ(q.root.op, Op::kOr) << text;
+    EXPECT_EQ(q.root.children[1].op, Op::kIsNull) << text;
+    EXPECT_FALSE(q.root.children[1].negated) << text;
+  }
+  // Not when the NOT comes from outside, as MLMD rewrites only these two.
+  EXPECT_EQ(MustParse(kE, "NOT last_known_state = NEW").root.op, Op::kCompare);
+  EXPECT_EQ(MustParse(kA, "events_e.type != INPUT").root.op, Op::kCompare);
 }
 
 TEST(FilterParser, NeighbourAliases) {

@@ -316,19 +316,21 @@ TEST_F(ListFilterTest, UriAndState) {
   EXPECT_EQ(Arts("state = LIVE"), A({0, 3}));
   EXPECT_EQ(Arts("state = 'LIVE'"), A({0, 3}));
   EXPECT_EQ(Arts("state = \"ABANDONED\""), A({5}));
-  EXPECT_EQ(Arts("state != LIVE"), A({1, 4, 5}));  // a2's state is unknown.
+  // As MLMD: != and NOT IN on a state also take a2, whose state is unknown.
+  EXPECT_EQ(Arts("state != LIVE"), A({1, 2, 4, 5}));
+  EXPECT_EQ(Arts("NOT state = LIVE"), A({1, 4, 5}));
   EXPECT_EQ(Arts("state IS NULL"), A({2}));
   EXPECT_EQ(Arts("state IS NOT NULL"), A({0, 1, 3, 4, 5}));
   EXPECT_EQ(Arts("state IN (PENDING, DELETED)"), A({1, 4}));
-  EXPECT_EQ(Arts("state NOT IN (LIVE, PENDING)"), A({4, 5}));
+  EXPECT_EQ(Arts("state NOT IN (LIVE, PENDING)"), A({2, 4, 5}));
 }
 
 TEST_F(ListFilterTest, ExecutionAttributes) {
   EXPECT_EQ(Exes("last_known_state = COMPLETE"), X({0}));
-  EXPECT_EQ(Exes("last_known_state != RUNNING"), X({0, 1}));
+  EXPECT_EQ(Exes("last_known_state != RUNNING"), X({0, 1, 3}));
   EXPECT_EQ(Exes("last_known_state IS NULL"), X({3}));
   EXPECT_EQ(Exes("last_known_state IN (NEW, RUNNING, FAILED)"), X({1, 2}));
-  EXPECT_EQ(Exes("last_known_state NOT IN (FAILED, CANCELED)"), X({0, 2}));
+  EXPECT_EQ(Exes("last_known_state NOT IN (FAILED, CANCELED)"), X({0, 2, 3}));
   EXPECT_EQ(Exes("type = 'Evaluator'"), X({2, 3}));
   EXPECT_EQ(Exes("type_id = " + S(trainer_)), X({0, 1}));
   EXPECT_EQ(Exes("name LIKE 'train-_'"), X({0, 1}));
@@ -534,7 +536,7 @@ TEST_F(ListFilterTest, DomainAndMlmdExamples) {
             A({0, 3}));
   EXPECT_EQ(Exes("last_known_state NOT IN (FAILED, CANCELED) AND "
                  "create_time_since_epoch > 1700000000000"),
-            X({0, 2}));
+            X({0, 2, 3}));
   EXPECT_EQ(Arts("custom_properties.`my:flag`.bool_value = true OR uri LIKE "
                  "'s3://bucket/%'"),
             A({0, 1, 3, 5}));

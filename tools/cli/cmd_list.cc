@@ -2,6 +2,7 @@
 // context and filter queries (schema/FILTERS.md), a page at a time.
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cctype>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -104,6 +105,13 @@ class ListCommand : public Command {
       const std::string value =
           eq == std::string::npos ? "" : filter.substr(eq + 1);
       if (!IsShorthand(key, value)) {
+        // Each query alone, so that its column counts in its own text and
+        // the joined text cannot read otherwise.
+        const Status parsed = CheckFilterQuery(kind, filter);
+        if (!parsed.ok()) {
+          return UsageError(fmt::format("--filter \"{}\": {}", filter,
+                                        std::string(parsed.message())));
+        }
         queries.push_back(filter);
         continue;
       }
@@ -139,10 +147,13 @@ class ListCommand : public Command {
   }
 
   // KEY=VALUE rather than a filter query: a key of type, uri or context and
-  // a value not quoted (`type='Model'` is a query).
+  // a value that neither starts with a space or quote nor holds a quote
+  // (`type='Model'` and `uri= 'x'` are queries).
   static bool IsShorthand(std::string_view key, std::string_view value) {
     return (key == "type" || key == "uri" || key == "context") &&
-           !value.starts_with('\'') && !value.starts_with('"');
+           (value.empty() ||
+            (!std::isspace(static_cast<unsigned char>(value[0])) &&
+             value.find_first_of("'\"") == std::string_view::npos));
   }
 
   // A context given as its id or as TYPE/NAME, where TYPE is the name of a
@@ -202,18 +213,14 @@ class ListCommand : public Command {
       StatusOr<Page<N>> listed = store->List<N>(query, options);
       if (absl::IsInvalidArgument(listed.status()) &&
           (!query.filter.empty() || !page_token_.empty())) {
-        // A filter query that does not parse, or a token of another query or
-        // a damaged one: given on the command line, so a usage error.
+        // A filter query that binds too many neighbours, or a token of
+        // another query or a damaged one: given on the command line, so a
+        // usage error.
         const std::string message(listed.status().message());
-        if (!message.starts_with("filter query")) {
-          return UsageError(fmt::format("--page-token: {}", message));
-        }
-        const bool joined = query.filter.starts_with('(');
-        return UsageError(fmt::format("--filter: {}{}", message,
-                                      joined ? " of the --filter queries "
-                                               "joined: " +
-                                                   query.filter
-                                             : ""));
+        return UsageError(fmt::format(
+            "{}: {}",
+            message.starts_with("filter query") ? "--filter" : "--page-token",
+            message));
       }
       ASSIGN_OR_RETURN(Page<N> page, std::move(listed));
       for (const N& node : page.items) {

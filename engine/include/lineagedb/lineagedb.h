@@ -44,6 +44,10 @@ struct NodeQuery {
   std::string filter;
 };
 
+// OK if `filter` parses as a filter query on nodes of `kind`; else the
+// INVALID_ARGUMENT a list with it returns. Reads no store.
+Status CheckFilterQuery(NodeKind kind, std::string_view filter);
+
 // One page of a list call.
 template <typename N>
 struct Page {
