@@ -106,6 +106,68 @@ BENCHMARK(BM_ListByType)
     ->Args({100000, 1000})
     ->Unit(benchmark::kMicrosecond);
 
+// The first page of 100 artifacts of a filtered list, in a store of
+// range(0) (a multiple of 100) artifacts, each attributed to one of 100
+// contexts (ctx-0 .. ctx-99) and holding span = its index:
+//   0  filter "id > 0": every node matches, one page of records read;
+//   1  filter "uri LIKE '%/199__'": the last 100 of 20,000 match, every
+//      record read and tested;
+//   2  filter "contexts_a.name = 'ctx-7'": every record and its context
+//      read and tested;
+//   3  NodeQuery::context_id of ctx-7: its attribution index read (the
+//      indexed form of 2).
+void BM_ListFilter(benchmark::State& state) {
+  BenchStore bs;
+  Store& store = bs.store();
+  const int n = static_cast<int>(state.range(0));
+  const int64_t run_type =
+      store.PutType(Type{.kind = NodeKind::kContext, .name = "run"}).value();
+  std::vector<Context> contexts(100);
+  for (int i = 0; i < 100; ++i) {
+    contexts[i].type_id = run_type;
+    contexts[i].name = "ctx-" + std::to_string(i);
+  }
+  const std::vector<int64_t> context_ids = store.Put(contexts).value();
+  for (int i = 0; i < n; i += 1000) {
+    const std::vector<int64_t> ids = store.Put(bs.MakeArtifacts(1000)).value();
+    std::vector<Attribution> links;
+    for (size_t j = 0; j < ids.size(); ++j) {
+      links.push_back({context_ids[(i + j) % 100], ids[j]});
+    }
+    if (!store.PutAttributionsAndAssociations(links, {}).ok()) {
+      state.SkipWithError("attribution failed");
+      return;
+    }
+  }
+  NodeQuery query;
+  switch (state.range(1)) {
+    case 0:
+      query.filter = "id > 0";
+      break;
+    case 1:
+      query.filter = "uri LIKE '%/" + std::to_string(n / 100 - 1) + "__'";
+      break;
+    case 2:
+      query.filter = "contexts_a.name = 'ctx-7'";
+      break;
+    default:
+      query.context_id = context_ids[7];
+  }
+  const ListOptions options{.max_result_size = 100};
+  for (auto _ : state) {
+    auto page = store.List<Artifact>(query, options);
+    if (!page.ok() || page->items.size() != 100) {
+      state.SkipWithError("list failed");
+      return;
+    }
+    benchmark::DoNotOptimize(page);
+  }
+  state.SetItemsProcessed(state.iterations() * 100);
+}
+BENCHMARK(BM_ListFilter)
+    ->ArgsProduct({{20000}, {0, 1, 2, 3}})
+    ->Unit(benchmark::kMicrosecond);
+
 // One step reading `input` and writing a new artifact; returns its id.
 int64_t PutStep(Store& store, int64_t step_type, int64_t artifact_type,
                 int64_t input) {

@@ -265,18 +265,21 @@ Status ListByTimeFromIds(const storage::ReadView& view, NodeKind kind,
 }
 
 // Appends to `out` the nodes of `stream`'s positions that `keep` takes,
-// reading their records a chunk at a time, up to `want` in all. Chunks are
-// at least `min_chunk` long (at most kMaxChunk), so that a selective filter
-// does not read its records one at a time.
+// reading their records a chunk at a time, up to `want` in all. A chunk is
+// what is still wanted, but at least twice the chunk before (at most
+// kMaxChunk), so that a selective filter reads few chunks and a page whose
+// first chunk fills it reads no record past it.
 template <typename Keep>
 Status ListFromStream(const storage::ReadView& view, NodeKind kind,
                       MergedStream& stream, const Keep& keep, size_t want,
-                      size_t min_chunk, std::vector<NodeRow>* out) {
+                      std::vector<NodeRow>* out) {
   std::vector<Position> chunk;
+  size_t floor = 1;
   while (out->size() < want) {
     chunk.clear();
     const size_t size =
-        std::max(std::min(want - out->size(), kMaxChunk), min_chunk);
+        std::max(std::min(want - out->size(), kMaxChunk), floor);
+    floor = std::min(kMaxChunk, size * 2);
     Position p;
     while (chunk.size() < size && stream.Next(&p)) chunk.push_back(p);
     if (chunk.empty()) break;
@@ -385,9 +388,7 @@ StatusOr<Page<NodeRow>> StoreImpl::ListNodes(NodeKind kind,
       stream.Add(std::make_unique<IndexStream>(*view, id_prefix,
                                                /*timed=*/false, asc, after_id));
     }
-    const size_t min_chunk = parsed.has_value() ? 256 : 1;
-    RETURN_IF_ERROR(
-        ListFromStream(*view, kind, stream, keep, want, min_chunk, &out));
+    RETURN_IF_ERROR(ListFromStream(*view, kind, stream, keep, want, &out));
   }
 
   Page<NodeRow> page;
@@ -429,8 +430,7 @@ StatusOr<std::vector<int64_t>> StoreImpl::FilterNodeIds(NodeKind kind,
                           : codec::NodePrefix(kind),
       /*timed=*/false, /*ascending=*/true, std::nullopt));
   std::vector<NodeRow> none;
-  RETURN_IF_ERROR(
-      ListFromStream(*view, kind, stream, keep, SIZE_MAX, kMaxChunk, &none));
+  RETURN_IF_ERROR(ListFromStream(*view, kind, stream, keep, SIZE_MAX, &none));
   return ids;
 }
 
