@@ -154,12 +154,13 @@ Tri Compare(const Datum& d, Cmp cmp, const Literal& l) {
   }
 }
 
-// Past this many bindings tried for one node, a match is refused.
+// Past this many bindings tried for one node, Matches fails.
 constexpr int64_t kMaxBindings = int64_t{1} << 20;
 
 class Evaluator {
  public:
-  // `nodes[i]` / `events[i]` are alias i's neighbours (one of them null).
+  // Alias i's neighbours are `node_domains[i]` or `event_domains[i]` (the
+  // other is null).
   Evaluator(Subject& subject,
             std::vector<const std::vector<NodeRow>*> node_domains,
             std::vector<const std::vector<Event>*> event_domains)

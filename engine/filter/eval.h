@@ -1,9 +1,11 @@
 // Evaluating a parsed filter query against one node.
 //
 // Semantics are SQL's, as MLMD's queries run them: a comparison with a
-// missing value (a property the node lacks or holds in another kind, an
-// empty name, external_id or uri, a state UNKNOWN) is neither true nor
+// missing value (a property the node lacks or holds in another kind, a NaN,
+// an empty name, external_id or uri, a state UNKNOWN) is neither true nor
 // false, and NOT, AND and OR follow three-valued logic; only true matches.
+// (The parser has already made `state != X` and `state NOT IN` take a
+// missing state, as MLMD does.)
 // Each alias binds one neighbour: a node matches if some binding of its
 // aliases makes the query true, so a node without neighbours of an alias the
 // query names never matches (MLMD's inner join). MLMD joins properties the
@@ -36,7 +38,10 @@ class Subject {
   virtual StatusOr<const std::vector<Event>*> Events() = 0;
 };
 
-// Whether `subject`'s node matches `query`. Errors: those of `subject`.
+// Whether `subject`'s node matches `query`. Parts of an AND that share no
+// alias are bound apart; aliases joined through an OR are tried in
+// combination. Errors: those of `subject`; INVALID_ARGUMENT past 2^20
+// combinations tried for the node.
 StatusOr<bool> Matches(const Query& query, Subject& subject);
 
 // True if `text` matches the LIKE `pattern`: '%' stands for any run of
