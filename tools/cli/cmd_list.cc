@@ -135,10 +135,11 @@ class ListCommand : public Command {
         ASSIGN_OR_RETURN(query.context_id, ContextId(store, value));
       }
     }
-    query.filter = queries.size() == 1
-                       ? queries[0]
-                       : fmt::format("({})", fmt::join(queries, ") AND ("));
-    if (queries.empty()) query.filter.clear();
+    if (queries.size() == 1) {
+      query.filter = queries[0];
+    } else if (queries.size() > 1) {
+      query.filter = fmt::format("({})", fmt::join(queries, ") AND ("));
+    }
     if (!query.type_name.empty()) {
       RETURN_IF_ERROR(
           CheckTypeExists(store, kind, query.type_name, query.type_version));
