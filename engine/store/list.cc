@@ -6,9 +6,11 @@
 // merging the types of the kind when no type is given; with a uri or context
 // filter, the (small) candidate set is read and sorted instead.
 //
-// A filter query is tested on each candidate; one whose conjuncts include
-// `type = 'NAME'` with NAME the name of one type of the kind reads that
-// type's nodes only.
+// A filter query is tested on each candidate. Two top-level conjuncts
+// narrow the candidates: `type = 'NAME'` with NAME the name of one type of
+// the kind reads that type's nodes only, and `contexts_X.id = N` or
+// `contexts_X.name = 'NAME'` naming one context reads that context's
+// attributions or associations only (any match is linked to it).
 //
 // A page token is web-safe base64 of
 //   [u8 version=1][u64 query hash][i64 last time][u64 last id]
@@ -23,6 +25,7 @@
 #include "absl/strings/escaping.h"
 #include "codec/coding.h"
 #include "codec/keys.h"
+#include "codec/records.h"
 #include "filter/parser.h"
 #include "store/edge_reads.h"
 #include "store/filter_subject.h"
@@ -294,25 +297,34 @@ Status ListFromStream(const storage::ReadView& view, NodeKind kind,
   return stream.status();
 }
 
+// The conjuncts of a query's top level that compare `field` of the node
+// itself (relation kSelf) or of a neighbour along `relation` for equality.
+std::vector<const filter::Expr*> EqualityConjuncts(const filter::Query& q,
+                                                   filter::Relation relation,
+                                                   filter::Field field) {
+  auto fits = [&](const filter::Expr& e) {
+    return e.op == filter::Op::kCompare && e.cmp == filter::Cmp::kEq &&
+           e.attribute.relation == relation && e.attribute.field == field;
+  };
+  std::vector<const filter::Expr*> out;
+  if (fits(q.root)) out.push_back(&q.root);
+  if (q.root.op == filter::Op::kAnd) {
+    for (const filter::Expr& c : q.root.children) {
+      if (fits(c)) out.push_back(&c);
+    }
+  }
+  return out;
+}
+
 // The type a filter's `type = 'NAME'` conjunct names when NAME is the name of
 // exactly one type of `kind`; nullopt if it has none or NAME names several
 // (versions); 0 if no type has that name (nothing matches).
 std::optional<int64_t> TypeOfFilter(const filter::Query& q,
                                     const std::vector<Type>& types) {
-  auto is_type_eq = [](const filter::Expr& e) {
-    return e.op == filter::Op::kCompare && e.cmp == filter::Cmp::kEq &&
-           e.attribute.relation == filter::Relation::kSelf &&
-           e.attribute.field == filter::Field::kType;
-  };
-  const filter::Expr* eq = nullptr;
-  if (is_type_eq(q.root)) eq = &q.root;
-  if (q.root.op == filter::Op::kAnd) {
-    for (const filter::Expr& c : q.root.children) {
-      if (is_type_eq(c)) eq = &c;
-    }
-  }
-  if (eq == nullptr) return std::nullopt;
-  const std::string& name = std::get<std::string>(eq->values[0]);
+  const std::vector<const filter::Expr*> eqs =
+      EqualityConjuncts(q, filter::Relation::kSelf, filter::Field::kType);
+  if (eqs.empty()) return std::nullopt;
+  const std::string& name = std::get<std::string>(eqs[0]->values[0]);
   std::optional<int64_t> found = 0;
   for (const Type& t : types) {
     if (t.name != name) continue;
@@ -320,6 +332,44 @@ std::optional<int64_t> TypeOfFilter(const filter::Query& q,
     found = t.id;
   }
   return found;
+}
+
+// The context a filter's `contexts_X.id = N` or `contexts_X.name = 'NAME'`
+// conjunct names when it names one stored context (as `view` sees it);
+// nullopt if none does or NAME is the name of several; 0 if the context does
+// not exist (nothing matches).
+StatusOr<std::optional<int64_t>> ContextOfFilter(
+    const filter::Query& q, const storage::ReadView& view,
+    const std::vector<Type>& context_types) {
+  for (const filter::Expr* e :
+       EqualityConjuncts(q, filter::Relation::kContexts, filter::Field::kId)) {
+    const auto* id = std::get_if<int64_t>(&e->values[0]);
+    if (id == nullptr) continue;  // A fraction: no context has that id.
+    std::string value;
+    const Status s = view.Get(codec::NodeKey(NodeKind::kContext, *id), &value);
+    if (absl::IsNotFound(s)) return std::optional<int64_t>(0);
+    RETURN_IF_ERROR(s);
+    return std::optional<int64_t>(*id);
+  }
+  for (const filter::Expr* e : EqualityConjuncts(q, filter::Relation::kContexts,
+                                                 filter::Field::kName)) {
+    const std::string& name = std::get<std::string>(e->values[0]);
+    std::optional<int64_t> found = 0;
+    for (const Type& t : context_types) {
+      const std::string key =
+          codec::NodeByTypeNameKey(NodeKind::kContext, t.id, name);
+      std::string value;
+      const Status s = view.Get(key, &value);
+      if (absl::IsNotFound(s)) continue;
+      RETURN_IF_ERROR(s);
+      if (*found != 0) return std::optional<int64_t>();
+      int64_t id = 0;
+      RETURN_IF_ERROR(codec::DecodeId(key, value, &id));
+      found = id;
+    }
+    return found;
+  }
+  return std::optional<int64_t>();
 }
 
 }  // namespace
@@ -351,8 +401,19 @@ StatusOr<Page<NodeRow>> StoreImpl::ListNodes(NodeKind kind,
   const bool asc = options.ascending;
   const size_t want = static_cast<size_t>(options.max_result_size) + 1;
 
-  const std::string id_prefix = IdSource(kind, query, type_id);
   auto view = kv_->NewReadView();
+  // The query with the fields the filter implies.
+  NodeQuery plan = query;
+  if (parsed.has_value() && plan.context_id == 0 &&
+      kind != NodeKind::kContext) {
+    ASSIGN_OR_RETURN(std::vector<Type> context_types,
+                     ListTypes(NodeKind::kContext));
+    ASSIGN_OR_RETURN(std::optional<int64_t> context,
+                     ContextOfFilter(*parsed, *view, context_types));
+    if (context == 0) return Page<NodeRow>{};
+    plan.context_id = context.value_or(0);
+  }
+  const std::string id_prefix = IdSource(kind, plan, type_id);
   store::StoreSubject subject(this, *view);
   auto keep = [&](const NodeRow& row) -> StatusOr<bool> {
     if ((type_id != 0 && row.base.type_id != type_id) ||
@@ -364,7 +425,7 @@ StatusOr<Page<NodeRow>> StoreImpl::ListNodes(NodeKind kind,
   };
   std::vector<NodeRow> out;
 
-  if (by_time && (query.context_id != 0 || query.uri.has_value())) {
+  if (by_time && (plan.context_id != 0 || plan.uri.has_value())) {
     RETURN_IF_ERROR(ListByTimeFromIds(*view, kind, id_prefix, keep, after, asc,
                                       want, &out));
   } else {
@@ -415,6 +476,15 @@ StatusOr<std::vector<int64_t>> StoreImpl::FilterNodeIds(NodeKind kind,
   const std::optional<int64_t> type_id = TypeOfFilter(parsed, types);
   if (type_id == 0) return std::vector<int64_t>{};
   auto view = kv_->NewReadView();
+  NodeQuery plan;
+  if (kind != NodeKind::kContext) {
+    ASSIGN_OR_RETURN(std::vector<Type> context_types,
+                     ListTypes(NodeKind::kContext));
+    ASSIGN_OR_RETURN(std::optional<int64_t> context,
+                     ContextOfFilter(parsed, *view, context_types));
+    if (context == 0) return std::vector<int64_t>{};
+    plan.context_id = context.value_or(0);
+  }
   store::StoreSubject subject(this, *view);
   std::vector<int64_t> ids;
   // Takes the ids of the matches and keeps no record.
@@ -425,10 +495,8 @@ StatusOr<std::vector<int64_t>> StoreImpl::FilterNodeIds(NodeKind kind,
   };
   MergedStream stream(/*ascending=*/true);
   stream.Add(std::make_unique<IndexStream>(
-      *view,
-      type_id.has_value() ? codec::NodeByTypePrefix(kind, *type_id)
-                          : codec::NodePrefix(kind),
-      /*timed=*/false, /*ascending=*/true, std::nullopt));
+      *view, IdSource(kind, plan, type_id.value_or(0)), /*timed=*/false,
+      /*ascending=*/true, std::nullopt));
   std::vector<NodeRow> none;
   RETURN_IF_ERROR(ListFromStream(*view, kind, stream, keep, SIZE_MAX, &none));
   return ids;

@@ -463,6 +463,37 @@ TEST_F(ListFilterTest, ContextsOfArtifacts) {
   EXPECT_EQ(Arts("contexts_a.name IS NULL OR name = 'eval'"), Ids{});
 }
 
+// A top-level `contexts_X.id = N` or `contexts_X.name = 'NAME'` naming one
+// context reads that context's links only; the answers are those of the
+// filter read over every node.
+TEST_F(ListFilterTest, ContextConditionsReadTheContextsLinks) {
+  EXPECT_EQ(Arts("contexts_a.id = " + S(c_[2]) + " AND name != 'vit'"),
+            A({0, 3}));
+  EXPECT_EQ(Arts("contexts_a.id = 999999"), Ids{});
+  EXPECT_EQ(Arts("contexts_a.id = 1.5"), Ids{});
+  EXPECT_EQ(Exes("contexts_a.name = 'run-42'"), X({1, 2}));
+  EXPECT_EQ(Arts("contexts_a.name = 'nowhere'"), Ids{});
+  EXPECT_EQ(Arts("contexts_a.name = 'orphan'"), Ids{});
+  // The same name in two context types: no single context, every node
+  // read, the same answer.
+  Context twin;
+  twin.type_id = store_->GetType(NodeKind::kContext, "Pipeline")->id;
+  twin.name = "run-41";
+  ASSERT_OK_AND_ASSIGN(Ids twin_id, store_->Put(std::vector<Context>{twin}));
+  ASSERT_OK(store_->PutAttributionsAndAssociations({{twin_id[0], a_[5]}}, {}));
+  EXPECT_EQ(Arts("contexts_a.name = 'run-41'"), A({0, 1, 3, 5}));
+  // In update-time order and paged, as NodeQuery::context_id lists them.
+  for (bool asc : {true, false}) {
+    NodeQuery by_filter;
+    by_filter.filter = "contexts_a.id = " + S(c_[1]);
+    NodeQuery by_field;
+    by_field.context_id = c_[1];
+    EXPECT_EQ(
+        ListAll<Artifact>(by_filter, Paging(1, OrderBy::kLastUpdateTime, asc)),
+        ListAll<Artifact>(by_field, Paging(1, OrderBy::kLastUpdateTime, asc)));
+  }
+}
+
 TEST_F(ListFilterTest, ContextsAndEventsOfExecutions) {
   EXPECT_EQ(Exes("contexts_a.name = 'run-41'"), X({0, 2}));
   EXPECT_EQ(Exes("contexts_a.type = 'PipelineRun' AND contexts_b.type = "
