@@ -127,6 +127,10 @@ TEST_F(CliFilterTest, BadQueriesAreUsageErrors) {
   EXPECT_EQ(r.code, 2);
   EXPECT_THAT(r.err, HasSubstr("column 11: expected AND, OR or the end"));
   EXPECT_EQ(Run("list artifact --filter ''").code, 2);
+  // A type query is not the type= shorthand --type-version goes with.
+  r = Run("list artifact --filter \"type='Model'\" --type-version 1");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--type-version needs a type"));
   r = Run("list execution --filter \"state = LIVE\"");
   EXPECT_EQ(r.code, 2);
   EXPECT_THAT(r.err, HasSubstr("executions have no attribute 'state'"));

@@ -33,7 +33,9 @@ class ListCommand : public Command {
                     "properties.accuracy.double_value > 0.9\" "
                     "(schema/FILTERS.md), or KEY=VALUE: type=NAME, uri=URI "
                     "(artifacts), context=ID or context=TYPE/NAME (artifacts "
-                    "and executions). Repeatable; all must hold")
+                    "and executions). Repeatable; all must hold (queries are "
+                    "joined by AND into one: an alias named in two binds one "
+                    "neighbour)")
         ->allow_extra_args(false);  // One value a flag, as --end.
     app->add_option("--limit", limit_, "Nodes per page (1..10000)")
         ->capture_default_str();
@@ -50,9 +52,10 @@ class ListCommand : public Command {
     if (limit_ < 1 || limit_ > 10000) {
       return UsageError("--limit must be in 1..10000");
     }
-    const bool type_filter = std::any_of(
-        filters_.begin(), filters_.end(),
-        [](const std::string& f) { return f.starts_with("type="); });
+    const bool type_filter =
+        std::any_of(filters_.begin(), filters_.end(), [](const std::string& f) {
+          return f.starts_with("type=") && IsShorthand("type", f.substr(5));
+        });
     if (!version_.empty() && type_.empty() && !type_filter) {
       return UsageError("--type-version needs a type (--type)");
     }
@@ -85,7 +88,8 @@ class ListCommand : public Command {
 
  private:
   // --type, --type-version and the --filter conditions as one query: the
-  // KEY=VALUE ones as its fields, the others joined by AND as its filter.
+  // KEY=VALUE ones as its fields, the others joined by AND as its filter
+  // (so an alias named in two queries is one alias).
   // Errors: UsageError (a malformed condition, one the kind cannot have, or
   // a key given twice), NOT_FOUND (a context that does not exist).
   StatusOr<NodeQuery> Query(Store* store, NodeKind kind) const {
