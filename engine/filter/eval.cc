@@ -6,6 +6,7 @@
 #include <functional>
 #include <variant>
 
+#include "absl/strings/ascii.h"
 #include "util/status_macros.h"
 #include "util/str_cat.h"
 
@@ -363,9 +364,6 @@ StatusOr<bool> Matches(const Query& query, Subject& subject) {
 }
 
 bool Like(std::string_view text, std::string_view pattern) {
-  auto fold = [](char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-  };
   // Bytes of the UTF-8 character at text[i]: its lead byte and the
   // continuation bytes (10xxxxxx) after it.
   auto char_end = [&text](size_t i) {
@@ -383,7 +381,8 @@ bool Like(std::string_view text, std::string_view pattern) {
       t = char_end(t);
       ++p;
     } else if (p < pattern.size() && pattern[p] != '%' &&
-               fold(pattern[p]) == fold(text[t])) {
+               absl::ascii_tolower(pattern[p]) ==
+                   absl::ascii_tolower(text[t])) {
       ++t;
       ++p;
     } else if (p < pattern.size() && pattern[p] == '%') {

@@ -39,9 +39,6 @@ Status ErrorAt(size_t column, std::string_view message);
 // query.
 std::string Describe(const Token& t);
 
-// ASCII letters compare either case.
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
-
 }  // namespace lineagedb::filter
 
 #endif  // LINEAGEDB_FILTER_LEXER_H_

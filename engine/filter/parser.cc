@@ -5,29 +5,16 @@
 #include <cmath>
 #include <optional>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "filter/lexer.h"
+#include "util/absl_view.h"
 #include "util/status_macros.h"
 #include "util/str_cat.h"
 
 namespace lineagedb::filter {
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return out;
-}
 
 std::string_view KindNames(NodeKind kind) {
   switch (kind) {
@@ -137,7 +124,7 @@ class Parser {
   bool IsKeyword(std::string_view word) const {
     const Token& t = Peek();
     return t.kind == TokenKind::kIdent && !t.quoted &&
-           EqualsIgnoreCase(t.text, word);
+           absl::EqualsIgnoreCase(t.text, AbslView(word));
   }
   bool IsSymbol(std::string_view s) const {
     return Peek().kind == TokenKind::kSymbol && Peek().text == s;
@@ -329,7 +316,7 @@ class Parser {
         property_name = false;
         continue;
       }
-      t.text = Lower(t.text);
+      absl::AsciiStrToLower(&t.text);
       property_name = t.text == "properties" || t.text == "custom_properties";
     }
     Attribute a;
@@ -505,8 +492,8 @@ class Parser {
         return Literal(t.text);
       case ValueType::kBool:
         if (t.kind == TokenKind::kIdent && !t.quoted) {
-          if (EqualsIgnoreCase(t.text, "TRUE")) return Literal(true);
-          if (EqualsIgnoreCase(t.text, "FALSE")) return Literal(false);
+          if (absl::EqualsIgnoreCase(t.text, "TRUE")) return Literal(true);
+          if (absl::EqualsIgnoreCase(t.text, "FALSE")) return Literal(false);
         }
         return mismatch("TRUE or FALSE");
       default:
@@ -540,19 +527,19 @@ class Parser {
       switch (type) {
         case ValueType::kArtifactState:
           what = "an artifact state (PENDING, LIVE, ...)";
-          if (auto s = ParseArtifactState(Upper(t.text))) {
+          if (auto s = ParseArtifactState(absl::AsciiStrToUpper(t.text))) {
             v = static_cast<int>(*s);
           }
           break;
         case ValueType::kExecutionState:
           what = "an execution state (NEW, RUNNING, COMPLETE, ...)";
-          if (auto s = ParseExecutionState(Upper(t.text))) {
+          if (auto s = ParseExecutionState(absl::AsciiStrToUpper(t.text))) {
             v = static_cast<int>(*s);
           }
           break;
         default:
           what = "an event type (INPUT, OUTPUT, ...)";
-          if (auto s = ParseEventType(Upper(t.text))) {
+          if (auto s = ParseEventType(absl::AsciiStrToUpper(t.text))) {
             v = static_cast<int>(*s);
           }
           break;

@@ -372,6 +372,32 @@ StatusOr<std::optional<int64_t>> ContextOfFilter(
   return std::optional<int64_t>();
 }
 
+// The candidates a filter implies (0 = any), from its top-level
+// `type = 'NAME'` and `contexts_X.id / .name` conjuncts; `none` when they
+// name no stored type or context, so that nothing matches.
+struct FilterPlan {
+  int64_t type_id = 0;
+  int64_t context_id = 0;
+  bool none = false;
+};
+
+StatusOr<FilterPlan> PlanFilter(const filter::Query& q, NodeKind kind,
+                                const std::vector<Type>& types,
+                                const std::vector<Type>& context_types,
+                                const storage::ReadView& view) {
+  FilterPlan plan;
+  const std::optional<int64_t> type_id = TypeOfFilter(q, types);
+  plan.none = type_id == 0;
+  plan.type_id = type_id.value_or(0);
+  if (!plan.none && kind != NodeKind::kContext) {
+    ASSIGN_OR_RETURN(std::optional<int64_t> context,
+                     ContextOfFilter(q, view, context_types));
+    plan.none = context == 0;
+    plan.context_id = context.value_or(0);
+  }
+  return plan;
+}
+
 }  // namespace
 
 StatusOr<Page<NodeRow>> StoreImpl::ListNodes(NodeKind kind,
@@ -387,32 +413,28 @@ StatusOr<Page<NodeRow>> StoreImpl::ListNodes(NodeKind kind,
   if (!query.filter.empty()) {
     ASSIGN_OR_RETURN(parsed, filter::Parse(kind, query.filter));
   }
+  auto view = kv_->NewReadView();
+  // The query with the fields the filter implies.
+  NodeQuery plan = query;
   int64_t type_id = 0;
   if (!query.type_name.empty()) {
     type_id = CachedTypeId(kind, query.type_name, query.type_version);
     if (type_id == 0) return Page<NodeRow>{};
-  } else if (parsed.has_value()) {
+  }
+  if (parsed.has_value()) {
     ASSIGN_OR_RETURN(std::vector<Type> types, ListTypes(kind));
-    std::optional<int64_t> named = TypeOfFilter(*parsed, types);
-    if (named == 0) return Page<NodeRow>{};
-    type_id = named.value_or(0);
+    ASSIGN_OR_RETURN(std::vector<Type> context_types,
+                     ListTypes(NodeKind::kContext));
+    ASSIGN_OR_RETURN(FilterPlan implied,
+                     PlanFilter(*parsed, kind, types, context_types, *view));
+    if (implied.none) return Page<NodeRow>{};
+    if (type_id == 0) type_id = implied.type_id;
+    if (plan.context_id == 0) plan.context_id = implied.context_id;
   }
   const bool by_time = options.order_by == OrderBy::kLastUpdateTime;
   const bool asc = options.ascending;
   const size_t want = static_cast<size_t>(options.max_result_size) + 1;
 
-  auto view = kv_->NewReadView();
-  // The query with the fields the filter implies.
-  NodeQuery plan = query;
-  if (parsed.has_value() && plan.context_id == 0 &&
-      kind != NodeKind::kContext) {
-    ASSIGN_OR_RETURN(std::vector<Type> context_types,
-                     ListTypes(NodeKind::kContext));
-    ASSIGN_OR_RETURN(std::optional<int64_t> context,
-                     ContextOfFilter(*parsed, *view, context_types));
-    if (context == 0) return Page<NodeRow>{};
-    plan.context_id = context.value_or(0);
-  }
   const std::string id_prefix = IdSource(kind, plan, type_id);
   store::StoreSubject subject(this, *view);
   auto keep = [&](const NodeRow& row) -> StatusOr<bool> {
@@ -473,18 +495,14 @@ StatusOr<std::vector<int64_t>> StoreImpl::FilterNodeIds(NodeKind kind,
                                                         std::string_view text) {
   ASSIGN_OR_RETURN(filter::Query parsed, filter::Parse(kind, text));
   ASSIGN_OR_RETURN(std::vector<Type> types, ListTypes(kind));
-  const std::optional<int64_t> type_id = TypeOfFilter(parsed, types);
-  if (type_id == 0) return std::vector<int64_t>{};
+  ASSIGN_OR_RETURN(std::vector<Type> context_types,
+                   ListTypes(NodeKind::kContext));
   auto view = kv_->NewReadView();
+  ASSIGN_OR_RETURN(FilterPlan implied,
+                   PlanFilter(parsed, kind, types, context_types, *view));
+  if (implied.none) return std::vector<int64_t>{};
   NodeQuery plan;
-  if (kind != NodeKind::kContext) {
-    ASSIGN_OR_RETURN(std::vector<Type> context_types,
-                     ListTypes(NodeKind::kContext));
-    ASSIGN_OR_RETURN(std::optional<int64_t> context,
-                     ContextOfFilter(parsed, *view, context_types));
-    if (context == 0) return std::vector<int64_t>{};
-    plan.context_id = context.value_or(0);
-  }
+  plan.context_id = implied.context_id;
   store::StoreSubject subject(this, *view);
   std::vector<int64_t> ids;
   // Takes the ids of the matches and keeps no record.
@@ -495,7 +513,7 @@ StatusOr<std::vector<int64_t>> StoreImpl::FilterNodeIds(NodeKind kind,
   };
   MergedStream stream(/*ascending=*/true);
   stream.Add(std::make_unique<IndexStream>(
-      *view, IdSource(kind, plan, type_id.value_or(0)), /*timed=*/false,
+      *view, IdSource(kind, plan, implied.type_id), /*timed=*/false,
       /*ascending=*/true, std::nullopt));
   std::vector<NodeRow> none;
   RETURN_IF_ERROR(ListFromStream(*view, kind, stream, keep, SIZE_MAX, &none));
