@@ -7,11 +7,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -151,12 +153,49 @@ struct NodeTypes {
 };
 StatusOr<NodeTypes> PutNodeTypes(Store* store, const NodeTypeNames& names = {});
 
+// The ids of every node `query` lists with `options`, following page
+// tokens; every page but the last must be full.
+template <typename N>
+std::vector<int64_t> ListAllIds(Store* store, const NodeQuery& query,
+                                ListOptions options) {
+  std::vector<int64_t> ids;
+  for (int guard = 0; guard < 1000; ++guard) {
+    auto page = store->List<N>(query, options);
+    EXPECT_TRUE(page.ok()) << query.filter << ": " << page.status().ToString();
+    if (!page.ok()) return ids;
+    for (const N& n : page->items) ids.push_back(n.id);
+    if (page->next_page_token.empty()) return ids;
+    EXPECT_EQ(page->items.size(), static_cast<size_t>(options.max_result_size))
+        << query.filter << ": a page before the last is not full";
+    options.page_token = page->next_page_token;
+  }
+  ADD_FAILURE() << "paging does not end";
+  return ids;
+}
+
 // Node references for lineage queries: artifact `id`, execution `id`.
 inline NodeRef A(int64_t id) { return {NodeKind::kArtifact, id}; }
 inline NodeRef X(int64_t id) { return {NodeKind::kExecution, id}; }
 // The ids of the nodes of `kind` among `nodes`, sorted.
 std::vector<int64_t> IdsOfKind(const std::vector<NodeRef>& nodes,
                                NodeKind kind);
+
+// Sleeps `ms` milliseconds: the store's times then differ.
+inline void SleepMs(int ms) {
+  std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+}
+
+// List options of one page of `size` in the given order, resuming at
+// `token`.
+inline ListOptions Paging(int size, OrderBy by = OrderBy::kId,
+                          bool ascending = true, std::string token = "") {
+  ListOptions options;
+  options.max_result_size = size;
+  options.order_by = by;
+  options.ascending = ascending;
+  options.page_token = std::move(token);
+  return options;
+}
 
 inline NodeQuery OfContext(int64_t context_id) {
   NodeQuery q;

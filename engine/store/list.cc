@@ -4,13 +4,13 @@
 // create time non-decreasing in id; they scan an index whose keys end in the
 // node id. Order by last update time scans the per-type update-time index,
 // merging the types of the kind when no type is given; with a uri or context
-// filter, the (small) candidate set is read and sorted instead.
+// filter, or nodes a filter query names, the (small) candidate set is read
+// and sorted instead.
 //
-// A filter query is tested on each candidate. Two top-level conjuncts
-// narrow the candidates: `type = 'NAME'` with NAME the name of one type of
-// the kind reads that type's nodes only, and `contexts_X.id = N` or
-// `contexts_X.name = 'NAME'` naming one context reads that context's
-// attributions or associations only (any match is linked to it).
+// A filter query is tested on each candidate; its top-level conjuncts
+// narrow the candidates (store/filter_plan.h): the nodes it names by id,
+// name or external id, else one context's links, else one URI's artifacts,
+// else one type's nodes.
 //
 // A page token is web-safe base64 of
 //   [u8 version=1][u64 query hash][i64 last time][u64 last id]
@@ -21,6 +21,9 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "absl/strings/escaping.h"
 #include "codec/coding.h"
@@ -28,6 +31,7 @@
 #include "codec/records.h"
 #include "filter/parser.h"
 #include "store/edge_reads.h"
+#include "store/filter_plan.h"
 #include "store/filter_subject.h"
 #include "store/store_impl.h"
 #include "util/status_macros.h"
@@ -96,9 +100,19 @@ StatusOr<Position> DecodeToken(std::string_view token, uint64_t hash) {
   return p;
 }
 
+// Candidate positions in query order.
+class PositionStream {
+ public:
+  virtual ~PositionStream() = default;
+  // The current position, or nullopt at the end.
+  virtual std::optional<Position> Peek() const = 0;
+  virtual void Advance() = 0;
+  virtual Status status() const = 0;
+};
+
 // Positions in query order from one index whose keys are
 // prefix [+ i64 time] + u64 id, starting strictly after `after`.
-class IndexStream {
+class IndexStream : public PositionStream {
  public:
   IndexStream(const storage::ReadView& view, std::string prefix, bool timed,
               bool ascending, const std::optional<Position>& after)
@@ -120,8 +134,7 @@ class IndexStream {
     }
   }
 
-  // The current position, or nullopt at the end.
-  std::optional<Position> Peek() const {
+  std::optional<Position> Peek() const override {
     if (!it_->Valid()) return std::nullopt;
     std::string_view rest = it_->key().substr(prefix_.size());
     Position p;
@@ -131,8 +144,8 @@ class IndexStream {
     p.id = static_cast<int64_t>(id);
     return p;
   }
-  void Advance() { ascending_ ? it_->Next() : it_->Prev(); }
-  Status status() const { return it_->status(); }
+  void Advance() override { ascending_ ? it_->Next() : it_->Prev(); }
+  Status status() const override { return it_->status(); }
 
  private:
   std::string prefix_;
@@ -141,14 +154,44 @@ class IndexStream {
   std::unique_ptr<storage::Iterator> it_;
 };
 
-// Merges IndexStreams by (time, id) in query order.
+// Id positions (time 0) of ascending `ids` in query order, starting
+// strictly after `after`'s id.
+class IdListStream : public PositionStream {
+ public:
+  IdListStream(std::vector<int64_t> ids, bool ascending,
+               const std::optional<Position>& after)
+      : ids_(std::move(ids)), ascending_(ascending) {
+    if (!ascending_) std::reverse(ids_.begin(), ids_.end());
+    if (!after.has_value()) return;
+    while (next_ < ids_.size() &&
+           (ascending_ ? ids_[next_] <= after->id : ids_[next_] >= after->id)) {
+      ++next_;
+    }
+  }
+
+  std::optional<Position> Peek() const override {
+    if (next_ == ids_.size()) return std::nullopt;
+    return Position{0, ids_[next_]};
+  }
+  void Advance() override { ++next_; }
+  Status status() const override { return absl::OkStatus(); }
+
+ private:
+  std::vector<int64_t> ids_;
+  bool ascending_;
+  size_t next_ = 0;
+};
+
+// Merges PositionStreams by (time, id) in query order.
 class MergedStream {
  public:
   explicit MergedStream(bool ascending) : ascending_(ascending) {}
-  void Add(std::unique_ptr<IndexStream> s) { streams_.push_back(std::move(s)); }
+  void Add(std::unique_ptr<PositionStream> s) {
+    streams_.push_back(std::move(s));
+  }
 
   bool Next(Position* out) {
-    IndexStream* best = nullptr;
+    PositionStream* best = nullptr;
     Position best_pos;
     for (auto& s : streams_) {
       std::optional<Position> p = s->Peek();
@@ -173,7 +216,7 @@ class MergedStream {
 
  private:
   bool ascending_;
-  std::vector<std::unique_ptr<IndexStream>> streams_;
+  std::vector<std::unique_ptr<PositionStream>> streams_;
 };
 
 StatusOr<std::vector<NodeRow>> ReadRowsInOrder(
@@ -232,22 +275,31 @@ std::string IdSource(NodeKind kind, const NodeQuery& query, int64_t type_id) {
   return codec::NodePrefix(kind);
 }
 
-// A small candidate set (a context's or a URI's nodes) in update-time
-// order: reads them all and sorts by (last_update_time, id); appends to
-// `out` those `keep` takes, after `after`, up to `want` in all.
+// The ids ending the keys under `id_prefix` (an index whose keys are
+// prefix + u64 id), ascending.
+StatusOr<std::vector<int64_t>> IdsUnder(const storage::ReadView& view,
+                                        const std::string& id_prefix) {
+  IndexStream stream(view, id_prefix, /*timed=*/false, /*ascending=*/true,
+                     std::nullopt);
+  std::vector<int64_t> ids;
+  for (auto p = stream.Peek(); p.has_value();
+       stream.Advance(), p = stream.Peek()) {
+    ids.push_back(p->id);
+  }
+  RETURN_IF_ERROR(stream.status());
+  return ids;
+}
+
+// A small candidate set (a context's, a URI's or a filter's named nodes)
+// in update-time order: reads them all and sorts by (last_update_time, id);
+// appends to `out` those `keep` takes, after `after`, up to `want` in all.
 template <typename Keep>
 Status ListByTimeFromIds(const storage::ReadView& view, NodeKind kind,
-                         const std::string& id_prefix, const Keep& keep,
+                         const std::vector<int64_t>& ids, const Keep& keep,
                          const std::optional<Position>& after, bool asc,
                          size_t want, std::vector<NodeRow>* out) {
-  IndexStream ids(view, id_prefix, /*timed=*/false, /*ascending=*/true,
-                  std::nullopt);
-  std::vector<Position> all;
-  for (auto p = ids.Peek(); p.has_value(); ids.Advance(), p = ids.Peek()) {
-    all.push_back(*p);
-  }
-  RETURN_IF_ERROR(ids.status());
-  ASSIGN_OR_RETURN(std::vector<NodeRow> rows, ReadRowsInOrder(view, kind, all));
+  ASSIGN_OR_RETURN(std::vector<NodeRow> rows,
+                   store::ReadNodeRows(view, kind, ids, "an index"));
   auto less = [asc](const NodeRow& a, const NodeRow& b) {
     auto ka = std::tie(a.base.last_update_time_ms, a.base.id);
     auto kb = std::tie(b.base.last_update_time_ms, b.base.id);
@@ -297,107 +349,6 @@ Status ListFromStream(const storage::ReadView& view, NodeKind kind,
   return stream.status();
 }
 
-// The conjuncts of a query's top level that compare `field` of the node
-// itself (relation kSelf) or of a neighbour along `relation` for equality.
-std::vector<const filter::Expr*> EqualityConjuncts(const filter::Query& q,
-                                                   filter::Relation relation,
-                                                   filter::Field field) {
-  auto fits = [&](const filter::Expr& e) {
-    return e.op == filter::Op::kCompare && e.cmp == filter::Cmp::kEq &&
-           e.attribute.relation == relation && e.attribute.field == field;
-  };
-  std::vector<const filter::Expr*> out;
-  if (fits(q.root)) out.push_back(&q.root);
-  if (q.root.op == filter::Op::kAnd) {
-    for (const filter::Expr& c : q.root.children) {
-      if (fits(c)) out.push_back(&c);
-    }
-  }
-  return out;
-}
-
-// The type a filter's `type = 'NAME'` conjunct names when NAME is the name of
-// exactly one type of `kind`; nullopt if it has none or NAME names several
-// (versions); 0 if no type has that name (nothing matches).
-std::optional<int64_t> TypeOfFilter(const filter::Query& q,
-                                    const std::vector<Type>& types) {
-  const std::vector<const filter::Expr*> eqs =
-      EqualityConjuncts(q, filter::Relation::kSelf, filter::Field::kType);
-  if (eqs.empty()) return std::nullopt;
-  const std::string& name = std::get<std::string>(eqs[0]->values[0]);
-  std::optional<int64_t> found = 0;
-  for (const Type& t : types) {
-    if (t.name != name) continue;
-    if (*found != 0) return std::nullopt;
-    found = t.id;
-  }
-  return found;
-}
-
-// The context a filter's `contexts_X.id = N` or `contexts_X.name = 'NAME'`
-// conjunct names when it names one stored context (as `view` sees it);
-// nullopt if none does or NAME is the name of several; 0 if the context does
-// not exist (nothing matches).
-StatusOr<std::optional<int64_t>> ContextOfFilter(
-    const filter::Query& q, const storage::ReadView& view,
-    const std::vector<Type>& context_types) {
-  for (const filter::Expr* e :
-       EqualityConjuncts(q, filter::Relation::kContexts, filter::Field::kId)) {
-    const auto* id = std::get_if<int64_t>(&e->values[0]);
-    if (id == nullptr) continue;  // A fraction: no context has that id.
-    std::string value;
-    const Status s = view.Get(codec::NodeKey(NodeKind::kContext, *id), &value);
-    if (absl::IsNotFound(s)) return std::optional<int64_t>(0);
-    RETURN_IF_ERROR(s);
-    return std::optional<int64_t>(*id);
-  }
-  for (const filter::Expr* e : EqualityConjuncts(q, filter::Relation::kContexts,
-                                                 filter::Field::kName)) {
-    const std::string& name = std::get<std::string>(e->values[0]);
-    std::optional<int64_t> found = 0;
-    for (const Type& t : context_types) {
-      const std::string key =
-          codec::NodeByTypeNameKey(NodeKind::kContext, t.id, name);
-      std::string value;
-      const Status s = view.Get(key, &value);
-      if (absl::IsNotFound(s)) continue;
-      RETURN_IF_ERROR(s);
-      if (*found != 0) return std::optional<int64_t>();
-      int64_t id = 0;
-      RETURN_IF_ERROR(codec::DecodeId(key, value, &id));
-      found = id;
-    }
-    return found;
-  }
-  return std::optional<int64_t>();
-}
-
-// The candidates a filter implies (0 = any), from its top-level
-// `type = 'NAME'` and `contexts_X.id / .name` conjuncts; `none` when they
-// name no stored type or context, so that nothing matches.
-struct FilterPlan {
-  int64_t type_id = 0;
-  int64_t context_id = 0;
-  bool none = false;
-};
-
-StatusOr<FilterPlan> PlanFilter(const filter::Query& q, NodeKind kind,
-                                const std::vector<Type>& types,
-                                const std::vector<Type>& context_types,
-                                const storage::ReadView& view) {
-  FilterPlan plan;
-  const std::optional<int64_t> type_id = TypeOfFilter(q, types);
-  plan.none = type_id == 0;
-  plan.type_id = type_id.value_or(0);
-  if (!plan.none && kind != NodeKind::kContext) {
-    ASSIGN_OR_RETURN(std::optional<int64_t> context,
-                     ContextOfFilter(q, view, context_types));
-    plan.none = context == 0;
-    plan.context_id = context.value_or(0);
-  }
-  return plan;
-}
-
 }  // namespace
 
 StatusOr<Page<NodeRow>> StoreImpl::ListNodes(NodeKind kind,
@@ -416,6 +367,8 @@ StatusOr<Page<NodeRow>> StoreImpl::ListNodes(NodeKind kind,
   auto view = kv_->NewReadView();
   // The query with the fields the filter implies.
   NodeQuery plan = query;
+  // The nodes the filter names (by id, name or external id), if it does.
+  std::optional<std::vector<int64_t>> named;
   int64_t type_id = 0;
   if (!query.type_name.empty()) {
     type_id = CachedTypeId(kind, query.type_name, query.type_version);
@@ -425,11 +378,14 @@ StatusOr<Page<NodeRow>> StoreImpl::ListNodes(NodeKind kind,
     ASSIGN_OR_RETURN(std::vector<Type> types, ListTypes(kind));
     ASSIGN_OR_RETURN(std::vector<Type> context_types,
                      ListTypes(NodeKind::kContext));
-    ASSIGN_OR_RETURN(FilterPlan implied,
-                     PlanFilter(*parsed, kind, types, context_types, *view));
+    ASSIGN_OR_RETURN(store::FilterPlan implied,
+                     store::PlanFilter(*parsed, types, context_types, *view));
     if (implied.none) return Page<NodeRow>{};
     if (type_id == 0) type_id = implied.type_id;
     if (plan.context_id == 0) plan.context_id = implied.context_id;
+    if (!plan.uri.has_value()) plan.uri = std::move(implied.uri);
+    // A NodeQuery's own context is kept by reading its links only.
+    if (query.context_id == 0) named = std::move(implied.ids);
   }
   const bool by_time = options.order_by == OrderBy::kLastUpdateTime;
   const bool asc = options.ascending;
@@ -447,9 +403,16 @@ StatusOr<Page<NodeRow>> StoreImpl::ListNodes(NodeKind kind,
   };
   std::vector<NodeRow> out;
 
-  if (by_time && (plan.context_id != 0 || plan.uri.has_value())) {
-    RETURN_IF_ERROR(ListByTimeFromIds(*view, kind, id_prefix, keep, after, asc,
-                                      want, &out));
+  if (by_time &&
+      (named.has_value() || plan.context_id != 0 || plan.uri.has_value())) {
+    std::vector<int64_t> ids;
+    if (named.has_value()) {
+      ids = std::move(*named);
+    } else {
+      ASSIGN_OR_RETURN(ids, IdsUnder(*view, id_prefix));
+    }
+    RETURN_IF_ERROR(
+        ListByTimeFromIds(*view, kind, ids, keep, after, asc, want, &out));
   } else {
     MergedStream stream(asc);
     if (by_time) {
@@ -468,8 +431,13 @@ StatusOr<Page<NodeRow>> StoreImpl::ListNodes(NodeKind kind,
     } else {
       std::optional<Position> after_id = after;
       if (after_id.has_value()) after_id->time = 0;
-      stream.Add(std::make_unique<IndexStream>(*view, id_prefix,
-                                               /*timed=*/false, asc, after_id));
+      if (named.has_value()) {
+        stream.Add(
+            std::make_unique<IdListStream>(std::move(*named), asc, after_id));
+      } else {
+        stream.Add(std::make_unique<IndexStream>(
+            *view, id_prefix, /*timed=*/false, asc, after_id));
+      }
     }
     RETURN_IF_ERROR(ListFromStream(*view, kind, stream, keep, want, &out));
   }
@@ -498,11 +466,12 @@ StatusOr<std::vector<int64_t>> StoreImpl::FilterNodeIds(NodeKind kind,
   ASSIGN_OR_RETURN(std::vector<Type> context_types,
                    ListTypes(NodeKind::kContext));
   auto view = kv_->NewReadView();
-  ASSIGN_OR_RETURN(FilterPlan implied,
-                   PlanFilter(parsed, kind, types, context_types, *view));
+  ASSIGN_OR_RETURN(store::FilterPlan implied,
+                   store::PlanFilter(parsed, types, context_types, *view));
   if (implied.none) return std::vector<int64_t>{};
   NodeQuery plan;
   plan.context_id = implied.context_id;
+  plan.uri = std::move(implied.uri);
   store::StoreSubject subject(this, *view);
   std::vector<int64_t> ids;
   // Takes the ids of the matches and keeps no record.
@@ -512,9 +481,15 @@ StatusOr<std::vector<int64_t>> StoreImpl::FilterNodeIds(NodeKind kind,
     return false;
   };
   MergedStream stream(/*ascending=*/true);
-  stream.Add(std::make_unique<IndexStream>(
-      *view, IdSource(kind, plan, implied.type_id), /*timed=*/false,
-      /*ascending=*/true, std::nullopt));
+  if (implied.ids.has_value()) {
+    stream.Add(std::make_unique<IdListStream>(std::move(*implied.ids),
+                                              /*ascending=*/true,
+                                              std::nullopt));
+  } else {
+    stream.Add(std::make_unique<IndexStream>(
+        *view, IdSource(kind, plan, implied.type_id), /*timed=*/false,
+        /*ascending=*/true, std::nullopt));
+  }
   std::vector<NodeRow> none;
   RETURN_IF_ERROR(ListFromStream(*view, kind, stream, keep, SIZE_MAX, &none));
   return ids;

@@ -21,24 +21,14 @@ namespace {
 
 using ::lineagedb::testing::IdsInListOrder;
 using ::lineagedb::testing::IdsOf;
+using ::lineagedb::testing::Paging;
+using ::lineagedb::testing::SleepMs;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 using Ids = std::vector<int64_t>;
 
-void SleepMs(int ms) {
-  std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-}
-
 std::string S(int64_t v) { return std::to_string(v); }
-
-ListOptions Paging(int size, OrderBy by = OrderBy::kId, bool ascending = true) {
-  ListOptions options;
-  options.max_result_size = size;
-  options.order_by = by;
-  options.ascending = ascending;
-  return options;
-}
 
 NodeQuery Filter(std::string filter) {
   NodeQuery q;
@@ -209,25 +199,9 @@ class ListFilterTest : public testing::StoreTest {
     return store_->PutType(t);
   }
 
-  // Every node `query` lists with `options`, following page tokens; every
-  // page but the last must be full.
   template <typename N>
   Ids ListAll(const NodeQuery& query, ListOptions options = {}) {
-    Ids ids;
-    for (int guard = 0; guard < 1000; ++guard) {
-      auto page = store_->List<N>(query, options);
-      EXPECT_TRUE(page.ok())
-          << query.filter << ": " << page.status().ToString();
-      if (!page.ok()) return ids;
-      for (const N& n : page->items) ids.push_back(n.id);
-      if (page->next_page_token.empty()) return ids;
-      EXPECT_EQ(page->items.size(),
-                static_cast<size_t>(options.max_result_size))
-          << query.filter << ": a page before the last is not full";
-      options.page_token = page->next_page_token;
-    }
-    ADD_FAILURE() << "paging does not end";
-    return ids;
+    return testing::ListAllIds<N>(store_.get(), query, std::move(options));
   }
   Ids Arts(const std::string& filter) {
     return ListAll<Artifact>(Filter(filter));

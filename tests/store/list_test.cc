@@ -21,6 +21,7 @@ using ::lineagedb::testing::Dump;
 using ::lineagedb::testing::IdsInListOrder;
 using ::lineagedb::testing::IdsOf;
 using ::lineagedb::testing::OfContext;
+using ::lineagedb::testing::Paging;
 using ::lineagedb::testing::Pair;
 
 using ::testing::ElementsAre;
@@ -41,18 +42,6 @@ const char* OrderName(OrderBy o) {
       return "last_update_time";
   }
   return "?";
-}
-
-// Paging options (ListOptions has a member without a default initializer, so
-// designated initializers would warn).
-ListOptions Paging(int size, OrderBy by = OrderBy::kId, bool ascending = true,
-                   std::string token = "") {
-  ListOptions options;
-  options.max_result_size = size;
-  options.order_by = by;
-  options.ascending = ascending;
-  options.page_token = std::move(token);
-  return options;
 }
 
 // The ids of `nodes` in the order a list call must return them: by the sort

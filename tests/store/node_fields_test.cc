@@ -13,9 +13,9 @@ namespace {
 using node_testing::NodeKinds;
 using node_testing::NowMs;
 using node_testing::SetKindFields;
-using node_testing::SleepMs;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using testing::SleepMs;
 
 template <typename N>
 class NodeFieldsTest : public node_testing::NodeTest<N> {};

@@ -10,7 +10,6 @@
 #include <sstream>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <type_traits>
 #include <variant>
 #include <vector>
@@ -23,10 +22,6 @@ inline int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-inline void SleepMs(int ms) {
-  std::this_thread::sleep_for(std::chrono::milliseconds(ms));
 }
 
 inline void Print(std::ostream& out, std::monostate) { out << "unset"; }

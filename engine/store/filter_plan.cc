@@ -1,0 +1,241 @@
+#include "store/filter_plan.h"
+
+#include <algorithm>
+#include <iterator>
+#include <variant>
+
+#include "codec/keys.h"
+#include "codec/records.h"
+#include "util/status_macros.h"
+
+namespace lineagedb::store {
+namespace {
+
+// The predicates among a query's top-level conjuncts on `field` of the node
+// itself (relation kSelf) or of a neighbour along `relation` that hold
+// only for the values they list: `= v`, and also `IN (v, ...)` when
+// `with_in`.
+std::vector<const filter::Expr*> Conjuncts(const filter::Query& q,
+                                           filter::Relation relation,
+                                           filter::Field field,
+                                           bool with_in = false) {
+  auto fits = [&](const filter::Expr& e) {
+    const bool listing =
+        (e.op == filter::Op::kCompare && e.cmp == filter::Cmp::kEq) ||
+        (with_in && e.op == filter::Op::kIn && !e.negated);
+    return listing && e.attribute.relation == relation &&
+           e.attribute.field == field;
+  };
+  std::vector<const filter::Expr*> out;
+  if (fits(q.root)) out.push_back(&q.root);
+  if (q.root.op == filter::Op::kAnd) {
+    for (const filter::Expr& c : q.root.children) {
+      if (fits(c)) out.push_back(&c);
+    }
+  }
+  return out;
+}
+
+// The type a query's `type = 'NAME'` or `type_id = N` conjunct names:
+// nullopt if it has none or NAME names several types (versions); 0 if no
+// type of the kind is named (nothing matches).
+std::optional<int64_t> TypeOfFilter(const filter::Query& q,
+                                    const std::vector<Type>& types) {
+  for (const filter::Expr* e :
+       Conjuncts(q, filter::Relation::kSelf, filter::Field::kTypeId)) {
+    const auto* id = std::get_if<int64_t>(&e->values[0]);
+    if (id == nullptr) continue;  // A fraction: compared as a number.
+    const bool known = std::any_of(types.begin(), types.end(),
+                                   [&](const Type& t) { return t.id == *id; });
+    return known ? *id : 0;
+  }
+  for (const filter::Expr* e :
+       Conjuncts(q, filter::Relation::kSelf, filter::Field::kType)) {
+    const std::string& name = std::get<std::string>(e->values[0]);
+    std::optional<int64_t> found = 0;
+    for (const Type& t : types) {
+      if (t.name != name) continue;
+      if (*found != 0) return std::nullopt;
+      found = t.id;
+    }
+    return found;
+  }
+  return std::nullopt;
+}
+
+// The context a query's `contexts_X.id = N` or `contexts_X.name = 'NAME'`
+// conjunct names when it names one stored context (as `view` sees it);
+// nullopt if none does or NAME is the name of several; 0 if the context does
+// not exist (nothing matches).
+StatusOr<std::optional<int64_t>> ContextOfFilter(
+    const filter::Query& q, const storage::ReadView& view,
+    const std::vector<Type>& context_types) {
+  for (const filter::Expr* e :
+       Conjuncts(q, filter::Relation::kContexts, filter::Field::kId)) {
+    const auto* id = std::get_if<int64_t>(&e->values[0]);
+    if (id == nullptr) continue;  // A fraction: no context has that id.
+    std::string value;
+    const Status s = view.Get(codec::NodeKey(NodeKind::kContext, *id), &value);
+    if (absl::IsNotFound(s)) return std::optional<int64_t>(0);
+    RETURN_IF_ERROR(s);
+    return std::optional<int64_t>(*id);
+  }
+  for (const filter::Expr* e :
+       Conjuncts(q, filter::Relation::kContexts, filter::Field::kName)) {
+    const std::string& name = std::get<std::string>(e->values[0]);
+    std::optional<int64_t> found = 0;
+    for (const Type& t : context_types) {
+      const std::string key =
+          codec::NodeByTypeNameKey(NodeKind::kContext, t.id, name);
+      std::string value;
+      const Status s = view.Get(key, &value);
+      if (absl::IsNotFound(s)) continue;
+      RETURN_IF_ERROR(s);
+      if (*found != 0) return std::optional<int64_t>();
+      int64_t id = 0;
+      RETURN_IF_ERROR(codec::DecodeId(key, value, &id));
+      found = id;
+    }
+    return found;
+  }
+  return std::optional<int64_t>();
+}
+
+// The ids stored under `keys` (index keys whose values are node ids).
+StatusOr<std::vector<int64_t>> IdsAt(const storage::ReadView& view,
+                                     const std::vector<std::string>& keys) {
+  std::vector<std::string> values;
+  std::vector<bool> found;
+  RETURN_IF_ERROR(view.MultiGet(keys, &values, &found));
+  std::vector<int64_t> ids;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (!found[i]) continue;
+    ids.emplace_back();
+    RETURN_IF_ERROR(codec::DecodeId(keys[i], values[i], &ids.back()));
+  }
+  return ids;
+}
+
+// Those of `ids` that are stored nodes of `kind`.
+StatusOr<std::vector<int64_t>> StoredIds(const storage::ReadView& view,
+                                         NodeKind kind,
+                                         const std::vector<int64_t>& ids) {
+  std::vector<std::string> keys;
+  for (int64_t id : ids) keys.push_back(codec::NodeKey(kind, id));
+  std::vector<std::string> values;
+  std::vector<bool> found;
+  RETURN_IF_ERROR(view.MultiGet(keys, &values, &found));
+  std::vector<int64_t> stored;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (found[i]) stored.push_back(ids[i]);
+  }
+  return stored;
+}
+
+// The nodes the query's id, name and external-id conjuncts allow
+// (ascending, stored); nullopt if it has none of these conjuncts. A name
+// is looked up under the type `type_id`, or under each of `types`.
+StatusOr<std::optional<std::vector<int64_t>>> IdsOfFilter(
+    const filter::Query& q, const std::vector<Type>& types, int64_t type_id,
+    const storage::ReadView& view) {
+  std::optional<std::vector<int64_t>> out;
+  bool from_index = false;  // Then every id in `out` is a stored node.
+  auto allow = [&](std::vector<int64_t> ids) {
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    if (!out.has_value()) {
+      out = std::move(ids);
+      return;
+    }
+    std::vector<int64_t> both;
+    std::set_intersection(out->begin(), out->end(), ids.begin(), ids.end(),
+                          std::back_inserter(both));
+    *out = std::move(both);
+  };
+  // The values of `e` if all are strings that an index holds (not empty).
+  auto strings = [](const filter::Expr& e) {
+    std::optional<std::vector<std::string>> v(std::in_place);
+    for (const filter::Literal& l : e.values) {
+      const auto* s = std::get_if<std::string>(&l);
+      if (s == nullptr || s->empty()) return decltype(v)();
+      v->push_back(*s);
+    }
+    return v;
+  };
+  for (const filter::Expr* e :
+       Conjuncts(q, filter::Relation::kSelf, filter::Field::kId, true)) {
+    std::vector<int64_t> ids;
+    for (const filter::Literal& l : e->values) {
+      // A fraction matches no id and cannot be left out of an IN list.
+      if (const auto* id = std::get_if<int64_t>(&l)) ids.push_back(*id);
+    }
+    if (ids.size() == e->values.size()) allow(std::move(ids));
+  }
+  for (const filter::Expr* e : Conjuncts(q, filter::Relation::kSelf,
+                                         filter::Field::kExternalId, true)) {
+    const auto values = strings(*e);
+    if (!values.has_value()) continue;
+    std::vector<std::string> keys;
+    for (const std::string& v : *values) {
+      keys.push_back(codec::NodeByExternalIdKey(q.kind, v));
+    }
+    ASSIGN_OR_RETURN(std::vector<int64_t> ids, IdsAt(view, keys));
+    allow(std::move(ids));
+    from_index = true;
+  }
+  for (const filter::Expr* e :
+       Conjuncts(q, filter::Relation::kSelf, filter::Field::kName, true)) {
+    const auto values = strings(*e);
+    if (!values.has_value()) continue;
+    std::vector<std::string> keys;
+    for (const Type& t : types) {
+      if (type_id != 0 && t.id != type_id) continue;
+      for (const std::string& v : *values) {
+        keys.push_back(codec::NodeByTypeNameKey(q.kind, t.id, v));
+      }
+    }
+    ASSIGN_OR_RETURN(std::vector<int64_t> ids, IdsAt(view, keys));
+    allow(std::move(ids));
+    from_index = true;
+  }
+  if (out.has_value() && !from_index) {
+    ASSIGN_OR_RETURN(*out, StoredIds(view, q.kind, *out));
+  }
+  return out;
+}
+
+}  // namespace
+
+StatusOr<FilterPlan> PlanFilter(const filter::Query& query,
+                                const std::vector<Type>& types,
+                                const std::vector<Type>& context_types,
+                                const storage::ReadView& view) {
+  FilterPlan plan;
+  const std::optional<int64_t> type_id = TypeOfFilter(query, types);
+  plan.type_id = type_id.value_or(0);
+  if (type_id == 0) {
+    plan.none = true;
+    return plan;
+  }
+  if (query.kind != NodeKind::kContext) {
+    ASSIGN_OR_RETURN(std::optional<int64_t> context,
+                     ContextOfFilter(query, view, context_types));
+    if (context == 0) {
+      plan.none = true;
+      return plan;
+    }
+    plan.context_id = context.value_or(0);
+  }
+  if (query.kind == NodeKind::kArtifact) {
+    for (const filter::Expr* e :
+         Conjuncts(query, filter::Relation::kSelf, filter::Field::kUri)) {
+      const auto* uri = std::get_if<std::string>(&e->values[0]);
+      if (uri != nullptr && !uri->empty()) plan.uri = *uri;
+    }
+  }
+  ASSIGN_OR_RETURN(plan.ids, IdsOfFilter(query, types, plan.type_id, view));
+  plan.none = plan.ids.has_value() && plan.ids->empty();
+  return plan;
+}
+
+}  // namespace lineagedb::store
