@@ -419,25 +419,52 @@ void RemoveBulkFiles(const std::string& path) {
   }
 }
 
+// True if `text` is a file number: decimal digits, at least one.
+bool IsNumber(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return c >= '0' && c <= '9';
+  });
+}
+
+// True if `name` is a file a store's database writes in its folder:
+// CURRENT, IDENTITY, LOG and LOG.old.*, MANIFEST-N, OPTIONS-N, N.sst,
+// N.ldb, N.log, N.blob, N.dbtmp and OPTIONS-N.dbtmp (N decimal digits), and
+// bulk load tables (IngestSorted). Not LOCK.
+bool IsDatabaseFile(std::string_view name) {
+  if (name == "CURRENT" || name == "IDENTITY" || name == "LOG" ||
+      name.starts_with("LOG.old.")) {
+    return true;
+  }
+  if (name.starts_with(kBulkFilePrefix) && name.ends_with(kBulkFileSuffix)) {
+    return true;
+  }
+  const bool temporary = name.ends_with(".dbtmp");
+  if (temporary) name.remove_suffix(6);
+  for (std::string_view prefix : {"MANIFEST-", "OPTIONS-"}) {
+    if (name.starts_with(prefix)) return IsNumber(name.substr(prefix.size()));
+  }
+  const size_t dot = name.find('.');
+  if (dot == std::string_view::npos) return temporary && IsNumber(name);
+  const std::string_view ext = name.substr(dot);
+  return IsNumber(name.substr(0, dot)) &&
+         (ext == ".sst" || ext == ".ldb" || ext == ".log" || ext == ".blob");
+}
+
 // True if `dir` holds files only a RocksDB database writes, and whose loss
 // loses data: MANIFEST-N, N.sst, N.log, N.blob (N decimal digits). Not
 // MANIFEST-000001 alone: a creation writes it before CURRENT, so a crash
 // in between leaves it, with no table or log to lose.
 bool HoldsDatabaseFiles(const std::filesystem::path& dir) {
-  auto number = [](std::string_view text) {
-    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-      return c >= '0' && c <= '9';
-    });
-  };
   std::error_code ec;
   for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end;
        it.increment(ec)) {
     const std::string name = it->path().filename().string();
     const std::string stem = it->path().stem().string();
     const std::string ext = it->path().extension().string();
-    if ((name.starts_with("MANIFEST-") && number(name.substr(9)) &&
+    if ((name.starts_with("MANIFEST-") && IsNumber(name.substr(9)) &&
          name != "MANIFEST-000001") ||
-        ((ext == ".sst" || ext == ".log" || ext == ".blob") && number(stem))) {
+        ((ext == ".sst" || ext == ".log" || ext == ".blob") &&
+         IsNumber(stem))) {
       return true;
     }
   }
@@ -713,6 +740,68 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
   }
   return std::unique_ptr<Kv>(
       std::make_unique<RocksKv>(std::move(db), std::move(replayed)));
+}
+
+Status Kv::Destroy(const std::string& path,
+                   const std::vector<std::string>& own_files) {
+  if (path.empty()) return absl::InvalidArgumentError("empty store path");
+  const std::filesystem::path dir(DatabasePath(path));
+  std::error_code ec;
+  const std::filesystem::file_status status = std::filesystem::status(dir, ec);
+  if (status.type() == std::filesystem::file_type::not_found) {
+    return absl::OkStatus();
+  }
+  if (ec) {
+    return absl::InternalError(StrCat("destroy ", path, ": ", ec.message()));
+  }
+  if (!std::filesystem::is_directory(status)) {
+    return absl::FailedPreconditionError(
+        StrCat("destroy ", path, ": a file, not a store folder"));
+  }
+  auto ours = [&](const std::string& name) {
+    return IsDatabaseFile(name) || std::find(own_files.begin(), own_files.end(),
+                                             name) != own_files.end();
+  };
+  std::vector<std::filesystem::path> doomed;
+  bool others = false;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name == "LOCK") continue;
+    // CURRENT first: a destroy cut short leaves no store that seems whole.
+    if (name == "CURRENT") {
+      doomed.insert(doomed.begin(), it->path());
+    } else if (ours(name)) {
+      doomed.push_back(it->path());
+    } else {
+      others = true;
+    }
+  }
+  if (ec) {
+    return absl::InternalError(StrCat("destroy ", path, ": ", ec.message()));
+  }
+  if (doomed.empty() && others) {
+    return absl::FailedPreconditionError(StrCat(
+        "destroy ", path, ": the folder holds no store (nothing removed)"));
+  }
+  // Under the store's lock: no open store loses its files.
+  rocksdb::FileLock* lock = nullptr;
+  const rocksdb::Status locked =
+      rocksdb::Env::Default()->LockFile((dir / "LOCK").string(), &lock);
+  if (!locked.ok()) return FromRocks(locked, StrCat("destroy ", path));
+  Status removed;
+  for (const std::filesystem::path& file : doomed) {
+    if (!std::filesystem::remove(file, ec) && ec) {
+      removed = absl::InternalError(StrCat("destroy ", path, ": remove ",
+                                           file.string(), ": ", ec.message()));
+      break;
+    }
+  }
+  const rocksdb::Status unlocked = rocksdb::Env::Default()->UnlockFile(lock);
+  RETURN_IF_ERROR(removed);
+  if (!unlocked.ok()) return FromRocks(unlocked, StrCat("destroy ", path));
+  std::filesystem::remove(dir / "LOCK", ec);
+  return absl::OkStatus();
 }
 
 }  // namespace lineagedb::storage

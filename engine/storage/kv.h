@@ -95,6 +95,14 @@ class Kv {
   // empty path is INVALID_ARGUMENT; a file is FAILED_PRECONDITION.
   static StatusOr<std::unique_ptr<Kv>> Open(const Options& options,
                                             const std::string& path);
+  // Deletes the database at `path` and the files named `own_files` in its
+  // folder, under the database's lock; the folder and any other file stay.
+  // Nothing to do if `path` does not exist. Errors: INVALID_ARGUMENT (an
+  // empty path), FAILED_PRECONDITION (the store is open, in this process
+  // or another; `path` is a file; a folder that holds files but none of a
+  // store: nothing removed), INTERNAL (a file cannot be removed).
+  static Status Destroy(const std::string& path,
+                        const std::vector<std::string>& own_files);
   static constexpr int kMaxIdleLogs = 8;
   // The smallest Options::write_buffer_bytes Open takes (INVALID_ARGUMENT
   // below it).

@@ -13,6 +13,27 @@ namespace lineagedb {
 
 using codec::NodeRow;
 
+namespace {
+
+// The lineage index snapshot in the store's folder; graph/index_file.cc
+// writes it through NAME.tmp.
+constexpr char kIndexSnapshotFile[] = "lineagedb-graph.idx";
+
+// FAILED_PRECONDITION if the database at `path`, which has no format
+// version, has keys: another program's.
+Status CheckNotForeign(const storage::ReadView& view, const std::string& path) {
+  std::unique_ptr<storage::Iterator> it = view.NewIterator("", "");
+  it->SeekToFirst();
+  RETURN_IF_ERROR(it->status());
+  if (!it->Valid()) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      StrCat(path,
+             " holds a RocksDB database that is not a lineagedb store (it has "
+             "keys but no format version)"));
+}
+
+}  // namespace
+
 StoreImpl::StoreImpl(Options options, std::string path,
                      std::unique_ptr<storage::Kv> kv)
     : options_(std::move(options)),
@@ -46,7 +67,7 @@ StoreImpl::~StoreImpl() {
 }
 
 std::string StoreImpl::IndexSnapshotPath() const {
-  return path_ + "/lineagedb-graph.idx";
+  return StrCat(path_, "/", kIndexSnapshotFile);
 }
 
 graph::AdjacencyIndex::Stamp StoreImpl::IndexStamp() const {
@@ -106,19 +127,7 @@ Status StoreImpl::LoadMeta(bool* created) {
   const std::string counters_key = codec::MetaKey(codec::MetaId::kCounters);
   std::string value;
   Status s = view->Get(version_key, &value);
-  bool has_keys = false;
-  if (absl::IsNotFound(s)) {
-    std::unique_ptr<storage::Iterator> it = view->NewIterator("", "");
-    it->SeekToFirst();
-    RETURN_IF_ERROR(it->status());
-    has_keys = it->Valid();
-  }
-  if (has_keys) {
-    return absl::FailedPreconditionError(
-        StrCat(path_,
-               " holds a RocksDB database that is not a lineagedb store "
-               "(it has keys but no format version)"));
-  }
+  if (absl::IsNotFound(s)) RETURN_IF_ERROR(CheckNotForeign(*view, path_));
   // An empty database: new, or one whose creation stopped before the
   // format version was written; an open that may create a store finishes
   // it.
@@ -290,6 +299,22 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options,
   ASSIGN_OR_RETURN(std::unique_ptr<StoreImpl> impl,
                    StoreImpl::Open(options, path));
   return std::unique_ptr<Store>(new Store(std::move(impl)));
+}
+
+Status Store::Destroy(const std::string& path) {
+  // Another program's database is not the store's to delete. One that does
+  // not open (damaged, or no database) is destroyed as it is.
+  Options read_only;
+  read_only.read_only = true;
+  if (auto kv = storage::Kv::Open(read_only, path); kv.ok()) {
+    auto view = (*kv)->NewReadView();
+    std::string value;
+    const Status s =
+        view->Get(codec::MetaKey(codec::MetaId::kFormatVersion), &value);
+    if (absl::IsNotFound(s)) RETURN_IF_ERROR(CheckNotForeign(*view, path));
+  }
+  return storage::Kv::Destroy(
+      path, {kIndexSnapshotFile, StrCat(kIndexSnapshotFile, ".tmp")});
 }
 
 StatusOr<int64_t> Store::PutType(const Type& type,

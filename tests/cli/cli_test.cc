@@ -210,7 +210,9 @@ TEST_F(CliTest, ANameOfArtifactsOfTwoTypesIsAmbiguous) {
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   r = Run("lineage ns:x");
   EXPECT_EQ(r.code, 2) << r.out << r.err;
-  EXPECT_THAT(r.err, HasSubstr("names 2 artifacts of different types"));
+  EXPECT_THAT(
+      r.err,
+      HasSubstr("names 2 artifacts of different types or type versions"));
   EXPECT_THAT(r.err, HasSubstr("artifact:1, artifact:2"));
   r = Run("lineage ns:y --up");
   EXPECT_EQ(r.code, 0) << r.err;
@@ -571,6 +573,48 @@ TEST_F(CliTest, DemoRunsAndPrintsItsSections) {
                         "my-datasource-namespace:instance.schema.table"));
   EXPECT_THAT(r.out, HasSubstr("jobs:    myjob.mytask"));
   EXPECT_THAT(r.out, HasSubstr("== 9. New data arrives"));
+}
+
+// The demo wipes a store only under its lock, keeps files that are not the
+// store's, and checks its input before it wipes anything.
+TEST_F(CliTest, DemoWipesOnlyAStoreNoOneHasOpen) {
+  IngestMarquez();
+  const std::string before = Run("--json stats").out;
+  ASSERT_THAT(before, HasSubstr("\"total\":13"));
+  {
+    // Open in this process: the demo's process may not take it.
+    Options options;
+    options.create_if_missing = false;
+    auto open = Store::Open(options, store_.string());
+    ASSERT_TRUE(open.ok()) << open.status();
+    const CliResult r = Run("demo --small");
+    EXPECT_EQ(r.code, 4) << r.out << r.err;
+    EXPECT_THAT(r.err, HasSubstr("has the store open"));
+  }
+  EXPECT_EQ(Run("--json stats").out, before);
+  // A --data folder: refused before the wipe.
+  CliResult r = Run("demo --small --data '" + dir_.path() + "'");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("is a directory"));
+  EXPECT_EQ(Run("--json stats").out, before);
+  // The user's file in the store's folder stays.
+  std::ofstream(store_ / "notes.txt") << "mine";
+  r = Run("demo --small");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(store_ / "notes.txt"));
+  EXPECT_THAT(Run("--json stats").out, Not(HasSubstr("\"total\":13,")));
+}
+
+// A store under a missing folder: the missing folder is named, and init
+// is not offered as the way out (it fails the same way).
+TEST_F(CliTest, InitUnderAMissingFolderNamesIt) {
+  for (const std::string cmd : {"init", "demo --small"}) {
+    const CliResult r =
+        RunRaw("--store '" + dir_.path() + "/missing/store' " + cmd);
+    EXPECT_EQ(r.code, 1) << cmd << ": " << r.err;
+    EXPECT_THAT(r.err, HasSubstr("missing does not exist")) << cmd;
+    EXPECT_THAT(r.err, Not(HasSubstr("lineagedb init"))) << cmd;
+  }
 }
 
 // The demo records the latest Trainer's fingerprint (code version

@@ -35,24 +35,6 @@ void Section(int n, std::string_view title) {
   std::cout << fmt::format("\n== {}. {} ==\n", n, title);
 }
 
-// Removes `dir` if it is absent, empty or a lineagedb store; refuses any
-// other folder.
-Status Wipe(const std::string& dir) {
-  std::error_code ec;
-  if (!fs::exists(dir, ec)) return absl::OkStatus();
-  if (!fs::is_directory(dir, ec) ||
-      (!fs::is_empty(dir, ec) && !fs::exists(fs::path(dir) / "CURRENT", ec))) {
-    return UsageError(
-        fmt::format("refusing to wipe {}: it is not a lineagedb store", dir));
-  }
-  fs::remove_all(dir, ec);
-  if (ec) {
-    return absl::InternalError(
-        fmt::format("cannot remove {}: {}", dir, ec.message()));
-  }
-  return absl::OkStatus();
-}
-
 // The newest (highest id) artifact of `type`, the oldest if !newest, or
 // NOT_FOUND.
 StatusOr<Artifact> Newest(Store* store, std::string_view type, bool newest) {
@@ -105,11 +87,8 @@ class DemoCommand : public Command {
           "the demo prints a report for people and has no --json output; "
           "query its store with --json instead");
     }
-    std::error_code ec;
-    if (!data_.empty() && !fs::exists(data_, ec)) {
-      return absl::NotFoundError(fmt::format("no such file: {}", data_));
-    }
-    RETURN_IF_ERROR(Wipe(dir_));
+    if (!data_.empty()) RETURN_IF_ERROR(CheckInput(data_));
+    RETURN_IF_ERROR(Store::Destroy(dir_));
     GlobalOptions options = global;
     options.store = dir_;
     ASSIGN_OR_RETURN(std::unique_ptr<Store> store,

@@ -63,7 +63,7 @@ StatusOr<std::unique_ptr<Store>> OpenStore(const GlobalOptions& global,
   const bool no_current = !std::filesystem::exists(
       std::filesystem::path(global.store) / "CURRENT", ec);
   StatusOr<std::unique_ptr<Store>> store = Store::Open(options, global.store);
-  if (no_current && absl::IsNotFound(store.status())) {
+  if (no_current && !create && absl::IsNotFound(store.status())) {
     return absl::NotFoundError(fmt::format(
         "no store at {} (create one with `lineagedb init --store {}`)",
         global.store, global.store));
@@ -77,7 +77,7 @@ StatusOr<std::unique_ptr<Store>> OpenStore(const GlobalOptions& global,
       hint =
           " (if its write-ahead log is damaged, --salvage-log opens it without "
           "the damaged writes)";
-    } else if (absl::IsNotFound(store.status())) {
+    } else if (absl::IsNotFound(store.status()) && !create) {
       hint =
           fmt::format("; `lineagedb init --store {}` makes it", global.store);
     }
@@ -292,8 +292,8 @@ StatusOr<NodeRef> ResolveNode(Store* store, std::string_view spec) {
   }
   if (named.size() > 1) {
     return UsageError(
-        fmt::format("'{}' names {} artifacts of different types (artifact:{}, "
-                    "artifact:{}{}); give one by id",
+        fmt::format("'{}' names {} artifacts of different types or type "
+                    "versions (artifact:{}, artifact:{}{}); give one by id",
                     spec, named.size(), named[0].id, named[1].id,
                     named.size() > 2 ? ", ..." : ""));
   }

@@ -277,7 +277,8 @@ Status CheckSvgSize(const LineageGraph& graph) {
   if (nodes <= kMaxSvgNodes) return absl::OkStatus();
   return UsageError(fmt::format(
       "{} nodes are too many to draw as SVG (graphviz takes minutes past {}): "
-      "draw fewer with --hops, or write --format dot and run dot yourself",
+      "draw the lineage of one node with --hops, or write --format dot and "
+      "run dot yourself",
       nodes, kMaxSvgNodes));
 }
 

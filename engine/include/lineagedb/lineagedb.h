@@ -134,6 +134,14 @@ class Store {
   // store's table, log or MANIFEST files but no CURRENT file).
   static StatusOr<std::unique_ptr<Store>> Open(const Options& options,
                                                const std::string& path);
+  // Deletes the store in folder `path`: its database and lineage index
+  // files. The folder stays, with any file that is not the store's.
+  // Nothing to do if `path` does not exist.
+  // Errors: INVALID_ARGUMENT (an empty path), FAILED_PRECONDITION (the
+  // store is open, in this process under any spelling of its path or in
+  // another; `path` is a file; a folder that holds files but none of a
+  // store: nothing is removed), INTERNAL (a file cannot be removed).
+  static Status Destroy(const std::string& path);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;

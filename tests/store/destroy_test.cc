@@ -1,0 +1,134 @@
+// Store::Destroy: deletes a store's files under its lock, keeps the folder
+// and every file that is not the store's, and refuses a store in use, a
+// file, a folder of other files and another program's database, leaving
+// them as they were.
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "storage/kv.h"
+#include "tests/test_util.h"
+
+namespace lineagedb {
+namespace {
+
+namespace fs = std::filesystem;
+
+class DestroyTest : public testing::StoreTest {
+ protected:
+  // The names in `dir`.
+  static std::set<std::string> Names(const fs::path& dir) {
+    std::set<std::string> names;
+    for (const auto& e : fs::directory_iterator(dir)) {
+      names.insert(e.path().filename().string());
+    }
+    return names;
+  }
+
+  static void Touch(const fs::path& file) { std::ofstream(file) << "mine"; }
+
+  // Stores one artifact and closes the store, with its lineage index
+  // snapshot written.
+  void FillAndClose() {
+    ASSERT_OK_AND_ASSIGN(testing::NodeTypes types,
+                         testing::PutNodeTypes(store_.get()));
+    Artifact a;
+    a.type_id = types.artifact;
+    a.uri = "s3://kept";
+    ASSERT_OK(store_->Put(std::vector<Artifact>{a}).status());
+    store_.reset();
+  }
+};
+
+TEST_F(DestroyTest, DeletesTheStoreAndKeepsTheFolderAndOtherFiles) {
+  FillAndClose();
+  ASSERT_TRUE(fs::exists(fs::path(store_path()) / "lineagedb-graph.idx"));
+  // Not the store's, whatever their names look like.
+  const std::set<std::string> mine = {"notes.txt", "000123", "7.sst.orig",
+                                      "CURRENT.bak", "LOG.txt"};
+  for (const std::string& name : mine) Touch(fs::path(store_path()) / name);
+  ASSERT_OK(Store::Destroy(store_path()));
+  EXPECT_EQ(Names(store_path()), mine);
+  Options open_only;
+  open_only.create_if_missing = false;
+  EXPECT_CODE(Store::Open(open_only, store_path()).status(), kNotFound);
+  // A new store in the same folder starts empty.
+  Reopen();
+  ASSERT_OK_AND_ASSIGN(Page<Artifact> page, store_->List<Artifact>({}, {}));
+  EXPECT_TRUE(page.items.empty());
+}
+
+TEST_F(DestroyTest, AbsentPathAndEmptyFolderAreNothingToDo) {
+  EXPECT_OK(Store::Destroy(dir_.path() + "/absent"));
+  EXPECT_FALSE(fs::exists(dir_.path() + "/absent"));
+  fs::create_directory(dir_.path() + "/empty");
+  EXPECT_OK(Store::Destroy(dir_.path() + "/empty"));
+  EXPECT_TRUE(fs::is_empty(dir_.path() + "/empty"));
+  EXPECT_CODE(Store::Destroy(""), kInvalidArgument);
+}
+
+TEST_F(DestroyTest, StoreOpenInThisProcessIsLeftAsItWas) {
+  FillAndClose();
+  Reopen();
+  const testing::Dump before = DumpStore();
+  const std::set<std::string> names = Names(store_path());
+  // Under another spelling of its path too.
+  for (const std::string& path :
+       {store_path(), dir_.path() + "/./store/",
+        dir_.path() + "/../" + fs::path(dir_.path()).filename().string() +
+            "/store"}) {
+    const Status s = Store::Destroy(path);
+    EXPECT_CODE(s, kFailedPrecondition) << path;
+    EXPECT_THAT(std::string(s.message()), ::testing::HasSubstr("open")) << path;
+  }
+  EXPECT_EQ(Names(store_path()), names);
+  EXPECT_EQ(DumpStore(), before);
+}
+
+TEST_F(DestroyTest, RefusesWhatIsNoStore) {
+  store_.reset();
+  ASSERT_OK(Store::Destroy(store_path()));
+  // A file.
+  const fs::path file = fs::path(dir_.path()) / "file";
+  Touch(file);
+  EXPECT_CODE(Store::Destroy(file.string()), kFailedPrecondition);
+  EXPECT_TRUE(fs::exists(file));
+  // A folder of someone's files.
+  const fs::path folder = fs::path(dir_.path()) / "folder";
+  fs::create_directory(folder);
+  Touch(folder / "CURRENT.txt");
+  Touch(folder / "12.sst.bak");
+  EXPECT_CODE(Store::Destroy(folder.string()), kFailedPrecondition);
+  EXPECT_EQ(Names(folder),
+            (std::set<std::string>{"12.sst.bak", "CURRENT.txt"}));
+  // Another program's RocksDB database.
+  const fs::path other = fs::path(dir_.path()) / "other";
+  {
+    ASSERT_OK_AND_ASSIGN(auto kv, storage::Kv::Open(Options(), other.string()));
+    storage::WriteBatch batch;
+    batch.Put("user:1", "someone else's value");
+    ASSERT_OK(kv->Write(&batch, /*sync=*/false));
+  }
+  const std::set<std::string> names = Names(other);
+  const Status s = Store::Destroy(other.string());
+  EXPECT_CODE(s, kFailedPrecondition);
+  EXPECT_THAT(std::string(s.message()),
+              ::testing::HasSubstr("not a lineagedb store"));
+  EXPECT_EQ(Names(other), names);
+}
+
+TEST_F(DestroyTest, DamagedStoreIsDestroyed) {
+  FillAndClose();
+  // CURRENT lost: the store no longer opens (DATA_LOSS), and is deleted
+  // all the same.
+  fs::remove(fs::path(store_path()) / "CURRENT");
+  EXPECT_CODE(Store::Open(options_, store_path()).status(), kDataLoss);
+  ASSERT_OK(Store::Destroy(store_path()));
+  EXPECT_TRUE(fs::is_empty(store_path()));
+}
+
+}  // namespace
+}  // namespace lineagedb
