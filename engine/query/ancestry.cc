@@ -335,26 +335,6 @@ StatusOr<ProvenancePath> GetProvenancePath(Store* store, NodeRef from,
 
 namespace {
 
-std::string Render(const Value& v) {
-  switch (v.kind()) {
-    case PropertyKind::kInt:
-      return StrCat(v.int_value());
-    case PropertyKind::kDouble:
-      return StrCat(v.double_value());
-    case PropertyKind::kString:
-      return v.string_value();
-    case PropertyKind::kBool:
-      return v.bool_value() ? "true" : "false";
-    case PropertyKind::kStruct:
-      return v.struct_value().json;
-    case PropertyKind::kProto:
-      return StrCat("<", v.proto_value().type_url, ">");
-    case PropertyKind::kUnknown:
-      break;
-  }
-  return "";
-}
-
 // Equal values, NaN equal to NaN: a property is no change from itself.
 bool Same(const Value& a, const Value& b) {
   if (a.kind() == PropertyKind::kDouble && b.kind() == PropertyKind::kDouble &&
@@ -373,18 +353,11 @@ void DiffProperties(const std::string& type, const std::string& prefix,
   for (const std::string& name : names) {
     auto ia = a.find(name);
     auto ib = b.find(name);
-    std::optional<std::string> va, vb;
-    if (ia != a.end()) va = Render(ia->second);
-    if (ib != b.end()) vb = Render(ib->second);
-    if (va && vb) {
-      if (Same(ia->second, ib->second)) continue;
-      // Different values that read alike (1 and 1.0): say which kinds.
-      if (*va == *vb) {
-        *va += StrCat(" (", PropertyKindName(ia->second.kind()), ")");
-        *vb += StrCat(" (", PropertyKindName(ib->second.kind()), ")");
-      }
-    }
-    out->push_back({type, prefix + name, va, vb});
+    std::optional<Value> va, vb;
+    if (ia != a.end()) va = ia->second;
+    if (ib != b.end()) vb = ib->second;
+    if (va && vb && Same(*va, *vb)) continue;
+    out->push_back({type, prefix + name, std::move(va), std::move(vb)});
   }
 }
 

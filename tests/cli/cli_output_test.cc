@@ -333,6 +333,24 @@ TEST_F(CliTest, DiffTellsAnEmptyValueFromAnAbsentOne) {
                                R"("uri":"/d/4","label":"/d/4"})"));
   r = Run("path artifact:3 artifact:4");
   EXPECT_THAT(r.out, HasSubstr("artifact:4 (D '/d/4')"));
+  // Values keep their JSON types; text tells values that read alike apart
+  // by kind.
+  ASSERT_EQ(
+      IngestNative(
+          {R"({"execution": {"type": "P", "custom_properties": {"n": 1, "s": "1", "x": 2.5}}, "events": [{"type": "INPUT", "artifact_id": 1}, {"type": "OUTPUT", "artifact": {"type": "D"}}]})",
+           R"({"execution": {"type": "P", "custom_properties": {"n": "1", "s": "1", "x": 3}}, "events": [{"type": "INPUT", "artifact_id": 1}, {"type": "OUTPUT", "artifact": {"type": "D"}}]})"})
+          .code,
+      0);
+  r = Run("--json diff artifact:5 artifact:6");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out,
+              HasSubstr(R"("property":"custom_properties.n","a":1,"b":"1")"));
+  EXPECT_THAT(r.out,
+              HasSubstr(R"("property":"custom_properties.x","a":2.5,"b":3)"));
+  EXPECT_THAT(r.out, Not(HasSubstr("custom_properties.s")));
+  r = Run("diff artifact:5 artifact:6");
+  EXPECT_THAT(r.out, HasSubstr("P custom_properties.n: 1 (INT) -> 1 (STRING)"));
+  EXPECT_THAT(r.out, HasSubstr("P custom_properties.x: 2.5 -> 3"));
 }
 
 }  // namespace

@@ -14,6 +14,27 @@
 namespace lineagedb::cli {
 namespace {
 
+// "A -> B": "(absent)" for a property one side lacks, "" for an empty
+// value; values that read alike (the string "1" and the int 1) with their
+// kinds.
+std::string ChangeText(const PropertyChange& c) {
+  std::string text[2];
+  const std::optional<Value>* values[2] = {&c.value_a, &c.value_b};
+  for (int i = 0; i < 2; ++i) {
+    if (!values[i]->has_value()) {
+      text[i] = "(absent)";
+    } else {
+      const std::string value = ValueText(**values[i]);
+      text[i] = value.empty() ? "\"\"" : Printable(value);
+    }
+  }
+  if (c.value_a.has_value() && c.value_b.has_value() && text[0] == text[1]) {
+    text[0] += fmt::format(" ({})", PropertyKindName(c.value_a->kind()));
+    text[1] += fmt::format(" ({})", PropertyKindName(c.value_b->kind()));
+  }
+  return text[0] + " -> " + text[1];
+}
+
 class DiffCommand : public Command {
  public:
   std::string_view name() const override { return "diff"; }
@@ -55,7 +76,7 @@ class DiffCommand : public Command {
              {std::pair{"a", &c.value_a}, std::pair{"b", &c.value_b}}) {
           json.Key(key);
           if (value->has_value()) {
-            json.String(**value);
+            WriteValueJson(**value, &json);
           } else {
             json.Null();
           }
@@ -85,15 +106,9 @@ class DiffCommand : public Command {
     print_only("a", diff.only_a);
     print_only("b", diff.only_b);
     std::cout << fmt::format("changed properties: {}\n", diff.changed.size());
-    // "(absent)" for a property one side lacks, "" for an empty value.
-    auto text = [](const std::optional<std::string>& v) -> std::string {
-      if (!v.has_value()) return "(absent)";
-      return v->empty() ? "\"\"" : Printable(*v);
-    };
     for (const PropertyChange& c : diff.changed) {
-      std::cout << fmt::format(
-          "  {} {}: {} -> {}\n", Printable(c.execution_type),
-          Printable(c.property), text(c.value_a), text(c.value_b));
+      std::cout << fmt::format("  {} {}: {}\n", Printable(c.execution_type),
+                               Printable(c.property), ChangeText(c));
     }
     return absl::OkStatus();
   }

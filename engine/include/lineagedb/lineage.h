@@ -178,10 +178,10 @@ StatusOr<ProvenancePath> GetProvenancePath(Store* store, NodeRef from,
 struct PropertyChange {
   std::string execution_type;
   std::string property;  // "properties.NAME" or "custom_properties.NAME".
-  // Rendered; nullopt when absent (an empty string is a value). Values of
-  // different kinds that render alike name their kinds: "1 (INT)" and
-  // "1 (DOUBLE)".
-  std::optional<std::string> value_a, value_b;
+  // The values on each side; nullopt when absent (an empty string is a
+  // value). They differ (NaN equals NaN), if only in kind: INT 1 and
+  // DOUBLE 1.0.
+  std::optional<Value> value_a, value_b;
 };
 struct LineageDiff {
   std::vector<NodeRef> only_a;  // Upstream of a only.
