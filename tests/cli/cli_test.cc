@@ -84,6 +84,9 @@ TEST_F(CliTest, ExitCodes) {
   CliResult unknown = RunRaw("no-such-subcommand");
   EXPECT_EQ(unknown.code, 2);
   EXPECT_THAT(unknown.err, HasSubstr("unknown command 'no-such-subcommand'"));
+  unknown = Run("--no-such-option");
+  EXPECT_EQ(unknown.code, 2);
+  EXPECT_THAT(unknown.err, HasSubstr("unknown option '--no-such-option'"));
   EXPECT_EQ(Run("stats --no-such-flag").code, 2);
   ASSERT_EQ(Run("init").code, 0);
   CliResult r = Run("lineage ''");

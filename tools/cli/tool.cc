@@ -91,9 +91,11 @@ int RunTool(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     // CLI11 says "a subcommand is required" of a misspelt one.
     const std::vector<std::string> rest = app.remaining();
-    if (app.get_subcommands().empty() && !rest.empty() &&
-        !rest[0].starts_with("-")) {
-      PrintError(UsageError(fmt::format("unknown command '{}' (see --help)",
+    // And of an unknown option before any command.
+    if (app.get_subcommands().empty() && !rest.empty()) {
+      const bool option = rest[0].starts_with("-");
+      PrintError(UsageError(fmt::format("unknown {} '{}' (see --help)",
+                                        option ? "option" : "command",
                                         Printable(rest[0]))));
       return kExitUsage;
     }
