@@ -252,6 +252,10 @@ TEST_F(CliTest, TextOutputEscapesControlCharacters) {
   r = Run("get artifact --type 'D\x1bX' --name 'n\x1b'");
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << r.err;
+  // Escaped once: the type's ESC is \x1B, not \\x1B.
+  r = Run("get artifact --type 'Q\x1bX' --name n");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("no artifact type 'Q\\x1BX'"));
   // A backslash is escaped too: the text "\x0A" is not a newline.
   event = CompleteEvent(2);
   event.replace(event.find(R"("name":"out2")"), 13, R"("name":"a\\x0Ab")");

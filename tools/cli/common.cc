@@ -110,18 +110,19 @@ Status CheckTypeExists(Store* store, NodeKind kind, const std::string& name,
   std::vector<std::string> versions;
   for (const Type& t : types) {
     if (t.name != name) continue;
-    versions.push_back(t.version.empty() ? "(none)" : Printable(t.version));
+    versions.push_back(t.version.empty() ? "(none)" : t.version);
   }
   if (versions.empty()) {
     return absl::NotFoundError(
-        fmt::format("no {} type '{}'", NodeKindName(kind), Printable(name)));
+        fmt::format("no {} type '{}'", NodeKindName(kind), name));
   }
-  return absl::NotFoundError(fmt::format(
-      "no {} type '{}' {}; its versions (--type-version): {}",
-      NodeKindName(kind), Printable(name),
-      version.empty() ? std::string("without a version")
-                      : fmt::format("with version '{}'", Printable(version)),
-      fmt::join(versions, ", ")));
+  // Raw: PrintError makes the whole message printable once.
+  return absl::NotFoundError(
+      fmt::format("no {} type '{}' {}; its versions (--type-version): {}",
+                  NodeKindName(kind), name,
+                  version.empty() ? std::string("without a version")
+                                  : fmt::format("with version '{}'", version),
+                  fmt::join(versions, ", ")));
 }
 
 Status CheckTypeNamesExist(Store* store, NodeKind kind,
@@ -132,7 +133,7 @@ Status CheckTypeNamesExist(Store* store, NodeKind kind,
     if (std::none_of(types.begin(), types.end(),
                      [&](const Type& t) { return t.name == name; })) {
       return absl::NotFoundError(
-          fmt::format("no {} type '{}'", NodeKindName(kind), Printable(name)));
+          fmt::format("no {} type '{}'", NodeKindName(kind), name));
     }
   }
   return absl::OkStatus();

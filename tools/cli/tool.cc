@@ -94,9 +94,9 @@ int RunTool(int argc, char** argv) {
     // And of an unknown option before any command.
     if (app.get_subcommands().empty() && !rest.empty()) {
       const bool option = rest[0].starts_with("-");
-      PrintError(UsageError(fmt::format("unknown {} '{}' (see --help)",
-                                        option ? "option" : "command",
-                                        Printable(rest[0]))));
+      PrintError(
+          UsageError(fmt::format("unknown {} '{}' (see --help)",
+                                 option ? "option" : "command", rest[0])));
       return kExitUsage;
     }
     PrintError(UsageError(std::string(e.what()) + " (see --help)"));
