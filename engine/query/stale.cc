@@ -224,6 +224,96 @@ Status InContext(PipelineReader& r, int64_t context, int64_t id) {
              ", which produced it, belongs to that pipeline"));
 }
 
+// The reads of the pipeline's latest executions that decide staleness.
+struct Reads {
+  // An input of a step's latest execution produced by another step: is it
+  // an output of that step's latest execution?
+  struct Input {
+    int64_t from;
+    int64_t to;
+    bool current;
+  };
+  std::vector<Input> inputs;
+  std::set<int64_t> direct;     // Read an older artifact of the new one's slot.
+  std::set<int64_t> refreshed;  // Read the new artifact.
+  std::set<std::pair<int64_t, int64_t>> edges;  // producer -> consumer step
+};
+
+// The reads of `steps` (type -> latest execution) for the new artifact
+// `new_id` of slot `new_slot`. Errors: storage errors.
+StatusOr<Reads> ReadInputs(PipelineReader& r,
+                           const std::map<int64_t, int64_t>& steps,
+                           int64_t new_id, const Slot& new_slot) {
+  // The outputs of each step's latest execution.
+  std::map<int64_t, std::set<int64_t>> latest_outputs;
+  for (const auto& [type, latest] : steps) {
+    ASSIGN_OR_RETURN(
+        std::vector<Event> outputs,
+        r.Events(Tag::kEventByExecution, latest, codec::Direction::kOutput));
+    for (const Event& out : outputs) {
+      latest_outputs[type].insert(out.artifact_id);
+    }
+  }
+  Reads reads;
+  for (const auto& [type, latest] : steps) {
+    ASSIGN_OR_RETURN(
+        std::vector<Event> inputs,
+        r.Events(Tag::kEventByExecution, latest, codec::Direction::kInput));
+    for (const Event& in : inputs) {
+      if (in.artifact_id == new_id) reads.refreshed.insert(type);
+      ASSIGN_OR_RETURN(std::optional<Slot> slot, r.SlotOf(in.artifact_id));
+      // An output of the step's own (every run replaces them) says nothing
+      // of what it ran on.
+      if (!slot.has_value() || slot->producer_type == type) continue;
+      if (steps.contains(slot->producer_type)) {
+        reads.edges.emplace(slot->producer_type, type);
+        reads.inputs.push_back(
+            {slot->producer_type, type,
+             latest_outputs[slot->producer_type].contains(in.artifact_id)});
+      }
+      if (*slot == new_slot && in.artifact_id < new_id) {
+        reads.direct.insert(type);
+      }
+    }
+  }
+  // A step that read the new artifact ran on it, whatever older artifacts
+  // of its slot it read beside it (an Evaluator's baseline model).
+  for (int64_t type : reads.refreshed) reads.direct.erase(type);
+  return reads;
+}
+
+// The stale steps. Both marks flow along the reads to a fixpoint: a step
+// is refreshed if it read the current output of a refreshed step; stale if
+// it read anything of a stale step, or only outputs of a refreshed step
+// that its latest execution has replaced (the step re-ran on the new data,
+// this one did not yet; one that read its current output beside older ones
+// ran on it, as an Evaluator reads a baseline model).
+std::set<int64_t> StaleOf(const Reads& reads) {
+  std::set<std::pair<int64_t, int64_t>> current_reads;
+  for (const Reads::Input& read : reads.inputs) {
+    if (read.current) current_reads.emplace(read.from, read.to);
+  }
+  auto spread = [&](std::set<int64_t>* set, auto follows) {
+    for (bool grew = true; grew;) {
+      grew = false;
+      for (const Reads::Input& read : reads.inputs) {
+        if (follows(read) && set->insert(read.to).second) grew = true;
+      }
+    }
+  };
+  std::set<int64_t> refreshed = reads.refreshed;
+  spread(&refreshed, [&](const Reads::Input& read) {
+    return read.current && refreshed.contains(read.from);
+  });
+  std::set<int64_t> stale = reads.direct;
+  spread(&stale, [&](const Reads::Input& read) {
+    return stale.contains(read.from) ||
+           (!read.current && refreshed.contains(read.from) &&
+            !current_reads.contains({read.from, read.to}));
+  });
+  return stale;
+}
+
 }  // namespace
 
 StatusOr<StaleSteps> GetStaleSteps(Store* store, int64_t pipeline_context_id,
@@ -240,80 +330,11 @@ StatusOr<StaleSteps> GetStaleSteps(Store* store, int64_t pipeline_context_id,
   if (steps.contains(new_slot->producer_type)) {
     RETURN_IF_ERROR(InContext(r, pipeline_context_id, new_artifact_id));
   }
-  // The outputs of each step's latest execution.
-  std::map<int64_t, std::set<int64_t>> latest_outputs;
-  for (const auto& [type, latest] : steps) {
-    ASSIGN_OR_RETURN(
-        std::vector<Event> outputs,
-        r.Events(Tag::kEventByExecution, latest, codec::Direction::kOutput));
-    for (const Event& out : outputs) {
-      latest_outputs[type].insert(out.artifact_id);
-    }
-  }
-  // An input of a step's latest execution produced by another step: is it
-  // an output of that step's latest execution?
-  struct Input {
-    int64_t from;
-    int64_t to;
-    bool current;
-  };
-  std::vector<Input> reads;
-  std::set<int64_t> direct;     // Read an older artifact of the new one's slot.
-  std::set<int64_t> refreshed;  // Read the new artifact, or derived from it.
-  std::set<std::pair<int64_t, int64_t>> edges;  // producer -> consumer step
-  for (const auto& [type, latest] : steps) {
-    ASSIGN_OR_RETURN(
-        std::vector<Event> inputs,
-        r.Events(Tag::kEventByExecution, latest, codec::Direction::kInput));
-    for (const Event& in : inputs) {
-      if (in.artifact_id == new_artifact_id) refreshed.insert(type);
-      ASSIGN_OR_RETURN(std::optional<Slot> slot, r.SlotOf(in.artifact_id));
-      // An output of the step's own (every run replaces them) says nothing
-      // of what it ran on.
-      if (!slot.has_value() || slot->producer_type == type) continue;
-      if (steps.contains(slot->producer_type)) {
-        edges.emplace(slot->producer_type, type);
-        reads.push_back(
-            {slot->producer_type, type,
-             latest_outputs[slot->producer_type].contains(in.artifact_id)});
-      }
-      if (*slot == *new_slot && in.artifact_id < new_artifact_id) {
-        direct.insert(type);
-      }
-    }
-  }
-  // A step that read the new artifact ran on it, whatever older artifacts
-  // of its slot it read beside it (an Evaluator's baseline model).
-  for (int64_t type : refreshed) direct.erase(type);
-  // Both flow along the reads to a fixpoint: a step is refreshed if it read
-  // the current output of a refreshed step; stale if it read anything of a
-  // stale step, or only outputs of a refreshed step that its latest
-  // execution has replaced (the step re-ran on the new data, this one did
-  // not yet; one that read its current output beside older ones ran on it,
-  // as an Evaluator reads a baseline model).
-  std::set<std::pair<int64_t, int64_t>> current_reads;
-  for (const Input& read : reads) {
-    if (read.current) current_reads.emplace(read.from, read.to);
-  }
-  auto spread = [&](std::set<int64_t>* set, auto follows) {
-    for (bool grew = true; grew;) {
-      grew = false;
-      for (const Input& read : reads) {
-        if (follows(read) && set->insert(read.to).second) grew = true;
-      }
-    }
-  };
-  spread(&refreshed, [&](const Input& read) {
-    return read.current && refreshed.contains(read.from);
-  });
-  std::set<int64_t> stale = direct;
-  spread(&stale, [&](const Input& read) {
-    return stale.contains(read.from) ||
-           (!read.current && refreshed.contains(read.from) &&
-            !current_reads.contains({read.from, read.to}));
-  });
+  ASSIGN_OR_RETURN(const Reads reads,
+                   ReadInputs(r, steps, new_artifact_id, *new_slot));
+  const std::set<int64_t> stale = StaleOf(reads);
   StaleSteps out;
-  for (int64_t type : TopologicalSteps(steps, edges)) {
+  for (int64_t type : TopologicalSteps(steps, reads.edges)) {
     PipelineStep step{type, r.TypeName(type), steps.at(type)};
     (stale.contains(type) ? out.stale : out.valid).push_back(std::move(step));
   }

@@ -238,6 +238,52 @@ StatusOr<DatasetVersions> FindDatasetVersions(Store* store,
   return found;
 }
 
+// Whether node `ref` is stored.
+StatusOr<bool> Exists(Store* store, NodeRef ref) {
+  if (ref.kind == NodeKind::kArtifact) {
+    ASSIGN_OR_RETURN(std::vector<Artifact> nodes,
+                     store->GetByIds<Artifact>({ref.id}));
+    return !nodes.empty();
+  }
+  ASSIGN_OR_RETURN(std::vector<Execution> nodes,
+                   store->GetByIds<Execution>({ref.id}));
+  return !nodes.empty();
+}
+
+// The artifact named `name`: the OpenLineage dataset of that name, else
+// the one artifact of any type and version with it; nullopt if none.
+// Errors: a usage error when artifacts of several types have the name.
+StatusOr<std::optional<int64_t>> ArtifactNamed(Store* store,
+                                               std::string_view name) {
+  StatusOr<Artifact> dataset =
+      store->GetByTypeAndName<Artifact>(kDatasetType, name);
+  if (dataset.ok()) return dataset->id;
+  if (dataset.status().code() != absl::StatusCode::kNotFound) {
+    return dataset.status();
+  }
+  ASSIGN_OR_RETURN(std::vector<Type> types,
+                   store->ListTypes(NodeKind::kArtifact));
+  std::vector<Artifact> named;
+  for (const Type& type : types) {
+    StatusOr<Artifact> a =
+        store->GetByTypeAndName<Artifact>(type.name, name, type.version);
+    if (a.ok()) {
+      named.push_back(*std::move(a));
+    } else if (a.status().code() != absl::StatusCode::kNotFound) {
+      return a.status();
+    }
+  }
+  if (named.size() > 1) {
+    return UsageError(
+        fmt::format("'{}' names {} artifacts of different types or type "
+                    "versions (artifact:{}, artifact:{}{}); give one by id",
+                    name, named.size(), named[0].id, named[1].id,
+                    named.size() > 2 ? ", ..." : ""));
+  }
+  if (named.empty()) return std::optional<int64_t>();
+  return named[0].id;
+}
+
 }  // namespace
 
 StatusOr<NodeRef> ResolveNode(Store* store, std::string_view spec) {
@@ -256,49 +302,16 @@ StatusOr<NodeRef> ResolveNode(Store* store, std::string_view spec) {
   int64_t id = 0;
   const bool is_id = by_id && ParseId(tail, &id);
   if (is_id) {
-    bool found = false;
-    if (head == "artifact") {
-      ASSIGN_OR_RETURN(std::vector<Artifact> nodes,
-                       store->GetByIds<Artifact>({id}));
-      found = !nodes.empty();
-    } else {
-      ASSIGN_OR_RETURN(std::vector<Execution> nodes,
-                       store->GetByIds<Execution>({id}));
-      found = !nodes.empty();
-    }
-    if (found) {
-      return NodeRef{
-          head == "artifact" ? NodeKind::kArtifact : NodeKind::kExecution, id};
-    }
+    const NodeRef ref{
+        head == "artifact" ? NodeKind::kArtifact : NodeKind::kExecution, id};
+    ASSIGN_OR_RETURN(const bool exists, Exists(store, ref));
+    if (exists) return ref;
     // No such node: maybe a name ("artifact:9", a dataset in namespace
     // "artifact"), looked up below.
   }
-  StatusOr<Artifact> dataset =
-      store->GetByTypeAndName<Artifact>(kDatasetType, spec);
-  if (dataset.ok()) return NodeRef{NodeKind::kArtifact, dataset->id};
-  if (dataset.status().code() != absl::StatusCode::kNotFound) {
-    return dataset.status();
-  }
-  ASSIGN_OR_RETURN(std::vector<Type> types,
-                   store->ListTypes(NodeKind::kArtifact));
-  std::vector<Artifact> named;
-  for (const Type& type : types) {
-    StatusOr<Artifact> a =
-        store->GetByTypeAndName<Artifact>(type.name, spec, type.version);
-    if (a.ok()) {
-      named.push_back(*std::move(a));
-    } else if (a.status().code() != absl::StatusCode::kNotFound) {
-      return a.status();
-    }
-  }
-  if (named.size() > 1) {
-    return UsageError(
-        fmt::format("'{}' names {} artifacts of different types or type "
-                    "versions (artifact:{}, artifact:{}{}); give one by id",
-                    spec, named.size(), named[0].id, named[1].id,
-                    named.size() > 2 ? ", ..." : ""));
-  }
-  if (named.size() == 1) return NodeRef{NodeKind::kArtifact, named[0].id};
+  ASSIGN_OR_RETURN(const std::optional<int64_t> named,
+                   ArtifactNamed(store, spec));
+  if (named.has_value()) return NodeRef{NodeKind::kArtifact, *named};
   // "artifact:abc", "artifact:-1", "artifact:99999999999999999999": neither
   // an id nor a name.
   if (by_id && !is_id) {
