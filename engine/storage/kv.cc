@@ -745,7 +745,12 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
 Status Kv::Destroy(const std::string& path,
                    const std::vector<std::string>& own_files) {
   if (path.empty()) return absl::InvalidArgumentError("empty store path");
-  const std::filesystem::path dir(DatabasePath(path));
+  const std::string db_path = DatabasePath(path);
+  const std::filesystem::path dir(db_path);
+  auto refuse = [&](std::string_view why) {
+    return absl::FailedPreconditionError(
+        StrCat("destroy ", path, ": ", why, " (nothing removed)"));
+  };
   std::error_code ec;
   const std::filesystem::file_status status = std::filesystem::status(dir, ec);
   if (status.type() == std::filesystem::file_type::not_found) {
@@ -755,13 +760,21 @@ Status Kv::Destroy(const std::string& path,
     return absl::InternalError(StrCat("destroy ", path, ": ", ec.message()));
   }
   if (!std::filesystem::is_directory(status)) {
-    return absl::FailedPreconditionError(
-        StrCat("destroy ", path, ": a file, not a store folder"));
+    return refuse("a file, not a store folder");
   }
-  auto ours = [&](const std::string& name) {
-    return IsDatabaseFile(name) || std::find(own_files.begin(), own_files.end(),
-                                             name) != own_files.end();
-  };
+  const bool has_current = std::filesystem::exists(dir / "CURRENT", ec);
+  if (has_current) {
+    std::vector<std::string> families;
+    const rocksdb::Status listed = rocksdb::DB::ListColumnFamilies(
+        rocksdb::DBOptions(), db_path, &families);
+    if (!listed.ok()) return FromRocks(listed, StrCat("destroy ", path));
+    if (families !=
+        std::vector<std::string>{rocksdb::kDefaultColumnFamilyName}) {
+      return refuse("its database has column families no store has");
+    }
+  } else if (HoldsDatabaseFiles(dir)) {
+    return refuse("it has table, log or MANIFEST files but no CURRENT file");
+  }
   std::vector<std::filesystem::path> doomed;
   bool others = false;
   for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end;
@@ -771,7 +784,9 @@ Status Kv::Destroy(const std::string& path,
     // CURRENT first: a destroy cut short leaves no store that seems whole.
     if (name == "CURRENT") {
       doomed.insert(doomed.begin(), it->path());
-    } else if (ours(name)) {
+    } else if (IsDatabaseFile(name) ||
+               std::find(own_files.begin(), own_files.end(), name) !=
+                   own_files.end()) {
       doomed.push_back(it->path());
     } else {
       others = true;
@@ -780,11 +795,14 @@ Status Kv::Destroy(const std::string& path,
   if (ec) {
     return absl::InternalError(StrCat("destroy ", path, ": ", ec.message()));
   }
-  if (doomed.empty() && others) {
-    return absl::FailedPreconditionError(StrCat(
-        "destroy ", path, ": the folder holds no store (nothing removed)"));
+  // Without CURRENT, files named like a store's are the store's only when
+  // nothing else is there (a creation cut short).
+  if (!has_current && others) {
+    return refuse("the folder holds no store");
   }
-  // Under the store's lock: no open store loses its files.
+  // Under the store's lock: no writer loses its files. LOCK goes before the
+  // lock is let go, so that no writer can take the lock of a file about to
+  // be removed.
   rocksdb::FileLock* lock = nullptr;
   const rocksdb::Status locked =
       rocksdb::Env::Default()->LockFile((dir / "LOCK").string(), &lock);
@@ -797,11 +815,10 @@ Status Kv::Destroy(const std::string& path,
       break;
     }
   }
+  if (removed.ok()) std::filesystem::remove(dir / "LOCK", ec);
   const rocksdb::Status unlocked = rocksdb::Env::Default()->UnlockFile(lock);
   RETURN_IF_ERROR(removed);
-  if (!unlocked.ok()) return FromRocks(unlocked, StrCat("destroy ", path));
-  std::filesystem::remove(dir / "LOCK", ec);
-  return absl::OkStatus();
+  return FromRocks(unlocked, StrCat("destroy ", path));
 }
 
 }  // namespace lineagedb::storage

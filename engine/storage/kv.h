@@ -97,10 +97,13 @@ class Kv {
                                             const std::string& path);
   // Deletes the database at `path` and the files named `own_files` in its
   // folder, under the database's lock; the folder and any other file stay.
-  // Nothing to do if `path` does not exist. Errors: INVALID_ARGUMENT (an
-  // empty path), FAILED_PRECONDITION (the store is open, in this process
-  // or another; `path` is a file; a folder that holds files but none of a
-  // store: nothing removed), INTERNAL (a file cannot be removed).
+  // A folder without CURRENT loses its store-named files only if it holds
+  // nothing else (a creation cut short). Nothing to do if `path` does not
+  // exist. Errors: INVALID_ARGUMENT (an empty path), FAILED_PRECONDITION
+  // (the database is open for writing, in this process or another; `path`
+  // is a file; column families besides the default one; table, log or
+  // MANIFEST files without CURRENT; other files without CURRENT: nothing
+  // removed), INTERNAL (a file cannot be removed).
   static Status Destroy(const std::string& path,
                         const std::vector<std::string>& own_files);
   static constexpr int kMaxIdleLogs = 8;

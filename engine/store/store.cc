@@ -302,17 +302,27 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options,
 }
 
 Status Store::Destroy(const std::string& path) {
-  // Another program's database is not the store's to delete. One that does
-  // not open (damaged, or no database) is destroyed as it is.
+  // Only what opens as a store (or an empty database: a creation cut short)
+  // is deleted: not another program's database, nor a damaged one, which
+  // may be someone else's too.
+  if (path.empty()) return absl::InvalidArgumentError("empty store path");
   Options read_only;
   read_only.read_only = true;
-  if (auto kv = storage::Kv::Open(read_only, path); kv.ok()) {
+  StatusOr<std::unique_ptr<storage::Kv>> kv =
+      storage::Kv::Open(read_only, path);
+  if (kv.ok()) {
     auto view = (*kv)->NewReadView();
     std::string value;
     const Status s =
         view->Get(codec::MetaKey(codec::MetaId::kFormatVersion), &value);
     if (absl::IsNotFound(s)) RETURN_IF_ERROR(CheckNotForeign(*view, path));
+  } else if (!absl::IsNotFound(kv.status())) {
+    return absl::FailedPreconditionError(
+        StrCat("destroy ", path,
+               ": it does not open as a store, so nothing was removed (",
+               std::string(kv.status().message()), ")"));
   }
+  kv = absl::NotFoundError("closed");
   return storage::Kv::Destroy(
       path, {kIndexSnapshotFile, StrCat(kIndexSnapshotFile, ".tmp")});
 }

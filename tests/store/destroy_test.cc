@@ -2,6 +2,9 @@
 // and every file that is not the store's, and refuses a store in use, a
 // file, a folder of other files and another program's database, leaving
 // them as they were.
+#include <rocksdb/comparator.h>
+#include <rocksdb/db.h>
+
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -120,14 +123,81 @@ TEST_F(DestroyTest, RefusesWhatIsNoStore) {
   EXPECT_EQ(Names(other), names);
 }
 
-TEST_F(DestroyTest, DamagedStoreIsDestroyed) {
+TEST_F(DestroyTest, DamagedStoreOrFilesLikeOneAreLeftAlone) {
   FillAndClose();
-  // CURRENT lost: the store no longer opens (DATA_LOSS), and is deleted
-  // all the same.
+  // CURRENT lost: the store no longer opens (DATA_LOSS), and may be
+  // someone else's files.
   fs::remove(fs::path(store_path()) / "CURRENT");
   EXPECT_CODE(Store::Open(options_, store_path()).status(), kDataLoss);
+  std::set<std::string> names = Names(store_path());
+  EXPECT_CODE(Store::Destroy(store_path()), kFailedPrecondition);
+  EXPECT_EQ(Names(store_path()), names);
+  // Someone's logs named like a store's.
+  const fs::path logs = fs::path(dir_.path()) / "logs";
+  fs::create_directory(logs);
+  for (const char* name : {"1.log", "2.log", "notes.txt"}) Touch(logs / name);
+  names = Names(logs);
+  EXPECT_CODE(Store::Destroy(logs.string()), kFailedPrecondition);
+  EXPECT_EQ(Names(logs), names);
+}
+
+TEST_F(DestroyTest, CreationCutShortIsDestroyed) {
+  store_.reset();
+  ASSERT_OK(Store::Destroy(store_path()));
+  // What RocksDB writes before CURRENT.
+  for (const char* name : {"IDENTITY", "LOG", "MANIFEST-000001", "LOCK"}) {
+    Touch(fs::path(store_path()) / name);
+  }
   ASSERT_OK(Store::Destroy(store_path()));
   EXPECT_TRUE(fs::is_empty(store_path()));
+}
+
+// Orders keys backwards: a comparator no store uses.
+class BackwardComparator : public rocksdb::Comparator {
+ public:
+  const char* Name() const override { return "lineagedb.test.Backward"; }
+  int Compare(const rocksdb::Slice& a, const rocksdb::Slice& b) const override {
+    return -a.compare(b);
+  }
+  void FindShortestSeparator(std::string*,
+                             const rocksdb::Slice&) const override {}
+  void FindShortSuccessor(std::string*) const override {}
+};
+
+TEST_F(DestroyTest, OtherProgramsDatabasesAreLeftAlone) {
+  store_.reset();
+  // Its data in a column family of its own, the default one empty.
+  const fs::path families = fs::path(dir_.path()) / "families";
+  {
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, families.string(), &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    rocksdb::ColumnFamilyHandle* data = nullptr;
+    ASSERT_TRUE(
+        db->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), "data", &data)
+            .ok());
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), data, "k", "precious").ok());
+    ASSERT_TRUE(db->DestroyColumnFamilyHandle(data).ok());
+  }
+  // Keys in an order of its own.
+  const fs::path backward = fs::path(dir_.path()) / "backward";
+  BackwardComparator comparator;
+  {
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    options.comparator = &comparator;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, backward.string(), &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "k", "precious").ok());
+  }
+  for (const fs::path& folder : {families, backward}) {
+    const std::set<std::string> names = Names(folder);
+    EXPECT_CODE(Store::Destroy(folder.string()), kFailedPrecondition) << folder;
+    EXPECT_EQ(Names(folder), names) << folder;
+  }
 }
 
 }  // namespace

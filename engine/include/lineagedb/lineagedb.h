@@ -136,11 +136,13 @@ class Store {
                                                const std::string& path);
   // Deletes the store in folder `path`: its database and lineage index
   // files. The folder stays, with any file that is not the store's.
-  // Nothing to do if `path` does not exist.
+  // Nothing to do if `path` does not exist. A read-only session, which
+  // takes no lock, keeps reading the files it has open.
   // Errors: INVALID_ARGUMENT (an empty path), FAILED_PRECONDITION (the
-  // store is open, in this process under any spelling of its path or in
-  // another; `path` is a file; a folder that holds files but none of a
-  // store: nothing is removed), INTERNAL (a file cannot be removed).
+  // store is open for writing, in this process under any spelling of its
+  // path or in another; `path` is a file; a folder that holds files but no
+  // store; a database that does not open as a store: damaged, or another
+  // program's: nothing is removed), INTERNAL (a file cannot be removed).
   static Status Destroy(const std::string& path);
   ~Store();
   Store(const Store&) = delete;
