@@ -27,7 +27,7 @@ using ::testing::Not;
 TEST_F(CliTest, IngestMarquezSummary) {
   CliResult r = Run("ingest '" + MarquezFile() + "'");
   ASSERT_EQ(r.code, 0) << r.out << r.err;
-  EXPECT_THAT(r.out, HasSubstr("13 runs, 13 jobs, 13 datasets, 27 edges, "
+  EXPECT_THAT(r.out, HasSubstr("13 runs, 13 jobs, 13 datasets, 27 new edges, "
                                "0 rejected"));
   r = Run("stats --json");
   ASSERT_EQ(r.code, 0) << r.err;
@@ -38,6 +38,8 @@ TEST_F(CliTest, IngestMarquezSummary) {
   r = Run("ingest --json '" + MarquezFile() + "'");
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr("\"edges\":0"));
+  r = Run("ingest '" + MarquezFile() + "'");
+  EXPECT_THAT(r.out, HasSubstr("13 datasets, 0 new edges, 0 rejected"));
 }
 
 // A pipe is read as a stream (what `<(zcat events.gz)` gives); a folder is
@@ -50,7 +52,7 @@ TEST_F(CliTest, IngestReadsAPipeAndRefusesAFolder) {
   CliResult r = Run("ingest '" + fifo.string() + "'");
   writer.join();
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_THAT(r.out, HasSubstr("13 runs, 13 jobs, 13 datasets, 27 edges"));
+  EXPECT_THAT(r.out, HasSubstr("13 runs, 13 jobs, 13 datasets, 27 new edges"));
   r = Run("ingest '" + dir_.path() + "'");
   EXPECT_EQ(r.code, 2) << r.err;
   EXPECT_THAT(r.err, HasSubstr("is a directory"));
@@ -567,7 +569,7 @@ TEST_F(CliTest, ADamagedJsonArrayKeepsItsGoodItems) {
   const CliResult r = Run("ingest -q '" + input.string() + "'");
   EXPECT_EQ(r.code, 3) << r.err;
   EXPECT_THAT(r.out, HasSubstr("ingested 2 events: 2 runs, 2 jobs, 2 datasets, "
-                               "2 edges, 3 rejected"));
+                               "2 new edges, 3 rejected"));
   EXPECT_THAT(r.err, HasSubstr("damaged_array.json:2: malformed JSON"));
   EXPECT_THAT(r.err, HasSubstr("damaged_array.json:3: malformed JSON: an "
                                "array item is missing"));

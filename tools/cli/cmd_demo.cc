@@ -170,11 +170,8 @@ class DemoCommand : public Command {
     const double seconds = std::max(NowSeconds() - start, 1e-6);
     const OpenLineageSummary& s = ingester->summary();
     std::cout << fmt::format("{}\n", fs::path(path).filename().string());
-    std::cout << fmt::format(
-        "ingested {} events: {} runs, {} jobs, {} datasets, {} edges, {} "
-        "rejected ({:.3f} s, {:.0f} events/s)\n",
-        s.events, s.runs, s.jobs, s.datasets, s.edges, s.rejected, seconds,
-        s.events / seconds);
+    std::cout << fmt::format("{} ({:.3f} s, {:.0f} events/s)\n", SummaryText(s),
+                             seconds, s.events / seconds);
     have_openlineage_ = s.events > 0;
     return absl::OkStatus();
   }

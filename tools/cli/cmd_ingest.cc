@@ -152,19 +152,6 @@ std::string_view Unit(const NativeJsonSummary&) { return "executions"; }
 std::string_view RejectedUnit(const OpenLineageSummary&) { return "events"; }
 std::string_view RejectedUnit(const NativeJsonSummary&) { return "items"; }
 
-std::string SummaryText(const OpenLineageSummary& s) {
-  return fmt::format(
-      "ingested {} events: {} runs, {} jobs, {} datasets, {} edges, {} "
-      "rejected",
-      s.events, s.runs, s.jobs, s.datasets, s.edges, s.rejected);
-}
-std::string SummaryText(const NativeJsonSummary& s) {
-  return fmt::format(
-      "ingested {} executions: {} types, {} artifacts, {} events, {} "
-      "rejected",
-      s.executions, s.types, s.artifacts, s.events, s.rejected);
-}
-
 void WriteSummary(const OpenLineageSummary& s, JsonWriter* json) {
   json->Key("events").Int(s.events);
   json->Key("runs").Int(s.runs).Key("jobs").Int(s.jobs);

@@ -368,6 +368,20 @@ Status CheckInputStatus(const std::string& path,
 
 }  // namespace
 
+std::string SummaryText(const OpenLineageSummary& s) {
+  return fmt::format(
+      "ingested {} events: {} runs, {} jobs, {} datasets, {} new edges, {} "
+      "rejected",
+      s.events, s.runs, s.jobs, s.datasets, s.edges, s.rejected);
+}
+
+std::string SummaryText(const NativeJsonSummary& s) {
+  return fmt::format(
+      "ingested {} executions: {} types, {} artifacts, {} events, {} "
+      "rejected",
+      s.executions, s.types, s.artifacts, s.events, s.rejected);
+}
+
 Status CheckInput(const std::string& path) {
   if (path == "-") return absl::OkStatus();
   // Pipes and devices are read as streams (`<(zcat x.gz)`, a FIFO).

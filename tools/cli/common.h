@@ -14,6 +14,8 @@
 
 #include "lineagedb/lineage.h"
 #include "lineagedb/lineagedb.h"
+#include "lineagedb/native_json.h"
+#include "lineagedb/openlineage.h"
 #include "tools/cli/tool.h"
 
 namespace lineagedb::cli {
@@ -106,6 +108,11 @@ StatusOr<std::string> OutputFormat(const GlobalOptions& global,
 // Whether `path` can be an input ("-", or anything but a folder that
 // exists), without opening it. Errors: NOT_FOUND, UsageError (a folder).
 Status CheckInput(const std::string& path);
+
+// "ingested N events: R runs, J jobs, D datasets, E new edges, X rejected".
+std::string SummaryText(const OpenLineageSummary& s);
+// "ingested N executions: T types, A artifacts, E events, X rejected".
+std::string SummaryText(const NativeJsonSummary& s);
 
 // Closes a FILE* (for std::unique_ptr).
 struct FileCloser {
