@@ -78,6 +78,8 @@ class PerfCountsOff {
 // IngestSorted's table files are written as <store>/bulk-N.sst.tmp.
 constexpr std::string_view kBulkFilePrefix = "bulk-";
 constexpr std::string_view kBulkFileSuffix = ".sst.tmp";
+// What Kv::Destroy renames CURRENT to before it removes the other files.
+constexpr char kDestroyingFile[] = "DESTROYING";
 
 // Key bytes the prefix Bloom filters cover: a tag and a big-endian id.
 constexpr size_t kPrefixBytes = 9;
@@ -427,12 +429,12 @@ bool IsNumber(std::string_view text) {
 }
 
 // True if `name` is a file a store's database writes in its folder:
-// CURRENT, IDENTITY, LOG and LOG.old.*, MANIFEST-N, OPTIONS-N, N.sst,
+// CURRENT, IDENTITY, LOG and LOG.old.N, MANIFEST-N, OPTIONS-N, N.sst,
 // N.ldb, N.log, N.blob, N.dbtmp and OPTIONS-N.dbtmp (N decimal digits), and
 // bulk load tables (IngestSorted). Not LOCK.
 bool IsDatabaseFile(std::string_view name) {
   if (name == "CURRENT" || name == "IDENTITY" || name == "LOG" ||
-      name.starts_with("LOG.old.")) {
+      (name.starts_with("LOG.old.") && IsNumber(name.substr(8)))) {
     return true;
   }
   if (name.starts_with(kBulkFilePrefix) && name.ends_with(kBulkFileSuffix)) {
@@ -458,6 +460,11 @@ bool HoldsDatabaseFiles(const std::filesystem::path& dir) {
   std::error_code ec;
   for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end;
        it.increment(ec)) {
+    std::error_code type_ec;
+    if (it->symlink_status(type_ec).type() !=
+        std::filesystem::file_type::regular) {
+      continue;  // A folder named 5.sst is no table.
+    }
     const std::string name = it->path().filename().string();
     const std::string stem = it->path().stem().string();
     const std::string ext = it->path().extension().string();
@@ -469,6 +476,76 @@ bool HoldsDatabaseFiles(const std::filesystem::path& dir) {
     }
   }
   return false;
+}
+
+// Destroy's work under the lock. Errors as Kv::Destroy's.
+Status DestroyLocked(const std::string& path, const std::filesystem::path& dir,
+                     const std::vector<std::string>& own_files) {
+  auto refuse = [&](std::string_view why) {
+    return absl::FailedPreconditionError(
+        StrCat("destroy ", path, ": ", why, " (nothing removed)"));
+  };
+  std::error_code ec;
+  const bool has_current = std::filesystem::exists(dir / "CURRENT", ec);
+  const bool resumed =
+      !has_current && std::filesystem::exists(dir / kDestroyingFile, ec);
+  if (has_current) {
+    std::vector<std::string> families;
+    const rocksdb::Status listed = rocksdb::DB::ListColumnFamilies(
+        rocksdb::DBOptions(), dir.string(), &families);
+    if (!listed.ok()) return FromRocks(listed, StrCat("destroy ", path));
+    if (families !=
+        std::vector<std::string>{rocksdb::kDefaultColumnFamilyName}) {
+      return refuse("its database has column families no store has");
+    }
+  } else if (!resumed && HoldsDatabaseFiles(dir)) {
+    return refuse("it has table, log or MANIFEST files but no CURRENT file");
+  }
+  std::vector<std::filesystem::path> doomed;
+  bool others = false;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end;
+       it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name == "LOCK" || name == "CURRENT" || name == kDestroyingFile) {
+      continue;
+    }
+    // A folder or a link is never the store's, whatever its name.
+    const bool file =
+        it->symlink_status(ec).type() == std::filesystem::file_type::regular;
+    if (file &&
+        (IsDatabaseFile(name) || std::find(own_files.begin(), own_files.end(),
+                                           name) != own_files.end())) {
+      doomed.push_back(it->path());
+    } else {
+      others = true;
+    }
+  }
+  if (ec) {
+    return absl::InternalError(StrCat("destroy ", path, ": ", ec.message()));
+  }
+  // Without CURRENT, files named like a store's are the store's only when
+  // nothing else is there (a creation cut short).
+  if (!has_current && !resumed && others) {
+    return refuse("the folder holds no store");
+  }
+  // CURRENT becomes kDestroyingFile first: a destroy that stops midway (a
+  // file that cannot be removed) leaves no store that seems whole, and the
+  // next Destroy finishes it.
+  if (has_current) {
+    std::filesystem::rename(dir / "CURRENT", dir / kDestroyingFile, ec);
+    if (ec) {
+      return absl::InternalError(
+          StrCat("destroy ", path, ": rename CURRENT: ", ec.message()));
+    }
+  }
+  doomed.push_back(dir / kDestroyingFile);
+  for (const std::filesystem::path& file : doomed) {
+    if (!std::filesystem::remove(file, ec) && ec) {
+      return absl::InternalError(StrCat("destroy ", path, ": remove ",
+                                        file.string(), ": ", ec.message()));
+    }
+  }
+  return absl::OkStatus();
 }
 
 // Whether the database at `path`, which failed to open, opens read-only
@@ -597,6 +674,13 @@ Status CheckFolder(const Options& options, const std::string& path,
         "was changed)"));
   }
   if (!*has_current) {
+    if (std::filesystem::exists(
+            std::filesystem::path(db_path) / kDestroyingFile, ec)) {
+      return absl::DataLossError(
+          StrCat("the store at ", path,
+                 " was being destroyed when that stopped; destroy it again to "
+                 "finish (nothing was changed)"));
+    }
     if (HoldsDatabaseFiles(db_path)) {
       return absl::DataLossError(StrCat(
           "the store at ", path,
@@ -742,15 +826,17 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
       std::make_unique<RocksKv>(std::move(db), std::move(replayed)));
 }
 
+bool Kv::DestroyStarted(const std::string& path) {
+  std::error_code ec;
+  const std::filesystem::path dir(DatabasePath(path));
+  return std::filesystem::exists(dir / kDestroyingFile, ec) &&
+         !std::filesystem::exists(dir / "CURRENT", ec);
+}
+
 Status Kv::Destroy(const std::string& path,
                    const std::vector<std::string>& own_files) {
   if (path.empty()) return absl::InvalidArgumentError("empty store path");
-  const std::string db_path = DatabasePath(path);
-  const std::filesystem::path dir(db_path);
-  auto refuse = [&](std::string_view why) {
-    return absl::FailedPreconditionError(
-        StrCat("destroy ", path, ": ", why, " (nothing removed)"));
-  };
+  const std::filesystem::path dir(DatabasePath(path));
   std::error_code ec;
   const std::filesystem::file_status status = std::filesystem::status(dir, ec);
   if (status.type() == std::filesystem::file_type::not_found) {
@@ -760,64 +846,25 @@ Status Kv::Destroy(const std::string& path,
     return absl::InternalError(StrCat("destroy ", path, ": ", ec.message()));
   }
   if (!std::filesystem::is_directory(status)) {
-    return refuse("a file, not a store folder");
+    return absl::FailedPreconditionError(
+        StrCat("destroy ", path, ": a file, not a store folder"));
   }
-  const bool has_current = std::filesystem::exists(dir / "CURRENT", ec);
-  if (has_current) {
-    std::vector<std::string> families;
-    const rocksdb::Status listed = rocksdb::DB::ListColumnFamilies(
-        rocksdb::DBOptions(), db_path, &families);
-    if (!listed.ok()) return FromRocks(listed, StrCat("destroy ", path));
-    if (families !=
-        std::vector<std::string>{rocksdb::kDefaultColumnFamilyName}) {
-      return refuse("its database has column families no store has");
-    }
-  } else if (HoldsDatabaseFiles(dir)) {
-    return refuse("it has table, log or MANIFEST files but no CURRENT file");
-  }
-  std::vector<std::filesystem::path> doomed;
-  bool others = false;
-  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end;
-       it.increment(ec)) {
-    const std::string name = it->path().filename().string();
-    if (name == "LOCK") continue;
-    // CURRENT first: a destroy cut short leaves no store that seems whole.
-    if (name == "CURRENT") {
-      doomed.insert(doomed.begin(), it->path());
-    } else if (IsDatabaseFile(name) ||
-               std::find(own_files.begin(), own_files.end(), name) !=
-                   own_files.end()) {
-      doomed.push_back(it->path());
-    } else {
-      others = true;
-    }
-  }
-  if (ec) {
-    return absl::InternalError(StrCat("destroy ", path, ": ", ec.message()));
-  }
-  // Without CURRENT, files named like a store's are the store's only when
-  // nothing else is there (a creation cut short).
-  if (!has_current && others) {
-    return refuse("the folder holds no store");
-  }
-  // Under the store's lock: no writer loses its files. LOCK goes before the
-  // lock is let go, so that no writer can take the lock of a file about to
-  // be removed.
+  // The folder is read under the database's lock: a writer that closed
+  // meanwhile has written all it will, and no writer opens until LOCK is
+  // gone (removed before the lock is let go, so that none can take the lock
+  // of a file about to vanish).
+  const bool had_lock_file = std::filesystem::exists(dir / "LOCK", ec);
   rocksdb::FileLock* lock = nullptr;
   const rocksdb::Status locked =
       rocksdb::Env::Default()->LockFile((dir / "LOCK").string(), &lock);
   if (!locked.ok()) return FromRocks(locked, StrCat("destroy ", path));
-  Status removed;
-  for (const std::filesystem::path& file : doomed) {
-    if (!std::filesystem::remove(file, ec) && ec) {
-      removed = absl::InternalError(StrCat("destroy ", path, ": remove ",
-                                           file.string(), ": ", ec.message()));
-      break;
-    }
+  const Status destroyed = DestroyLocked(path, dir, own_files);
+  // A refusal leaves the folder as it was.
+  if (destroyed.ok() || !had_lock_file) {
+    std::filesystem::remove(dir / "LOCK", ec);
   }
-  if (removed.ok()) std::filesystem::remove(dir / "LOCK", ec);
   const rocksdb::Status unlocked = rocksdb::Env::Default()->UnlockFile(lock);
-  RETURN_IF_ERROR(removed);
+  RETURN_IF_ERROR(destroyed);
   return FromRocks(unlocked, StrCat("destroy ", path));
 }
 

@@ -96,16 +96,21 @@ class Kv {
   static StatusOr<std::unique_ptr<Kv>> Open(const Options& options,
                                             const std::string& path);
   // Deletes the database at `path` and the files named `own_files` in its
-  // folder, under the database's lock; the folder and any other file stay.
-  // A folder without CURRENT loses its store-named files only if it holds
-  // nothing else (a creation cut short). Nothing to do if `path` does not
-  // exist. Errors: INVALID_ARGUMENT (an empty path), FAILED_PRECONDITION
-  // (the database is open for writing, in this process or another; `path`
-  // is a file; column families besides the default one; table, log or
-  // MANIFEST files without CURRENT; other files without CURRENT: nothing
-  // removed), INTERNAL (a file cannot be removed).
+  // folder, under the database's lock, which it takes before it reads the
+  // folder; the folder and any other file (folders and links too) stay. A
+  // folder without CURRENT loses its store-named files only if it holds
+  // nothing else (a creation cut short). CURRENT is renamed first, so that
+  // a destroy that stops midway leaves no store that seems whole: Open
+  // calls it DATA_LOSS, and Destroy finishes it. Nothing to do if `path`
+  // does not exist. Errors: INVALID_ARGUMENT (an empty path),
+  // FAILED_PRECONDITION (the database is open for writing, in this process
+  // or another; `path` is a file; column families besides the default
+  // one; table, log or MANIFEST files without CURRENT; other files without
+  // CURRENT: nothing removed), INTERNAL (a file cannot be removed).
   static Status Destroy(const std::string& path,
                         const std::vector<std::string>& own_files);
+  // Whether a Destroy of `path` stopped before it finished.
+  static bool DestroyStarted(const std::string& path);
   static constexpr int kMaxIdleLogs = 8;
   // The smallest Options::write_buffer_bytes Open takes (INVALID_ARGUMENT
   // below it).

@@ -32,6 +32,23 @@ Status CheckNotForeign(const storage::ReadView& view, const std::string& path) {
              "keys but no format version)"));
 }
 
+// OK if the folder `path` holds a store, an empty database or no database
+// (NOT_FOUND of a read-only open); else why not.
+Status CheckIsStore(const std::string& path) {
+  Options read_only;
+  read_only.read_only = true;
+  StatusOr<std::unique_ptr<storage::Kv>> kv =
+      storage::Kv::Open(read_only, path);
+  if (absl::IsNotFound(kv.status())) return absl::OkStatus();
+  RETURN_IF_ERROR(kv.status());
+  auto view = (*kv)->NewReadView();
+  std::string value;
+  const Status s =
+      view->Get(codec::MetaKey(codec::MetaId::kFormatVersion), &value);
+  if (!absl::IsNotFound(s)) return s;
+  return CheckNotForeign(*view, path);
+}
+
 }  // namespace
 
 StoreImpl::StoreImpl(Options options, std::string path,
@@ -302,27 +319,16 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options,
 }
 
 Status Store::Destroy(const std::string& path) {
+  if (path.empty()) return absl::InvalidArgumentError("empty store path");
   // Only what opens as a store (or an empty database: a creation cut short)
   // is deleted: not another program's database, nor a damaged one, which
-  // may be someone else's too.
-  if (path.empty()) return absl::InvalidArgumentError("empty store path");
-  Options read_only;
-  read_only.read_only = true;
-  StatusOr<std::unique_ptr<storage::Kv>> kv =
-      storage::Kv::Open(read_only, path);
-  if (kv.ok()) {
-    auto view = (*kv)->NewReadView();
-    std::string value;
-    const Status s =
-        view->Get(codec::MetaKey(codec::MetaId::kFormatVersion), &value);
-    if (absl::IsNotFound(s)) RETURN_IF_ERROR(CheckNotForeign(*view, path));
-  } else if (!absl::IsNotFound(kv.status())) {
-    return absl::FailedPreconditionError(
-        StrCat("destroy ", path,
-               ": it does not open as a store, so nothing was removed (",
-               std::string(kv.status().message()), ")"));
+  // may be someone else's too. A destroy that stopped midway is finished.
+  if (!storage::Kv::DestroyStarted(path)) {
+    if (const Status s = CheckIsStore(path); !s.ok()) {
+      return absl::FailedPreconditionError(StrCat(
+          "destroy ", path, ": nothing removed: ", std::string(s.message())));
+    }
   }
-  kv = absl::NotFoundError("closed");
   return storage::Kv::Destroy(
       path, {kIndexSnapshotFile, StrCat(kIndexSnapshotFile, ".tmp")});
 }

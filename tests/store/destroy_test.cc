@@ -50,8 +50,9 @@ TEST_F(DestroyTest, DeletesTheStoreAndKeepsTheFolderAndOtherFiles) {
   FillAndClose();
   ASSERT_TRUE(fs::exists(fs::path(store_path()) / "lineagedb-graph.idx"));
   // Not the store's, whatever their names look like.
-  const std::set<std::string> mine = {"notes.txt", "000123", "7.sst.orig",
-                                      "CURRENT.bak", "LOG.txt"};
+  const std::set<std::string> mine = {"notes.txt",  "000123",
+                                      "7.sst.orig", "CURRENT.bak",
+                                      "LOG.txt",    "LOG.old.notes"};
   for (const std::string& name : mine) Touch(fs::path(store_path()) / name);
   ASSERT_OK(Store::Destroy(store_path()));
   EXPECT_EQ(Names(store_path()), mine);
@@ -150,6 +151,30 @@ TEST_F(DestroyTest, CreationCutShortIsDestroyed) {
   }
   ASSERT_OK(Store::Destroy(store_path()));
   EXPECT_TRUE(fs::is_empty(store_path()));
+}
+
+// A folder named like a table is not removed (a removal that would fail
+// midway), and the store around it is.
+TEST_F(DestroyTest, AFolderIsNeverTheStores) {
+  FillAndClose();
+  fs::create_directory(fs::path(store_path()) / "000005.sst");
+  Touch(fs::path(store_path()) / "000005.sst" / "inside");
+  ASSERT_OK(Store::Destroy(store_path()));
+  EXPECT_EQ(Names(store_path()), std::set<std::string>{"000005.sst"});
+  EXPECT_TRUE(fs::exists(fs::path(store_path()) / "000005.sst" / "inside"));
+}
+
+TEST_F(DestroyTest, DestroyThatStoppedMidwayIsFinished) {
+  FillAndClose();
+  Touch(fs::path(store_path()) / "notes.txt");
+  // What a destroy leaves when a removal fails after its first step.
+  fs::rename(fs::path(store_path()) / "CURRENT",
+             fs::path(store_path()) / "DESTROYING");
+  const Status open = Store::Open(options_, store_path()).status();
+  EXPECT_CODE(open, kDataLoss);
+  EXPECT_THAT(std::string(open.message()), ::testing::HasSubstr("destroy"));
+  ASSERT_OK(Store::Destroy(store_path()));
+  EXPECT_EQ(Names(store_path()), std::set<std::string>{"notes.txt"});
 }
 
 // Orders keys backwards: a comparator no store uses.
