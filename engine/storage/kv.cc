@@ -15,8 +15,6 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <set>
 #include <thread>
 
@@ -24,6 +22,8 @@
 #include "codec/coding.h"
 #include "codec/keys.h"
 #include "storage/info_log.h"
+#include "storage/rocks_status.h"
+#include "storage/store_folder.h"
 #include "storage/unlisted_tables.h"
 #include "util/status_macros.h"
 #include "util/str_cat.h"
@@ -31,31 +31,6 @@
 namespace lineagedb::storage {
 
 namespace {
-
-rocksdb::Slice ToSlice(std::string_view s) {
-  return rocksdb::Slice(s.data(), s.size());
-}
-std::string_view ToView(const rocksdb::Slice& s) {
-  return std::string_view(s.data(), s.size());
-}
-
-// RocksDB's status, mapped onto MLMD's codes.
-Status FromRocks(const rocksdb::Status& s, std::string_view context) {
-  if (s.ok()) return absl::OkStatus();
-  std::string msg = StrCat(context, ": ", s.ToString());
-  if (s.IsNotFound()) return absl::NotFoundError(msg);
-  if (s.IsCorruption()) return absl::DataLossError(msg);
-  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
-    const bool here = s.ToString().find("current process") != std::string::npos;
-    return absl::FailedPreconditionError(
-        StrCat(context, ": ",
-               here ? "this process has the store open already"
-                    : "another process has the store open for writing",
-               " (", s.ToString(), ")"));
-  }
-  if (s.IsInvalidArgument()) return absl::InvalidArgumentError(msg);
-  return absl::InternalError(msg);
-}
 
 // RocksDB counts every write and read into a thread-local perf context
 // unless the calling thread turns it off; nothing of lineagedb reads those
@@ -74,12 +49,6 @@ class PerfCountsOff {
  private:
   const rocksdb::PerfLevel saved_;
 };
-
-// IngestSorted's table files are written as <store>/bulk-N.sst.tmp.
-constexpr std::string_view kBulkFilePrefix = "bulk-";
-constexpr std::string_view kBulkFileSuffix = ".sst.tmp";
-// What Kv::Destroy renames CURRENT to before it removes the other files.
-constexpr char kDestroyingFile[] = "DESTROYING";
 
 // Key bytes the prefix Bloom filters cover: a tag and a big-endian id.
 constexpr size_t kPrefixBytes = 9;
@@ -223,8 +192,7 @@ class RocksKv final : public Kv {
     const rocksdb::Options options = db_->GetOptions();
     rocksdb::SstFileWriter writer(rocksdb::EnvOptions(options), options);
     const std::string file =
-        StrCat(db_->GetName(), "/", kBulkFilePrefix,
-               next_bulk_file_.fetch_add(1), kBulkFileSuffix);
+        BulkFilePath(db_->GetName(), next_bulk_file_.fetch_add(1));
     rocksdb::Status s = writer.Open(file);
     for (size_t i = 0; s.ok() && i < entries.size(); ++i) {
       const SortedEntry& e = entries[i];
@@ -333,17 +301,6 @@ class RocksKv final : public Kv {
   std::atomic<uint64_t> next_bulk_file_{0};  // Names IngestSorted's files.
 };
 
-// `path` absolute, its symlinks resolved as far as it exists, without "."
-// or ".." parts or a trailing separator; `path` itself if that fails.
-std::string DatabasePath(const std::string& path) {
-  std::error_code ec;
-  std::filesystem::path p = std::filesystem::absolute(path, ec);
-  if (!ec) p = std::filesystem::weakly_canonical(p, ec);
-  if (ec) return path;
-  if (!p.has_filename() && p.has_parent_path()) p = p.parent_path();
-  return p.string();
-}
-
 // See Kv::Open. Every read-only session (each CLI command) would otherwise
 // leave one more file behind, and each open replays them all.
 Status RetireIdleLogs(rocksdb::DB* db) {
@@ -408,145 +365,7 @@ std::unique_ptr<Iterator> ReadView::Scan(std::string_view prefix) const {
   return NewIterator(std::string(prefix), codec::PrefixEnd(prefix));
 }
 
-// Removes the table files of bulk loads (IngestSorted) that a crash left
-// half written; RocksDB's lock on the folder means no other process is
-// writing one.
-void RemoveBulkFiles(const std::string& path) {
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator(path, ec)) {
-    const std::string name = e.path().filename().string();
-    if (name.starts_with(kBulkFilePrefix) && name.ends_with(kBulkFileSuffix)) {
-      std::filesystem::remove(e.path(), ec);
-    }
-  }
-}
-
-// True if `text` is a file number: decimal digits, at least one.
-bool IsNumber(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-    return c >= '0' && c <= '9';
-  });
-}
-
-// True if `name` is a file a store's database writes in its folder:
-// CURRENT, IDENTITY, LOG and LOG.old.N, MANIFEST-N, OPTIONS-N, N.sst,
-// N.ldb, N.log, N.blob, N.dbtmp and OPTIONS-N.dbtmp (N decimal digits), and
-// bulk load tables (IngestSorted). Not LOCK.
-bool IsDatabaseFile(std::string_view name) {
-  if (name == "CURRENT" || name == "IDENTITY" || name == "LOG" ||
-      (name.starts_with("LOG.old.") && IsNumber(name.substr(8)))) {
-    return true;
-  }
-  if (name.starts_with(kBulkFilePrefix) && name.ends_with(kBulkFileSuffix)) {
-    return true;
-  }
-  const bool temporary = name.ends_with(".dbtmp");
-  if (temporary) name.remove_suffix(6);
-  for (std::string_view prefix : {"MANIFEST-", "OPTIONS-"}) {
-    if (name.starts_with(prefix)) return IsNumber(name.substr(prefix.size()));
-  }
-  const size_t dot = name.find('.');
-  if (dot == std::string_view::npos) return temporary && IsNumber(name);
-  const std::string_view ext = name.substr(dot);
-  return IsNumber(name.substr(0, dot)) &&
-         (ext == ".sst" || ext == ".ldb" || ext == ".log" || ext == ".blob");
-}
-
-// True if `dir` holds files only a RocksDB database writes, and whose loss
-// loses data: MANIFEST-N, N.sst, N.log, N.blob (N decimal digits). Not
-// MANIFEST-000001 alone: a creation writes it before CURRENT, so a crash
-// in between leaves it, with no table or log to lose.
-bool HoldsDatabaseFiles(const std::filesystem::path& dir) {
-  std::error_code ec;
-  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end;
-       it.increment(ec)) {
-    std::error_code type_ec;
-    if (it->symlink_status(type_ec).type() !=
-        std::filesystem::file_type::regular) {
-      continue;  // A folder named 5.sst is no table.
-    }
-    const std::string name = it->path().filename().string();
-    const std::string stem = it->path().stem().string();
-    const std::string ext = it->path().extension().string();
-    if ((name.starts_with("MANIFEST-") && IsNumber(name.substr(9)) &&
-         name != "MANIFEST-000001") ||
-        ((ext == ".sst" || ext == ".log" || ext == ".blob") &&
-         IsNumber(stem))) {
-      return true;
-    }
-  }
-  return false;
-}
-
-// Destroy's work under the lock. Errors as Kv::Destroy's.
-Status DestroyLocked(const std::string& path, const std::filesystem::path& dir,
-                     const std::vector<std::string>& own_files) {
-  auto refuse = [&](std::string_view why) {
-    return absl::FailedPreconditionError(
-        StrCat("destroy ", path, ": ", why, " (nothing removed)"));
-  };
-  std::error_code ec;
-  const bool has_current = std::filesystem::exists(dir / "CURRENT", ec);
-  const bool resumed =
-      !has_current && std::filesystem::exists(dir / kDestroyingFile, ec);
-  if (has_current) {
-    std::vector<std::string> families;
-    const rocksdb::Status listed = rocksdb::DB::ListColumnFamilies(
-        rocksdb::DBOptions(), dir.string(), &families);
-    if (!listed.ok()) return FromRocks(listed, StrCat("destroy ", path));
-    if (families !=
-        std::vector<std::string>{rocksdb::kDefaultColumnFamilyName}) {
-      return refuse("its database has column families no store has");
-    }
-  } else if (!resumed && HoldsDatabaseFiles(dir)) {
-    return refuse("it has table, log or MANIFEST files but no CURRENT file");
-  }
-  std::vector<std::filesystem::path> doomed;
-  bool others = false;
-  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end;
-       it.increment(ec)) {
-    const std::string name = it->path().filename().string();
-    if (name == "LOCK" || name == "CURRENT" || name == kDestroyingFile) {
-      continue;
-    }
-    // A folder or a link is never the store's, whatever its name.
-    const bool file =
-        it->symlink_status(ec).type() == std::filesystem::file_type::regular;
-    if (file &&
-        (IsDatabaseFile(name) || std::find(own_files.begin(), own_files.end(),
-                                           name) != own_files.end())) {
-      doomed.push_back(it->path());
-    } else {
-      others = true;
-    }
-  }
-  if (ec) {
-    return absl::InternalError(StrCat("destroy ", path, ": ", ec.message()));
-  }
-  // Without CURRENT, files named like a store's are the store's only when
-  // nothing else is there (a creation cut short).
-  if (!has_current && !resumed && others) {
-    return refuse("the folder holds no store");
-  }
-  // CURRENT becomes kDestroyingFile first: a destroy that stops midway (a
-  // file that cannot be removed) leaves no store that seems whole, and the
-  // next Destroy finishes it.
-  if (has_current) {
-    std::filesystem::rename(dir / "CURRENT", dir / kDestroyingFile, ec);
-    if (ec) {
-      return absl::InternalError(
-          StrCat("destroy ", path, ": rename CURRENT: ", ec.message()));
-    }
-  }
-  doomed.push_back(dir / kDestroyingFile);
-  for (const std::filesystem::path& file : doomed) {
-    if (!std::filesystem::remove(file, ec) && ec) {
-      return absl::InternalError(StrCat("destroy ", path, ": remove ",
-                                        file.string(), ": ", ec.message()));
-    }
-  }
-  return absl::OkStatus();
-}
+namespace {
 
 // Whether the database at `path`, which failed to open, opens read-only
 // when its log replay stops at the first damaged record: then the damage is
@@ -561,15 +380,6 @@ bool DamagedLogOnly(rocksdb::Options ro, const std::string& path) {
   }
   delete raw;
   return true;
-}
-
-// Whether the file `current` holds what RocksDB writes there: the name of
-// a MANIFEST file and a newline.
-bool NamesAManifest(const std::filesystem::path& current) {
-  std::ifstream in(current, std::ios::binary);
-  std::string text(std::istreambuf_iterator<char>(in), {});
-  return text.starts_with("MANIFEST-") && text.ends_with('\n') &&
-         text.find('\n') == text.size() - 1;
 }
 
 // RocksDB's options for the store at `db_path` (DatabasePath).
@@ -653,58 +463,6 @@ rocksdb::Options RocksOptions(const Options& options,
   return ro;
 }
 
-// Checks the folder before RocksDB sees it; sets `*has_current`. Errors
-// as Kv::Open's, nothing written.
-Status CheckFolder(const Options& options, const std::string& path,
-                   const std::string& db_path, bool* has_current) {
-  // Without CURRENT, RocksDB would create a new database over the files of
-  // one whose CURRENT was lost, and delete them as obsolete. A damaged one
-  // (empty, cut short) fails its open in ways that name the wrong cause.
-  const std::filesystem::path current =
-      std::filesystem::path(db_path) / "CURRENT";
-  std::error_code ec;
-  *has_current = std::filesystem::exists(current, ec);
-  if (ec) {  // A name too long, a symlink loop, a folder not searchable.
-    return absl::InternalError(StrCat("open ", path, ": ", ec.message()));
-  }
-  if (*has_current && !NamesAManifest(current)) {
-    return absl::DataLossError(StrCat(
-        "the store at ", path,
-        " is damaged: its CURRENT file does not name a MANIFEST file (nothing "
-        "was changed)"));
-  }
-  if (!*has_current) {
-    if (std::filesystem::exists(
-            std::filesystem::path(db_path) / kDestroyingFile, ec)) {
-      return absl::DataLossError(
-          StrCat("the store at ", path,
-                 " was being destroyed when that stopped; destroy it again to "
-                 "finish (nothing was changed)"));
-    }
-    if (HoldsDatabaseFiles(db_path)) {
-      return absl::DataLossError(StrCat(
-          "the store at ", path,
-          " is damaged: it has table, log or MANIFEST files but no CURRENT "
-          "file naming its MANIFEST (nothing was changed)"));
-    }
-    if (options.read_only || !options.create_if_missing) {
-      return absl::NotFoundError(StrCat("no store at ", path));
-    }
-    // RocksDB makes the store's folder, not the folders above it.
-    const std::filesystem::path above =
-        std::filesystem::path(db_path).parent_path();
-    if (!above.empty() && !std::filesystem::is_directory(above, ec)) {
-      return absl::NotFoundError(StrCat("cannot create a store at ", path,
-                                        ": the folder ", above.string(),
-                                        " does not exist"));
-    }
-  }
-  if (*has_current && options.error_if_exists) {
-    return absl::AlreadyExistsError(StrCat("a store already exists at ", path));
-  }
-  return absl::OkStatus();
-}
-
 // The Status of RocksDB's failed open of the store at `path`.
 Status OpenError(const rocksdb::Status& s, const Options& options,
                  const rocksdb::Options& ro, const std::string& path,
@@ -746,6 +504,8 @@ Status CheckOpenArgs(const Options& options, const std::string& path) {
   }
   return absl::OkStatus();
 }
+
+}  // namespace
 
 StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
                                        const std::string& path) {
@@ -824,48 +584,6 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
   }
   return std::unique_ptr<Kv>(
       std::make_unique<RocksKv>(std::move(db), std::move(replayed)));
-}
-
-bool Kv::DestroyStarted(const std::string& path) {
-  std::error_code ec;
-  const std::filesystem::path dir(DatabasePath(path));
-  return std::filesystem::exists(dir / kDestroyingFile, ec) &&
-         !std::filesystem::exists(dir / "CURRENT", ec);
-}
-
-Status Kv::Destroy(const std::string& path,
-                   const std::vector<std::string>& own_files) {
-  if (path.empty()) return absl::InvalidArgumentError("empty store path");
-  const std::filesystem::path dir(DatabasePath(path));
-  std::error_code ec;
-  const std::filesystem::file_status status = std::filesystem::status(dir, ec);
-  if (status.type() == std::filesystem::file_type::not_found) {
-    return absl::OkStatus();
-  }
-  if (ec) {
-    return absl::InternalError(StrCat("destroy ", path, ": ", ec.message()));
-  }
-  if (!std::filesystem::is_directory(status)) {
-    return absl::FailedPreconditionError(
-        StrCat("destroy ", path, ": a file, not a store folder"));
-  }
-  // The folder is read under the database's lock: a writer that closed
-  // meanwhile has written all it will, and no writer opens until LOCK is
-  // gone (removed before the lock is let go, so that none can take the lock
-  // of a file about to vanish).
-  const bool had_lock_file = std::filesystem::exists(dir / "LOCK", ec);
-  rocksdb::FileLock* lock = nullptr;
-  const rocksdb::Status locked =
-      rocksdb::Env::Default()->LockFile((dir / "LOCK").string(), &lock);
-  if (!locked.ok()) return FromRocks(locked, StrCat("destroy ", path));
-  const Status destroyed = DestroyLocked(path, dir, own_files);
-  // A refusal leaves the folder as it was.
-  if (destroyed.ok() || !had_lock_file) {
-    std::filesystem::remove(dir / "LOCK", ec);
-  }
-  const rocksdb::Status unlocked = rocksdb::Env::Default()->UnlockFile(lock);
-  RETURN_IF_ERROR(destroyed);
-  return FromRocks(unlocked, StrCat("destroy ", path));
 }
 
 }  // namespace lineagedb::storage
