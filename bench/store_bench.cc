@@ -165,14 +165,15 @@ void BM_ListFilter(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * 100);
 }
 BENCHMARK(BM_ListFilter)
-    ->ArgsProduct({{20000}, {0, 1, 2, 3}})
+    ->ArgsProduct({{20000}, {0, 1, 2, 3, 4}})
     ->Unit(benchmark::kMicrosecond);
 
 // A list whose filter names one of range(0) artifacts (the middle one):
 //   0  filter "uri LIKE 'U'" (U its URI): every record read and tested;
 //   1  filter "uri = 'U'": the URI index names the candidates;
 //   2  filter "id = N": the node read by id;
-//   3  NodeQuery::uri U: the URI index, no filter.
+//   3  NodeQuery::uri U: the URI index, no filter;
+//   4  filter "id = N OR id = M" (M the next one's): both read by id.
 void BM_ListFilterLookup(benchmark::State& state) {
   BenchStore bs;
   Store& store = bs.store();
@@ -194,13 +195,18 @@ void BM_ListFilterLookup(benchmark::State& state) {
     case 2:
       query.filter = "id = " + std::to_string(ids[n / 2]);
       break;
-    default:
+    case 3:
       query.uri = uri;
+      break;
+    default:
+      query.filter = "id = " + std::to_string(ids[n / 2]) +
+                     " OR id = " + std::to_string(ids[n / 2 + 1]);
   }
+  const size_t found = state.range(1) == 4 ? 2 : 1;
   const ListOptions options{.max_result_size = 100};
   for (auto _ : state) {
     auto page = store.List<Artifact>(query, options);
-    if (!page.ok() || page->items.size() != 1 ||
+    if (!page.ok() || page->items.size() != found ||
         page->items[0].id != ids[n / 2]) {
       state.SkipWithError("list failed");
       return;
@@ -209,7 +215,7 @@ void BM_ListFilterLookup(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_ListFilterLookup)
-    ->ArgsProduct({{20000}, {0, 1, 2, 3}})
+    ->ArgsProduct({{20000}, {0, 1, 2, 3, 4}})
     ->Unit(benchmark::kMicrosecond);
 
 // One step reading `input` and writing a new artifact; returns its id.

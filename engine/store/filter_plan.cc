@@ -11,20 +11,14 @@
 namespace lineagedb::store {
 namespace {
 
-// The predicates among a query's top-level conjuncts on `field` of the node
-// itself (relation kSelf) or of a neighbour along `relation` that hold
-// only for the values they list: `= v`, and also `IN (v, ...)` when
-// `with_in`.
+// The predicates `field = v` among a query's top-level conjuncts, on the
+// node itself (relation kSelf) or on a neighbour along `relation`.
 std::vector<const filter::Expr*> Conjuncts(const filter::Query& q,
                                            filter::Relation relation,
-                                           filter::Field field,
-                                           bool with_in = false) {
+                                           filter::Field field) {
   auto fits = [&](const filter::Expr& e) {
-    const bool listing =
-        (e.op == filter::Op::kCompare && e.cmp == filter::Cmp::kEq) ||
-        (with_in && e.op == filter::Op::kIn && !e.negated);
-    return listing && e.attribute.relation == relation &&
-           e.attribute.field == field;
+    return e.op == filter::Op::kCompare && e.cmp == filter::Cmp::kEq &&
+           e.attribute.relation == relation && e.attribute.field == field;
   };
   std::vector<const filter::Expr*> out;
   if (fits(q.root)) out.push_back(&q.root);
@@ -132,76 +126,123 @@ StatusOr<std::vector<int64_t>> StoredIds(const storage::ReadView& view,
   return stored;
 }
 
-// The nodes the query's id, name and external-id conjuncts allow
-// (ascending, stored); nullopt if it has none of these conjuncts. A name
-// is looked up under the type `type_id`, or under each of `types`.
+// Node ids a part of a query allows; `stored` when each is known to be a
+// stored node of the query's kind (read from an index).
+struct Allowed {
+  std::vector<int64_t> ids;  // Ascending, unique.
+  bool stored = false;
+};
+
+// The values of `e` if all are strings that an index holds (not empty).
+std::optional<std::vector<std::string>> IndexedStrings(const filter::Expr& e) {
+  std::vector<std::string> out;
+  for (const filter::Literal& l : e.values) {
+    const auto* s = std::get_if<std::string>(&l);
+    if (s == nullptr || s->empty()) return std::nullopt;
+    out.push_back(*s);
+  }
+  return out;
+}
+
+// Reads the nodes that the predicate `e` (`= v` or `IN (...)` on the node's
+// own id, name or external id) allows; nullopt for any other predicate.
+// A name is looked up under the type `type_id`, or under each of `types`.
+StatusOr<std::optional<Allowed>> AllowedByPredicate(
+    const filter::Expr& e, NodeKind kind, const std::vector<Type>& types,
+    int64_t type_id, const storage::ReadView& view) {
+  const bool listing =
+      (e.op == filter::Op::kCompare && e.cmp == filter::Cmp::kEq) ||
+      (e.op == filter::Op::kIn && !e.negated);
+  if (!listing || e.attribute.relation != filter::Relation::kSelf) {
+    return std::optional<Allowed>();
+  }
+  Allowed out;
+  if (e.attribute.field == filter::Field::kId) {
+    for (const filter::Literal& l : e.values) {
+      // A fraction matches no id and cannot be left out of an IN list.
+      const auto* id = std::get_if<int64_t>(&l);
+      if (id == nullptr) return std::optional<Allowed>();
+      out.ids.push_back(*id);
+    }
+  } else if (e.attribute.field == filter::Field::kExternalId ||
+             e.attribute.field == filter::Field::kName) {
+    const auto values = IndexedStrings(e);
+    if (!values.has_value()) return std::optional<Allowed>();
+    std::vector<std::string> keys;
+    if (e.attribute.field == filter::Field::kExternalId) {
+      for (const std::string& v : *values) {
+        keys.push_back(codec::NodeByExternalIdKey(kind, v));
+      }
+    } else {
+      for (const Type& t : types) {
+        if (type_id != 0 && t.id != type_id) continue;
+        for (const std::string& v : *values) {
+          keys.push_back(codec::NodeByTypeNameKey(kind, t.id, v));
+        }
+      }
+    }
+    ASSIGN_OR_RETURN(out.ids, IdsAt(view, keys));
+    out.stored = true;
+  } else {
+    return std::optional<Allowed>();
+  }
+  std::sort(out.ids.begin(), out.ids.end());
+  out.ids.erase(std::unique(out.ids.begin(), out.ids.end()), out.ids.end());
+  return std::optional<Allowed>(std::move(out));
+}
+
+// The nodes `e` allows when it holds only for nodes it names: a predicate
+// of AllowedByPredicate; an AND with at least one such part (the nodes all
+// of those allow); an OR whose parts all are (the nodes any allows).
+// nullopt otherwise.
+StatusOr<std::optional<Allowed>> AllowedBy(const filter::Expr& e, NodeKind kind,
+                                           const std::vector<Type>& types,
+                                           int64_t type_id,
+                                           const storage::ReadView& view) {
+  if (e.op != filter::Op::kAnd && e.op != filter::Op::kOr) {
+    return AllowedByPredicate(e, kind, types, type_id, view);
+  }
+  const bool all = e.op == filter::Op::kAnd;
+  std::optional<Allowed> out;
+  for (const filter::Expr& child : e.children) {
+    ASSIGN_OR_RETURN(std::optional<Allowed> part,
+                     AllowedBy(child, kind, types, type_id, view));
+    if (!part.has_value()) {
+      if (all) continue;
+      return std::optional<Allowed>();  // That part may allow any node.
+    }
+    if (!out.has_value()) {
+      out = std::move(part);
+      continue;
+    }
+    std::vector<int64_t> merged;
+    if (all) {
+      std::set_intersection(out->ids.begin(), out->ids.end(), part->ids.begin(),
+                            part->ids.end(), std::back_inserter(merged));
+    } else {
+      std::set_union(out->ids.begin(), out->ids.end(), part->ids.begin(),
+                     part->ids.end(), std::back_inserter(merged));
+    }
+    out->ids = std::move(merged);
+    // A subset of stored ids is stored; a union only if both sides are.
+    out->stored =
+        all ? (out->stored || part->stored) : (out->stored && part->stored);
+  }
+  return out;
+}
+
+// The stored nodes the query allows by id, name and external id
+// (AllowedBy its root); nullopt if it names none.
 StatusOr<std::optional<std::vector<int64_t>>> IdsOfFilter(
     const filter::Query& q, const std::vector<Type>& types, int64_t type_id,
     const storage::ReadView& view) {
-  std::optional<std::vector<int64_t>> out;
-  bool from_index = false;  // Then every id in `out` is a stored node.
-  auto allow = [&](std::vector<int64_t> ids) {
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    if (!out.has_value()) {
-      out = std::move(ids);
-      return;
-    }
-    std::vector<int64_t> both;
-    std::set_intersection(out->begin(), out->end(), ids.begin(), ids.end(),
-                          std::back_inserter(both));
-    *out = std::move(both);
-  };
-  // The values of `e` if all are strings that an index holds (not empty).
-  auto strings = [](const filter::Expr& e) {
-    std::optional<std::vector<std::string>> v(std::in_place);
-    for (const filter::Literal& l : e.values) {
-      const auto* s = std::get_if<std::string>(&l);
-      if (s == nullptr || s->empty()) return decltype(v)();
-      v->push_back(*s);
-    }
-    return v;
-  };
-  for (const filter::Expr* e :
-       Conjuncts(q, filter::Relation::kSelf, filter::Field::kId, true)) {
-    std::vector<int64_t> ids;
-    for (const filter::Literal& l : e->values) {
-      // A fraction matches no id and cannot be left out of an IN list.
-      if (const auto* id = std::get_if<int64_t>(&l)) ids.push_back(*id);
-    }
-    if (ids.size() == e->values.size()) allow(std::move(ids));
+  ASSIGN_OR_RETURN(std::optional<Allowed> allowed,
+                   AllowedBy(q.root, q.kind, types, type_id, view));
+  if (!allowed.has_value()) return std::optional<std::vector<int64_t>>();
+  if (!allowed->stored) {
+    ASSIGN_OR_RETURN(allowed->ids, StoredIds(view, q.kind, allowed->ids));
   }
-  for (const filter::Expr* e : Conjuncts(q, filter::Relation::kSelf,
-                                         filter::Field::kExternalId, true)) {
-    const auto values = strings(*e);
-    if (!values.has_value()) continue;
-    std::vector<std::string> keys;
-    for (const std::string& v : *values) {
-      keys.push_back(codec::NodeByExternalIdKey(q.kind, v));
-    }
-    ASSIGN_OR_RETURN(std::vector<int64_t> ids, IdsAt(view, keys));
-    allow(std::move(ids));
-    from_index = true;
-  }
-  for (const filter::Expr* e :
-       Conjuncts(q, filter::Relation::kSelf, filter::Field::kName, true)) {
-    const auto values = strings(*e);
-    if (!values.has_value()) continue;
-    std::vector<std::string> keys;
-    for (const Type& t : types) {
-      if (type_id != 0 && t.id != type_id) continue;
-      for (const std::string& v : *values) {
-        keys.push_back(codec::NodeByTypeNameKey(q.kind, t.id, v));
-      }
-    }
-    ASSIGN_OR_RETURN(std::vector<int64_t> ids, IdsAt(view, keys));
-    allow(std::move(ids));
-    from_index = true;
-  }
-  if (out.has_value() && !from_index) {
-    ASSIGN_OR_RETURN(*out, StoredIds(view, q.kind, *out));
-  }
-  return out;
+  return std::optional<std::vector<int64_t>>(std::move(allowed->ids));
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // How a filter query narrows the candidates of a list or of a lineage
 // filter before the query is tested on each: from its top-level conjuncts,
-// each of which every match satisfies, looked up in the store's indexes.
-// A plan only narrows; the query itself still decides every candidate.
+// each of which every match satisfies, and from the nodes it names by id,
+// name or external id, looked up in the store's indexes. A plan only
+// narrows; the query itself still decides every candidate.
 #ifndef LINEAGEDB_STORE_FILTER_PLAN_H_
 #define LINEAGEDB_STORE_FILTER_PLAN_H_
 
@@ -26,9 +27,12 @@ struct FilterPlan {
   int64_t context_id = 0;
   // `uri = 'U'` with U not empty (artifacts only).
   std::optional<std::string> uri;
-  // The stored nodes that `id = N`, `id IN (...)`, `name = 'N'`,
-  // `name IN (...)`, `external_id = 'E'` and `external_id IN (...)` allow
-  // (all of them), ascending; nullopt when the query has none of these.
+  // The stored nodes the query allows by naming them, ascending: the
+  // predicates `id = N`, `id IN (...)`, `name = 'N'`, `name IN (...)`,
+  // `external_id = 'E'` and `external_id IN (...)`, each allowing the
+  // nodes it names; an AND allowing what all its parts that name nodes
+  // allow; an OR whose parts all name nodes allowing what any allows.
+  // nullopt when the query names no nodes so.
   std::optional<std::vector<int64_t>> ids;
   // The conjuncts name no stored type, context or node: nothing matches.
   bool none = false;

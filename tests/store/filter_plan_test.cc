@@ -1,8 +1,8 @@
 // Filter plans (store/filter_plan.h): which candidates a query's top-level
-// conjuncts narrow a list or a lineage filter to, and that a planned answer
-// equals the unplanned one (the same query under `OR id < 0`, which no id
-// satisfies and which leaves no top-level conjunct to plan from) in every
-// order, page size and NodeQuery field.
+// conjuncts and the nodes it names narrow a list or a lineage filter to,
+// and that a planned answer equals the unplanned one (the same query under
+// `OR id < 0`, which no id satisfies and which leaves nothing to plan from)
+// in every order, page size and NodeQuery field.
 #include "store/filter_plan.h"
 
 #include <cstdint>
@@ -145,12 +145,45 @@ TEST_F(FilterPlanTest, NameAndExternalIdConjunctsReadTheirIndexes) {
   EXPECT_TRUE(Plan("name = 'm1' AND external_id = 'ext-2'").none);
   // NOT pushed down to a predicate: `NOT name != 'm1'` is `name = 'm1'`.
   EXPECT_THAT(Plan("NOT (name != 'm1')").ids, Optional(A({1})));
-  // Not indexed, or not a conjunct of the top level: not planned.
+  // Not indexed: not planned.
   EXPECT_FALSE(Plan("name = ''").ids.has_value());
   EXPECT_FALSE(Plan("external_id = ''").ids.has_value());
-  EXPECT_FALSE(
-      Plan(absl::StrCat("name = 'm1' OR id = ", a_[2])).ids.has_value());
   EXPECT_FALSE(Plan("name LIKE 'm%'").ids.has_value());
+}
+
+TEST_F(FilterPlanTest, DisjunctionsOfNamedNodesUnite) {
+  EXPECT_THAT(Plan("name = 'm1' OR name = 'm4' OR name = 'nope'").ids,
+              Optional(A({1, 4})));
+  EXPECT_THAT(Plan(absl::StrCat("name = 'm1' OR id = ", a_[2],
+                                " OR external_id = 'ext-6'"))
+                  .ids,
+              Optional(A({1, 2, 6})));
+  // An id that no node has is dropped, also in a union.
+  EXPECT_THAT(Plan(absl::StrCat("id = 999999 OR external_id = 'ext-4'")).ids,
+              Optional(A({4})));
+  EXPECT_TRUE(Plan("name = 'nope' OR external_id = 'nope'").none);
+  // Nested: each part of the OR names nodes through an AND.
+  EXPECT_THAT(
+      Plan(absl::StrCat("(name = 'd3' AND uri != 's3://b/9') OR (", "id IN (",
+                        a_[0], ", ", a_[1], ") AND name = 'm1')"))
+          .ids,
+      Optional(A({1, 9, 15})));
+  // Under a top-level AND, the union is intersected.
+  EXPECT_THAT(
+      Plan(absl::StrCat("(name = 'm1' OR name = 'm2') AND id = ", a_[2])).ids,
+      Optional(A({2})));
+  // Names are looked up under the query's one type.
+  EXPECT_THAT(Plan("(name = 'd3' OR name = 'd4') AND type_id = " +
+                   std::to_string(dataset_v2_))
+                  .ids,
+              Optional(A({15, 16})));
+  // A part that may hold for any node leaves the OR unplanned.
+  EXPECT_FALSE(Plan("name = 'm1' OR name LIKE 'd%'").ids.has_value());
+  EXPECT_FALSE(
+      Plan(absl::StrCat("name = 'm1' OR id > ", a_[15])).ids.has_value());
+  EXPECT_FALSE(Plan("name = 'm1' OR name = ''").ids.has_value());
+  EXPECT_FALSE(Plan("name = 'm1' OR NOT (name = 'm2')").ids.has_value());
+  EXPECT_FALSE(Plan("name = 'm1' OR name NOT IN ('m2')").ids.has_value());
 }
 
 TEST_F(FilterPlanTest, TypeUriAndContextConjuncts) {
@@ -180,6 +213,12 @@ TEST_F(FilterPlanTest, PlannedListsEqualUnplannedOnes) {
       "type_id = " + std::to_string(dataset_),
       "contexts_c.name = 'r0' AND name IN ('m1', 'd1', 'd2')",
       "name = ''",
+      "name = 'd1' OR name = 'm4' OR external_id = 'ext-14'",
+      absl::StrCat("(name = 'd3' OR id IN (", a_[1], ", ", a_[16],
+                   ", 999999)) AND uri != 's3://b/0'"),
+      "(name = 'd2' AND type = 'Dataset') OR (name = 'd5' AND uri = "
+      "'s3://b/2')",
+      "contexts_c.name = 'r1' AND (name = 'd4' OR external_id = 'ext-2')",
   };
   std::vector<NodeQuery> bases(4);
   bases[1].type_name = "Dataset";
