@@ -233,6 +233,13 @@ TEST_F(CliTest, AnArtifactIsNamedWithoutAColon) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("base-model"));
   EXPECT_EQ(Run("path base-model tuned-model").code, 0);
+  r = Run("path tuned-model base-model");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("is not upstream of"));
+  r = Run("path base-model artifact:1");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("base-model and artifact:1 name the same node "
+                               "(artifact:1); a path needs two"));
   r = Run("impact base-model");
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("tuned-model"));

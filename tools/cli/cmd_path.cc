@@ -27,6 +27,11 @@ class PathCommand : public Command {
                      OpenStore(global, /*create=*/false));
     ASSIGN_OR_RETURN(NodeRef from, ResolveNode(store.get(), from_));
     ASSIGN_OR_RETURN(NodeRef to, ResolveNode(store.get(), to_));
+    if (from == to) {
+      return UsageError(
+          fmt::format("{} and {} name the same node ({}); a path needs two",
+                      from_, to_, RefText(from)));
+    }
     StatusOr<ProvenancePath> path = GetProvenancePath(store.get(), from, to);
     if (absl::IsNotFound(path.status())) {
       return absl::NotFoundError(
