@@ -219,6 +219,14 @@ TEST_F(CliTest, ANameOfArtifactsOfTwoTypesIsAmbiguous) {
   EXPECT_THAT(r.err, HasSubstr("artifact:1, artifact:2"));
   r = Run("lineage ns:y --up");
   EXPECT_EQ(r.code, 0) << r.err;
+  // An OpenLineage dataset's name is no exception.
+  r = IngestNative(
+      {R"({"artifact_type": {"name": "openlineage.Dataset"}})",
+       R"({"execution": {"type": "Step", "state": "COMPLETE"}, "events": [{"type": "OUTPUT", "artifact": {"type": "openlineage.Dataset", "name": "ns:y"}}]})"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  r = Run("lineage ns:y");
+  EXPECT_EQ(r.code, 2) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("'ns:y' names 2 artifacts"));
 }
 
 // MLMD's artifact names need no colon: such a name is a node too, for

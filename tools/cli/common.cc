@@ -250,17 +250,11 @@ StatusOr<bool> Exists(Store* store, NodeRef ref) {
   return !nodes.empty();
 }
 
-// The artifact named `name`: the OpenLineage dataset of that name, else
-// the one artifact of any type and version with it; nullopt if none.
-// Errors: a usage error when artifacts of several types have the name.
+// The one artifact of any type and version (an OpenLineage dataset's
+// too) named `name`; nullopt if none. Errors: a usage error when artifacts
+// of several types have the name.
 StatusOr<std::optional<int64_t>> ArtifactNamed(Store* store,
                                                std::string_view name) {
-  StatusOr<Artifact> dataset =
-      store->GetByTypeAndName<Artifact>(kDatasetType, name);
-  if (dataset.ok()) return dataset->id;
-  if (dataset.status().code() != absl::StatusCode::kNotFound) {
-    return dataset.status();
-  }
   ASSIGN_OR_RETURN(std::vector<Type> types,
                    store->ListTypes(NodeKind::kArtifact));
   std::vector<Artifact> named;

@@ -52,11 +52,11 @@ CLI::Option* AddIdOption(CLI::App* app, const std::string& name, int64_t* id,
                          const std::string& help);
 
 // A node on the command line: "artifact:ID", "execution:ID", a dataset
-// name "NAMESPACE:NAME" (an artifact of type openlineage.Dataset; failing
-// that, the one artifact of any type with that name; failing that, the
-// dataset's version stored last, with a note on stderr when it has
-// several, "NAMESPACE:NAME@VERSION" naming one), or the name of an
-// artifact of any type (a name without a colon is only that). The
+// name "NAMESPACE:NAME" (the one artifact of any type with that name, an
+// OpenLineage dataset's too; failing that, the dataset's version stored
+// last, with a note on stderr when it has several,
+// "NAMESPACE:NAME@VERSION" naming one), or the name of an artifact of any
+// type (a name without a colon is only that). The
 // id forms come first: "artifact:7" is artifact 7 if there is one, else the
 // dataset of that name (namespace "artifact").
 // Errors: NOT_FOUND (no such node), UsageError (a context, an empty spec,
