@@ -106,6 +106,38 @@ TEST_F(CliFilterTest, QueriesAndShorthandsAllHold) {
   EXPECT_THAT(page.out, HasSubstr("next_page_token\":\"A"));
 }
 
+// type=NAME is the query `type = 'NAME'` (every version of the type)
+// unless --type-version names one; a KEY=VALUE value that joins
+// conditions is refused, not read as one long value.
+TEST_F(CliFilterTest, ShorthandsReadAsTheirQueries) {
+  using V = std::vector<std::string>;
+  CliResult r = IngestNative(
+      {R"({"artifact_type":{"name":"Model","version":"v2"}})",
+       R"({"artifact_type":{"name":"a\\b"}})",
+       R"({"execution":{"type":"Trainer"},"events":[{"type":"OUTPUT",)"
+       R"("artifact":{"type":"Model","type_version":"v2","uri":"s3://b/m/7"}},)"
+       R"({"type":"OUTPUT","artifact":{"type":"a\\b","uri":"s3://b/x"}}]})"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_EQ(List("artifact --filter type=Model"), (V{"2", "3", "5", "6"}));
+  EXPECT_EQ(List("artifact --filter \"type = 'Model'\""),
+            (V{"2", "3", "5", "6"}));
+  EXPECT_EQ(List("artifact --filter type=Model --type-version v2"), (V{"6"}));
+  EXPECT_EQ(List("artifact --type Model"), (V{"2", "3", "5"}));
+  EXPECT_EQ(List("artifact --filter 'type=a\\b'"), (V{"7"}));
+  r = Run("list artifact --filter type=Nope");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("no artifact type 'Nope'"));
+  for (const std::string filter :
+       {"uri=s3://b/m/3 OR uri=s3://b/m/4", "type=Model or type=Examples",
+        "type=Model AND id > 1"}) {
+    r = Run("list artifact --filter '" + filter + "'");
+    EXPECT_EQ(r.code, 2) << filter;
+    EXPECT_THAT(r.err, HasSubstr("KEY=VALUE takes one value")) << filter;
+  }
+  // A word that only contains AND or OR is part of the value.
+  EXPECT_EQ(List("artifact --filter 'uri=s3://b/m/3ORx'"), V{});
+}
+
 TEST_F(CliFilterTest, BadQueriesAreUsageErrors) {
   CliResult r = Run("list artifact --filter \"typ = 'Model'\"");
   EXPECT_EQ(r.code, 2);

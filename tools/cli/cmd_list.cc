@@ -4,14 +4,17 @@
 #include <algorithm>
 #include <cctype>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "fmt/format.h"
 #include "fmt/ranges.h"
 #include "tools/cli/commands.h"
 #include "tools/cli/common.h"
 #include "tools/cli/output.h"
+#include "util/absl_view.h"
 #include "util/status_macros.h"
 
 namespace lineagedb::cli {
@@ -31,7 +34,9 @@ class ListCommand : public Command {
     app->add_option("--filter", filters_,
                     "A filter query, e.g. \"type = 'Model' AND "
                     "properties.accuracy.double_value > 0.9\" "
-                    "(schema/FILTERS.md), or KEY=VALUE: type=NAME, uri=URI "
+                    "(schema/FILTERS.md), or KEY=VALUE: type=NAME (any "
+                    "version, as the query; with --type-version that "
+                    "version), uri=URI "
                     "(artifacts), context=ID or context=TYPE/NAME (artifacts "
                     "and executions). Repeatable; all must hold (queries are "
                     "joined by AND into one: an alias named in two binds one "
@@ -97,6 +102,7 @@ class ListCommand : public Command {
     query.type_name = type_;
     query.type_version = version_;
     bool seen_type = !type_.empty(), seen_uri = false, seen_context = false;
+    std::optional<std::string> any_version_type;  // type=NAME, no version.
     std::vector<std::string> queries;
     auto once = [](bool* seen, std::string_view key) -> Status {
       if (*seen) return UsageError(fmt::format("{} is filtered twice", key));
@@ -122,7 +128,17 @@ class ListCommand : public Command {
       if (value.empty()) {
         return UsageError(fmt::format("--filter '{}' has no value", filter));
       }
-      if (key == "type") {
+      if (JoinsConditions(value)) {
+        return UsageError(fmt::format(
+            "--filter '{}': KEY=VALUE takes one value; join conditions in a "
+            "query, its values quoted ({} = '...' OR {} = '...')",
+            filter, key, key));
+      }
+      if (key == "type" && version_.empty()) {
+        RETURN_IF_ERROR(once(&seen_type, "type"));
+        any_version_type = value;
+        queries.push_back(TypeQuery(value));
+      } else if (key == "type") {
         RETURN_IF_ERROR(once(&seen_type, "type"));
         query.type_name = value;
       } else if (key == "uri") {
@@ -148,7 +164,41 @@ class ListCommand : public Command {
       RETURN_IF_ERROR(
           CheckTypeExists(store, kind, query.type_name, query.type_version));
     }
+    if (any_version_type.has_value()) {
+      RETURN_IF_ERROR(CheckTypeNamesExist(store, kind, {*any_version_type}));
+    }
     return query;
+  }
+
+  // Whether a KEY=VALUE value holds AND or OR as a word, as a query
+  // joining conditions would ("uri=/a OR uri=/b").
+  static bool JoinsConditions(std::string_view value) {
+    size_t start = 0;
+    while (start < value.size()) {
+      size_t end = start;
+      while (end < value.size() &&
+             !std::isspace(static_cast<unsigned char>(value[end]))) {
+        ++end;
+      }
+      const std::string_view word = value.substr(start, end - start);
+      const bool inner = start > 0 && end < value.size();
+      if (inner && (absl::EqualsIgnoreCase(AbslView(word), "AND") ||
+                    absl::EqualsIgnoreCase(AbslView(word), "OR"))) {
+        return true;
+      }
+      start = end + 1;
+    }
+    return false;
+  }
+
+  // The filter query `type = 'NAME'`: nodes of every version of the type.
+  static std::string TypeQuery(std::string_view name) {
+    std::string quoted = "type = '";
+    for (char c : name) {
+      if (c == '\\' || c == '\'') quoted.push_back('\\');
+      quoted.push_back(c);
+    }
+    return quoted + "'";
   }
 
   // KEY=VALUE rather than a filter query: a key of type, uri or context and
