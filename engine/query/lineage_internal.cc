@@ -71,20 +71,30 @@ Status FetchNodes(StoreImpl* impl, const std::vector<NodeRef>& nodes,
     if (auto t = impl->CachedType(kind, id)) out->types.push_back(*t);
   }
   std::map<int64_t, Context> contexts;
-  auto add_contexts = [&](codec::Tag tag, int64_t id) -> Status {
+  // The ids of the contexts linked to node `id` by `tag`, in order.
+  auto add_contexts = [&](codec::Tag tag,
+                          int64_t id) -> StatusOr<std::vector<int64_t>> {
     ASSIGN_OR_RETURN(std::vector<codec::NodeRow> rows,
                      impl->GetLinked(tag, id, NodeKind::kContext));
+    std::vector<int64_t> linked;
     for (auto& r : rows) {
-      int64_t cid = r.base.id;
+      const int64_t cid = r.base.id;
+      linked.push_back(cid);
       contexts.try_emplace(cid, store::FromRow<Context>(std::move(r)));
     }
-    return absl::OkStatus();
+    return linked;
   };
-  for (int64_t id : ids[0]) {
-    RETURN_IF_ERROR(add_contexts(codec::Tag::kAttributionByArtifact, id));
+  for (const codec::NodeRow& a : artifacts) {
+    ASSIGN_OR_RETURN(
+        std::vector<int64_t> linked,
+        add_contexts(codec::Tag::kAttributionByArtifact, a.base.id));
+    for (int64_t cid : linked) out->attributions.push_back({cid, a.base.id});
   }
-  for (int64_t id : ids[1]) {
-    RETURN_IF_ERROR(add_contexts(codec::Tag::kAssociationByExecution, id));
+  for (const codec::NodeRow& e : executions) {
+    ASSIGN_OR_RETURN(
+        std::vector<int64_t> linked,
+        add_contexts(codec::Tag::kAssociationByExecution, e.base.id));
+    for (int64_t cid : linked) out->associations.push_back({cid, e.base.id});
   }
   for (auto& [id, c] : contexts) {
     if (auto t = impl->CachedType(NodeKind::kContext, c.type_id)) {

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -86,6 +87,53 @@ TEST_F(CliTest, LineageOfADatasetInEveryFormat) {
 
   CliResult by_id = Run("lineage artifact:1 --down --hops 2");
   EXPECT_EQ(by_id.code, 0) << by_id.err;
+}
+
+// A subgraph's JSON says which node belongs to which of its contexts: the
+// links the whole store's export has, of the subgraph's nodes.
+TEST_F(CliTest, SubgraphJsonLinksNodesToTheirContexts) {
+  IngestMarquez();
+  // "NAME":{"context_id":C,"KIND_id":N} pairs, in the order written.
+  auto links = [](const std::string& json, const std::string& name,
+                  const std::string& kind) {
+    std::vector<std::string> out;
+    const size_t start = json.find("\"" + name + "\":[");
+    if (start == std::string::npos) return out;
+    const std::string array = json.substr(start, json.find(']', start) - start);
+    const std::regex pair("\\{\"context_id\":(\\d+),\"" + kind +
+                          "_id\":(\\d+)\\}");
+    for (std::sregex_iterator it(array.begin(), array.end(), pair), end;
+         it != end; ++it) {
+      out.push_back(absl::StrCat((*it)[1].str(), "-", (*it)[2].str()));
+    }
+    return out;
+  };
+  CliResult whole = Run("export --format json");
+  ASSERT_EQ(whole.code, 0) << whole.err;
+  for (const std::string args :
+       {"--json lineage food_delivery:public.menus --down --hops 2",
+        "export food_delivery:public.menus --hops 1"}) {
+    SCOPED_TRACE(args);
+    CliResult sub = Run(args);
+    ASSERT_EQ(sub.code, 0) << sub.err;
+    for (const auto& [name, kind] :
+         {std::pair<std::string, std::string>("attributions", "artifact"),
+          std::pair<std::string, std::string>("associations", "execution")}) {
+      std::vector<std::string> got = links(sub.out, name, kind);
+      ASSERT_FALSE(got.empty()) << name;
+      std::vector<std::string> want;
+      for (const std::string& link : links(whole.out, name, kind)) {
+        const std::string node = link.substr(link.find('-') + 1);
+        if (sub.out.find("\"" + kind + ":" + node + "\"") !=
+            std::string::npos) {
+          want.push_back(link);
+        }
+      }
+      std::sort(got.begin(), got.end());
+      std::sort(want.begin(), want.end());
+      EXPECT_EQ(got, want) << name;
+    }
+  }
 }
 
 TEST_F(CliTest, OutputThatCannotBeWrittenIsAStorageError) {

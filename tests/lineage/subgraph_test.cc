@@ -150,15 +150,31 @@ TEST_F(SubgraphTest, FetchNodesReturnsRecordsTypesAndContexts) {
               IsSupersetOf({std::pair(NodeKind::kArtifact, artifact_type_),
                             std::pair(NodeKind::kExecution, execution_type_)}));
   std::set<int64_t> want_contexts;
-  for (const NodeRef& n : g.nodes) {
-    auto contexts = n.kind == NodeKind::kArtifact
-                        ? store_->GetContextsOf<Artifact>(n.id)
-                        : store_->GetContextsOf<Execution>(n.id);
-    ASSERT_TRUE(contexts.ok());
-    for (const Context& c : *contexts) want_contexts.insert(c.id);
+  std::vector<Attribution> want_attributions;
+  std::vector<Association> want_associations;
+  for (const Artifact& a : g.artifacts) {
+    ASSERT_OK_AND_ASSIGN(std::vector<Context> contexts,
+                         store_->GetContextsOf<Artifact>(a.id));
+    for (const Context& c : contexts) {
+      want_contexts.insert(c.id);
+      want_attributions.push_back({c.id, a.id});
+    }
+  }
+  for (const Execution& e : g.executions) {
+    ASSERT_OK_AND_ASSIGN(std::vector<Context> contexts,
+                         store_->GetContextsOf<Execution>(e.id));
+    for (const Context& c : contexts) {
+      want_contexts.insert(c.id);
+      want_associations.push_back({c.id, e.id});
+    }
   }
   EXPECT_FALSE(want_contexts.empty());
   EXPECT_THAT(SortedIds(g.contexts), ElementsAreArray(want_contexts));
+  // Each returned node's links to the returned contexts, in node order.
+  EXPECT_FALSE(want_attributions.empty());
+  EXPECT_FALSE(want_associations.empty());
+  EXPECT_EQ(g.attributions, want_attributions);
+  EXPECT_EQ(g.associations, want_associations);
 
   q.fetch_nodes = false;
   ASSERT_OK_AND_ASSIGN(LineageGraph bare, GetLineageSubgraph(store_.get(), q));
@@ -168,6 +184,8 @@ TEST_F(SubgraphTest, FetchNodesReturnsRecordsTypesAndContexts) {
   EXPECT_THAT(bare.executions, IsEmpty());
   EXPECT_THAT(bare.types, IsEmpty());
   EXPECT_THAT(bare.contexts, IsEmpty());
+  EXPECT_THAT(bare.attributions, IsEmpty());
+  EXPECT_THAT(bare.associations, IsEmpty());
 }
 
 // lineage.h: `events` are Events, with their paths and times, whether or

@@ -158,6 +158,19 @@ std::string GraphJson(const LineageGraph& graph) {
   json.Key("events").BeginArray();
   for (const Event& e : graph.events) WriteEventJson(e, &json);
   json.EndArray();
+  // As the whole store's export has them.
+  json.Key("attributions").BeginArray();
+  for (const Attribution& a : graph.attributions) {
+    json.BeginObject().Key("context_id").Int(a.context_id);
+    json.Key("artifact_id").Int(a.artifact_id).EndObject();
+  }
+  json.EndArray();
+  json.Key("associations").BeginArray();
+  for (const Association& a : graph.associations) {
+    json.BeginObject().Key("context_id").Int(a.context_id);
+    json.Key("execution_id").Int(a.execution_id).EndObject();
+  }
+  json.EndArray();
   json.Key("partial").Bool(graph.partial);
   // Empty unless partial; `lineage --cursor` continues from it.
   json.Key("cursor").String(graph.cursor);

@@ -87,6 +87,12 @@ struct LineageGraph {
   std::vector<Execution> executions;
   std::vector<Type> types;
   std::vector<Context> contexts;
+  // With fetch_nodes: which of `contexts` each returned artifact is
+  // attributed to and each returned execution associated with (as MLMD's
+  // LineageGraph), in the order of `artifacts` and `executions`, each
+  // node's by context id.
+  std::vector<Attribution> attributions;
+  std::vector<Association> associations;
   // True if max_nodes cut the result; then `cursor` resumes it.
   bool partial = false;
   std::string cursor;
