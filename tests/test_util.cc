@@ -59,6 +59,24 @@ SmallFileSystem::~SmallFileSystem() {
   if (mounted_) ::umount2(path_.c_str(), MNT_DETACH);
 }
 
+ReadOnlyBind::ReadOnlyBind(const std::string& source)
+    : path_(dir_.path() + "/read-only") {
+  std::filesystem::create_directory(path_);
+  if (::mount(source.c_str(), path_.c_str(), nullptr, MS_BIND, nullptr) != 0) {
+    return;
+  }
+  mounted_ = true;  // Unmounted by the destructor from here on.
+  if (::mount(nullptr, path_.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY,
+              nullptr) != 0) {
+    ::umount2(path_.c_str(), MNT_DETACH);
+    mounted_ = false;
+  }
+}
+
+ReadOnlyBind::~ReadOnlyBind() {
+  if (mounted_) ::umount2(path_.c_str(), MNT_DETACH);
+}
+
 void StoreTest::SetUp() {
   auto store = Store::Open(options_, store_path());
   ASSERT_TRUE(store.ok()) << store.status().ToString();

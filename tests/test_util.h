@@ -94,6 +94,25 @@ class SmallFileSystem {
   bool mounted_ = false;
 };
 
+// A read-only view of the folder `source`: a bind mount of it, remounted
+// read-only, in a fresh folder, unmounted when this goes out of scope.
+// Needs root with CAP_SYS_ADMIN; where it is refused, mounted() is false
+// (skip the test).
+class ReadOnlyBind {
+ public:
+  explicit ReadOnlyBind(const std::string& source);
+  ~ReadOnlyBind();
+  ReadOnlyBind(const ReadOnlyBind&) = delete;
+  ReadOnlyBind& operator=(const ReadOnlyBind&) = delete;
+  bool mounted() const { return mounted_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  TempDir dir_;  // Removed after the unmount.
+  std::string path_;
+  bool mounted_ = false;
+};
+
 // Ids of `nodes` (anything with an `id`), in order.
 template <typename N>
 std::vector<int64_t> IdsOf(const std::vector<N>& nodes) {

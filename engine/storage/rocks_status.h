@@ -21,7 +21,8 @@ inline std::string_view ToView(const rocksdb::Slice& s) {
 
 // `s` mapped onto MLMD's codes, its message after `context` and ": ":
 // NOT_FOUND, DATA_LOSS (corruption), FAILED_PRECONDITION (the folder's lock
-// is held, by this process or another), INVALID_ARGUMENT, else INTERNAL.
+// is held, by this process or another), INVALID_ARGUMENT, else INTERNAL
+// (a LOCK file that cannot be opened for writing says so).
 Status FromRocks(const rocksdb::Status& s, std::string_view context);
 
 }  // namespace lineagedb::storage

@@ -203,6 +203,34 @@ TEST_F(CliTest, ExitCodes) {
       1);
 }
 
+// On a read-only file system the reading commands work, `init` finds the
+// store there, and a writing command says why it cannot write.
+TEST_F(CliTest, AStoreOnAReadOnlyFileSystemIsReadNotWritten) {
+  IngestMarquez();
+  testing::ReadOnlyBind read_only(store_.string());
+  if (!read_only.mounted()) GTEST_SKIP() << "a bind mount needs CAP_SYS_ADMIN";
+  auto at = [&](const std::string& args) {
+    return RunRaw("--store '" + read_only.path() + "' " + args);
+  };
+  CliResult r = at("init");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("already exists"));
+  r = at("--json init");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\"created\":false"));
+  r = at("--json stats");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\"artifacts\":{\"total\":13"));
+  r = at("ingest '" + MarquezFile() + "'");
+  EXPECT_EQ(r.code, 4);
+  EXPECT_THAT(r.err, HasSubstr("cannot open the store's LOCK file to write"));
+  EXPECT_THAT(r.err, HasSubstr("Read-only file system"));
+  EXPECT_THAT(r.err, Not(HasSubstr("another process")));
+  // A folder there without a store is none, and none can be made.
+  r = RunRaw("--store '" + read_only.path() + "/nothing' init");
+  EXPECT_EQ(r.code, 4) << r.out;
+}
+
 // A name two artifact types share is ambiguous: the tool asks for an id.
 TEST_F(CliTest, ANameOfArtifactsOfTwoTypesIsAmbiguous) {
   CliResult r = IngestNative(

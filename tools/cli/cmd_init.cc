@@ -21,10 +21,21 @@ class InitCommand : public Command {
   void AddOptions(CLI::App* app) override {}
 
   Status Run(const GlobalOptions& global) override {
-    ASSIGN_OR_RETURN(std::unique_ptr<Store> store,
-                     OpenStore(global, /*create=*/true));
+    StatusOr<std::unique_ptr<Store>> store = OpenStore(global, /*create=*/true);
+    // A store that cannot be opened for writing for want of a writable
+    // file system (INTERNAL) exists if it opens read-only.
+    if (store.status().code() == absl::StatusCode::kInternal &&
+        !global.salvage_log &&
+        OpenStore(global, /*create=*/false, /*mmap_reads=*/false).ok()) {
+      return Report(global, /*existed=*/true);
+    }
+    RETURN_IF_ERROR(store.status());
     // Also a folder whose creation was cut short, finished here.
-    const bool existed = !store->impl()->created();
+    return Report(global, !(*store)->impl()->created());
+  }
+
+ private:
+  static Status Report(const GlobalOptions& global, bool existed) {
     if (global.json) {
       JsonWriter json;
       json.BeginObject().Key("store").String(global.store);
