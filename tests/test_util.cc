@@ -48,33 +48,27 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
-SmallFileSystem::SmallFileSystem(const std::string& size)
-    : path_(dir_.path() + "/small") {
+TempMount::TempMount(const std::string& name)
+    : path_(dir_.path() + "/" + name) {
   std::filesystem::create_directory(path_);
+}
+
+TempMount::~TempMount() {
+  if (mounted_) ::umount2(path_.c_str(), MNT_DETACH);
+}
+
+SmallFileSystem::SmallFileSystem(const std::string& size) : TempMount("small") {
   mounted_ = ::mount("tmpfs", path_.c_str(), "tmpfs", 0,
                      ("size=" + size).c_str()) == 0;
 }
 
-SmallFileSystem::~SmallFileSystem() {
-  if (mounted_) ::umount2(path_.c_str(), MNT_DETACH);
-}
-
-ReadOnlyBind::ReadOnlyBind(const std::string& source)
-    : path_(dir_.path() + "/read-only") {
-  std::filesystem::create_directory(path_);
+ReadOnlyBind::ReadOnlyBind(const std::string& source) : TempMount("read-only") {
   if (::mount(source.c_str(), path_.c_str(), nullptr, MS_BIND, nullptr) != 0) {
     return;
   }
-  mounted_ = true;  // Unmounted by the destructor from here on.
-  if (::mount(nullptr, path_.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY,
-              nullptr) != 0) {
-    ::umount2(path_.c_str(), MNT_DETACH);
-    mounted_ = false;
-  }
-}
-
-ReadOnlyBind::~ReadOnlyBind() {
-  if (mounted_) ::umount2(path_.c_str(), MNT_DETACH);
+  mounted_ = ::mount(nullptr, path_.c_str(), nullptr,
+                     MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) == 0;
+  if (!mounted_) ::umount2(path_.c_str(), MNT_DETACH);
 }
 
 void StoreTest::SetUp() {

@@ -75,42 +75,36 @@ class TempDir {
   std::string path_;
 };
 
-// A tmpfs of `size` (mount's form: "2m") in a fresh folder, unmounted when
-// this goes out of scope: a file system that fills up. Mounting needs root
-// with CAP_SYS_ADMIN; where it is refused, mounted() is false (skip the
-// test).
-class SmallFileSystem {
+// A file system mounted in a fresh folder, unmounted when this goes out of
+// scope. Mounting needs root with CAP_SYS_ADMIN; where it is refused,
+// mounted() is false (skip the test).
+class TempMount {
  public:
-  explicit SmallFileSystem(const std::string& size);
-  ~SmallFileSystem();
-  SmallFileSystem(const SmallFileSystem&) = delete;
-  SmallFileSystem& operator=(const SmallFileSystem&) = delete;
+  ~TempMount();
+  TempMount(const TempMount&) = delete;
+  TempMount& operator=(const TempMount&) = delete;
   bool mounted() const { return mounted_; }
   const std::string& path() const { return path_; }
 
- private:
+ protected:
+  // The mount point: `name` in the fresh folder, made here.
+  explicit TempMount(const std::string& name);
   TempDir dir_;  // Removed after the unmount.
-  std::string path_;
-  bool mounted_ = false;
+  const std::string path_;
+  bool mounted_ = false;  // Set by the subclass once mounted.
+};
+
+// A tmpfs of `size` (mount's form: "2m"): a file system that fills up.
+class SmallFileSystem : public TempMount {
+ public:
+  explicit SmallFileSystem(const std::string& size);
 };
 
 // A read-only view of the folder `source`: a bind mount of it, remounted
-// read-only, in a fresh folder, unmounted when this goes out of scope.
-// Needs root with CAP_SYS_ADMIN; where it is refused, mounted() is false
-// (skip the test).
-class ReadOnlyBind {
+// read-only.
+class ReadOnlyBind : public TempMount {
  public:
   explicit ReadOnlyBind(const std::string& source);
-  ~ReadOnlyBind();
-  ReadOnlyBind(const ReadOnlyBind&) = delete;
-  ReadOnlyBind& operator=(const ReadOnlyBind&) = delete;
-  bool mounted() const { return mounted_; }
-  const std::string& path() const { return path_; }
-
- private:
-  TempDir dir_;  // Removed after the unmount.
-  std::string path_;
-  bool mounted_ = false;
 };
 
 // Ids of `nodes` (anything with an `id`), in order.
