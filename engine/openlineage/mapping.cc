@@ -79,8 +79,9 @@ std::string DatasetUri(const DatasetRef& ds) {
   std::string_view name = ds.name;
   // One '/' between them; the "://" after the scheme stays whole.
   const size_t authority = scheme_end + 3;
+  const bool rooted = ns.size() > authority;  // "file:///": a path's root.
   while (ns.size() > authority && ns.ends_with('/')) ns.remove_suffix(1);
-  if (ns.size() == authority) {
+  if (ns.size() == authority && !rooted) {
     // No authority ("file://" + "/data/a.csv"): the name follows as given.
     return StrCat(ns, name);
   }

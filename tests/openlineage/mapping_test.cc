@@ -39,6 +39,9 @@ TEST(DatasetUriTest, ANamespaceWithoutAnAuthority) {
   EXPECT_EQ(Uri("file://", "/data/a.csv"), "file:///data/a.csv");
   EXPECT_EQ(Uri("file:///", "/data/a.csv"), "file:///data/a.csv");
   EXPECT_EQ(Uri("s3://", "bucket/x"), "s3://bucket/x");
+  // A namespace with the path's root keeps it before a relative name.
+  EXPECT_EQ(Uri("file:///", "data/a.csv"), "file:///data/a.csv");
+  EXPECT_EQ(Uri("file:////", "data/a.csv"), "file:///data/a.csv");
 }
 
 TEST(DatasetUriTest, NoSchemeNoUri) {
