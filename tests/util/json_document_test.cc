@@ -110,6 +110,12 @@ TEST(JsonDocumentReaderTest, ANumberBeyondTheRangeKeptIsNamed) {
                            R"(1.7976931348623157e308])");
   EXPECT_TRUE(r.errors.empty());
   EXPECT_EQ(r.values.size(), 3u);
+  // Too close to zero for a double: 0, as the nearest double; the smallest
+  // subnormal is kept.
+  r = ReadAll(reader, "[1e-400, -1e-400, 4.9e-324]");
+  EXPECT_TRUE(r.errors.empty());
+  EXPECT_THAT(r.values,
+              ElementsAre(Pair(1, "0.0"), Pair(2, "-0.0"), Pair(3, "5e-324")));
 }
 
 TEST(JsonDocumentReaderTest, ALargeDocumentThenSmallOnes) {
