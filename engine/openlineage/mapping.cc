@@ -293,6 +293,67 @@ bool MergeFacets(const std::vector<Facet>& facets, std::string_view prefix,
   return changed;
 }
 
+// Rewrites the facet times of `node` in their one form, whatever the order
+// of the events that set them: the latest time among its facets is the
+// unmarked one (kPropFacetsEventTime, absent when it is the node's
+// event_time), and only a facet of another time has a kFacetTimePrefix
+// mark. Each facet keeps its time. Returns whether anything changed.
+bool NormalizeFacetTimes(NodeBase* node) {
+  PropertyMap& props = node->custom_properties;
+  // Most nodes: every facet at the node's event_time, nothing to rewrite.
+  const auto first_mark = props.lower_bound(std::string(kFacetTimePrefix));
+  if ((first_mark == props.end() ||
+       !first_mark->first.starts_with(kFacetTimePrefix)) &&
+      !props.contains(kPropFacetsEventTime)) {
+    return false;
+  }
+  const FacetsTime unmarked = FacetsTimeOf(*node);
+  struct Timed {
+    std::string mark_key;
+    Instant time;
+    const std::string* text;  // Null: no time known (no event_time yet).
+  };
+  std::vector<Timed> facets;
+  const Timed* latest = nullptr;
+  for (const auto& [key, value] : props) {
+    if (!IsFacetKey(key)) continue;
+    Timed t{StrCat(kFacetTimePrefix, key), unmarked.time, unmarked.text};
+    if (const std::string* mark = TextProperty(props, t.mark_key)) {
+      t.text = mark;
+      t.time = ParseInstant(*mark).value_or(Instant::Min());
+    }
+    facets.push_back(std::move(t));
+  }
+  for (const Timed& t : facets) {
+    if (t.text != nullptr && (latest == nullptr || t.time > latest->time)) {
+      latest = &t;
+    }
+  }
+  bool changed = false;
+  if (latest == nullptr) {  // No facet with a time: none to keep apart.
+    for (const Timed& t : facets) changed |= props.erase(t.mark_key) > 0;
+    return props.erase(kPropFacetsEventTime) > 0 || changed;
+  }
+  // Copies: the marks and kPropFacetsEventTime change below.
+  const Instant latest_time = latest->time;
+  const std::string latest_text = *latest->text;
+  std::vector<std::pair<std::string, std::string>> marks;
+  for (const Timed& t : facets) {
+    if (t.time == latest_time) {
+      changed |= props.erase(t.mark_key) > 0;
+    } else if (t.text != nullptr) {
+      marks.emplace_back(t.mark_key, *t.text);
+    }
+  }
+  for (auto& [key, text] : marks) changed |= SetText(&props[key], text);
+  if (latest_time == NodeTime(*node)) {
+    changed |= props.erase(kPropFacetsEventTime) > 0;
+  } else {
+    changed |= SetText(&props[kPropFacetsEventTime], latest_text);
+  }
+  return changed;
+}
+
 }  // namespace
 
 Instant FacetTime(const NodeBase& node, const std::string& key) {
@@ -350,6 +411,7 @@ bool MergeFacetsAndTime(const Event& event,
     changed |=
         MergeFacets(*list.facets, list.prefix, event, before.time, now, node);
   }
+  if (changed) changed |= NormalizeFacetTimes(node);
   return changed;
 }
 

@@ -2,6 +2,7 @@
 // (openlineage/facet_rules.h) and which event's facets are kept or deleted.
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -395,6 +396,18 @@ std::string FacetTimeEvent(const std::string& type, const std::string& time,
          "\",\"facets\":{" + job_facets + "}}," + io + "}";
 }
 
+// `props` as text, a STRING's value and a STRUCT's JSON after each key.
+std::string Rendered(const PropertyMap& props) {
+  std::string out;
+  for (const auto& [key, value] : props) {
+    out += key + "=" +
+           (value.kind() == PropertyKind::kStruct ? value.struct_value().json
+                                                  : value.string_value()) +
+           "\n";
+  }
+  return out;
+}
+
 // Each facet is decided by the latest event that carries it, however late
 // it arrives: an event that only names the node (a later COMPLETE without
 // facets, another run reading the dataset) does not freeze the facets.
@@ -414,6 +427,7 @@ TEST_F(IngesterTest, TheLatestEventCarryingAFacetDecidesItWhateverTheOrder) {
     return std::tie(a.time, a.run) < std::tie(b.time, b.run);
   });
   int order = 0;
+  std::vector<std::string> first_kept;  // Of the first order.
   do {
     // Each order on its own runs, job and dataset.
     const std::string n = std::to_string(++order);
@@ -444,6 +458,12 @@ TEST_F(IngesterTest, TheLatestEventCarryingAFacetDecidesItWhateverTheOrder) {
     ASSERT_OK_AND_ASSIGN(Artifact d, store_->GetByTypeAndName<Artifact>(
                                          "openlineage.Dataset", "dns:d" + n));
     EXPECT_EQ(At(FacetJson(d, "facet.schema"), "/fields/0/name"), "\"v2\"");
+    // And the times are kept alike, whatever the order.
+    const std::vector<std::string> kept = {Rendered(runs[0].custom_properties),
+                                           Rendered(job.custom_properties),
+                                           Rendered(d.custom_properties)};
+    if (first_kept.empty()) first_kept = kept;
+    EXPECT_EQ(kept, first_kept);
   } while (std::next_permutation(
       events.begin(), events.end(), [](const Timed& a, const Timed& b) {
         return std::tie(a.time, a.run) < std::tie(b.time, b.run);
@@ -472,6 +492,7 @@ TEST_F(IngesterTest, FacetsOfOneRunAreDecidedOneByOne) {
       {"COMPLETE", "2025-01-01T10:00:05Z", ""}};
   auto by_time = [](const Timed& x, const Timed& y) { return x.time < y.time; };
   int order = 0;
+  std::optional<std::string> first_kept;  // Of the first order.
   do {
     const std::string n = std::to_string(++order);
     const std::string id =
@@ -493,6 +514,11 @@ TEST_F(IngesterTest, FacetsOfOneRunAreDecidedOneByOne) {
               *openlineage::ParseInstant("2025-01-01T10:00:03Z"));
     EXPECT_EQ(runs[0].properties.at("event_time").string_value(),
               "2025-01-01T10:00:05Z");
+    // And the times are kept alike, whatever the order.
+    if (!first_kept.has_value()) {
+      first_kept = Rendered(runs[0].custom_properties);
+    }
+    EXPECT_EQ(Rendered(runs[0].custom_properties), *first_kept);
   } while (std::next_permutation(events.begin(), events.end(), by_time));
   EXPECT_EQ(order, 120);
 }
