@@ -49,7 +49,8 @@ struct LineageQuery {
   // Default: kBidirectional
   Direction direction = Direction::kBidirectional;
   // The walk does not go past these nodes; whether they are returned is
-  // include_ending_nodes. Starting nodes are always returned.
+  // include_ending_nodes. Starting nodes are always returned; one that is
+  // also an ending node is not walked past either.
   std::vector<int64_t> ending_artifact_ids;
   std::vector<int64_t> ending_execution_ids;
   // Filter queries adding to the ending nodes every artifact / execution
