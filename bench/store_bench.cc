@@ -165,7 +165,7 @@ void BM_ListFilter(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * 100);
 }
 BENCHMARK(BM_ListFilter)
-    ->ArgsProduct({{20000}, {0, 1, 2, 3, 4}})
+    ->ArgsProduct({{20000}, {0, 1, 2, 3, 4, 5}})
     ->Unit(benchmark::kMicrosecond);
 
 // A list whose filter names one of range(0) artifacts (the middle one):
@@ -173,14 +173,20 @@ BENCHMARK(BM_ListFilter)
 //   1  filter "uri = 'U'": the URI index names the candidates;
 //   2  filter "id = N": the node read by id;
 //   3  NodeQuery::uri U: the URI index, no filter;
-//   4  filter "id = N OR id = M" (M the next one's): both read by id.
+//   4  filter "id = N OR id = M" (M the next one's): both read by id;
+//   5  NodeQuery::name_prefix "ds-I@" (artifact I is named "ds-I@1"): the
+//      name index.
 void BM_ListFilterLookup(benchmark::State& state) {
   BenchStore bs;
   Store& store = bs.store();
   const int n = static_cast<int>(state.range(0));
   std::vector<int64_t> ids;
   for (int i = 0; i < n; i += 1000) {
-    const std::vector<int64_t> more = store.Put(bs.MakeArtifacts(1000)).value();
+    std::vector<Artifact> batch = bs.MakeArtifacts(1000);
+    for (int j = 0; j < 1000; ++j) {
+      batch[j].name = "ds-" + std::to_string(i + j) + "@1";
+    }
+    const std::vector<int64_t> more = store.Put(batch).value();
     ids.insert(ids.end(), more.begin(), more.end());
   }
   const std::string uri = "s3://bucket/examples/" + std::to_string(n / 2);
@@ -198,9 +204,12 @@ void BM_ListFilterLookup(benchmark::State& state) {
     case 3:
       query.uri = uri;
       break;
-    default:
+    case 4:
       query.filter = "id = " + std::to_string(ids[n / 2]) +
                      " OR id = " + std::to_string(ids[n / 2 + 1]);
+      break;
+    default:
+      query.name_prefix = "ds-" + std::to_string(n / 2) + "@";
   }
   const size_t found = state.range(1) == 4 ? 2 : 1;
   const ListOptions options{.max_result_size = 100};
@@ -215,7 +224,7 @@ void BM_ListFilterLookup(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_ListFilterLookup)
-    ->ArgsProduct({{20000}, {0, 1, 2, 3, 4}})
+    ->ArgsProduct({{20000}, {0, 1, 2, 3, 4, 5}})
     ->Unit(benchmark::kMicrosecond);
 
 // One step reading `input` and writing a new artifact; returns its id.

@@ -94,6 +94,13 @@ std::string NodeByTypeNameKey(NodeKind kind, int64_t type_id,
   return k;
 }
 
+std::string NodeByTypeNamePrefix(NodeKind kind, int64_t type_id,
+                                 std::string_view name_prefix) {
+  std::string k = NodeByTypeNameKey(kind, type_id, name_prefix);
+  k.resize(k.size() - 2);  // The name's terminator (PutString).
+  return k;
+}
+
 std::string ArtifactByUriKey(std::string_view uri, int64_t id) {
   std::string k = ArtifactByUriPrefix(uri);
   PutId(&k, id);

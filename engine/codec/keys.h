@@ -75,6 +75,10 @@ std::string NodeByTypeKey(NodeKind kind, int64_t type_id, int64_t id);
 std::string NodeByTypePrefix(NodeKind kind, int64_t type_id);
 std::string NodeByTypeNameKey(NodeKind kind, int64_t type_id,
                               std::string_view name);
+// Prefix of the NodeByTypeNameKeys of the names that begin with
+// `name_prefix` (bytes, case-sensitive).
+std::string NodeByTypeNamePrefix(NodeKind kind, int64_t type_id,
+                                 std::string_view name_prefix);
 std::string ArtifactByUriKey(std::string_view uri, int64_t id);
 std::string ArtifactByUriPrefix(std::string_view uri);
 std::string NodeByExternalIdKey(NodeKind kind, std::string_view external_id);

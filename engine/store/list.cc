@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -62,6 +63,8 @@ uint64_t QueryHash(NodeKind kind, const NodeQuery& q, const ListOptions& o) {
   codec::PutString(&s, q.uri.value_or(""));
   codec::PutI64(&s, q.context_id);
   codec::PutString(&s, q.filter);
+  // Only when set: the tokens of lists without it stay as they were.
+  if (!q.name_prefix.empty()) codec::PutString(&s, q.name_prefix);
   s.push_back(static_cast<char>(o.order_by));
   s.push_back(o.ascending ? 1 : 0);
   return XXH64(s.data(), s.size(), 0);
@@ -290,6 +293,28 @@ StatusOr<std::vector<int64_t>> IdsUnder(const storage::ReadView& view,
   return ids;
 }
 
+// The ids of the nodes of `kind` of type `type_id` (0: of any of `types`)
+// whose names begin with `prefix`, ascending. Errors: the view's; DATA_LOSS
+// (an index entry that does not decode).
+StatusOr<std::vector<int64_t>> IdsNamed(const storage::ReadView& view,
+                                        NodeKind kind, int64_t type_id,
+                                        const std::vector<Type>& types,
+                                        std::string_view prefix) {
+  std::vector<int64_t> ids;
+  for (const Type& t : types) {
+    if (type_id != 0 && t.id != type_id) continue;
+    std::unique_ptr<storage::Iterator> it =
+        view.Scan(codec::NodeByTypeNamePrefix(kind, t.id, prefix));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      ids.emplace_back();
+      RETURN_IF_ERROR(codec::DecodeId(it->key(), it->value(), &ids.back()));
+    }
+    RETURN_IF_ERROR(it->status());
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
 // A small candidate set (a context's, a URI's or a filter's named nodes)
 // in update-time order: reads them all and sorts by (last_update_time, id);
 // appends to `out` those `keep` takes, after `after`, up to `want` in all.
@@ -387,6 +412,18 @@ StatusOr<Page<NodeRow>> StoreImpl::ListNodes(NodeKind kind,
     // A NodeQuery's own context is kept by reading its links only.
     if (query.context_id == 0) named = std::move(implied.ids);
   }
+  if (!query.name_prefix.empty() && query.context_id == 0) {
+    ASSIGN_OR_RETURN(std::vector<Type> types, ListTypes(kind));
+    ASSIGN_OR_RETURN(std::vector<int64_t> ids,
+                     IdsNamed(*view, kind, type_id, types, query.name_prefix));
+    if (named.has_value()) {
+      std::vector<int64_t> both;
+      std::set_intersection(named->begin(), named->end(), ids.begin(),
+                            ids.end(), std::back_inserter(both));
+      ids = std::move(both);
+    }
+    named = std::move(ids);
+  }
   const bool by_time = options.order_by == OrderBy::kLastUpdateTime;
   const bool asc = options.ascending;
   const size_t want = static_cast<size_t>(options.max_result_size) + 1;
@@ -395,7 +432,8 @@ StatusOr<Page<NodeRow>> StoreImpl::ListNodes(NodeKind kind,
   store::StoreSubject subject(this, *view);
   auto keep = [&](const NodeRow& row) -> StatusOr<bool> {
     if ((type_id != 0 && row.base.type_id != type_id) ||
-        (query.uri.has_value() && row.uri != *query.uri)) {
+        (query.uri.has_value() && row.uri != *query.uri) ||
+        !row.base.name.starts_with(query.name_prefix)) {
       return false;
     }
     if (!parsed.has_value()) return true;

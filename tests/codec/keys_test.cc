@@ -123,6 +123,28 @@ TEST(KeysTest, IndexKeysEndInTheirId) {
                           ArtifactByUriPrefix("s3://a")));
 }
 
+// A name prefix bounds the names that begin with it, whatever bytes follow
+// (the escape byte and NUL too), and no other name or type.
+TEST(KeysTest, NameIndexPrefixBoundsTheNamesItBegins) {
+  const NodeKind k = NodeKind::kArtifact;
+  const std::string prefix = NodeByTypeNamePrefix(k, 3, "ns:d@");
+  for (std::string_view name :
+       {std::string_view("ns:d@"), std::string_view("ns:d@1"),
+        std::string_view("ns:d@\xff\x00x", 9),
+        std::string_view("ns:d@\x00", 6)}) {
+    EXPECT_TRUE(StartsWith(NodeByTypeNameKey(k, 3, name), prefix)) << name;
+  }
+  for (std::string_view name : {"ns:d", "ns:D@1", "ns:d#1", "ns:", ""}) {
+    EXPECT_FALSE(StartsWith(NodeByTypeNameKey(k, 3, name), prefix)) << name;
+  }
+  EXPECT_FALSE(StartsWith(NodeByTypeNameKey(k, 4, "ns:d@1"), prefix));
+  EXPECT_FALSE(
+      StartsWith(NodeByTypeNameKey(NodeKind::kContext, 3, "ns:d@1"), prefix));
+  // The empty prefix: every name of the type.
+  EXPECT_TRUE(
+      StartsWith(NodeByTypeNameKey(k, 3, "x"), NodeByTypeNamePrefix(k, 3, "")));
+}
+
 TEST(KeysTest, NodeIndexKeysNameTheirKind) {
   NodeKind kind;
   for (NodeKind k :

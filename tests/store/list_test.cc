@@ -433,6 +433,63 @@ TYPED_TEST(ListTest, GetByTypeAndName) {
   EXPECT_CODE(by_name("T", "n0", "v9"), kNotFound);
 }
 
+// name_prefix lists the nodes whose names begin with it, byte for byte,
+// through the name index: the same nodes, in the same order and pages, as
+// the whole list with the others left out.
+TYPED_TEST(ListTest, NamePrefixListsTheNodesNamedSo) {
+  this->Insert(12, this->type_id_, "ns:d@");
+  this->Insert(5, this->v1_type_id_, "ns:d@v");
+  this->Insert(4, this->other_type_id_, "ns:d");
+  this->Insert(3, this->type_id_, "NS:D@");
+  this->Insert(3, this->type_id_, "ns:e@");
+  const std::vector<int64_t> updated =
+      this->Insert(3, this->type_id_, "ns:d@x");
+  SleepForMs(2);
+  auto touched = this->Read({updated[1]});
+  ASSERT_EQ(touched.size(), 1u);
+  touched[0].custom_properties["k"] = int64_t{1};
+  ASSERT_OK(this->store_->Put(touched).status());
+  for (const std::string& prefix : {"ns:d@", "ns:d@1", "ns:d", "NS:", "zz"}) {
+    for (const std::string& type : {"", "T"}) {
+      for (OrderBy by :
+           {OrderBy::kId, OrderBy::kCreateTime, OrderBy::kLastUpdateTime}) {
+        for (bool asc : {true, false}) {
+          for (int size : {1, 4, 100}) {
+            SCOPED_TRACE(absl::StrCat(prefix, " type '", type, "' ",
+                                      OrderName(by), asc ? " asc" : " desc",
+                                      " size ", size));
+            const ListOptions options = Paging(size, by, asc);
+            NodeQuery all;
+            all.type_name = type;
+            std::vector<int64_t> want;
+            for (const TypeParam& n :
+                 this->Read(this->ListAllIds(all, options))) {
+              if (n.name.starts_with(prefix)) want.push_back(n.id);
+            }
+            NodeQuery named = all;
+            named.name_prefix = prefix;
+            EXPECT_EQ(this->ListAllIds(named, options), want);
+            // With a filter, which the prefix narrows.
+            named.filter = "id > 0";
+            EXPECT_EQ(this->ListAllIds(named, options), want);
+          }
+        }
+      }
+    }
+  }
+  // A page token of one prefix does not fit another.
+  NodeQuery d;
+  d.name_prefix = "ns:d@";
+  ASSERT_OK_AND_ASSIGN(auto page,
+                       this->store_->template List<TypeParam>(d, Paging(1)));
+  ASSERT_FALSE(page.next_page_token.empty());
+  NodeQuery e;
+  e.name_prefix = "ns:e@";
+  EXPECT_CODE(this->store_->template List<TypeParam>(
+                  e, Paging(1, OrderBy::kId, true, page.next_page_token)),
+              kInvalidArgument);
+}
+
 // ---- Kind-specific filters ----
 
 class ArtifactListTest : public ListTest<Artifact> {};
@@ -474,6 +531,27 @@ TEST_F(ArtifactListTest, FilterByUri) {
   EXPECT_CODE(store_->List<Artifact>(
                   b_query, Paging(1, OrderBy::kId, true, page.next_page_token)),
               kInvalidArgument);
+}
+
+TEST_F(ArtifactListTest, NamePrefixWithinAContext) {
+  const std::vector<int64_t> ids = Insert(4, type_id_, "a");
+  Insert(2, type_id_, "b");
+  ASSERT_OK_AND_ASSIGN(
+      int64_t run,
+      store_->PutType(Type{.kind = NodeKind::kContext, .name = "run"}));
+  Context c;
+  c.type_id = run;
+  c.name = "r";
+  ASSERT_OK_AND_ASSIGN(std::vector<int64_t> cs,
+                       store_->Put(std::vector<Context>{c}));
+  ASSERT_OK(store_->PutAttributionsAndAssociations(
+      {{cs[0], ids[1]}, {cs[0], ids[3]}}, {}));
+  NodeQuery query;
+  query.context_id = cs[0];
+  query.name_prefix = "a";
+  EXPECT_THAT(ListAllIds(query, Paging(1)), ElementsAre(ids[1], ids[3]));
+  query.name_prefix = "b";
+  EXPECT_THAT(ListAllIds(query, {}), IsEmpty());
 }
 
 class KindFilterTest : public testing::StoreTest {};

@@ -201,12 +201,15 @@ struct DatasetVersions {
   std::string newest_version;
 };
 
-// Reads every dataset artifact, page by page: only for a name the indexes
-// did not find.
+// Reads the dataset artifacts named `spec`@..., page by page, through the
+// name index.
 StatusOr<DatasetVersions> FindDatasetVersions(Store* store,
                                               std::string_view spec) {
   NodeQuery query;
   query.type_name = std::string(kDatasetType);
+  // A version's name is "NAMESPACE:NAME@VERSION" (the properties below
+  // tell a name holding '@' itself apart).
+  query.name_prefix = std::string(spec) + "@";
   ListOptions options;
   options.max_result_size = 1000;
   DatasetVersions found;

@@ -38,6 +38,10 @@ struct NodeQuery {
   // Only artifacts / executions attributed to / associated with this context
   // (INVALID_ARGUMENT for contexts). 0 = any.
   int64_t context_id = 0;
+  // Only nodes whose name begins with these bytes (case-sensitive, unlike
+  // a filter's LIKE), read through the name index: the versions
+  // "ns:name@..." of an OpenLineage dataset, say. Empty = any name.
+  std::string name_prefix;
   // Only nodes this filter query takes (MLMD's filter_query, e.g.
   // "type = 'Model' AND properties.accuracy.double_value > 0.9"; the
   // language is in schema/FILTERS.md). Empty = all.
