@@ -248,8 +248,11 @@ StatusOr<LineageGraph> GetLineageSubgraph(Store* store, const LineageQuery& q) {
   for (int64_t id : q.artifact_ids) {
     if (id <= 0) return absl::InvalidArgumentError(StrCat("bad id ", id));
   }
-  for (int64_t id : q.execution_ids) {
-    if (id <= 0) return absl::InvalidArgumentError(StrCat("bad id ", id));
+  for (const std::vector<int64_t>* ids :
+       {&q.execution_ids, &q.ending_artifact_ids, &q.ending_execution_ids}) {
+    for (int64_t id : *ids) {
+      if (id <= 0) return absl::InvalidArgumentError(StrCat("bad id ", id));
+    }
   }
   StoreImpl* impl = store->impl();
   std::vector<int64_t> start_a = q.artifact_ids, start_e = q.execution_ids;

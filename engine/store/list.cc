@@ -45,7 +45,8 @@ using codec::NodeRow;
 namespace {
 
 constexpr int kMaxPageSize = 10000;
-constexpr uint8_t kTokenVersion = 1;
+// 2: the hash covers the position too (1 checked the query only).
+constexpr uint8_t kTokenVersion = 2;
 // Records read at once by a list.
 constexpr size_t kMaxChunk = 4096;
 
@@ -70,12 +71,26 @@ uint64_t QueryHash(NodeKind kind, const NodeQuery& q, const ListOptions& o) {
   return XXH64(s.data(), s.size(), 0);
 }
 
+// A token: its version, a check, the position. The check is the
+// position's hash seeded with the query's (QueryHash): a token of another
+// query, or one with a changed byte, is told apart.
+std::string PositionBytes(const Position& p) {
+  std::string out;
+  codec::PutI64(&out, p.time);
+  codec::PutU64(&out, static_cast<uint64_t>(p.id));
+  return out;
+}
+
+uint64_t TokenCheck(uint64_t hash, const std::string& position) {
+  return XXH64(position.data(), position.size(), hash);
+}
+
 std::string EncodeToken(uint64_t hash, const Position& p) {
+  const std::string position = PositionBytes(p);
   std::string raw;
   raw.push_back(static_cast<char>(kTokenVersion));
-  codec::PutU64(&raw, hash);
-  codec::PutI64(&raw, p.time);
-  codec::PutU64(&raw, static_cast<uint64_t>(p.id));
+  codec::PutU64(&raw, TokenCheck(hash, position));
+  raw += position;
   return absl::WebSafeBase64Escape(raw);
 }
 
@@ -91,15 +106,17 @@ StatusOr<Position> DecodeToken(std::string_view token, uint64_t hash) {
   }
   std::string_view in(raw);
   in.remove_prefix(1);
-  uint64_t token_hash, id;
+  uint64_t check, id;
   Position p;
-  codec::GetU64(&in, &token_hash);
+  codec::GetU64(&in, &check);
   codec::GetI64(&in, &p.time);
   codec::GetU64(&in, &id);
-  if (token_hash != hash) {
-    return bad("it belongs to another query (filters or order differ)");
-  }
   p.id = static_cast<int64_t>(id);
+  if (check != TokenCheck(hash, PositionBytes(p))) {
+    return bad(
+        "it belongs to another query (filters or order differ) or was "
+        "changed");
+  }
   return p;
 }
 
@@ -256,6 +273,10 @@ Status CheckListRequest(NodeKind kind, const NodeQuery& query,
     return absl::InvalidArgumentError(
         "an empty uri lists nothing: artifacts without a URI are not indexed "
         "by it (leave uri unset to list every artifact)");
+  }
+  if (query.context_id < 0) {
+    return absl::InvalidArgumentError(
+        StrCat("bad context_id ", query.context_id, " (0 lists any)"));
   }
   if (query.context_id != 0 && kind == NodeKind::kContext) {
     return absl::InvalidArgumentError(

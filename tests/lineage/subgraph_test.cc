@@ -220,6 +220,15 @@ TEST_F(SubgraphTest, InvalidQueries) {
   EXPECT_CODE(GetLineageSubgraph(store_.get(), q), kInvalidArgument);
   q = Query({A(a1_)}, 2, static_cast<Direction>(0));
   EXPECT_CODE(GetLineageSubgraph(store_.get(), q), kInvalidArgument);
+  // Ending ids are ids like the starting ones.
+  for (int64_t bad : {0, -5}) {
+    q = Query({A(a1_)}, 2, Direction::kDownstream);
+    q.ending_artifact_ids = {bad};
+    EXPECT_CODE(GetLineageSubgraph(store_.get(), q), kInvalidArgument);
+    q.ending_artifact_ids.clear();
+    q.ending_execution_ids = {bad};
+    EXPECT_CODE(GetLineageSubgraph(store_.get(), q), kInvalidArgument);
+  }
 }
 
 TEST_F(SubgraphTest, UnknownStartsAreReturnedWithoutEdges) {

@@ -104,7 +104,8 @@ struct LineageGraph {
 // Starting filters that take no node give an empty graph. A filter reads
 // every node of its kind (or of the one type its `type = 'NAME'` names).
 // Errors:
-//   INVALID_ARGUMENT  no starting ids or filters; a starting id <= 0;
+//   INVALID_ARGUMENT  no starting ids or filters; a starting or ending id
+//                     <= 0;
 //                     negative max_hops; no Direction; a filter query that
 //                     does not parse (the message begins with its field's
 //                     name and names the column); a cursor of

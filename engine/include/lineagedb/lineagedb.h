@@ -36,7 +36,7 @@ struct NodeQuery {
   // kinds, and for an empty one: URIs index only non-empty values).
   std::optional<std::string> uri;
   // Only artifacts / executions attributed to / associated with this context
-  // (INVALID_ARGUMENT for contexts). 0 = any.
+  // (INVALID_ARGUMENT for contexts, and below 0). 0 = any.
   int64_t context_id = 0;
   // Only nodes whose name begins with these bytes (case-sensitive, unlike
   // a filter's LIKE), read through the name index: the versions
