@@ -145,8 +145,12 @@ class Store {
   // Errors: INVALID_ARGUMENT (an empty path), FAILED_PRECONDITION (the
   // store is open for writing, in this process under any spelling of its
   // path or in another; `path` is a file; a folder that holds files but no
-  // store; a database that does not open as a store: damaged, or another
-  // program's: nothing is removed), INTERNAL (a file cannot be removed).
+  // store; a database that does not open read-only as a store: damaged
+  // where such an open reads (its MANIFEST, its log, the format version's
+  // block), or another program's: nothing is removed), INTERNAL (a file
+  // cannot be removed). A store that opens read-only is destroyed however
+  // damaged its other records are: that is how one whose Open fails with
+  // DATA_LOSS is removed.
   static Status Destroy(const std::string& path);
   ~Store();
   Store(const Store&) = delete;
