@@ -245,11 +245,9 @@ StatusOr<LineageGraph> GetLineageSubgraph(Store* store, const LineageQuery& q) {
         StrCat("max_hops must not be negative, not ", q.max_hops));
   }
   RETURN_IF_ERROR(query::CheckDirection(q.direction, /*both=*/true));
-  for (int64_t id : q.artifact_ids) {
-    if (id <= 0) return absl::InvalidArgumentError(StrCat("bad id ", id));
-  }
   for (const std::vector<int64_t>* ids :
-       {&q.execution_ids, &q.ending_artifact_ids, &q.ending_execution_ids}) {
+       {&q.artifact_ids, &q.execution_ids, &q.ending_artifact_ids,
+        &q.ending_execution_ids}) {
     for (int64_t id : *ids) {
       if (id <= 0) return absl::InvalidArgumentError(StrCat("bad id ", id));
     }

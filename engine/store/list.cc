@@ -49,6 +49,9 @@ constexpr int kMaxPageSize = 10000;
 constexpr uint8_t kTokenVersion = 2;
 // Records read at once by a list.
 constexpr size_t kMaxChunk = 4096;
+// The most nodes a name prefix lists in update-time order by reading and
+// sorting them all on each page; past it the update-time index is read.
+constexpr size_t kMaxNamesSortedByTime = 4096;
 
 struct Position {
   int64_t time = 0;  // Last update time; 0 for id-like orders.
@@ -64,7 +67,6 @@ uint64_t QueryHash(NodeKind kind, const NodeQuery& q, const ListOptions& o) {
   codec::PutString(&s, q.uri.value_or(""));
   codec::PutI64(&s, q.context_id);
   codec::PutString(&s, q.filter);
-  // Only when set: the tokens of lists without it stay as they were.
   if (!q.name_prefix.empty()) codec::PutString(&s, q.name_prefix);
   s.push_back(static_cast<char>(o.order_by));
   s.push_back(o.ascending ? 1 : 0);
@@ -441,9 +443,14 @@ StatusOr<Page<NodeRow>> StoreImpl::ListNodes(NodeKind kind,
       std::vector<int64_t> both;
       std::set_intersection(named->begin(), named->end(), ids.begin(),
                             ids.end(), std::back_inserter(both));
-      ids = std::move(both);
+      named = std::move(both);
+    } else if (options.order_by != OrderBy::kLastUpdateTime ||
+               ids.size() <= kMaxNamesSortedByTime) {
+      named = std::move(ids);
     }
-    named = std::move(ids);
+    // Else many names in update-time order: every page would read and sort
+    // them all, so the update-time index is read instead, `keep` testing
+    // each name.
   }
   const bool by_time = options.order_by == OrderBy::kLastUpdateTime;
   const bool asc = options.ascending;

@@ -568,6 +568,31 @@ TEST_F(ArtifactListTest, FilterByUri) {
               kInvalidArgument);
 }
 
+// Past 4,096 names, an update-time list by name prefix reads the
+// update-time index instead of sorting every name on every page: the same
+// answer.
+TEST_F(ArtifactListTest, ManyNamesInUpdateTimeOrder) {
+  const std::vector<int64_t> named = Insert(4200, type_id_, "p-", 700);
+  Insert(300, type_id_, "q-", 300);
+  auto touched = Read({named[7], named[4000]});
+  ASSERT_EQ(touched.size(), 2u);
+  SleepForMs(2);
+  for (Artifact& a : touched) a.custom_properties["k"] = int64_t{1};
+  ASSERT_OK(store_->Put(touched).status());
+  for (bool asc : {true, false}) {
+    const ListOptions options = Paging(1000, OrderBy::kLastUpdateTime, asc);
+    std::vector<int64_t> want;
+    for (const Artifact& a : Read(ListAllIds({}, options))) {
+      if (a.name.starts_with("p-")) want.push_back(a.id);
+    }
+    ASSERT_EQ(want.size(), 4200u);
+    EXPECT_EQ(want[asc ? 4199 : 0], named[4000]);
+    NodeQuery query;
+    query.name_prefix = "p-";
+    EXPECT_EQ(ListAllIds(query, options), want);
+  }
+}
+
 TEST_F(ArtifactListTest, NamePrefixWithinAContext) {
   const std::vector<int64_t> ids = Insert(4, type_id_, "a");
   Insert(2, type_id_, "b");
