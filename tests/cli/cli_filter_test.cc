@@ -134,6 +134,18 @@ TEST_F(CliFilterTest, ShorthandsReadAsTheirQueries) {
     EXPECT_EQ(r.code, 2) << filter;
     EXPECT_THAT(r.err, HasSubstr("KEY=VALUE takes one value")) << filter;
   }
+  // --name-prefix: names that begin with it, byte for byte (these
+  // artifacts have none; the fixture's runs do).
+  EXPECT_EQ(List("execution --name-prefix t"), (V{"1", "2"}));
+  EXPECT_EQ(List("execution --name-prefix t2"), (V{"2"}));
+  EXPECT_EQ(List("execution --name-prefix T"), V{});
+  EXPECT_EQ(List("execution --name-prefix t --filter \"last_known_state = "
+                 "FAILED\""),
+            (V{"2"}));
+  // AND or OR without a condition after it is part of the value.
+  r = Run("list artifact --filter 'uri=s3://b/m/3 and more'");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(List("artifact --filter 'uri=s3://b/m/3 and more'"), V{});
   // A word that only contains AND or OR is part of the value.
   EXPECT_EQ(List("artifact --filter 'uri=s3://b/m/3ORx'"), V{});
 }

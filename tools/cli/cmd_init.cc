@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "absl/strings/match.h"
 #include "fmt/format.h"
 #include "store/store_impl.h"
 #include "tools/cli/commands.h"
@@ -22,9 +23,11 @@ class InitCommand : public Command {
 
   Status Run(const GlobalOptions& global) override {
     StatusOr<std::unique_ptr<Store>> store = OpenStore(global, /*create=*/true);
-    // A store that cannot be opened for writing for want of a writable
-    // file system (INTERNAL) exists if it opens read-only.
+    // A store whose LOCK file cannot be opened to write (a read-only file
+    // system) exists if it opens read-only.
     if (store.status().code() == absl::StatusCode::kInternal &&
+        absl::StrContains(store.status().message(),
+                          "cannot open the store's LOCK file to write") &&
         !global.salvage_log &&
         OpenStore(global, /*create=*/false, /*mmap_reads=*/false).ok()) {
       return Report(global, /*existed=*/true);

@@ -31,6 +31,9 @@ class ListCommand : public Command {
         ->required();
     app->add_option("--type", type_, "Only nodes of this type");
     app->add_option("--type-version", version_, "Type version");
+    app->add_option("--name-prefix", name_prefix_,
+                    "Only nodes whose names begin with this, byte for byte "
+                    "(e.g. 'NAMESPACE:NAME@' for a dataset's versions)");
     app->add_option("--filter", filters_,
                     "A filter query, e.g. \"type = 'Model' AND "
                     "properties.accuracy.double_value > 0.9\" "
@@ -101,6 +104,7 @@ class ListCommand : public Command {
     NodeQuery query;
     query.type_name = type_;
     query.type_version = version_;
+    query.name_prefix = name_prefix_;
     bool seen_type = !type_.empty(), seen_uri = false, seen_context = false;
     std::optional<std::string> any_version_type;  // type=NAME, no version.
     std::vector<std::string> queries;
@@ -170,8 +174,9 @@ class ListCommand : public Command {
     return query;
   }
 
-  // Whether a KEY=VALUE value holds AND or OR as a word, as a query
-  // joining conditions would ("uri=/a OR uri=/b").
+  // Whether a KEY=VALUE value joins conditions as a query would: AND or
+  // OR as a word with a condition after it ("uri=/a OR uri=/b"; not "type=
+  // Train and Eval").
   static bool JoinsConditions(std::string_view value) {
     size_t start = 0;
     while (start < value.size()) {
@@ -181,9 +186,10 @@ class ListCommand : public Command {
         ++end;
       }
       const std::string_view word = value.substr(start, end - start);
-      const bool inner = start > 0 && end < value.size();
-      if (inner && (absl::EqualsIgnoreCase(AbslView(word), "AND") ||
-                    absl::EqualsIgnoreCase(AbslView(word), "OR"))) {
+      if (start > 0 && end < value.size() &&
+          (absl::EqualsIgnoreCase(AbslView(word), "AND") ||
+           absl::EqualsIgnoreCase(AbslView(word), "OR")) &&
+          value.find_first_of("=<>", end) != std::string_view::npos) {
         return true;
       }
       start = end + 1;
@@ -303,6 +309,7 @@ class ListCommand : public Command {
   std::string kind_;
   std::string type_;
   std::string version_;
+  std::string name_prefix_;
   std::vector<std::string> filters_;
   int limit_ = 50;
   std::string page_token_;
