@@ -57,6 +57,24 @@ std::optional<int64_t> TypeOfFilter(const filter::Query& q,
   return std::nullopt;
 }
 
+// The types a query's `type = 'NAME'` conjunct names when NAME is the name
+// of several (versions), ascending; empty otherwise.
+std::vector<int64_t> TypesOfFilter(const filter::Query& q,
+                                   const std::vector<Type>& types) {
+  std::vector<int64_t> ids;
+  for (const filter::Expr* e :
+       Conjuncts(q, filter::Relation::kSelf, filter::Field::kType)) {
+    const std::string& name = std::get<std::string>(e->values[0]);
+    for (const Type& t : types) {
+      if (t.name == name) ids.push_back(t.id);
+    }
+    break;
+  }
+  std::sort(ids.begin(), ids.end());
+  if (ids.size() < 2) ids.clear();
+  return ids;
+}
+
 // The context a query's `contexts_X.id = N` or `contexts_X.name = 'NAME'`
 // conjunct names when it names one stored context (as `view` sees it);
 // nullopt if none does or NAME is the name of several; 0 if the context does
@@ -258,6 +276,7 @@ StatusOr<FilterPlan> PlanFilter(const filter::Query& query,
     plan.none = true;
     return plan;
   }
+  if (!type_id.has_value()) plan.type_ids = TypesOfFilter(query, types);
   if (query.kind != NodeKind::kContext) {
     ASSIGN_OR_RETURN(std::optional<int64_t> context,
                      ContextOfFilter(query, view, context_types));

@@ -22,6 +22,9 @@ struct FilterPlan {
   // `type = 'NAME'` naming exactly one type of the kind, or `type_id = N`
   // naming one; 0: any type.
   int64_t type_id = 0;
+  // `type = 'NAME'` naming several types of the kind (versions of one
+  // name): their ids, ascending. Empty otherwise.
+  std::vector<int64_t> type_ids;
   // `contexts_X.id = N` or `contexts_X.name = 'NAME'` naming exactly one
   // stored context (artifacts and executions only); 0: any.
   int64_t context_id = 0;

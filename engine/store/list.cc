@@ -301,6 +301,26 @@ std::string IdSource(NodeKind kind, const NodeQuery& query, int64_t type_id) {
   return codec::NodePrefix(kind);
 }
 
+// Adds to `stream` the id-ordered candidates of a list of `query` (with
+// the fields its filter implies) after `after`: `type_ids` (several types
+// a filter names, when no type, context or URI narrows the list) each
+// read from their index, else the IdSource.
+void AddIdSources(const storage::ReadView& view, NodeKind kind,
+                  const NodeQuery& query, int64_t type_id,
+                  const std::vector<int64_t>& type_ids, bool asc,
+                  const std::optional<Position>& after, MergedStream* stream) {
+  if (type_id != 0 || type_ids.empty() || query.context_id != 0 ||
+      query.uri.has_value()) {
+    stream->Add(std::make_unique<IndexStream>(
+        view, IdSource(kind, query, type_id), /*timed=*/false, asc, after));
+    return;
+  }
+  for (int64_t t : type_ids) {
+    stream->Add(std::make_unique<IndexStream>(
+        view, codec::NodeByTypePrefix(kind, t), /*timed=*/false, asc, after));
+  }
+}
+
 // The ids ending the keys under `id_prefix` (an index whose keys are
 // prefix + u64 id), ascending.
 StatusOr<std::vector<int64_t>> IdsUnder(const storage::ReadView& view,
@@ -418,6 +438,7 @@ StatusOr<Page<NodeRow>> StoreImpl::ListNodes(NodeKind kind,
   // The nodes the filter names (by id, name or external id), if it does.
   std::optional<std::vector<int64_t>> named;
   int64_t type_id = 0;
+  std::vector<int64_t> type_ids;  // Several a filter names, ascending.
   if (!query.type_name.empty()) {
     type_id = CachedTypeId(kind, query.type_name, query.type_version);
     if (type_id == 0) return Page<NodeRow>{};
@@ -430,6 +451,7 @@ StatusOr<Page<NodeRow>> StoreImpl::ListNodes(NodeKind kind,
                      store::PlanFilter(*parsed, types, context_types, *view));
     if (implied.none) return Page<NodeRow>{};
     if (type_id == 0) type_id = implied.type_id;
+    if (type_id == 0) type_ids = std::move(implied.type_ids);
     if (plan.context_id == 0) plan.context_id = implied.context_id;
     if (!plan.uri.has_value()) plan.uri = std::move(implied.uri);
     // A NodeQuery's own context is kept by reading its links only.
@@ -460,6 +482,9 @@ StatusOr<Page<NodeRow>> StoreImpl::ListNodes(NodeKind kind,
   store::StoreSubject subject(this, *view);
   auto keep = [&](const NodeRow& row) -> StatusOr<bool> {
     if ((type_id != 0 && row.base.type_id != type_id) ||
+        (!type_ids.empty() &&
+         !std::binary_search(type_ids.begin(), type_ids.end(),
+                             row.base.type_id)) ||
         (query.uri.has_value() && row.uri != *query.uri) ||
         !row.base.name.starts_with(query.name_prefix)) {
       return false;
@@ -482,14 +507,14 @@ StatusOr<Page<NodeRow>> StoreImpl::ListNodes(NodeKind kind,
   } else {
     MergedStream stream(asc);
     if (by_time) {
-      std::vector<int64_t> type_ids;
+      std::vector<int64_t> timed = type_ids;
       if (type_id != 0) {
-        type_ids.push_back(type_id);
-      } else {
+        timed = {type_id};
+      } else if (timed.empty()) {
         ASSIGN_OR_RETURN(std::vector<Type> types, ListTypes(kind));
-        for (const Type& t : types) type_ids.push_back(t.id);
+        for (const Type& t : types) timed.push_back(t.id);
       }
-      for (int64_t t : type_ids) {
+      for (int64_t t : timed) {
         stream.Add(std::make_unique<IndexStream>(
             *view, codec::NodeByUpdateTimePrefix(kind, t), /*timed=*/true, asc,
             after));
@@ -501,8 +526,8 @@ StatusOr<Page<NodeRow>> StoreImpl::ListNodes(NodeKind kind,
         stream.Add(
             std::make_unique<IdListStream>(std::move(*named), asc, after_id));
       } else {
-        stream.Add(std::make_unique<IndexStream>(
-            *view, id_prefix, /*timed=*/false, asc, after_id));
+        AddIdSources(*view, kind, plan, type_id, type_ids, asc, after_id,
+                     &stream);
       }
     }
     RETURN_IF_ERROR(ListFromStream(*view, kind, stream, keep, want, &out));
@@ -552,9 +577,8 @@ StatusOr<std::vector<int64_t>> StoreImpl::FilterNodeIds(NodeKind kind,
                                               /*ascending=*/true,
                                               std::nullopt));
   } else {
-    stream.Add(std::make_unique<IndexStream>(
-        *view, IdSource(kind, plan, implied.type_id), /*timed=*/false,
-        /*ascending=*/true, std::nullopt));
+    AddIdSources(*view, kind, plan, implied.type_id, implied.type_ids,
+                 /*asc=*/true, std::nullopt, &stream);
   }
   std::vector<NodeRow> none;
   RETURN_IF_ERROR(ListFromStream(*view, kind, stream, keep, SIZE_MAX, &none));

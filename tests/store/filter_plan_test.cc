@@ -190,8 +190,16 @@ TEST_F(FilterPlanTest, TypeUriAndContextConjuncts) {
   EXPECT_EQ(Plan("type_id = " + std::to_string(model_)).type_id, model_);
   EXPECT_TRUE(Plan("type_id = 999999").none);
   EXPECT_EQ(Plan("type = 'Model'").type_id, model_);
-  // Two types are named Dataset: no one type.
+  // Two types are named Dataset: no one type, both read.
   EXPECT_EQ(Plan("type = 'Dataset'").type_id, 0);
+  EXPECT_THAT(Plan("type = 'Dataset'").type_ids,
+              ElementsAreArray({dataset_, dataset_v2_}));
+  EXPECT_THAT(Plan("type = 'Model'").type_ids, ::testing::IsEmpty());
+  // As a lineage filter resolves it.
+  ASSERT_OK_AND_ASSIGN(
+      std::vector<int64_t> datasets,
+      store_->impl()->FilterNodeIds(NodeKind::kArtifact, "type = 'Dataset'"));
+  EXPECT_EQ(datasets, A({6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17}));
   EXPECT_THAT(Plan("uri = 's3://b/1'").uri, Optional(std::string("s3://b/1")));
   EXPECT_FALSE(Plan("uri = ''").uri.has_value());
   EXPECT_EQ(Plan("contexts_c.name = 'r1'").context_id, c_[1]);
@@ -219,6 +227,8 @@ TEST_F(FilterPlanTest, PlannedListsEqualUnplannedOnes) {
       "(name = 'd2' AND type = 'Dataset') OR (name = 'd5' AND uri = "
       "'s3://b/2')",
       "contexts_c.name = 'r1' AND (name = 'd4' OR external_id = 'ext-2')",
+      "type = 'Dataset'",
+      "type = 'Dataset' AND uri != 's3://b/1'",
   };
   std::vector<NodeQuery> bases(4);
   bases[1].type_name = "Dataset";
