@@ -30,49 +30,32 @@ std::vector<const filter::Expr*> Conjuncts(const filter::Query& q,
   return out;
 }
 
-// The type a query's `type = 'NAME'` or `type_id = N` conjunct names:
-// nullopt if it has none or NAME names several types (versions); 0 if no
-// type of the kind is named (nothing matches).
-std::optional<int64_t> TypeOfFilter(const filter::Query& q,
-                                    const std::vector<Type>& types) {
+// The types a query's `type_id = N` or `type = 'NAME'` conjunct names
+// (every version of NAME), ascending: none if no type of the kind is named
+// (nothing matches); nullopt if it has neither conjunct.
+std::optional<std::vector<int64_t>> TypesOfFilter(
+    const filter::Query& q, const std::vector<Type>& types) {
+  std::vector<int64_t> ids;
   for (const filter::Expr* e :
        Conjuncts(q, filter::Relation::kSelf, filter::Field::kTypeId)) {
     const auto* id = std::get_if<int64_t>(&e->values[0]);
     if (id == nullptr) continue;  // A fraction: compared as a number.
-    const bool known = std::any_of(types.begin(), types.end(),
-                                   [&](const Type& t) { return t.id == *id; });
-    return known ? *id : 0;
-  }
-  for (const filter::Expr* e :
-       Conjuncts(q, filter::Relation::kSelf, filter::Field::kType)) {
-    const std::string& name = std::get<std::string>(e->values[0]);
-    std::optional<int64_t> found = 0;
-    for (const Type& t : types) {
-      if (t.name != name) continue;
-      if (*found != 0) return std::nullopt;
-      found = t.id;
+    if (std::any_of(types.begin(), types.end(),
+                    [&](const Type& t) { return t.id == *id; })) {
+      ids.push_back(*id);
     }
-    return found;
+    return ids;
   }
-  return std::nullopt;
-}
-
-// The types a query's `type = 'NAME'` conjunct names when NAME is the name
-// of several (versions), ascending; empty otherwise.
-std::vector<int64_t> TypesOfFilter(const filter::Query& q,
-                                   const std::vector<Type>& types) {
-  std::vector<int64_t> ids;
   for (const filter::Expr* e :
        Conjuncts(q, filter::Relation::kSelf, filter::Field::kType)) {
     const std::string& name = std::get<std::string>(e->values[0]);
     for (const Type& t : types) {
       if (t.name == name) ids.push_back(t.id);
     }
-    break;
+    std::sort(ids.begin(), ids.end());
+    return ids;
   }
-  std::sort(ids.begin(), ids.end());
-  if (ids.size() < 2) ids.clear();
-  return ids;
+  return std::nullopt;
 }
 
 // The context a query's `contexts_X.id = N` or `contexts_X.name = 'NAME'`
@@ -270,13 +253,17 @@ StatusOr<FilterPlan> PlanFilter(const filter::Query& query,
                                 const std::vector<Type>& context_types,
                                 const storage::ReadView& view) {
   FilterPlan plan;
-  const std::optional<int64_t> type_id = TypeOfFilter(query, types);
-  plan.type_id = type_id.value_or(0);
-  if (type_id == 0) {
-    plan.none = true;
-    return plan;
+  if (std::optional<std::vector<int64_t>> named = TypesOfFilter(query, types)) {
+    if (named->empty()) {
+      plan.none = true;
+      return plan;
+    }
+    if (named->size() == 1) {
+      plan.type_id = named->front();
+    } else {
+      plan.type_ids = *std::move(named);
+    }
   }
-  if (!type_id.has_value()) plan.type_ids = TypesOfFilter(query, types);
   if (query.kind != NodeKind::kContext) {
     ASSIGN_OR_RETURN(std::optional<int64_t> context,
                      ContextOfFilter(query, view, context_types));
