@@ -230,9 +230,8 @@ Status CheckRecordsFound(StoreImpl* impl, const LineageGraph& out,
   return absl::OkStatus();
 }
 
-}  // namespace
-
-StatusOr<LineageGraph> GetLineageSubgraph(Store* store, const LineageQuery& q) {
+// INVALID_ARGUMENT unless `q` names a start and its fields are in range.
+Status CheckQuery(const LineageQuery& q) {
   if (q.artifact_ids.empty() && q.execution_ids.empty() &&
       q.starting_artifacts_filter.empty() &&
       q.starting_executions_filter.empty()) {
@@ -252,7 +251,13 @@ StatusOr<LineageGraph> GetLineageSubgraph(Store* store, const LineageQuery& q) {
       if (id <= 0) return absl::InvalidArgumentError(StrCat("bad id ", id));
     }
   }
-  StoreImpl* impl = store->impl();
+  return absl::OkStatus();
+}
+
+// Sets the walk's starts and ending nodes: `q`'s ids and the nodes its
+// filters match (errors as StoreImpl::FilterNodeIds, naming the field).
+Status ResolveEnds(StoreImpl* impl, const LineageQuery& q,
+                   query::WalkOptions* w) {
   std::vector<int64_t> start_a = q.artifact_ids, start_e = q.execution_ids;
   std::vector<int64_t> end_a = q.ending_artifact_ids,
                        end_e = q.ending_execution_ids;
@@ -268,6 +273,22 @@ StatusOr<LineageGraph> GetLineageSubgraph(Store* store, const LineageQuery& q) {
   RETURN_IF_ERROR(AddFiltered(impl, NodeKind::kExecution,
                               q.ending_executions_filter,
                               "ending_executions_filter", &end_e));
+  w->starts = Vertices(start_a, start_e);
+  for (VertexId v : Vertices(end_a, end_e)) w->ending.insert(v);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+StatusOr<LineageGraph> GetLineageSubgraph(Store* store, const LineageQuery& q) {
+  RETURN_IF_ERROR(CheckQuery(q));
+  StoreImpl* impl = store->impl();
+  query::WalkOptions w;
+  RETURN_IF_ERROR(ResolveEnds(impl, q, &w));
+  w.up = q.direction != Direction::kDownstream;
+  w.down = q.direction != Direction::kUpstream;
+  w.max_hops = q.max_hops;
+  w.include_ending = q.include_ending_nodes;
   // The version is read before the graph: a write published between the
   // two leaves the page's cursor a version older than what the page saw,
   // which costs its next page a check, never a page of another lineage
@@ -281,15 +302,6 @@ StatusOr<LineageGraph> GetLineageSubgraph(Store* store, const LineageQuery& q) {
   }
   const uint64_t skip = from.skip;
 
-  query::WalkOptions w;
-  w.starts = Vertices(start_a, start_e);
-  w.up = q.direction != Direction::kDownstream;
-  w.down = q.direction != Direction::kUpstream;
-  w.max_hops = q.max_hops;
-  for (VertexId v : Vertices(end_a, end_e)) {
-    w.ending.insert(v);
-  }
-  w.include_ending = q.include_ending_nodes;
   // Where the page ends: skip < 2^48 and the budget is taken up to 2^48,
   // so no sum overflows.
   const size_t page_end =
