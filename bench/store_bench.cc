@@ -7,6 +7,7 @@
 #include <random>
 #include <string>
 
+#include "lineagedb/caching.h"
 #include "lineagedb/lineage.h"
 #include "lineagedb/lineagedb.h"
 
@@ -16,12 +17,12 @@ namespace {
 // A store in a fresh temporary folder, removed on destruction.
 class BenchStore {
  public:
-  BenchStore() {
+  explicit BenchStore(const Options& options = {}) {
     path_ = std::filesystem::temp_directory_path() /
             ("lineagedb_bench_" + std::to_string(::getpid()) + "_" +
              std::to_string(counter_++));
     std::filesystem::remove_all(path_);
-    store_ = std::move(Store::Open(Options{}, path_.string())).value();
+    store_ = std::move(Store::Open(options, path_.string())).value();
     Type t{.kind = NodeKind::kArtifact,
            .name = "Examples",
            .properties = {{"span", PropertyKind::kInt},
@@ -291,6 +292,65 @@ void BM_LineageMiddlePage(benchmark::State& state) {
 BENCHMARK(BM_LineageMiddlePage)
     ->Args({10000, 0})
     ->Args({10000, 1})
+    ->Unit(benchmark::kMicrosecond);
+
+// A cache lookup of a fingerprint with two COMPLETE executions (the older
+// one's output usable) and range(0) recorded hits of the newer one (CACHED
+// executions with the same fingerprint), answers not kept:
+//   0  the newer one's output usable: the head's answer, one read;
+//   1  the newer one's output DELETED: the executions older than the head;
+//   2  the newer one FAILED since: no head is known, every execution with
+//      the fingerprint is a candidate, newest first.
+void BM_CacheLookupPastHits(benchmark::State& state) {
+  BenchStore bs(Options{.result_cache_entries = 0});
+  Store& store = bs.store();
+  const int64_t step =
+      store.PutType(Type{.kind = NodeKind::kExecution, .name = "Trainer"})
+          .value();
+  const std::string fingerprint = "f";
+  auto run = [&] {
+    Execution x;
+    x.type_id = step;
+    x.last_known_state = ExecutionState::kComplete;
+    x.fingerprint = fingerprint;
+    Event out;
+    out.type = EventType::kOutput;
+    auto r = store.PutExecution(x, {{bs.MakeArtifacts(1)[0], out}}, {}, {});
+    return r.value();
+  };
+  run();
+  const PutExecutionResult newer = run();
+  for (int64_t i = 0; i < state.range(0); ++i) {
+    CacheHit hit;
+    hit.cached_execution_id = newer.execution_id;
+    hit.execution.type_id = step;
+    if (!RecordCacheHit(&store, hit).ok()) {
+      state.SkipWithError("RecordCacheHit failed");
+      return;
+    }
+  }
+  if (state.range(1) == 1) {
+    Artifact a = store.GetByIds<Artifact>({newer.artifact_ids[0]}).value()[0];
+    a.state = ArtifactState::kDeleted;
+    store.Put(std::vector<Artifact>{a}).value();
+  } else if (state.range(1) == 2) {
+    Execution x = store.GetByIds<Execution>({newer.execution_id}).value()[0];
+    x.last_known_state = ExecutionState::kFailed;
+    store.Put(std::vector<Execution>{x}).value();
+  }
+  const int64_t expected =
+      state.range(1) == 0 ? newer.execution_id : newer.execution_id - 1;
+  for (auto _ : state) {
+    auto found = FindCachedExecution(&store, fingerprint);
+    if (!found.ok() || found->execution.id != expected) {
+      state.SkipWithError("wrong cache lookup");
+      return;
+    }
+    benchmark::DoNotOptimize(found);
+  }
+}
+BENCHMARK(BM_CacheLookupPastHits)
+    ->ArgsProduct({{2000, 20000}, {0, 1, 2}})
     ->Unit(benchmark::kMicrosecond);
 
 }  // namespace

@@ -207,69 +207,88 @@ StatusOr<std::optional<CachedExecution>> FromAnswer(
                   std::move(artifacts));
 }
 
+// The newest usable COMPLETE execution with `fingerprint` (and an id below
+// `below`, if given). The ids are collected by a forward scan (a memtable's
+// skip list steps back by a search per key), then taken newest first in
+// batches whose records are one read; only the COMPLETE ones are read
+// further, so the CACHED executions of recorded hits, which share the
+// fingerprint, cost a record each.
+StatusOr<std::optional<CachedExecution>> FindBelow(
+    StoreImpl* impl, const storage::ReadView& view,
+    std::string_view fingerprint, std::optional<int64_t> below,
+    Dependencies* deps) {
+  std::vector<int64_t> ids;
+  auto it = view.Scan(codec::ExecutionByFingerprintPrefix(fingerprint));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    int64_t id = 0;
+    RETURN_IF_ERROR(ParseFingerprintKey(it->key(), &id));
+    if (below.has_value() && id >= *below) break;
+    ids.push_back(id);
+  }
+  RETURN_IF_ERROR(it->status());
+  constexpr size_t kBatch = 64;
+  std::vector<std::string> keys, values;
+  std::vector<bool> found;
+  for (size_t end = ids.size(); end > 0;) {
+    const size_t begin = end > kBatch ? end - kBatch : 0;
+    keys.clear();
+    for (size_t i = end; i > begin; --i) {
+      keys.push_back(codec::NodeKey(NodeKind::kExecution, ids[i - 1]));
+      // A record read decides the answer: its change must drop it.
+      if (deps != nullptr) deps->push_back(keys.back());
+    }
+    RETURN_IF_ERROR(view.MultiGet(keys, &values, &found));
+    for (size_t k = 0; k < keys.size(); ++k) {
+      if (found[k]) {
+        NodeRow row;
+        RETURN_IF_ERROR(codec::DecodeNode(keys[k], values[k], &row));
+        if (!IsComplete(row)) continue;
+      }
+      ASSIGN_OR_RETURN(std::optional<CachedExecution> cached,
+                       TryCached(impl, view, ids[end - 1 - k], deps));
+      if (cached.has_value()) return cached;
+    }
+    end = begin;
+  }
+  return std::nullopt;
+}
+
 // The newest usable COMPLETE execution with `fingerprint` as of `view`, or
 // nullopt; `deps`, if not null, gets what was read.
 StatusOr<std::optional<CachedExecution>> FindOnView(
     StoreImpl* impl, const storage::ReadView& view,
     std::string_view fingerprint, Dependencies* deps) {
-  const std::string prefix = codec::ExecutionByFingerprintPrefix(fingerprint);
   if (deps != nullptr) {
     deps->push_back(ResultCache::FingerprintToken(fingerprint));
   }
-  if (impl->has_fingerprint_heads()) {
-    // The head names the newest COMPLETE execution and, from format version
-    // 3, usually carries the answer: one read. No head: there is none.
-    // Unknown, or its outputs unusable: the scan below.
-    const std::string head_key = codec::FingerprintHeadKey(fingerprint);
-    if (deps != nullptr) {
-      deps->push_back(ResultCache::FingerprintHeadToken(fingerprint));
-    }
-    std::string value;
-    Status s = view.Get(head_key, &value);
-    if (absl::IsNotFound(s)) return std::nullopt;
-    RETURN_IF_ERROR(s);
-    int64_t head = 0;
-    std::optional<codec::HeadAnswer> answer;
-    RETURN_IF_ERROR(
-        codec::DecodeFingerprintHead(head_key, value, &head, &answer));
-    if (answer.has_value() && impl->has_head_answers()) {
-      ASSIGN_OR_RETURN(std::optional<CachedExecution> cached,
-                       FromAnswer(impl, head, *answer));
-      if (cached.has_value()) return cached;
-    } else if (head != 0) {
-      ASSIGN_OR_RETURN(std::optional<CachedExecution> cached,
-                       TryCached(impl, view, head, deps));
-      if (cached.has_value()) return cached;
-    }
+  if (!impl->has_fingerprint_heads()) {
+    return FindBelow(impl, view, fingerprint, std::nullopt, deps);
   }
-  // Newest first: ids grow with time. A fingerprint has few executions (a
-  // step re-runs only when the cache missed), so a forward scan, which the
-  // prefix filters make cheap, collects them; past kForwardIds the rest is
-  // walked backwards from the end.
-  constexpr size_t kForwardIds = 64;
-  auto it = view.Scan(prefix);
-  std::vector<int64_t> ids;
-  for (it->SeekToFirst(); it->Valid() && ids.size() < kForwardIds; it->Next()) {
-    RETURN_IF_ERROR(ParseFingerprintKey(it->key(), &ids.emplace_back()));
+  // The head names the newest COMPLETE execution and, from format version
+  // 3, usually carries the answer: one read. No head: there is none.
+  // Its outputs unusable: the older executions, from the head down (none
+  // above it is COMPLETE). Unknown (its execution left COMPLETE): all.
+  const std::string head_key = codec::FingerprintHeadKey(fingerprint);
+  if (deps != nullptr) {
+    deps->push_back(ResultCache::FingerprintHeadToken(fingerprint));
   }
-  RETURN_IF_ERROR(it->status());
-  if (it->Valid()) {  // More than kForwardIds: from the newest down.
-    ids.clear();
-    for (it->SeekForPrev(codec::MaxIdKey(prefix)); it->Valid(); it->Prev()) {
-      RETURN_IF_ERROR(ParseFingerprintKey(it->key(), &ids.emplace_back()));
-      ASSIGN_OR_RETURN(std::optional<CachedExecution> cached,
-                       TryCached(impl, view, ids.back(), deps));
-      if (cached.has_value()) return cached;
-    }
-    RETURN_IF_ERROR(it->status());
-    return std::nullopt;
+  std::string value;
+  Status s = view.Get(head_key, &value);
+  if (absl::IsNotFound(s)) return std::nullopt;
+  RETURN_IF_ERROR(s);
+  int64_t head = 0;
+  std::optional<codec::HeadAnswer> answer;
+  RETURN_IF_ERROR(
+      codec::DecodeFingerprintHead(head_key, value, &head, &answer));
+  if (head == 0) return FindBelow(impl, view, fingerprint, std::nullopt, deps);
+  std::optional<CachedExecution> cached;
+  if (answer.has_value() && impl->has_head_answers()) {
+    ASSIGN_OR_RETURN(cached, FromAnswer(impl, head, *answer));
+  } else {
+    ASSIGN_OR_RETURN(cached, TryCached(impl, view, head, deps));
   }
-  for (auto id = ids.rbegin(); id != ids.rend(); ++id) {
-    ASSIGN_OR_RETURN(std::optional<CachedExecution> cached,
-                     TryCached(impl, view, *id, deps));
-    if (cached.has_value()) return cached;
-  }
-  return std::nullopt;
+  if (cached.has_value()) return cached;
+  return FindBelow(impl, view, fingerprint, head, deps);
 }
 
 }  // namespace

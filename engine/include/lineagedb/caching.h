@@ -65,8 +65,12 @@ struct CachedExecution {
 // write that returned before the call. Cost: one point read of the
 // fingerprint's head (the newest COMPLETE execution, kept by every write;
 // schema/FORMAT.md) and one batched read of that execution, its output
-// events and artifacts; older executions are read only when the newest's
-// outputs are unusable (or, in a store of format version 1, always).
+// events and artifacts. Older executions are read only when the newest's
+// outputs are unusable (those below it, newest first: one record each, and
+// one batched read of outputs for each COMPLETE one; the CACHED executions
+// of hits recorded after it are not read), when the newest has left
+// COMPLETE since (then every execution with the fingerprint, the same way),
+// or in a store of format version 1 (always).
 // Answers, found or not, are kept in memory (Options::result_cache_entries)
 // until a write changes an execution with this fingerprint, its events or
 // one of its outputs; repeating a lookup then costs a hash probe and a copy.
