@@ -22,6 +22,7 @@
 #include "codec/coding.h"
 #include "codec/keys.h"
 #include "storage/info_log.h"
+#include "storage/log_tail.h"
 #include "storage/rocks_status.h"
 #include "storage/store_folder.h"
 #include "storage/unlisted_tables.h"
@@ -435,7 +436,9 @@ rocksdb::Options RocksOptions(const Options& options,
   // Replaying the write-ahead log drops a last record cut short (a crash in
   // the middle of a write), but a damaged record fails the open (DATA_LOSS)
   // unless salvage_log: RocksDB's default would silently drop it and
-  // everything after it, committed writes included.
+  // everything after it, committed writes included. A damaged length in a
+  // log's last block, which this mode reads as a record cut short, is
+  // found before the open (storage/log_tail.h).
   ro.wal_recovery_mode =
       options.salvage_log
           ? rocksdb::WALRecoveryMode::kPointInTimeRecovery
@@ -516,6 +519,17 @@ StatusOr<std::unique_ptr<Kv>> Kv::Open(const Options& options,
   const rocksdb::Options ro = RocksOptions(options, db_path);
   bool has_current = false;
   RETURN_IF_ERROR(CheckFolder(options, path, db_path, &has_current));
+  // A damaged record RocksDB would take for a write cut short.
+  if (!options.salvage_log) {
+    if (Status s = CheckLogTails(db_path); !s.ok()) {
+      Status error(s.code(),
+                   StrCat("open ", path, ": ", std::string(s.message())));
+      if (s.GetPayload(kDamagedLogPayload).has_value()) {
+        error.SetPayload(kDamagedLogPayload, absl::Cord());
+      }
+      return error;
+    }
+  }
   // Table files the MANIFEST does not list are judged before anything is
   // written (storage/unlisted_tables.h): a writable open would delete them,
   // and before that flush what it replays into a new table and delete the

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 
 #include "codec/coding.h"
@@ -478,12 +479,11 @@ std::filesystem::path OnlyLog(const std::string& store) {
   return logs.empty() ? std::filesystem::path() : logs[0];
 }
 
-// A damaged byte in the log's last record (a whole record, not a write cut
-// short) fails the open instead of silently dropping the write.
-TEST_F(DurabilityTest, ADamagedLogRecordFailsTheOpenWithDataLoss) {
-  const int64_t type_id = MakeType();
-  store_.reset();
-  WriteAndDie(options_, store_path(), [&](Store* store) {
+// Writes artifacts 1, 2 and 3 (URIs s3://data/0, 1, 2) by three writes in a
+// process that dies before closing the store; returns the log holding them.
+std::filesystem::path PutThreeAndDie(Options options, const std::string& path,
+                                     int64_t type_id) {
+  WriteAndDie(options, path, [&](Store* store) {
     for (int i = 0; i < 3; ++i) {
       Artifact a;
       a.type_id = type_id;
@@ -492,7 +492,16 @@ TEST_F(DurabilityTest, ADamagedLogRecordFailsTheOpenWithDataLoss) {
     }
     return true;
   });
-  const std::filesystem::path log = OnlyLog(store_path());
+  return OnlyLog(path);
+}
+
+// A damaged byte in the log's last record (a whole record, not a write cut
+// short) fails the open instead of silently dropping the write.
+TEST_F(DurabilityTest, ADamagedLogRecordFailsTheOpenWithDataLoss) {
+  const int64_t type_id = MakeType();
+  store_.reset();
+  const std::filesystem::path log =
+      PutThreeAndDie(options_, store_path(), type_id);
   const uint64_t size = std::filesystem::file_size(log);
   {
     std::fstream f(log, std::ios::binary | std::ios::in | std::ios::out);
@@ -515,6 +524,43 @@ TEST_F(DurabilityTest, ADamagedLogRecordFailsTheOpenWithDataLoss) {
   ASSERT_EQ(kept.size(), 2u);
   EXPECT_EQ(kept[1].uri, "s3://data/1");
   // Then a plain open works: the damaged log is gone.
+  Reopen();
+}
+
+// A damaged length field that runs past the end of the log reads to RocksDB
+// as a last write cut short; the whole writes after it tell it apart, and
+// the open fails instead of dropping them (storage/log_tail.h).
+TEST_F(DurabilityTest, ADamagedLengthBeforeWholeWritesFailsTheOpen) {
+  const int64_t type_id = MakeType();
+  store_.reset();
+  const std::filesystem::path log =
+      PutThreeAndDie(options_, store_path(), type_id);
+  std::string bytes;
+  {
+    std::ifstream in(log, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  // Records: [crc 4][length 2][type 1][payload]; damage the second's length.
+  const size_t second =
+      7 + (static_cast<uint8_t>(bytes[4]) |
+           static_cast<size_t>(static_cast<uint8_t>(bytes[5])) << 8);
+  ASSERT_LT(second + 7, bytes.size());
+  bytes[second + 5] ^= 0x41;
+  std::ofstream(log, std::ios::binary | std::ios::trunc) << bytes;
+  for (const bool read_only : {true, false}) {
+    Options options = options_;
+    options.read_only = read_only;
+    const Status damaged = Store::Open(options, store_path()).status();
+    EXPECT_CODE(damaged, kDataLoss);
+    EXPECT_TRUE(damaged.GetPayload(kDamagedLogPayload).has_value()) << damaged;
+  }
+  // Salvaged: the writes before the damaged record, none after it.
+  Options salvage = options_;
+  salvage.salvage_log = true;
+  ASSERT_OK_AND_ASSIGN(store_, Store::Open(salvage, store_path()));
+  ASSERT_OK_AND_ASSIGN(std::vector<Artifact> kept,
+                       store_->GetByIds<Artifact>({1, 2, 3}));
+  EXPECT_LT(kept.size(), 3u);
   Reopen();
 }
 
