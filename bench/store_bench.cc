@@ -353,6 +353,73 @@ BENCHMARK(BM_CacheLookupPastHits)
     ->ArgsProduct({{2000, 20000}, {0, 1, 2}})
     ->Unit(benchmark::kMicrosecond);
 
+// GetStaleSteps after new data, in a pipeline Gen -> Train -> Eval whose
+// Train ran once and then was a cache hit range(0) times: each hit adds an
+// OUTPUT event to the model Eval read.
+void BM_StaleStepsPastHits(benchmark::State& state) {
+  BenchStore bs;
+  Store& store = bs.store();
+  const int64_t pipeline_type =
+      store.PutType(Type{.kind = NodeKind::kContext, .name = "Pipeline"})
+          .value();
+  Context pipeline;
+  pipeline.type_id = pipeline_type;
+  pipeline.name = "p";
+  const PutExecutionOptions reuse{.reuse_context_if_already_exist = true};
+  auto step = [&](const std::string& name, std::optional<int64_t> input) {
+    Execution x;
+    x.type_id =
+        store.PutType(Type{.kind = NodeKind::kExecution, .name = name}).value();
+    x.last_known_state = ExecutionState::kComplete;
+    std::vector<ArtifactAndEvent> pairs;
+    if (input.has_value()) {
+      Event in;
+      in.type = EventType::kInput;
+      in.artifact_id = *input;
+      in.path = {PathStep{std::string("in")}};
+      pairs.push_back({std::nullopt, in});
+    }
+    Event out;
+    out.type = EventType::kOutput;
+    out.path = {PathStep{std::string("out")}};
+    pairs.push_back({bs.MakeArtifacts(1)[0], out});
+    return store.PutExecution(x, pairs, {pipeline}, reuse).value();
+  };
+  const PutExecutionResult gen = step("Gen", std::nullopt);
+  const PutExecutionResult train = step("Train", gen.artifact_ids[0]);
+  for (int64_t i = 0; i < state.range(0); ++i) {
+    CacheHit hit;
+    hit.cached_execution_id = train.execution_id;
+    hit.execution.type_id =
+        store.GetByIds<Execution>({train.execution_id}).value()[0].type_id;
+    hit.contexts = {pipeline};
+    Event in;
+    in.type = EventType::kInput;
+    in.artifact_id = gen.artifact_ids[0];
+    in.path = {PathStep{std::string("in")}};
+    hit.inputs = {in};
+    if (!RecordCacheHit(&store, hit).ok()) {
+      state.SkipWithError("RecordCacheHit failed");
+      return;
+    }
+  }
+  step("Eval", train.artifact_ids[1]);
+  const PutExecutionResult newer = step("Gen", std::nullopt);
+  for (auto _ : state) {
+    auto stale =
+        GetStaleSteps(&store, newer.context_ids[0], newer.artifact_ids[0]);
+    if (!stale.ok() || stale->stale.size() != 2) {
+      state.SkipWithError("wrong stale steps");
+      return;
+    }
+    benchmark::DoNotOptimize(stale);
+  }
+}
+BENCHMARK(BM_StaleStepsPastHits)
+    ->Arg(0)
+    ->Arg(20000)
+    ->Unit(benchmark::kMicrosecond);
+
 }  // namespace
 }  // namespace lineagedb
 

@@ -4,14 +4,17 @@
 // (the [38] index lists them and their executions newest last, so each
 // step's latest execution is one seek). A slot is (producing step, output
 // key). A step is stale when its latest execution read an older artifact of
-// the new artifact's slot (and not the new artifact itself), or read an
-// output of a stale step. A step's reads of its own outputs (a Trainer
-// warm-started from its last model) do not count.
+// the new artifact's slot (made by an earlier execution; and not the new
+// artifact itself), or read an output of a stale step, or a replaced output
+// of a step that ran on the new artifact. A step's reads of its own outputs
+// (a Trainer warm-started from its last model) do not count.
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/strong_components.hpp>
 #include <boost/graph/topological_sort.hpp>
 #include <map>
 #include <set>
+#include <string>
+#include <tuple>
 
 #include "codec/coding.h"
 #include "codec/keys.h"
@@ -32,6 +35,12 @@ struct Slot {
   int64_t producer_type = 0;
   std::string key;
   friend auto operator<=>(const Slot&, const Slot&) = default;
+};
+
+// An artifact's slot and the execution that made it.
+struct Made {
+  Slot slot;
+  int64_t execution = 0;
 };
 
 // Reads what the analysis needs from one view, with small caches.
@@ -104,26 +113,46 @@ class PipelineReader {
     return out;
   }
 
-  // The slot of artifact `id`, or nullopt if no execution produced it.
-  StatusOr<std::optional<Slot>> SlotOf(int64_t id) {
-    if (auto it = slots_.find(id); it != slots_.end()) return it->second;
-    ASSIGN_OR_RETURN(
-        std::vector<Event> producers,
-        Events(Tag::kEventByArtifact, id, codec::Direction::kOutput));
-    std::optional<Slot> slot;
-    if (!producers.empty()) {
-      const Event& e = producers.front();
+  // The slot of artifact `id` and the execution that made it (its first
+  // output event's: a cache hit adds others), or nullopt if none did.
+  StatusOr<std::optional<Made>> MadeBy(int64_t id) {
+    if (auto it = made_.find(id); it != made_.end()) return it->second;
+    auto it = view_->Scan(codec::EventPrefix(Tag::kEventByArtifact, id,
+                                             codec::Direction::kOutput));
+    it->SeekToFirst();
+    RETURN_IF_ERROR(it->status());
+    std::optional<Made> made;
+    if (it->Valid()) {
+      Event e;
+      RETURN_IF_ERROR(codec::DecodeEvent(it->key(), it->value(), &e));
       ASSIGN_OR_RETURN(int64_t type, TypeOf(e.execution_id));
-      slot = Slot{type, ""};
+      made = Made{Slot{type, ""}, e.execution_id};
       for (const PathStep& s : e.path) {
         if (const auto* key = std::get_if<std::string>(&s.step)) {
-          slot->key = *key;
+          made->slot.key = *key;
           break;
         }
       }
     }
-    slots_[id] = slot;
-    return slot;
+    made_[id] = made;
+    return made;
+  }
+
+  // Whether an execution that made artifact `id` is associated with
+  // `context`; the first one that is ends the scan.
+  StatusOr<bool> MadeInContext(int64_t id, int64_t context) {
+    auto it = view_->Scan(codec::EventPrefix(Tag::kEventByArtifact, id,
+                                             codec::Direction::kOutput));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      Event e;
+      RETURN_IF_ERROR(codec::DecodeEvent(it->key(), it->value(), &e));
+      ASSIGN_OR_RETURN(bool associated,
+                       Has(codec::PairKey(Tag::kAssociationByExecution,
+                                          e.execution_id, context)));
+      if (associated) return true;
+    }
+    RETURN_IF_ERROR(it->status());
+    return false;
   }
 
   StatusOr<int64_t> TypeOf(int64_t execution_id) {
@@ -152,7 +181,7 @@ class PipelineReader {
  private:
   StoreImpl* impl_;
   std::unique_ptr<storage::ReadView> view_;
-  std::map<int64_t, std::optional<Slot>> slots_;
+  std::map<int64_t, std::optional<Made>> made_;
   std::map<int64_t, int64_t> types_;
 };
 
@@ -202,48 +231,45 @@ std::vector<int64_t> TopologicalSteps(
   return out;
 }
 
-// OK if artifact `id` is attributed to `context` or one of its producers is
-// associated with it. Errors: INVALID_ARGUMENT (neither), storage errors.
-Status InContext(PipelineReader& r, int64_t context, int64_t id) {
+// OK if artifact `id`, made by `execution`, is attributed to `context` or
+// one of its producers is associated with it. Errors: INVALID_ARGUMENT
+// (neither), storage errors.
+Status InContext(PipelineReader& r, int64_t context, int64_t id,
+                 int64_t execution) {
   ASSIGN_OR_RETURN(
       bool attributed,
       r.Has(codec::PairKey(Tag::kAttributionByArtifact, id, context)));
   if (attributed) return absl::OkStatus();
-  ASSIGN_OR_RETURN(
-      std::vector<Event> producers,
-      r.Events(Tag::kEventByArtifact, id, codec::Direction::kOutput));
-  for (const Event& e : producers) {
-    ASSIGN_OR_RETURN(bool associated,
-                     r.Has(codec::PairKey(Tag::kAssociationByExecution,
-                                          e.execution_id, context)));
-    if (associated) return absl::OkStatus();
-  }
+  ASSIGN_OR_RETURN(bool made_there, r.MadeInContext(id, context));
+  if (made_there) return absl::OkStatus();
   return absl::InvalidArgumentError(
       StrCat("artifact ", id, " is not in context ", context,
-             ": neither it nor ", "execution ", producers.front().execution_id,
+             ": neither it nor execution ", execution,
              ", which produced it, belongs to that pipeline"));
 }
 
 // The reads of the pipeline's latest executions that decide staleness.
 struct Reads {
-  // An input of a step's latest execution produced by another step: is it
-  // an output of that step's latest execution?
+  // An input of a step's latest execution made by another step: the output
+  // key it was made under, and whether it is an output of that step's
+  // latest execution.
   struct Input {
     int64_t from;
     int64_t to;
+    std::string key;
     bool current;
   };
   std::vector<Input> inputs;
   std::set<int64_t> direct;     // Read an older artifact of the new one's slot.
-  std::set<int64_t> refreshed;  // Read the new artifact.
+  std::set<int64_t> refreshed;  // Made or read the new artifact.
   std::set<std::pair<int64_t, int64_t>> edges;  // producer -> consumer step
 };
 
 // The reads of `steps` (type -> latest execution) for the new artifact
-// `new_id` of slot `new_slot`. Errors: storage errors.
+// `new_id`, made as `new_made`. Errors: storage errors.
 StatusOr<Reads> ReadInputs(PipelineReader& r,
                            const std::map<int64_t, int64_t>& steps,
-                           int64_t new_id, const Slot& new_slot) {
+                           int64_t new_id, const Made& new_made) {
   // The outputs of each step's latest execution.
   std::map<int64_t, std::set<int64_t>> latest_outputs;
   for (const auto& [type, latest] : steps) {
@@ -255,23 +281,33 @@ StatusOr<Reads> ReadInputs(PipelineReader& r,
     }
   }
   Reads reads;
+  // A step whose latest execution made the new artifact re-ran: the
+  // outputs it made beside it replace its earlier ones too.
+  if (auto it = steps.find(new_made.slot.producer_type);
+      it != steps.end() && it->second == new_made.execution) {
+    reads.refreshed.insert(it->first);
+  }
   for (const auto& [type, latest] : steps) {
     ASSIGN_OR_RETURN(
         std::vector<Event> inputs,
         r.Events(Tag::kEventByExecution, latest, codec::Direction::kInput));
     for (const Event& in : inputs) {
       if (in.artifact_id == new_id) reads.refreshed.insert(type);
-      ASSIGN_OR_RETURN(std::optional<Slot> slot, r.SlotOf(in.artifact_id));
+      ASSIGN_OR_RETURN(std::optional<Made> made, r.MadeBy(in.artifact_id));
       // An output of the step's own (every run replaces them) says nothing
       // of what it ran on.
-      if (!slot.has_value() || slot->producer_type == type) continue;
-      if (steps.contains(slot->producer_type)) {
-        reads.edges.emplace(slot->producer_type, type);
+      if (!made.has_value() || made->slot.producer_type == type) continue;
+      const Slot& slot = made->slot;
+      if (steps.contains(slot.producer_type)) {
+        reads.edges.emplace(slot.producer_type, type);
         reads.inputs.push_back(
-            {slot->producer_type, type,
-             latest_outputs[slot->producer_type].contains(in.artifact_id)});
+            {slot.producer_type, type, slot.key,
+             latest_outputs[slot.producer_type].contains(in.artifact_id)});
       }
-      if (*slot == new_slot && in.artifact_id < new_id) {
+      // An older artifact of the slot: not one the new artifact's execution
+      // made beside it (a list of artifacts under one key).
+      if (slot == new_made.slot && in.artifact_id < new_id &&
+          made->execution != new_made.execution) {
         reads.direct.insert(type);
       }
     }
@@ -284,14 +320,15 @@ StatusOr<Reads> ReadInputs(PipelineReader& r,
 
 // The stale steps. Both marks flow along the reads to a fixpoint: a step
 // is refreshed if it read the current output of a refreshed step; stale if
-// it read anything of a stale step, or only outputs of a refreshed step
-// that its latest execution has replaced (the step re-ran on the new data,
-// this one did not yet; one that read its current output beside older ones
+// it read anything of a stale step, or an output of a refreshed step that
+// its latest execution has replaced, unless it read the current output of
+// that key beside it (the step re-ran on the new data, this one did not
+// yet; one that read the current output beside older ones of the same key
 // ran on it, as an Evaluator reads a baseline model).
 std::set<int64_t> StaleOf(const Reads& reads) {
-  std::set<std::pair<int64_t, int64_t>> current_reads;
+  std::set<std::tuple<int64_t, int64_t, std::string>> current_reads;
   for (const Reads::Input& read : reads.inputs) {
-    if (read.current) current_reads.emplace(read.from, read.to);
+    if (read.current) current_reads.emplace(read.from, read.to, read.key);
   }
   auto spread = [&](std::set<int64_t>* set, auto follows) {
     for (bool grew = true; grew;) {
@@ -309,7 +346,7 @@ std::set<int64_t> StaleOf(const Reads& reads) {
   spread(&stale, [&](const Reads::Input& read) {
     return stale.contains(read.from) ||
            (!read.current && refreshed.contains(read.from) &&
-            !current_reads.contains({read.from, read.to}));
+            !current_reads.contains({read.from, read.to, read.key}));
   });
   return stale;
 }
@@ -321,17 +358,18 @@ StatusOr<StaleSteps> GetStaleSteps(Store* store, int64_t pipeline_context_id,
   PipelineReader r(store->impl());
   RETURN_IF_ERROR(r.Node(NodeKind::kContext, pipeline_context_id).status());
   RETURN_IF_ERROR(r.Node(NodeKind::kArtifact, new_artifact_id).status());
-  ASSIGN_OR_RETURN(std::optional<Slot> new_slot, r.SlotOf(new_artifact_id));
-  if (!new_slot.has_value()) {
+  ASSIGN_OR_RETURN(std::optional<Made> made, r.MadeBy(new_artifact_id));
+  if (!made.has_value()) {
     return absl::InvalidArgumentError(
         StrCat("artifact ", new_artifact_id, " has no producing execution"));
   }
   ASSIGN_OR_RETURN(auto steps, r.LatestExecutions(pipeline_context_id));
-  if (steps.contains(new_slot->producer_type)) {
-    RETURN_IF_ERROR(InContext(r, pipeline_context_id, new_artifact_id));
+  if (steps.contains(made->slot.producer_type)) {
+    RETURN_IF_ERROR(
+        InContext(r, pipeline_context_id, new_artifact_id, made->execution));
   }
   ASSIGN_OR_RETURN(const Reads reads,
-                   ReadInputs(r, steps, new_artifact_id, *new_slot));
+                   ReadInputs(r, steps, new_artifact_id, *made));
   const std::set<int64_t> stale = StaleOf(reads);
   StaleSteps out;
   for (int64_t type : TopologicalSteps(steps, reads.edges)) {
@@ -346,21 +384,25 @@ StatusOr<std::vector<SlotArtifact>> GetNewestSlotArtifacts(
   PipelineReader r(store->impl());
   RETURN_IF_ERROR(r.Node(NodeKind::kContext, pipeline_context_id).status());
   ASSIGN_OR_RETURN(auto steps, r.LatestExecutions(pipeline_context_id));
-  std::map<std::pair<std::string, std::string>, int64_t> newest;
+  // (producer type's name, its id, output key) -> newest artifact.
+  std::map<std::tuple<std::string, int64_t, std::string>, int64_t> newest;
   for (const auto& [type, latest] : steps) {
     ASSIGN_OR_RETURN(
         std::vector<Event> outputs,
         r.Events(Tag::kEventByExecution, latest, codec::Direction::kOutput));
     for (const Event& out : outputs) {
-      ASSIGN_OR_RETURN(std::optional<Slot> slot, r.SlotOf(out.artifact_id));
-      if (!slot.has_value()) continue;
-      auto& id = newest[{r.TypeName(slot->producer_type), slot->key}];
+      ASSIGN_OR_RETURN(std::optional<Made> made, r.MadeBy(out.artifact_id));
+      if (!made.has_value()) continue;
+      const Slot& slot = made->slot;
+      auto& id = newest[{r.TypeName(slot.producer_type), slot.producer_type,
+                         slot.key}];
       id = std::max(id, out.artifact_id);
     }
   }
   std::vector<SlotArtifact> result;
   for (const auto& [slot, id] : newest) {
-    result.push_back({slot.first, slot.second, id});
+    const auto& [name, type_id, key] = slot;
+    result.push_back({name, type_id, key, id});
   }
   return result;
 }

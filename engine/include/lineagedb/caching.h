@@ -11,9 +11,10 @@
 //
 // Stale steps: when a new artifact arrives (a new data span), GetStaleSteps()
 // lists the steps of a pipeline whose latest execution read an older
-// artifact of the same slot (the same producing step and output key),
-// directly or through other stale steps, in topological order; and, when
-// some steps already re-ran on the new artifact, the steps that still read
+// artifact of the same slot (the same producing step and output key, made
+// by an earlier execution), directly or through other stale steps, in
+// topological order; and, when some steps already re-ran on the new
+// artifact (the run that made it among them), the steps that still read
 // the outputs those re-runs replaced.
 #ifndef LINEAGEDB_CACHING_H_
 #define LINEAGEDB_CACHING_H_
@@ -114,9 +115,12 @@ struct StaleSteps {
 
 // The steps of the pipeline context `pipeline_context_id` made stale by the
 // arrival of `new_artifact_id` (a step is judged by its latest COMPLETE or
-// CACHED execution; one that read the new artifact, or the current output
-// of a step that ran on it, ran on it, whatever older artifacts of that
-// slot it read beside it, such as a baseline model; a step's reads of its
+// CACHED execution; one that made the new artifact, read it, or read the
+// current output of a step that ran on it, ran on it, whatever older
+// artifacts of that output key it read beside it, such as a baseline
+// model; one that read a replaced output of a step that ran on it, and not
+// the current output of that key, did not; the artifacts one execution
+// makes under one key, a list, are all of one age; a step's reads of its
 // own earlier outputs, a warm start, do not count). Steps are execution
 // types: OpenLineage runs share one (schema/OPENLINEAGE.md), so a context of
 // OpenLineage jobs is one step, which is never stale. The steps of a cycle
@@ -132,12 +136,13 @@ StatusOr<StaleSteps> GetStaleSteps(Store* store, int64_t pipeline_context_id,
 
 // An output slot of a pipeline and its newest artifact.
 struct SlotArtifact {
-  std::string producer_type;  // The producing step.
+  std::string producer_type;     // The producing step.
+  int64_t producer_type_id = 0;  // Its type (each version is a step).
   std::string output_key;
   int64_t artifact_id = 0;
 };
 // The newest artifact of each output slot of the pipeline's latest
-// executions, ordered by (producer type, output key).
+// executions, ordered by (producer type, its id, output key).
 // Errors: NOT_FOUND (no context `pipeline_context_id`).
 StatusOr<std::vector<SlotArtifact>> GetNewestSlotArtifacts(
     Store* store, int64_t pipeline_context_id);
