@@ -20,7 +20,7 @@ class CacheCommand : public Command {
   std::string_view help() const override {
     return "cache lookup: the newest usable COMPLETE execution with a "
            "fingerprint (given, or computed from --execution's type, inputs "
-           "and properties)";
+           "by their path's key, properties and custom properties)";
   }
   void AddOptions(CLI::App* app) override {
     app->add_option("action", action_, "lookup")->required();

@@ -45,11 +45,15 @@ StatusOr<CacheKey> CacheKeyOf(Store* store, const Execution& e,
   ASSIGN_OR_RETURN(std::vector<Event> events,
                    store->GetEventsByExecutionIds({e.id}));
   for (const Event& ev : events) {
-    if (IsInputEvent(ev.type)) {
-      key.inputs.push_back({SlotOf(ev), ev.artifact_id, ""});
-    }
+    if (!IsInputEvent(ev.type)) continue;
+    const std::string slot = SlotOf(ev);
+    key.inputs.push_back(
+        {slot.empty() ? kUnkeyedSlot : slot, ev.artifact_id, ""});
   }
   key.parameters = e.properties;
+  for (const auto& [name, value] : e.custom_properties) {
+    key.parameters[kCustomParameterPrefix + name] = value;
+  }
   key.code_version = std::string(code_version);
   return key;
 }

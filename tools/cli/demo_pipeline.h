@@ -9,8 +9,13 @@
 namespace lineagedb::cli {
 
 // The cache key an orchestrator would build for execution `e`: its type,
-// its inputs by slot (first key of the event path), its properties as the
-// parameters, and `code_version`.
+// its inputs by slot (the first key of the event path; kUnkeyedSlot for a
+// path without one), its parameters, and `code_version`. The parameters
+// are its properties by name and its custom properties (where TFX keeps a
+// step's exec properties) by kCustomParameterPrefix and name.
+// Errors: GetEventsByExecutionIds's.
+inline constexpr char kUnkeyedSlot[] = "-";
+inline constexpr char kCustomParameterPrefix[] = "custom_properties.";
 StatusOr<CacheKey> CacheKeyOf(Store* store, const Execution& e,
                               std::string_view code_version);
 
