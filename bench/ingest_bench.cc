@@ -26,9 +26,12 @@ constexpr int kExecutions = 20000;
 class TempStore {
  public:
   TempStore() {
-    path_ = std::filesystem::temp_directory_path() /
-            ("lineagedb_ingest_" + std::to_string(::getpid()) + "_" +
-             std::to_string(counter_++));
+    // $TMPDIR naming a missing folder would throw: /tmp then.
+    std::error_code ec;
+    std::filesystem::path tmp = std::filesystem::temp_directory_path(ec);
+    if (ec) tmp = "/tmp";
+    path_ = tmp / ("lineagedb_ingest_" + std::to_string(::getpid()) + "_" +
+                   std::to_string(counter_++));
     std::filesystem::remove_all(path_);
   }
   ~TempStore() { std::filesystem::remove_all(path_); }

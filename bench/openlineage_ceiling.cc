@@ -19,7 +19,9 @@
 //
 //   openlineage_ceiling --in /tmp/ol-1m.ndjson --dir /tmp/ceiling
 //
-// --dir is removed and recreated. Exit codes: 0 ok, 1 an error, 2 bad flags.
+// --dir must be new or an empty folder; it is removed at the end. Exit
+// codes: 0 ok, 1 an error (an input with no accepted event among them), 2
+// bad flags or a --dir in use.
 #include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
@@ -278,7 +280,9 @@ int Run(int argc, char** argv) {
       "and raw RocksDB ceilings"};
   std::string in, dir;
   app.add_option("--in", in, "NDJSON file of OpenLineage events")->required();
-  app.add_option("--dir", dir, "Scratch folder (removed first)")->required();
+  app.add_option("--dir", dir,
+                 "Scratch folder: new or empty, removed at the end")
+      ->required();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -290,8 +294,24 @@ int Run(int argc, char** argv) {
     return 1;
   }
   const std::vector<std::string_view> lines = Lines(*text);
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  if (lines.empty()) {
+    std::fprintf(stderr, "%s holds no events\n", in.c_str());
+    return 1;
+  }
+  // Only a folder of its own is removed at the end.
+  std::error_code ec;
+  if (std::filesystem::exists(dir, ec) &&
+      !(std::filesystem::is_directory(dir, ec) &&
+        std::filesystem::is_empty(dir, ec))) {
+    std::fprintf(stderr, "--dir %s exists and is not an empty folder\n",
+                 dir.c_str());
+    return 2;
+  }
+  if (std::filesystem::create_directories(dir, ec); ec) {
+    std::fprintf(stderr, "cannot make --dir %s: %s\n", dir.c_str(),
+                 ec.message().c_str());
+    return 1;
+  }
 
   Phase parse;
   int64_t parsed = 0;
@@ -310,6 +330,10 @@ int Run(int argc, char** argv) {
       Ingest(lines, dir + "/store", &batches, &ingest);
   if (!summary.ok()) {
     std::fprintf(stderr, "ingest: %s\n", summary.status().ToString().c_str());
+    return 1;
+  }
+  if (summary->events == 0) {
+    std::fprintf(stderr, "ingest: no event of %s was accepted\n", in.c_str());
     return 1;
   }
   KeyCounts counts;
@@ -347,7 +371,7 @@ int Run(int argc, char** argv) {
   print("raw", raw, events);
   print("sst", sst, events);
   PrintKeyCounts(counts, events);
-  std::filesystem::remove_all(dir);
+  std::filesystem::remove_all(dir, ec);
   return 0;
 }
 

@@ -18,9 +18,12 @@ namespace {
 class BenchStore {
  public:
   explicit BenchStore(const Options& options = {}) {
-    path_ = std::filesystem::temp_directory_path() /
-            ("lineagedb_bench_" + std::to_string(::getpid()) + "_" +
-             std::to_string(counter_++));
+    // $TMPDIR naming a missing folder would throw: /tmp then.
+    std::error_code ec;
+    std::filesystem::path tmp = std::filesystem::temp_directory_path(ec);
+    if (ec) tmp = "/tmp";
+    path_ = tmp / ("lineagedb_bench_" + std::to_string(::getpid()) + "_" +
+                   std::to_string(counter_++));
     std::filesystem::remove_all(path_);
     store_ = std::move(Store::Open(options, path_.string())).value();
     Type t{.kind = NodeKind::kArtifact,

@@ -8,6 +8,7 @@
 // the scenario's graph ends before N lines were written. Exit codes: 0 ok,
 // 1 the write failed or the graph was too small, 2 bad flags.
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -43,6 +44,13 @@ int Run(int argc, char** argv) {
   app.add_option("--fail-share", ol.fail_share,
                  "Share of runs ending with FAIL (openlineage)")
       ->check(CLI::Range(0.0, 1.0))
+      ->check(
+          [](const std::string& text) {
+            // Range lets NaN through (no comparison with it holds).
+            const double v = std::strtod(text.c_str(), nullptr);
+            return v == v ? std::string() : std::string("not a number");
+          },
+          "a number")
       ->capture_default_str();
   try {
     app.parse(argc, argv);

@@ -348,8 +348,9 @@ std::string FormatUtcMillis(int64_t ms) {
                      in_day % 1000);
 }
 
-StatusOr<OpenLineageSinkCounts> RunIntoOpenLineageNdjson(
-    Generator* gen, std::ostream& out, const OpenLineageSinkOptions& options) {
+namespace {
+
+Status CheckOptions(const OpenLineageSinkOptions& options) {
   if (!(options.fail_share >= 0 && options.fail_share <= 1) ||
       options.interval_ms < 0 || options.job_namespace.empty() ||
       options.dataset_namespace.empty()) {
@@ -357,6 +358,14 @@ StatusOr<OpenLineageSinkCounts> RunIntoOpenLineageNdjson(
         "OpenLineageSinkOptions: fail_share must be in [0, 1], interval_ms "
         ">= 0 and the namespaces non-empty");
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+StatusOr<OpenLineageSinkCounts> RunIntoOpenLineageNdjson(
+    Generator* gen, std::ostream& out, const OpenLineageSinkOptions& options) {
+  RETURN_IF_ERROR(CheckOptions(options));
   OpenLineageSinkCounts counts;
   EventWriter writer(options, gen->Types());
   GenStep step;
@@ -394,6 +403,8 @@ StatusOr<OpenLineageSinkCounts> RunIntoOpenLineageNdjson(
 StatusOr<OpenLineageSinkCounts> RunIntoOpenLineageNdjsonFile(
     Generator* gen, const std::string& path,
     const OpenLineageSinkOptions& options) {
+  // Bad options leave an existing file as it was.
+  RETURN_IF_ERROR(CheckOptions(options));
   std::ofstream file(path, std::ios::binary | std::ios::trunc);
   if (!file) return absl::InternalError(StrCat("cannot open ", path));
   return RunIntoOpenLineageNdjson(gen, file, options);

@@ -28,7 +28,7 @@ int RunBenchCommand(int argc, char** argv) {
   app.add_option("--queries", config.queries,
                  "Timed queries per query kind and system")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 100000000));
   bool no_result_cache = false;
   app.add_flag("--no-result-cache", no_result_cache,
                "lineagedb keeps no answers of repeated cache lookups: with "
@@ -36,7 +36,7 @@ int RunBenchCommand(int argc, char** argv) {
   app.add_option("--warmup", config.warmup,
                  "Untimed warm-up queries per query kind and system")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, 100000000));
   app.add_option("--passes", config.passes,
                  "Timed passes over the same inputs; the last is reported "
                  "(2+: caches warmed by the earlier passes)")
@@ -52,7 +52,7 @@ int RunBenchCommand(int argc, char** argv) {
   app.add_option("--cache-mib", config.cache_mib,
                  "lineagedb's block cache and SQLite's page cache, in MiB")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 1 << 20));
   int64_t pipelines = 0;
   app.add_option("--pipelines", pipelines,
                  "TFX: pipelines the runs are spread over (default: about "
@@ -104,7 +104,7 @@ int RunBenchCommand(int argc, char** argv) {
     std::cerr << "lineage_bench: " << s << "\n";
     return 1;
   }
-  std::cout << "\nWrote " << config.out_dir << "/results-" << scenario_name
+  std::cout << "\nWrote " << config.out_dir << "/results-" << report->scenario
             << ".{json,csv} and " << config.out_dir << "/chart.svg\n";
   for (const QueryResult& r : report->results) {
     if (r.mismatches > 0) return 3;

@@ -51,6 +51,11 @@ StatusOr<Scenario> ParseScenario(std::string_view name) {
   if (ec != std::errc() || end != size.data() + size.size() || count < 1) {
     return bad();
   }
+  if (count > kMaxTargetNodes / scale) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "scenario '", std::string(name), "' is too large: at most ",
+        kMaxTargetNodes / 1000000, "m nodes"));
+  }
   s.target_nodes = count * scale;
   if (s.target_nodes < 100) return bad();
   return s;

@@ -32,7 +32,11 @@ struct Scenario {
 // The scenarios the README documents; others of the same form parse too.
 const std::vector<std::string>& NamedScenarios();
 
-// Errors: INVALID_ARGUMENT (not "<tfx|dag>-<count>[k|m]", or a count < 100).
+// The largest scenario: a billion nodes (days of generation already).
+inline constexpr int64_t kMaxTargetNodes = 1000000000;
+
+// Errors: INVALID_ARGUMENT (not "<tfx|dag>-<count>[k|m]", or a count < 100
+// or above kMaxTargetNodes).
 StatusOr<Scenario> ParseScenario(std::string_view name);
 
 std::string ShapeName(Shape shape);

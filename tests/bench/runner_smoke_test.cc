@@ -202,6 +202,14 @@ TEST(RunnerSmokeTest, ParsesScenarioNames) {
   EXPECT_CODE(ParseScenario("tree-1m"), kInvalidArgument);
   EXPECT_CODE(ParseScenario("tfx-"), kInvalidArgument);
   EXPECT_CODE(ParseScenario("tfx-12x"), kInvalidArgument);
+  // Past a billion nodes, and counts whose product would overflow.
+  ASSERT_OK_AND_ASSIGN(s, ParseScenario("tfx-1000m"));
+  EXPECT_EQ(s.target_nodes, kMaxTargetNodes);
+  for (const std::string name :
+       {"tfx-1001m", "tfx-1000000001", "tfx-18446744073709552k",
+        "dag-9223372036854775807", "tfx-1000000000m"}) {
+    EXPECT_CODE(ParseScenario(name), kInvalidArgument) << name;
+  }
 }
 
 TEST(RunnerSmokeTest, PercentilesAreNearestRank) {
