@@ -31,7 +31,10 @@ struct QueryResult {
   std::string kind;        // QueryKindName().
   std::string title;       // QueryKindTitle().
   std::string system;      // SystemName().
-  LatencySummary latency;  // Of the last pass.
+  LatencySummary latency;  // Of the last pass run.
+  // The pass `latency` is of (1-based): below the run's passes when the time
+  // budget ended an earlier pass, whose figures are then cold ones.
+  int pass = 1;
   // With several passes: p50 of the first, before any cache held answers or
   // records for these inputs; 0 with one pass.
   double first_pass_p50_us = 0;

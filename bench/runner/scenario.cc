@@ -289,6 +289,7 @@ StatusOr<QueryResult> TimeQueries(RunState& s, QueryKind kind, System system,
   double total_size = 0;
   const Clock::time_point start = Clock::now();
   for (int pass = 0; pass < s.config.passes && !r.truncated; ++pass) {
+    r.pass = pass + 1;
     latencies.clear();
     total_size = 0;
     r.mismatches = 0;

@@ -155,6 +155,29 @@ TEST(RunnerSmokeTest, FewPipelinesTwoPasses) {
   }
 }
 
+// A time budget spent within the first pass leaves that pass's (cold)
+// figures, and the report says which pass they are of.
+TEST(RunnerSmokeTest, ABudgetSpentInTheFirstPassIsReportedAsThatPass) {
+  TempDir dir;
+  RunConfig config = SmallRun("tfx-2k", dir.path());
+  config.passes = 2;
+  config.budget_s = 0;
+  config.skip_baselines = true;
+  ASSERT_OK_AND_ASSIGN(BenchReport report, RunScenario(config));
+  ASSERT_FALSE(report.results.empty());
+  for (const QueryResult& r : report.results) {
+    SCOPED_TRACE(r.kind);
+    EXPECT_TRUE(r.truncated);
+    EXPECT_EQ(r.pass, 1);
+  }
+  std::ostringstream text;
+  PrintReport(report, text);
+  EXPECT_NE(text.str().find("(budget, pass 1)"), std::string::npos)
+      << text.str();
+  EXPECT_NE(ReportCsv(report).find(",truncated,first_pass_p50_us,pass\n"),
+            std::string::npos);
+}
+
 // A kept run's stores answer later runs without an ingest and without
 // writes, with the same graph and the same answers; stores of another graph
 // are refused.
