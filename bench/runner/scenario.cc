@@ -357,16 +357,20 @@ StatusOr<BenchReport> RunScenario(const RunConfig& config) {
   }
   RunState s(config);
   // A reuse run's results go beside the kept run's, not over them.
-  s.report.scenario = config.reuse_data
-                          ? absl::StrCat(config.scenario.name, "-reused")
-                          : config.scenario.name;
+  // A graph of given pipelines is another graph: its stores and results
+  // are named apart.
+  const std::string name =
+      config.scenario.pipelines > 0
+          ? absl::StrCat(config.scenario.name, "-p", config.scenario.pipelines)
+          : config.scenario.name;
+  s.report.scenario = config.reuse_data ? absl::StrCat(name, "-reused") : name;
   s.report.cache_mib = config.cache_mib;
   s.report.result_cache = config.result_cache;
   s.report.passes = config.passes;
   s.report.shape = ShapeName(config.scenario.shape);
   s.report.seed = config.seed;
   s.report.queries = config.queries;
-  const fs::path data = fs::path(config.out_dir) / config.scenario.name;
+  const fs::path data = fs::path(config.out_dir) / name;
   s.store_path = (data / "lineagedb").string();
   s.sqlite_path = (data / "mlmd.sqlite").string();
   std::error_code ec;

@@ -142,6 +142,7 @@ TEST(RunnerSmokeTest, FewPipelinesTwoPasses) {
   ASSERT_OK_AND_ASSIGN(BenchReport report, RunScenario(config));
   CheckReport(report);
   EXPECT_EQ(report.pipelines, 2);
+  EXPECT_EQ(report.scenario, "tfx-2k-p2");  // Not the 2k graph's results.
   EXPECT_EQ(report.passes, 2);
   // About 2,000 nodes at about 19 per run: dozens of runs per pipeline.
   EXPECT_GT((report.contexts - report.pipelines) / report.pipelines, 40);
