@@ -122,6 +122,21 @@ StatusOr<std::vector<AncestryEntry>> DatasetsUpstream(Store* store, int64_t id,
   return GetAncestry(store, q);
 }
 
+// `n` indexes into a pool of `size`: each pass over the pool in a new
+// random order, so that no input repeats before every one was drawn.
+std::vector<size_t> Draws(size_t size, int n, gen::Rng& rng) {
+  std::vector<size_t> order(size), out;
+  for (size_t i = 0; i < size; ++i) order[i] = i;
+  while (out.size() < static_cast<size_t>(n)) {
+    for (size_t i = size; i > 1; --i)
+      std::swap(order[i - 1], order[rng.Below(i)]);
+    for (size_t i = 0; i < size && out.size() < static_cast<size_t>(n); ++i) {
+      out.push_back(order[i]);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 StatusOr<std::vector<QueryInput>> SampleInputs(QueryKind kind,
@@ -137,15 +152,23 @@ StatusOr<std::vector<QueryInput>> SampleInputs(QueryKind kind,
     return std::vector<QueryInput>{};
   }
   std::vector<QueryInput> inputs(static_cast<size_t>(n));
-  for (QueryInput& in : inputs) {
+  // Cache lookups and stale steps draw from a few thousand fingerprints and
+  // a few dozen spans: without repeats while they last (a repeated lookup
+  // would be a kept answer).
+  std::vector<size_t> draws;
+  if (kind == QueryKind::kCacheLookup) {
+    draws = Draws(catalog.fingerprints.size(), n, rng);
+  } else if (kind == QueryKind::kStaleSteps) {
+    draws = Draws(catalog.new_spans.size(), n, rng);
+  }
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    QueryInput& in = inputs[i];
     switch (kind) {
       case QueryKind::kCacheLookup:
-        in.fingerprint =
-            catalog.fingerprints[rng.Below(catalog.fingerprints.size())];
+        in.fingerprint = catalog.fingerprints[draws[i]];
         break;
       case QueryKind::kStaleSteps: {
-        const auto& [pipeline, artifact] =
-            catalog.new_spans[rng.Below(catalog.new_spans.size())];
+        const auto& [pipeline, artifact] = catalog.new_spans[draws[i]];
         in.a = pipeline;
         in.b = artifact;
         break;

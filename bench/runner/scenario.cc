@@ -356,6 +356,8 @@ StatusOr<BenchReport> RunScenario(const RunConfig& config) {
         "queries and passes must be >= 1, warmup >= 0");
   }
   RunState s(config);
+  s.catalog.fingerprint_sample =
+      FingerprintSample(config.scenario.target_nodes);
   // A reuse run's results go beside the kept run's, not over them.
   // A graph of given pipelines is another graph: its stores and results
   // are named apart.

@@ -61,6 +61,10 @@ StatusOr<Scenario> ParseScenario(std::string_view name) {
   return s;
 }
 
+int64_t FingerprintSample(int64_t target_nodes) {
+  return std::clamp<int64_t>(target_nodes / 50000, 1, kFingerprintSample);
+}
+
 std::string ArtifactName(int64_t id) { return absl::StrCat("artifact-", id); }
 
 StatusOr<std::unique_ptr<gen::Generator>> NewScenarioGenerator(
@@ -89,7 +93,9 @@ NamingGenerator::NamingGenerator(std::unique_ptr<gen::Generator> inner,
     : inner_(std::move(inner)), catalog_(catalog) {
   InitTypeIds();  // Sized like Types(), so that BindTypeIds accepts the ids.
   if (catalog_ != nullptr) {
+    const int64_t sample = catalog_->fingerprint_sample;  // The caller's.
     *catalog_ = GraphCatalog{};
+    catalog_->fingerprint_sample = sample;
     catalog_->dataset_type = shape == Shape::kTfx ? "Examples" : "Data";
   }
   model_type_ = shape == Shape::kTfx ? "Model" : "Data";
@@ -141,13 +147,27 @@ std::string StepFingerprint(const gen::GenStep& step, int64_t type_number) {
 
 }  // namespace
 
+namespace {
+
+// SplitMix64's finalizer: ids to well-spread bits.
+uint64_t SampleHash(int64_t id) {
+  uint64_t x = static_cast<uint64_t>(id);
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+}  // namespace
+
 bool NamingGenerator::Next(gen::GenStep* step) {
   if (!inner_->Next(step)) return false;
   step->execution.fingerprint =
       StepFingerprint(*step, ExecutionTypeNumber(step->execution.type));
   if (catalog_ != nullptr) {
     if (step->execution.last_known_state == ExecutionState::kComplete &&
-        step->execution_id % kFingerprintSample == 0 &&
+        SampleHash(step->execution_id) %
+                static_cast<uint64_t>(catalog_->fingerprint_sample) ==
+            0 &&
         !step->execution.fingerprint.empty()) {
       catalog_->fingerprints.push_back(step->execution.fingerprint);
     }

@@ -44,6 +44,16 @@ std::string ShapeName(Shape shape);
 // What queries need to know about the generated graph. Artifact ids are
 // dense from 1, so artifact i has type artifact_types[artifact_type[i-1]]
 // and the name ArtifactName(type, i).
+// At most one in this many COMPLETE executions has its fingerprint
+// sampled (FingerprintSample).
+inline constexpr int64_t kFingerprintSample = 64;
+
+// The sample rate of fingerprints for a graph of `target_nodes`: every
+// COMPLETE execution up to 50K nodes, then fewer, so that a graph keeps
+// about 10-20K fingerprints (inputs enough for --queries not to repeat),
+// to one in kFingerprintSample.
+int64_t FingerprintSample(int64_t target_nodes);
+
 struct GraphCatalog {
   std::vector<std::string> artifact_types;
   std::vector<uint8_t> artifact_type;
@@ -54,7 +64,10 @@ struct GraphCatalog {
   std::string dataset_type;  // Type name of `datasets`.
   // Ids of the pipeline contexts (TFX: type "pipeline"; DAG: none).
   std::vector<int64_t> pipelines;
-  // Fingerprints of every kFingerprintSample-th COMPLETE execution.
+  // Fingerprints of one in `fingerprint_sample` COMPLETE executions, picked
+  // by a hash of the id (not every k-th id, which in a TFX run of 8 steps
+  // is always the same step).
+  int64_t fingerprint_sample = kFingerprintSample;
   std::vector<std::string> fingerprints;
   // (pipeline context, new Examples artifact) pairs added after ingest by
   // AddNewSpans, the stale-step queries' inputs.
@@ -63,9 +76,6 @@ struct GraphCatalog {
     return static_cast<int64_t>(artifact_type.size());
   }
 };
-
-// One in this many COMPLETE executions has its fingerprint sampled.
-inline constexpr int64_t kFingerprintSample = 64;
 
 // The name the benchmark gives artifact `id` (generators leave artifacts
 // unnamed; the (type, name) lookups need names).
@@ -80,9 +90,10 @@ StatusOr<std::unique_ptr<gen::Generator>> NewScenarioGenerator(
 // generator's types), inputs (slot and id) and properties
 // (lineagedb::Fingerprint, code version "v1"), and, if `catalog`
 // is not null, records the artifacts, pipelines and sampled fingerprints
-// there. Types are bound on the inner
-// generator: call gen::PutTypes(inner(), store) before any sink; the sink's
-// own BindTypeIds on the wrapper is then a no-op with the same ids.
+// there (the catalog is cleared first, but for its fingerprint_sample). Types
+// are bound on the inner generator: call gen::PutTypes(inner(), store) before
+// any sink; the sink's own BindTypeIds on the wrapper is then a no-op with the
+// same ids.
 class NamingGenerator : public gen::Generator {
  public:
   NamingGenerator(std::unique_ptr<gen::Generator> inner, Shape shape,

@@ -24,6 +24,7 @@ class PipelineOracleTest : public testing::StoreTest {
   void SetUp() override {
     StoreTest::SetUp();
     ASSERT_OK_AND_ASSIGN(Scenario scenario, ParseScenario("tfx-5k"));
+    catalog_.fingerprint_sample = FingerprintSample(scenario.target_nodes);
     {
       ASSERT_OK_AND_ASSIGN(auto inner, NewScenarioGenerator(scenario, 7));
       NamingGenerator gen(std::move(inner), scenario.shape, &catalog_);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
@@ -234,6 +235,45 @@ TEST(RunnerSmokeTest, ParsesScenarioNames) {
         "dag-9223372036854775807", "tfx-1000000000m"}) {
     EXPECT_CODE(ParseScenario(name), kInvalidArgument) << name;
   }
+}
+
+// Fingerprints are sampled across every step type of a TFX run (a k-th-id
+// sample is always the same step of an 8-step run), and cache lookups draw
+// them without repeats while they last.
+TEST(RunnerSmokeTest, SampledFingerprintsSpanTheStepsAndDoNotRepeat) {
+  ASSERT_OK_AND_ASSIGN(Scenario scenario, ParseScenario("tfx-200k"));
+  EXPECT_EQ(FingerprintSample(10000), 1);
+  EXPECT_EQ(FingerprintSample(200000), 4);
+  EXPECT_EQ(FingerprintSample(100000000), kFingerprintSample);
+  GraphCatalog catalog;
+  catalog.fingerprint_sample = FingerprintSample(scenario.target_nodes);
+  ASSERT_OK_AND_ASSIGN(auto inner, NewScenarioGenerator(scenario, 3));
+  NamingGenerator gen(std::move(inner), scenario.shape, &catalog);
+  std::map<std::string, int> sampled;  // Execution type -> samples.
+  int64_t complete = 0;
+  gen::GenStep step;
+  for (int i = 0; i < 20000; ++i) {
+    const size_t before = catalog.fingerprints.size();
+    if (!gen.Next(&step)) break;
+    complete += step.execution.last_known_state == ExecutionState::kComplete;
+    if (catalog.fingerprints.size() > before) ++sampled[step.execution.type];
+  }
+  EXPECT_GE(sampled.size(), 6u);
+  const double share =
+      static_cast<double>(catalog.fingerprints.size()) / complete;
+  EXPECT_GT(share, 0.15);
+  EXPECT_LT(share, 0.35);
+  gen::Rng rng(1);
+  const int n = static_cast<int>(catalog.fingerprints.size());
+  ASSERT_OK_AND_ASSIGN(
+      std::vector<QueryInput> inputs,
+      SampleInputs(QueryKind::kCacheLookup, catalog, nullptr, rng, n));
+  // Each of the pool's entries once (a re-run with the same key makes a
+  // fingerprint twice in the pool).
+  std::multiset<std::string> drawn,
+      pool(catalog.fingerprints.begin(), catalog.fingerprints.end());
+  for (const QueryInput& in : inputs) drawn.insert(in.fingerprint);
+  EXPECT_EQ(drawn, pool);
 }
 
 TEST(RunnerSmokeTest, PercentilesAreNearestRank) {
