@@ -524,5 +524,54 @@ TEST_F(CliTest, CheckVerifiesFingerprintHeads) {
   EXPECT_EQ(r.code, 0) << r.out;
 }
 
+// Records that decode but break the model's rules, which every write
+// enforces: check names each (helper-71).
+TEST_F(CliTest, CheckFindsRecordsThatBreakTheModelsRules) {
+  ASSERT_EQ(Run("demo --small").code, 0);
+  ASSERT_EQ(Run("check").code, 0);
+  auto read = [&](const std::string& key) {
+    rocksdb::DB* raw = nullptr;
+    EXPECT_TRUE(
+        rocksdb::DB::Open(rocksdb::Options(), store_.string(), &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    std::string value;
+    EXPECT_TRUE(db->Get(rocksdb::ReadOptions(), key, &value).ok());
+    EXPECT_TRUE(db->Close().ok());
+    return value;
+  };
+  auto expect_problem = [&](const std::string& text) {
+    const CliResult r = Run("check");
+    EXPECT_EQ(r.code, 4);
+    EXPECT_THAT(r.out, HasSubstr(text)) << r.out;
+  };
+  // An undeclared property.
+  const std::string first = codec::NodeKey(NodeKind::kArtifact, 1);
+  const std::string first_value = read(first);
+  codec::NodeRow row;
+  ASSERT_OK(codec::DecodeNode(first, first_value, &row));
+  row.base.properties["zz"] = Value(int64_t{1});
+  WriteRawKey(first, codec::EncodeNode(row));
+  expect_problem("node 1 has property 'zz', which its type");
+  WriteRawKey(first, first_value);
+  // A create time before the previous node's.
+  const std::string second = codec::NodeKey(NodeKind::kArtifact, 2);
+  const std::string second_value = read(second);
+  ASSERT_OK(codec::DecodeNode(second, second_value, &row));
+  row.base.create_time_ms = 1;
+  WriteRawKey(second, codec::EncodeNode(row));
+  expect_problem("node 2 was created at 1 ms, before node 1");
+  WriteRawKey(second, second_value);
+  ASSERT_EQ(Run("check").code, 0);
+  // Contexts 1 and 2 each other's parent, both directions of each written.
+  const std::string edge = codec::EncodeEdge(1, 1);
+  for (const auto& [child, parent] : {std::pair{1, 2}, std::pair{2, 1}}) {
+    WriteRawKey(codec::PairKey(codec::Tag::kParentByChild, child, parent),
+                edge);
+    WriteRawKey(codec::PairKey(codec::Tag::kChildByParent, parent, child),
+                edge);
+  }
+  expect_problem("parent contexts form a cycle through context 1");
+}
+
 }  // namespace
 }  // namespace lineagedb::cli_test

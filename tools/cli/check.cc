@@ -13,6 +13,7 @@
 #include "fmt/format.h"
 #include "store/store_impl.h"
 #include "tools/cli/check_heads.h"
+#include "tools/cli/check_model.h"
 #include "util/status_macros.h"
 
 namespace lineagedb::cli {
@@ -53,6 +54,7 @@ struct TypeEntry {
   uint64_t external_key_hash = 0;  // 0 = none expected.
   bool name_seen = false;
   bool external_seen = false;
+  std::map<std::string, PropertyKind> properties;  // As declared.
 };
 
 // An edge (from, type, to) in one direction's key order.
@@ -166,6 +168,7 @@ class Checker {
                           type.id, counters_.next_type_id, Hex(key)));
     }
     TypeEntry entry{type.kind};
+    entry.properties = type.properties;
     entry.name_key_hash =
         KeyHash(codec::TypeByNameKey(type.kind, type.name, type.version));
     if (!type.external_id.empty()) {
@@ -205,7 +208,20 @@ class Checker {
     if (type == types_.end() || type->second.kind != row.kind) {
       Problem(fmt::format("node {} has unknown type {} at key {}", id,
                           row.base.type_id, Hex(key)));
+    } else {
+      std::vector<std::string> problems;
+      CheckDeclaredProperties(id, row.base.type_id, row.base.properties,
+                              type->second.properties, &problems);
+      for (std::string& p : problems) Problem(std::move(p));
     }
+    // Nodes of a kind come in id order.
+    if (row.base.create_time_ms < last_create_time_[k]) {
+      Problem(fmt::format(
+          "node {} was created at {} ms, before node {} of its kind ({} ms)",
+          id, row.base.create_time_ms, last_id_[k], last_create_time_[k]));
+    }
+    last_create_time_[k] = row.base.create_time_ms;
+    last_id_[k] = id;
     if (has_counters_ && id >= counters_.next_node_id[k]) {
       Problem(fmt::format("node id {} is past its counter ({}) at key {}", id,
                           counters_.next_node_id[k], Hex(key)));
@@ -452,6 +468,7 @@ class Checker {
     const int64_t b = first ? parsed.to : parsed.from;
     if (first) ++report_.links;
     if (first && family == 1) ExpectContextExecution(a, b);
+    if (first && family == 2) parents_[a].push_back(b);
     if (!NodeExists(from_kind, a) || !NodeExists(to_kind, b)) {
       Problem(fmt::format("edge {} links a missing node ({} or {})", Hex(key),
                           a, b));
@@ -480,6 +497,10 @@ class Checker {
   }
 
   void Finish() {
+    for (int64_t context : ParentCycles(parents_)) {
+      Problem(fmt::format("parent contexts form a cycle through context {}",
+                          context));
+    }
     for (const auto& [hash, link] : context_executions_) {
       Problem(
           fmt::format("association (context {}, execution {}) has no "
@@ -559,6 +580,11 @@ class Checker {
   // AdjacencyIndex::EdgeHash summed over the by-artifact event keys.
   uint64_t event_digest_ = 0;
   std::map<EdgeTuple, uint64_t> pairs_[3];
+  // Child context -> its parents, from the [36] keys.
+  std::map<int64_t, std::vector<int64_t>> parents_;
+  // Per kind, the create time and id of the node visited last.
+  int64_t last_create_time_[3] = {};
+  int64_t last_id_[3] = {};
   // Expected [38] keys (by hash) -> (context, execution).
   std::unordered_map<uint64_t, std::pair<int64_t, int64_t>> context_executions_;
   // By the hash of the head key each fingerprint with a COMPLETE execution
