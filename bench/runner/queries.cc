@@ -323,7 +323,7 @@ StatusOr<int64_t> RunSqlite(bool cte, QueryKind kind, const QueryInput& in,
     case QueryKind::kLookupById: {
       auto r = db->GetArtifact(in.a);
       if (!r.ok()) return r.status();
-      return 1;
+      return r->id == in.a ? 1 : 0;
     }
     case QueryKind::kLookupByTypeName: {
       auto r = db->GetArtifactByTypeAndName(in.type, in.name);
