@@ -250,9 +250,10 @@ void EventWriter::AppendRunFacets(Phase phase, int64_t time_ms,
   OpenFacet(out, "lineageGen", StrCat(kProducer, "/LineageGenRunFacet"));
   out->append(",\"executionType\":");
   AppendJsonString(out, step_->execution.type);
-  Append(out,
-         ",\"mlmdState\":", static_cast<int>(step_->execution.last_known_state),
-         ",\"properties\":{");
+  // A run the draw failed is FAILED, whatever the generator's state.
+  const ExecutionState state =
+      failed() ? ExecutionState::kFailed : step_->execution.last_known_state;
+  Append(out, ",\"mlmdState\":", static_cast<int>(state), ",\"properties\":{");
   bool first_property = true;
   for (const auto& [name, value] : step_->execution.properties) {
     if (!first_property) out->push_back(',');

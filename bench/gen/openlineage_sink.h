@@ -22,8 +22,11 @@
 //    declared property, or "uri" when it has none) and dataSource, and the
 //    output facet outputStatistics;
 //  - run facets: nominalTime and processing_engine on START, the custom
-//    facet "lineageGen" (execution type, MLMD state, properties) on
-//    COMPLETE, errorMessage on FAIL;
+//    facet "lineageGen" (execution type, MLMD state as the end event has
+//    it: FAILED for a FAIL, properties) on the end event, errorMessage on
+//    FAIL;
+//  - a FAIL still names its outputs (what the run wrote before it failed),
+//    and later steps of the graph read them as the generator made them;
 //  - eventTime: options.start_time_ms plus options.interval_ms per event
 //    written, in UTC with milliseconds ("2024-01-01T00:00:01.000Z").
 // Every event passes the ingester's validation (schema/OPENLINEAGE.md).

@@ -68,6 +68,19 @@ TEST_F(OpenLineageSinkTest, TfxEventsIngestIntoTheGeneratedGraph) {
   EXPECT_EQ(counts.datasets, stats.artifacts);
   EXPECT_EQ(counts.edges, stats.events);
   EXPECT_GT(counts.failed, 0);
+  // A FAIL's custom facet says FAILED (4), whatever state the generator
+  // gave the step.
+  int fails = 0;
+  for (size_t at = 0; at < ndjson.size();) {
+    const size_t end = ndjson.find('\n', at);
+    const std::string_view line(ndjson.data() + at, end - at);
+    if (line.find(R"("eventType":"FAIL")") != std::string_view::npos) {
+      ++fails;
+      EXPECT_NE(line.find(R"("mlmdState":4,)"), std::string_view::npos) << line;
+    }
+    at = end + 1;
+  }
+  EXPECT_EQ(fails, counts.failed);
 
   const OpenLineageSummary s = Ingest(ndjson);
   EXPECT_EQ(s.rejected, 0) << (s.rejections.empty()
