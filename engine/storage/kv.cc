@@ -436,9 +436,9 @@ rocksdb::Options RocksOptions(const Options& options,
   // Replaying the write-ahead log drops a last record cut short (a crash in
   // the middle of a write), but a damaged record fails the open (DATA_LOSS)
   // unless salvage_log: RocksDB's default would silently drop it and
-  // everything after it, committed writes included. A damaged length in a
-  // log's last block, which this mode reads as a record cut short, is
-  // found before the open (storage/log_tail.h).
+  // everything after it, committed writes included. The damage this mode
+  // takes for the log's end (a length past it, a recyclable type) is found
+  // before the open (storage/log_tail.h).
   ro.wal_recovery_mode =
       options.salvage_log
           ? rocksdb::WALRecoveryMode::kPointInTimeRecovery

@@ -63,33 +63,59 @@ class LogTailTest : public ::testing::Test {
 
 TEST_F(LogTailTest, AWholeLogIsNotDamaged) {
   ASSERT_GE(RecordOffsets().size(), 20u);
-  EXPECT_EQ(DamagedRecordInTail(log_), -1);
-  EXPECT_EQ(DamagedRecordInTail(""), -1);
+  EXPECT_EQ(SilentlyDroppedRecord(log_, ""), -1);
+  EXPECT_EQ(SilentlyDroppedRecord("", ""), -1);
   // Preallocated space after the records.
-  EXPECT_EQ(DamagedRecordInTail(log_ + std::string(4096, '\0')), -1);
+  EXPECT_EQ(SilentlyDroppedRecord(log_ + std::string(4096, '\0'), ""), -1);
 }
 
 // A crash may leave any prefix of the last write: none reads as damage.
 TEST_F(LogTailTest, NoLogCutShortReadsAsDamaged) {
   for (size_t size = 0; size <= log_.size(); ++size) {
-    ASSERT_EQ(DamagedRecordInTail(std::string_view(log_).substr(0, size)), -1)
+    ASSERT_EQ(SilentlyDroppedRecord(std::string_view(log_).substr(0, size), ""),
+              -1)
         << "cut at " << size;
   }
 }
 
-// A length that runs past the end: damage unless the record is the last.
-TEST_F(LogTailTest, ALengthPastTheEndWithRecordsAfterItIsDamage) {
-  const std::vector<size_t> offsets = RecordOffsets();
-  for (size_t i = 0; i < offsets.size(); ++i) {
-    std::string damaged = log_;
-    damaged[offsets[i] + 5] ^= 0x41;  // The length's high byte.
-    const int64_t expected =
-        i + 1 < offsets.size() ? static_cast<int64_t>(offsets[i]) : -1;
-    EXPECT_EQ(DamagedRecordInTail(damaged), expected) << "record " << i;
+// A write cut short whose value holds the bytes of whole records (a stored
+// log, a blob) is still a write cut short (helper-73).
+TEST_F(LogTailTest, ACutWriteHoldingWholeRecordsIsNotDamage) {
+  ASSERT_TRUE(
+      db_->Put(rocksdb::WriteOptions(), "copy", log_ + log_ + "tail").ok());
+  std::ifstream in(log_path_, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  const std::string log = bytes.str();
+  ASSERT_LT(log.size(), kLogBlockBytes);
+  for (size_t size = log_.size(); size <= log.size(); ++size) {
+    ASSERT_EQ(SilentlyDroppedRecord(std::string_view(log).substr(0, size), ""),
+              -1)
+        << "cut at " << size;
   }
 }
 
-TEST_F(LogTailTest, CheckLogTailsReadsEachLogsLastBlock) {
+// A length that runs past the end: damage, the last record's too (its
+// checksum holds for the bytes up to the end).
+TEST_F(LogTailTest, AWholeRecordWithALengthPastTheEndIsDamage) {
+  for (size_t at : RecordOffsets()) {
+    std::string damaged = log_;
+    damaged[at + 5] ^= 0x41;  // The length's high byte.
+    EXPECT_EQ(SilentlyDroppedRecord(damaged, ""), static_cast<int64_t>(at));
+  }
+}
+
+// A type byte with bit 2 set reads as a recycled log's record, which ends
+// the replay wherever it is: damage.
+TEST_F(LogTailTest, AWholeRecordOfARecyclableTypeIsDamage) {
+  for (size_t at : RecordOffsets()) {
+    std::string damaged = log_;
+    damaged[at + 6] ^= 0x04;
+    EXPECT_EQ(SilentlyDroppedRecord(damaged, ""), static_cast<int64_t>(at));
+  }
+}
+
+TEST_F(LogTailTest, CheckLogTailsNamesTheLogAndTheRecord) {
   db_.reset();  // Closing flushes the log into a table; write it back.
   EXPECT_TRUE(CheckLogTails(dir_.path()).ok());
   const std::filesystem::path copy =
@@ -111,6 +137,45 @@ TEST_F(LogTailTest, CheckLogTailsReadsEachLogsLastBlock) {
                           std::filesystem::path(dir_.path()) / "notes.log");
   EXPECT_TRUE(CheckLogTails(dir_.path()).ok());
   EXPECT_TRUE(CheckLogTails(dir_.path() + "/missing").ok());
+}
+
+// A log of several blocks: a recyclable type in its first block is found,
+// and cutting it anywhere in its last block is not damage.
+TEST_F(LogTailTest, CheckLogTailsWalksEveryBlock) {
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_TRUE(db_->Put(rocksdb::WriteOptions(), "big" + std::to_string(i),
+                         std::string(1000 + i, 'v'))
+                    .ok());
+  }
+  std::string log;
+  {
+    std::ifstream in(log_path_, std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    log = bytes.str();
+  }
+  ASSERT_GT(log.size(), 3 * kLogBlockBytes);
+  db_.reset();
+  testing::TempDir other;
+  const std::filesystem::path copy =
+      std::filesystem::path(other.path()) / "000007.log";
+  auto check = [&](const std::string& bytes) {
+    std::ofstream(copy, std::ios::binary | std::ios::trunc) << bytes;
+    return CheckLogTails(other.path());
+  };
+  EXPECT_TRUE(check(log).ok());
+  const size_t last_block = log.size() / kLogBlockBytes * kLogBlockBytes;
+  for (size_t size = last_block; size < log.size(); size += 97) {
+    ASSERT_TRUE(check(log.substr(0, size)).ok()) << "cut at " << size;
+  }
+  std::string damaged = log;
+  const size_t at = RecordOffsets()[5];  // The first block is this fixture's.
+  damaged[at + 6] ^= 0x04;
+  const Status s = check(damaged);
+  EXPECT_TRUE(absl::IsDataLoss(s)) << s;
+  EXPECT_NE(s.message().find("record at byte " + std::to_string(at)),
+            std::string_view::npos)
+      << s;
 }
 
 }  // namespace

@@ -528,40 +528,50 @@ TEST_F(DurabilityTest, ADamagedLogRecordFailsTheOpenWithDataLoss) {
 }
 
 // A damaged length field that runs past the end of the log reads to RocksDB
-// as a last write cut short; the whole writes after it tell it apart, and
-// the open fails instead of dropping them (storage/log_tail.h).
-TEST_F(DurabilityTest, ADamagedLengthBeforeWholeWritesFailsTheOpen) {
-  const int64_t type_id = MakeType();
-  store_.reset();
-  const std::filesystem::path log =
-      PutThreeAndDie(options_, store_path(), type_id);
-  std::string bytes;
-  {
-    std::ifstream in(log, std::ios::binary);
-    bytes.assign(std::istreambuf_iterator<char>(in), {});
+// as a last write cut short, and a type byte with bit 2 set as a recycled
+// log's record: either ends the replay in silence. The record's checksum
+// tells them apart, and the open fails instead of dropping the writes
+// (storage/log_tail.h).
+TEST_F(DurabilityTest, ADamagedLengthOrTypeFailsTheOpen) {
+  // (byte of the second record's header, bits flipped).
+  for (const auto& [byte, bits] : {std::pair{5, 0x41}, std::pair{6, 0x04}}) {
+    SCOPED_TRACE(byte);
+    store_.reset();
+    std::filesystem::remove_all(store_path());
+    Reopen();
+    const int64_t type_id = MakeType();
+    store_.reset();
+    const std::filesystem::path log =
+        PutThreeAndDie(options_, store_path(), type_id);
+    std::string bytes;
+    {
+      std::ifstream in(log, std::ios::binary);
+      bytes.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    // Records: [crc 4][length 2][type 1][payload].
+    const size_t second =
+        7 + (static_cast<uint8_t>(bytes[4]) |
+             static_cast<size_t>(static_cast<uint8_t>(bytes[5])) << 8);
+    ASSERT_LT(second + 7, bytes.size());
+    bytes[second + byte] ^= static_cast<char>(bits);
+    std::ofstream(log, std::ios::binary | std::ios::trunc) << bytes;
+    for (const bool read_only : {true, false}) {
+      Options options = options_;
+      options.read_only = read_only;
+      const Status damaged = Store::Open(options, store_path()).status();
+      EXPECT_CODE(damaged, kDataLoss);
+      EXPECT_TRUE(damaged.GetPayload(kDamagedLogPayload).has_value())
+          << damaged;
+    }
+    // Salvaged: the writes before the damaged record, none after it.
+    Options salvage = options_;
+    salvage.salvage_log = true;
+    ASSERT_OK_AND_ASSIGN(store_, Store::Open(salvage, store_path()));
+    ASSERT_OK_AND_ASSIGN(std::vector<Artifact> kept,
+                         store_->GetByIds<Artifact>({1, 2, 3}));
+    EXPECT_LT(kept.size(), 3u);
+    Reopen();
   }
-  // Records: [crc 4][length 2][type 1][payload]; damage the second's length.
-  const size_t second =
-      7 + (static_cast<uint8_t>(bytes[4]) |
-           static_cast<size_t>(static_cast<uint8_t>(bytes[5])) << 8);
-  ASSERT_LT(second + 7, bytes.size());
-  bytes[second + 5] ^= 0x41;
-  std::ofstream(log, std::ios::binary | std::ios::trunc) << bytes;
-  for (const bool read_only : {true, false}) {
-    Options options = options_;
-    options.read_only = read_only;
-    const Status damaged = Store::Open(options, store_path()).status();
-    EXPECT_CODE(damaged, kDataLoss);
-    EXPECT_TRUE(damaged.GetPayload(kDamagedLogPayload).has_value()) << damaged;
-  }
-  // Salvaged: the writes before the damaged record, none after it.
-  Options salvage = options_;
-  salvage.salvage_log = true;
-  ASSERT_OK_AND_ASSIGN(store_, Store::Open(salvage, store_path()));
-  ASSERT_OK_AND_ASSIGN(std::vector<Artifact> kept,
-                       store_->GetByIds<Artifact>({1, 2, 3}));
-  EXPECT_LT(kept.size(), 3u);
-  Reopen();
 }
 
 // A last write cut short (the process died in it) is dropped; the writes
