@@ -312,6 +312,14 @@ int Run(int argc, char** argv) {
                  ec.message().c_str());
     return 1;
   }
+  // Removed on every way out, so that the same command can run again.
+  struct RemoveAtExit {
+    const std::string& dir;
+    ~RemoveAtExit() {
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);
+    }
+  } remove_at_exit{dir};
 
   Phase parse;
   int64_t parsed = 0;
@@ -371,7 +379,6 @@ int Run(int argc, char** argv) {
   print("raw", raw, events);
   print("sst", sst, events);
   PrintKeyCounts(counts, events);
-  std::filesystem::remove_all(dir, ec);
   return 0;
 }
 

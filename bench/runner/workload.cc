@@ -62,7 +62,8 @@ StatusOr<Scenario> ParseScenario(std::string_view name) {
 }
 
 int64_t FingerprintSample(int64_t target_nodes) {
-  return std::clamp<int64_t>(target_nodes / 50000, 1, kFingerprintSample);
+  return std::clamp<int64_t>((target_nodes + 49999) / 50000, 1,
+                             kFingerprintSample);
 }
 
 std::string ArtifactName(int64_t id) { return absl::StrCat("artifact-", id); }

@@ -66,7 +66,7 @@ struct GraphCatalog {
   std::vector<int64_t> pipelines;
   // Fingerprints of one in `fingerprint_sample` COMPLETE executions, picked
   // by a hash of the id (not every k-th id, which in a TFX run of 8 steps
-  // is always the same step).
+  // is always the same step); at least 1.
   int64_t fingerprint_sample = kFingerprintSample;
   std::vector<std::string> fingerprints;
   // (pipeline context, new Examples artifact) pairs added after ingest by

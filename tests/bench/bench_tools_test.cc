@@ -91,6 +91,12 @@ TEST_F(BenchToolsTest, OpenLineageCeilingKeepsFoldersItDidNotMake) {
       2);
   EXPECT_EQ(Run(OPENLINEAGE_CEILING_BINARY, "--in " + in + " --dir " + in), 2);
   EXPECT_TRUE(fs::exists(in));
+  // No event accepted: refused, and --dir removed again.
+  EXPECT_EQ(Run(OPENLINEAGE_CEILING_BINARY,
+                "--in " + in + " --dir " + Path("scratch")),
+            1);
+  EXPECT_THAT(err_, HasSubstr("no event"));
+  EXPECT_FALSE(fs::exists(Path("scratch")));
   EXPECT_EQ(
       Run(OPENLINEAGE_CEILING_BINARY, "--in " + in + " --dir /dev/null/x"), 1);
   EXPECT_THAT(err_, HasSubstr("cannot make --dir"));
