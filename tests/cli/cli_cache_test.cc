@@ -10,9 +10,10 @@ namespace {
 
 using ::testing::HasSubstr;
 
-// Types, an input artifact (id 1) made by execution 1, and two COMPLETE
-// Trainer runs on it (executions 2 and 3) that differ in custom property
-// epochs; each reads the input by an event without a path.
+// Types, an input artifact (id 1) made by execution 1, and three COMPLETE
+// Trainer runs on it (executions 2, 3 and 4): 3 differs from 2 in custom
+// property epochs, 4 only in TFX's per-run working folder index; each
+// reads the input by an event without a path.
 constexpr char kRuns[] = R"([
 {"artifact_type": {"name": "Data"}},
 {"artifact_type": {"name": "Model"}},
@@ -21,15 +22,26 @@ constexpr char kRuns[] = R"([
 {"execution": {"type": "Gen", "state": "COMPLETE"},
  "events": [{"type": "OUTPUT", "artifact": {"type": "Data", "uri": "/d"}}]},
 {"execution": {"type": "Trainer", "state": "COMPLETE",
-               "properties": {"lr": 0.1}, "custom_properties": {"epochs": 5}},
+               "properties": {"lr": 0.1},
+               "custom_properties": {"epochs": 5,
+                                     "__stateful_working_dir_index__": "a"}},
  "events": [{"type": "INPUT", "artifact_id": 1},
             {"type": "OUTPUT", "path": ["model", 0],
              "artifact": {"type": "Model", "uri": "/m/5", "state": "LIVE"}}]},
 {"execution": {"type": "Trainer", "state": "COMPLETE",
-               "properties": {"lr": 0.1}, "custom_properties": {"epochs": 50}},
+               "properties": {"lr": 0.1},
+               "custom_properties": {"epochs": 50,
+                                     "__stateful_working_dir_index__": "b"}},
  "events": [{"type": "INPUT", "artifact_id": 1},
             {"type": "OUTPUT", "path": ["model", 0],
-             "artifact": {"type": "Model", "uri": "/m/50", "state": "LIVE"}}]}
+             "artifact": {"type": "Model", "uri": "/m/50", "state": "LIVE"}}]},
+{"execution": {"type": "Trainer", "state": "COMPLETE",
+               "properties": {"lr": 0.1},
+               "custom_properties": {"epochs": 5,
+                                     "__stateful_working_dir_index__": "c"}},
+ "events": [{"type": "INPUT", "artifact_id": 1},
+            {"type": "OUTPUT", "path": ["model", 0],
+             "artifact": {"type": "Model", "uri": "/m/5b", "state": "LIVE"}}]}
 ])";
 
 TEST_F(CliTest, CacheKeysTakeUnkeyedInputsAndCustomProperties) {
@@ -39,8 +51,8 @@ TEST_F(CliTest, CacheKeysTakeUnkeyedInputsAndCustomProperties) {
   CliResult r = Run("ingest --native '" + runs.string() + "'");
   ASSERT_EQ(r.code, 0) << r.err;
   // No run stored a fingerprint: each lookup misses, naming the key's.
-  std::string fingerprints[2];
-  for (int i = 0; i < 2; ++i) {
+  std::string fingerprints[3];
+  for (int i = 0; i < 3; ++i) {
     r = Run("cache lookup --execution " + std::to_string(i + 2));
     ASSERT_EQ(r.code, 1) << r.err;
     std::smatch m;
@@ -50,6 +62,7 @@ TEST_F(CliTest, CacheKeysTakeUnkeyedInputsAndCustomProperties) {
     fingerprints[i] = m[1];
   }
   EXPECT_NE(fingerprints[0], fingerprints[1]);  // epochs 5 and 50.
+  EXPECT_EQ(fingerprints[0], fingerprints[2]);  // __NAME__ is not a key.
   // An execution recorded with the first run's key is its hit; the other
   // run's key does not find it.
   const fs::path hit = fs::path(dir_.path()) / "hit.json";
@@ -62,7 +75,7 @@ TEST_F(CliTest, CacheKeysTakeUnkeyedInputsAndCustomProperties) {
   ASSERT_EQ(r.code, 0) << r.err;
   r = Run("cache lookup --execution 2");
   EXPECT_EQ(r.code, 0) << r.err;
-  EXPECT_THAT(r.out, HasSubstr("execution:4"));
+  EXPECT_THAT(r.out, HasSubstr("execution:5"));
   EXPECT_THAT(r.out, HasSubstr("/m/hit"));
   EXPECT_EQ(Run("cache lookup --execution 3").code, 1);
 }

@@ -50,8 +50,15 @@ StatusOr<CacheKey> CacheKeyOf(Store* store, const Execution& e,
     key.inputs.push_back(
         {slot.empty() ? kUnkeyedSlot : slot, ev.artifact_id, ""});
   }
-  key.parameters = e.properties;
+  for (const auto& [name, value] : e.properties) {
+    key.parameters[kPropertyParameterPrefix + name] = value;
+  }
   for (const auto& [name, value] : e.custom_properties) {
+    // An orchestrator's own bookkeeping (TFX's __execution_result__, a
+    // per-run __stateful_working_dir_index__) is not a parameter.
+    if (name.size() > 4 && name.starts_with("__") && name.ends_with("__")) {
+      continue;
+    }
     key.parameters[kCustomParameterPrefix + name] = value;
   }
   key.code_version = std::string(code_version);
@@ -85,7 +92,8 @@ StatusOr<int64_t> DemoCacheHit(Store* store, int n) {
   }
   std::cout << "\n";
   CacheKey changed = key;
-  changed.parameters["learning_rate"] = 0.5;
+  changed.parameters[std::string(kPropertyParameterPrefix) + "learning_rate"] =
+      0.5;
   ASSIGN_OR_RETURN(std::string other, Fingerprint(changed));
   auto miss = FindCachedExecution(store, other);
   std::cout << fmt::format(

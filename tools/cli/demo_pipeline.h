@@ -10,11 +10,15 @@ namespace lineagedb::cli {
 
 // The cache key an orchestrator would build for execution `e`: its type,
 // its inputs by slot (the first key of the event path; kUnkeyedSlot for a
-// path without one), its parameters, and `code_version`. The parameters
-// are its properties by name and its custom properties (where TFX keeps a
-// step's exec properties) by kCustomParameterPrefix and name.
+// path without one, which a key "-" shares), its parameters, and
+// `code_version`. The parameters are its properties, named
+// kPropertyParameterPrefix + name, and its custom properties (where TFX
+// keeps a step's exec properties), kCustomParameterPrefix + name, but for
+// names of the form __NAME__, an orchestrator's own (TFX's per-run
+// __stateful_working_dir_index__ would make every key unique).
 // Errors: GetEventsByExecutionIds's.
 inline constexpr char kUnkeyedSlot[] = "-";
+inline constexpr char kPropertyParameterPrefix[] = "properties.";
 inline constexpr char kCustomParameterPrefix[] = "custom_properties.";
 StatusOr<CacheKey> CacheKeyOf(Store* store, const Execution& e,
                               std::string_view code_version);
