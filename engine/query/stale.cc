@@ -37,6 +37,14 @@ struct Slot {
   friend auto operator<=>(const Slot&, const Slot&) = default;
 };
 
+// The output key of an event: the first key of its path, or "".
+std::string KeyOf(const Event& e) {
+  for (const PathStep& s : e.path) {
+    if (const auto* key = std::get_if<std::string>(&s.step)) return *key;
+  }
+  return "";
+}
+
 // An artifact's slot and the execution that made it.
 struct Made {
   Slot slot;
@@ -126,13 +134,7 @@ class PipelineReader {
       Event e;
       RETURN_IF_ERROR(codec::DecodeEvent(it->key(), it->value(), &e));
       ASSIGN_OR_RETURN(int64_t type, TypeOf(e.execution_id));
-      made = Made{Slot{type, ""}, e.execution_id};
-      for (const PathStep& s : e.path) {
-        if (const auto* key = std::get_if<std::string>(&s.step)) {
-          made->slot.key = *key;
-          break;
-        }
-      }
+      made = Made{Slot{type, KeyOf(e)}, e.execution_id};
     }
     made_[id] = made;
     return made;
@@ -251,13 +253,15 @@ Status InContext(PipelineReader& r, int64_t context, int64_t id,
 // The reads of the pipeline's latest executions that decide staleness.
 struct Reads {
   // An input of a step's latest execution made by another step: the output
-  // key it was made under, and whether it is an output of that step's
-  // latest execution.
+  // key it was made under; whether it is an output of that step's latest
+  // execution; if not, whether that execution wrote under its key (else
+  // nothing replaced it).
   struct Input {
     int64_t from;
     int64_t to;
     std::string key;
     bool current;
+    bool replaced;
   };
   std::vector<Input> inputs;
   std::set<int64_t> direct;     // Read an older artifact of the new one's slot.
@@ -270,14 +274,16 @@ struct Reads {
 StatusOr<Reads> ReadInputs(PipelineReader& r,
                            const std::map<int64_t, int64_t>& steps,
                            int64_t new_id, const Made& new_made) {
-  // The outputs of each step's latest execution.
+  // The outputs of each step's latest execution, and their keys.
   std::map<int64_t, std::set<int64_t>> latest_outputs;
+  std::map<int64_t, std::set<std::string>> latest_keys;
   for (const auto& [type, latest] : steps) {
     ASSIGN_OR_RETURN(
         std::vector<Event> outputs,
         r.Events(Tag::kEventByExecution, latest, codec::Direction::kOutput));
     for (const Event& out : outputs) {
       latest_outputs[type].insert(out.artifact_id);
+      latest_keys[type].insert(KeyOf(out));
     }
   }
   Reads reads;
@@ -300,9 +306,11 @@ StatusOr<Reads> ReadInputs(PipelineReader& r,
       const Slot& slot = made->slot;
       if (steps.contains(slot.producer_type)) {
         reads.edges.emplace(slot.producer_type, type);
+        const bool current =
+            latest_outputs[slot.producer_type].contains(in.artifact_id);
         reads.inputs.push_back(
-            {slot.producer_type, type, slot.key,
-             latest_outputs[slot.producer_type].contains(in.artifact_id)});
+            {slot.producer_type, type, slot.key, current,
+             !current && latest_keys[slot.producer_type].contains(slot.key)});
       }
       // An older artifact of the slot: not one the new artifact's execution
       // made beside it (a list of artifacts under one key).
@@ -321,10 +329,10 @@ StatusOr<Reads> ReadInputs(PipelineReader& r,
 // The stale steps. Both marks flow along the reads to a fixpoint: a step
 // is refreshed if it read the current output of a refreshed step; stale if
 // it read anything of a stale step, or an output of a refreshed step that
-// its latest execution has replaced, unless it read the current output of
-// that key beside it (the step re-ran on the new data, this one did not
-// yet; one that read the current output beside older ones of the same key
-// ran on it, as an Evaluator reads a baseline model).
+// its latest execution has replaced (written anew under its key), unless it
+// read the current output of that key beside it (the step re-ran on the new
+// data, this one did not yet; one that read the current output beside older
+// ones of the same key ran on it, as an Evaluator reads a baseline model).
 std::set<int64_t> StaleOf(const Reads& reads) {
   std::set<std::tuple<int64_t, int64_t, std::string>> current_reads;
   for (const Reads::Input& read : reads.inputs) {
@@ -345,7 +353,7 @@ std::set<int64_t> StaleOf(const Reads& reads) {
   std::set<int64_t> stale = reads.direct;
   spread(&stale, [&](const Reads::Input& read) {
     return stale.contains(read.from) ||
-           (!read.current && refreshed.contains(read.from) &&
+           (read.replaced && refreshed.contains(read.from) &&
             !current_reads.contains({read.from, read.to, read.key}));
   });
   return stale;

@@ -146,6 +146,22 @@ TEST_F(StaleTest, AReplacedOutputReadBesideACurrentOneOfAnotherKeyIsStale) {
   EXPECT_THAT(Stale(data2).first, ElementsAre());
 }
 
+// An output key the re-run no longer writes (a Transform that stopped
+// materializing its examples) has nothing newer: reading the old one is
+// not stale.
+TEST_F(StaleTest, AnOutputTheReRunNoLongerWritesIsNotReplaced) {
+  const int64_t gen = StepType("Gen");
+  const int64_t transform = StepType("Transform");
+  const int64_t trainer = StepType("Trainer");
+  const int64_t data1 = Run(gen, {}, {"examples"})[0];
+  const std::vector<int64_t> t1 =
+      Run(transform, {{"examples", data1}}, {"graph", "materialized"});
+  const int64_t data2 = Run(gen, {}, {"examples"})[0];
+  const int64_t graph2 = Run(transform, {{"examples", data2}}, {"graph"})[0];
+  Run(trainer, {{"graph", graph2}, {"materialized", t1[1]}}, {"model"});
+  EXPECT_THAT(Stale(data2).first, ElementsAre());
+}
+
 // The run that made the new artifact replaced its other outputs too: a
 // step still reading one of those is stale.
 TEST_F(StaleTest, TheOtherOutputsOfTheNewArtifactsRunAreReplaced) {

@@ -118,16 +118,20 @@ struct StaleSteps {
 // CACHED execution; one that made the new artifact, read it, or read the
 // current output of a step that ran on it, ran on it, whatever older
 // artifacts of that output key it read beside it, such as a baseline
-// model; one that read a replaced output of a step that ran on it, and not
-// the current output of that key, did not; the artifacts one execution
-// makes under one key, a list, are all of one age; a step's reads of its
-// own earlier outputs, a warm start, do not count). Steps are execution
+// model; one that read a replaced output of a step that ran on it (one
+// whose key that step's latest execution wrote anew), and not the current
+// output of that key, did not; the artifacts one execution makes under
+// one key, a list, are all of one age; a step's reads of its own earlier
+// outputs, a warm start, do not count). Steps are execution
 // types: OpenLineage runs share one (schema/OPENLINEAGE.md), so a context of
 // OpenLineage jobs is one step, which is never stale. The steps of a cycle
 // come together, by type id, in the order. An artifact made by a
 // step of the pipeline must belong to it (attributed to the context, or
 // made by an execution associated with it); one made elsewhere (an
 // upstream pipeline's data) is taken as new input to the pipeline.
+// Each version of an execution type is a step of its own, with its own
+// slots: a new artifact made by version 2 of a step is not of version 1's
+// slots.
 // Errors: NOT_FOUND (unknown context or artifact), INVALID_ARGUMENT (the
 // artifact has no producing execution, so it has no slot; or a step of the
 // pipeline made it outside the context).
