@@ -355,6 +355,44 @@ TEST_F(FingerprintHeadTest, DemotedHeadFallsBackToTheOlderComplete) {
   EXPECT_EQ(head, executions_.rbegin()->first);
 }
 
+// Cache hits recorded after each of three COMPLETE executions (more than a
+// batch of candidates each): lookups past an unusable or unknown head find
+// the newest usable one, kept answers dropped by each change.
+TEST_F(FingerprintHeadTest, LookupsPastManyRecordedHitsFindTheNewestUsable) {
+  std::vector<int64_t> complete;
+  for (int hits : {150, 150, 70}) {
+    ASSERT_NO_FATAL_FAILURE(Insert("fp-a", ExecutionState::kComplete));
+    complete.push_back(executions_.rbegin()->first);
+    for (int i = 0; i < hits; ++i) {
+      CacheHit hit;
+      hit.cached_execution_id = complete.back();
+      hit.execution.type_id = step_type_;
+      ASSERT_OK(RecordCacheHit(store_.get(), hit).status());
+    }
+  }
+  auto found = [&]() -> int64_t {
+    auto hit = FindCachedExecution(store_.get(), "fp-a");
+    return hit.ok() ? hit->execution.id : 0;
+  };
+  auto output = [&](int i) { return executions_.at(complete[i]).outputs[0]; };
+  EXPECT_EQ(found(), complete[2]);
+  ASSERT_NO_FATAL_FAILURE(SetOutputLive(output(2), false));
+  EXPECT_EQ(found(), complete[1]);
+  ASSERT_NO_FATAL_FAILURE(SetOutputLive(output(1), false));
+  EXPECT_EQ(found(), complete[0]);
+  ASSERT_NO_FATAL_FAILURE(SetOutputLive(output(2), true));
+  EXPECT_EQ(found(), complete[2]);
+  // The head leaves COMPLETE: unknown, every execution a candidate.
+  ASSERT_NO_FATAL_FAILURE(
+      Update({complete[2]}, {ExecutionState::kFailed}, {"-"}));
+  EXPECT_EQ(found(), complete[0]);
+  ASSERT_NO_FATAL_FAILURE(SetOutputLive(output(1), true));
+  EXPECT_EQ(found(), complete[1]);
+  ASSERT_NO_FATAL_FAILURE(SetOutputLive(output(0), false));
+  ASSERT_NO_FATAL_FAILURE(SetOutputLive(output(1), false));
+  EXPECT_EQ(found(), 0);
+}
+
 // A store of format version 1 has no heads: lookups scan [40], and writes
 // by this build keep working (heads written by them are not trusted).
 TEST_F(FingerprintHeadTest, VersionOneStoreWithoutHeadsIsAnsweredByScans) {
