@@ -354,9 +354,26 @@ StatusOr<PutExecutionResult> RecordCacheHit(Store* store, const CacheHit& hit) {
                ExecutionStateName(state),
                "; only a COMPLETE or CACHED execution's outputs are reused"));
   }
+  if (hit.execution.type_id != cached.base.type_id) {
+    return absl::InvalidArgumentError(
+        StrCat("a cache hit is an execution of the cached one's type ",
+               cached.base.type_id, ", not ", hit.execution.type_id));
+  }
   auto view = impl->kv()->NewReadView();
   ASSIGN_OR_RETURN(std::vector<Event> outputs,
                    OutputEvents(*view, hit.cached_execution_id));
+  // Outputs FindCachedExecution would not offer are not reused.
+  for (const Event& out : outputs) {
+    ASSIGN_OR_RETURN(NodeRow artifact,
+                     impl->ReadNode(wc, NodeKind::kArtifact, out.artifact_id));
+    const auto artifact_state = static_cast<ArtifactState>(artifact.state);
+    if (!Usable(artifact_state)) {
+      return absl::FailedPreconditionError(StrCat(
+          "artifact ", out.artifact_id, ", an output of execution ",
+          hit.cached_execution_id, ", is ", ArtifactStateName(artifact_state),
+          "; a cache hit reuses usable outputs only"));
+    }
+  }
   Execution execution = hit.execution;
   execution.last_known_state = ExecutionState::kCached;
   if (execution.fingerprint.empty()) execution.fingerprint = cached.fingerprint;

@@ -483,7 +483,27 @@ TEST_F(CachingTest, BadCacheHitsAreRefusedAndWriteNothing) {
   s = RecordCacheHit(store_.get(), hit).status();
   EXPECT_CODE(s, kFailedPrecondition);
   EXPECT_THAT(std::string(s.message()), ::testing::HasSubstr("is FAILED"));
+  // A hit of another step, or of a run whose output is gone.
+  hit.cached_execution_id = first["SchemaGen"].execution_id;
+  hit.execution.type_id = execution_types_["Trainer"];
+  s = RecordCacheHit(store_.get(), hit).status();
+  EXPECT_CODE(s, kInvalidArgument);
+  EXPECT_THAT(std::string(s.message()), ::testing::HasSubstr("type"));
+  hit.execution.type_id = execution_types_["SchemaGen"];
   EXPECT_EQ(DumpStore(), before);
+  ASSERT_OK_AND_ASSIGN(
+      auto schemas,
+      store_->GetByIds<Artifact>({first["SchemaGen"].outputs["schema"]}));
+  const Artifact live = schemas.at(0);
+  Artifact deleted = live;
+  deleted.state = ArtifactState::kDeleted;
+  ASSERT_OK(store_->Put<Artifact>({deleted}).status());
+  const auto with_deleted = DumpStore();
+  s = RecordCacheHit(store_.get(), hit).status();
+  EXPECT_CODE(s, kFailedPrecondition);
+  EXPECT_THAT(std::string(s.message()), ::testing::HasSubstr("is DELETED"));
+  EXPECT_EQ(DumpStore(), with_deleted);
+  ASSERT_OK(store_->Put<Artifact>({live}).status());
   hit.cached_execution_id = first["SchemaGen"].execution_id;
   EXPECT_OK(RecordCacheHit(store_.get(), hit).status());
 }

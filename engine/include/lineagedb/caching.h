@@ -94,9 +94,11 @@ struct CacheHit {
 // paths), and links the contexts to it, its inputs and the reused outputs
 // (as PutExecution attributes the artifacts its events name).
 // Errors: NOT_FOUND (no cached execution), FAILED_PRECONDITION (the cached
-// execution is neither COMPLETE nor CACHED), INVALID_ARGUMENT (as
-// PutExecution, e.g. an input naming another execution; an execution id
-// set; an input that is not an input event), ALREADY_EXISTS (as
+// execution is neither COMPLETE nor CACHED, or an output of it is not
+// usable, as FindCachedExecution has it), INVALID_ARGUMENT (the new
+// execution's type is not the cached one's; as PutExecution, e.g. an input
+// naming another execution; an execution id set; an input that is not an
+// input event), ALREADY_EXISTS (as
 // PutExecution: an input event given twice, a name another execution of the
 // type has).
 StatusOr<PutExecutionResult> RecordCacheHit(Store* store, const CacheHit& hit);
