@@ -10,6 +10,7 @@
 #include "codec/keys.h"
 #include "codec/records.h"
 #include "graph/adjacency_index.h"
+#include "query/lineage_internal.h"
 #include "store/node_rows.h"
 #include "store/store_impl.h"
 #include "util/status_macros.h"
@@ -29,14 +30,6 @@ using Dependencies = std::vector<std::string>;
 bool Usable(ArtifactState s) {
   return s != ArtifactState::kDeleted && s != ArtifactState::kAbandoned &&
          s != ArtifactState::kMarkedForDeletion;
-}
-
-// The output key of an event: its first key step, or "".
-std::string SlotOf(const Event& e) {
-  for (const PathStep& s : e.path) {
-    if (const auto* key = std::get_if<std::string>(&s.step)) return *key;
-  }
-  return "";
 }
 
 int64_t IndexOf(const Event& e) {
@@ -71,18 +64,19 @@ std::optional<CachedExecution> Assemble(StoreImpl* impl, NodeRow row,
   std::vector<size_t> order(events.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return std::make_pair(SlotOf(events[a]), IndexOf(events[a])) <
-           std::make_pair(SlotOf(events[b]), IndexOf(events[b]));
+    return std::make_pair(query::OutputKey(events[a]), IndexOf(events[a])) <
+           std::make_pair(query::OutputKey(events[b]), IndexOf(events[b]));
   });
   impl->FillTypeNames(&artifacts);
   CachedExecution out;
   // An artifact both OUTPUT and DECLARED_OUTPUT of a slot is listed once.
   std::set<std::pair<std::string, int64_t>> listed;
   for (size_t i : order) {
-    if (!listed.emplace(SlotOf(events[i]), events[i].artifact_id).second) {
+    if (!listed.emplace(query::OutputKey(events[i]), events[i].artifact_id)
+             .second) {
       continue;
     }
-    out.outputs[SlotOf(events[i])].push_back(
+    out.outputs[query::OutputKey(events[i])].push_back(
         store::FromRow<Artifact>(std::move(artifacts[i])));
   }
   std::vector<NodeRow> exec = {std::move(row)};

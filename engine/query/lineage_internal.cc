@@ -2,6 +2,8 @@
 
 #include <map>
 #include <set>
+#include <string>
+#include <variant>
 
 #include "codec/coding.h"
 #include "codec/keys.h"
@@ -21,6 +23,13 @@ Status CheckDirection(Direction d, bool both) {
       d == Direction::kBidirectional
           ? std::string("this query is upstream or downstream, not both")
           : StrCat("no direction ", static_cast<int>(d)));
+}
+
+std::string OutputKey(const Event& e) {
+  for (const PathStep& s : e.path) {
+    if (const auto* key = std::get_if<std::string>(&s.step)) return *key;
+  }
+  return "";
 }
 
 Event MakeEvent(graph::VertexId a, graph::VertexId b, EventType type) {

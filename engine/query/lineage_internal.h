@@ -1,7 +1,8 @@
-// Helpers shared by the lineage queries.
+// Helpers shared by the queries (lineage, caching, stale steps).
 #ifndef LINEAGEDB_QUERY_LINEAGE_INTERNAL_H_
 #define LINEAGEDB_QUERY_LINEAGE_INTERNAL_H_
 
+#include <string>
 #include <vector>
 
 #include "graph/graph.h"
@@ -13,6 +14,9 @@ namespace lineagedb::query {
 // OK if `d` is one of Direction's values (not kBidirectional unless
 // `both`). Errors: INVALID_ARGUMENT.
 Status CheckDirection(Direction d, bool both);
+
+// The output key (slot) of an event: the first key of its path, or "".
+std::string OutputKey(const Event& e);
 
 // The event between two vertices (one artifact, one execution) with only
 // its ends and type.

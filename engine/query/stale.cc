@@ -20,6 +20,7 @@
 #include "codec/keys.h"
 #include "codec/records.h"
 #include "lineagedb/caching.h"
+#include "query/lineage_internal.h"
 #include "store/store_impl.h"
 #include "util/status_macros.h"
 #include "util/str_cat.h"
@@ -36,14 +37,6 @@ struct Slot {
   std::string key;
   friend auto operator<=>(const Slot&, const Slot&) = default;
 };
-
-// The output key of an event: the first key of its path, or "".
-std::string KeyOf(const Event& e) {
-  for (const PathStep& s : e.path) {
-    if (const auto* key = std::get_if<std::string>(&s.step)) return *key;
-  }
-  return "";
-}
 
 // An artifact's slot and the execution that made it.
 struct Made {
@@ -134,7 +127,7 @@ class PipelineReader {
       Event e;
       RETURN_IF_ERROR(codec::DecodeEvent(it->key(), it->value(), &e));
       ASSIGN_OR_RETURN(int64_t type, TypeOf(e.execution_id));
-      made = Made{Slot{type, KeyOf(e)}, e.execution_id};
+      made = Made{Slot{type, query::OutputKey(e)}, e.execution_id};
     }
     made_[id] = made;
     return made;
@@ -283,7 +276,7 @@ StatusOr<Reads> ReadInputs(PipelineReader& r,
         r.Events(Tag::kEventByExecution, latest, codec::Direction::kOutput));
     for (const Event& out : outputs) {
       latest_outputs[type].insert(out.artifact_id);
-      latest_keys[type].insert(KeyOf(out));
+      latest_keys[type].insert(query::OutputKey(out));
     }
   }
   Reads reads;
