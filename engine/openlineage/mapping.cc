@@ -72,9 +72,27 @@ std::string DatasetExternalId(std::string_view dataset_name) {
   return StrCat("openlineage:", dataset_name);
 }
 
+namespace {
+
+// Whether `s` is a URI scheme (RFC 3986: ALPHA *( ALPHA / DIGIT / "+" /
+// "-" / "." )).
+bool IsScheme(std::string_view s) {
+  auto alpha = [](char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; };
+  if (s.empty() || !alpha(s[0])) return false;
+  return std::all_of(s.begin(), s.end(), [&](char c) {
+    return alpha(c) || (c >= '0' && c <= '9') || c == '+' || c == '-' ||
+           c == '.';
+  });
+}
+
+}  // namespace
+
 std::string DatasetUri(const DatasetRef& ds) {
   const size_t scheme_end = ds.ns.find("://");
-  if (scheme_end == std::string::npos) return "";
+  if (scheme_end == std::string::npos ||
+      !IsScheme(std::string_view(ds.ns).substr(0, scheme_end))) {
+    return "";
+  }
   std::string_view ns = ds.ns;
   std::string_view name = ds.name;
   // One '/' between them; the "://" after the scheme stays whole.

@@ -49,6 +49,16 @@ TEST(DatasetUriTest, NoSchemeNoUri) {
   EXPECT_EQ(Uri("bigquery", "p.d.t"), "");
 }
 
+// Before "://" must stand a scheme as RFC 3986 has it: a letter, then
+// letters, digits, '+', '-' or '.'.
+TEST(DatasetUriTest, OnlyARealSchemeMakesAUri) {
+  EXPECT_EQ(Uri("://x", "y"), "");
+  EXPECT_EQ(Uri("1a://h", "z"), "");
+  EXPECT_EQ(Uri("my db://h", "z"), "");
+  EXPECT_EQ(Uri("svn+ssh://h", "r"), "svn+ssh://h/r");
+  EXPECT_EQ(Uri("Z3.a-b://h", "r"), "Z3.a-b://h/r");
+}
+
 }  // namespace
 }  // namespace lineagedb::openlineage
 
@@ -270,6 +280,22 @@ TEST_F(IngesterTest, DatasetVersionsAreArtifactsOfTheirOwn) {
   EXPECT_EQ(v1.properties.at("version").string_value(), "v1");
   EXPECT_OK(store_->GetByTypeAndName<Artifact>("openlineage.Dataset", "ns:t@v2")
                 .status());
+}
+
+TEST_F(IngesterTest, AnEmptyDatasetVersionNamesNoVersion) {
+  Ingest(
+      "{\"eventTime\":\"2025-01-01T00:00:00Z\",\"producer\":\"p\","
+      "\"schemaURL\":\"s\",\"dataset\":{\"namespace\":\"ns\",\"name\":"
+      "\"t\",\"facets\":{\"version\":{\"_producer\":\"p\",\"_schemaURL\":"
+      "\"s\",\"datasetVersion\":\"\"}}}}",
+      "empty-version.json");
+  ASSERT_OK_AND_ASSIGN(Artifact t, store_->GetByTypeAndName<Artifact>(
+                                       "openlineage.Dataset", "ns:t"));
+  EXPECT_FALSE(t.properties.contains("version"));
+  EXPECT_TRUE(t.custom_properties.contains("facet.version"));
+  EXPECT_CODE(
+      store_->GetByTypeAndName<Artifact>("openlineage.Dataset", "ns:t@"),
+      kNotFound);
 }
 
 }  // namespace
