@@ -297,6 +297,38 @@ BENCHMARK(BM_LineageMiddlePage)
     ->Args({10000, 1})
     ->Unit(benchmark::kMicrosecond);
 
+// A small lineage with its records (a chain of range(0) steps downstream of
+// one artifact, fetch_nodes): the per-query cost of reading the records from
+// the state of the store the walk saw.
+void BM_LineageWithRecords(benchmark::State& state) {
+  BenchStore bs;
+  Store& store = bs.store();
+  const int64_t step =
+      store.PutType(Type{.kind = NodeKind::kExecution, .name = "Step"}).value();
+  const int64_t data = bs.store().Put(bs.MakeArtifacts(1)).value()[0];
+  const int64_t type = store.GetByIds<Artifact>({data}).value()[0].type_id;
+  int64_t last = data;
+  for (int64_t i = 0; i < state.range(0); ++i) {
+    last = PutStep(store, step, type, last);
+  }
+  LineageQuery q;
+  q.artifact_ids = {data};
+  q.direction = Direction::kDownstream;
+  q.max_hops = 2 * static_cast<int>(state.range(0));
+  for (auto _ : state) {
+    auto graph = GetLineageSubgraph(&store, q);
+    if (!graph.ok() || graph->executions.size() != size_t(state.range(0))) {
+      state.SkipWithError("wrong lineage");
+      return;
+    }
+    benchmark::DoNotOptimize(graph);
+  }
+}
+BENCHMARK(BM_LineageWithRecords)
+    ->Arg(3)
+    ->Arg(30)
+    ->Unit(benchmark::kMicrosecond);
+
 // A cache lookup of a fingerprint with two COMPLETE executions (the older
 // one's output usable) and range(0) recorded hits of the newer one (CACHED
 // executions with the same fingerprint), answers not kept:

@@ -13,13 +13,13 @@ namespace lineagedb::graph {
 
 class KvGraph final : public Graph {
  public:
-  explicit KvGraph(std::unique_ptr<storage::ReadView> view)
+  explicit KvGraph(std::shared_ptr<const storage::ReadView> view)
       : view_(std::move(view)) {}
   Status Neighbors(VertexId v, Dir d,
                    std::vector<Neighbor>* out) const override;
 
  private:
-  std::unique_ptr<storage::ReadView> view_;
+  std::shared_ptr<const storage::ReadView> view_;
 };
 
 }  // namespace lineagedb::graph

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "absl/container/flat_hash_set.h"
@@ -126,14 +127,20 @@ std::set<int64_t> TypeIds(StoreImpl* impl, NodeKind kind,
   return ids;
 }
 
-// Keeps the entries whose records pass the query's type and state filters.
-Status FilterByRecords(StoreImpl* impl, const AncestryQuery& q,
+bool FiltersByRecords(const AncestryQuery& q) {
+  return !q.artifact_types.empty() || !q.artifact_states.empty() ||
+         !q.execution_types.empty() || !q.execution_states.empty();
+}
+
+// Keeps the entries whose records in `view` pass the query's type and state
+// filters.
+Status FilterByRecords(StoreImpl* impl, const storage::ReadView& view,
+                       const AncestryQuery& q,
                        std::vector<AncestryEntry>* entries) {
   const bool filter_artifacts =
       !q.artifact_types.empty() || !q.artifact_states.empty();
   const bool filter_executions =
       !q.execution_types.empty() || !q.execution_states.empty();
-  if (!filter_artifacts && !filter_executions) return absl::OkStatus();
   const std::set<int64_t> artifact_types =
       TypeIds(impl, NodeKind::kArtifact, q.artifact_types);
   const std::set<int64_t> execution_types =
@@ -154,7 +161,7 @@ Status FilterByRecords(StoreImpl* impl, const AncestryQuery& q,
       continue;
     }
     ASSIGN_OR_RETURN(std::vector<codec::NodeRow> rows,
-                     impl->GetNodes(kind, ids[k]));
+                     impl->GetNodes(view, kind, ids[k]));
     for (const auto& r : rows) {
       if (by_type && !types.contains(r.base.type_id)) continue;
       const bool state_ok =
@@ -214,14 +221,22 @@ StatusOr<std::vector<AncestryEntry>> GetAncestry(Store* store,
   }
   StoreImpl* impl = store->impl();
   std::vector<AncestryEntry> out;
+  // Records filter the walk as of the store it walked.
+  std::shared_ptr<const storage::ReadView> view;
   {
-    StoreImpl::GraphHandle handle = impl->AcquireGraph();
+    StoreImpl::GraphHandle handle;
+    if (FiltersByRecords(q)) {
+      ASSIGN_OR_RETURN(handle, impl->AcquireGraphAndView());
+    } else {
+      handle = impl->AcquireGraph();
+    }
     RETURN_IF_ERROR(WalkAncestry(
         handle.graph(), ToVertex(q.start),
         q.direction == Direction::kUpstream ? Dir::kUp : Dir::kDown, q.max_hops,
         q.artifacts_only, &out));
+    view = std::move(handle.view);
   }
-  RETURN_IF_ERROR(FilterByRecords(impl, q, &out));
+  if (view != nullptr) RETURN_IF_ERROR(FilterByRecords(impl, *view, q, &out));
   std::sort(out.begin(), out.end(),
             [](const AncestryEntry& a, const AncestryEntry& b) {
               return std::tie(a.distance, a.node) <
@@ -329,7 +344,9 @@ StatusOr<ProvenancePath> GetProvenancePath(Store* store, NodeRef from,
     }
     for (VertexId v : chain) path.nodes.push_back(ToRef(v));
   }
-  RETURN_IF_ERROR(query::ReadEventDetails(impl, &path.events));
+  // Events never change: any view at least as new as the walk has them.
+  RETURN_IF_ERROR(
+      query::ReadEventDetails(*impl->kv()->NewReadView(), &path.events));
   return path;
 }
 
@@ -365,13 +382,24 @@ void DiffProperties(const std::string& type, const std::string& prefix,
 
 StatusOr<LineageDiff> DiffLineage(Store* store, int64_t artifact_a,
                                   int64_t artifact_b) {
+  StoreImpl* impl = store->impl();
   std::set<NodeRef> up[2];
-  const int64_t starts[2] = {artifact_a, artifact_b};
-  for (int s = 0; s < 2; ++s) {
-    AncestryQuery q;
-    q.start = {NodeKind::kArtifact, starts[s]};
-    ASSIGN_OR_RETURN(std::vector<AncestryEntry> entries, GetAncestry(store, q));
-    for (const AncestryEntry& e : entries) up[s].insert(e.node);
+  const NodeRef starts[2] = {{NodeKind::kArtifact, artifact_a},
+                             {NodeKind::kArtifact, artifact_b}};
+  for (const NodeRef& start : starts) RETURN_IF_ERROR(CheckRef(start));
+  // Both walks and the records compared are of one state of the store.
+  std::shared_ptr<const storage::ReadView> view;
+  {
+    ASSIGN_OR_RETURN(StoreImpl::GraphHandle handle,
+                     impl->AcquireGraphAndView());
+    for (int s = 0; s < 2; ++s) {
+      std::vector<AncestryEntry> entries;
+      RETURN_IF_ERROR(
+          WalkAncestry(handle.graph(), ToVertex(starts[s]), Dir::kUp,
+                       /*max_hops=*/-1, /*artifacts_only=*/false, &entries));
+      for (const AncestryEntry& e : entries) up[s].insert(e.node);
+    }
+    view = std::move(handle.view);
   }
   LineageDiff diff;
   std::set_difference(up[0].begin(), up[0].end(), up[1].begin(), up[1].end(),
@@ -387,8 +415,9 @@ StatusOr<LineageDiff> DiffLineage(Store* store, int64_t artifact_a,
     for (const NodeRef& n : *sides[s]) {
       if (n.kind == NodeKind::kExecution) ids.push_back(n.id);
     }
-    ASSIGN_OR_RETURN(std::vector<Execution> execs,
-                     store->GetByIds<Execution>(ids));
+    ASSIGN_OR_RETURN(std::vector<codec::NodeRow> rows,
+                     impl->GetNodes(*view, NodeKind::kExecution, ids));
+    std::vector<Execution> execs = store::FromRows<Execution>(std::move(rows));
     for (Execution& e : execs) by_type[s][e.type_id].push_back(std::move(e));
   }
   for (const auto& [type_id, execs_a] : by_type[0]) {

@@ -16,11 +16,13 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <memory>
 #include <set>
 #include <string>
 
 #include "absl/strings/escaping.h"
 #include "codec/coding.h"
+#include "graph/kv_graph.h"
 #include "query/lineage_internal.h"
 #include "query/walk.h"
 #include "store/node_rows.h"
@@ -197,7 +199,9 @@ std::vector<VertexId> Vertices(const std::vector<int64_t>& artifacts,
 // reached, or a start with events (asked of the index only for a start
 // without a record). A start without events is an unknown id, returned as
 // it is.
-Status CheckRecordsFound(StoreImpl* impl, const LineageGraph& out,
+// `view` is the store the walk and the records were read from.
+Status CheckRecordsFound(std::shared_ptr<const storage::ReadView> view,
+                         const LineageGraph& out,
                          const std::vector<VertexId>& starts) {
   // Each node once, each found record once: the common case is one
   // comparison.
@@ -215,11 +219,11 @@ Status CheckRecordsFound(StoreImpl* impl, const LineageGraph& out,
     if (found.contains(n)) continue;
     const VertexId v = graph::MakeVertex(n.kind, n.id);
     if (std::count(starts.begin(), starts.end(), v) > 0) {
-      StoreImpl::GraphHandle handle = impl->AcquireGraph();
+      // A start that the view has no event of is a node it does not have.
+      const graph::KvGraph graph(view);
       std::vector<graph::Neighbor> neighbors;
-      RETURN_IF_ERROR(handle.graph().Neighbors(v, graph::Dir::kUp, &neighbors));
-      RETURN_IF_ERROR(
-          handle.graph().Neighbors(v, graph::Dir::kDown, &neighbors));
+      RETURN_IF_ERROR(graph.Neighbors(v, graph::Dir::kUp, &neighbors));
+      RETURN_IF_ERROR(graph.Neighbors(v, graph::Dir::kDown, &neighbors));
       if (neighbors.empty()) continue;
     }
     return absl::DataLossError(StrCat(
@@ -294,7 +298,13 @@ StatusOr<LineageGraph> GetLineageSubgraph(Store* store, const LineageQuery& q) {
   // which costs its next page a check, never a page of another lineage
   // (the graph may be a RocksDB snapshot, which no lock holds still).
   const uint64_t version = impl->edges_version();
-  StoreImpl::GraphHandle handle = impl->AcquireGraph();
+  // The records it reads come from the store as the walk saw it.
+  StoreImpl::GraphHandle handle;
+  if (q.fetch_nodes) {
+    ASSIGN_OR_RETURN(handle, impl->AcquireGraphAndView());
+  } else {
+    handle = impl->AcquireGraph();
+  }
   const uint64_t hash = QueryHash(q);
   Cursor from;
   if (!q.cursor.empty()) {
@@ -342,11 +352,12 @@ StatusOr<LineageGraph> GetLineageSubgraph(Store* store, const LineageQuery& q) {
     out.cursor = EncodeCursor(
         hash, Cursor{.version = version, .digest = digest, .skip = end});
   }
+  std::shared_ptr<const storage::ReadView> view = std::move(handle.view);
   handle = StoreImpl::GraphHandle();  // Release the index before reading.
   if (q.fetch_nodes) {
-    RETURN_IF_ERROR(query::ReadEventDetails(impl, &events));
-    RETURN_IF_ERROR(query::FetchNodes(impl, out.nodes, &out));
-    RETURN_IF_ERROR(CheckRecordsFound(impl, out, w.starts));
+    RETURN_IF_ERROR(query::ReadEventDetails(*view, &events));
+    RETURN_IF_ERROR(query::FetchNodes(impl, *view, out.nodes, &out));
+    RETURN_IF_ERROR(CheckRecordsFound(view, out, w.starts));
   }
   out.events = std::move(events);
   return out;

@@ -41,17 +41,17 @@ Event MakeEvent(graph::VertexId a, graph::VertexId b, EventType type) {
   return e;
 }
 
-Status ReadEventDetails(StoreImpl* impl, std::vector<Event>* events) {
+Status ReadEventDetails(const storage::ReadView& view,
+                        std::vector<Event>* events) {
   std::vector<std::string> keys;
   keys.reserve(events->size());
   for (const Event& e : *events) {
     keys.push_back(codec::EventKey(codec::Tag::kEventByArtifact, e.artifact_id,
                                    e.type, e.execution_id));
   }
-  auto view = impl->kv()->NewReadView();
   std::vector<std::string> values;
   std::vector<bool> found;
-  RETURN_IF_ERROR(view->MultiGet(keys, &values, &found));
+  RETURN_IF_ERROR(view.MultiGet(keys, &values, &found));
   for (size_t i = 0; i < keys.size(); ++i) {
     if (!found[i]) {
       return absl::DataLossError(StrCat("the graph index has an event ",
@@ -63,16 +63,16 @@ Status ReadEventDetails(StoreImpl* impl, std::vector<Event>* events) {
   return absl::OkStatus();
 }
 
-Status FetchNodes(StoreImpl* impl, const std::vector<NodeRef>& nodes,
-                  LineageGraph* out) {
+Status FetchNodes(StoreImpl* impl, const storage::ReadView& view,
+                  const std::vector<NodeRef>& nodes, LineageGraph* out) {
   std::vector<int64_t> ids[2];
   for (const NodeRef& n : nodes) {
     ids[n.kind == NodeKind::kExecution].push_back(n.id);
   }
   ASSIGN_OR_RETURN(std::vector<codec::NodeRow> artifacts,
-                   impl->GetNodes(NodeKind::kArtifact, ids[0]));
+                   impl->GetNodes(view, NodeKind::kArtifact, ids[0]));
   ASSIGN_OR_RETURN(std::vector<codec::NodeRow> executions,
-                   impl->GetNodes(NodeKind::kExecution, ids[1]));
+                   impl->GetNodes(view, NodeKind::kExecution, ids[1]));
   std::set<std::pair<NodeKind, int64_t>> type_ids;
   for (const auto& r : artifacts) type_ids.emplace(r.kind, r.base.type_id);
   for (const auto& r : executions) type_ids.emplace(r.kind, r.base.type_id);
@@ -84,7 +84,7 @@ Status FetchNodes(StoreImpl* impl, const std::vector<NodeRef>& nodes,
   auto add_contexts = [&](codec::Tag tag,
                           int64_t id) -> StatusOr<std::vector<int64_t>> {
     ASSIGN_OR_RETURN(std::vector<codec::NodeRow> rows,
-                     impl->GetLinked(tag, id, NodeKind::kContext));
+                     impl->GetLinked(view, tag, id, NodeKind::kContext));
     std::vector<int64_t> linked;
     for (auto& r : rows) {
       const int64_t cid = r.base.id;

@@ -22,14 +22,15 @@ std::string OutputKey(const Event& e);
 // its ends and type.
 Event MakeEvent(graph::VertexId a, graph::VertexId b, EventType type);
 
-// Fills in the path and time of each event from its record.
+// Fills in the path and time of each event from its record in `view`.
 // Errors: DATA_LOSS (an indexed event has no record).
-Status ReadEventDetails(StoreImpl* impl, std::vector<Event>* events);
+Status ReadEventDetails(const storage::ReadView& view,
+                        std::vector<Event>* events);
 
 // Reads the artifacts and executions of `nodes` into `out`, with their types
-// and contexts.
-Status FetchNodes(StoreImpl* impl, const std::vector<NodeRef>& nodes,
-                  LineageGraph* out);
+// and contexts, as of `view`.
+Status FetchNodes(StoreImpl* impl, const storage::ReadView& view,
+                  const std::vector<NodeRef>& nodes, LineageGraph* out);
 
 }  // namespace lineagedb::query
 

@@ -237,11 +237,14 @@ StatusOr<std::vector<Event>> StoreImpl::GetEvents(
 
 StatusOr<std::vector<NodeRow>> StoreImpl::GetLinked(Tag tag, int64_t from,
                                                     NodeKind to_kind) {
-  auto view = kv_->NewReadView();
-  ASSIGN_OR_RETURN(std::vector<int64_t> ids,
-                   store::LinkedIds(*view, tag, from));
+  return GetLinked(*kv_->NewReadView(), tag, from, to_kind);
+}
+
+StatusOr<std::vector<NodeRow>> StoreImpl::GetLinked(
+    const storage::ReadView& view, Tag tag, int64_t from, NodeKind to_kind) {
+  ASSIGN_OR_RETURN(std::vector<int64_t> ids, store::LinkedIds(view, tag, from));
   ASSIGN_OR_RETURN(std::vector<NodeRow> rows,
-                   store::ReadNodeRows(*view, to_kind, ids));
+                   store::ReadNodeRows(view, to_kind, ids));
   FillTypeNames(&rows);
   return rows;
 }

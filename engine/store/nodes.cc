@@ -414,11 +414,16 @@ StatusOr<std::vector<NodeRow>> ReadRows(const storage::ReadView& view,
 
 StatusOr<std::vector<NodeRow>> StoreImpl::GetNodes(
     NodeKind kind, const std::vector<int64_t>& ids) {
+  return GetNodes(*kv_->NewReadView(), kind, ids);
+}
+
+StatusOr<std::vector<NodeRow>> StoreImpl::GetNodes(
+    const storage::ReadView& view, NodeKind kind,
+    const std::vector<int64_t>& ids) {
   std::vector<std::string> keys;
   keys.reserve(ids.size());
   for (int64_t id : ids) keys.push_back(codec::NodeKey(kind, id));
-  auto view = kv_->NewReadView();
-  ASSIGN_OR_RETURN(std::vector<NodeRow> rows, ReadRows(*view, keys));
+  ASSIGN_OR_RETURN(std::vector<NodeRow> rows, ReadRows(view, keys));
   FillTypeNames(&rows);
   return rows;
 }

@@ -288,6 +288,7 @@ void StoreImpl::Publish(const codec::Counters& counters,
     }
   }
   edges_version_.store(counters.seq);
+  edges_version_.notify_all();
 }
 
 std::shared_ptr<graph::AdjacencyIndex> StoreImpl::graph_index() {
@@ -304,6 +305,37 @@ StoreImpl::GraphHandle StoreImpl::AcquireGraph() {
     h.kv_graph = std::make_unique<graph::KvGraph>(kv_->NewReadView());
   }
   return h;
+}
+
+StatusOr<StoreImpl::GraphHandle> StoreImpl::AcquireGraphAndView() {
+  const std::string counters_key = codec::MetaKey(codec::MetaId::kCounters);
+  for (;;) {
+    GraphHandle h;
+    h.index = graph_index();
+    if (h.index == nullptr) {
+      h.view = kv_->NewReadView();
+      h.kv_graph = std::make_unique<graph::KvGraph>(h.view);
+      return h;
+    }
+    h.lock = h.index->LockShared();
+    h.view = kv_->NewReadView();
+    // Read after the view: the index has every event up to the commit that
+    // published `published` and none the view lacks (Publish adds a
+    // commit's events after the commit), so the view's last commit with
+    // events being no later than `published` makes the two equal.
+    const uint64_t published = edges_version_.load();
+    std::string value;
+    Status s = h.view->Get(counters_key, &value);
+    codec::Counters seen;
+    if (s.ok()) {
+      RETURN_IF_ERROR(codec::DecodeCounters(counters_key, value, &seen));
+    } else if (!absl::IsNotFound(s)) {
+      return s;
+    }
+    if (seen.edges_seq <= published) return h;
+    h = GraphHandle();  // Let the commit's Publish take the index.
+    edges_version_.wait(published);
+  }
 }
 
 // ---- Facade ----

@@ -74,6 +74,10 @@ class StoreImpl {
                                           const PutNodesOptions& options);
   StatusOr<std::vector<codec::NodeRow>> GetNodes(
       NodeKind kind, const std::vector<int64_t>& ids);
+  // The same, as of `view`.
+  StatusOr<std::vector<codec::NodeRow>> GetNodes(
+      const storage::ReadView& view, NodeKind kind,
+      const std::vector<int64_t>& ids);
   StatusOr<std::vector<codec::NodeRow>> GetNodesByExternalIds(
       NodeKind kind, const std::vector<std::string>& external_ids);
   StatusOr<codec::NodeRow> GetNodeByTypeAndName(NodeKind kind,
@@ -101,6 +105,10 @@ class StoreImpl {
                                          const std::vector<int64_t>& ids);
   // Nodes of `to_kind` linked from `from` by the pair family `tag`.
   StatusOr<std::vector<codec::NodeRow>> GetLinked(codec::Tag tag, int64_t from,
+                                                  NodeKind to_kind);
+  // The same, as of `view`.
+  StatusOr<std::vector<codec::NodeRow>> GetLinked(const storage::ReadView& view,
+                                                  codec::Tag tag, int64_t from,
                                                   NodeKind to_kind);
   // GetLinked for many contexts, keyed by context (empty ones absent).
   StatusOr<std::map<int64_t, std::vector<codec::NodeRow>>> GetLinkedContexts(
@@ -192,11 +200,20 @@ class StoreImpl {
     std::shared_ptr<graph::AdjacencyIndex> index;
     std::shared_lock<std::shared_mutex> lock;
     std::unique_ptr<graph::Graph> kv_graph;
+    // Set by AcquireGraphAndView: the store as the graph has it, readable
+    // after the handle's lock is released.
+    std::shared_ptr<const storage::ReadView> view;
     const graph::Graph& graph() const {
       return kv_graph ? *kv_graph : static_cast<const graph::Graph&>(*index);
     }
   };
   GraphHandle AcquireGraph();
+  // AcquireGraph, with a view of the store that has exactly the graph's
+  // events, so that records read through it belong to the same writes as
+  // the topology. A write committed but not yet in the index is waited for
+  // (the index takes it right after the commit). Errors: DATA_LOSS (the
+  // counters do not decode), storage errors.
+  StatusOr<GraphHandle> AcquireGraphAndView();
   // The store sequence (codec::Counters::seq, written with every batch) of
   // the last commit that added events (kept in the counters, so a reopen
   // finds it). It only grows, across reopens too, so a paging cursor

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "lineagedb/bulk_writer.h"
+#include "lineagedb/lineage.h"
 #include "tests/test_util.h"
 
 namespace lineagedb {
@@ -133,13 +134,47 @@ class ConcurrencyTest : public testing::StoreTest {
     return passes;
   }
 
+  // The same through GetLineageSubgraph, which walks the topology and then
+  // reads the records: both must come from one state of the store. The
+  // steps are a chain, so the seeds' downstream is every step written.
+  int ReadLineageUntil(const std::atomic<bool>& done) {
+    int passes = 0;
+    bool last = false;
+    while (!last) {
+      last = done.load();
+      ++passes;
+      LineageQuery q;
+      q.artifact_ids = seeds_;
+      q.direction = Direction::kDownstream;
+      q.max_hops = 2 * kExecutions;
+      auto graph = GetLineageSubgraph(store_.get(), q);
+      if (!graph.ok()) {
+        ADD_FAILURE() << graph.status().ToString();
+        return passes;
+      }
+      // A step's execution, outputs, events and context "run-i" are one
+      // write, and so is the attribution of its inputs to "run-i".
+      const size_t steps = graph->executions.size();
+      EXPECT_EQ(graph->artifacts.size(), 2 + 2 * steps);
+      EXPECT_EQ(graph->events.size(), 4 * steps);
+      EXPECT_EQ(graph->associations.size(), 2 * steps);
+      EXPECT_EQ(graph->contexts.size(), steps == 0 ? 0 : 1 + steps)
+          << "executions " << steps;
+      if (HasFailure()) return passes;
+    }
+    return passes;
+  }
+
   // Runs `write` on one thread and kReaders readers until it returns.
-  void RaceReaders(const std::function<void()>& write) {
+  // Readers of lineage queries if `lineage`.
+  void RaceReaders(const std::function<void()>& write, bool lineage = false) {
     std::atomic<bool> done{false};
     std::vector<int> passes(kReaders, 0);
     std::vector<std::thread> readers;
     for (int r = 0; r < kReaders; ++r) {
-      readers.emplace_back([&, r] { passes[r] = ReadUntil(done); });
+      readers.emplace_back([&, r] {
+        passes[r] = lineage ? ReadLineageUntil(done) : ReadUntil(done);
+      });
     }
     std::thread writer([&] {
       write();
@@ -150,15 +185,8 @@ class ConcurrencyTest : public testing::StoreTest {
     for (int p : passes) EXPECT_GE(p, 1);
   }
 
-  int64_t artifact_type_ = 0;
-  int64_t execution_type_ = 0;
-  int64_t context_type_ = 0;
-  std::vector<int64_t> seeds_;
-  int64_t pipeline_ = 0;
-};
-
-TEST_F(ConcurrencyTest, ReadersSeeWholePutExecutions) {
-  RaceReaders([this] {
+  // Writes the chain of kExecutions steps by PutExecution.
+  void WriteSteps() {
     std::vector<int64_t> inputs = seeds_;
     for (int i = 0; i < kExecutions; ++i) {
       Step s = MakeStep(i, inputs);
@@ -169,10 +197,30 @@ TEST_F(ConcurrencyTest, ReadersSeeWholePutExecutions) {
       }
       inputs = {r->artifact_ids[2], r->artifact_ids[3]};
     }
-  });
+  }
+
+  int64_t artifact_type_ = 0;
+  int64_t execution_type_ = 0;
+  int64_t context_type_ = 0;
+  std::vector<int64_t> seeds_;
+  int64_t pipeline_ = 0;
+};
+
+TEST_F(ConcurrencyTest, ReadersSeeWholePutExecutions) {
+  RaceReaders([this] { WriteSteps(); });
   ASSERT_OK_AND_ASSIGN(std::vector<Event> events,
                        store_->GetEventsByArtifactIds(seeds_));
   EXPECT_EQ(events.size(), 2u);
+}
+
+TEST_F(ConcurrencyTest, LineageQueriesSeeWholePutExecutions) {
+  RaceReaders([this] { WriteSteps(); }, /*lineage=*/true);
+}
+
+TEST_F(ConcurrencyTest, LineageQueriesWithoutTheIndexSeeWholePutExecutions) {
+  options_.use_graph_index = false;
+  Reopen();
+  RaceReaders([this] { WriteSteps(); }, /*lineage=*/true);
 }
 
 TEST_F(ConcurrencyTest, ReadersSeeWholeBulkWriterBatches) {

@@ -8,7 +8,10 @@
 // RocksDB prefix scans when Options::use_graph_index is false); node records
 // are read only when a query asks for them.
 //
-// Each query sees every write committed before it started.
+// Each query sees every write committed before it started, and the records
+// it reads (nodes, contexts, event paths) come from the same state of the
+// store as the topology it walked: a write is in an answer whole or not at
+// all.
 #ifndef LINEAGEDB_LINEAGE_H_
 #define LINEAGEDB_LINEAGE_H_
 
