@@ -52,6 +52,13 @@ Status CheckIds(const EdgeTriple& e) {
   return absl::OkStatus();
 }
 
+// Whether a CSR's `offsets` (vertices + 1 of them) have a row for `v`.
+// (`v + 1 < size` would wrap at the largest vertex, 2^64 - 1: execution id
+// INT64_MAX.)
+bool HasRow(const HugeVector<uint32_t>& offsets, VertexId v) {
+  return !offsets.empty() && v < offsets.size() - 1;
+}
+
 }  // namespace
 
 AdjacencyIndex::Csr AdjacencyIndex::BuildCsr(std::vector<Entry>* entries,
@@ -257,7 +264,7 @@ Status AdjacencyIndex::Neighbors(VertexId v, Dir d,
                                  std::vector<Neighbor>* out) const {
   const Csr& csr = csr_[static_cast<int>(d)];
   const size_t first = out->size();
-  if (v + 1 < csr.offsets.size()) {
+  if (HasRow(csr.offsets, v)) {
     for (uint32_t i = csr.offsets[v]; i < csr.offsets[v + 1]; ++i) {
       out->push_back({csr.targets[i], static_cast<EventType>(csr.types[i])});
     }
@@ -282,7 +289,7 @@ Status AdjacencyIndex::NeighborVertices(VertexId v, Dir d,
                                         std::vector<VertexId>* out) const {
   const Csr& csr = csr_[static_cast<int>(d)];
   const size_t first = out->size();
-  if (v + 1 < csr.offsets.size()) {
+  if (HasRow(csr.offsets, v)) {
     out->insert(out->end(), csr.targets.begin() + csr.offsets[v],
                 csr.targets.begin() + csr.offsets[v + 1]);
   }
@@ -301,12 +308,12 @@ Status AdjacencyIndex::NeighborVertices(VertexId v, Dir d,
 
 void AdjacencyIndex::PrefetchVertex(VertexId v, Dir d) const {
   const Csr& csr = csr_[static_cast<int>(d)];
-  if (v + 1 < csr.offsets.size()) __builtin_prefetch(&csr.offsets[v]);
+  if (HasRow(csr.offsets, v)) __builtin_prefetch(&csr.offsets[v]);
 }
 
 void AdjacencyIndex::PrefetchRow(VertexId v, Dir d) const {
   const Csr& csr = csr_[static_cast<int>(d)];
-  if (v + 1 < csr.offsets.size()) {
+  if (HasRow(csr.offsets, v)) {
     __builtin_prefetch(csr.targets.data() + csr.offsets[v]);
   }
 }

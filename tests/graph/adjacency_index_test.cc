@@ -60,6 +60,27 @@ TEST(AdjacencyIndexTest, AddKeepsBothDirectionsSorted) {
   EXPECT_EQ(index->edges(), 4u);
 }
 
+// The largest vertices (ids up to INT64_MAX; execution INT64_MAX is vertex
+// 2^64 - 1) have no row and no edges, and no read strays past the arrays.
+TEST(AdjacencyIndexTest, TheLargestIdsHaveNoEdges) {
+  TempDir dir;
+  auto index = EmptyIndex(dir);
+  std::vector<EdgeTriple> edges;
+  for (int64_t i = 1; i <= 70000; ++i) {  // Past the first merge: rows.
+    edges.push_back({i, 1, EventType::kInput});
+  }
+  ASSERT_OK(index->Add(edges));
+  ASSERT_OK(index->Add({{5, 2, EventType::kInput}}));  // And a delta.
+  for (const VertexId v : {X(INT64_MAX), A(INT64_MAX), X(INT64_MAX / 2)}) {
+    for (const Dir d : {Dir::kUp, Dir::kDown}) {
+      EXPECT_TRUE(Of(*index, v, d).empty()) << v;
+      index->PrefetchVertex(v, d);
+      index->PrefetchRow(v, d);
+    }
+    EXPECT_FALSE(index->MayConnect(v, X(1)));
+  }
+}
+
 TEST(AdjacencyIndexTest, MergingTheDeltaKeepsEveryEdge) {
   TempDir dir;
   auto index = EmptyIndex(dir);
