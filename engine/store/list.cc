@@ -547,6 +547,7 @@ StatusOr<Page<NodeRow>> StoreImpl::ListNodes(NodeKind kind,
 }
 
 Status CheckFilterQuery(NodeKind kind, std::string_view filter) {
+  if (filter.empty()) return absl::OkStatus();  // NodeQuery: empty = all.
   return filter::Parse(kind, filter).status();
 }
 

@@ -170,7 +170,9 @@ TEST_F(CliFilterTest, BadQueriesAreUsageErrors) {
           "\"uri = 'none'\"");
   EXPECT_EQ(r.code, 2);
   EXPECT_THAT(r.err, HasSubstr("column 11: expected AND, OR or the end"));
-  EXPECT_EQ(Run("list artifact --filter ''").code, 2);
+  r = Run("list artifact --filter ''");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--filter '' names no query"));
   // A type query is not the type= shorthand --type-version goes with.
   r = Run("list artifact --filter \"type='Model'\" --type-version 1");
   EXPECT_EQ(r.code, 2);

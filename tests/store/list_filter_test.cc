@@ -203,18 +203,20 @@ class ListFilterTest : public testing::StoreTest {
   Ids ListAll(const NodeQuery& query, ListOptions options = {}) {
     return testing::ListAllIds<N>(store_.get(), query, std::move(options));
   }
-  Ids Arts(const std::string& filter) {
-    return ListAll<Artifact>(Filter(filter));
+  // Each of these also checks that CheckFilterQuery agrees with the list.
+  template <typename N>
+  Ids Taken(const std::string& filter) {
+    EXPECT_EQ(CheckFilterQuery(N::kKind, filter), absl::OkStatus()) << filter;
+    return ListAll<N>(Filter(filter));
   }
-  Ids Exes(const std::string& filter) {
-    return ListAll<Execution>(Filter(filter));
-  }
-  Ids Ctxs(const std::string& filter) {
-    return ListAll<Context>(Filter(filter));
-  }
+  Ids Arts(const std::string& filter) { return Taken<Artifact>(filter); }
+  Ids Exes(const std::string& filter) { return Taken<Execution>(filter); }
+  Ids Ctxs(const std::string& filter) { return Taken<Context>(filter); }
   template <typename N>
   Status Error(const std::string& filter) {
-    return store_->List<N>(Filter(filter)).status();
+    Status listed = store_->List<N>(Filter(filter)).status();
+    EXPECT_EQ(CheckFilterQuery(N::kKind, filter), listed) << filter;
+    return listed;
   }
   template <typename N>
   void ExpectInvalid(std::initializer_list<const char*> filters) {

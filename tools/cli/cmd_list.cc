@@ -114,6 +114,7 @@ class ListCommand : public Command {
       return absl::OkStatus();
     };
     for (const std::string& filter : filters_) {
+      if (filter.empty()) return UsageError("--filter '' names no query");
       const size_t eq = filter.find('=');
       const std::string key = filter.substr(0, eq);
       const std::string value =
