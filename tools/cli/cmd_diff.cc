@@ -71,15 +71,11 @@ class DiffCommand : public Command {
       for (const PropertyChange& c : diff.changed) {
         json.BeginObject().Key("execution_type").String(c.execution_type);
         json.Key("property").String(c.property);
-        // An absent property is null; "" is an empty value.
+        // An absent property has no key: null is a DOUBLE NaN, as in
+        // native JSON; "" is an empty value.
         for (const auto& [key, value] :
              {std::pair{"a", &c.value_a}, std::pair{"b", &c.value_b}}) {
-          json.Key(key);
-          if (value->has_value()) {
-            WriteValueJson(**value, &json);
-          } else {
-            json.Null();
-          }
+          if (value->has_value()) WriteValueJson(**value, &json.Key(key));
         }
         json.EndObject();
       }
