@@ -156,6 +156,22 @@ TEST_F(LineageSubgraphWriteTest, EveryContextIsLinkedToEveryNode) {
   }
 }
 
+// Unlike PutExecution, and as MLMD: a stored artifact an edge names by id
+// only is not linked to the request's contexts.
+TEST_F(LineageSubgraphWriteTest, ContextsSkipNodesNamedByIdOnly) {
+  ASSERT_OK_AND_ASSIGN(LineageSubgraphWriteResult first,
+                       store_->PutLineageSubgraph(Chain("first")));
+  LineageSubgraphWrite w;
+  w.executions = {E()};
+  w.contexts = {C("second")};
+  w.edges = {
+      Edge(0, std::nullopt, Ev(EventType::kInput, first.artifact_ids[2], 0))};
+  ASSERT_OK_AND_ASSIGN(LineageSubgraphWriteResult r,
+                       store_->PutLineageSubgraph(w));
+  EXPECT_EQ(ContextIdsOf<Execution>(r.execution_ids[0]), r.context_ids);
+  EXPECT_EQ(ContextIdsOf<Artifact>(first.artifact_ids[2]), first.context_ids);
+}
+
 TEST_F(LineageSubgraphWriteTest, EdgesByIdsOfStoredNodes) {
   ASSERT_OK_AND_ASSIGN(LineageSubgraphWriteResult first,
                        store_->PutLineageSubgraph(Chain("first")));

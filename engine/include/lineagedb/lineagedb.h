@@ -272,7 +272,9 @@ class Store {
       const PutExecutionOptions& options = {});
 
   // The same for many executions at once; edges name their ends by index
-  // into the request or by id. Errors: as PutExecution; INVALID_ARGUMENT for
+  // into the request or by id. Every context is linked to the request's
+  // executions and artifacts, not to a stored one an edge names by id only
+  // (as MLMD does). Errors: as PutExecution; INVALID_ARGUMENT for
   // an edge without an event or without an index or id for an end;
   // OUT_OF_RANGE for an index past its list.
   StatusOr<LineageSubgraphWriteResult> PutLineageSubgraph(
