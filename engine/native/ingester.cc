@@ -408,9 +408,12 @@ std::vector<IndexedItem> NativeJsonIngesterImpl::ParseDocument(
         Status s = native::ParseItem(e, &item.item);
         if (!s.ok()) item.malformed = std::string(s.message());
       },
-      [&](int64_t index, std::string reason) {
+      [&](int64_t index, std::string_view text, std::string reason) {
         IndexedItem& item = items.emplace_back();
         item.index = index;
+        // JSON simdjson's DOM refuses (a number past its range, nesting
+        // past its depth) still declares labels.
+        item.labels = native::FindDeclaredLabelsInText(text);
         item.malformed = std::move(reason);
       });
   return items;

@@ -4,8 +4,10 @@
 #include <cmath>
 #include <initializer_list>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "util/json_fields.h"
@@ -407,6 +409,84 @@ DeclaredLabels FindDeclaredLabels(const simdjson::dom::element& root) {
   }
   LabelsOf(obj, "events", "artifact_id", {"artifact"}, &labels.artifacts);
   LabelsOf(obj, "contexts", "id", {"type", "name"}, &labels.contexts);
+  return labels;
+}
+
+namespace {
+
+namespace od = simdjson::ondemand;
+
+// LabelBeside on a lazily read value: the first `key` member's positive
+// integer, if one of `beside` is a member too.
+std::optional<Label> LazyLabelBeside(
+    od::value v, std::string_view key,
+    std::initializer_list<std::string_view> beside) {
+  od::object obj;
+  if (v.get_object().get(obj) != simdjson::SUCCESS) return std::nullopt;
+  std::optional<Label> label;
+  bool seen_key = false, seen_beside = false;
+  for (auto field : obj) {
+    std::string_view k;
+    if (field.unescaped_key().get(k) != simdjson::SUCCESS) return std::nullopt;
+    if (std::find(beside.begin(), beside.end(), k) != beside.end()) {
+      seen_beside = true;
+    }
+    if (k != key || seen_key) continue;
+    seen_key = true;
+    int64_t id = 0;
+    if (field.value().get_int64().get(id) == simdjson::SUCCESS && id > 0) {
+      label = id;
+    }
+  }
+  return seen_beside ? label : std::nullopt;
+}
+
+// LabelsOf on a lazily read value.
+void LazyLabelsOf(od::value v, std::string_view label_key,
+                  std::initializer_list<std::string_view> beside,
+                  std::vector<Label>* out) {
+  od::array items;
+  if (v.get_array().get(items) != simdjson::SUCCESS) return;
+  for (auto item : items) {
+    od::value e;
+    if (item.get(e) != simdjson::SUCCESS) return;
+    if (std::optional<Label> l = LazyLabelBeside(e, label_key, beside)) {
+      out->push_back(*l);
+    }
+  }
+}
+
+}  // namespace
+
+DeclaredLabels FindDeclaredLabelsInText(std::string_view json) {
+  DeclaredLabels labels;
+  od::parser parser;
+  const simdjson::padded_string padded(json);
+  od::document doc;
+  od::object obj;
+  if (parser.iterate(padded).get(doc) != simdjson::SUCCESS ||
+      doc.get_object().get(obj) != simdjson::SUCCESS) {
+    return labels;
+  }
+  // The first copy of each member, as Member() reads them.
+  bool execution = false, events = false, contexts = false;
+  for (auto field : obj) {
+    std::string_view k;
+    od::value v;
+    if (field.unescaped_key().get(k) != simdjson::SUCCESS ||
+        field.value().get(v) != simdjson::SUCCESS) {
+      break;
+    }
+    if (k == "execution" && !std::exchange(execution, true)) {
+      if (std::optional<Label> l = LazyLabelBeside(v, "id", {"id"})) {
+        labels.executions.push_back(*l);
+      }
+    } else if (k == "events" && !std::exchange(events, true)) {
+      LazyLabelsOf(v, "artifact_id", {"artifact"}, &labels.artifacts);
+    } else if (k == "contexts" && !std::exchange(contexts, true)) {
+      LazyLabelsOf(v, "id", {"type", "name"}, &labels.contexts);
+    }
+  }
   return labels;
 }
 

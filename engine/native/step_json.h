@@ -63,6 +63,12 @@ struct DeclaredLabels {
   std::vector<Label> contexts;
 };
 DeclaredLabels FindDeclaredLabels(const simdjson::dom::element& root);
+// The same from the text of an item the DOM parser refused: RFC 8259 JSON
+// it cannot hold (a number past a double's or a 64-bit integer's range,
+// nesting past 1024 levels, a lone surrogate) declares labels all the
+// same. Read lazily, so that only the labels' own values are parsed; text
+// that is not a JSON object declares none.
+DeclaredLabels FindDeclaredLabelsInText(std::string_view json);
 
 // Converts one JSON value.
 // Errors: INVALID_ARGUMENT whose message is the reason, naming the offending

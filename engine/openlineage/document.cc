@@ -22,7 +22,9 @@ void DocumentParser::Parse(std::string_view document, std::string_view source,
           reject(index, std::string(s.message()));
         }
       },
-      reject);
+      [&](int64_t index, std::string_view, std::string reason) {
+        reject(index, std::move(reason));
+      });
 }
 
 }  // namespace lineagedb::openlineage

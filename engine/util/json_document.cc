@@ -154,7 +154,7 @@ void JsonDocumentReader::ReadValues(std::string_view document, OnValue on_value,
                  ParseJson(lines[i], &e) == simdjson::SUCCESS && e.is_object();
   }
   if (!any_object) {
-    on_error(1, Malformed(whole));
+    on_error(1, document, Malformed(whole));
     return;
   }
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -163,7 +163,7 @@ void JsonDocumentReader::ReadValues(std::string_view document, OnValue on_value,
     simdjson::dom::element e;
     const simdjson::error_code err = ParseJson(lines[i], &e);
     if (err != simdjson::SUCCESS) {
-      on_error(index, Malformed(err));
+      on_error(index, lines[i], Malformed(err));
       continue;
     }
     on_value(e, index);

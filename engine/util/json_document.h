@@ -38,7 +38,10 @@ class JsonDocumentReader {
   // `element` lives until on_value returns.
   using OnValue = absl::FunctionRef<void(const simdjson::dom::element& element,
                                          int64_t index)>;
-  using OnError = absl::FunctionRef<void(int64_t index, std::string reason)>;
+  // `text` is the value's text that did not parse (its line, or the whole
+  // document).
+  using OnError = absl::FunctionRef<void(int64_t index, std::string_view text,
+                                         std::string reason)>;
 
   // Calls on_value for every value of `document`, in document order. A
   // document that parses as one JSON value is a single value (index 1)

@@ -199,6 +199,46 @@ TEST_F(NativeIngesterTest, LabelsOfRejectedItemsAreNotStoredIds) {
   EXPECT_EQ(DumpStore(), before);
 }
 
+// So is a label of an item the JSON parser cannot hold (RFC 8259 JSON all
+// the same): a number past a double's range or past 64 bits, nesting past
+// 1024 levels, a lone surrogate.
+TEST_F(NativeIngesterTest, LabelsOfItemsTheParserRefusesAreNotStoredIds) {
+  ASSERT_OK(Ingest(std::string(kTypes) + R"(
+{"execution": {"id": 1, "type": "Trainer"}, "events": [{"type": "OUTPUT", "artifact_id": 1, "artifact": {"type": "Model"}}, {"type": "OUTPUT", "artifact_id": 2, "artifact": {"type": "Model"}}, {"type": "OUTPUT", "artifact_id": 3, "artifact": {"type": "Model"}}, {"type": "OUTPUT", "artifact_id": 4, "artifact": {"type": "Model"}}], "contexts": [{"id": 1, "type": "pipeline", "name": "p"}]})"));
+  const auto before = DumpStore();
+  const std::string deep = std::string(1100, '[') + std::string(1100, ']');
+  ASSERT_OK(Ingest(
+      R"({"execution": {"type": "Trainer"}, "events": [{"type": "OUTPUT", "artifact_id": 1, "artifact": {"type": "Model", "custom_properties": {"x": 1e400}}}]})"
+      "\n"
+      R"({"execution": {"type": "Trainer", "custom_properties": {"n": 18446744073709551616}}, "events": [{"type": "OUTPUT", "artifact_id": 2, "artifact": {"type": "Model"}}], "contexts": [{"id": 1, "type": "pipeline", "name": "q"}]})"
+      "\n"
+      R"({"execution": {"type": "Trainer"}, "events": [{"type": "OUTPUT", "artifact_id": 3, "artifact": {"type": "Model", "custom_properties": {"d": )" +
+      deep + R"(}}}]})" + "\n" +
+      R"({"execution": {"id": 7, "type": "Trainer", "name": "\ud800"}, "events": [{"type": "OUTPUT", "artifact_id": 4, "artifact": {"type": "Model"}}]})"
+      "\n"
+      R"({"execution": {"type": "Trainer"}, "events": [{"type": "INPUT", "artifact_id": 1}, {"type": "INPUT", "artifact_id": 2}, {"type": "INPUT", "artifact_id": 3}]})"
+      "\n"
+      R"({"execution": {"type": "Trainer"}, "events": [{"type": "INPUT", "artifact_id": 4}]})"
+      "\n"
+      R"({"execution": {"type": "Trainer"}, "contexts": [{"id": 1}]})"
+      "\n"
+      R"({"execution": {"id": 7, "type": "Trainer"}})"));
+  std::vector<std::string> reasons;
+  for (const RejectedEvent& r : summary_.rejections) {
+    reasons.push_back(r.reason);
+  }
+  ASSERT_EQ(reasons.size(), 8u);
+  for (size_t i = 0; i < 4; ++i) EXPECT_THAT(reasons[i], HasSubstr("JSON"));
+  EXPECT_THAT(
+      std::vector(reasons.begin() + 4, reasons.end()),
+      ElementsAre(
+          "events[0].artifact_id 1 names the artifact of a rejected item",
+          "events[0].artifact_id 4 names the artifact of a rejected item",
+          "contexts[0].id 1 names the context of a rejected item",
+          "execution.id 7 is declared twice (first by a rejected item)"));
+  EXPECT_EQ(DumpStore(), before);
+}
+
 // A context declared by type and name is created with its members; found
 // again, it is used as stored (reuse_context_if_already_exist), its
 // members checked but not applied.

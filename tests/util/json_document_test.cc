@@ -26,7 +26,8 @@ Read ReadAll(JsonDocumentReader& reader, std::string_view document) {
       [&](const simdjson::dom::element& e, int64_t index) {
         r.values.emplace_back(index, simdjson::minify(e));
       },
-      [&](int64_t index, std::string reason) {
+      [&](int64_t index, std::string_view text, std::string reason) {
+        EXPECT_NE(document.find(text), std::string_view::npos);
         r.errors.emplace_back(index, std::move(reason));
       });
   return r;
