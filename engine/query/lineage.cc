@@ -353,7 +353,7 @@ StatusOr<LineageGraph> GetLineageSubgraph(Store* store, const LineageQuery& q) {
         hash, Cursor{.version = version, .digest = digest, .skip = end});
   }
   std::shared_ptr<const storage::ReadView> view = std::move(handle.view);
-  handle = StoreImpl::GraphHandle();  // Release the index before reading.
+  handle.Release();  // Release the index before reading.
   if (q.fetch_nodes) {
     RETURN_IF_ERROR(query::ReadEventDetails(*view, &events));
     RETURN_IF_ERROR(query::FetchNodes(impl, *view, out.nodes, &out));

@@ -288,7 +288,6 @@ void StoreImpl::Publish(const codec::Counters& counters,
     }
   }
   edges_version_.store(counters.seq);
-  edges_version_.notify_all();
 }
 
 std::shared_ptr<graph::AdjacencyIndex> StoreImpl::graph_index() {
@@ -308,22 +307,19 @@ StoreImpl::GraphHandle StoreImpl::AcquireGraph() {
 }
 
 StatusOr<StoreImpl::GraphHandle> StoreImpl::AcquireGraphAndView() {
-  const std::string counters_key = codec::MetaKey(codec::MetaId::kCounters);
-  for (;;) {
-    GraphHandle h;
-    h.index = graph_index();
-    if (h.index == nullptr) {
-      h.view = kv_->NewReadView();
-      h.kv_graph = std::make_unique<graph::KvGraph>(h.view);
-      return h;
-    }
+  GraphHandle h;
+  h.index = graph_index();
+  if (h.index != nullptr) {
     h.lock = h.index->LockShared();
     h.view = kv_->NewReadView();
     // Read after the view: the index has every event up to the commit that
     // published `published` and none the view lacks (Publish adds a
     // commit's events after the commit), so the view's last commit with
-    // events being no later than `published` makes the two equal.
+    // events being no later than `published` makes the two equal. Publish
+    // drops an index that cannot take a commit before it publishes: the
+    // index read again after `published` is still this one if it took it.
     const uint64_t published = edges_version_.load();
+    const std::string counters_key = codec::MetaKey(codec::MetaId::kCounters);
     std::string value;
     Status s = h.view->Get(counters_key, &value);
     codec::Counters seen;
@@ -332,10 +328,15 @@ StatusOr<StoreImpl::GraphHandle> StoreImpl::AcquireGraphAndView() {
     } else if (!absl::IsNotFound(s)) {
       return s;
     }
-    if (seen.edges_seq <= published) return h;
-    h = GraphHandle();  // Let the commit's Publish take the index.
-    edges_version_.wait(published);
+    if (seen.edges_seq <= published && graph_index() == h.index) return h;
+    std::shared_ptr<const storage::ReadView> view = std::move(h.view);
+    h.Release();
+    h.view = std::move(view);
+  } else {
+    h.view = kv_->NewReadView();
   }
+  h.kv_graph = std::make_unique<graph::KvGraph>(h.view);
+  return h;
 }
 
 // ---- Facade ----

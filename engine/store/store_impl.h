@@ -197,6 +197,26 @@ class StoreImpl {
   // The topology for one traversal, unchanged while the handle lives: the
   // adjacency index under its shared lock, or a KvGraph on one view.
   struct GraphHandle {
+    GraphHandle() = default;
+    GraphHandle(GraphHandle&&) = default;
+    // Unlocks before it lets go of the index, whose mutex the lock names
+    // (the index may be its last owner: a dropped one).
+    GraphHandle& operator=(GraphHandle&& other) noexcept {
+      Release();
+      index = std::move(other.index);
+      lock = std::move(other.lock);
+      kv_graph = std::move(other.kv_graph);
+      view = std::move(other.view);
+      return *this;
+    }
+    ~GraphHandle() { Release(); }
+    void Release() {
+      lock = {};
+      index.reset();
+      kv_graph.reset();
+      view.reset();
+    }
+
     std::shared_ptr<graph::AdjacencyIndex> index;
     std::shared_lock<std::shared_mutex> lock;
     std::unique_ptr<graph::Graph> kv_graph;
@@ -210,9 +230,10 @@ class StoreImpl {
   GraphHandle AcquireGraph();
   // AcquireGraph, with a view of the store that has exactly the graph's
   // events, so that records read through it belong to the same writes as
-  // the topology. A write committed but not yet in the index is waited for
-  // (the index takes it right after the commit). Errors: DATA_LOSS (the
-  // counters do not decode), storage errors.
+  // the topology: the index when it has the view's events, else (a commit
+  // it has not taken yet, or an index dropped since) a KvGraph on the view.
+  // Never waits for a writer. Errors: DATA_LOSS (the counters do not
+  // decode), storage errors.
   StatusOr<GraphHandle> AcquireGraphAndView();
   // The store sequence (codec::Counters::seq, written with every batch) of
   // the last commit that added events (kept in the counters, so a reopen

@@ -81,6 +81,24 @@ TEST(AdjacencyIndexTest, TheLargestIdsHaveNoEdges) {
   }
 }
 
+// A handle that is the last owner of a dropped index unlocks it before it
+// frees it (the sanitizer build sees a use after free otherwise), whether
+// assigned over or destroyed.
+TEST(AdjacencyIndexTest, AGraphHandleUnlocksBeforeItFreesTheIndex) {
+  TempDir dir;
+  for (int assign = 0; assign < 2; ++assign) {
+    auto h = std::make_unique<StoreImpl::GraphHandle>();
+    h->index = EmptyIndex(dir);
+    h->lock = h->index->LockShared();
+    if (assign == 1) {
+      *h = StoreImpl::GraphHandle();
+      EXPECT_EQ(h->index, nullptr);
+      EXPECT_FALSE(h->lock.owns_lock());
+    }
+    h.reset();
+  }
+}
+
 TEST(AdjacencyIndexTest, MergingTheDeltaKeepsEveryEdge) {
   TempDir dir;
   auto index = EmptyIndex(dir);

@@ -10,8 +10,9 @@
 //
 // Each query sees every write committed before it started, and the records
 // it reads (nodes, contexts, event paths) come from the same state of the
-// store as the topology it walked: a write is in an answer whole or not at
-// all.
+// store as the topology it walked: a write is in them whole or not at all.
+// (Filter queries that pick starting and ending nodes are answered first,
+// as of the query's start.)
 #ifndef LINEAGEDB_LINEAGE_H_
 #define LINEAGEDB_LINEAGE_H_
 

@@ -48,8 +48,9 @@ struct NodeQuery {
   std::string filter;
 };
 
-// OK if `filter` parses as a filter query on nodes of `kind`; else the
-// INVALID_ARGUMENT a list with it returns. Reads no store.
+// OK if `filter` is empty (every node) or parses as a filter query on nodes
+// of `kind`; else the INVALID_ARGUMENT a list with it returns. Reads no
+// store.
 Status CheckFilterQuery(NodeKind kind, std::string_view filter);
 
 // One page of a list call.
