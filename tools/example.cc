@@ -1,5 +1,6 @@
-// A small tour of the API: creates types and nodes in a store folder, links
-// nothing yet, and prints what it reads back.
+// A small tour of the API: creates types and nodes in a store folder (a
+// store already there is destroyed first: Store::Destroy, which keeps other
+// files), links nothing yet, and prints what it reads back.
 //   lineagedb_example STORE_DIR
 #include <cstdio>
 #include <filesystem>
@@ -42,7 +43,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s STORE_DIR\n", argv[0]);
     return 2;
   }
-  std::filesystem::remove_all(argv[1]);
+  if (std::filesystem::exists(argv[1])) {
+    if (Status s = Store::Destroy(argv[1]); !s.ok()) return Fail(s);
+  }
   auto store = Store::Open(Options{}, argv[1]);
   if (!store.ok()) return Fail(store.status());
   Store& db = **store;

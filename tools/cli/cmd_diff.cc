@@ -42,8 +42,10 @@ class DiffCommand : public Command {
     return "How the upstream lineage of two artifacts (e.g. models) differs";
   }
   void AddOptions(CLI::App* app) override {
-    app->add_option("a", a_, "First artifact")->required();
-    app->add_option("b", b_, "Second artifact")->required();
+    app->add_option("a", a_, "First artifact (a node as for lineage)")
+        ->required();
+    app->add_option("b", b_, "Second artifact (a node as for lineage)")
+        ->required();
   }
 
   Status Run(const GlobalOptions& global) override {

@@ -18,7 +18,8 @@ class ImpactCommand : public Command {
     return "Everything downstream of a node (what a change to it affects)";
   }
   void AddOptions(CLI::App* app) override {
-    app->add_option("node", node_, "Starting node")->required();
+    app->add_option("node", node_, "Starting node (as for lineage)")
+        ->required();
     app->add_option("--hops", hops_, "Maximum hops (-1 = no limit)")
         ->capture_default_str();
     app->add_option("--artifact-type", artifact_types_,

@@ -87,8 +87,9 @@ class LineageCommand : public Command {
  public:
   std::string_view name() const override { return "lineage"; }
   std::string_view help() const override {
-    return "Lineage subgraph of a node (artifact:ID, execution:ID or "
-           "NAMESPACE:NAME), or column lineage (--column NS:NAME:FIELD)";
+    return "Lineage subgraph of a node (artifact:ID, execution:ID, "
+           "NAMESPACE:NAME[@VERSION] or an artifact's name), or column "
+           "lineage (--column NS:NAME:FIELD)";
   }
   void AddOptions(CLI::App* app) override {
     app->add_option("node", node_, "Starting node (not with --column)");

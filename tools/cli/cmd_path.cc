@@ -18,8 +18,9 @@ class PathCommand : public Command {
     return "Provenance path: why Y depends on X (shortest chain of events)";
   }
   void AddOptions(CLI::App* app) override {
-    app->add_option("from", from_, "Upstream node")->required();
-    app->add_option("to", to_, "Downstream node")->required();
+    app->add_option("from", from_, "Upstream node (as for lineage)")
+        ->required();
+    app->add_option("to", to_, "Downstream node (as for lineage)")->required();
   }
 
   Status Run(const GlobalOptions& global) override {

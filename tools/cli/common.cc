@@ -286,8 +286,8 @@ StatusOr<std::optional<int64_t>> ArtifactNamed(Store* store,
 StatusOr<NodeRef> ResolveNode(Store* store, std::string_view spec) {
   if (spec.empty()) {
     return UsageError(
-        "a node is artifact:ID, execution:ID, NAMESPACE:NAME or an artifact's "
-        "name, not empty");
+        "a node is artifact:ID, execution:ID, NAMESPACE:NAME[@VERSION] or an "
+        "artifact's name, not empty");
   }
   // Without one, only an artifact's name (MLMD's names need no colon).
   const size_t colon = spec.find(':');
@@ -318,7 +318,7 @@ StatusOr<NodeRef> ResolveNode(Store* store, std::string_view spec) {
   if (!has_head) {
     return absl::NotFoundError(fmt::format(
         "no artifact named '{}' (a node is artifact:ID, execution:ID, "
-        "NAMESPACE:NAME or an artifact's name)",
+        "NAMESPACE:NAME[@VERSION] or an artifact's name)",
         spec));
   }
   ASSIGN_OR_RETURN(const DatasetVersions versions,
