@@ -78,6 +78,13 @@ TEST_F(CliTest, CacheKeysTakeUnkeyedInputsAndCustomProperties) {
   EXPECT_THAT(r.out, HasSubstr("execution:5"));
   EXPECT_THAT(r.out, HasSubstr("/m/hit"));
   EXPECT_EQ(Run("cache lookup --execution 3").code, 1);
+  // A miss on an execution recorded with another fingerprint says so (a
+  // step's code version is one reason: it is in no record).
+  r = Run("cache lookup --execution 5 --code-version v9");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("execution 5 was recorded with fingerprint " +
+                               fingerprints[0] + ": the computed one differs"));
+  EXPECT_THAT(r.err, HasSubstr("--code-version 'v9'"));
 }
 
 }  // namespace

@@ -47,6 +47,7 @@ class CacheCommand : public Command {
     }
     ASSIGN_OR_RETURN(std::unique_ptr<Store> store,
                      OpenStore(global, /*create=*/false));
+    std::string stored;  // --execution's own fingerprint.
     if (execution_ != 0) {
       ASSIGN_OR_RETURN(std::vector<Execution> e,
                        store->GetByIds<Execution>({execution_}));
@@ -56,9 +57,21 @@ class CacheCommand : public Command {
       ASSIGN_OR_RETURN(CacheKey key,
                        CacheKeyOf(store.get(), e[0], code_version_));
       ASSIGN_OR_RETURN(fingerprint_, Fingerprint(key));
+      stored = e[0].fingerprint;
     }
-    ASSIGN_OR_RETURN(CachedExecution hit,
-                     FindCachedExecution(store.get(), fingerprint_));
+    StatusOr<CachedExecution> found =
+        FindCachedExecution(store.get(), fingerprint_);
+    if (absl::IsNotFound(found.status()) && !stored.empty() &&
+        stored != fingerprint_) {
+      // Say why the execution itself is not the answer.
+      return absl::NotFoundError(fmt::format(
+          "{}; execution {} was recorded with fingerprint {}: the computed "
+          "one differs (its code version, --code-version '{}', or the keys "
+          "of its inputs and parameters)",
+          std::string(found.status().message()), execution_, Printable(stored),
+          Printable(code_version_)));
+    }
+    ASSIGN_OR_RETURN(CachedExecution hit, std::move(found));
     if (global.json) {
       JsonWriter json;
       json.BeginObject().Key("fingerprint").String(fingerprint_);
