@@ -466,8 +466,14 @@ TEST_F(CliTest, IngestLeavesAnEmptyFolderEmptyAndEvolvesTypesOnRequest) {
   const fs::path more = WriteNdjson(
       "more.ndjson",
       {R"({"artifact_type": {"name": "M", "properties": {"p": "INT"}}})"});
-  EXPECT_EQ(Run("ingest --native '" + more.string() + "'").code, 3);
-  CliResult r = Run("ingest --native --evolve-types '" + more.string() + "'");
+  CliResult r = Run("ingest --native '" + more.string() + "'");
+  EXPECT_EQ(r.code, 3);
+  // The refusal names the option, not the library's type options.
+  EXPECT_THAT(r.err, HasSubstr("without property 'p'; --evolve-types adds it"));
+  r = Run("ingest --native --strict '" + more.string() + "'");
+  EXPECT_EQ(r.code, 3);
+  EXPECT_THAT(r.err, HasSubstr("--evolve-types adds it"));
+  r = Run("ingest --native --evolve-types '" + more.string() + "'");
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(Run("ingest --evolve-types '" + more.string() + "'").code, 2);
 }

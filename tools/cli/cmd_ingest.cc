@@ -514,6 +514,7 @@ class IngestCommand : public Command {
     for (size_t i = before; i < all.size(); ++i) {
       RejectedEvent r = all[i];
       r.index += line_offset;
+      r.reason = InCliWords(std::move(r.reason));
       rejections_.push_back(std::move(r));
     }
     // A strict rejection: its message names the line in the whole input.
@@ -522,9 +523,26 @@ class IngestCommand : public Command {
       return Status(status.code(),
                     fmt::format("{}:{}: {}", r.source, r.index, r.reason));
     }
-    RETURN_IF_ERROR(status);
+    if (!status.ok()) {
+      return Status(status.code(), InCliWords(std::string(status.message())));
+    }
     ShowProgress();
     return absl::OkStatus();
+  }
+
+  // A refusal of a native type item in the CLI's words: --evolve-types is
+  // what sets the type options the store's message names.
+  std::string InCliWords(std::string reason) const {
+    if (!native_ || evolve_types_) return reason;
+    for (const auto& [library, cli] :
+         {std::pair<std::string_view, std::string_view>{
+              "set can_add_fields to add it", "--evolve-types adds it"},
+          {"set can_omit_fields to keep it", "--evolve-types keeps it"}}) {
+      if (const size_t at = reason.find(library); at != std::string::npos) {
+        reason.replace(at, library.size(), cli);
+      }
+    }
+    return reason;
   }
 
   void ShowProgress() {
