@@ -1,6 +1,7 @@
 #include "bench/runner/cli.h"
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <iostream>
 #include <string>
 
@@ -41,7 +42,7 @@ int RunBenchCommand(int argc, char** argv) {
                  "Timed passes over the same inputs; the last is reported "
                  "(2+: caches warmed by the earlier passes)")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, INT32_MAX).description("1 or more"));
   app.add_option("--seed", config.seed,
                  "Seed of the generator and of the query sampling")
       ->capture_default_str();
@@ -57,13 +58,13 @@ int RunBenchCommand(int argc, char** argv) {
   app.add_option("--pipelines", pipelines,
                  "TFX: pipelines the runs are spread over (default: about "
                  "10K nodes per pipeline, at least 10)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, INT32_MAX).description("1 or more"));
   app.add_flag("--skip-baselines", config.skip_baselines, "Run lineagedb only");
   app.add_option("--sqlite-batch", config.sqlite_batch,
                  "Executions per SQLite transaction in the baseline's ingest "
                  "(1: MLMD's way, the rate to compare; more: the same tables "
                  "built faster)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, INT32_MAX).description("1 or more"));
   app.add_flag("--keep-data", config.keep_data,
                "Keep the lineagedb and SQLite stores under --out");
   app.add_flag("--reuse-data", config.reuse_data,

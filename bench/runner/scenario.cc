@@ -123,11 +123,15 @@ Status CheckKeptStores(RunState& s) {
 // --reuse-data: opens the stores a kept run left, and rebuilds the catalog
 // by running the same generator without writing.
 Status OpenKeptStores(RunState& s) {
-  if (!fs::exists(s.store_path) ||
-      (!s.config.skip_baselines && !fs::exists(s.sqlite_path))) {
-    return absl::NotFoundError(
-        absl::StrCat("no kept stores of ", s.config.scenario.name, " under ",
-                     s.config.out_dir, " (run with --keep-data first)"));
+  for (const auto& [path, what] :
+       {std::pair{s.store_path, "lineagedb"}, {s.sqlite_path, "SQLite"}}) {
+    if (path == s.sqlite_path && s.config.skip_baselines) continue;
+    if (!fs::exists(path)) {
+      return absl::NotFoundError(absl::StrCat(
+          "no kept ", what, " store at ", path,
+          " (run the same scenario, --pipelines and --skip-baselines with "
+          "--keep-data first)"));
+    }
   }
   RETURN_IF_ERROR(OpenLineagedb(s, "open lineagedb (index)"));
   if (!s.config.skip_baselines) {

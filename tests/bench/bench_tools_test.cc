@@ -75,6 +75,20 @@ TEST_F(BenchToolsTest, LineageBenchRefusesCountsPastItsBounds) {
   }
 }
 
+// Counts that must be positive say so; --reuse-data names the kept store
+// it lacks.
+TEST_F(BenchToolsTest, LineageBenchSaysWhatItNeeds) {
+  for (const std::string flag : {"--passes 0", "--sqlite-batch 0"}) {
+    EXPECT_EQ(Run(LINEAGE_BENCH_BINARY, "--scenario tfx-1k " + flag), 2);
+    EXPECT_THAT(err_, HasSubstr("not in range 1 to 2147483647")) << flag;
+  }
+  EXPECT_EQ(Run(LINEAGE_BENCH_BINARY,
+                "--scenario tfx-1k --reuse-data --out " + Path("none")),
+            1);
+  EXPECT_THAT(err_, HasSubstr("no kept lineagedb store at " + Path("none") +
+                              "/tfx-1k/lineagedb"));
+}
+
 TEST_F(BenchToolsTest, OpenLineageCeilingKeepsFoldersItDidNotMake) {
   const std::string in = Path("in.ndjson");
   std::ofstream(in) << "\n";
