@@ -18,24 +18,31 @@ namespace lineagedb::cli_test {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
-// An SVG past kMaxSvgNodes is refused before graphviz is run (its layout
-// would take minutes), with the ways to draw less; DOT is still written.
-TEST_F(CliTest, AnSvgTooLargeToLayOutIsRefused) {
+// Native JSON lines of a chain: artifact 1, then `steps` executions each
+// reading artifact i and writing artifact i + 1 (2 * steps hops).
+std::vector<std::string> ChainLines(int steps) {
   std::vector<std::string> lines = {
       R"({"artifact_type": {"name": "D"}})",
       R"({"execution_type": {"name": "S"}})",
       R"({"execution": {"type": "S"}, "events": [{"type": "OUTPUT", )"
       R"("artifact_id": 1, "artifact": {"type": "D"}}]})"};
-  // A chain of 2,501 steps after the first: 5,004 nodes, past the 5,000
-  // that kMaxSvgNodes (tools/cli/output.h) allows.
-  for (size_t i = 1; i <= 2501; ++i) {
+  for (int i = 1; i <= steps; ++i) {
     lines.push_back(absl::StrCat(
         R"({"execution": {"type": "S"}, "events": [{"type": "INPUT", )",
         R"("artifact_id": )", i, R"(}, {"type": "OUTPUT", "artifact_id": )",
         i + 1, R"(, "artifact": {"type": "D"}}]})"));
   }
-  ASSERT_EQ(IngestNative(lines).code, 0);
+  return lines;
+}
+
+// An SVG past kMaxSvgNodes is refused before graphviz is run (its layout
+// would take minutes), with the ways to draw less; DOT is still written.
+TEST_F(CliTest, AnSvgTooLargeToLayOutIsRefused) {
+  // A chain of 2,501 steps after the first: 5,004 nodes, past the 5,000
+  // that kMaxSvgNodes (tools/cli/output.h) allows.
+  ASSERT_EQ(IngestNative(ChainLines(2501)).code, 0);
   for (const std::string command :
        {"lineage artifact:1 --down --hops 6000 --format svg",
         "export --format svg"}) {
@@ -87,6 +94,41 @@ TEST_F(CliTest, LineageOfADatasetInEveryFormat) {
 
   CliResult by_id = Run("lineage artifact:1 --down --hops 2");
   EXPECT_EQ(by_id.code, 0) << by_id.err;
+}
+
+// --hops -1 is no limit in every command that walks: past the default 20
+// hops of lineage and export, as in impact.
+TEST_F(CliTest, HopsMinusOneIsNoLimitEverywhere) {
+  // Artifact 31 is 60 hops below artifact 1.
+  ASSERT_EQ(IngestNative(ChainLines(30)).code, 0);
+  CliResult bounded = Run("lineage artifact:1 --down");
+  ASSERT_EQ(bounded.code, 0) << bounded.err;
+  EXPECT_THAT(bounded.out, HasSubstr("up to 20 hops"));
+  EXPECT_THAT(bounded.out, Not(HasSubstr("artifact:31 ")));
+  CliResult all = Run("lineage artifact:1 --down --hops -1");
+  ASSERT_EQ(all.code, 0) << all.err;
+  EXPECT_THAT(all.out, HasSubstr("downstream, no hop limit: "));
+  EXPECT_THAT(all.out, HasSubstr("artifact:31 "));
+  for (const std::string command :
+       {"--json lineage artifact:1 --down", "export artifact:1 --down"}) {
+    SCOPED_TRACE(command);
+    CliResult unlimited = Run(command + " --hops -1");
+    ASSERT_EQ(unlimited.code, 0) << unlimited.err;
+    EXPECT_EQ(unlimited.out, Run(command + " --hops 60").out);
+    EXPECT_NE(unlimited.out, Run(command + " --hops 59").out);
+  }
+  CliResult impact = Run("impact artifact:1 --hops -1");
+  ASSERT_EQ(impact.code, 0) << impact.err;
+  EXPECT_THAT(impact.out, HasSubstr("60 hops"));
+  for (const std::string command :
+       {"lineage artifact:1 --hops -2", "export artifact:1 --hops -2",
+        "impact artifact:1 --hops -2",
+        "lineage --column a:b:c --up --hops -2"}) {
+    SCOPED_TRACE(command);
+    CliResult r = Run(command);
+    EXPECT_EQ(r.code, 2);
+    EXPECT_THAT(r.err, HasSubstr("must be >= 0, or -1 (no limit)"));
+  }
 }
 
 // A subgraph's JSON says which node belongs to which of its contexts: the

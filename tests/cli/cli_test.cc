@@ -110,7 +110,7 @@ TEST_F(CliTest, ExitCodes) {
     EXPECT_THAT(r.err, HasSubstr("bad id")) << node;
   }
   EXPECT_EQ(Run("impact artifact:1 --hops -5").code, 2);
-  EXPECT_EQ(Run("export artifact:1 --hops -1").code, 2);
+  EXPECT_EQ(Run("export artifact:1 --hops -2").code, 2);
   // Counts are not negative (not wrapped to a huge number either).
   for (const std::string args :
        {"impact artifact:1 --max-listed -3",

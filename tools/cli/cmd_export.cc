@@ -163,8 +163,10 @@ class ExportCommand : public Command {
     auto* up = app->add_flag("--up", up_, "With a node: upstream only");
     auto* down = app->add_flag("--down", down_, "With a node: downstream only");
     up->excludes(down);
-    hops_option_ = app->add_option("--hops", hops_, "With a node: maximum hops")
-                       ->capture_default_str();
+    hops_option_ =
+        HopLimit(app->add_option("--hops", hops_,
+                                 "With a node: maximum hops, -1 = no limit")
+                     ->capture_default_str());
     format_option_ = app->add_option("--format", format_, "json, dot or svg")
                          ->capture_default_str();
     app->add_option("-o,--output", output_,
@@ -177,7 +179,6 @@ class ExportCommand : public Command {
     if (format_ != "json" && format_ != "dot" && format_ != "svg") {
       return UsageError("--format must be json, dot or svg");
     }
-    if (hops_ < 0) return UsageError("--hops must be >= 0");
     if (node_.empty() && (up_ || down_ || hops_option_->count() > 0)) {
       return UsageError("--up, --down and --hops need a node");
     }
@@ -194,7 +195,7 @@ class ExportCommand : public Command {
       (start.kind == NodeKind::kArtifact ? query.artifact_ids
                                          : query.execution_ids)
           .push_back(start.id);
-      query.max_hops = hops_;
+      query.max_hops = LineageMaxHops(hops_);
       query.direction = up_     ? Direction::kUpstream
                         : down_ ? Direction::kDownstream
                                 : Direction::kBidirectional;

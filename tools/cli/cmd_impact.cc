@@ -20,8 +20,8 @@ class ImpactCommand : public Command {
   void AddOptions(CLI::App* app) override {
     app->add_option("node", node_, "Starting node (as for lineage)")
         ->required();
-    app->add_option("--hops", hops_, "Maximum hops (-1 = no limit)")
-        ->capture_default_str();
+    HopLimit(app->add_option("--hops", hops_, "Maximum hops, -1 = no limit")
+                 ->capture_default_str());
     app->add_option("--artifact-type", artifact_types_,
                     "Only artifacts of this type (repeatable)")
         ->allow_extra_args(false);
@@ -36,7 +36,6 @@ class ImpactCommand : public Command {
   }
 
   Status Run(const GlobalOptions& global) override {
-    if (hops_ < -1) return UsageError("--hops must be >= 0, or -1 (no limit)");
     ASSIGN_OR_RETURN(std::unique_ptr<Store> store,
                      OpenStore(global, /*create=*/false));
     ASSIGN_OR_RETURN(NodeRef start, ResolveNode(store.get(), node_));

@@ -102,11 +102,11 @@ class LineageCommand : public Command {
     auto* both = app->add_flag("--both", both_, "Both directions (default)");
     up->excludes(down)->excludes(both);
     down->excludes(both);
-    hops_option_ =
-        app->add_option(
-               "--hops", hops_,
-               "Maximum hops; with --column the default is -1 (no limit)")
-            ->capture_default_str();
+    hops_option_ = HopLimit(
+        app->add_option("--hops", hops_,
+                        "Maximum hops, -1 = no limit; with --column the "
+                        "default is -1")
+            ->capture_default_str());
     // One value a flag, so that the node after it stays the positional.
     app->add_option("--end", ends_, "Do not walk past this node (repeatable)")
         ->allow_extra_args(false);
@@ -138,7 +138,6 @@ class LineageCommand : public Command {
         format != "svg") {
       return UsageError("--format must be text, json, dot or svg");
     }
-    if (hops_ < 0) return UsageError("--hops must be >= 0");
     ASSIGN_OR_RETURN(std::unique_ptr<Store> store,
                      OpenStore(global, /*create=*/false));
     ASSIGN_OR_RETURN(NodeRef start, ResolveNode(store.get(), node_));
@@ -146,7 +145,7 @@ class LineageCommand : public Command {
     (start.kind == NodeKind::kArtifact ? query.artifact_ids
                                        : query.execution_ids)
         .push_back(start.id);
-    query.max_hops = hops_;
+    query.max_hops = LineageMaxHops(hops_);
     query.direction = up_     ? Direction::kUpstream
                       : down_ ? Direction::kDownstream
                               : Direction::kBidirectional;
@@ -193,9 +192,11 @@ class LineageCommand : public Command {
       text = GraphDot(graph, starts);
     } else {
       const char* dir = up_ ? "upstream" : down_ ? "downstream" : "both ways";
-      text = fmt::format("lineage of {}, {}, up to {} hops: ", RefText(start),
-                         dir, hops_) +
-             GraphText(graph, starts);
+      const std::string limit =
+          hops_ < 0 ? "no hop limit" : fmt::format("up to {} hops", hops_);
+      text =
+          fmt::format("lineage of {}, {}, {}: ", RefText(start), dir, limit) +
+          GraphText(graph, starts);
     }
     return WriteOutput(output_, text);
   }
@@ -216,7 +217,6 @@ class LineageCommand : public Command {
     if (!json && format != "text") {
       return UsageError("--column writes text or json");
     }
-    if (hops_ < -1) return UsageError("--hops must be >= 0, or -1 (no limit)");
     ASSIGN_OR_RETURN(ColumnRef start, ParseColumn(column_));
     ASSIGN_OR_RETURN(std::unique_ptr<Store> store,
                      OpenStore(global, /*create=*/false));

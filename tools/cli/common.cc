@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 
 #include "fmt/format.h"
 #include "openlineage/mapping.h"
@@ -178,6 +179,25 @@ CLI::Option* NotNegative(CLI::Option* option) {
                    : "";
       },
       "", "NotNegative"));
+}
+
+CLI::Option* HopLimit(CLI::Option* option) {
+  return option->check(CLI::Validator(
+      [](std::string& text) -> std::string {
+        // Text that is no int is left to the option's own conversion.
+        const size_t first = text.find_first_not_of(" \t");
+        if (first == std::string::npos) return "";
+        int hops = 0;
+        const char* end = text.data() + text.size();
+        const auto [ptr, ec] = std::from_chars(text.data() + first, end, hops);
+        return ec == std::errc() && hops < -1 ? "must be >= 0, or -1 (no limit)"
+                                              : "";
+      },
+      "", "HopLimit"));
+}
+
+int LineageMaxHops(int hops) {
+  return hops < 0 ? std::numeric_limits<int>::max() : hops;
 }
 
 StatusOr<std::string> OutputFormat(const GlobalOptions& global,

@@ -45,6 +45,14 @@ bool ParseId(std::string_view text, int64_t* id);
 // would otherwise take wrapped around) with a plain message. Returns it.
 CLI::Option* NotNegative(CLI::Option* option);
 
+// Makes `option` a --hops limit: a count, or -1 for no limit; anything
+// below -1 is a usage error at parse time. Returns it.
+CLI::Option* HopLimit(CLI::Option* option);
+
+// LineageQuery::max_hops for a HopLimit value (which the query, as MLMD's,
+// takes only as a count): -1 is the largest count.
+int LineageMaxHops(int hops);
+
 // Adds the option `name` (positional, or "--flag") taking a node id into
 // *id: text that ParseId refuses (not a number, 0, negative, past int64) is
 // a usage error at parse time, not clamped.
