@@ -127,9 +127,16 @@ std::set<int64_t> TypeIds(StoreImpl* impl, NodeKind kind,
   return ids;
 }
 
+// Whether the query filters the executions (else the artifacts) it finds
+// by their types or states.
+bool FiltersKind(const AncestryQuery& q, bool executions) {
+  return executions ? !q.execution_types.empty() || !q.execution_states.empty()
+                    : !q.artifact_types.empty() || !q.artifact_states.empty();
+}
+
 bool FiltersByRecords(const AncestryQuery& q) {
-  return !q.artifact_types.empty() || !q.artifact_states.empty() ||
-         !q.execution_types.empty() || !q.execution_states.empty();
+  return FiltersKind(q, /*executions=*/false) ||
+         FiltersKind(q, /*executions=*/true);
 }
 
 // Keeps the entries whose records in `view` pass the query's type and state
@@ -137,10 +144,6 @@ bool FiltersByRecords(const AncestryQuery& q) {
 Status FilterByRecords(StoreImpl* impl, const storage::ReadView& view,
                        const AncestryQuery& q,
                        std::vector<AncestryEntry>* entries) {
-  const bool filter_artifacts =
-      !q.artifact_types.empty() || !q.artifact_states.empty();
-  const bool filter_executions =
-      !q.execution_types.empty() || !q.execution_states.empty();
   const std::set<int64_t> artifact_types =
       TypeIds(impl, NodeKind::kArtifact, q.artifact_types);
   const std::set<int64_t> execution_types =
@@ -152,11 +155,10 @@ Status FilterByRecords(StoreImpl* impl, const storage::ReadView& view,
   std::set<NodeRef> keep;
   for (int k = 0; k < 2; ++k) {
     const NodeKind kind = k ? NodeKind::kExecution : NodeKind::kArtifact;
-    const bool filtered = k ? filter_executions : filter_artifacts;
     const auto& types = k ? execution_types : artifact_types;
     const bool by_type =
         k ? !q.execution_types.empty() : !q.artifact_types.empty();
-    if (!filtered) {
+    if (!FiltersKind(q, /*executions=*/k == 1)) {
       for (int64_t id : ids[k]) keep.insert({kind, id});
       continue;
     }
