@@ -2,7 +2,6 @@
 #include "lineagedb/caching.h"
 
 #include <map>
-#include <set>
 #include <string>
 #include <utility>
 
@@ -27,10 +26,10 @@ using store::ResultCache;
 // when answers are not kept, so that no token is built.
 using Dependencies = std::vector<std::string>;
 
-bool Usable(ArtifactState s) {
-  return s != ArtifactState::kDeleted && s != ArtifactState::kAbandoned &&
-         s != ArtifactState::kMarkedForDeletion;
-}
+// Whether a hit reuses the artifact of output event `e`: only OUTPUT events
+// are the outputs a step published (TFX's rule); DECLARED_OUTPUT,
+// PENDING_OUTPUT and INTERNAL_OUTPUT artifacts are not reused or checked.
+bool Reused(const Event& e) { return e.type == EventType::kOutput; }
 
 int64_t IndexOf(const Event& e) {
   for (const PathStep& s : e.path) {
@@ -53,29 +52,27 @@ StatusOr<std::vector<Event>> OutputEvents(const storage::ReadView& view,
   return out;
 }
 
-// The execution `row` as a cache hit on outputs `events` (with their
-// artifacts' rows, in the same order), or nullopt if an output is unusable.
+// The execution `row` as a cache hit on output events `events` (with their
+// artifacts' rows, in the same order), or nullopt if a reused output is
+// unusable.
 std::optional<CachedExecution> Assemble(StoreImpl* impl, NodeRow row,
                                         std::vector<Event> events,
                                         std::vector<NodeRow> artifacts) {
-  for (const NodeRow& a : artifacts) {
-    if (!Usable(static_cast<ArtifactState>(a.state))) return std::nullopt;
+  std::vector<size_t> order;
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (!Reused(events[i])) continue;
+    if (!query::IsUsable(static_cast<ArtifactState>(artifacts[i].state))) {
+      return std::nullopt;
+    }
+    order.push_back(i);
   }
-  std::vector<size_t> order(events.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
     return std::make_pair(query::OutputKey(events[a]), IndexOf(events[a])) <
            std::make_pair(query::OutputKey(events[b]), IndexOf(events[b]));
   });
   impl->FillTypeNames(&artifacts);
   CachedExecution out;
-  // An artifact both OUTPUT and DECLARED_OUTPUT of a slot is listed once.
-  std::set<std::pair<std::string, int64_t>> listed;
   for (size_t i : order) {
-    if (!listed.emplace(query::OutputKey(events[i]), events[i].artifact_id)
-             .second) {
-      continue;
-    }
     out.outputs[query::OutputKey(events[i])].push_back(
         store::FromRow<Artifact>(std::move(artifacts[i])));
   }
@@ -356,12 +353,13 @@ StatusOr<PutExecutionResult> RecordCacheHit(Store* store, const CacheHit& hit) {
   auto view = impl->kv()->NewReadView();
   ASSIGN_OR_RETURN(std::vector<Event> outputs,
                    OutputEvents(*view, hit.cached_execution_id));
+  std::erase_if(outputs, [](const Event& e) { return !Reused(e); });
   // Outputs FindCachedExecution would not offer are not reused.
   for (const Event& out : outputs) {
     ASSIGN_OR_RETURN(NodeRow artifact,
                      impl->ReadNode(wc, NodeKind::kArtifact, out.artifact_id));
     const auto artifact_state = static_cast<ArtifactState>(artifact.state);
-    if (!Usable(artifact_state)) {
+    if (!query::IsUsable(artifact_state)) {
       return absl::FailedPreconditionError(StrCat(
           "artifact ", out.artifact_id, ", an output of execution ",
           hit.cached_execution_id, ", is ", ArtifactStateName(artifact_state),

@@ -25,6 +25,12 @@ Status CheckDirection(Direction d, bool both) {
           : StrCat("no direction ", static_cast<int>(d)));
 }
 
+bool IsUsable(ArtifactState s) {
+  return s != ArtifactState::kPending && s != ArtifactState::kDeleted &&
+         s != ArtifactState::kAbandoned &&
+         s != ArtifactState::kMarkedForDeletion;
+}
+
 std::string OutputKey(const Event& e) {
   for (const PathStep& s : e.path) {
     if (const auto* key = std::get_if<std::string>(&s.step)) return *key;

@@ -15,6 +15,12 @@ namespace lineagedb::query {
 // `both`). Errors: INVALID_ARGUMENT.
 Status CheckDirection(Direction d, bool both);
 
+// Whether an artifact in state `s` holds data a step can still use: not
+// PENDING (not written yet), MARKED_FOR_DELETION, DELETED or ABANDONED.
+// UNKNOWN (MLMD's default, for clients that never set a state) and
+// REFERENCE (data kept outside the pipeline) are usable.
+bool IsUsable(ArtifactState s);
+
 // The output key (slot) of an event: the first key of its path, or "".
 std::string OutputKey(const Event& e);
 

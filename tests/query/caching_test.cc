@@ -521,24 +521,85 @@ TEST_F(CachingTest, DeletedOutputIsNeverACacheHit) {
   EXPECT_NE(second["Trainer"].outputs["model"], model.id);
 }
 
-// An artifact that is both OUTPUT and DECLARED_OUTPUT of a slot is one
-// output of the hit.
-TEST_F(CachingTest, AnOutputDeclaredTooIsListedOnce) {
+// Only OUTPUT events are a hit's outputs (TFX's rule): an artifact only
+// declared, pending or internal to the run is neither returned, nor
+// checked, nor linked to the CACHED execution; one both OUTPUT and
+// DECLARED_OUTPUT of a slot is listed once.
+TEST_F(CachingTest, OnlyOutputEventsAreReused) {
   auto first = RunPipeline(1, 0.01);
-  Event declared;
-  declared.artifact_id = first["Trainer"].outputs["model"];
-  declared.execution_id = first["Trainer"].execution_id;
-  declared.type = EventType::kDeclaredOutput;
-  declared.path = {PathStep{"model"}, PathStep{int64_t{0}}};
-  ASSERT_OK(store_->PutEvents({declared}));
-  ASSERT_OK_AND_ASSIGN(auto executions, store_->GetByIds<Execution>(
-                                            {first["Trainer"].execution_id}));
+  const int64_t trainer = first["Trainer"].execution_id;
+  const int64_t model = first["Trainer"].outputs["model"];
+  Artifact never_written;
+  never_written.type_id = artifact_types_["Model"];
+  never_written.state = ArtifactState::kPending;
+  ASSERT_OK_AND_ASSIGN(auto ids, store_->Put<Artifact>({never_written}));
+  std::vector<Event> events;
+  for (const auto& [artifact, type] :
+       std::vector<std::pair<int64_t, EventType>>{
+           {model, EventType::kDeclaredOutput},
+           {ids[0], EventType::kDeclaredOutput},
+           {ids[0], EventType::kPendingOutput},
+           {ids[0], EventType::kInternalOutput}}) {
+    Event e;
+    e.artifact_id = artifact;
+    e.execution_id = trainer;
+    e.type = type;
+    e.path = {PathStep{"model"}, PathStep{int64_t{artifact == model ? 0 : 1}}};
+    events.push_back(e);
+  }
+  ASSERT_OK(store_->PutEvents(events));
+  ASSERT_OK_AND_ASSIGN(auto executions, store_->GetByIds<Execution>({trainer}));
   ASSERT_OK_AND_ASSIGN(
       CachedExecution hit,
       FindCachedExecution(store_.get(), executions.at(0).fingerprint));
+  EXPECT_EQ(hit.execution.id, trainer);
   ASSERT_EQ(hit.outputs.size(), 1u);
   ASSERT_EQ(hit.outputs["model"].size(), 1u);
-  EXPECT_EQ(hit.outputs["model"][0].id, declared.artifact_id);
+  EXPECT_EQ(hit.outputs["model"][0].id, model);
+  Execution again;
+  again.type_id = execution_types_["Trainer"];
+  ASSERT_OK_AND_ASSIGN(PutExecutionResult put,
+                       RecordCacheHit(store_.get(), {trainer, again, {}, {}}));
+  ASSERT_OK_AND_ASSIGN(auto recorded,
+                       store_->GetEventsByExecutionIds({put.execution_id}));
+  ASSERT_EQ(recorded.size(), 1u);
+  EXPECT_EQ(recorded[0].artifact_id, model);
+  EXPECT_EQ(recorded[0].type, EventType::kOutput);
+}
+
+// An OUTPUT artifact in state PENDING is not written yet: a partial result,
+// never a hit. UNKNOWN (never set) and REFERENCE are usable.
+TEST_F(CachingTest, APendingOutputIsNoHitUnknownAndReferenceAre) {
+  auto first = RunPipeline(1, 0.01);
+  const int64_t trainer = first["Trainer"].execution_id;
+  ASSERT_OK_AND_ASSIGN(auto executions, store_->GetByIds<Execution>({trainer}));
+  const std::string fp = executions.at(0).fingerprint;
+  ASSERT_OK_AND_ASSIGN(auto models, store_->GetByIds<Artifact>(
+                                        {first["Trainer"].outputs["model"]}));
+  for (const ArtifactState state :
+       {ArtifactState::kPending, ArtifactState::kUnknown,
+        ArtifactState::kReference, ArtifactState::kLive}) {
+    SCOPED_TRACE(static_cast<int>(state));
+    Artifact model = models.at(0);
+    model.state = state;
+    ASSERT_OK(store_->Put<Artifact>({model}).status());
+    auto found = FindCachedExecution(store_.get(), fp);
+    Execution again;
+    again.type_id = execution_types_["Trainer"];
+    const auto before = DumpStore();
+    auto recorded = RecordCacheHit(store_.get(), {trainer, again, {}, {}});
+    if (state == ArtifactState::kPending) {
+      EXPECT_CODE(found.status(), kNotFound);
+      EXPECT_CODE(recorded.status(), kFailedPrecondition);
+      EXPECT_THAT(std::string(recorded.status().message()),
+                  ::testing::HasSubstr("is PENDING"));
+      EXPECT_EQ(DumpStore(), before);
+    } else {
+      ASSERT_OK(found.status());
+      EXPECT_EQ(found->execution.id, trainer);
+      EXPECT_OK(recorded.status());
+    }
+  }
 }
 
 // A fingerprint written by many COMPLETE executions (the cache bypassed):

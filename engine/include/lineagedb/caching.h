@@ -56,13 +56,18 @@ StatusOr<std::string> Fingerprint(const CacheKey& key);
 
 struct CachedExecution {
   Execution execution;
-  // Output artifacts by output slot (the first key of the event path;
-  // "" when the path has no key), in path index order.
+  // Output artifacts (those of its OUTPUT events) by output slot (the first
+  // key of the event path; "" when the path has no key), in path index
+  // order.
   std::map<std::string, std::vector<Artifact>> outputs;
 };
 
 // The newest COMPLETE execution with `fingerprint` whose outputs are all
-// usable (none DELETED, ABANDONED or MARKED_FOR_DELETION). It reflects every
+// usable. Its outputs are the artifacts of its OUTPUT events, as in TFX
+// (DECLARED_OUTPUT, PENDING_OUTPUT and INTERNAL_OUTPUT artifacts are not
+// reused); usable is none PENDING (not written yet), MARKED_FOR_DELETION,
+// DELETED or ABANDONED (UNKNOWN, MLMD's default state for clients that
+// never set one, and REFERENCE are usable). It reflects every
 // write that returned before the call. Cost: one point read of the
 // fingerprint's head (the newest COMPLETE execution, kept by every write;
 // schema/FORMAT.md) and one batched read of that execution, its output
