@@ -56,8 +56,7 @@ class PipelineReader {
     Status s = view_->Get(key, &value);
     if (absl::IsNotFound(s)) {
       return absl::NotFoundError(
-          StrCat(kind == NodeKind::kContext ? "context " : "artifact ", id,
-                 " does not exist"));
+          StrCat(NodeKindName(kind), " ", id, " does not exist"));
     }
     RETURN_IF_ERROR(s);
     NodeRow row;
@@ -148,6 +147,11 @@ class PipelineReader {
     }
     RETURN_IF_ERROR(it->status());
     return false;
+  }
+
+  StatusOr<ExecutionState> StateOf(int64_t execution_id) {
+    ASSIGN_OR_RETURN(NodeRow row, Node(NodeKind::kExecution, execution_id));
+    return static_cast<ExecutionState>(row.state);
   }
 
   StatusOr<int64_t> TypeOf(int64_t execution_id) {
@@ -358,11 +362,27 @@ StatusOr<StaleSteps> GetStaleSteps(Store* store, int64_t pipeline_context_id,
                                    int64_t new_artifact_id) {
   PipelineReader r(store->impl());
   RETURN_IF_ERROR(r.Node(NodeKind::kContext, pipeline_context_id).status());
-  RETURN_IF_ERROR(r.Node(NodeKind::kArtifact, new_artifact_id).status());
+  ASSIGN_OR_RETURN(const NodeRow artifact,
+                   r.Node(NodeKind::kArtifact, new_artifact_id));
+  const auto artifact_state = static_cast<ArtifactState>(artifact.state);
+  if (!query::IsUsable(artifact_state)) {
+    return absl::FailedPreconditionError(
+        StrCat("artifact ", new_artifact_id, " is ",
+               ArtifactStateName(artifact_state), ", not usable new data"));
+  }
   ASSIGN_OR_RETURN(std::optional<Made> made, r.MadeBy(new_artifact_id));
   if (!made.has_value()) {
     return absl::InvalidArgumentError(
         StrCat("artifact ", new_artifact_id, " has no producing execution"));
+  }
+  ASSIGN_OR_RETURN(const ExecutionState producer_state,
+                   r.StateOf(made->execution));
+  if (producer_state == ExecutionState::kFailed ||
+      producer_state == ExecutionState::kCanceled) {
+    return absl::FailedPreconditionError(StrCat(
+        "artifact ", new_artifact_id, " was made by execution ",
+        made->execution, ", which is ", ExecutionStateName(producer_state),
+        "; a failed run's output is no new data"));
   }
   ASSIGN_OR_RETURN(auto steps, r.LatestExecutions(pipeline_context_id));
   if (steps.contains(made->slot.producer_type)) {
@@ -374,7 +394,8 @@ StatusOr<StaleSteps> GetStaleSteps(Store* store, int64_t pipeline_context_id,
   const std::set<int64_t> stale = StaleOf(reads);
   StaleSteps out;
   for (int64_t type : TopologicalSteps(steps, reads.edges)) {
-    PipelineStep step{type, r.TypeName(type), steps.at(type)};
+    ASSIGN_OR_RETURN(const ExecutionState state, r.StateOf(steps.at(type)));
+    PipelineStep step{type, r.TypeName(type), steps.at(type), state};
     (stale.contains(type) ? out.stale : out.valid).push_back(std::move(step));
   }
   return out;

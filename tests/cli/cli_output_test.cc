@@ -211,6 +211,33 @@ TEST_F(CliTest, JsonOfCacheLookupAndStaleEscapesNames) {
   EXPECT_THAT(r.out, HasSubstr(R"("valid":[{"type":"Ste\"p")")) << r.out;
 }
 
+// stale shows the state of a step's latest run when it never succeeded, and
+// refuses a failed run's output as new data (invalid data, exit 3).
+TEST_F(CliTest, StaleShowsStepsThatNeverSucceededAndRefusesFailedOutputs) {
+  CliResult r = IngestNative(
+      {R"({"artifact_type": {"name": "Data"}})",
+       R"({"execution_type": {"name": "Gen"}})",
+       R"({"execution_type": {"name": "Eval"}})",
+       R"({"context_type": {"name": "pipeline"}})",
+       R"({"execution": {"type": "Gen", "state": "COMPLETE"}, "events": [{"type": "OUTPUT", "path": ["out", 0], "artifact": {"type": "Data", "uri": "/d1", "state": "LIVE"}}], "contexts": [{"type": "pipeline", "name": "p"}]})",
+       R"({"execution": {"type": "Eval", "state": "FAILED"}, "events": [{"type": "INPUT", "path": ["in", 0], "artifact_id": 1}], "contexts": [{"type": "pipeline", "name": "p"}]})",
+       R"({"execution": {"type": "Gen", "state": "FAILED"}, "events": [{"type": "OUTPUT", "path": ["out", 0], "artifact": {"type": "Data", "uri": "/d2", "state": "ABANDONED"}}], "contexts": [{"type": "pipeline", "name": "p"}]})"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  r = Run("stale --context 1 --artifact 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Eval(execution:2)[FAILED]")) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("Gen(execution:1)")) << r.out;
+  EXPECT_THAT(r.out, Not(HasSubstr("Gen(execution:1)["))) << r.out;
+  r = Run("--json stale --context 1 --artifact 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr(R"({"type":"Eval","latest_execution":2,)"
+                               R"("latest_state":"FAILED"})"))
+      << r.out;
+  r = Run("stale --context 1 --artifact 2");
+  EXPECT_EQ(r.code, 3);
+  EXPECT_THAT(r.err, HasSubstr("artifact 2 is ABANDONED, not usable new data"));
+}
+
 // A whole DOUBLE is shown with ".0", in text and JSON, so that it is told
 // from an INT and an export reads back with the same kinds.
 TEST_F(CliTest, AWholeDoubleIsShownAsADouble) {

@@ -38,16 +38,18 @@ class StaleTest : public StoreTest {
     return id.value_or(0);
   }
 
-  // One COMPLETE run of step type `type` in the pipeline, reading `inputs`
+  // One run (COMPLETE unless `state`) of step type `type` in the pipeline,
+  // reading `inputs`
   // ((key, artifact)) and making an artifact for each of `outputs` (keys;
   // a key given twice makes a list, indexed in order). Returns the new
   // artifacts' ids in the order of `outputs`.
   std::vector<int64_t> Run(
       int64_t type, const std::vector<std::pair<std::string, int64_t>>& inputs,
-      const std::vector<std::string>& outputs) {
+      const std::vector<std::string>& outputs,
+      ExecutionState state = ExecutionState::kComplete) {
     Execution x;
     x.type_id = type;
-    x.last_known_state = ExecutionState::kComplete;
+    x.last_known_state = state;
     std::vector<ArtifactAndEvent> pairs;
     for (const auto& [key, id] : inputs) {
       Event in;
@@ -195,6 +197,59 @@ TEST_F(StaleTest, NewestSlotArtifactsKeepTypeVersionsApart) {
   EXPECT_EQ(slots[1].producer_type_id, v2);
   EXPECT_EQ(slots[1].output_key, "model");
   EXPECT_EQ(slots[1].artifact_id, b);
+}
+
+// An artifact that is no usable data, or that a failed run made, is no new
+// data: FAILED_PRECONDITION. A step that never succeeded is judged by its
+// latest run, and says which state that run is in.
+TEST_F(StaleTest, OnlyUsableDataIsNewAndAStepThatNeverSucceededSaysSo) {
+  const int64_t gen = StepType("Gen");
+  const int64_t train = StepType("Train");
+  const int64_t eval = StepType("Eval");
+  const int64_t first = Run(gen, {}, {"out"}).at(0);
+  Run(train, {{"in", first}}, {"model"});
+  for (const ExecutionState failed :
+       {ExecutionState::kFailed, ExecutionState::kCanceled}) {
+    const int64_t made = Run(gen, {}, {"out"}, failed).at(0);
+    const Status s = GetStaleSteps(store_.get(), pipeline_, made).status();
+    EXPECT_CODE(s, kFailedPrecondition);
+    EXPECT_THAT(std::string(s.message()),
+                ::testing::HasSubstr("which is " +
+                                     std::string(ExecutionStateName(failed))));
+  }
+  const int64_t next = Run(gen, {}, {"out"}).at(0);
+  ASSERT_OK_AND_ASSIGN(auto rows, store_->GetByIds<Artifact>({next}));
+  for (const ArtifactState state :
+       {ArtifactState::kPending, ArtifactState::kMarkedForDeletion,
+        ArtifactState::kDeleted, ArtifactState::kAbandoned}) {
+    Artifact a = rows.at(0);
+    a.state = state;
+    ASSERT_OK(store_->Put<Artifact>({a}).status());
+    const Status s = GetStaleSteps(store_.get(), pipeline_, next).status();
+    EXPECT_CODE(s, kFailedPrecondition);
+    EXPECT_THAT(
+        std::string(s.message()),
+        ::testing::HasSubstr("is " + std::string(ArtifactStateName(state)) +
+                             ", not usable"));
+  }
+  Artifact live = rows.at(0);
+  live.state = ArtifactState::kLive;
+  ASSERT_OK(store_->Put<Artifact>({live}).status());
+  Run(eval, {{"in", next}}, {}, ExecutionState::kFailed);
+  ASSERT_OK_AND_ASSIGN(StaleSteps steps,
+                       GetStaleSteps(store_.get(), pipeline_, next));
+  std::map<std::string, ExecutionState> states;
+  for (const auto* list : {&steps.stale, &steps.valid}) {
+    for (const PipelineStep& step : *list) {
+      states[step.execution_type] = step.latest_state;
+    }
+  }
+  EXPECT_THAT(states,
+              UnorderedElementsAre(
+                  std::pair{std::string("Gen"), ExecutionState::kComplete},
+                  std::pair{std::string("Train"), ExecutionState::kComplete},
+                  std::pair{std::string("Eval"), ExecutionState::kFailed}));
+  EXPECT_THAT(Stale(next).first, ElementsAre("Train"));
 }
 
 }  // namespace

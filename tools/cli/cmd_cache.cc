@@ -122,8 +122,13 @@ class StaleCommand : public Command {
   Status Run(const GlobalOptions& global) override {
     ASSIGN_OR_RETURN(std::unique_ptr<Store> store,
                      OpenStore(global, /*create=*/false));
-    ASSIGN_OR_RETURN(StaleSteps steps,
-                     GetStaleSteps(store.get(), context_, artifact_));
+    StatusOr<StaleSteps> found =
+        GetStaleSteps(store.get(), context_, artifact_);
+    if (absl::IsFailedPrecondition(found.status())) {
+      // No usable new data: the input's fault, not the storage's.
+      return absl::InvalidArgumentError(found.status().message());
+    }
+    ASSIGN_OR_RETURN(StaleSteps steps, std::move(found));
     if (global.json) {
       JsonWriter json;
       json.BeginObject();
@@ -132,7 +137,10 @@ class StaleCommand : public Command {
         json.Key(key).BeginArray();
         for (const PipelineStep& s : *list) {
           json.BeginObject().Key("type").String(s.execution_type);
-          json.Key("latest_execution").Int(s.latest_execution_id).EndObject();
+          json.Key("latest_execution").Int(s.latest_execution_id);
+          json.Key("latest_state")
+              .String(ExecutionStateName(s.latest_state))
+              .EndObject();
         }
         json.EndArray();
       }
@@ -147,6 +155,11 @@ class StaleCommand : public Command {
         if (!out.empty()) out += " ";
         out += fmt::format("{}(execution:{})", Printable(s.execution_type),
                            s.latest_execution_id);
+        // A step that never succeeded is judged by its latest run.
+        if (s.latest_state != ExecutionState::kComplete &&
+            s.latest_state != ExecutionState::kCached) {
+          out += fmt::format("[{}]", ExecutionStateName(s.latest_state));
+        }
       }
       return out;
     };

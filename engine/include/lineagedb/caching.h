@@ -108,11 +108,15 @@ struct CacheHit {
 // type has).
 StatusOr<PutExecutionResult> RecordCacheHit(Store* store, const CacheHit& hit);
 
-// A step of a pipeline: an execution type and its latest execution there.
+// A step of a pipeline: an execution type and its latest COMPLETE or
+// CACHED execution there (else its latest execution, of any state).
 struct PipelineStep {
   int64_t execution_type_id = 0;
   std::string execution_type;
   int64_t latest_execution_id = 0;
+  // The state of latest_execution_id: other than COMPLETE or CACHED when
+  // the step never succeeded in the pipeline.
+  ExecutionState latest_state = ExecutionState::kUnknown;
 };
 
 struct StaleSteps {
@@ -122,8 +126,9 @@ struct StaleSteps {
 
 // The steps of the pipeline context `pipeline_context_id` made stale by the
 // arrival of `new_artifact_id` (a step is judged by its latest COMPLETE or
-// CACHED execution; one that made the new artifact, read it, or read the
-// current output of a step that ran on it, ran on it, whatever older
+// CACHED execution, or by its latest execution when it has none, as
+// PipelineStep::latest_state shows; one that made the new artifact, read it, or
+// read the current output of a step that ran on it, ran on it, whatever older
 // artifacts of that output key it read beside it, such as a baseline
 // model; one that read a replaced output of a step that ran on it (one
 // whose key that step's latest execution wrote anew), and not the current
@@ -141,7 +146,10 @@ struct StaleSteps {
 // slots.
 // Errors: NOT_FOUND (unknown context or artifact), INVALID_ARGUMENT (the
 // artifact has no producing execution, so it has no slot; or a step of the
-// pipeline made it outside the context).
+// pipeline made it outside the context), FAILED_PRECONDITION (the artifact
+// is no usable data, as FindCachedExecution has it: PENDING,
+// MARKED_FOR_DELETION, DELETED or ABANDONED; or the execution that made it
+// FAILED or was CANCELED).
 StatusOr<StaleSteps> GetStaleSteps(Store* store, int64_t pipeline_context_id,
                                    int64_t new_artifact_id);
 
