@@ -21,9 +21,12 @@ std::string Start(Tag tag, NodeKind kind) {
 
 void PutId(std::string* k, int64_t id) { PutU64(k, static_cast<uint64_t>(id)); }
 
+// Ids in keys are positive int64s: 0 and anything past INT64_MAX (which
+// would read back negative) are damage.
 bool GetId(std::string_view* in, int64_t* id) {
   uint64_t u;
   if (!GetU64(in, &u)) return false;
+  if (u == 0 || u > static_cast<uint64_t>(INT64_MAX)) return false;
   *id = static_cast<int64_t>(u);
   return true;
 }

@@ -133,6 +133,8 @@ struct ParsedNodeKey {
 bool ParseNodeKey(std::string_view key, ParsedNodeKey* out);
 bool ParseTypeKey(std::string_view key, int64_t* type_id);
 
+// The Parse* functions below return false for a key whose ids are not all
+// positive int64s (0, or past INT64_MAX).
 struct ParsedEventKey {
   Tag tag;
   int64_t from;
@@ -149,7 +151,8 @@ struct ParsedPairKey {
 bool ParsePairKey(std::string_view key, ParsedPairKey* out);
 
 // The trailing id of index keys that end in one (kNodeByType,
-// kArtifactByUri, kNodeByUpdateTime); false if `key` is shorter than 9 bytes.
+// kArtifactByUri, kNodeByUpdateTime); false if `key` is shorter than 9 bytes
+// or the id is not positive.
 bool ParseTrailingId(std::string_view key, int64_t* id);
 
 // The kind of a node index key ([tag][kind]..., the tags kNodeByType,

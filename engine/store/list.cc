@@ -156,24 +156,36 @@ class IndexStream : public PositionStream {
     }
   }
 
+  // Ends the stream, with DATA_LOSS as its status, at a key that is not
+  // prefix [+ time] + id with a positive id: a damaged key would otherwise
+  // sort as a position it is not, and paging could repeat a page forever.
   std::optional<Position> Peek() const override {
-    if (!it_->Valid()) return std::nullopt;
+    if (!error_.ok() || !it_->Valid()) return std::nullopt;
     std::string_view rest = it_->key().substr(prefix_.size());
     Position p;
     uint64_t id = 0;
-    if (timed_) codec::GetI64(&rest, &p.time);
-    codec::GetU64(&rest, &id);
+    const bool parsed = (!timed_ || codec::GetI64(&rest, &p.time)) &&
+                        codec::GetU64(&rest, &id) && rest.empty() && id > 0 &&
+                        id <= static_cast<uint64_t>(INT64_MAX);
+    if (!parsed) {
+      error_ =
+          absl::DataLossError(StrCat("bad index key ", codec::Hex(it_->key())));
+      return std::nullopt;
+    }
     p.id = static_cast<int64_t>(id);
     return p;
   }
   void Advance() override { ascending_ ? it_->Next() : it_->Prev(); }
-  Status status() const override { return it_->status(); }
+  Status status() const override {
+    return error_.ok() ? it_->status() : error_;
+  }
 
  private:
   std::string prefix_;
   bool timed_;
   bool ascending_;
   std::unique_ptr<storage::Iterator> it_;
+  mutable Status error_;
 };
 
 // Id positions (time 0) of ascending `ids` in query order, starting

@@ -324,7 +324,7 @@ Status StoreImpl::StageInsert(WriteContext& wc, NodeRow* row, const Type& type,
       return ExternalIdTaken(wc, row->kind, row->base.external_id, owner);
     }
   }
-  row->base.id = wc.NextNodeId(row->kind);
+  ASSIGN_OR_RETURN(row->base.id, wc.NextNodeId(row->kind));
   row->base.create_time_ms = wc.CreateTime(row->kind);
   row->base.last_update_time_ms = row->base.create_time_ms;
   row->create_seq = row->update_seq = wc.seq();

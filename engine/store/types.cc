@@ -165,7 +165,7 @@ Status StoreImpl::StageType(WriteContext& wc, const Type& type,
                                                "' with id ", type.id));
     }
     *stored = type;
-    stored->id = wc.NextTypeId();
+    ASSIGN_OR_RETURN(stored->id, wc.NextTypeId());
     wc.Put(codec::TypeByNameKey(type.kind, type.name, type.version),
            codec::EncodeId(stored->id));
   }

@@ -5,6 +5,7 @@
 
 #include "codec/keys.h"
 #include "util/absl_view.h"
+#include "util/str_cat.h"
 
 namespace lineagedb::store {
 
@@ -133,11 +134,27 @@ void WriteContext::AddKnownCommitted(NodeKind kind, int64_t id) {
   known.insert(id);
 }
 
-int64_t WriteContext::NextNodeId(NodeKind kind) {
-  return counters_.next_node_id[KindIndex(kind)]++;
+namespace {
+
+// Takes the next id of `counter`, unless the counter, which
+// codec::DecodeCounters takes only below INT64_MAX, would reach it.
+StatusOr<int64_t> TakeId(int64_t* counter, std::string_view what) {
+  if (*counter >= INT64_MAX - 1) {
+    return absl::ResourceExhaustedError(StrCat(
+        "no ", what, " ids are left (the counter is at ", *counter, ")"));
+  }
+  return (*counter)++;
 }
 
-int64_t WriteContext::NextTypeId() { return counters_.next_type_id++; }
+}  // namespace
+
+StatusOr<int64_t> WriteContext::NextNodeId(NodeKind kind) {
+  return TakeId(&counters_.next_node_id[KindIndex(kind)], NodeKindName(kind));
+}
+
+StatusOr<int64_t> WriteContext::NextTypeId() {
+  return TakeId(&counters_.next_type_id, "type");
+}
 
 bool WriteContext::IsNew(NodeKind kind, int64_t id) const {
   return id >= batch_first_id_[KindIndex(kind)] &&

@@ -55,9 +55,11 @@ class WriteContext {
   void Put(std::string_view key, std::string_view value);
   void Delete(std::string_view key);
 
-  // A fresh id of `kind` / a fresh type id.
-  int64_t NextNodeId(NodeKind kind);
-  int64_t NextTypeId();
+  // A fresh id of `kind` / a fresh type id. Errors: RESOURCE_EXHAUSTED when
+  // the ids are used up (a stored counter keeps room to count up, so the
+  // last id is INT64_MAX - 2).
+  StatusOr<int64_t> NextNodeId(NodeKind kind);
+  StatusOr<int64_t> NextTypeId();
   // True if node `id` of `kind` was inserted by this write (so nothing
   // committed can refer to it yet).
   bool IsNew(NodeKind kind, int64_t id) const;

@@ -224,6 +224,32 @@ TEST(KeysTest, EventKeysRoundTripAndGroupByDirection) {
   EXPECT_FALSE(ParseEventKey(bad, &p));
 }
 
+// Ids in keys are positive int64s: a key holding 0, or an id past
+// INT64_MAX (which would read back negative), does not parse.
+TEST(KeysTest, KeysWithIdsThatAreNotPositiveInt64sDoNotParse) {
+  for (const uint64_t bad : {uint64_t{0}, uint64_t{1} << 63, ~uint64_t{0}}) {
+    const auto id = static_cast<int64_t>(bad);
+    SCOPED_TRACE(bad);
+    ParsedNodeKey node;
+    EXPECT_FALSE(ParseNodeKey(NodeKey(NodeKind::kArtifact, id), &node));
+    ParsedEventKey event;
+    EXPECT_FALSE(ParseEventKey(
+        EventKey(Tag::kEventByArtifact, 1, EventType::kInput, id), &event));
+    EXPECT_FALSE(ParseEventKey(
+        EventKey(Tag::kEventByArtifact, id, EventType::kInput, 1), &event));
+    ParsedPairKey pair;
+    EXPECT_FALSE(ParsePairKey(PairKey(Tag::kParentByChild, 1, id), &pair));
+    int64_t trailing = 0;
+    EXPECT_FALSE(
+        ParseTrailingId(NodeByTypeKey(NodeKind::kArtifact, 1, id), &trailing));
+  }
+  ParsedEventKey event;
+  EXPECT_TRUE(ParseEventKey(
+      EventKey(Tag::kEventByArtifact, 1, EventType::kInput, INT64_MAX),
+      &event));
+  EXPECT_EQ(event.to, INT64_MAX);
+}
+
 TEST(KeysTest, PairKeysRoundTripForEveryEdgeFamily) {
   for (Tag tag : {Tag::kAttributionByContext, Tag::kAttributionByArtifact,
                   Tag::kAssociationByContext, Tag::kAssociationByExecution,

@@ -72,6 +72,111 @@ TEST_F(DurabilityTest, FlippedByteInRecordIsDataLossNamingTheKey) {
   EXPECT_CODE(store_->Put<Artifact>({a}).status(), kDataLoss);
 }
 
+// An index key that does not parse (a byte too many, id 0, an id past
+// INT64_MAX) is DATA_LOSS naming it: it used to sort as a position it is
+// not, and a page of one repeated the same page token forever.
+TEST_F(DurabilityTest, ADamagedIndexKeyIsDataLossNotAnEndlessList) {
+  const int64_t type_id = MakeType();
+  Artifact a;
+  a.type_id = type_id;
+  ASSERT_OK(store_->Put<Artifact>({a, a, a}).status());
+  auto with_id = [](std::string prefix, uint64_t id, std::string tail) {
+    codec::PutU64(&prefix, id);
+    return prefix + tail;
+  };
+  std::string timed =
+      codec::NodeByUpdateTimePrefix(NodeKind::kArtifact, type_id);
+  codec::PutI64(&timed, 1);
+  NodeQuery by_type;
+  by_type.type_name = "Dataset";
+  ListOptions by_update;
+  by_update.order_by = OrderBy::kLastUpdateTime;
+  const std::string node_prefix = codec::NodePrefix(NodeKind::kArtifact);
+  const std::string type_prefix =
+      codec::NodeByTypePrefix(NodeKind::kArtifact, type_id);
+  struct Case {
+    std::string key;
+    NodeQuery query;
+    ListOptions options;
+  };
+  for (Case& c :
+       std::vector<Case>{{with_id(node_prefix, 1, "\xff"), {}, {}},
+                         {with_id(node_prefix, 0, ""), {}, {}},
+                         {with_id(node_prefix, uint64_t{1} << 63, ""), {}, {}},
+                         {with_id(type_prefix, 1, "\xff"), by_type, {}},
+                         {with_id(timed, 2, "\xff"), by_type, by_update}}) {
+    SCOPED_TRACE(codec::Hex(c.key));
+    WithRawDb([&](rocksdb::DB* db) {
+      ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), c.key, "x").ok());
+    });
+    // A writable open checks the highest node id against its counter: a
+    // key past INT64_MAX is found there first.
+    if (c.key == with_id(node_prefix, uint64_t{1} << 63, "")) {
+      const Status opened = Store::Open(options_, store_path()).status();
+      EXPECT_CODE(opened, kDataLoss);
+      EXPECT_THAT(std::string(opened.message()),
+                  ::testing::HasSubstr("malformed key " + codec::Hex(c.key)));
+    }
+    options_.read_only = true;
+    Reopen();
+    options_.read_only = false;
+    c.options.max_result_size = 1;
+    Status status;
+    for (int page = 0; page < 10 && status.ok(); ++page) {
+      auto listed = store_->List<Artifact>(c.query, c.options);
+      status = listed.status();
+      if (!listed.ok()) break;
+      ASSERT_FALSE(listed->next_page_token.empty()) << "ended without error";
+      c.options.page_token = listed->next_page_token;
+    }
+    EXPECT_CODE(status, kDataLoss);
+    EXPECT_THAT(std::string(status.message()),
+                ::testing::HasSubstr("bad index key " + codec::Hex(c.key)));
+    WithRawDb([&](rocksdb::DB* db) {
+      ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), c.key).ok());
+    });
+    Reopen();
+  }
+}
+
+// Ids run out before a counter reaches what its decoder refuses: the last
+// insert is RESOURCE_EXHAUSTED and changes nothing, and the store still
+// opens (it used to write id INT64_MAX - 1 and then fail every open).
+TEST_F(DurabilityTest, UsedUpIdsAreResourceExhaustedAndTheStoreStillOpens) {
+  const int64_t type_id = MakeType();
+  const std::string key = codec::MetaKey(codec::MetaId::kCounters);
+  WithRawDb([&](rocksdb::DB* db) {
+    std::string value;
+    ASSERT_TRUE(db->Get(rocksdb::ReadOptions(), key, &value).ok());
+    codec::Counters counters;
+    ASSERT_OK(codec::DecodeCounters(key, value, &counters));
+    counters.next_node_id[0] = INT64_MAX - 3;
+    counters.next_type_id = INT64_MAX - 2;
+    ASSERT_TRUE(
+        db->Put(rocksdb::WriteOptions(), key, codec::EncodeCounters(counters))
+            .ok());
+  });
+  Reopen();
+  Artifact a;
+  a.type_id = type_id;
+  ASSERT_OK_AND_ASSIGN(std::vector<int64_t> ids, store_->Put<Artifact>({a, a}));
+  EXPECT_THAT(ids, ::testing::ElementsAre(INT64_MAX - 3, INT64_MAX - 2));
+  ASSERT_OK(
+      store_->PutType(Type{.kind = NodeKind::kContext, .name = "c"}).status());
+  const auto before = DumpStore();
+  Status s = store_->Put<Artifact>({a}).status();
+  EXPECT_CODE(s, kResourceExhausted);
+  EXPECT_THAT(std::string(s.message()),
+              ::testing::HasSubstr("no artifact ids are left"));
+  s = store_->PutType(Type{.kind = NodeKind::kContext, .name = "d"}).status();
+  EXPECT_CODE(s, kResourceExhausted);
+  EXPECT_EQ(DumpStore(), before);
+  Reopen();
+  ASSERT_OK_AND_ASSIGN(std::vector<Artifact> got,
+                       store_->GetByIds<Artifact>({INT64_MAX - 2}));
+  EXPECT_EQ(got.size(), 1u);
+}
+
 // Bytes flipped in a table's data blocks (not values rewritten through
 // RocksDB) fail their block checksums: DATA_LOSS, whether the tables are
 // read through memory maps or not. The first 16 KiB (the format version
@@ -295,34 +400,41 @@ TEST_F(DurabilityTest, AStoreThatLostItsCurrentFileIsDataLossAndUntouched) {
   }
 }
 
-// An event key the lineage index cannot hold (execution id 0) does not
-// lock the store: it opens without the index, and lineage queries read the
-// edge keys.
+// An event key the lineage index cannot hold (execution id 0, or one past
+// INT64_MAX) does not lock the store: it opens without the index, and a
+// lineage walk that reaches the key is DATA_LOSS naming it, not an edge to
+// an execution that does not exist (2^63 + 9 used to read as execution 9).
 TEST_F(DurabilityTest, AnEventTheIndexCannotHoldLeavesTheStoreOpenable) {
   const int64_t type_id = MakeType();
   Artifact a;
   a.type_id = type_id;
   ASSERT_OK_AND_ASSIGN(std::vector<int64_t> ids, store_->Put<Artifact>({a}));
-  WithRawDb([&](rocksdb::DB* db) {
-    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(),
-                        codec::EventKey(codec::Tag::kEventByArtifact, ids[0],
-                                        EventType::kInput, 0),
-                        "")
-                    .ok());
-  });
-  // Built from the keys, not loaded from the snapshot saved at the close.
-  std::filesystem::remove(store_path() + "/lineagedb-graph.idx");
-  ASSERT_OK_AND_ASSIGN(store_, Store::Open(options_, store_path()));
-  EXPECT_EQ(store_->impl()->graph_index(), nullptr);
-  ASSERT_OK_AND_ASSIGN(std::vector<Artifact> got,
-                       store_->GetByIds<Artifact>(ids));
-  EXPECT_EQ(got.size(), 1u);
-  // Lineage reads the edge keys: the bad one is there to see.
-  LineageQuery q;
-  q.artifact_ids = {ids[0]};
-  q.fetch_nodes = false;
-  ASSERT_OK_AND_ASSIGN(LineageGraph g, GetLineageSubgraph(store_.get(), q));
-  EXPECT_THAT(g.nodes, ::testing::Contains(NodeRef{NodeKind::kExecution, 0}));
+  for (const uint64_t bad : {uint64_t{0}, (uint64_t{1} << 63) | 9}) {
+    const std::string key =
+        codec::EventKey(codec::Tag::kEventByArtifact, ids[0], EventType::kInput,
+                        static_cast<int64_t>(bad));
+    SCOPED_TRACE(codec::Hex(key));
+    WithRawDb([&](rocksdb::DB* db) {
+      ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), key, "").ok());
+    });
+    // Built from the keys, not loaded from the snapshot saved at the close.
+    std::filesystem::remove(store_path() + "/lineagedb-graph.idx");
+    ASSERT_OK_AND_ASSIGN(store_, Store::Open(options_, store_path()));
+    EXPECT_EQ(store_->impl()->graph_index(), nullptr);
+    ASSERT_OK_AND_ASSIGN(std::vector<Artifact> got,
+                         store_->GetByIds<Artifact>(ids));
+    EXPECT_EQ(got.size(), 1u);
+    LineageQuery q;
+    q.artifact_ids = {ids[0]};
+    q.fetch_nodes = false;
+    const Status walked = GetLineageSubgraph(store_.get(), q).status();
+    EXPECT_CODE(walked, kDataLoss);
+    EXPECT_THAT(std::string(walked.message()),
+                ::testing::HasSubstr("bad event key " + codec::Hex(key)));
+    WithRawDb([&](rocksdb::DB* db) {
+      ASSERT_TRUE(db->Delete(rocksdb::WriteOptions(), key).ok());
+    });
+  }
 }
 
 TEST_F(DurabilityTest, SecondOpenOfALockedStoreIsFailedPrecondition) {
