@@ -377,15 +377,17 @@ bool Like(std::string_view text, std::string_view pattern) {
   size_t t = 0, p = 0;
   size_t star = std::string_view::npos, star_t = 0;
   while (t < text.size()) {
-    if (p < pattern.size() && pattern[p] == '_') {
+    // A backslash makes the byte after it a plain one.
+    const bool escaped = p + 1 < pattern.size() && pattern[p] == '\\';
+    if (p < pattern.size() && !escaped && pattern[p] == '_') {
       t = char_end(t);
       ++p;
-    } else if (p < pattern.size() && pattern[p] != '%' &&
-               absl::ascii_tolower(pattern[p]) ==
+    } else if (p < pattern.size() && (escaped || pattern[p] != '%') &&
+               absl::ascii_tolower(pattern[p + escaped]) ==
                    absl::ascii_tolower(text[t])) {
       ++t;
-      ++p;
-    } else if (p < pattern.size() && pattern[p] == '%') {
+      p += 1 + escaped;
+    } else if (p < pattern.size() && !escaped && pattern[p] == '%') {
       star = p++;
       star_t = t;
     } else if (star != std::string_view::npos) {

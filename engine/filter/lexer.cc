@@ -76,7 +76,18 @@ class Lexer {
       }
       const char c = text_[pos_++];
       if (c == '\\' && pos_ < text_.size()) {
-        t->text.push_back(text_[pos_++]);
+        // Only quotes and the backslash are escaped: '\%' would otherwise
+        // read as a LIKE wildcard, silently.
+        const char escaped = text_[pos_];
+        if (escaped != '\\' && escaped != '\'' && escaped != '"' &&
+            escaped != '`') {
+          return ErrorAt(pos_, StrCat("'\\", std::string(1, escaped),
+                                      "' escapes nothing: a backslash escapes "
+                                      "a quote or a backslash (in a LIKE "
+                                      "pattern, '\\\\%' matches a %)"));
+        }
+        t->text.push_back(escaped);
+        ++pos_;
       } else if (c == quote) {
         if (pos_ < text_.size() && text_[pos_] == quote) {
           t->text.push_back(quote);

@@ -256,7 +256,19 @@ class Parser {
       if (e.attribute.type != ValueType::kString) {
         return ErrorAt(t.column, "LIKE takes a string attribute");
       }
+      const size_t column = Peek().column;
       ASSIGN_OR_RETURN(Literal v, ParseLiteral(e.attribute));
+      const std::string& pattern = std::get<std::string>(v);
+      size_t backslashes = 0;
+      while (backslashes < pattern.size() &&
+             pattern[pattern.size() - 1 - backslashes] == '\\') {
+        ++backslashes;
+      }
+      if (backslashes % 2 == 1) {
+        return ErrorAt(column,
+                       "a LIKE pattern ends with a backslash that escapes "
+                       "nothing");
+      }
       e.values.push_back(std::move(v));
       return e;
     }
@@ -486,7 +498,7 @@ class Parser {
       case ValueType::kInt:
       case ValueType::kDouble:
         if (t.kind != TokenKind::kNumber) return mismatch("a number");
-        return Number(t, a.type == ValueType::kInt);
+        return Number(t);
       case ValueType::kString:
         if (t.kind != TokenKind::kString) return mismatch("a quoted string");
         return Literal(t.text);
@@ -501,16 +513,16 @@ class Parser {
     }
   }
 
-  static StatusOr<Literal> Number(const Token& t, bool integral) {
+  // An integer that fits int64 stays one, whatever the attribute's kind,
+  // so that it is compared exactly (a double would round
+  // 9007199254740993); any other number is a double.
+  static StatusOr<Literal> Number(const Token& t) {
     const char* begin = t.text.data();
     const char* end = begin + t.text.size();
-    if (integral) {
-      int64_t v = 0;
-      auto [p, ec] = std::from_chars(begin, end, v);
-      if (ec == std::errc() && p == end) return Literal(v);
-      if (ec == std::errc::result_out_of_range) {
-        return ErrorAt(t.column, StrCat("'", t.text, "' is out of range"));
-      }
+    int64_t v = 0;
+    if (auto [p, ec] = std::from_chars(begin, end, v);
+        ec == std::errc() && p == end) {
+      return Literal(v);
     }
     double d = 0;
     auto [p, ec] = std::from_chars(begin, end, d);

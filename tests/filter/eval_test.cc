@@ -167,6 +167,14 @@ TEST_F(FilterEval, IntsAndDoublesCompareExactly) {
   EXPECT_TRUE(Match("properties.span.int_value > -3.5"));
   EXPECT_TRUE(Match("properties.accuracy.double_value > 0"));
   EXPECT_TRUE(Match("properties.accuracy.double_value < 1"));
+  // A double attribute against an int literal, exactly too.
+  subject_.node_.base.properties["accuracy"] = 9007199254740992.0;
+  EXPECT_TRUE(Match("properties.accuracy.double_value < 9007199254740993"));
+  EXPECT_FALSE(Match("properties.accuracy.double_value = 9007199254740993"));
+  EXPECT_TRUE(Match("properties.accuracy.double_value = 9007199254740992"));
+  subject_.node_.base.properties["accuracy"] = 0x1p63;
+  EXPECT_TRUE(Match("properties.accuracy.double_value > 9223372036854775807"));
+  EXPECT_TRUE(Match("properties.accuracy.double_value = 9223372036854775808"));
 }
 
 TEST_F(FilterEval, AnAliasBindsOneNeighbour) {
@@ -297,6 +305,19 @@ TEST(FilterLike, Patterns) {
   EXPECT_TRUE(Like("mississippi", "%iss%ppi"));
   EXPECT_FALSE(Like("mississippi", "%iss%ppx"));
   EXPECT_TRUE(Like("a%b", "a%%b"));
+}
+
+// A backslash in a pattern makes the character after it a plain one.
+TEST(FilterLike, ABackslashEscapesTheNextCharacter) {
+  EXPECT_TRUE(Like("a%b", "a\\%b"));
+  EXPECT_FALSE(Like("axb", "a\\%b"));
+  EXPECT_TRUE(Like("a_c", "a\\_c"));
+  EXPECT_FALSE(Like("abc", "a\\_c"));
+  EXPECT_TRUE(Like("a\\b", "a\\\\b"));
+  EXPECT_FALSE(Like("ab", "a\\\\b"));
+  EXPECT_TRUE(Like("100% sure", "%\\%%"));
+  EXPECT_FALSE(Like("100 sure", "%\\%%"));
+  EXPECT_TRUE(Like("AB", "a\\b"));  // Still ASCII case-insensitive.
 }
 
 TEST(FilterLike, UnderscoreIsOneUtf8Character) {

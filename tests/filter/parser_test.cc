@@ -122,15 +122,46 @@ TEST(FilterParser, StringsTakeBothQuotesAndEscapes) {
             Literal(std::string("it's")));
   EXPECT_EQ(MustParse(kA, R"(name = 'a\'b\\c')").root.values[0],
             Literal(std::string("a'b\\c")));
+  EXPECT_EQ(MustParse(kA, R"(name = "a\"b\`")").root.values[0],
+            Literal(std::string("a\"b`")));
+  // A backslash before anything else escapes nothing: '\%' used to read as
+  // a LIKE wildcard and '\n' as n, silently.
+  for (const char* query :
+       {R"(name LIKE 'a\%b')", R"(name = 'a\nb')", R"(name LIKE '\_')"}) {
+    EXPECT_THAT(ErrorOf(kA, query), HasSubstr("escapes nothing")) << query;
+  }
+  EXPECT_THAT(ErrorOf(kA, R"(name LIKE 'a\%b')"), HasSubstr("column 13: "));
+  // In a LIKE pattern a backslash (written \\) escapes % and _; one that
+  // ends the pattern escapes nothing.
+  EXPECT_EQ(MustParse(kA, R"(name LIKE 'a\\%b')").root.values[0],
+            Literal(std::string("a\\%b")));
+  EXPECT_THAT(ErrorOf(kA, R"(name LIKE 'a\\')"),
+              HasSubstr("column 11: a LIKE pattern ends with a backslash"));
+  EXPECT_EQ(MustParse(kA, R"(name LIKE 'a\\\\')").root.values[0],
+            Literal(std::string("a\\\\")));
+  EXPECT_EQ(MustParse(kA, R"(name = 'a\\')").root.values[0],
+            Literal(std::string("a\\")));
 }
 
-TEST(FilterParser, NumbersFitTheirAttribute) {
+// An integer within int64 is an int literal, for a double attribute too
+// (compared exactly); any other number is a double.
+TEST(FilterParser, NumbersAreIntsWhenTheyAreIntegersWithinInt64) {
   EXPECT_EQ(MustParse(kA, "id = -7").root.values[0], Literal(int64_t{-7}));
   // An int attribute compared with a fraction keeps the fraction.
   EXPECT_EQ(MustParse(kA, "create_time_since_epoch > 1.5").root.values[0],
             Literal(1.5));
   EXPECT_EQ(MustParse(kA, "properties.p.double_value > 2").root.values[0],
+            Literal(int64_t{2}));
+  EXPECT_EQ(MustParse(kA, "properties.p.double_value < 9007199254740993")
+                .root.values[0],
+            Literal(int64_t{9007199254740993}));
+  EXPECT_EQ(MustParse(kA, "properties.p.double_value > 2.0").root.values[0],
             Literal(2.0));
+  // Past int64: the double.
+  EXPECT_EQ(MustParse(kA, "id < 9223372036854775808").root.values[0],
+            Literal(0x1p63));
+  EXPECT_EQ(MustParse(kA, "id > -9223372036854775809").root.values[0],
+            Literal(-0x1p63));
   EXPECT_EQ(MustParse(kA, "properties.p.double_value < 1e-3").root.values[0],
             Literal(1e-3));
   EXPECT_EQ(MustParse(kA, "properties.p.double_value < .5").root.values[0],
@@ -238,8 +269,7 @@ TEST(FilterParser, ErrorsNameTheColumn) {
               HasSubstr("column 8: unterminated '-quoted string"));
   EXPECT_THAT(ErrorOf(kA, "id ~ 1"), HasSubstr("column 4: unexpected"));
   EXPECT_THAT(ErrorOf(kA, "id"), HasSubstr("expected a comparison"));
-  EXPECT_THAT(ErrorOf(kA, "id = 99999999999999999999"),
-              HasSubstr("out of range"));
+  EXPECT_THAT(ErrorOf(kA, "id = 1e999"), HasSubstr("is not a number"));
 }
 
 TEST(FilterParser, AttributesTheKindDoesNotHave) {
