@@ -557,6 +557,25 @@ TEST_F(CliTest, CheckFindsRecordsThatBreakTheModelsRules) {
   WriteRawKey(first, codec::EncodeNode(row));
   expect_problem("node 1 has property 'zz', which its type");
   WriteRawKey(first, first_value);
+  // Values no write stores (helper-80): a struct that does not parse, a
+  // value of no kind, a state byte of no state. Export must not paste the
+  // struct into its JSON either.
+  ASSERT_OK(codec::DecodeNode(first, first_value, &row));
+  row.base.custom_properties["facet.x"] = Value(StructValue{"{not json"});
+  WriteRawKey(first, codec::EncodeNode(row));
+  expect_problem("node 1 has custom property 'facet.x' holding a struct that");
+  CliResult exported = Run("--json get artifact 1");
+  ASSERT_EQ(exported.code, 0) << exported.err;
+  EXPECT_THAT(exported.out, HasSubstr(R"("facet.x":"{not json")"));
+  ASSERT_OK(codec::DecodeNode(first, first_value, &row));
+  row.base.custom_properties["u"] = Value();
+  WriteRawKey(first, codec::EncodeNode(row));
+  expect_problem("node 1 has custom property 'u' without a value");
+  ASSERT_OK(codec::DecodeNode(first, first_value, &row));
+  row.state = 99;
+  WriteRawKey(first, codec::EncodeNode(row));
+  expect_problem("node 1 has no valid state (99)");
+  WriteRawKey(first, first_value);
   // A create time before the previous node's.
   const std::string second = codec::NodeKey(NodeKind::kArtifact, 2);
   const std::string second_value = read(second);

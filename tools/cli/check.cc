@@ -214,6 +214,15 @@ class Checker {
                               type->second.properties, &problems);
       for (std::string& p : problems) Problem(std::move(p));
     }
+    std::vector<std::string> problems;
+    CheckPropertyValues(id, row.base.properties, /*custom=*/false, &problems);
+    CheckPropertyValues(id, row.base.custom_properties, /*custom=*/true,
+                        &problems);
+    for (std::string& p : problems) Problem(std::move(p));
+    if (!codec::StateFitsKind(row.state, row.kind)) {
+      Problem(fmt::format("node {} has no valid state ({}) at key {}", id,
+                          static_cast<int>(row.state), Hex(key)));
+    }
     // Nodes of a kind come in id order.
     if (row.base.create_time_ms < last_create_time_[k]) {
       Problem(fmt::format(

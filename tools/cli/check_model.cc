@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "fmt/format.h"
+#include "store/json_check.h"
 
 namespace lineagedb::cli {
 
@@ -24,6 +25,28 @@ void CheckDeclaredProperties(
           "node {} has property '{}' of kind {}, which its type {} declares {}",
           id, name, PropertyKindName(value.kind()), type_id,
           PropertyKindName(it->second)));
+    }
+  }
+}
+
+void CheckPropertyValues(int64_t id, const PropertyMap& properties, bool custom,
+                         std::vector<std::string>* problems) {
+  const char* which = custom ? "custom property" : "property";
+  for (const auto& [name, value] : properties) {
+    if (name.empty()) {
+      problems->push_back(
+          fmt::format("node {} has a {} without a name", id, which));
+    } else if (value.kind() == PropertyKind::kUnknown) {
+      problems->push_back(
+          fmt::format("node {} has {} '{}' without a value", id, which, name));
+    } else if (value.kind() == PropertyKind::kStruct) {
+      const std::string problem =
+          store::JsonObjectProblem(value.struct_value().json);
+      if (!problem.empty()) {
+        problems->push_back(
+            fmt::format("node {} has {} '{}' holding a struct that {}", id,
+                        which, name, problem));
+      }
     }
   }
 }

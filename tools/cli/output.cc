@@ -5,6 +5,7 @@
 
 #include "absl/strings/escaping.h"
 #include "fmt/format.h"
+#include "store/json_check.h"
 #include "tools/cli/common.h"
 #include "util/json_string.h"
 
@@ -163,7 +164,13 @@ void WriteValueJson(const Value& value, JsonWriter* json) {
       json->String(value.string_value());
       return;
     case PropertyKind::kStruct:
-      json->Raw(value.struct_value().json);
+      // Only a damaged store holds a struct that is not one JSON object
+      // (check reports it): written as a string, the output stays JSON.
+      if (store::JsonObjectProblem(value.struct_value().json).empty()) {
+        json->Raw(value.struct_value().json);
+      } else {
+        json->String(value.struct_value().json);
+      }
       return;
     case PropertyKind::kProto:
       // As native JSON takes it in, so that an export can be read back.
