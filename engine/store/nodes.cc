@@ -478,6 +478,12 @@ StatusOr<NodeRow> StoreImpl::GetNodeByTypeAndName(NodeKind kind,
     return absl::DataLossError(
         StrCat("index ", codec::Hex(index_key), " names missing node ", id));
   }
+  // A damaged entry naming another node would answer for the wrong one.
+  if (rows[0].base.name != node_name || rows[0].base.type_id != type_id) {
+    return absl::DataLossError(StrCat("index ", codec::Hex(index_key),
+                                      " names node ", id,
+                                      ", which has another name or type"));
+  }
   FillTypeNames(&rows);
   return std::move(rows[0]);
 }

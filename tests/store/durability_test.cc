@@ -177,6 +177,31 @@ TEST_F(DurabilityTest, UsedUpIdsAreResourceExhaustedAndTheStoreStillOpens) {
   EXPECT_EQ(got.size(), 1u);
 }
 
+// A name index entry that names another node is DATA_LOSS, not that
+// node's answer for this name.
+TEST_F(DurabilityTest, ANameIndexEntryNamingAnotherNodeIsDataLoss) {
+  const int64_t type_id = MakeType();
+  Artifact a, b;
+  a.type_id = b.type_id = type_id;
+  a.name = "a";
+  b.name = "b";
+  ASSERT_OK_AND_ASSIGN(std::vector<int64_t> ids, store_->Put<Artifact>({a, b}));
+  const std::string key =
+      codec::NodeByTypeNameKey(NodeKind::kArtifact, type_id, "a");
+  WithRawDb([&](rocksdb::DB* db) {
+    ASSERT_TRUE(
+        db->Put(rocksdb::WriteOptions(), key, codec::EncodeId(ids[1])).ok());
+  });
+  Reopen();
+  const Status s = store_->GetByTypeAndName<Artifact>("Dataset", "a").status();
+  EXPECT_CODE(s, kDataLoss);
+  EXPECT_THAT(std::string(s.message()),
+              ::testing::HasSubstr("index " + codec::Hex(key)));
+  ASSERT_OK_AND_ASSIGN(Artifact got,
+                       store_->GetByTypeAndName<Artifact>("Dataset", "b"));
+  EXPECT_EQ(got.id, ids[1]);
+}
+
 // Bytes flipped in a table's data blocks (not values rewritten through
 // RocksDB) fail their block checksums: DATA_LOSS, whether the tables are
 // read through memory maps or not. The first 16 KiB (the format version
