@@ -576,6 +576,13 @@ TEST_F(CliTest, CheckFindsRecordsThatBreakTheModelsRules) {
   WriteRawKey(first, codec::EncodeNode(row));
   expect_problem("node 1 has no valid state (99)");
   WriteRawKey(first, first_value);
+  // Keys of no family member: an unknown meta key, an empty key.
+  WriteRawKey(codec::MetaKey(codec::MetaId::kCounters) + "x", "");
+  expect_problem("unknown meta key 0102" + codec::Hex("x"));
+  WriteRawKey(codec::MetaKey(codec::MetaId::kCounters) + "x", std::nullopt);
+  WriteRawKey("", "");
+  expect_problem("problem: an empty key");
+  WriteRawKey("", std::nullopt);
   // A create time before the previous node's.
   const std::string second = codec::NodeKey(NodeKind::kArtifact, 2);
   const std::string second_value = read(second);

@@ -119,10 +119,16 @@ class Checker {
   }
 
   void Visit(std::string_view key, std::string_view value) {
+    if (key.empty()) return Problem("an empty key");
     const Tag tag = static_cast<Tag>(static_cast<uint8_t>(key[0]));
     switch (tag) {
       case Tag::kMeta:
-        return;  // Checked by CheckMeta.
+        // The two known keys are checked by CheckMeta.
+        if (key != codec::MetaKey(codec::MetaId::kFormatVersion) &&
+            key != codec::MetaKey(codec::MetaId::kCounters)) {
+          Problem("unknown meta key " + Hex(key));
+        }
+        return;
       case Tag::kType:
         return VisitType(key, value);
       case Tag::kTypeByName:
