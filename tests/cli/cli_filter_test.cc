@@ -8,6 +8,7 @@ namespace lineagedb::cli_test {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // The "id" values of a `--json list` answer, in order.
 std::vector<std::string> Ids(const CliResult& r) {
@@ -173,6 +174,17 @@ TEST_F(CliFilterTest, BadQueriesAreUsageErrors) {
   r = Run("list artifact --filter ''");
   EXPECT_EQ(r.code, 2);
   EXPECT_THAT(r.err, HasSubstr("--filter '' names no query"));
+  // Queries that pass alone but not joined (one more parenthesis level)
+  // say so, without a column of the joined text.
+  std::string deep;
+  for (int i = 0; i < 100; ++i) deep += "NOT ";
+  deep += "id = 1";
+  EXPECT_EQ(Run("list artifact --filter '" + deep + "'").code, 0);
+  r = Run("list artifact --filter '" + deep + "' --filter 'id > 0'");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--filter: the 2 queries together: NOT and "
+                               "parentheses nest more than 100 deep"));
+  EXPECT_THAT(r.err, Not(HasSubstr("column")));
   // A type query is not the type= shorthand --type-version goes with.
   r = Run("list artifact --filter \"type='Model'\" --type-version 1");
   EXPECT_EQ(r.code, 2);

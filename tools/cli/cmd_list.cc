@@ -164,6 +164,18 @@ class ListCommand : public Command {
       query.filter = queries[0];
     } else if (queries.size() > 1) {
       query.filter = fmt::format("({})", fmt::join(queries, ") AND ("));
+      // Each passed alone; joined, they can pass a limit (nesting, aliases)
+      // at a column of a text the user never wrote.
+      if (Status joined = CheckFilterQuery(kind, query.filter); !joined.ok()) {
+        std::string reason(joined.message());
+        const size_t colon = reason.find(": ");
+        if (reason.starts_with("filter query, column ") &&
+            colon != std::string::npos) {
+          reason.erase(0, colon + 2);
+        }
+        return UsageError(fmt::format("--filter: the {} queries together: {}",
+                                      queries.size(), reason));
+      }
     }
     if (!query.type_name.empty()) {
       RETURN_IF_ERROR(
