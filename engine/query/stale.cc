@@ -82,7 +82,10 @@ class PipelineReader {
       for (in_type->SeekForPrev(codec::MaxIdKey(type_prefix)); in_type->Valid();
            in_type->Prev()) {
         int64_t id;
-        codec::ParseTrailingId(in_type->key(), &id);
+        if (!codec::ParseTrailingId(in_type->key(), &id)) {
+          return absl::DataLossError(
+              StrCat("bad index key ", codec::Hex(in_type->key())));
+        }
         if (chosen == 0) chosen = id;
         ASSIGN_OR_RETURN(NodeRow row, Node(NodeKind::kExecution, id));
         auto state = static_cast<ExecutionState>(row.state);
@@ -114,17 +117,33 @@ class PipelineReader {
   }
 
   // The slot of artifact `id` and the execution that made it (its first
-  // output event's: a cache hit adds others), or nullopt if none did.
+  // OUTPUT event's, else its first output event's of another type: a
+  // declared output sorts first, and a cache hit adds OUTPUT events of
+  // later executions), or nullopt if none did.
   StatusOr<std::optional<Made>> MadeBy(int64_t id) {
     if (auto it = made_.find(id); it != made_.end()) return it->second;
+    // Keys order the output events by type, then execution: one seek
+    // finds the first OUTPUT event, another the first of any type.
     auto it = view_->Scan(codec::EventPrefix(Tag::kEventByArtifact, id,
                                              codec::Direction::kOutput));
-    it->SeekToFirst();
+    it->Seek(codec::EventKey(Tag::kEventByArtifact, id, EventType::kOutput,
+                             /*to=*/0));
+    Event e;
+    bool found = false;
+    if (it->Valid()) {
+      RETURN_IF_ERROR(codec::DecodeEvent(it->key(), it->value(), &e));
+      found = e.type == EventType::kOutput;
+    }
+    if (!found) {
+      it->SeekToFirst();
+      if (it->Valid()) {
+        RETURN_IF_ERROR(codec::DecodeEvent(it->key(), it->value(), &e));
+        found = true;
+      }
+    }
     RETURN_IF_ERROR(it->status());
     std::optional<Made> made;
-    if (it->Valid()) {
-      Event e;
-      RETURN_IF_ERROR(codec::DecodeEvent(it->key(), it->value(), &e));
+    if (found) {
       ASSIGN_OR_RETURN(int64_t type, TypeOf(e.execution_id));
       made = Made{Slot{type, query::OutputKey(e)}, e.execution_id};
     }
@@ -147,6 +166,26 @@ class PipelineReader {
     }
     RETURN_IF_ERROR(it->status());
     return false;
+  }
+
+  // The first execution with an OUTPUT event to artifact `id` if every
+  // such execution FAILED or was CANCELED; nullopt if one did not, or none
+  // has an OUTPUT event to it (other output events do not make it).
+  StatusOr<std::optional<int64_t>> OnlyFailedProducer(int64_t id) {
+    ASSIGN_OR_RETURN(
+        std::vector<Event> outputs,
+        Events(Tag::kEventByArtifact, id, codec::Direction::kOutput));
+    std::optional<int64_t> failed;
+    for (const Event& e : outputs) {
+      if (e.type != EventType::kOutput) continue;
+      ASSIGN_OR_RETURN(const ExecutionState state, StateOf(e.execution_id));
+      if (state != ExecutionState::kFailed &&
+          state != ExecutionState::kCanceled) {
+        return std::optional<int64_t>();
+      }
+      if (!failed.has_value()) failed = e.execution_id;
+    }
+    return failed;
   }
 
   StatusOr<ExecutionState> StateOf(int64_t execution_id) {
@@ -375,14 +414,14 @@ StatusOr<StaleSteps> GetStaleSteps(Store* store, int64_t pipeline_context_id,
     return absl::InvalidArgumentError(
         StrCat("artifact ", new_artifact_id, " has no producing execution"));
   }
-  ASSIGN_OR_RETURN(const ExecutionState producer_state,
-                   r.StateOf(made->execution));
-  if (producer_state == ExecutionState::kFailed ||
-      producer_state == ExecutionState::kCanceled) {
-    return absl::FailedPreconditionError(StrCat(
-        "artifact ", new_artifact_id, " was made by execution ",
-        made->execution, ", which is ", ExecutionStateName(producer_state),
-        "; a failed run's output is no new data"));
+  ASSIGN_OR_RETURN(const std::optional<int64_t> failed,
+                   r.OnlyFailedProducer(new_artifact_id));
+  if (failed.has_value()) {
+    ASSIGN_OR_RETURN(const ExecutionState state, r.StateOf(*failed));
+    return absl::FailedPreconditionError(
+        StrCat("artifact ", new_artifact_id, " was made by execution ", *failed,
+               ", which is ", ExecutionStateName(state),
+               "; a failed run's output is no new data"));
   }
   ASSIGN_OR_RETURN(auto steps, r.LatestExecutions(pipeline_context_id));
   if (steps.contains(made->slot.producer_type)) {

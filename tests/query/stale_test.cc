@@ -218,6 +218,24 @@ TEST_F(StaleTest, OnlyUsableDataIsNewAndAStepThatNeverSucceededSaysSo) {
                                      std::string(ExecutionStateName(failed))));
   }
   const int64_t next = Run(gen, {}, {"out"}).at(0);
+  // A failed run that only declared it does not make it: its DECLARED_OUTPUT
+  // sorts before the OUTPUT of the run that did.
+  Execution failed_gen;
+  failed_gen.type_id = gen;
+  failed_gen.last_known_state = ExecutionState::kFailed;
+  Event declared;
+  declared.type = EventType::kDeclaredOutput;
+  declared.artifact_id = next;
+  declared.path = {PathStep{"other"}};
+  Context pipeline;
+  pipeline.type_id = pipeline_type_;
+  pipeline.name = "p";
+  ASSERT_OK(store_
+                ->PutExecution(
+                    failed_gen, {{std::nullopt, declared}}, {pipeline},
+                    PutExecutionOptions{.reuse_context_if_already_exist = true})
+                .status());
+  EXPECT_THAT(Stale(next).first, ElementsAre("Train"));
   ASSERT_OK_AND_ASSIGN(auto rows, store_->GetByIds<Artifact>({next}));
   for (const ArtifactState state :
        {ArtifactState::kPending, ArtifactState::kMarkedForDeletion,

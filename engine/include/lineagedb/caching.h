@@ -148,8 +148,8 @@ struct StaleSteps {
 // artifact has no producing execution, so it has no slot; or a step of the
 // pipeline made it outside the context), FAILED_PRECONDITION (the artifact
 // is no usable data, as FindCachedExecution has it: PENDING,
-// MARKED_FOR_DELETION, DELETED or ABANDONED; or the execution that made it
-// FAILED or was CANCELED).
+// MARKED_FOR_DELETION, DELETED or ABANDONED; or every execution with an
+// OUTPUT event to it FAILED or was CANCELED).
 StatusOr<StaleSteps> GetStaleSteps(Store* store, int64_t pipeline_context_id,
                                    int64_t new_artifact_id);
 
