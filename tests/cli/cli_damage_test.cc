@@ -277,6 +277,37 @@ TEST_F(CliTest, CheckNamesAnEventKeyTheIndexCannotHold) {
   EXPECT_THAT(r.out, HasSubstr("bad event key " + codec::Hex(bad_key)));
 }
 
+// Keys holding an id past INT64_MAX (or 0) are DATA_LOSS where they are
+// read, not skipped: export used to leave such a link out and exit 0, and
+// stale read an id it never parsed.
+TEST_F(CliTest, KeysWithIdsPastInt64AreDataLossInExportAndStale) {
+  ASSERT_EQ(
+      IngestNative(
+          {R"({"artifact_type": {"name": "Data"}})",
+           R"({"execution_type": {"name": "Gen"}})",
+           R"({"context_type": {"name": "pipeline"}})",
+           R"({"execution": {"type": "Gen", "state": "COMPLETE"}, "events": [{"type": "OUTPUT", "path": ["out", 0], "artifact": {"type": "Data", "uri": "/d1"}}], "contexts": [{"type": "pipeline", "name": "p"}]})"})
+          .code,
+      0);
+  ASSERT_EQ(Run("stale --context 1 --artifact 1").code, 0);
+  ASSERT_EQ(Run("export --format json").code, 0);
+  std::string past = codec::PairKey(codec::Tag::kAttributionByContext, 1, 1);
+  past.replace(past.size() - 8, 8, std::string("\x80\0\0\0\0\0\0\x09", 8));
+  WriteRawKey(past, codec::EncodeEdge(1, 1));
+  CliResult r = Run("export --format json");
+  EXPECT_EQ(r.code, 4);
+  EXPECT_THAT(r.err, HasSubstr("bad edge key " + codec::Hex(past)));
+  WriteRawKey(past, std::nullopt);
+  // The pipeline's executions of type 2 (Gen), newest last: a damaged one
+  // sorts last and is read first.
+  std::string latest = codec::ContextExecutionByTypePrefix(1, 2);
+  latest += std::string("\x80\0\0\0\0\0\0\x09", 8);
+  WriteRawKey(latest, "");
+  r = Run("stale --context 1 --artifact 1");
+  EXPECT_EQ(r.code, 4);
+  EXPECT_THAT(r.err, HasSubstr("bad index key " + codec::Hex(latest)));
+}
+
 // Only a damaged write-ahead log is pointed to --salvage-log: a damaged
 // table is not what it repairs.
 TEST_F(CliTest, ADamagedTableIsNotPointedToSalvage) {

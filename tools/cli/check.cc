@@ -372,7 +372,7 @@ class Checker {
     }
     if (id_in_key) {
       if (!codec::ParseTrailingId(key, &id)) {
-        return Problem("index key too short: " + Hex(key));
+        return Problem("index key without an id: " + Hex(key));
       }
     } else if (Status s = codec::DecodeId(key, value, &id); !s.ok()) {
       return Problem(std::string(s.message()));

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <set>
 
+#include "codec/coding.h"
 #include "codec/keys.h"
 #include "fmt/format.h"
 #include "store/store_impl.h"
@@ -78,7 +79,9 @@ StatusOr<LineageGraph> WholeGraph(Store* store) {
       view->Scan(codec::TagPrefix(codec::Tag::kEventByExecution));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     codec::ParsedEventKey key;
-    if (!codec::ParseEventKey(it->key(), &key)) continue;
+    if (!codec::ParseEventKey(it->key(), &key)) {
+      return absl::DataLossError("bad event key " + codec::Hex(it->key()));
+    }
     const NodeRef execution{NodeKind::kExecution, key.from};
     if (!known.Has(execution)) return MissingRecord(execution, "events");
   }
@@ -98,7 +101,9 @@ Status WriteLinks(Store* store, const NodeIds& ids, codec::Tag tag,
   json->Key(key).BeginArray();
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     codec::ParsedPairKey pair;
-    if (!codec::ParsePairKey(it->key(), &pair)) continue;
+    if (!codec::ParsePairKey(it->key(), &pair)) {
+      return absl::DataLossError("bad edge key " + codec::Hex(it->key()));
+    }
     for (const NodeRef end :
          {NodeRef{from_kind, pair.from}, NodeRef{to_kind, pair.to}}) {
       if (!ids.Has(end)) return MissingRecord(end, key);
