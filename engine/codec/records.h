@@ -39,8 +39,8 @@ inline constexpr uint32_t kHeadAnswersVersion = 3;
 // The values a record may hold: a node's state is one of its kind's
 // (contexts have none, 0); a type's base type is unset or one of its kind's
 // (contexts have none). Writers refuse others; DecodeType refuses such a
-// base type, but DecodeNode reads any state byte (stores written before
-// states were checked may hold one past its enum).
+// base type, but DecodeNode reads any state byte, so that a store written
+// before states were checked still reads; `lineagedb check` reports one.
 bool StateFitsKind(uint8_t state, NodeKind kind);
 bool BaseTypeFitsKind(BaseType base, NodeKind kind);
 

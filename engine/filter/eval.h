@@ -45,8 +45,9 @@ class Subject {
 StatusOr<bool> Matches(const Query& query, Subject& subject);
 
 // True if `text` matches the LIKE `pattern`: '%' stands for any run of
-// characters, '_' for one (UTF-8); ASCII letters match either case (as
-// MLMD's backends compare).
+// characters, '_' for one (UTF-8), and a backslash makes the byte after it
+// a plain one (a lone one at the end is itself; the parser refuses it);
+// ASCII letters match either case (as MLMD's backends compare).
 bool Like(std::string_view text, std::string_view pattern);
 
 }  // namespace lineagedb::filter

@@ -200,6 +200,21 @@ TEST_F(DurabilityTest, ANameIndexEntryNamingAnotherNodeIsDataLoss) {
   ASSERT_OK_AND_ASSIGN(Artifact got,
                        store_->GetByTypeAndName<Artifact>("Dataset", "b"));
   EXPECT_EQ(got.id, ids[1]);
+  // The same name, but a node of another type.
+  ASSERT_OK_AND_ASSIGN(
+      const int64_t other,
+      store_->PutType(Type{.kind = NodeKind::kArtifact, .name = "Other"}));
+  Artifact c;
+  c.type_id = other;
+  c.name = "a";
+  ASSERT_OK_AND_ASSIGN(std::vector<int64_t> more, store_->Put<Artifact>({c}));
+  WithRawDb([&](rocksdb::DB* db) {
+    ASSERT_TRUE(
+        db->Put(rocksdb::WriteOptions(), key, codec::EncodeId(more[0])).ok());
+  });
+  Reopen();
+  EXPECT_CODE(store_->GetByTypeAndName<Artifact>("Dataset", "a").status(),
+              kDataLoss);
 }
 
 // Bytes flipped in a table's data blocks (not values rewritten through

@@ -208,7 +208,8 @@ class Store {
   template <typename N>
   StatusOr<std::vector<N>> GetByExternalIds(
       const std::vector<std::string>& external_ids);
-  // Errors: NOT_FOUND (no such type or node).
+  // Errors: NOT_FOUND (no such type or node), DATA_LOSS (the name index
+  // names a node of another name or type: a damaged store).
   template <typename N>
   StatusOr<N> GetByTypeAndName(std::string_view type_name,
                                std::string_view node_name,
